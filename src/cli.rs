@@ -1,0 +1,125 @@
+//! Command-line definitions (clap derive). No logic lives here.
+
+use std::path::PathBuf;
+
+use clap::{Parser, Subcommand};
+
+const EXAMPLES: &str = "\
+Examples:
+  pipemap demo                                   open the mapping UI on the bundled Zendesk Sell sample
+  pipemap inspect contacts.csv                   encoding, delimiter, columns and what they hold
+  pipemap suggest contacts.csv --entity auto     proposed Pipedrive field for every column
+  pipemap map ./sell-export/                     map a whole export folder in the terminal UI
+  pipemap apply ./sell-export/*.csv --profile zendesk-sell --out ./to-import
+  pipemap plan ./to-import                       the numbered import steps for that output
+  pipemap schema show --schema personFields.json the fields pipemap maps onto";
+
+/// Move CRM exports (Zendesk Sell, Salesforce, HubSpot, …) into Pipedrive's spreadsheet import.
+#[derive(Debug, Parser)]
+#[command(name = "pipemap", version, about, after_help = EXAMPLES)]
+pub struct Cli {
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+/// The subcommands.
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Open the mapping UI on the bundled Zendesk Sell sample export.
+    Demo {
+        /// Where the export goes (default: ./pipemap-demo-out).
+        #[arg(long)]
+        out: Option<PathBuf>,
+    },
+    /// Show a file's encoding, delimiter, headers, column kinds and statistics.
+    Inspect {
+        /// The CSV/TSV file (optionally .gz).
+        file: PathBuf,
+        /// Print JSON instead of text.
+        #[arg(long)]
+        json: bool,
+        /// Read the whole file for an exact row count (otherwise estimated for large files).
+        #[arg(long)]
+        count: bool,
+        /// Rows to sample for the column statistics.
+        #[arg(long, default_value_t = 1000)]
+        sample: usize,
+    },
+    /// Print the suggested Pipedrive field for every column of a file.
+    Suggest {
+        file: PathBuf,
+        /// The entity the file's rows become, or `auto` to detect it from the headers.
+        #[arg(long, default_value = "auto")]
+        entity: String,
+        /// Pipedrive field JSON or account reference files (repeatable).
+        #[arg(long = "schema", value_name = "FILE")]
+        schemas: Vec<PathBuf>,
+        /// Print JSON instead of a table.
+        #[arg(long)]
+        json: bool,
+    },
+    /// Export source files through a profile into linked, import-ready CSVs (no UI).
+    Apply {
+        /// Source files or folders.
+        #[arg(required = true)]
+        paths: Vec<PathBuf>,
+        /// A profile: a preset name (zendesk-sell, salesforce, …), a saved profile's name, or a path.
+        #[arg(long)]
+        profile: String,
+        #[arg(long = "schema", value_name = "FILE")]
+        schemas: Vec<PathBuf>,
+        /// The output folder (created; must be empty or hold an earlier pipemap export).
+        #[arg(long)]
+        out: PathBuf,
+        /// Also write sample/ with the first N linked records per entity, for a trial import.
+        #[arg(long, value_name = "N")]
+        sample: Option<usize>,
+        /// Run even when the files have drifted from the profile (new, missing, renamed columns).
+        #[arg(long)]
+        allow_drift: bool,
+        /// Prefix cells that start with = + - @ so spreadsheet programs do not run them.
+        #[arg(long)]
+        escape_formulas: bool,
+        /// No progress bar or summary on stderr.
+        #[arg(long, short)]
+        quiet: bool,
+    },
+    /// Show the Pipedrive fields pipemap maps onto.
+    Schema {
+        #[command(subcommand)]
+        command: SchemaCommand,
+    },
+    /// Saved mapping profiles and built-in presets.
+    Profile {
+        #[command(subcommand)]
+        command: ProfileCommand,
+    },
+    /// Print the numbered import steps for an export folder.
+    Plan {
+        /// The folder `apply` wrote.
+        out: PathBuf,
+    },
+}
+
+/// `pipemap schema …`
+#[derive(Debug, Subcommand)]
+pub enum SchemaCommand {
+    /// The fields of every entity (built-in, plus any --schema files).
+    Show {
+        #[arg(long = "schema", value_name = "FILE")]
+        schemas: Vec<PathBuf>,
+        #[arg(long)]
+        json: bool,
+    },
+}
+
+/// `pipemap profile …`
+#[derive(Debug, Subcommand)]
+pub enum ProfileCommand {
+    /// Built-in presets and saved profiles.
+    List,
+    /// Print a profile's YAML.
+    Show { name: String },
+    /// The folder saved profiles live in.
+    Path,
+}

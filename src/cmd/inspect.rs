@@ -1,0 +1,85 @@
+//! `pipemap inspect FILE [--json] [--count]`
+
+use std::io::Write;
+use std::path::Path;
+use std::process::ExitCode;
+
+use pipemap::source::stats::{self, Inspection};
+use pipemap::source::{Table, sniff};
+
+pub fn run(file: &Path, json: bool, count: bool, sample: usize) -> anyhow::Result<ExitCode> {
+    let table = Table::open(file)?;
+    let inspection = stats::inspect(table, sample.max(1), count)?;
+    let mut out = std::io::stdout().lock();
+    if json {
+        serde_json::to_writer_pretty(&mut out, &inspection)?;
+        writeln!(out)?;
+    } else {
+        write_text(&mut out, &inspection)?;
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+fn write_text(out: &mut impl Write, i: &Inspection) -> std::io::Result<()> {
+    let f = &i.format;
+    writeln!(out, "{}", i.file)?;
+    writeln!(
+        out,
+        "  encoding {}{}  delimiter {}  line endings {}{}",
+        f.encoding,
+        if f.bom { " (BOM)" } else { "" },
+        sniff::describe_delimiter(f.delimiter_byte()),
+        f.line_ending.describe(),
+        if f.gzip { "  gzip" } else { "" },
+    )?;
+    let rows = match (i.rows.total, i.rows.estimated) {
+        (Some(0), _) => "0 data rows (header only)".to_string(),
+        (Some(n), _) => format!("{n} data rows"),
+        (None, Some(n)) => format!(
+            "about {n} data rows (estimated from the first {}; --count for the exact number)",
+            i.rows.sampled
+        ),
+        (None, None) => format!("at least {} data rows (--count for the exact number)", i.rows.sampled),
+    };
+    writeln!(out, "  {rows}, {} columns", i.headers.len())?;
+    for warning in &i.warnings {
+        writeln!(out, "  warning: {warning}")?;
+    }
+    writeln!(out)?;
+    let width = i.columns.iter().map(|c| c.name.chars().count()).max().unwrap_or(6).clamp(6, 32);
+    writeln!(
+        out,
+        "  {:>3}  {:<width$}  {:<22}  {:>6}  {:>8}  examples",
+        "#", "column", "kind", "filled", "distinct"
+    )?;
+    for c in &i.columns {
+        let distinct = if c.distinct_capped {
+            format!("{}+", c.distinct)
+        } else {
+            c.distinct.to_string()
+        };
+        let examples: Vec<String> = c.examples.iter().map(|e| shorten(e, 24)).collect();
+        writeln!(
+            out,
+            "  {:>3}  {:<width$}  {:<22}  {:>5.0}%  {:>8}  {}",
+            c.index + 1,
+            shorten(&c.name, width),
+            shorten(&c.kind.label(), 22),
+            c.fill_rate * 100.0,
+            distinct,
+            examples.join(" · ")
+        )?;
+    }
+    Ok(())
+}
+
+/// Cuts text to `max` characters on one line, marking the cut.
+pub fn shorten(text: &str, max: usize) -> String {
+    let one_line: String = text.chars().map(|c| if c.is_control() { ' ' } else { c }).collect();
+    if one_line.chars().count() <= max {
+        return one_line;
+    }
+    let mut cut: String = one_line.chars().take(max.saturating_sub(1)).collect();
+    cut.push('…');
+    cut
+}

@@ -1,0 +1,62 @@
+//! `pipemap suggest FILE [--entity E|auto] [--schema F]… [--json]`
+
+use std::io::Write;
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+
+use anyhow::Context;
+use pipemap::Entity;
+use pipemap::schema::Schema;
+use pipemap::source::{Table, stats};
+use pipemap::suggest::{self, vocabulary::Vocabularies};
+
+use super::inspect::shorten;
+
+pub fn run(file: &Path, entity: &str, schemas: &[PathBuf], json: bool) -> anyhow::Result<ExitCode> {
+    let entity: Option<Entity> = match entity {
+        "auto" => None,
+        other => Some(other.parse().context("--entity")?),
+    };
+    let schema = Schema::load(schemas)?;
+    let table = Table::open(file)?;
+    if table.headers.iter().all(|h| h.starts_with("Column ")) {
+        anyhow::bail!("{}: the first row holds no column names", table.name);
+    }
+    let name = table.name.clone();
+    let inspection = stats::inspect(table, stats::DEFAULT_SAMPLE_ROWS, false)?;
+    let vocabularies = Vocabularies::new(&schema);
+    let suggestion = suggest::suggest_file(&vocabularies, &name, entity, &inspection.columns);
+    let mut out = std::io::stdout().lock();
+    if json {
+        serde_json::to_writer_pretty(&mut out, &suggestion)?;
+        writeln!(out)?;
+        return Ok(ExitCode::SUCCESS);
+    }
+    writeln!(
+        out,
+        "{} → {}{}",
+        suggestion.file,
+        suggestion.entity,
+        suggestion.source_crm.as_deref().map(|c| format!(" (looks like a {c} export)")).unwrap_or_default()
+    )?;
+    let width = suggestion.columns.iter().map(|c| c.column.chars().count()).max().unwrap_or(6).clamp(6, 30);
+    for c in &suggestion.columns {
+        let target = match (&c.target, c.alternatives.first()) {
+            (Some(t), _) => t.to_string(),
+            (None, Some(hint)) => format!("(maybe {hint})"),
+            (None, None) => "—".to_string(),
+        };
+        let ty = c.field_type.map(|t| format!(" [create as {t}]")).unwrap_or_default();
+        writeln!(
+            out,
+            "  {} {:<width$}  {:<6} {:>4.2}  {}{}",
+            c.tier.symbol(),
+            shorten(&c.column, width),
+            format!("{:?}", c.tier).to_lowercase(),
+            c.confidence,
+            target,
+            ty
+        )?;
+    }
+    Ok(ExitCode::SUCCESS)
+}

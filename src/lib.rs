@@ -1,0 +1,17 @@
+//! pipemap: move CRM exports into the shape Pipedrive's spreadsheet import accepts.
+//!
+//! The library holds every piece of logic; the binary (`src/main.rs`) only parses arguments,
+//! calls into these modules and maps errors to exit codes. The flow is
+//! [`source`] (read and profile the export) → [`schema`] (what Pipedrive accepts) →
+//! [`suggest`] (propose a mapping) → [`profile`] (the mapping the user keeps) →
+//! [`transform`] (write linked, import-ready files) → [`report`] (audit and plan).
+//! The terminal UI in [`tui`] sits on top and is never imported by the core.
+
+pub mod entity;
+pub mod profile;
+pub mod schema;
+pub mod source;
+pub mod suggest;
+pub mod transform;
+
+pub use entity::{Entity, Target};

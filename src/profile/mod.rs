@@ -1,0 +1,223 @@
+//! The mapping a user keeps: which file becomes which entity, where each column goes, how
+//! values translate, and the duplicate decisions. Written as YAML (`version: 1`), matched to new
+//! exports by their headers, never by their paths.
+
+pub mod library;
+mod load;
+
+use std::collections::BTreeMap;
+
+use indexmap::IndexMap;
+use serde::{Deserialize, Serialize};
+
+use crate::entity::{Entity, Target};
+
+pub use load::{ProfileError, from_yaml, to_yaml, validate};
+
+/// The profile format this build reads and writes.
+pub const VERSION: u32 = 1;
+
+/// A complete, reusable mapping.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Profile {
+    pub version: u32,
+    pub name: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub description: Option<String>,
+    /// The CRM the exports come from (`zendesk-sell`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub source_crm: Option<String>,
+    pub files: Vec<FileMapping>,
+    /// Value maps by target (`deal.stage_id`): source value → Pipedrive value.
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub values: BTreeMap<Target, BTreeMap<String, String>>,
+    /// Duplicate handling per entity.
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub dedupe: BTreeMap<Entity, DedupeSettings>,
+    #[serde(default, skip_serializing_if = "Options::is_default")]
+    pub options: Options,
+}
+
+/// How one source file is recognised and mapped.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct FileMapping {
+    #[serde(rename = "match")]
+    pub matcher: Match,
+    /// The entity each row becomes.
+    pub entity: Entity,
+    /// Rows that become another entity, chosen by a column (Sell's contacts: persons and companies).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub split: Option<Split>,
+    /// Source column → where it goes, in the file's column order.
+    pub columns: IndexMap<String, ColumnSpec>,
+}
+
+/// How a new export's file is recognised.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Match {
+    /// Every one of these headers must be present (compared without regard to case).
+    pub headers_include: Vec<String>,
+}
+
+/// One file, two entities: rows whose `column` holds a true value become `then`.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Split {
+    pub column: String,
+    #[serde(rename = "true")]
+    pub then: Entity,
+    /// Where columns go on those rows; a column not listed keeps its target when the other
+    /// entity has the same field, and is carried into a note otherwise.
+    #[serde(default, skip_serializing_if = "IndexMap::is_empty")]
+    pub columns: IndexMap<String, ColumnSpec>,
+}
+
+/// Where a column goes: a plain target, or a target with options.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(untagged)]
+pub enum ColumnSpec {
+    Target(Target),
+    Detailed(ColumnDetail),
+}
+
+/// A column's target with the options it needs.
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ColumnDetail {
+    /// The target; absent for a link chosen per row by `link_by`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub target: Option<Target>,
+    /// Splits a cell holding several values (tags, e-mails) on this separator.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub split: Option<String>,
+    /// The Pipedrive field type of a custom field to create (`enum`, `date`, `double` …).
+    #[serde(default, rename = "type", skip_serializing_if = "Option::is_none")]
+    pub field_type: Option<String>,
+    /// For ambiguous numeric dates: `dmy` or `mdy`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub date_order: Option<String>,
+    /// A link whose entity another column names per row (Sell's `taskable_type`): this column
+    /// holds the linked record's id.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub link_by: Option<String>,
+    /// With `link_by`: the type column's values → the entity linked.
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub types: BTreeMap<String, Entity>,
+}
+
+impl ColumnSpec {
+    /// The target, when the column has one fixed target.
+    pub fn target(&self) -> Option<&Target> {
+        match self {
+            ColumnSpec::Target(t) => Some(t),
+            ColumnSpec::Detailed(d) => d.target.as_ref(),
+        }
+    }
+
+    /// The options, with defaults for a plain target.
+    pub fn detail(&self) -> ColumnDetail {
+        match self {
+            ColumnSpec::Target(t) => ColumnDetail {
+                target: Some(t.clone()),
+                ..ColumnDetail::default()
+            },
+            ColumnSpec::Detailed(d) => d.clone(),
+        }
+    }
+
+    /// True for `skip`.
+    pub fn is_skip(&self) -> bool {
+        matches!(self.target(), Some(Target::Skip))
+    }
+}
+
+/// Duplicate handling for one entity.
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct DedupeSettings {
+    /// What makes two records the same (`email`, `phone`, `name+org_id`, `domain`, `name`).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub keys: Vec<String>,
+    /// Merge clusters found by these keys without asking.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub auto_merge: bool,
+    /// Decisions the user took, keyed by stable record identities.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub decisions: Vec<Decision>,
+}
+
+/// A user's decision on one cluster of duplicates.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Decision {
+    /// `merge`, `keep` (not duplicates) or `drop`.
+    pub action: String,
+    /// Record identities: the source id, else a content hash.
+    pub records: Vec<String>,
+    /// For merge: the surviving record.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub survivor: Option<String>,
+    /// For merge: field → the record whose value is kept.
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub fields: BTreeMap<String, String>,
+}
+
+/// Export options.
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Options {
+    /// Neutralise cells that spreadsheet programs would run as formulas.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub escape_formulas: bool,
+    /// The currency of amounts that carry none.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub default_currency: Option<String>,
+}
+
+impl Options {
+    fn is_default(&self) -> bool {
+        *self == Options::default()
+    }
+}
+
+impl Profile {
+    /// An empty profile with a name.
+    pub fn new(name: &str) -> Profile {
+        Profile {
+            version: VERSION,
+            name: name.to_string(),
+            description: None,
+            source_crm: None,
+            files: Vec::new(),
+            values: BTreeMap::new(),
+            dedupe: BTreeMap::new(),
+            options: Options::default(),
+        }
+    }
+
+    /// The file mapping that fits these headers best: every `headers_include` present, the most
+    /// specific match first. Returns its index and the share of the file's headers it maps.
+    pub fn match_file(&self, headers: &[String]) -> Option<(usize, f64)> {
+        let lower: std::collections::HashSet<String> =
+            headers.iter().map(|h| h.trim().to_lowercase()).collect();
+        let mut best: Option<(usize, usize, f64)> = None;
+        for (i, file) in self.files.iter().enumerate() {
+            let need = &file.matcher.headers_include;
+            if need.is_empty() || !need.iter().all(|h| lower.contains(&h.trim().to_lowercase())) {
+                continue;
+            }
+            let known = headers
+                .iter()
+                .filter(|h| file.columns.keys().any(|c| c.eq_ignore_ascii_case(h.trim())))
+                .count();
+            let share = known as f64 / headers.len().max(1) as f64;
+            if best.is_none_or(|(_, n, s)| need.len() > n || (need.len() == n && share > s)) {
+                best = Some((i, need.len(), share));
+            }
+        }
+        best.map(|(i, _, share)| (i, share))
+    }
+}

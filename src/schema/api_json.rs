@@ -1,0 +1,149 @@
+//! Pipedrive API field definitions as a user saves them: the JSON body of
+//! `GET /v1/personFields`, `/v1/organizationFields`, `/v1/dealFields`, `/v1/productFields`,
+//! `/v1/activityFields`, `/v1/noteFields` (see developers.pipedrive.com, "PersonFields" etc.):
+//! `{"success": true, "data": [{"key", "name", "field_type", "options": [{"id", "label"}],
+//! "mandatory_flag", "edit_flag", …}], "additional_data": {"pagination": …}}`.
+
+use std::path::Path;
+
+use serde::Deserialize;
+
+use super::{Field, SchemaError};
+use crate::entity::Entity;
+
+#[derive(Deserialize)]
+struct Response {
+    #[serde(default)]
+    success: Option<bool>,
+    data: Option<Vec<ApiField>>,
+}
+
+#[derive(Deserialize)]
+struct ApiField {
+    key: Option<String>,
+    name: Option<String>,
+    field_type: Option<String>,
+    #[serde(default)]
+    options: Option<Vec<ApiOption>>,
+    #[serde(default)]
+    mandatory_flag: serde_json::Value,
+}
+
+#[derive(Deserialize)]
+struct ApiOption {
+    label: Option<serde_json::Value>,
+}
+
+/// True when the text is a JSON object with a `data` array (an API response) rather than an
+/// account reference file.
+pub fn looks_like_fields_response(text: &str) -> bool {
+    text.trim_start().starts_with('{') && text.contains("\"data\"") && text.contains("field_type")
+}
+
+/// Reads one `*Fields` response; the entity comes from the file name (`personFields.json`) or,
+/// failing that, from the keys the fields carry.
+pub fn parse_fields(file: &str, path: &Path, text: &str) -> Result<(Entity, Vec<Field>), SchemaError> {
+    let response: Response = serde_json::from_str(text).map_err(|e| SchemaError::Parse {
+        file: file.to_string(),
+        line: e.line(),
+        column: e.column(),
+        message: e.to_string(),
+    })?;
+    if response.success == Some(false) {
+        return Err(SchemaError::Invalid {
+            file: file.to_string(),
+            message: "the API answered \"success\": false; save a successful response".into(),
+        });
+    }
+    let data = response.data.ok_or_else(|| SchemaError::Invalid {
+        file: file.to_string(),
+        message: "no \"data\" array of fields".into(),
+    })?;
+    let mut fields = Vec::with_capacity(data.len());
+    for (i, api) in data.into_iter().enumerate() {
+        let missing = |what: &str| SchemaError::Invalid {
+            file: file.to_string(),
+            message: format!("data[{i}] has no \"{what}\""),
+        };
+        let key = api.key.ok_or_else(|| missing("key"))?;
+        let name = api.name.ok_or_else(|| missing("name"))?;
+        let field_type = api.field_type.ok_or_else(|| missing("field_type"))?;
+        let options = api
+            .options
+            .unwrap_or_default()
+            .into_iter()
+            .filter_map(|o| match o.label? {
+                serde_json::Value::String(s) => Some(s),
+                other => Some(other.to_string()),
+            })
+            .collect();
+        let mandatory = match api.mandatory_flag {
+            serde_json::Value::Bool(b) => b,
+            serde_json::Value::Object(_) => true,
+            _ => false,
+        };
+        fields.push(Field {
+            custom: is_hash_key(&key),
+            key,
+            name,
+            field_type,
+            mandatory,
+            multi: false,
+            labels: Vec::new(),
+            options,
+            relation: None,
+            note: None,
+        });
+    }
+    let entity = entity_from_name(path)
+        .or_else(|| entity_from_keys(&fields))
+        .ok_or_else(|| SchemaError::Invalid {
+            file: file.to_string(),
+            message: "cannot tell which item type these fields belong to; name the file after \
+                      the endpoint, e.g. personFields.json or dealFields.json"
+                .into(),
+        })?;
+    Ok((entity, fields))
+}
+
+/// Custom fields carry a 40-character hexadecimal key.
+pub fn is_hash_key(key: &str) -> bool {
+    key.len() == 40 && key.bytes().all(|b| b.is_ascii_hexdigit())
+}
+
+fn entity_from_name(path: &Path) -> Option<Entity> {
+    let stem = path.file_stem()?.to_str()?.to_ascii_lowercase();
+    let table = [
+        ("organization", Entity::Organization),
+        ("organisation", Entity::Organization),
+        ("person", Entity::Person),
+        ("deal", Entity::Deal),
+        ("lead", Entity::Lead),
+        ("activit", Entity::Activity),
+        ("note", Entity::Note),
+        ("product", Entity::Product),
+    ];
+    table
+        .iter()
+        .find(|(word, _)| stem.contains(word))
+        .map(|(_, e)| *e)
+}
+
+fn entity_from_keys(fields: &[Field]) -> Option<Entity> {
+    let has = |k: &str| fields.iter().any(|f| f.key == k);
+    if has("stage_id") || has("expected_close_date") {
+        Some(Entity::Deal)
+    } else if has("first_name") || has("email") {
+        Some(Entity::Person)
+    } else if has("people_count") || has("address") {
+        Some(Entity::Organization)
+    } else if has("due_date") {
+        Some(Entity::Activity)
+    } else if has("content") {
+        Some(Entity::Note)
+    } else if has("code") || has("prices") {
+        Some(Entity::Product)
+    } else {
+        None
+    }
+}

@@ -1,0 +1,247 @@
+//! What Pipedrive accepts: the built-in fields of every item type (from `assets/pipedrive/`),
+//! the account's own custom fields (from the API's `*Fields` JSON), and the account's reference
+//! data — pipelines and stages, users, activity types, labels.
+
+mod account;
+mod api_json;
+
+use std::path::Path;
+
+use serde::{Deserialize, Serialize};
+
+use crate::entity::{Entity, Target};
+
+pub use account::{Account, ActivityType, Pipeline, User};
+
+/// The built-in fields, taken from Pipedrive's API reference and import knowledge base.
+const BUILTIN_FIELDS: &str = include_str!("../../assets/pipedrive/fields.yaml");
+/// What a new Pipedrive account holds before anyone changes it.
+const DEFAULT_ACCOUNT: &str = include_str!("../../assets/pipedrive/account.yaml");
+
+/// A schema file that cannot be used, naming the file and the line or key.
+#[derive(Debug, thiserror::Error)]
+pub enum SchemaError {
+    #[error("{file}: {source}")]
+    Io {
+        file: String,
+        source: std::io::Error,
+    },
+    #[error("{file}:{line}:{column}: {message}")]
+    Parse {
+        file: String,
+        line: usize,
+        column: usize,
+        message: String,
+    },
+    #[error("{file}: {message}")]
+    Invalid { file: String, message: String },
+}
+
+/// One Pipedrive field.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+#[serde(deny_unknown_fields)]
+pub struct Field {
+    /// The API key: `name`, `email`, or a 40-hex hash for a custom field.
+    pub key: String,
+    /// The name Pipedrive shows (and its import wizard matches on).
+    pub name: String,
+    /// Pipedrive's field_type (`varchar`, `enum`, `monetary`, `date`, …).
+    #[serde(rename = "type")]
+    pub field_type: String,
+    /// Required for the import to accept a row.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub mandatory: bool,
+    /// Holds several values, each with a label (e-mail, phone).
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub multi: bool,
+    /// The labels of a multi-valued field.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub labels: Vec<String>,
+    /// The fixed options of an enum/set field.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub options: Vec<String>,
+    /// The item type a link field points at (`organization`, `person`, `user` …).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub relation: Option<String>,
+    /// A remark on how the import treats the field.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub note: Option<String>,
+    /// True for the account's own custom fields.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub custom: bool,
+}
+
+impl Field {
+    /// True when the field takes one of a fixed set of values (enum/set options, stages,
+    /// owners, activity types, labels, status).
+    pub fn takes_fixed_values(&self) -> bool {
+        !self.options.is_empty()
+            || matches!(
+                self.field_type.as_str(),
+                "enum" | "set" | "stage" | "status" | "user" | "visible_to" | "label"
+            )
+            || matches!(self.key.as_str(), "type" | "label" | "stage_id" | "pipeline_id")
+    }
+
+    /// True for a field that links to another item by name.
+    pub fn is_relation(&self) -> bool {
+        Entity::from_relation_key(&self.key).is_some()
+    }
+}
+
+/// The fields of one item type.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct EntitySchema {
+    pub entity: Entity,
+    /// The item name the wizard uses (`Organization`).
+    pub name: String,
+    pub plural: String,
+    pub fields: Vec<Field>,
+}
+
+impl EntitySchema {
+    /// The field with this key.
+    pub fn field(&self, key: &str) -> Option<&Field> {
+        self.fields.iter().find(|f| f.key == key)
+    }
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct FieldsFile {
+    version: u32,
+    entities: Vec<EntitySchema>,
+}
+
+/// Everything pipemap knows of the target: fields per entity and the account's reference data.
+#[derive(Debug, Clone, Serialize)]
+pub struct Schema {
+    pub entities: Vec<EntitySchema>,
+    pub account: Account,
+    /// The files this schema was read from, after the built-ins.
+    pub sources: Vec<String>,
+}
+
+impl Schema {
+    /// The built-in fields and a new account's defaults.
+    pub fn builtin() -> Schema {
+        let fields: FieldsFile = serde_yaml::from_str(BUILTIN_FIELDS)
+            .expect("assets/pipedrive/fields.yaml is checked by the test suite");
+        debug_assert_eq!(fields.version, 1);
+        let account =
+            account::parse_yaml("assets/pipedrive/account.yaml", DEFAULT_ACCOUNT)
+                .expect("assets/pipedrive/account.yaml is checked by the test suite");
+        Schema {
+            entities: fields.entities,
+            account,
+            sources: Vec::new(),
+        }
+    }
+
+    /// The built-ins, updated by each file in turn: the API's `*Fields` JSON responses and
+    /// account reference files (YAML or JSON with pipelines, users, activity types, labels).
+    pub fn load(files: &[impl AsRef<Path>]) -> Result<Schema, SchemaError> {
+        let mut schema = Schema::builtin();
+        for file in files {
+            schema.add_file(file.as_ref())?;
+        }
+        Ok(schema)
+    }
+
+    fn add_file(&mut self, path: &Path) -> Result<(), SchemaError> {
+        let name = path.display().to_string();
+        let text = std::fs::read_to_string(path).map_err(|source| SchemaError::Io {
+            file: name.clone(),
+            source,
+        })?;
+        if api_json::looks_like_fields_response(&text) {
+            let (entity, fields) = api_json::parse_fields(&name, path, &text)?;
+            self.merge_fields(entity, fields);
+        } else {
+            let account = account::parse_any(&name, &text)?;
+            self.account.merge(account);
+        }
+        self.sources.push(name);
+        Ok(())
+    }
+
+    /// Adds the account's fields: built-ins are updated in place (options, names), custom
+    /// fields are appended.
+    fn merge_fields(&mut self, entity: Entity, fields: Vec<Field>) {
+        let Some(schema) = self.entities.iter_mut().find(|e| e.entity == entity) else {
+            return;
+        };
+        for field in fields {
+            match schema.fields.iter_mut().find(|f| f.key == field.key) {
+                Some(existing) => {
+                    if !field.options.is_empty() {
+                        existing.options = field.options;
+                    }
+                    existing.mandatory |= field.mandatory;
+                }
+                None => schema.fields.push(field),
+            }
+        }
+    }
+
+    /// The fields of one entity.
+    pub fn entity(&self, entity: Entity) -> Option<&EntitySchema> {
+        self.entities.iter().find(|e| e.entity == entity)
+    }
+
+    /// The field a target names, if the schema has it (None for custom-to-create and skip).
+    pub fn field(&self, target: &Target) -> Option<&Field> {
+        match target {
+            Target::Field { entity, key, .. } => self.entity(*entity)?.field(key),
+            _ => None,
+        }
+    }
+
+    /// An account custom field whose name matches, so `person.custom:Industry` can be written
+    /// to the field the account already has.
+    pub fn custom_field_named(&self, entity: Entity, name: &str) -> Option<&Field> {
+        self.entity(entity)?
+            .fields
+            .iter()
+            .find(|f| f.custom && f.name.eq_ignore_ascii_case(name.trim()))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn builtins_cover_every_entity_with_its_mandatory_field() {
+        let schema = Schema::builtin();
+        for entity in Entity::ALL {
+            let fields = schema.entity(entity).expect("entity in built-ins");
+            assert!(!fields.fields.is_empty(), "{entity} has no fields");
+        }
+        let mandatory = |e: Entity, key: &str| schema.entity(e).unwrap().field(key).unwrap().mandatory;
+        assert!(mandatory(Entity::Person, "name"));
+        assert!(mandatory(Entity::Organization, "name"));
+        assert!(mandatory(Entity::Deal, "title"));
+        let email = schema.entity(Entity::Person).unwrap().field("email").unwrap();
+        assert!(email.multi && email.labels.contains(&"work".to_string()));
+    }
+
+    #[test]
+    fn builtin_targets_parse_back() {
+        let schema = Schema::builtin();
+        for entity in &schema.entities {
+            for field in &entity.fields {
+                let target: Target = format!("{}.{}", entity.entity, field.key).parse().unwrap();
+                assert!(schema.field(&target).is_some());
+            }
+        }
+    }
+
+    #[test]
+    fn default_account_has_a_pipeline_and_activity_types() {
+        let schema = Schema::builtin();
+        assert!(!schema.account.pipelines.is_empty());
+        assert!(schema.account.activity_types.iter().any(|t| t.key == "call"));
+    }
+}

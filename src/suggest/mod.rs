@@ -1,0 +1,418 @@
+//! Proposing a target for every column: names (normalized, synonyms, fuzzy), data evidence,
+//! entity context, then a one-to-one assignment, best pairs first, with honest confidence.
+
+pub mod detect;
+pub mod evidence;
+pub mod normalize;
+pub mod vocabulary;
+
+use fuzzy_matcher::FuzzyMatcher;
+use fuzzy_matcher::skim::SkimMatcherV2;
+use serde::Serialize;
+
+use crate::entity::{Entity, Target};
+use crate::source::kinds::ColumnKind;
+use crate::source::stats::ColumnProfile;
+use normalize::{normalize, split_number, strip_own_prefix, token_set};
+use vocabulary::{Vocabulary, Vocabularies};
+
+/// How sure a suggestion is, and so what the tool does with it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Tier {
+    /// Nothing to suggest.
+    None,
+    /// A hint only; the target stays unset.
+    Low,
+    /// Pre-selected, flagged for review.
+    Medium,
+    /// Applied automatically.
+    High,
+}
+
+impl Tier {
+    /// The tier a confidence falls in.
+    pub fn of(confidence: f64) -> Tier {
+        if confidence >= HIGH {
+            Tier::High
+        } else if confidence >= MEDIUM {
+            Tier::Medium
+        } else if confidence >= LOW {
+            Tier::Low
+        } else {
+            Tier::None
+        }
+    }
+
+    /// A symbol that reads without colour.
+    pub fn symbol(self) -> &'static str {
+        match self {
+            Tier::High => "✔",
+            Tier::Medium => "?",
+            Tier::Low => "·",
+            Tier::None => " ",
+        }
+    }
+}
+
+const HIGH: f64 = 0.9;
+const MEDIUM: f64 = 0.7;
+const LOW: f64 = 0.5;
+/// Scores of candidates kept as alternatives.
+const CANDIDATE_FLOOR: f64 = 0.45;
+
+/// The proposal for one column.
+#[derive(Debug, Clone, Serialize)]
+pub struct ColumnSuggestion {
+    pub column: String,
+    /// The target, unset for `low` and `none`.
+    pub target: Option<Target>,
+    pub confidence: f64,
+    pub tier: Tier,
+    /// Other plausible targets, best first (the hint for `low`).
+    pub alternatives: Vec<Target>,
+    /// Why: which name or evidence matched.
+    pub reason: String,
+    /// For a custom-field target, the Pipedrive field type to create.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub field_type: Option<&'static str>,
+}
+
+/// The proposal for a whole file.
+#[derive(Debug, Clone, Serialize)]
+pub struct FileSuggestion {
+    pub file: String,
+    pub entity: Entity,
+    pub source_crm: Option<String>,
+    pub columns: Vec<ColumnSuggestion>,
+}
+
+/// A scored (column, slot) pair; `vocab` indexes the vocabularies in play for the file.
+#[derive(Debug, Clone, Copy)]
+struct Candidate {
+    column: usize,
+    vocab: usize,
+    slot: usize,
+    score: f64,
+    how: How,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq)]
+enum How {
+    Exact,
+    Stripped,
+    Numbered,
+    Reordered,
+    Contains,
+    Fuzzy,
+    Evidence,
+}
+
+impl How {
+    fn describe(self) -> &'static str {
+        match self {
+            How::Exact => "known column name",
+            How::Stripped => "known name after the entity prefix",
+            How::Numbered => "known name with a number",
+            How::Reordered => "known words in another order",
+            How::Contains => "contains a known name",
+            How::Fuzzy => "close to a known name",
+            How::Evidence => "the values' kind",
+        }
+    }
+}
+
+/// How much a match on a related entity's field counts, against the file's own entity: a deal
+/// or lead row may carry its person and organization (the import links items in one row).
+const RELATED: f64 = 0.95;
+
+/// The entities whose fields a file of `entity` may also fill, and which of their fields: the
+/// ones that describe the person or organization itself, not its bookkeeping.
+fn related(entity: Entity) -> &'static [(Entity, &'static [&'static str])] {
+    const PERSON: &[&str] = &["name", "first_name", "last_name", "email", "phone", "job_title", "postal_address", "birthday"];
+    const ORGANIZATION: &[&str] = &["name", "address"];
+    match entity {
+        Entity::Deal | Entity::Lead => &[(Entity::Person, PERSON), (Entity::Organization, ORGANIZATION)],
+        _ => &[],
+    }
+}
+
+/// Suggests a target for every column of a file whose rows become `entity`.
+/// `source_label` names the source CRM for the source-id field ("Sell ID").
+pub fn suggest_columns(
+    vocabularies: &Vocabularies,
+    entity: Entity,
+    columns: &[ColumnProfile],
+    source_label: Option<&str>,
+) -> Vec<ColumnSuggestion> {
+    let Some(own) = vocabularies.get(entity) else {
+        return Vec::new();
+    };
+    let mut vocabs: Vec<(&Vocabulary, f64, Option<&[&str]>)> = vec![(own, 1.0, None)];
+    for (other, keys) in related(entity) {
+        if let Some(v) = vocabularies.get(*other) {
+            vocabs.push((v, RELATED, Some(keys)));
+        }
+    }
+    let mut candidates: Vec<Candidate> = Vec::new();
+    let mut per_column: Vec<Vec<Candidate>> = Vec::with_capacity(columns.len());
+    for (i, profile) in columns.iter().enumerate() {
+        let mut mine = Vec::new();
+        for (v, &(vocabulary, factor, keys)) in vocabs.iter().enumerate() {
+            for mut c in name_candidates(vocabulary, i, &profile.name) {
+                if keys.is_some_and(|k| !k.contains(&vocabulary.slots[c.slot].key.as_str())) {
+                    continue;
+                }
+                c.vocab = v;
+                c.score = (c.score * factor * evidence::fit(profile, &vocabulary.slots[c.slot])).min(1.0);
+                mine.push(c);
+            }
+        }
+        if mine.iter().all(|c| c.score < MEDIUM) {
+            mine.extend(evidence_candidates(own, i, profile));
+        }
+        mine.retain(|c| c.score >= CANDIDATE_FLOOR);
+        mine.sort_by(|a, b| b.score.total_cmp(&a.score));
+        candidates.extend(mine.iter().copied());
+        per_column.push(mine);
+    }
+    // One-to-one, best pairs first: the strongest claim on a slot wins it.
+    candidates.sort_by(|a, b| b.score.total_cmp(&a.score).then(a.column.cmp(&b.column)));
+    let mut slot_taken = std::collections::HashSet::new();
+    let mut chosen: Vec<Option<Candidate>> = vec![None; columns.len()];
+    for c in &candidates {
+        if chosen[c.column].is_none() && slot_taken.insert((c.vocab, c.slot)) {
+            chosen[c.column] = Some(*c);
+        }
+    }
+    // A slot that several columns claim strongly is not certain for any of them.
+    let contested = |c: &Candidate| {
+        candidates.iter().any(|o| o.column != c.column && o.vocab == c.vocab && o.slot == c.slot && o.score >= 0.85)
+    };
+    columns
+        .iter()
+        .enumerate()
+        .map(|(i, profile)| {
+            let pick = chosen[i].map(|c| (c, contested(&c)));
+            let plain: Vec<&Vocabulary> = vocabs.iter().map(|v| v.0).collect();
+            finish(&plain, profile, pick, &per_column[i], source_label, entity)
+        })
+        .collect()
+}
+
+/// Turns the chosen candidate (if any) into a suggestion with tier, alternatives and reason.
+fn finish(
+    vocabs: &[&Vocabulary],
+    profile: &ColumnProfile,
+    chosen: Option<(Candidate, bool)>,
+    mine: &[Candidate],
+    source_label: Option<&str>,
+    entity: Entity,
+) -> ColumnSuggestion {
+    let slot_of = |c: &Candidate| &vocabs[c.vocab].slots[c.slot];
+    let mut alternatives: Vec<Target> = Vec::new();
+    for c in mine {
+        let t = slot_of(c).target.clone();
+        let is_chosen = chosen.is_some_and(|(x, _)| x.vocab == c.vocab && x.slot == c.slot);
+        if !is_chosen && !alternatives.contains(&t) {
+            alternatives.push(t);
+        }
+        if alternatives.len() == 3 {
+            break;
+        }
+    }
+    if let Some((c, contested)) = chosen {
+        let mut confidence = c.score;
+        // A near tie with another field of the same entity: the name alone cannot decide.
+        let rival = mine.iter().any(|o| {
+            o.vocab == c.vocab && slot_of(o).key != slot_of(&c).key && o.score > c.score - 0.05
+        });
+        if (rival || contested) && confidence >= HIGH {
+            confidence = HIGH - 0.01;
+        }
+        let tier = Tier::of(confidence);
+        if tier >= Tier::Medium {
+            return ColumnSuggestion {
+                column: profile.name.clone(),
+                target: Some(slot_of(&c).target.clone()),
+                confidence: round(confidence),
+                tier,
+                alternatives,
+                reason: c.how.describe().to_string(),
+                field_type: None,
+            };
+        }
+        alternatives.insert(0, slot_of(&c).target.clone());
+        alternatives.truncate(3);
+    }
+    no_standard_home(entity, profile, alternatives, source_label)
+}
+
+/// A column no standard field fits: a source id, an empty column, or a custom field to create.
+fn no_standard_home(
+    entity: Entity,
+    profile: &ColumnProfile,
+    alternatives: Vec<Target>,
+    source_label: Option<&str>,
+) -> ColumnSuggestion {
+    let normalized = normalize(&profile.name);
+    let words = token_set(&normalized);
+    let is_own_id = words == ["id"]
+        || (words.len() == 2
+            && words.contains(&"id")
+            && strip_own_prefix(&normalized, entity).as_deref() == Some("id"));
+    let seen_rows = !has_no_rows(profile);
+    let (target, reason, field_type, confidence) = if is_own_id {
+        let name = format!("{} ID", source_label.unwrap_or("Source"));
+        (
+            Target::Custom { entity, name },
+            "the record's own id: kept as a custom field so every record stays traceable",
+            Some("varchar"),
+            0.8,
+        )
+    } else if seen_rows && profile.filled == 0 {
+        (Target::Skip, "empty in every sampled row", None, 0.7)
+    } else {
+        (
+            Target::Custom { entity, name: profile.name.trim().to_string() },
+            "no standard field: a custom field to create",
+            Some(profile.kind.pipedrive_type()),
+            0.7,
+        )
+    };
+    ColumnSuggestion {
+        column: profile.name.clone(),
+        target: Some(target),
+        confidence,
+        tier: Tier::of(confidence),
+        alternatives,
+        reason: reason.to_string(),
+        field_type,
+    }
+}
+
+/// A profile taken from a header-only file (or a bare header list) has seen no rows at all.
+fn has_no_rows(profile: &ColumnProfile) -> bool {
+    profile.sampled == 0
+}
+
+fn round(x: f64) -> f64 {
+    (x * 100.0).round() / 100.0
+}
+
+/// Candidates from the column's name alone.
+fn name_candidates(vocabulary: &Vocabulary, column: usize, name: &str) -> Vec<Candidate> {
+    let normalized = normalize(name);
+    let mut out: Vec<Candidate> = Vec::new();
+    let add = |slot: usize, score: f64, how: How, out: &mut Vec<Candidate>| {
+        match out.iter_mut().find(|c| c.slot == slot) {
+            Some(c) if c.score >= score => {}
+            Some(c) => {
+                c.score = score;
+                c.how = how;
+            }
+            None => out.push(Candidate { column, vocab: 0, slot, score, how }),
+        }
+    };
+    if normalized.is_empty() {
+        return out;
+    }
+    let stripped = strip_own_prefix(&normalized, vocabulary.entity);
+    let (base, number) = split_number(&normalized);
+    let lookups: [(Option<&str>, f64, How); 3] = [
+        (Some(normalized.as_str()), 1.0, How::Exact),
+        (stripped.as_deref(), 0.95, How::Stripped),
+        (number.map(|_| base), 0.9, How::Numbered),
+    ];
+    for (key, weight, how) in lookups {
+        let Some(key) = key else { continue };
+        for hit in vocabulary.exact.get(key).into_iter().flatten() {
+            add(hit.slot, weight * hit.strength, how, &mut out);
+            if how == How::Numbered {
+                // "Phone 3": the field's other labels take the extra numbers.
+                let key = &vocabulary.slots[hit.slot].key;
+                for (s, slot) in vocabulary.slots.iter().enumerate() {
+                    if s != hit.slot && &slot.key == key {
+                        add(s, 0.86 - 0.01 * slot.label_rank as f64, how, &mut out);
+                    }
+                }
+            }
+        }
+    }
+    for form in [Some(normalized.as_str()), stripped.as_deref()].into_iter().flatten() {
+        let tokens: Vec<String> = token_set(form).into_iter().map(str::to_string).collect();
+        for hit in vocabulary.by_tokens.get(&tokens).into_iter().flatten() {
+            add(hit.slot, 0.88 * hit.strength, How::Reordered, &mut out);
+        }
+    }
+    if out.iter().any(|c| c.score >= HIGH) {
+        return out;
+    }
+    let own = stripped.as_deref().unwrap_or(&normalized);
+    let own_tokens = token_set(own);
+    let matcher = SkimMatcherV2::default();
+    for (known, hit) in &vocabulary.names {
+        let known_tokens = token_set(known);
+        // A known multi-word name inside a longer column name ("primary email address").
+        if known_tokens.len() < own_tokens.len()
+            && known_tokens.iter().all(|t| own_tokens.contains(t))
+            && (known_tokens.len() >= 2 || known.len() >= 5)
+        {
+            let share = known_tokens.len() as f64 / own_tokens.len() as f64;
+            add(hit.slot, (0.62 + 0.2 * share) * hit.strength, How::Contains, &mut out);
+        }
+        // Typos and spelling variants of a known name.
+        if own.len().abs_diff(known.len()) <= 3 && own.len() >= 4 {
+            let jw = strsim::jaro_winkler(own, known);
+            let subsequence = matcher.fuzzy_match(own, known).is_some() || matcher.fuzzy_match(known, own).is_some();
+            if jw >= 0.92 && subsequence {
+                add(hit.slot, 0.82 * jw * hit.strength, How::Fuzzy, &mut out);
+            } else if jw >= 0.94 {
+                add(hit.slot, 0.78 * jw * hit.strength, How::Fuzzy, &mut out);
+            }
+        }
+    }
+    out
+}
+
+/// Candidates from the values alone, for a column whose name says nothing.
+fn evidence_candidates(vocabulary: &Vocabulary, column: usize, profile: &ColumnProfile) -> Vec<Candidate> {
+    let first_free = |key: &str| vocabulary.slots.iter().position(|s| s.key == key);
+    let mut out = Vec::new();
+    let mut push = |key: &str, score: f64| {
+        if let Some(slot) = first_free(key) {
+            out.push(Candidate { column, vocab: 0, slot, score, how: How::Evidence });
+        }
+    };
+    match &profile.kind {
+        ColumnKind::Email => push("email", 0.72),
+        ColumnKind::Phone => push("phone", 0.66),
+        ColumnKind::Url if vocabulary.entity == Entity::Organization => push("website", 0.66),
+        _ => {}
+    }
+    if vocabulary.entity == Entity::Deal
+        && evidence::values_within(profile, &["open", "won", "lost"])
+    {
+        push("status", 0.8);
+    }
+    out
+}
+
+/// The whole proposal for a file: entity (given or detected), source CRM, and every column.
+pub fn suggest_file(
+    vocabularies: &Vocabularies,
+    file: &str,
+    entity: Option<Entity>,
+    columns: &[ColumnProfile],
+) -> FileSuggestion {
+    let headers: Vec<&str> = columns.iter().map(|c| c.name.as_str()).collect();
+    let crm = detect::source_crm(&headers);
+    let entity = entity.unwrap_or_else(|| detect::entity(vocabularies, file, &headers));
+    let label = crm.map(|c| c.id_label.as_str());
+    FileSuggestion {
+        file: file.to_string(),
+        entity,
+        source_crm: crm.map(|c| c.id.clone()),
+        columns: suggest_columns(vocabularies, entity, columns, label),
+    }
+}

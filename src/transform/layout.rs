@@ -1,0 +1,221 @@
+//! The columns of each output file, named as Pipedrive's import wizard names the fields
+//! ("Person - Name", "Person - Email - Work", "Organization - Name") so it can map them itself.
+//! The record's own name comes first, then its links, then the other fields, then the note.
+
+use std::collections::HashMap;
+
+use crate::entity::{Entity, Target};
+use crate::schema::Schema;
+
+use super::plan::{FilePlan, Rule};
+
+/// What an output column holds.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum Slot {
+    /// A field of the record (built-in or the account's), with the label of a multi field.
+    Field { key: String, label: Option<String> },
+    /// A custom field to create.
+    Custom(String),
+    /// The name (or title) of a linked record, which the import links by.
+    Link(Entity),
+    /// A note created with the record, holding what had no field of its own.
+    Note,
+}
+
+/// The columns of one entity's output file.
+#[derive(Debug, Clone)]
+pub struct Layout {
+    pub entity: Entity,
+    pub slots: Vec<Slot>,
+    pub headers: Vec<String>,
+    index: HashMap<Slot, usize>,
+}
+
+impl Layout {
+    /// The column of a slot.
+    pub fn column(&self, slot: &Slot) -> Option<usize> {
+        self.index.get(slot).copied()
+    }
+
+    /// The column of a field without label.
+    pub fn field(&self, key: &str) -> Option<usize> {
+        self.column(&Slot::Field { key: key.to_string(), label: None })
+    }
+}
+
+/// The field holding a record's name: `title` for deals and leads, `subject` for activities,
+/// `content` for notes, `name` otherwise.
+pub fn name_key(entity: Entity) -> &'static str {
+    match entity {
+        Entity::Deal | Entity::Lead => "title",
+        Entity::Activity => "subject",
+        Entity::Note => "content",
+        _ => "name",
+    }
+}
+
+/// The header of a link column: the linked item's name field ("Organization - Name").
+pub fn link_header(entity: Entity) -> String {
+    let field = if matches!(entity, Entity::Deal | Entity::Lead) { "Title" } else { "Name" };
+    format!("{} - {field}", entity.title())
+}
+
+/// Builds every entity's layout from what the compiled files write.
+pub fn build(schema: &Schema, plans: &[FilePlan]) -> Vec<Layout> {
+    let mut wanted: HashMap<Entity, Vec<Slot>> = HashMap::new();
+    let mut add = |entity: Entity, slot: Slot| {
+        let list = wanted.entry(entity).or_default();
+        if !list.contains(&slot) {
+            list.push(slot);
+        }
+    };
+    for plan in plans {
+        let mut entities = vec![plan.entity];
+        if let Some((_, other)) = plan.split {
+            entities.push(other);
+        }
+        for &e in &entities {
+            add(e, Slot::Field { key: name_key(e).to_string(), label: None });
+            for link in implied_links(e) {
+                add(e, Slot::Link(*link));
+            }
+        }
+        for (rules, owner) in [(&plan.rules, plan.entity), (&plan.split_rules, plan.split.map_or(plan.entity, |s| s.1))] {
+            for rule in rules.iter() {
+                match rule {
+                    Rule::Set { target, conv: _ } => {
+                        for (entity, slot) in slots_of(schema, target) {
+                            add(entity, slot);
+                            if entity != owner && entity != plan.entity {
+                                add(entity, Slot::Field { key: name_key(entity).to_string(), label: None });
+                            }
+                        }
+                    }
+                    Rule::Link { to, .. } => add(owner, Slot::Link(*to)),
+                    Rule::LinkBy { types, .. } => {
+                        for to in types.values() {
+                            add(owner, Slot::Link(*to));
+                        }
+                    }
+                    Rule::Note | Rule::Skip => {}
+                }
+            }
+        }
+    }
+    for (entity, slots) in wanted.iter_mut() {
+        derived(*entity, slots);
+    }
+    let mut layouts: Vec<Layout> = wanted
+        .into_iter()
+        .map(|(entity, slots)| finish(schema, entity, slots))
+        .collect();
+    layouts.sort_by_key(|l| l.entity);
+    layouts
+}
+
+/// Links every record of an entity can carry.
+fn implied_links(entity: Entity) -> &'static [Entity] {
+    match entity {
+        Entity::Person => &[Entity::Organization],
+        Entity::Deal | Entity::Lead => &[Entity::Person, Entity::Organization],
+        _ => &[],
+    }
+}
+
+/// The output slots a target fills: every label of a multi field (cells holding several values
+/// spill onto the next labels), the field itself otherwise. Custom fields on activities and notes
+/// (which take none) go to their note text.
+fn slots_of(schema: &Schema, target: &Target) -> Vec<(Entity, Slot)> {
+    match target {
+        Target::Skip => Vec::new(),
+        Target::Custom { entity, name } => match entity {
+            Entity::Activity => vec![(*entity, Slot::Field { key: "note".into(), label: None })],
+            Entity::Note => vec![(*entity, Slot::Field { key: "content".into(), label: None })],
+            _ => vec![(*entity, Slot::Custom(name.clone()))],
+        },
+        Target::Field { entity, key, .. } => {
+            if key == "due_time" {
+                return vec![(*entity, Slot::Field { key: "due_date".into(), label: None })];
+            }
+            match schema.field(&target.without_label()) {
+                Some(f) if f.multi && !f.labels.is_empty() => f
+                    .labels
+                    .iter()
+                    .map(|l| (*entity, Slot::Field { key: key.clone(), label: Some(l.clone()) }))
+                    .collect(),
+                _ => vec![(*entity, Slot::Field { key: key.clone(), label: None })],
+            }
+        }
+    }
+}
+
+/// Columns the engine fills itself: a person's name and its parts, a deal's status and pipeline
+/// beside its stage, a currency beside a value, and the note column.
+fn derived(entity: Entity, slots: &mut Vec<Slot>) {
+    let has = |slots: &Vec<Slot>, key: &str| slots.iter().any(|s| matches!(s, Slot::Field { key: k, .. } if k == key));
+    let push = |slots: &mut Vec<Slot>, key: &str| {
+        let slot = Slot::Field { key: key.to_string(), label: None };
+        if !slots.contains(&slot) {
+            slots.push(slot);
+        }
+    };
+    if entity == Entity::Person && (has(slots, "first_name") || has(slots, "last_name")) {
+        push(slots, "first_name");
+        push(slots, "last_name");
+    }
+    if entity == Entity::Deal && has(slots, "stage_id") {
+        push(slots, "pipeline_id");
+        push(slots, "status");
+    }
+    if matches!(entity, Entity::Deal | Entity::Lead | Entity::Product) && (has(slots, "value") || has(slots, "price")) {
+        push(slots, "currency");
+    }
+    if !matches!(entity, Entity::Activity | Entity::Note | Entity::Product) && !slots.contains(&Slot::Note) {
+        slots.push(Slot::Note);
+    }
+    if entity == Entity::Activity {
+        push(slots, "note");
+    }
+}
+
+fn finish(schema: &Schema, entity: Entity, mut slots: Vec<Slot>) -> Layout {
+    // Name first, links next, the rest in the order they were met, the note last.
+    let name = Slot::Field { key: name_key(entity).to_string(), label: None };
+    slots.sort_by_key(|s| match s {
+        s if *s == name => 0,
+        Slot::Link(_) => 1,
+        Slot::Note => 3,
+        _ => 2,
+    });
+    let headers = slots.iter().map(|s| header(schema, entity, s)).collect();
+    let index = slots.iter().cloned().enumerate().map(|(i, s)| (s, i)).collect();
+    Layout { entity, slots, headers, index }
+}
+
+/// A column header as the import wizard names the field.
+fn header(schema: &Schema, entity: Entity, slot: &Slot) -> String {
+    let title = entity.title();
+    match slot {
+        Slot::Field { key, label } => {
+            let name = schema
+                .entity(entity)
+                .and_then(|e| e.field(key))
+                .map_or_else(|| key.replace('_', " "), |f| f.name.clone());
+            match label {
+                Some(l) => format!("{title} - {name} - {}", capitalize(l)),
+                None => format!("{title} - {name}"),
+            }
+        }
+        Slot::Custom(name) => format!("{title} - {name}"),
+        Slot::Link(linked) => link_header(*linked),
+        Slot::Note => "Note - Content".to_string(),
+    }
+}
+
+fn capitalize(s: &str) -> String {
+    let mut chars = s.chars();
+    match chars.next() {
+        Some(first) => first.to_uppercase().collect::<String>() + chars.as_str(),
+        None => String::new(),
+    }
+}

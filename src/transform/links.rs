@@ -1,0 +1,191 @@
+//! What links need: every record's source id → its name (so a deal's `contact_id` becomes the
+//! person's name the import links by), and a census of names, so links to a name that several
+//! records share are counted as ambiguous instead of landing silently on the wrong one.
+//! Memory grows with the number of records, never with their other columns.
+
+use std::collections::HashMap;
+use std::hash::{Hash, Hasher};
+
+use crate::entity::Entity;
+
+/// A linkable record, as other rows see it.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Linked {
+    /// The entity the record became (a Sell contact may be a person or an organization).
+    pub entity: Entity,
+    /// The name or title the import links by.
+    pub name: String,
+    /// The record's own organization (persons, deals, leads).
+    pub organization: Option<String>,
+    /// The record's person (deals, leads).
+    pub person: Option<String>,
+}
+
+#[derive(Debug, Clone, Copy)]
+struct Entry {
+    entity: Entity,
+    name: (u32, u32),
+    organization: Option<(u32, u32)>,
+    person: Option<(u32, u32)>,
+}
+
+/// Source id → record, per namespace (the entity of the file the id came from).
+#[derive(Debug, Default)]
+pub struct LinkIndex {
+    ids: HashMap<(Entity, Box<str>), u32>,
+    entries: Vec<Entry>,
+    arena: String,
+    /// Which namespaces hold records of an entity (a contacts file holds organizations too).
+    holders: HashMap<Entity, Vec<Entity>>,
+}
+
+impl LinkIndex {
+    fn store(&mut self, s: &str) -> (u32, u32) {
+        let start = self.arena.len() as u32;
+        self.arena.push_str(s);
+        (start, s.len() as u32)
+    }
+
+    fn text(&self, (start, len): (u32, u32)) -> &str {
+        &self.arena[start as usize..(start + len) as usize]
+    }
+
+    /// Records that `id` in the `namespace` file family is this record. A repeated id keeps the
+    /// first record.
+    pub fn insert(&mut self, namespace: Entity, id: &str, record: &Linked) {
+        let id = id.trim();
+        if id.is_empty() || self.ids.contains_key(&(namespace, Box::from(id))) {
+            return;
+        }
+        let entry = Entry {
+            entity: record.entity,
+            name: self.store(&record.name),
+            organization: record.organization.as_deref().map(|s| self.store(s)),
+            person: record.person.as_deref().map(|s| self.store(s)),
+        };
+        self.entries.push(entry);
+        self.ids.insert((namespace, Box::from(id)), (self.entries.len() - 1) as u32);
+        let holders = self.holders.entry(record.entity).or_default();
+        if !holders.contains(&namespace) {
+            holders.push(namespace);
+        }
+    }
+
+    /// The record an id names, looked up in the entity's own files first, then in files that
+    /// hold records of that entity (a Sell contact id naming a company).
+    pub fn get(&self, to: Entity, id: &str) -> Option<Linked> {
+        let id = id.trim();
+        let mut namespaces = vec![to];
+        if let Some(more) = self.holders.get(&to) {
+            namespaces.extend(more.iter().copied().filter(|n| *n != to));
+        }
+        namespaces.into_iter().find_map(|ns| {
+            let &i = self.ids.get(&(ns, Box::from(id)))?;
+            let e = self.entries[i as usize];
+            Some(Linked {
+                entity: e.entity,
+                name: self.text(e.name).to_string(),
+                organization: e.organization.map(|r| self.text(r).to_string()),
+                person: e.person.map(|r| self.text(r).to_string()),
+            })
+        })
+    }
+
+    /// True when no id of this namespace was indexed.
+    pub fn has_namespace(&self, namespace: Entity) -> bool {
+        self.holders.values().any(|h| h.contains(&namespace))
+    }
+
+    /// How many records are indexed.
+    pub fn len(&self) -> usize {
+        self.entries.len()
+    }
+
+    /// True when nothing is indexed.
+    pub fn is_empty(&self) -> bool {
+        self.entries.is_empty()
+    }
+}
+
+/// A name reduced for comparison, as the import compares them (case and spacing ignored).
+pub fn name_key(name: &str) -> u64 {
+    let mut hasher = std::collections::hash_map::DefaultHasher::new();
+    for word in name.split_whitespace() {
+        word.to_lowercase().hash(&mut hasher);
+    }
+    hasher.finish()
+}
+
+/// Counts records and incoming links per name, to find links whose name several records share.
+#[derive(Debug, Default)]
+pub struct NameCensus {
+    records: HashMap<(Entity, u64), u32>,
+    links: HashMap<(Entity, u64), u32>,
+    examples: HashMap<(Entity, u64), String>,
+}
+
+impl NameCensus {
+    /// A record named `name` was written.
+    pub fn record(&mut self, entity: Entity, name: &str) {
+        *self.records.entry((entity, name_key(name))).or_default() += 1;
+    }
+
+    /// True when a record of this name was written already.
+    pub fn has(&self, entity: Entity, name: &str) -> bool {
+        self.records.contains_key(&(entity, name_key(name)))
+    }
+
+    /// A link to `name` was written.
+    pub fn link(&mut self, entity: Entity, name: &str) {
+        let key = (entity, name_key(name));
+        *self.links.entry(key).or_default() += 1;
+        if !self.examples.contains_key(&key) && self.examples.len() < 10_000 {
+            self.examples.insert(key, name.to_string());
+        }
+    }
+
+    /// Links that point at a name several records share: (entity, name, records, links), most
+    /// links first.
+    pub fn ambiguous(&self) -> Vec<(Entity, String, u32, u32)> {
+        let mut out: Vec<(Entity, String, u32, u32)> = self
+            .links
+            .iter()
+            .filter_map(|(key, &links)| {
+                let &records = self.records.get(key)?;
+                (records > 1).then(|| (key.0, self.examples.get(key).cloned().unwrap_or_default(), records, links))
+            })
+            .collect();
+        out.sort_by(|a, b| b.3.cmp(&a.3).then_with(|| a.1.cmp(&b.1)));
+        out
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn linked(entity: Entity, name: &str) -> Linked {
+        Linked { entity, name: name.into(), organization: Some("Acme".into()), person: None }
+    }
+
+    #[test]
+    fn a_contact_id_can_name_a_company() {
+        let mut index = LinkIndex::default();
+        index.insert(Entity::Person, "7", &linked(Entity::Organization, "Acme"));
+        index.insert(Entity::Person, "8", &linked(Entity::Person, "Ada"));
+        assert_eq!(index.get(Entity::Person, "8").unwrap().name, "Ada");
+        assert_eq!(index.get(Entity::Organization, " 7 ").unwrap().entity, Entity::Organization);
+        assert!(index.get(Entity::Deal, "8").is_none());
+    }
+
+    #[test]
+    fn shared_names_make_links_ambiguous() {
+        let mut census = NameCensus::default();
+        census.record(Entity::Person, "John Smith");
+        census.record(Entity::Person, "john  smith");
+        census.record(Entity::Person, "Ada");
+        census.link(Entity::Person, "John Smith");
+        census.link(Entity::Person, "Ada");
+        assert_eq!(census.ambiguous(), vec![(Entity::Person, "John Smith".to_string(), 2, 1)]);
+    }
+}

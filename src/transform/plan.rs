@@ -1,0 +1,271 @@
+//! A profile compiled against the actual files: for every source column, exactly what happens to
+//! its cells, and for every entity, the columns of its output file.
+
+use std::collections::BTreeMap;
+
+use crate::entity::{Entity, Target};
+use crate::profile::{ColumnSpec, FileMapping, Profile};
+use crate::schema::Schema;
+use crate::source::stats::profile_column;
+use crate::transform::values::{DateStyle, DayOrder, infer_date_style};
+
+/// How a cell's text becomes a Pipedrive value.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Conv {
+    Text,
+    Email,
+    Phone,
+    Date(DateStyle),
+    Time,
+    Money,
+    Number,
+    Bool,
+    /// Through the profile's value map for this target; unknown values kept as written.
+    Values,
+    /// A list (tags) split on a separator, each item through the value map.
+    Labels(String),
+}
+
+/// What happens to one source column.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Rule {
+    /// Written to a field of an entity.
+    Set { target: Target, conv: Conv },
+    /// A link to another record: the cell holds its id (from another file) or its name.
+    Link { to: Entity, by_id_header: bool },
+    /// A link whose entity the `type_column` names per row; the cell holds the record's id.
+    LinkBy { type_column: usize, types: BTreeMap<String, Entity> },
+    /// Deliberately left out.
+    Skip,
+    /// Not mapped: carried into the record's note as "Column: value".
+    Note,
+}
+
+/// One source file, compiled.
+#[derive(Debug, Clone)]
+pub struct FilePlan {
+    pub file: String,
+    pub headers: Vec<String>,
+    pub entity: Entity,
+    /// Rows whose split column is true become this entity, with `split_rules`.
+    pub split: Option<(usize, Entity)>,
+    pub rules: Vec<Rule>,
+    pub split_rules: Vec<Rule>,
+    /// The column holding the record's own id in the source CRM.
+    pub id_column: Option<usize>,
+    /// Profile columns this file lacks.
+    pub missing_columns: Vec<String>,
+    /// File columns the profile does not mention (carried into notes).
+    pub unmapped_columns: Vec<String>,
+}
+
+/// A profile mapping that cannot be compiled against a file.
+#[derive(Debug, thiserror::Error)]
+pub enum PlanError {
+    #[error("{file}: column {column:?}: {message}")]
+    Column { file: String, column: String, message: String },
+}
+
+/// Compiles one file mapping against a file's headers and sampled rows.
+pub fn compile(
+    file: &str,
+    headers: &[String],
+    sample: &[Vec<String>],
+    mapping: &FileMapping,
+    profile: &Profile,
+    schema: &Schema,
+) -> Result<FilePlan, PlanError> {
+    let find = |name: &str| headers.iter().position(|h| h.eq_ignore_ascii_case(name.trim()));
+    let column_values = |i: usize| -> Vec<String> {
+        sample.iter().map(|r| r.get(i).cloned().unwrap_or_default()).collect()
+    };
+    let compile_set = |specs: &indexmap::IndexMap<String, ColumnSpec>, entity: Entity| -> Result<Vec<Option<Rule>>, PlanError> {
+        let mut rules = vec![None; headers.len()];
+        for (column, spec) in specs {
+            let Some(i) = find(column) else { continue };
+            let err = |message: String| PlanError::Column { file: file.to_string(), column: column.clone(), message };
+            let detail = spec.detail();
+            let rule = if let Some(type_column) = &detail.link_by {
+                let type_index = find(type_column).ok_or_else(|| err(format!("link_by names {type_column:?}, which the file lacks")))?;
+                let types = detail.types.iter().map(|(k, v)| (k.trim().to_lowercase(), *v)).collect();
+                Rule::LinkBy { type_column: type_index, types }
+            } else {
+                let target = detail.target.clone().ok_or_else(|| err("no target".into()))?;
+                let values = column_values(i);
+                rule_for(&target, &detail, &values, &headers[i], entity, profile, schema)
+            };
+            rules[i] = Some(rule);
+        }
+        Ok(rules)
+    };
+    let main = compile_set(&mapping.columns, mapping.entity)?;
+    let missing_columns: Vec<String> = mapping.columns.keys().filter(|c| find(c).is_none()).cloned().collect();
+    let mut unmapped_columns = Vec::new();
+    let rules: Vec<Rule> = main
+        .into_iter()
+        .enumerate()
+        .map(|(i, r)| {
+            r.unwrap_or_else(|| {
+                unmapped_columns.push(headers[i].clone());
+                Rule::Note
+            })
+        })
+        .collect();
+    let (split, split_rules) = match &mapping.split {
+        None => (None, Vec::new()),
+        Some(split) => {
+            let column = find(&split.column).ok_or_else(|| PlanError::Column {
+                file: file.to_string(),
+                column: split.column.clone(),
+                message: "the split column is not in the file".into(),
+            })?;
+            let own = compile_set(&split.columns, split.then)?;
+            let translated = rules
+                .iter()
+                .zip(own)
+                .map(|(rule, own)| own.unwrap_or_else(|| translate(rule, mapping.entity, split.then, schema)))
+                .collect();
+            (Some((column, split.then)), translated)
+        }
+    };
+    let id_column = rules
+        .iter()
+        .position(|r| matches!(r, Rule::Set { target: Target::Custom { name, entity }, .. } if *entity == mapping.entity && is_id_name(name)))
+        .or_else(|| headers.iter().position(|h| h.trim().eq_ignore_ascii_case("id")));
+    Ok(FilePlan {
+        file: file.to_string(),
+        headers: headers.to_vec(),
+        entity: mapping.entity,
+        split,
+        rules,
+        split_rules,
+        id_column,
+        missing_columns,
+        unmapped_columns,
+    })
+}
+
+/// A custom field that holds the source record's id ("Sell ID").
+pub fn is_id_name(name: &str) -> bool {
+    let lower = name.trim().to_lowercase();
+    lower == "id" || lower.ends_with(" id")
+}
+
+/// The rule for a column with a fixed target.
+fn rule_for(
+    target: &Target,
+    detail: &crate::profile::ColumnDetail,
+    values: &[String],
+    header: &str,
+    entity: Entity,
+    profile: &Profile,
+    schema: &Schema,
+) -> Rule {
+    let by_id_header = {
+        let lower = header.trim().to_lowercase();
+        lower.ends_with("id") && !lower.ends_with("paid")
+    };
+    match target {
+        Target::Skip => Rule::Skip,
+        Target::Field { entity: e, key, .. } => {
+            if let Some(to) = Entity::from_relation_key(key) {
+                let _ = e;
+                return Rule::Link { to, by_id_header };
+            }
+            let field = schema.field(target);
+            let field_type = field.map(|f| f.field_type.as_str()).unwrap_or("varchar");
+            let has_map = profile.values.contains_key(&target.without_label());
+            let conv = conv_for(key, field_type, detail, values, has_map, field.is_some_and(|f| !f.options.is_empty()));
+            let _ = entity;
+            Rule::Set { target: target.clone(), conv }
+        }
+        Target::Custom { entity: e, name } => {
+            let declared = detail
+                .field_type
+                .clone()
+                .or_else(|| schema.custom_field_named(*e, name).map(|f| f.field_type.clone()))
+                .unwrap_or_else(|| {
+                    let refs: Vec<String> = values.to_vec();
+                    profile_column(header, 0, &refs).kind.pipedrive_type().to_string()
+                });
+            let has_map = profile.values.contains_key(target);
+            let conv = conv_for("", &declared, detail, values, has_map, false);
+            Rule::Set { target: target.clone(), conv }
+        }
+    }
+}
+
+fn conv_for(key: &str, field_type: &str, detail: &crate::profile::ColumnDetail, values: &[String], has_map: bool, has_options: bool) -> Conv {
+    match key {
+        "email" => return Conv::Email,
+        "phone" => return Conv::Phone,
+        "label" => return Conv::Labels(detail.split.clone().unwrap_or_else(|| ",".to_string())),
+        "owner_id" | "stage_id" | "pipeline_id" | "status" | "type" | "visible_to" => return Conv::Values,
+        "done" | "busy_flag" => return Conv::Bool,
+        "due_time" => return Conv::Time,
+        _ => {}
+    }
+    match field_type {
+        "date" | "daterange" | "datetime" => {
+            let mut style = infer_date_style(values.iter().map(String::as_str));
+            match detail.date_order.as_deref() {
+                Some("dmy") => style.order = Some(DayOrder::Dmy),
+                Some("mdy") => style.order = Some(DayOrder::Mdy),
+                _ => {}
+            }
+            Conv::Date(style)
+        }
+        "time" | "timerange" => Conv::Time,
+        "monetary" => Conv::Money,
+        "double" | "int" => Conv::Number,
+        "set" => Conv::Labels(detail.split.clone().unwrap_or_else(|| ",".to_string())),
+        "enum" | "status" | "visible_to" | "user" | "stage" => Conv::Values,
+        _ if has_map || has_options => Conv::Values,
+        _ => match &detail.split {
+            Some(sep) => Conv::Labels(sep.clone()),
+            None => Conv::Text,
+        },
+    }
+}
+
+/// A rule of the main entity carried over to split rows: the same field when the other entity
+/// has it, otherwise the value goes to the note.
+fn translate(rule: &Rule, from: Entity, to: Entity, schema: &Schema) -> Rule {
+    match rule {
+        Rule::Set { target: Target::Field { entity, key, label }, conv } if *entity == from => {
+            let other = Target::Field { entity: to, key: key.clone(), label: label.clone() };
+            if schema.field(&other.without_label()).is_some() {
+                Rule::Set { target: other, conv: conv.clone() }
+            } else {
+                Rule::Note
+            }
+        }
+        Rule::Set { target: Target::Custom { entity, name }, conv } if *entity == from => {
+            Rule::Set { target: Target::Custom { entity: to, name: name.clone() }, conv: conv.clone() }
+        }
+        Rule::Link { to: linked, .. } if *linked == to => Rule::Note,
+        other => other.clone(),
+    }
+}
+
+/// The default date style for a column with no sample (a header-only file).
+pub fn empty_style() -> DateStyle {
+    DateStyle::default()
+}
+
+/// The profile's file mapping for each source, by headers. Files no mapping fits are errors.
+pub fn match_files(profile: &Profile, headers: &[(String, Vec<String>)]) -> Result<Vec<usize>, String> {
+    headers
+        .iter()
+        .map(|(file, h)| {
+            profile.match_file(h).map(|(i, _)| i).ok_or_else(|| {
+                let wanted: Vec<String> = profile
+                    .files
+                    .iter()
+                    .map(|f| format!("{} ({})", f.entity, f.matcher.headers_include.join(", ")))
+                    .collect();
+                format!("{file}: matches none of the profile's files by its headers; the profile expects {}", wanted.join("; "))
+            })
+        })
+        .collect()
+}

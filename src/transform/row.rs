@@ -1,0 +1,476 @@
+//! One source row → the records it becomes: the row's own record, plus any records of other
+//! entities its columns describe (a Sell lead's person and organization), with links by name,
+//! typed values, and every value that fits no field kept in the record's note.
+
+use std::collections::BTreeSet;
+
+use crate::entity::{Entity, Target};
+use crate::source::Record;
+
+use super::layout::{Layout, Slot, name_key};
+use super::links::LinkIndex;
+use super::plan::{Conv, FilePlan, Rule};
+use super::values;
+use super::vocab::ValueMaps;
+
+/// A record being assembled for one output file.
+#[derive(Debug, Clone)]
+pub struct Draft {
+    pub entity: Entity,
+    pub cells: Vec<String>,
+    pub notes: Vec<String>,
+    /// A time of day waiting to join the due date (activities).
+    time: Option<String>,
+}
+
+impl Draft {
+    fn new(layout: &Layout) -> Draft {
+        Draft { entity: layout.entity, cells: vec![String::new(); layout.slots.len()], notes: Vec::new(), time: None }
+    }
+
+    /// The record's name (or title / subject / content).
+    pub fn name<'a>(&'a self, layout: &Layout) -> &'a str {
+        layout.field(name_key(self.entity)).map_or("", |i| self.cells[i].as_str())
+    }
+
+    /// The linked record's name in this record, if any.
+    pub fn link<'a>(&'a self, layout: &Layout, to: Entity) -> &'a str {
+        layout.column(&Slot::Link(to)).map_or("", |i| self.cells[i].as_str())
+    }
+
+    fn is_blank(&self) -> bool {
+        self.cells.iter().all(String::is_empty) && self.notes.is_empty()
+    }
+}
+
+/// A problem with one cell or row, for rejects.csv and warnings.csv.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Problem {
+    pub column: String,
+    pub value: String,
+    pub reason: String,
+}
+
+/// What one source row became.
+#[derive(Debug)]
+pub struct RowResult {
+    /// The row's own record.
+    pub primary: Draft,
+    /// Records of other entities the row describes.
+    pub secondaries: Vec<Draft>,
+    /// Why the row cannot be imported; empty when it can.
+    pub rejects: Vec<Problem>,
+    /// Values that did not fit their field (kept in the note) and links that did not resolve.
+    pub warnings: Vec<Problem>,
+    pub unresolved_links: u32,
+    /// The record's id in the source CRM.
+    pub source_id: Option<String>,
+    /// Values a value map lacked: (target, value).
+    pub unmapped_values: Vec<(Target, String)>,
+}
+
+/// Everything a row conversion reads.
+pub struct Converter<'a> {
+    pub layouts: &'a [Layout],
+    pub maps: &'a ValueMaps,
+    pub index: &'a LinkIndex,
+}
+
+impl Converter<'_> {
+    fn layout(&self, entity: Entity) -> Option<&Layout> {
+        self.layouts.iter().find(|l| l.entity == entity)
+    }
+
+    /// Converts one row.
+    pub fn convert(&self, plan: &FilePlan, record: &Record) -> RowResult {
+        let field = |i: usize| record.fields.get(i).unwrap_or("").trim();
+        let split_row = plan.split.is_some_and(|(col, _)| is_true(field(col)));
+        let (entity, rules) = match plan.split {
+            Some((_, other)) if split_row => (other, &plan.split_rules),
+            _ => (plan.entity, &plan.rules),
+        };
+        let mut out = RowResult {
+            primary: Draft::new(self.layout(entity).expect("a layout for every planned entity")),
+            secondaries: Vec::new(),
+            rejects: Vec::new(),
+            warnings: Vec::new(),
+            unresolved_links: 0,
+            source_id: plan.id_column.map(|i| field(i).to_string()).filter(|s| !s.is_empty()),
+            unmapped_values: Vec::new(),
+        };
+        if record.fields.len() > plan.headers.len() {
+            let extra: Vec<&str> = record.fields.iter().skip(plan.headers.len()).filter(|v| !v.trim().is_empty()).collect();
+            if !extra.is_empty() {
+                let text = extra.join(" | ");
+                out.primary.notes.push(format!("(extra fields beyond the header): {text}"));
+                out.warnings.push(Problem { column: "(extra fields)".into(), value: text, reason: "the row has more fields than the header; kept in the note".into() });
+            }
+        }
+        if let Some(col) = record.invalid_text {
+            out.warnings.push(Problem {
+                column: plan.headers.get(col).cloned().unwrap_or_default(),
+                value: field(col).to_string(),
+                reason: "bytes not valid in the file's encoding were replaced by \u{fffd}".into(),
+            });
+        }
+        for (i, rule) in rules.iter().enumerate() {
+            let raw = field(i);
+            if raw.is_empty() {
+                continue;
+            }
+            self.apply(plan, rule, i, raw, record, &mut out);
+        }
+        self.complete(&mut out);
+        out
+    }
+
+    fn draft<'b>(&self, out: &'b mut RowResult, entity: Entity) -> Option<&'b mut Draft> {
+        if out.primary.entity == entity {
+            return Some(&mut out.primary);
+        }
+        if let Some(pos) = out.secondaries.iter().position(|d| d.entity == entity) {
+            return Some(&mut out.secondaries[pos]);
+        }
+        let layout = self.layout(entity)?;
+        out.secondaries.push(Draft::new(layout));
+        out.secondaries.last_mut()
+    }
+
+    fn apply(&self, plan: &FilePlan, rule: &Rule, i: usize, raw: &str, record: &Record, out: &mut RowResult) {
+        let header = &plan.headers[i];
+        match rule {
+            Rule::Skip => {}
+            Rule::Note => out.primary.notes.push(format!("{header}: {}", values::clean_text(raw))),
+            Rule::Set { target, conv } => self.set(header, target, conv, raw, out),
+            Rule::Link { to, by_id_header } => {
+                if let Some(linked) = self.index.get(*to, raw) {
+                    self.set_link(out, &linked);
+                } else if *by_id_header {
+                    out.unresolved_links += 1;
+                    out.primary.notes.push(format!("{header}: {raw}"));
+                    out.warnings.push(Problem { column: header.clone(), value: raw.to_string(), reason: format!("no {to} with this id in the export; the link is left out (value kept in the note)") });
+                } else {
+                    set_cell(self.layout(out.primary.entity), &mut out.primary, &Slot::Link(*to), values::clean_text(raw));
+                }
+            }
+            Rule::LinkBy { type_column, types } => {
+                let kind = record.fields.get(*type_column).unwrap_or("").trim().to_lowercase();
+                let Some(&to) = types.get(&kind) else {
+                    out.unresolved_links += 1;
+                    out.primary.notes.push(format!("{header}: {raw} ({kind})"));
+                    out.warnings.push(Problem { column: header.clone(), value: format!("{kind} {raw}"), reason: "the record type is not one the profile links (types)".into() });
+                    return;
+                };
+                match self.index.get(to, raw) {
+                    Some(linked) => self.set_link(out, &linked),
+                    None => {
+                        out.unresolved_links += 1;
+                        out.primary.notes.push(format!("{header}: {kind} {raw}"));
+                        out.warnings.push(Problem { column: header.clone(), value: raw.to_string(), reason: format!("no {to} with this id was exported (or it was rejected); the link is left out") });
+                    }
+                }
+            }
+        }
+    }
+
+    /// Links the row's record to a resolved record, and to that record's own organization and
+    /// person where this record has room and none yet.
+    fn set_link(&self, out: &mut RowResult, linked: &super::links::Linked) {
+        let layout = self.layout(out.primary.entity);
+        set_cell(layout, &mut out.primary, &Slot::Link(linked.entity), linked.name.clone());
+        for (entity, name) in [(Entity::Organization, &linked.organization), (Entity::Person, &linked.person)] {
+            if let (Some(name), Some(layout)) = (name, layout)
+                && let Some(col) = layout.column(&Slot::Link(entity))
+                && out.primary.cells[col].is_empty()
+                && entity != out.primary.entity
+            {
+                out.primary.cells[col] = name.clone();
+            }
+        }
+    }
+
+    fn set(&self, header: &str, target: &Target, conv: &Conv, raw: &str, out: &mut RowResult) {
+        let Some(entity) = target.entity() else { return };
+        let layout = self.layout(entity);
+        let slot = match target {
+            Target::Field { key, label, .. } => Slot::Field { key: key.clone(), label: label.clone() },
+            Target::Custom { name, .. } => Slot::Custom(name.clone()),
+            Target::Skip => return,
+        };
+        // Activities and notes take no custom fields: the value joins their note text.
+        if let (Target::Custom { name, .. }, Entity::Activity | Entity::Note) = (target, entity) {
+            let key = if entity == Entity::Activity { "note" } else { "content" };
+            if let Some(d) = self.draft(out, entity) {
+                append_cell(layout, d, key, &format!("{name}: {}", values::clean_text(raw)));
+            }
+            return;
+        }
+        let problem = |reason: String| Problem { column: header.to_string(), value: raw.to_string(), reason };
+        let result: Result<Vec<(Slot, String)>, String> = match conv {
+            Conv::Text => Ok(vec![(slot.clone(), values::clean_text(raw))]),
+            Conv::Email | Conv::Phone => {
+                let parse = |v: &str| if *conv == Conv::Email { values::parse_email(v) } else { values::clean_phone(v) };
+                let (good, bad): (Vec<_>, Vec<_>) = values::split_multi(raw).into_iter().map(parse).partition(Result::is_ok);
+                if let Some(Err(e)) = bad.into_iter().next() {
+                    out.warnings.push(problem(format!("{e}; kept in the note")));
+                    out.primary.notes.push(format!("{header}: {raw}"));
+                }
+                let good: Vec<String> = good.into_iter().flatten().collect();
+                let Some(d) = self.draft(out, entity) else { return };
+                spill(layout, d, &slot, good);
+                return;
+            }
+            Conv::Date(style) => values::parse_date(raw, style).map(|d| vec![(slot.clone(), d.to_pipedrive())]).map_err(|e| e.to_string()),
+            Conv::Time => match values::parse_time(raw) {
+                Ok(t) => {
+                    if let Some(d) = self.draft(out, entity) {
+                        d.time = Some(t.strftime("%H:%M:%S").to_string());
+                    }
+                    return;
+                }
+                Err(e) => Err(e.to_string()),
+            },
+            Conv::Money => values::parse_money(raw).map_err(|e| e.to_string()).map(|m| {
+                let mut cells = vec![(slot.clone(), m.amount)];
+                if let Some(c) = m.currency {
+                    cells.push((Slot::Field { key: "currency".into(), label: None }, c));
+                }
+                cells
+            }),
+            Conv::Number => values::parse_number(raw).map(|n| vec![(slot.clone(), n)]).map_err(|e| e.to_string()),
+            Conv::Bool => match values::parse_bool(raw) {
+                Ok(b) => Ok(vec![(slot.clone(), if b { "1" } else { "0" }.to_string())]),
+                Err(e) => match values::parse_date(raw, &values::DateStyle::default()) {
+                    Ok(_) => Ok(vec![(slot.clone(), "1".to_string())]),
+                    Err(_) => Err(e.to_string()),
+                },
+            },
+            Conv::Values => self.map_value(target, raw, out).map(|cells| cells.into_iter().map(|(s, v)| (s.unwrap_or_else(|| slot.clone()), v)).collect()),
+            Conv::Labels(sep) => {
+                let mapped: Vec<String> = values::split_labels(raw, sep)
+                    .into_iter()
+                    .map(|label| self.maps.lookup(target, &label).unwrap_or(label))
+                    .collect::<BTreeSet<_>>()
+                    .into_iter()
+                    .collect();
+                Ok(vec![(slot.clone(), mapped.join(", "))])
+            }
+        };
+        match result {
+            Ok(cells) => {
+                if let Some(d) = self.draft(out, entity) {
+                    for (slot, value) in cells {
+                        let existing = layout.and_then(|l| l.column(&slot)).map(|c| d.cells[c].clone());
+                        match existing {
+                            Some(old) if !old.is_empty() && old != value && !matches!(slot, Slot::Field { ref key, .. } if key == "currency") => {
+                                d.notes.push(format!("{header}: {value}"));
+                            }
+                            _ => set_cell(layout, d, &slot, value),
+                        }
+                    }
+                }
+            }
+            Err(reason) => {
+                out.warnings.push(problem(format!("{reason}; kept in the note")));
+                out.primary.notes.push(format!("{header}: {raw}"));
+            }
+        }
+    }
+
+    /// A value through the profile's map: stages become pipeline + stage (and, for won/lost
+    /// stages, the deal status), other fields their mapped value. Unmapped values are kept as
+    /// written and reported.
+    fn map_value(&self, target: &Target, raw: &str, out: &mut RowResult) -> Result<Vec<(Option<Slot>, String)>, String> {
+        let base = target.without_label();
+        let mapped = self.maps.lookup(&base, raw);
+        if mapped.is_none() {
+            out.unmapped_values.push((base.clone(), raw.to_string()));
+        }
+        let value = mapped.unwrap_or_else(|| raw.to_string());
+        let key = base.key().unwrap_or("");
+        let field = |k: &str| Some(Slot::Field { key: k.into(), label: None });
+        Ok(match key {
+            "stage_id" => {
+                let (pipeline, stage) = match value.split_once('/') {
+                    Some((p, s)) => (p.trim().to_string(), s.trim().to_string()),
+                    None => (self.maps.default_pipeline.clone(), value.trim().to_string()),
+                };
+                let mut cells = vec![(field("stage_id"), stage), (field("pipeline_id"), pipeline)];
+                if let Some(status) = self.maps.lookup(&Target::field(Entity::Deal, "status"), raw) {
+                    cells.push((field("status"), status));
+                }
+                cells
+            }
+            "status" => vec![(None, value.to_lowercase())],
+            _ => vec![(None, value)],
+        })
+    }
+
+    /// Derived fields, mandatory checks and the note text, once every cell is in.
+    fn complete(&self, out: &mut RowResult) {
+        let mut secondaries = std::mem::take(&mut out.secondaries);
+        for d in &mut secondaries {
+            self.finish_names(d);
+            let layout = self.layout(d.entity).expect("layout");
+            let name = d.name(layout).to_string();
+            if name.is_empty() {
+                if !d.is_blank() {
+                    out.primary.notes.extend(describe_cells(layout, d));
+                }
+                continue;
+            }
+            let primary_layout = self.layout(out.primary.entity).expect("layout");
+            if let Some(col) = primary_layout.column(&Slot::Link(d.entity))
+                && out.primary.cells[col].is_empty()
+            {
+                out.primary.cells[col] = name;
+            }
+            // A deal's or lead's person works at the organization the same row names.
+            if d.entity == Entity::Person
+                && let Some(org) = secondaries_org(&out.primary, primary_layout)
+                && let Some(col) = layout.column(&Slot::Link(Entity::Organization))
+                && d.cells[col].is_empty()
+            {
+                d.cells[col] = org;
+            }
+        }
+        secondaries.retain(|d| !d.name(self.layout(d.entity).expect("layout")).is_empty());
+        out.secondaries = secondaries;
+        self.finish_names(&mut out.primary);
+        let layout = self.layout(out.primary.entity).expect("layout");
+        let d = &mut out.primary;
+        if let Some(time) = d.time.take()
+            && let Some(col) = layout.field("due_date")
+        {
+            if d.cells[col].len() == 10 {
+                d.cells[col] = format!("{} {time}", d.cells[col]);
+            } else if d.cells[col].is_empty() {
+                d.notes.push(format!("Due time: {time}"));
+            }
+        }
+        if d.entity == Entity::Lead && d.name(layout).is_empty() {
+            let base = [Entity::Organization, Entity::Person].iter().map(|e| d.link(layout, *e).to_string()).find(|n| !n.is_empty());
+            if let (Some(base), Some(col)) = (base, layout.field("title")) {
+                d.cells[col] = format!("{base} lead");
+            }
+        }
+        let name = d.name(layout).to_string();
+        let linked = |e: Entity| !d.link(layout, e).is_empty();
+        let reject = |reason: &str| Problem { column: String::new(), value: String::new(), reason: reason.to_string() };
+        match d.entity {
+            Entity::Person | Entity::Organization | Entity::Product if name.is_empty() => {
+                out.rejects.push(reject(&format!("{} without a name (Pipedrive's import skips it)", d.entity)));
+            }
+            Entity::Deal | Entity::Lead if name.is_empty() => out.rejects.push(reject(&format!("{} without a title", d.entity))),
+            Entity::Deal | Entity::Lead if !linked(Entity::Person) && !linked(Entity::Organization) => {
+                out.rejects.push(reject(&format!("{} linked to no person or organization (Pipedrive's import needs one)", d.entity)));
+            }
+            Entity::Note if name.is_empty() && d.notes.is_empty() => out.rejects.push(reject("note without content")),
+            Entity::Note if ![Entity::Deal, Entity::Person, Entity::Organization, Entity::Lead].into_iter().any(linked) => {
+                out.rejects.push(reject("note linked to nothing (Pipedrive's import needs a deal, person, organization or lead)"));
+            }
+            _ => {}
+        }
+        let notes = std::mem::take(&mut d.notes);
+        if !notes.is_empty() {
+            let text = notes.join("\n");
+            match d.entity {
+                Entity::Activity => append_cell(Some(layout), d, "note", &text),
+                Entity::Note => append_cell(Some(layout), d, "content", &text),
+                _ => {
+                    if let Some(col) = layout.column(&Slot::Note) {
+                        d.cells[col] = text;
+                    }
+                }
+            }
+        }
+    }
+
+    /// A person's full name from its parts, or its parts from the full name.
+    fn finish_names(&self, d: &mut Draft) {
+        if d.entity != Entity::Person {
+            return;
+        }
+        let layout = self.layout(Entity::Person).expect("layout");
+        let (Some(name), first, last) = (layout.field("name"), layout.field("first_name"), layout.field("last_name")) else { return };
+        let get = |c: Option<usize>, d: &Draft| c.map_or(String::new(), |c| d.cells[c].clone());
+        if d.cells[name].is_empty() {
+            d.cells[name] = values::join_name(&get(first, d), &get(last, d));
+        } else if let (Some(f), Some(l)) = (first, last)
+            && d.cells[f].is_empty()
+            && d.cells[l].is_empty()
+        {
+            let (fst, lst) = values::split_full_name(&d.cells[name]);
+            d.cells[f] = fst;
+            d.cells[l] = lst;
+        }
+    }
+}
+
+fn secondaries_org(primary: &Draft, layout: &Layout) -> Option<String> {
+    let org = primary.link(layout, Entity::Organization);
+    (!org.is_empty()).then(|| org.to_string())
+}
+
+fn describe_cells(layout: &Layout, d: &Draft) -> Vec<String> {
+    layout
+        .headers
+        .iter()
+        .zip(&d.cells)
+        .filter(|(_, v)| !v.is_empty())
+        .map(|(h, v)| format!("{h}: {v}"))
+        .chain(d.notes.iter().cloned())
+        .collect()
+}
+
+fn set_cell(layout: Option<&Layout>, d: &mut Draft, slot: &Slot, value: String) {
+    if let Some(col) = layout.and_then(|l| l.column(slot)) {
+        d.cells[col] = value;
+    } else if !value.is_empty() {
+        d.notes.push(value);
+    }
+}
+
+fn append_cell(layout: Option<&Layout>, d: &mut Draft, key: &str, text: &str) {
+    let slot = Slot::Field { key: key.to_string(), label: None };
+    if let Some(col) = layout.and_then(|l| l.column(&slot)) {
+        let cell = &mut d.cells[col];
+        if !cell.is_empty() {
+            cell.push('\n');
+        }
+        cell.push_str(text);
+    }
+}
+
+/// Puts several values of a multi field on the mapped label first, then on free labels.
+fn spill(layout: Option<&Layout>, d: &mut Draft, slot: &Slot, values: Vec<String>) {
+    let Some(layout) = layout else { return };
+    let Slot::Field { key, .. } = slot else { return };
+    let mut free: Vec<usize> = Vec::new();
+    if let Some(c) = layout.column(slot) {
+        free.push(c);
+    }
+    for (i, s) in layout.slots.iter().enumerate() {
+        if matches!(s, Slot::Field { key: k, .. } if k == key) && !free.contains(&i) {
+            free.push(i);
+        }
+    }
+    let mut values = values.into_iter();
+    for col in free {
+        if d.cells[col].is_empty() {
+            match values.next() {
+                Some(v) => d.cells[col] = v,
+                None => return,
+            }
+        }
+    }
+    let rest: Vec<String> = values.collect();
+    if !rest.is_empty() {
+        d.notes.push(format!("{}: {}", key, rest.join(", ")));
+    }
+}
+
+/// The values a split column treats as true.
+pub fn is_true(value: &str) -> bool {
+    matches!(value.trim().to_lowercase().as_str(), "true" | "yes" | "1" | "y" | "x" | "t")
+}

@@ -1,0 +1,266 @@
+//! E-mail addresses and phone numbers, and cells that hold several of them.
+
+use super::ValueError;
+
+/// Reads one e-mail address: trims, strips `mailto:` (and any `?subject=…`), takes the address
+/// out of `Name <a@b.c>`, lower-cases the domain (never the local part, which may be
+/// case-sensitive), and checks the shape: one `@`, a local part of at most 64 characters
+/// without spaces or `<>()[],;:\"`, a domain of dot-separated labels of letters, digits and `-`
+/// (international letters allowed) whose last label is not all digits.
+pub fn parse_email(s: &str) -> Result<String, ValueError> {
+    address(s).ok_or_else(|| ValueError::NotAnEmail(s.to_string()))
+}
+
+/// Splits a cell holding several e-mails or phones on `;`, `,`, `|`, line breaks and ` / `;
+/// parts are trimmed and empty ones dropped. A display name containing a comma
+/// (`"Roe, Jane" <j@x.com>`) is split too: such cells are rare in CRM exports.
+pub fn split_multi(s: &str) -> Vec<&str> {
+    s.split(" / ")
+        .flat_map(|part| part.split([';', ',', '|', '\n', '\r']))
+        .map(str::trim)
+        .filter(|part| !part.is_empty())
+        .collect()
+}
+
+/// Cleans a phone number to `+`, digits and an optional ` ext. N`.
+///
+/// Drops `tel:`/`callto:`, spaces, dots, dashes, slashes and parentheses; a leading `00` becomes
+/// `+`; after a `+`/`00` country code, the trunk `(0)` is dropped (`+44 (0)20 …` → `+4420…`).
+/// Extensions written `x123`, `ext 123`, `ext.123`, `extension 123`, `#123`, `;ext=123` become
+/// ` ext. 123`. Letters anywhere else are an error (vanity numbers are not translated, so no
+/// digit is ever invented), as are fewer than 3 or more than 20 digits.
+pub fn clean_phone(s: &str) -> Result<String, ValueError> {
+    phone(s).ok_or_else(|| ValueError::NotAPhone(s.to_string()))
+}
+
+fn address(s: &str) -> Option<String> {
+    let mut text = s.trim();
+    if let Some(open) = text.rfind('<') {
+        text = text[open + 1..].strip_suffix('>')?.trim();
+    }
+    if let Some(rest) = strip_prefix_ignore_case(text, "mailto:") {
+        text = rest.split('?').next().unwrap_or(rest).trim();
+    }
+    let (local, domain) = text.split_once('@')?;
+    let local_ok = !local.is_empty()
+        && local.chars().count() <= 64
+        && !local.starts_with('.')
+        && !local.ends_with('.')
+        && !local.contains("..")
+        && !local
+            .chars()
+            .any(|c| c.is_whitespace() || c.is_control() || "<>()[],;:\\\"@".contains(c));
+    let labels: Vec<&str> = domain.split('.').collect();
+    let label_ok = |label: &&str| {
+        !label.is_empty()
+            && label.chars().count() <= 63
+            && !label.starts_with('-')
+            && !label.ends_with('-')
+            && label.chars().all(|c| c.is_alphanumeric() || c == '-')
+    };
+    let top_ok = labels
+        .last()
+        .is_some_and(|top| !top.chars().all(|c| c.is_ascii_digit()));
+    (local_ok && labels.len() >= 2 && labels.iter().all(label_ok) && top_ok)
+        .then(|| format!("{local}@{}", domain.to_lowercase()))
+}
+
+fn phone(s: &str) -> Option<String> {
+    let mut text = s.trim();
+    for scheme in ["tel:", "callto:"] {
+        text = strip_prefix_ignore_case(text, scheme)
+            .unwrap_or(text)
+            .trim_start();
+    }
+    let (number, extension) = split_extension(text);
+    let number = number.trim();
+    let trunk_free;
+    let number = if number.starts_with('+') || number.starts_with("00") {
+        trunk_free = number.replacen("(0)", "", 1);
+        trunk_free.as_str()
+    } else {
+        number
+    };
+    let mut plus = false;
+    let mut digits = String::new();
+    for c in number.chars() {
+        match c {
+            '0'..='9' => digits.push(c),
+            '+' if !plus && digits.is_empty() => plus = true,
+            ' ' | '\u{a0}' | '.' | '-' | '‐' | '–' | '/' | '(' | ')' => {}
+            _ => return None,
+        }
+    }
+    if !plus && let Some(rest) = digits.strip_prefix("00") {
+        digits = rest.to_string();
+        plus = true;
+    }
+    if !(3..=20).contains(&digits.len()) {
+        return None;
+    }
+    let mut cleaned = if plus { format!("+{digits}") } else { digits };
+    if let Some(extension) = extension {
+        cleaned.push_str(" ext. ");
+        cleaned.push_str(extension);
+    }
+    Some(cleaned)
+}
+
+/// Splits `555 1234 x12` into the number and the extension digits, if an extension marker is
+/// followed by nothing but 1–8 digits.
+fn split_extension(text: &str) -> (&str, Option<&str>) {
+    let lower = text.to_ascii_lowercase();
+    for (at, _) in lower.char_indices() {
+        for marker in [";ext=", "extension", "ext.", "ext", "x", "#"] {
+            if !lower[at..].starts_with(marker) {
+                continue;
+            }
+            let rest = text[at + marker.len()..]
+                .trim_start_matches([' ', '.', ':'])
+                .trim_end();
+            if (1..=8).contains(&rest.len()) && rest.bytes().all(|b| b.is_ascii_digit()) {
+                return (&text[..at], Some(rest));
+            }
+        }
+    }
+    (text, None)
+}
+
+fn strip_prefix_ignore_case<'a>(text: &'a str, prefix: &str) -> Option<&'a str> {
+    let head = text.get(..prefix.len())?;
+    head.eq_ignore_ascii_case(prefix)
+        .then(|| &text[prefix.len()..])
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use proptest::prelude::*;
+
+    #[test]
+    fn emails() {
+        let cases = [
+            ("ada@example.com", "ada@example.com"),
+            ("  Ada@Example.COM ", "Ada@example.com"),
+            ("mailto:ada@example.com", "ada@example.com"),
+            ("MAILTO:ada@example.com?subject=Hi", "ada@example.com"),
+            ("Ada Lovelace <ada@example.com>", "ada@example.com"),
+            (
+                "\"Lovelace, Ada\" <Ada.L+crm@Example.org>",
+                "Ada.L+crm@example.org",
+            ),
+            ("<mailto:ada@example.com>", "ada@example.com"),
+            ("a@b.c", "a@b.c"),
+            ("jörg@müller.de", "jörg@müller.de"),
+        ];
+        for (text, expected) in cases {
+            assert_eq!(parse_email(text).as_deref(), Ok(expected), "{text}");
+        }
+    }
+
+    #[test]
+    fn not_emails() {
+        for text in [
+            "",
+            "bob at x",
+            "bob@",
+            "@x.com",
+            "bob@x",
+            "bob@@x.com",
+            "a@b@c.com",
+            "bob smith@x.com",
+            "bob@x .com",
+            "bob@x..com",
+            ".bob@x.com",
+            "bob.@x.com",
+            "bob@-x.com",
+            "bob@x.123",
+            "Bob <bob@x.com",
+            "bob@x_y.com",
+        ] {
+            assert_eq!(
+                parse_email(text),
+                Err(ValueError::NotAnEmail(text.into())),
+                "{text}"
+            );
+        }
+    }
+
+    #[test]
+    fn multi_value_cells() {
+        assert_eq!(
+            split_multi("a@x.com; b@x.com,c@x.com"),
+            ["a@x.com", "b@x.com", "c@x.com"]
+        );
+        assert_eq!(
+            split_multi("+1 555 0100 / +1 555 0101"),
+            ["+1 555 0100", "+1 555 0101"]
+        );
+        assert_eq!(
+            split_multi("a@x.com\r\nb@x.com | ;; "),
+            ["a@x.com", "b@x.com"]
+        );
+        assert_eq!(split_multi("555-0100/0101"), ["555-0100/0101"]);
+        assert!(split_multi(" ; ").is_empty());
+    }
+
+    #[test]
+    fn phones() {
+        let cases = [
+            ("+1 (555) 123-4567", "+15551234567"),
+            ("0049 30 1234567", "+49301234567"),
+            ("030/123 45 67", "0301234567"),
+            ("555.123.4567", "5551234567"),
+            ("tel:+44-20-7946-0958", "+442079460958"),
+            ("+44 (0)20 7946 0958", "+442079460958"),
+            ("555-1234 x123", "5551234 ext. 123"),
+            ("555-1234 ext 123", "5551234 ext. 123"),
+            ("555-1234 ext.123", "5551234 ext. 123"),
+            ("555-1234 Ext. 12", "5551234 ext. 12"),
+            ("555-1234 extension 7", "5551234 ext. 7"),
+            ("555-1234#99", "5551234 ext. 99"),
+            ("tel:+1-555-1234;ext=9", "+15551234 ext. 9"),
+            ("0044 (0)20 7946 0958", "+442079460958"),
+            ("112", "112"),
+        ];
+        for (text, expected) in cases {
+            assert_eq!(clean_phone(text).as_deref(), Ok(expected), "{text}");
+        }
+    }
+
+    #[test]
+    fn not_phones() {
+        for text in [
+            "",
+            "12",
+            "1-800-FLOWERS",
+            "call me",
+            "555 1234 ext",
+            "++49 30 1234",
+            "49+30",
+            "x123",
+        ] {
+            assert_eq!(
+                clean_phone(text),
+                Err(ValueError::NotAPhone(text.into())),
+                "{text}"
+            );
+        }
+    }
+
+    proptest! {
+        #[test]
+        fn parsers_never_panic(s in "\\PC{0,40}") {
+            let _ = parse_email(&s);
+            let _ = clean_phone(&s);
+            let _ = split_multi(&s);
+        }
+
+        #[test]
+        fn cleaned_phones_are_stable(s in "[+0-9 ().x-]{0,24}") {
+            if let Ok(once) = clean_phone(&s) {
+                prop_assert_eq!(clean_phone(&once), Ok(once.clone()));
+            }
+        }
+    }
+}

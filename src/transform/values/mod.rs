@@ -1,0 +1,90 @@
+//! Value parsers for the export engine: turn one source cell into the form Pipedrive's
+//! spreadsheet import expects.
+//!
+//! Every parser is a pure function of its input (and, for dates, of a [`DateStyle`] inferred from
+//! the whole column). None of them panics; a cell that cannot be read yields a [`ValueError`] that
+//! quotes it, so the audit report can show the user exactly what was rejected.
+
+mod clock;
+mod contact;
+mod date;
+mod excel;
+mod money;
+mod name;
+mod text;
+mod web;
+mod written;
+
+pub use clock::parse_time;
+pub use contact::{clean_phone, parse_email, split_multi};
+pub use date::{DateStyle, DateValue, DayOrder, infer_date_style, parse_date};
+pub use money::{Money, parse_money, parse_number};
+pub use name::{join_name, split_full_name};
+pub use text::{clean_text, parse_bool, split_labels};
+
+pub(crate) use date::describe_date_format;
+pub(crate) use excel::{is_excel_datetime_serial, is_excel_serial};
+pub(crate) use money::has_currency_marker;
+pub(crate) use web::is_web_address;
+
+/// Why a cell could not be read as the value its column promises.
+///
+/// Each variant carries the offending text as it was given (before trimming), so that messages
+/// and reports can quote it.
+#[derive(Debug, Clone, PartialEq, thiserror::Error)]
+pub enum ValueError {
+    /// Not a date or date-time in any accepted format.
+    #[error("not a date: {0:?}")]
+    NotADate(String),
+    /// A slash or dash date whose day and month are both ≤ 12, in a column whose order is unknown.
+    #[error("ambiguous date {0:?}: day and month both fit (column order unknown)")]
+    AmbiguousDate(String),
+    /// Not a time of day.
+    #[error("not a time: {0:?}")]
+    NotATime(String),
+    /// Not a plain number.
+    #[error("not a number: {0:?}")]
+    NotANumber(String),
+    /// Not an amount of money (number with an optional currency).
+    #[error("not an amount of money: {0:?}")]
+    NotMoney(String),
+    /// Not a yes/no value.
+    #[error("not a yes/no value: {0:?}")]
+    NotABoolean(String),
+    /// Not an e-mail address.
+    #[error("not an e-mail address: {0:?}")]
+    NotAnEmail(String),
+    /// Not a phone number (too few digits, or letters in it).
+    #[error("not a phone number: {0:?}")]
+    NotAPhone(String),
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn errors_quote_the_offending_text() {
+        let cases = [
+            (
+                ValueError::NotADate("31/31/2024".into()),
+                r#"not a date: "31/31/2024""#,
+            ),
+            (
+                ValueError::AmbiguousDate("03/04/2024".into()),
+                r#"ambiguous date "03/04/2024": day and month both fit (column order unknown)"#,
+            ),
+            (
+                ValueError::NotAnEmail("bob at x".into()),
+                r#"not an e-mail address: "bob at x""#,
+            ),
+            (
+                ValueError::NotANumber("12abc".into()),
+                r#"not a number: "12abc""#,
+            ),
+        ];
+        for (error, message) in cases {
+            assert_eq!(error.to_string(), message);
+        }
+    }
+}

@@ -1,0 +1,145 @@
+//! Yes/no values, label lists and free text.
+
+use super::ValueError;
+
+#[rustfmt::skip]
+const TRUE_WORDS: [&str; 20] = [
+    "yes", "y", "true", "t", "1", "x", "✓", "✔", "on", "checked", "done", "completed", "ja", "j",
+    "oui", "sí", "si", "sim", "tak", "wahr",
+];
+
+#[rustfmt::skip]
+const FALSE_WORDS: [&str; 16] = [
+    "no", "n", "false", "f", "0", "off", "unchecked", "open", "nein", "non", "não", "nao", "nee",
+    "nie", "falsch", "faux",
+];
+
+/// Parses a yes/no value, case-insensitively after trimming.
+///
+/// True: yes y true t 1 x ✓ on checked done completed ja j oui sí si sim tak wahr.
+/// False: no n false f 0 off unchecked open nein non não nao nee nie falsch faux.
+/// The empty string is an error: callers decide what an empty cell means before calling.
+pub fn parse_bool(s: &str) -> Result<bool, ValueError> {
+    let word = s.trim().to_lowercase();
+    if TRUE_WORDS.contains(&word.as_str()) {
+        Ok(true)
+    } else if FALSE_WORDS.contains(&word.as_str()) {
+        Ok(false)
+    } else {
+        Err(ValueError::NotABoolean(s.to_string()))
+    }
+}
+
+/// Splits a label or multi-option cell on `sep`, trims the parts, drops empty ones, and drops
+/// later case-insensitive duplicates (the first spelling and the order are kept). An empty
+/// `sep` means the cell is one label.
+pub fn split_labels(s: &str, sep: &str) -> Vec<String> {
+    let parts: Vec<&str> = if sep.is_empty() {
+        vec![s]
+    } else {
+        s.split(sep).collect()
+    };
+    let mut seen: Vec<String> = Vec::new();
+    let mut labels = Vec::new();
+    for part in parts.into_iter().map(str::trim).filter(|p| !p.is_empty()) {
+        let key = part.to_lowercase();
+        if !seen.contains(&key) {
+            seen.push(key);
+            labels.push(part.to_string());
+        }
+    }
+    labels
+}
+
+/// Cleans free text: CRLF and CR become LF, control characters other than LF and tab are
+/// dropped (as is the byte-order mark U+FEFF), and the result is trimmed.
+pub fn clean_text(s: &str) -> String {
+    let unified = s.replace("\r\n", "\n").replace('\r', "\n");
+    let kept: String = unified
+        .chars()
+        .filter(|&c| c == '\n' || c == '\t' || !(c.is_control() || c == '\u{feff}'))
+        .collect();
+    kept.trim().to_string()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use proptest::prelude::*;
+
+    #[test]
+    fn booleans() {
+        for word in [
+            "yes",
+            " YES ",
+            "Y",
+            "true",
+            "1",
+            "x",
+            "X",
+            "done",
+            "Completed",
+            "ja",
+            "oui",
+            "Sí",
+            "si",
+            "sim",
+            "tak",
+        ] {
+            assert_eq!(parse_bool(word), Ok(true), "{word}");
+        }
+        for word in [
+            "no", "N", "FALSE", "0", "open", "nein", "non", "não", "nee", "nie",
+        ] {
+            assert_eq!(parse_bool(word), Ok(false), "{word}");
+        }
+        for word in ["", "  ", "maybe", "2", "yes please"] {
+            assert_eq!(
+                parse_bool(word),
+                Err(ValueError::NotABoolean(word.into())),
+                "{word}"
+            );
+        }
+    }
+
+    #[test]
+    fn labels() {
+        assert_eq!(
+            split_labels("VIP; hot lead;;vip ; Hot Lead;new", ";"),
+            ["VIP", "hot lead", "new"]
+        );
+        assert_eq!(split_labels("a, b", ", "), ["a", "b"]);
+        assert_eq!(split_labels(" one label ", ""), ["one label"]);
+        assert!(split_labels(" ; ", ";").is_empty());
+    }
+
+    #[test]
+    fn text() {
+        assert_eq!(
+            clean_text("  line 1\r\nline 2\rline 3\n "),
+            "line 1\nline 2\nline 3"
+        );
+        assert_eq!(clean_text("a\u{0}b\u{7}c\td\u{feff}"), "abc\td");
+        assert_eq!(clean_text("\u{1b}[31mred"), "[31mred");
+    }
+
+    proptest! {
+        #[test]
+        fn labels_are_unique_and_non_empty(s in "[a-cA-C ;]{0,30}") {
+            let labels = split_labels(&s, ";");
+            for (i, label) in labels.iter().enumerate() {
+                prop_assert!(!label.is_empty());
+                prop_assert_eq!(label.trim(), label.as_str());
+                prop_assert!(!labels[..i].iter().any(|l| l.to_lowercase() == label.to_lowercase()));
+            }
+        }
+
+        #[test]
+        fn cleaning_is_idempotent(s in "\\PC{0,20}|[\\x00-\\x1f a]{0,20}") {
+            let once = clean_text(&s);
+            prop_assert!(!once.contains('\r'));
+            prop_assert_eq!(clean_text(&once), once.clone());
+            let _ = parse_bool(&s);
+        }
+    }
+}

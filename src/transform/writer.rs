@@ -1,0 +1,194 @@
+//! Output files that are never half-written: every file is written under a staging folder and
+//! moved into place only when the whole export succeeded. Entity files are split into parts
+//! that respect Pipedrive's import limits (50,000 rows and 50 MB per file).
+
+use std::fs::File;
+use std::io::{self, BufWriter};
+use std::path::{Path, PathBuf};
+
+/// Pipedrive's spreadsheet import takes at most this many rows per file.
+pub const MAX_ROWS: u64 = 50_000;
+/// … and at most this many bytes (50 MB), kept with a margin.
+pub const MAX_BYTES: u64 = 50 * 1000 * 1000 - 64 * 1024;
+
+/// A folder the export is written into before it is moved to its final place.
+#[derive(Debug)]
+pub struct Staging {
+    dir: tempfile::TempDir,
+    out: PathBuf,
+}
+
+impl Staging {
+    /// Creates a staging folder beside `out` (same file system, so the final move is a rename).
+    pub fn new(out: &Path) -> io::Result<Staging> {
+        let parent = match out.parent() {
+            Some(p) if !p.as_os_str().is_empty() => p.to_path_buf(),
+            _ => PathBuf::from("."),
+        };
+        std::fs::create_dir_all(&parent)?;
+        let dir = tempfile::Builder::new().prefix(".pipemap-staging-").tempdir_in(&parent)?;
+        Ok(Staging {
+            dir,
+            out: out.to_path_buf(),
+        })
+    }
+
+    /// Where a file of the export is staged.
+    pub fn path(&self, relative: &str) -> PathBuf {
+        self.dir.path().join(relative)
+    }
+
+    /// Moves every staged file into `out` (created if missing), replacing files of an earlier
+    /// export with the same names. Each file appears under its final name only when complete.
+    pub fn commit(self) -> io::Result<Vec<PathBuf>> {
+        std::fs::create_dir_all(&self.out)?;
+        let mut moved = Vec::new();
+        move_tree(self.dir.path(), &self.out, &mut moved)?;
+        Ok(moved)
+    }
+}
+
+fn move_tree(from: &Path, to: &Path, moved: &mut Vec<PathBuf>) -> io::Result<()> {
+    let mut entries: Vec<_> = std::fs::read_dir(from)?.collect::<Result<_, _>>()?;
+    entries.sort_by_key(|e| e.file_name());
+    for entry in entries {
+        let target = to.join(entry.file_name());
+        if entry.file_type()?.is_dir() {
+            std::fs::create_dir_all(&target)?;
+            move_tree(&entry.path(), &target, moved)?;
+        } else {
+            std::fs::rename(entry.path(), &target)?;
+            moved.push(target);
+        }
+    }
+    Ok(())
+}
+
+/// One output CSV per entity, split into numbered parts when it outgrows the import limits.
+pub struct PartWriter {
+    dir: PathBuf,
+    stem: String,
+    header: Vec<String>,
+    current: Option<csv::Writer<BufWriter<File>>>,
+    parts: Vec<(PathBuf, u64)>,
+    rows_in_part: u64,
+    bytes_in_part: u64,
+    max_rows: u64,
+    max_bytes: u64,
+}
+
+impl PartWriter {
+    /// A writer for `dir/stem.csv` (or `stem-1.csv`, `stem-2.csv` … when split).
+    pub fn new(dir: &Path, stem: &str, header: Vec<String>) -> PartWriter {
+        PartWriter::with_limits(dir, stem, header, MAX_ROWS, MAX_BYTES)
+    }
+
+    /// The same with other limits (tests use small ones).
+    pub fn with_limits(dir: &Path, stem: &str, header: Vec<String>, max_rows: u64, max_bytes: u64) -> PartWriter {
+        PartWriter {
+            dir: dir.to_path_buf(),
+            stem: stem.to_string(),
+            header,
+            current: None,
+            parts: Vec::new(),
+            rows_in_part: 0,
+            bytes_in_part: 0,
+            max_rows,
+            max_bytes,
+        }
+    }
+
+    /// Writes one row; starts a new part first when this one is full.
+    pub fn write(&mut self, row: &[String]) -> io::Result<()> {
+        let len = row_len(row);
+        let full = self.rows_in_part >= self.max_rows || self.bytes_in_part + len > self.max_bytes;
+        if self.current.is_none() || full {
+            self.start_part()?;
+        }
+        let writer = self.current.as_mut().expect("a part is open");
+        writer.write_record(row)?;
+        self.rows_in_part += 1;
+        self.bytes_in_part += len;
+        if let Some(last) = self.parts.last_mut() {
+            last.1 += 1;
+        }
+        Ok(())
+    }
+
+    fn start_part(&mut self) -> io::Result<()> {
+        if let Some(mut w) = self.current.take() {
+            w.flush()?;
+        }
+        let path = self.dir.join(format!("{}.part{}", self.stem, self.parts.len() + 1));
+        let file = File::create(&path)?;
+        let mut writer = csv::WriterBuilder::new().from_writer(BufWriter::with_capacity(256 * 1024, file));
+        writer.write_record(&self.header)?;
+        self.current = Some(writer);
+        self.parts.push((path, 0));
+        self.rows_in_part = 0;
+        self.bytes_in_part = row_len(&self.header);
+        Ok(())
+    }
+
+    /// Closes the last part and names the parts: `stem.csv` when there is one, `stem-1.csv` …
+    /// when there are several. Returns (file name, rows) for each; nothing when no row was written.
+    pub fn finish(mut self) -> io::Result<Vec<(String, u64)>> {
+        if let Some(mut w) = self.current.take() {
+            w.flush()?;
+            w.into_inner().map_err(|e| io::Error::other(e.to_string()))?.into_inner().map_err(|e| e.into_error())?.sync_all()?;
+        }
+        let several = self.parts.len() > 1;
+        let mut named = Vec::new();
+        for (i, (path, rows)) in self.parts.iter().enumerate() {
+            let name = if several { format!("{}-{}.csv", self.stem, i + 1) } else { format!("{}.csv", self.stem) };
+            std::fs::rename(path, self.dir.join(&name))?;
+            named.push((name, *rows));
+        }
+        Ok(named)
+    }
+}
+
+/// A row's size in CSV, close enough to keep a part under the byte limit.
+fn row_len(row: &[String]) -> u64 {
+    row.iter().map(|f| f.len() as u64 + 3).sum::<u64>() + 1
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn parts_split_at_the_row_limit_and_are_named_in_order() {
+        let dir = tempfile::tempdir().unwrap();
+        let mut w = PartWriter::with_limits(dir.path(), "02-persons", vec!["Person - Name".into()], 2, MAX_BYTES);
+        for name in ["a", "b", "c", "d", "e"] {
+            w.write(&[name.to_string()]).unwrap();
+        }
+        let parts = w.finish().unwrap();
+        let names: Vec<_> = parts.iter().map(|(n, r)| (n.as_str(), *r)).collect();
+        assert_eq!(names, [("02-persons-1.csv", 2), ("02-persons-2.csv", 2), ("02-persons-3.csv", 1)]);
+        let third = std::fs::read_to_string(dir.path().join("02-persons-3.csv")).unwrap();
+        assert_eq!(third, "Person - Name\ne\n");
+    }
+
+    #[test]
+    fn a_single_part_keeps_the_plain_name() {
+        let dir = tempfile::tempdir().unwrap();
+        let mut w = PartWriter::new(dir.path(), "01-organizations", vec!["Organization - Name".into()]);
+        w.write(&["Acme".to_string()]).unwrap();
+        assert_eq!(w.finish().unwrap(), vec![("01-organizations.csv".to_string(), 1)]);
+    }
+
+    #[test]
+    fn staging_moves_files_into_place_only_on_commit() {
+        let root = tempfile::tempdir().unwrap();
+        let out = root.path().join("out");
+        let staging = Staging::new(&out).unwrap();
+        std::fs::write(staging.path("summary.json"), "{}").unwrap();
+        assert!(!out.exists());
+        staging.commit().unwrap();
+        assert!(out.join("summary.json").exists());
+        let leftovers: Vec<_> = std::fs::read_dir(root.path()).unwrap().flatten().filter(|e| e.file_name().to_string_lossy().starts_with(".pipemap")).collect();
+        assert!(leftovers.is_empty());
+    }
+}
