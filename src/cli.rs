@@ -31,6 +31,19 @@ pub enum Command {
         #[arg(long)]
         out: Option<PathBuf>,
     },
+    /// Map files or a folder in the terminal UI, from columns to finished export.
+    Map {
+        /// Source files or folders.
+        paths: Vec<PathBuf>,
+        #[arg(long = "schema", value_name = "FILE")]
+        schemas: Vec<PathBuf>,
+        /// Start from this profile (preset name, saved name or path).
+        #[arg(long)]
+        profile: Option<String>,
+        /// Where the export goes (default: ./pipemap-out).
+        #[arg(long)]
+        out: Option<PathBuf>,
+    },
     /// Show a file's encoding, delimiter, headers, column kinds and statistics.
     Inspect {
         /// The CSV/TSV file (optionally .gz).

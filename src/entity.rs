@@ -55,6 +55,19 @@ impl Entity {
         }
     }
 
+    /// The plural a sentence uses (`persons`).
+    pub fn plural(self) -> &'static str {
+        match self {
+            Entity::Organization => "organizations",
+            Entity::Person => "persons",
+            Entity::Deal => "deals",
+            Entity::Lead => "leads",
+            Entity::Activity => "activities",
+            Entity::Note => "notes",
+            Entity::Product => "products",
+        }
+    }
+
     /// The output file stem, numbered in import order (`02-persons`).
     pub fn file_stem(self) -> &'static str {
         match self {

@@ -9,9 +9,11 @@
 
 pub mod entity;
 pub mod profile;
+pub mod report;
 pub mod schema;
 pub mod source;
 pub mod suggest;
 pub mod transform;
+pub mod tui;
 
 pub use entity::{Entity, Target};

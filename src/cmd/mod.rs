@@ -1,12 +1,16 @@
 //! One module per subcommand; each turns parsed arguments into library calls and output.
 
+mod apply;
 mod inspect;
+mod map;
+mod plan;
+mod profile;
 mod schema;
 mod suggest;
 
 use std::process::ExitCode;
 
-use crate::cli::{Command, SchemaCommand};
+use crate::cli::{Command, ProfileCommand, SchemaCommand};
 
 /// Runs a subcommand; an error means bad usage or bad input (exit 2).
 pub fn run(command: Command) -> anyhow::Result<ExitCode> {
@@ -26,6 +30,23 @@ pub fn run(command: Command) -> anyhow::Result<ExitCode> {
         Command::Schema {
             command: SchemaCommand::Show { schemas, json },
         } => schema::show(&schemas, json),
-        other => anyhow::bail!("{other:?} is not available in this build"),
+        Command::Apply {
+            paths,
+            profile,
+            schemas,
+            out,
+            sample,
+            allow_drift: _,
+            escape_formulas,
+            quiet,
+        } => apply::run(apply::Args { paths, profile, schemas, out, sample, escape_formulas, quiet }),
+        Command::Demo { out } => map::run_demo(out),
+        Command::Map { paths, schemas, profile, out } => map::run_map(paths, schemas, profile, out),
+        Command::Profile { command } => match command {
+            ProfileCommand::List => profile::list(),
+            ProfileCommand::Show { name } => profile::show(&name),
+            ProfileCommand::Path => profile::path(),
+        },
+        Command::Plan { out } => plan::run(&out),
     }
 }

@@ -29,9 +29,10 @@ pub struct Profile {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub source_crm: Option<String>,
     pub files: Vec<FileMapping>,
-    /// Value maps by target (`deal.stage_id`): source value → Pipedrive value.
+    /// Value maps by target (`deal.stage_id`): source value → Pipedrive value, in the order
+    /// written (a stage map's order is the pipeline's order).
     #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
-    pub values: BTreeMap<Target, BTreeMap<String, String>>,
+    pub values: BTreeMap<Target, IndexMap<String, String>>,
     /// Duplicate handling per entity.
     #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
     pub dedupe: BTreeMap<Entity, DedupeSettings>,

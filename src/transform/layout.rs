@@ -95,6 +95,10 @@ pub fn build(schema: &Schema, plans: &[FilePlan]) -> Vec<Layout> {
                     Rule::LinkBy { types, .. } => {
                         for to in types.values() {
                             add(owner, Slot::Link(*to));
+                            // An id of a contacts file may name a company: room for it too.
+                            if *to == Entity::Person {
+                                add(owner, Slot::Link(Entity::Organization));
+                            }
                         }
                     }
                     Rule::Note | Rule::Skip => {}

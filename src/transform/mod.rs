@@ -1,10 +1,13 @@
 //! Turning source rows into linked, import-ready files: value parsers, the compiled plan,
 //! output layouts, link resolution, and the streaming export itself.
 
+pub mod engine;
+mod finish;
 pub mod layout;
 pub mod links;
 pub mod plan;
 pub mod row;
+pub mod tally;
 pub mod values;
 pub mod vocab;
 pub mod writer;

@@ -185,8 +185,12 @@ fn rule_for(
                 .clone()
                 .or_else(|| schema.custom_field_named(*e, name).map(|f| f.field_type.clone()))
                 .unwrap_or_else(|| {
-                    let refs: Vec<String> = values.to_vec();
-                    profile_column(header, 0, &refs).kind.pipedrive_type().to_string()
+                    // A custom field's type comes from its values; an option list (enum) is only
+                    // made when the profile asks for one, since each option must be created too.
+                    match profile_column(header, 0, values).kind.pipedrive_type() {
+                        "enum" | "set" => "varchar".to_string(),
+                        other => other.to_string(),
+                    }
                 });
             let has_map = profile.values.contains_key(target);
             let conv = conv_for("", &declared, detail, values, has_map, false);

@@ -1,0 +1,437 @@
+//! The export: open every source, compile the profile against it, index what links need,
+//! then stream every row once into the output files, in import order, under a staging folder
+//! that becomes the output folder only when everything succeeded.
+
+use std::collections::{HashMap, HashSet};
+use std::hash::{Hash, Hasher};
+use std::path::{Path, PathBuf};
+
+use crate::entity::Entity;
+use crate::profile::Profile;
+use crate::schema::Schema;
+use crate::source::{Record, SourceError, Table};
+
+use super::layout::{self, Layout, Slot};
+use super::links::{LinkIndex, Linked, NameCensus};
+use super::plan::{self, FilePlan, PlanError, Rule};
+use super::row::{Converter, Draft, Problem, RowResult};
+use super::tally::{FileCounts, OutputFile, Tally};
+use super::vocab::ValueMaps;
+use super::writer::{PartWriter, Staging};
+
+/// Rows read ahead of the export to learn each column's date order and kinds.
+const SAMPLE_ROWS: usize = 1000;
+
+/// What `apply` needs besides the sources and the profile.
+pub struct ApplyOptions<'a> {
+    pub out: PathBuf,
+    /// Also write `sample/` with this many linked records per entity.
+    pub sample: Option<usize>,
+    pub escape_formulas: bool,
+    /// Called now and then with (bytes read, bytes in all sources).
+    pub progress: Option<&'a dyn Fn(u64, u64)>,
+}
+
+/// An export that could not be made; nothing was written under the output folder.
+#[derive(Debug, thiserror::Error)]
+pub enum ApplyError {
+    #[error(transparent)]
+    Source(#[from] SourceError),
+    #[error(transparent)]
+    Plan(#[from] PlanError),
+    #[error("{0}")]
+    Unmatched(String),
+    #[error("{path}: {source}")]
+    Output { path: String, source: std::io::Error },
+}
+
+fn out_err(path: &Path) -> impl Fn(std::io::Error) -> ApplyError + '_ {
+    move |source| ApplyError::Output { path: path.display().to_string(), source }
+}
+
+/// What the export produced, as summary.json tells it.
+#[derive(Debug, serde::Serialize)]
+pub struct Summary {
+    pub files: Vec<FileCounts>,
+    pub outputs: Vec<OutputFile>,
+    pub rejected: u64,
+    pub merged: u64,
+    pub reconciled: bool,
+    pub ambiguous_links: u64,
+    pub unresolved_links: u64,
+    /// Rows written with a warning (a value moved to the note, a link left out).
+    pub warnings: u64,
+    /// Organizations and persons written only because other rows link to them by name.
+    pub created_for_links: u64,
+    pub formula_cells: u64,
+}
+
+/// Everything the report needs after an export.
+pub struct Export {
+    pub summary: Summary,
+    pub tally: Tally,
+    pub plans: Vec<FilePlan>,
+    pub layouts: Vec<Layout>,
+    pub ambiguous: Vec<(Entity, String, u32, u32)>,
+}
+
+/// An opened source with its first rows read.
+struct Opened {
+    table: Table,
+    head: std::collections::VecDeque<Record>,
+    exhausted: bool,
+}
+
+impl Opened {
+    /// The buffered rows first, then the rest of the file.
+    fn next_record(&mut self) -> Result<Option<Record>, ApplyError> {
+        if let Some(r) = self.head.pop_front() {
+            return Ok(Some(r));
+        }
+        if self.exhausted {
+            return Ok(None);
+        }
+        let next = self.table.next_record()?;
+        self.exhausted = next.is_none();
+        Ok(next)
+    }
+}
+
+fn open(path: &Path) -> Result<Opened, ApplyError> {
+    let mut table = Table::open(path)?;
+    let mut head = std::collections::VecDeque::new();
+    let mut exhausted = false;
+    while head.len() < SAMPLE_ROWS {
+        match table.next_record()? {
+            Some(r) => head.push_back(r),
+            None => {
+                exhausted = true;
+                break;
+            }
+        }
+    }
+    Ok(Opened { table, head, exhausted })
+}
+
+/// Runs the export. On error nothing is left under `opts.out`.
+pub fn apply(sources: &[PathBuf], profile: &Profile, schema: &Schema, opts: &ApplyOptions) -> Result<Export, ApplyError> {
+    let mut opened: Vec<Opened> = sources.iter().map(|p| open(p)).collect::<Result<_, _>>()?;
+    let headers: Vec<(String, Vec<String>)> = opened.iter().map(|o| (o.table.name.clone(), o.table.headers.clone())).collect();
+    let matches = plan::match_files(profile, &headers).map_err(ApplyError::Unmatched)?;
+    let mut plans = Vec::with_capacity(opened.len());
+    for (o, &m) in opened.iter().zip(&matches) {
+        let sample: Vec<Vec<String>> = o.head.iter().map(|r| r.fields.iter().map(str::to_string).collect()).collect();
+        plans.push(plan::compile(&o.table.name, &o.table.headers, &sample, &profile.files[m], profile, schema)?);
+    }
+    let layouts = layout::build(schema, &plans);
+    let maps = ValueMaps::new(profile, schema);
+    // Import order: organizations, persons, deals, leads, activities, notes, products.
+    let mut order: Vec<usize> = (0..plans.len()).collect();
+    order.sort_by_key(|&i| (plans[i].entity, i));
+    let total_bytes: u64 = sources.iter().filter_map(|p| std::fs::metadata(p).ok()).map(|m| m.len()).sum();
+
+    let needs_index = plans.iter().any(|p| p.rules.iter().chain(&p.split_rules).any(|r| matches!(r, Rule::LinkBy { .. } | Rule::Link { by_id_header: true, .. })));
+    let mut index = LinkIndex::default();
+    if needs_index {
+        for &i in &order {
+            if !matches!(plans[i].entity, Entity::Organization | Entity::Person | Entity::Deal | Entity::Lead) || plans[i].id_column.is_none() {
+                continue;
+            }
+            let mut fresh = open(&sources[i])?;
+            let plan = &plans[i];
+            while let Some(record) = fresh.next_record()? {
+                let result = Converter { layouts: &layouts, maps: &maps, index: &index }.convert(plan, &record);
+                if result.rejects.is_empty()
+                    && let Some(id) = &result.source_id
+                {
+                    index.insert(plan.entity, id, &linked(&layouts, &result.primary));
+                }
+            }
+        }
+    }
+
+    let staging = Staging::new(&opts.out).map_err(out_err(&opts.out))?;
+    let mut writers: HashMap<Entity, PartWriter> = layouts
+        .iter()
+        .map(|l| (l.entity, PartWriter::new(&staging.path(""), l.entity.file_stem(), l.headers.clone())))
+        .collect();
+    let rejects_path = staging.path("rejects.csv");
+    let mut rejects = csv::Writer::from_path(&rejects_path).map_err(|e| csv_io(&rejects_path, e))?;
+    rejects.write_record(["file", "line", "entity", "column", "value", "reason"]).map_err(|e| csv_io(&rejects_path, e))?;
+    let warnings_path = staging.path("warnings.csv");
+    let mut warnings = csv::Writer::from_path(&warnings_path).map_err(|e| csv_io(&warnings_path, e))?;
+    warnings.write_record(["file", "line", "entity", "column", "value", "reason"]).map_err(|e| csv_io(&warnings_path, e))?;
+
+    let mut tally = Tally::default();
+    let mut census = NameCensus::default();
+    let mut referenced: HashMap<(Entity, u64), String> = HashMap::new();
+    let mut written_secondaries: HashSet<u64> = HashSet::new();
+    let mut bytes_done = 0u64;
+    let escape = opts.escape_formulas || profile.options.escape_formulas;
+    tally.files = plans.iter().map(|p| FileCounts::new(&p.file, p.entity)).collect();
+
+    for &i in &order {
+        let plan = &plans[i];
+        let converter = Converter { layouts: &layouts, maps: &maps, index: &index };
+        let mut sink = RowSink {
+            file_index: i,
+            plan,
+            layouts: &layouts,
+            writers: &mut writers,
+            rejects: &mut rejects,
+            warnings: &mut warnings,
+            tally: &mut tally,
+            census: &mut census,
+            referenced: &mut referenced,
+            written_secondaries: &mut written_secondaries,
+            escape,
+        };
+        let source = &mut opened[i];
+        let mut seen_bytes = 0u64;
+        while let Some(record) = source.next_record()? {
+            let result = converter.convert(plan, &record);
+            seen_bytes += record_bytes(&record);
+            sink.take(&record, result)?;
+            if seen_bytes > 1 << 20 {
+                bytes_done += seen_bytes;
+                seen_bytes = 0;
+                if let Some(progress) = opts.progress {
+                    progress(bytes_done.min(total_bytes), total_bytes);
+                }
+            }
+        }
+        bytes_done += seen_bytes;
+    }
+    if let Some(progress) = opts.progress {
+        progress(total_bytes, total_bytes);
+    }
+    // Organizations and persons that rows link to by name but no row describes: written with
+    // just their name, so every link of the output lands on a record of the output.
+    let mut missing: Vec<((Entity, u64), String)> = referenced.into_iter().filter(|((e, _), name)| !census.has(*e, name)).collect();
+    missing.sort_by(|a, b| (a.0.0, &a.1).cmp(&(b.0.0, &b.1)));
+    for ((entity, _), name) in missing {
+        let Some(l) = layouts.iter().find(|l| l.entity == entity) else { continue };
+        let mut cells = vec![String::new(); l.slots.len()];
+        if let Some(c) = l.field(layout::name_key(entity)) {
+            cells[c] = name.clone();
+        }
+        census.record(entity, &name);
+        *tally.created_for_links.entry(entity).or_default() += 1;
+        *tally.records.entry(entity).or_default() += 1;
+        writers.get_mut(&entity).expect("writer").write(&cells).map_err(out_err(&opts.out))?;
+    }
+    rejects.flush().map_err(out_err(&rejects_path))?;
+    warnings.flush().map_err(out_err(&warnings_path))?;
+    drop(rejects);
+    drop(warnings);
+    let mut outputs = Vec::new();
+    let mut entities: Vec<Entity> = writers.keys().copied().collect();
+    entities.sort();
+    for entity in entities {
+        let writer = writers.remove(&entity).expect("writer");
+        for (file, rows) in writer.finish().map_err(out_err(&opts.out))? {
+            outputs.push(OutputFile { file, entity, rows });
+        }
+    }
+    let ambiguous = census.ambiguous();
+    let summary = Summary {
+        rejected: tally.files.iter().map(|f| f.rejected).sum(),
+        merged: tally.files.iter().map(|f| f.merged).sum(),
+        reconciled: tally.files.iter().all(|f| f.rows_in == f.rows_out + f.merged + f.rejected),
+        ambiguous_links: ambiguous.iter().map(|a| u64::from(a.3)).sum(),
+        unresolved_links: tally.unresolved_links,
+        warnings: tally.files.iter().map(|f| f.with_warnings).sum(),
+        created_for_links: tally.created_for_links.values().sum(),
+        formula_cells: tally.formula_cells,
+        files: tally.files.clone(),
+        outputs,
+    };
+    let export = Export { summary, tally, plans, layouts, ambiguous };
+    super::finish::write_rest(&staging, &export, profile, schema, opts)?;
+    staging.commit().map_err(out_err(&opts.out))?;
+    Ok(export)
+}
+
+fn csv_io(path: &Path, e: csv::Error) -> ApplyError {
+    ApplyError::Output { path: path.display().to_string(), source: std::io::Error::other(e.to_string()) }
+}
+
+fn record_bytes(record: &Record) -> u64 {
+    record.fields.as_byte_record().as_slice().len() as u64 + record.fields.len() as u64
+}
+
+/// How other rows see a converted record.
+fn linked(layouts: &[Layout], d: &Draft) -> Linked {
+    let l = layouts.iter().find(|l| l.entity == d.entity).expect("layout");
+    let text = |s: &str| (!s.is_empty()).then(|| s.to_string());
+    Linked {
+        entity: d.entity,
+        name: d.name(l).to_string(),
+        organization: text(d.link(l, Entity::Organization)),
+        person: text(d.link(l, Entity::Person)),
+    }
+}
+
+/// Where converted rows go: output files, rejects, warnings, and the counts.
+struct RowSink<'a> {
+    file_index: usize,
+    plan: &'a FilePlan,
+    layouts: &'a [Layout],
+    writers: &'a mut HashMap<Entity, PartWriter>,
+    rejects: &'a mut csv::Writer<std::fs::File>,
+    warnings: &'a mut csv::Writer<std::fs::File>,
+    tally: &'a mut Tally,
+    census: &'a mut NameCensus,
+    referenced: &'a mut HashMap<(Entity, u64), String>,
+    written_secondaries: &'a mut HashSet<u64>,
+    escape: bool,
+}
+
+impl RowSink<'_> {
+    fn take(&mut self, record: &Record, mut result: RowResult) -> Result<(), ApplyError> {
+        let counts = &mut self.tally.files[self.file_index];
+        counts.rows_in += 1;
+        for (c, value) in record.fields.iter().enumerate().take(self.plan.headers.len()) {
+            if !value.trim().is_empty() {
+                self.tally.columns.entry((self.file_index, c)).or_default().filled += 1;
+            }
+        }
+        let entity = result.primary.entity;
+        let line = record.line.to_string();
+        if !result.rejects.is_empty() {
+            counts.rejected += 1;
+            // The reasons first, then what else went wrong on the row (it often explains them).
+            for p in result.rejects.iter().chain(&result.warnings) {
+                self.problem(true, &line, entity, p)?;
+            }
+            return Ok(());
+        }
+        counts.rows_out += 1;
+        if entity != self.plan.entity {
+            counts.split_rows += 1;
+        }
+        if !result.warnings.is_empty() {
+            counts.with_warnings += 1;
+        }
+        let warnings = std::mem::take(&mut result.warnings);
+        for p in &warnings {
+            if let Some(c) = self.plan.headers.iter().position(|h| *h == p.column) {
+                self.tally.columns.entry((self.file_index, c)).or_default().problems += 1;
+            }
+            self.problem(false, &line, entity, p)?;
+        }
+        self.tally.unresolved_links += u64::from(result.unresolved_links);
+        for (target, value) in std::mem::take(&mut result.unmapped_values) {
+            self.tally.unmapped_value(target, value);
+        }
+        let mut primary = result.primary;
+        for d in std::mem::take(&mut result.secondaries) {
+            let layout = self.layout(d.entity);
+            let name = d.name(layout).to_string();
+            let only_name = d.cells.iter().filter(|c| !c.is_empty()).count() <= 1;
+            if only_name {
+                continue; // written at the end if no row describes it
+            }
+            if self.census.has(d.entity, &name) {
+                // The record exists already: keep what this row adds in the row's own note.
+                let primary_layout = self.layout(primary.entity);
+                if let Some(col) = primary_layout.column(&Slot::Note) {
+                    let extra: Vec<String> = layout.headers.iter().zip(&d.cells).filter(|(_, v)| !v.is_empty()).map(|(h, v)| format!("{h}: {v}")).collect();
+                    let cell = &mut primary.cells[col];
+                    for line in extra {
+                        if !cell.is_empty() {
+                            cell.push('\n');
+                        }
+                        cell.push_str(&line);
+                    }
+                }
+                continue;
+            }
+            if self.written_secondaries.insert(content_hash(&d.cells)) {
+                self.write(d)?;
+            }
+        }
+        self.write(primary)
+    }
+
+    fn layout(&self, entity: Entity) -> &Layout {
+        self.layouts.iter().find(|l| l.entity == entity).expect("layout")
+    }
+
+    fn write(&mut self, mut d: Draft) -> Result<(), ApplyError> {
+        let layout = self.layout(d.entity).clone();
+        self.census.record(d.entity, d.name(&layout));
+        *self.tally.records.entry(d.entity).or_default() += 1;
+        for (slot, cell) in layout.slots.iter().zip(d.cells.iter_mut()) {
+            if cell.is_empty() {
+                continue;
+            }
+            match slot {
+                Slot::Link(to) => {
+                    self.census.link(*to, cell);
+                    if matches!(to, Entity::Organization | Entity::Person) {
+                        self.referenced.entry((*to, super::links::name_key(cell))).or_insert_with(|| cell.clone());
+                    }
+                }
+                Slot::Field { key, .. } => self.note_vocabulary(d.entity, key, cell),
+                _ => {}
+            }
+            if is_formula(cell) {
+                self.tally.formula_cells += 1;
+                if self.escape {
+                    cell.insert(0, '\'');
+                }
+            }
+        }
+        if d.entity == Entity::Deal
+            && let (Some(s), Some(p)) = (layout.field("stage_id"), layout.field("pipeline_id"))
+            && !d.cells[s].is_empty()
+        {
+            self.tally.stages.insert((d.cells[p].clone(), d.cells[s].clone()));
+        }
+        let path = self.plan.file.clone();
+        self.writers.get_mut(&d.entity).expect("writer").write(&d.cells).map_err(|source| ApplyError::Output { path, source })
+    }
+
+    fn note_vocabulary(&mut self, entity: Entity, key: &str, value: &str) {
+        match key {
+            "type" if entity == Entity::Activity => {
+                self.tally.activity_types.insert(value.to_string());
+            }
+            "label" => {
+                for label in value.split(", ") {
+                    self.tally.labels.entry(entity).or_default().insert(label.to_string());
+                }
+            }
+            "owner_id" => {
+                self.tally.owners.insert(value.to_string());
+            }
+            _ => {}
+        }
+    }
+
+    fn problem(&mut self, reject: bool, line: &str, entity: Entity, p: &Problem) -> Result<(), ApplyError> {
+        let writer = if reject { &mut *self.rejects } else { &mut *self.warnings };
+        writer
+            .write_record([self.plan.file.as_str(), line, entity.as_str(), p.column.as_str(), p.value.as_str(), p.reason.as_str()])
+            .map_err(|e| ApplyError::Output { path: if reject { "rejects.csv".into() } else { "warnings.csv".into() }, source: std::io::Error::other(e.to_string()) })
+    }
+}
+
+fn content_hash(cells: &[String]) -> u64 {
+    let mut h = std::collections::hash_map::DefaultHasher::new();
+    cells.hash(&mut h);
+    h.finish()
+}
+
+/// A cell a spreadsheet program would evaluate: it opens with = + - @ or a tab/CR, and is not
+/// a plain (negative) number.
+pub fn is_formula(cell: &str) -> bool {
+    let Some(first) = cell.chars().next() else { return false };
+    if !matches!(first, '=' | '+' | '-' | '@' | '\t' | '\r') {
+        return false;
+    }
+    let rest = &cell[first.len_utf8()..];
+    let numeric = !rest.is_empty() && rest.chars().all(|c| c.is_ascii_digit() || matches!(c, '.' | ' ' | '(' | ')' | '-'));
+    !((first == '-' || first == '+') && numeric)
+}

@@ -1,0 +1,80 @@
+//! What an export counts as it goes, for summary.json and the audit report: rows per file,
+//! records per entity, problems per column, values the profile did not map, and what the
+//! Pipedrive account must hold before the files are imported.
+
+use std::collections::{BTreeMap, BTreeSet};
+
+use serde::Serialize;
+
+use crate::entity::{Entity, Target};
+
+/// Counts for one source file. `rows_in = rows_out + merged + rejected` always.
+#[derive(Debug, Clone, Serialize)]
+pub struct FileCounts {
+    pub file: String,
+    pub entity: Entity,
+    pub rows_in: u64,
+    pub rows_out: u64,
+    pub merged: u64,
+    pub rejected: u64,
+    /// Rows written with a value moved to the note or a link left out.
+    pub with_warnings: u64,
+    /// Rows that became the split entity (Sell contacts that are companies).
+    #[serde(skip_serializing_if = "is_zero")]
+    pub split_rows: u64,
+}
+
+impl FileCounts {
+    /// A file with nothing counted yet.
+    pub fn new(file: &str, entity: Entity) -> FileCounts {
+        FileCounts { file: file.to_string(), entity, rows_in: 0, rows_out: 0, merged: 0, rejected: 0, with_warnings: 0, split_rows: 0 }
+    }
+}
+
+fn is_zero(n: &u64) -> bool {
+    *n == 0
+}
+
+/// One written output file.
+#[derive(Debug, Clone, Serialize)]
+pub struct OutputFile {
+    pub file: String,
+    pub entity: Entity,
+    pub rows: u64,
+}
+
+/// Per source column: how often it had a value and how often it caused a problem.
+#[derive(Debug, Clone, Default)]
+pub struct ColumnTally {
+    pub filled: u64,
+    pub problems: u64,
+}
+
+/// Everything counted during one export.
+#[derive(Debug, Default)]
+pub struct Tally {
+    pub files: Vec<FileCounts>,
+    /// (file index, column index) → counts.
+    pub columns: BTreeMap<(usize, usize), ColumnTally>,
+    /// Values a value map lacked: target → value → rows.
+    pub unmapped: BTreeMap<Target, BTreeMap<String, u64>>,
+    /// Records written per entity, including records a row described besides its own.
+    pub records: BTreeMap<Entity, u64>,
+    /// Organizations and persons written only because other rows link to them by name.
+    pub created_for_links: BTreeMap<Entity, u64>,
+    pub unresolved_links: u64,
+    /// Cells that spreadsheet programs would run as formulas.
+    pub formula_cells: u64,
+    /// Stage paths ("Pipeline/Stage"), activity types, labels and owners the output uses.
+    pub stages: BTreeSet<(String, String)>,
+    pub activity_types: BTreeSet<String>,
+    pub labels: BTreeMap<Entity, BTreeSet<String>>,
+    pub owners: BTreeSet<String>,
+}
+
+impl Tally {
+    /// Counts a value the profile did not map.
+    pub fn unmapped_value(&mut self, target: Target, value: String) {
+        *self.unmapped.entry(target).or_default().entry(value).or_default() += 1;
+    }
+}

@@ -1,0 +1,210 @@
+//! The Elm-style core of the UI: [`Message`]s in, [`update`] changes the [`Model`] and returns
+//! [`Command`]s (file work for the [`super::worker`]). Nothing here touches the terminal or files.
+
+mod files;
+mod global;
+mod mapping;
+mod mouse;
+mod overlay;
+mod review;
+mod values;
+
+use std::path::PathBuf;
+
+use crossterm::event::{KeyEvent, KeyEventKind, MouseEvent};
+
+use super::keymap::{self, Action, Key};
+use super::model::{ExportState, ExportSummary, Level, Model, Screen};
+use super::project::{Distinct, LoadStatus, LoadedFile, Mapping, Rows};
+use super::recovery::RecoveryDoc;
+use crate::profile::Profile;
+
+pub use mapping::{build_profile, visible_columns};
+pub use review::{Check, CheckLevel, checks};
+
+/// Something that happened: a key, the mouse, a resize, a tick, or a worker's report.
+#[derive(Debug)]
+pub enum Message {
+    Key(KeyEvent),
+    Mouse(MouseEvent),
+    Resize(u16, u16),
+    /// About four times a second.
+    Tick,
+    FileLoaded { index: usize, result: Result<Box<LoadedFile>, String> },
+    RowsProgress { index: usize, rows: u64 },
+    RowsCounted { index: usize, result: Result<(u64, Vec<Distinct>), String> },
+    Saved(Result<PathBuf, String>),
+    AutosaveFailed(String),
+    RecoveryFound(RecoveryDoc),
+    ExportProgress { done: u64, total: u64 },
+    ExportDone(Result<ExportSummary, String>),
+}
+
+/// File work for the worker.
+#[derive(Debug, Clone)]
+pub enum Command {
+    /// Read a file's headers and sample, then count its rows and distinct values.
+    Load { index: usize, path: PathBuf },
+    SaveProfile(Profile),
+    Autosave { key: String, doc: RecoveryDoc },
+    DiscardRecovery { key: String },
+    CheckRecovery { key: String },
+    Export { sources: Vec<PathBuf>, profile: Profile, out: PathBuf },
+}
+
+/// Ticks of quiet after an edit before the work is autosaved.
+const AUTOSAVE_AFTER_TICKS: u64 = 4;
+
+/// The commands that start a session: read every file, look for recovered work.
+pub fn init(model: &Model) -> Vec<Command> {
+    let mut commands: Vec<Command> = model
+        .project
+        .files
+        .iter()
+        .enumerate()
+        .map(|(index, f)| Command::Load { index, path: f.path.clone() })
+        .collect();
+    commands.push(Command::CheckRecovery { key: model.ctx.recovery_key.clone() });
+    commands
+}
+
+/// Applies a message to the model; returns the file work it calls for.
+pub fn update(model: &mut Model, message: Message) -> Vec<Command> {
+    match message {
+        Message::Key(key) if key.kind != KeyEventKind::Release => on_key(model, key),
+        Message::Key(_) => Vec::new(),
+        Message::Mouse(event) => mouse::on_mouse(model, event),
+        Message::Resize(w, h) => {
+            model.size = (w, h);
+            global::clamp_cursors(model);
+            Vec::new()
+        }
+        Message::Tick => on_tick(model),
+        Message::FileLoaded { index, result } => {
+            files::on_loaded(model, index, result);
+            Vec::new()
+        }
+        Message::RowsProgress { index, rows } => {
+            if let Some(f) = model.project.files.get_mut(index)
+                && let Rows::Counting { seen, .. } = &mut f.rows
+            {
+                *seen = rows;
+            }
+            Vec::new()
+        }
+        Message::RowsCounted { index, result } => {
+            if let Some(f) = model.project.files.get_mut(index) {
+                match result {
+                    Ok((rows, distinct)) => {
+                        f.rows = Rows::Exact(rows);
+                        f.distinct = Some(distinct);
+                    }
+                    Err(e) => f.rows = Rows::Failed(e),
+                }
+            }
+            Vec::new()
+        }
+        Message::Saved(result) => on_saved(model, result),
+        Message::AutosaveFailed(e) => {
+            model.status = Some((format!("autosave failed: {e}"), Level::Warn));
+            Vec::new()
+        }
+        Message::RecoveryFound(doc) => {
+            model.recovery = Some(doc);
+            Vec::new()
+        }
+        Message::ExportProgress { done, total } => {
+            model.export_view.state = ExportState::Running { done, total };
+            Vec::new()
+        }
+        Message::ExportDone(result) => {
+            review::on_export_done(model, result);
+            Vec::new()
+        }
+    }
+}
+
+fn on_key(model: &mut Model, key: KeyEvent) -> Vec<Command> {
+    if let Some(overlay) = model.overlay.take() {
+        return overlay::on_key(model, overlay, key);
+    }
+    if model.searching {
+        mapping::on_search_key(model, &key);
+        return Vec::new();
+    }
+    if key.code == crossterm::event::KeyCode::Esc {
+        model.status = None;
+        if model.screen == Screen::Mapping && !model.mapping_view.search.is_empty() {
+            model.mapping_view.search.clear();
+            global::clamp_cursors(model);
+        }
+        return Vec::new();
+    }
+    match keymap::action(model.screen, Key::from_event(&key)) {
+        Some(action) => on_action(model, action),
+        None => Vec::new(),
+    }
+}
+
+/// Carries out an action on the current screen.
+pub fn on_action(model: &mut Model, action: Action) -> Vec<Command> {
+    if let Some(commands) = global::on_action(model, action) {
+        return commands;
+    }
+    match model.screen {
+        Screen::Files => files::on_action(model, action),
+        Screen::Mapping => mapping::on_action(model, action),
+        Screen::Values => values::on_action(model, action),
+        Screen::Export => review::on_action(model, action),
+    }
+}
+
+fn on_tick(model: &mut Model) -> Vec<Command> {
+    model.ticks += 1;
+    let project = &model.project;
+    let quiet = model.ticks.saturating_sub(project.edited_at) >= AUTOSAVE_AFTER_TICKS;
+    let loading = project.files.iter().any(|f| f.status == LoadStatus::Loading);
+    if !quiet || loading || project.mapping == project.autosaved {
+        return Vec::new();
+    }
+    model.project.autosaved = model.project.mapping.clone();
+    let key = model.ctx.recovery_key.clone();
+    if !model.project.unsaved() {
+        return vec![Command::DiscardRecovery { key }];
+    }
+    let doc = RecoveryDoc {
+        saved_at: super::recovery::now(),
+        file_names: model.project.files.iter().filter(|f| f.status == LoadStatus::Ready).map(|f| f.name.clone()).collect(),
+        profile: build_profile(model),
+    };
+    vec![Command::Autosave { key, doc }]
+}
+
+fn on_saved(model: &mut Model, result: Result<PathBuf, String>) -> Vec<Command> {
+    let pending = model.project.pending_save.take();
+    match result {
+        Ok(path) => {
+            if let Some(saved) = pending {
+                model.project.saved = saved;
+            }
+            model.status = Some((format!("saved the profile to {}", path.display()), Level::Info));
+            vec![Command::DiscardRecovery { key: model.ctx.recovery_key.clone() }]
+        }
+        Err(e) => {
+            model.status = Some((format!("could not save: {e}"), Level::Error));
+            Vec::new()
+        }
+    }
+}
+
+/// Changes the mapping as one undoable step; a change that changes nothing leaves no step.
+pub fn edit(model: &mut Model, change: impl FnOnce(&mut Mapping)) -> bool {
+    let before = model.project.mapping.clone();
+    change(&mut model.project.mapping);
+    if model.project.mapping == before {
+        return false;
+    }
+    model.project.history.record(before);
+    model.project.edited_at = model.ticks;
+    true
+}

@@ -1,0 +1,164 @@
+//! The Files screen's actions, and what happens when a file has been read: its mapping comes
+//! from the starting profile when the profile knows the file, else from the suggestions.
+
+use std::path::PathBuf;
+
+use super::{Command, edit, global};
+use crate::entity::Entity;
+use crate::profile::Profile;
+use crate::tui::keymap::Action;
+use crate::tui::model::{InputPurpose, Level, Model, Overlay};
+use crate::tui::project::{FileChoice, LoadStatus, LoadedFile, Rows, SourceFile, choices_from_profile, choices_from_suggestions};
+use crate::tui::recovery::RecoveryDoc;
+use crate::tui::widgets::input::TextInput;
+use crate::tui::widgets::picker::{Choice, Item, Picker, Purpose};
+use crate::tui::worker;
+
+/// Handles a Files screen action.
+pub fn on_action(model: &mut Model, action: Action) -> Vec<Command> {
+    match action {
+        Action::ChangeEntity => open_entity_picker(model, model.files_cursor.selected),
+        Action::AddFile => {
+            model.overlay = Some(Overlay::Input { purpose: InputPurpose::AddFile, input: TextInput::default() });
+        }
+        _ => {}
+    }
+    Vec::new()
+}
+
+/// Opens the entity picker for a file.
+pub fn open_entity_picker(model: &mut Model, file: usize) {
+    let Some(current) = model.project.mapping.files.get(file).map(|f| f.entity) else { return };
+    if model.project.files.get(file).is_none_or(|f| f.status != LoadStatus::Ready) {
+        model.status = Some(("this file is not read yet".into(), Level::Warn));
+        return;
+    }
+    let items: Vec<Item> = Entity::ALL
+        .iter()
+        .map(|e| Item { label: e.title().to_string(), detail: format!("rows become {} records", e.title()), choice: Choice::Entity(*e) })
+        .collect();
+    let at = Entity::ALL.iter().position(|e| *e == current);
+    let title = format!("Entity of {}", model.project.files[file].name);
+    model.overlay = Some(Overlay::Picker(Picker::new(title, Purpose::Entity { file }, items, at)));
+}
+
+/// Sets a file's entity: the columns are suggested anew for it (one undoable step).
+pub fn set_entity(model: &mut Model, file: usize, entity: Entity) {
+    let Some(source) = model.project.files.get(file) else { return };
+    let Some(loaded) = source.loaded.clone() else { return };
+    if model.project.mapping.files.get(file).is_none_or(|f| f.entity == entity) {
+        return;
+    }
+    let suggestions = worker::resuggest(&model.ctx.vocabularies, &source.name, entity, &loaded);
+    let columns = choices_from_suggestions(&suggestions);
+    let name = source.name.clone();
+    if let Some(l) = model.project.files[file].loaded.as_mut() {
+        l.suggestions = suggestions;
+        l.entity = entity;
+    }
+    edit(model, |m| {
+        let f = &mut m.files[file];
+        f.entity = entity;
+        f.columns = columns;
+    });
+    global::changed(model, format!("{name}: rows become {} records; columns suggested anew", entity.title()));
+}
+
+/// Adds a file by path: it is read in the background like the others.
+pub fn add_file(model: &mut Model, text: &str) -> Vec<Command> {
+    let path = PathBuf::from(text.trim());
+    if text.trim().is_empty() {
+        return Vec::new();
+    }
+    if !path.is_file() {
+        model.status = Some((format!("{}: no such file", path.display()), Level::Error));
+        return Vec::new();
+    }
+    if model.project.files.iter().any(|f| f.path == path) {
+        model.status = Some((format!("{} is already open", path.display()), Level::Warn));
+        return Vec::new();
+    }
+    let index = model.project.files.len();
+    let file = SourceFile::new(path.clone());
+    let empty = placeholder(&file);
+    model.project.files.push(file);
+    for m in model.project.all_mappings_mut() {
+        m.files.push(empty.clone());
+    }
+    model.files_cursor.selected = index;
+    global::changed(model, format!("reading {}…", path.display()));
+    vec![Command::Load { index, path }]
+}
+
+/// The mapping of a file not read yet.
+pub fn placeholder(file: &SourceFile) -> FileChoice {
+    let entity = crate::suggest::detect::entity_from_file_name(&file.name).unwrap_or(Entity::Person);
+    FileChoice { entity, split: None, matcher: None, columns: Vec::new() }
+}
+
+/// A file has been read (or failed): its mapping is set everywhere (current, saved, history)
+/// as the session's starting point for that file, not as an edit.
+pub fn on_loaded(model: &mut Model, index: usize, result: Result<Box<LoadedFile>, String>) {
+    let Some(file) = model.project.files.get_mut(index) else { return };
+    let loaded = match result {
+        Ok(loaded) => *loaded,
+        Err(e) => {
+            file.status = LoadStatus::Failed(e.clone());
+            file.rows = Rows::Failed(e);
+            return;
+        }
+    };
+    file.rows = match loaded.rows {
+        Some(n) => Rows::Exact(n),
+        None => Rows::Counting { seen: 0, estimate: loaded.estimated_rows },
+    };
+    let choice = starting_choice(&model.ctx.base, &file.name, &loaded);
+    file.loaded = Some(loaded);
+    file.status = LoadStatus::Ready;
+    for m in model.project.all_mappings_mut() {
+        if let Some(f) = m.files.get_mut(index) {
+            *f = choice.clone();
+        }
+    }
+    global::clamp_cursors(model);
+}
+
+fn starting_choice(base: &Profile, _name: &str, loaded: &LoadedFile) -> FileChoice {
+    let headers: Vec<String> = loaded.columns.iter().map(|c| c.name.clone()).collect();
+    match base.match_file(&headers) {
+        Some((i, _)) => choices_from_profile(&base.files[i], &headers, &loaded.suggestions),
+        None => FileChoice { entity: loaded.entity, split: None, matcher: None, columns: choices_from_suggestions(&loaded.suggestions) },
+    }
+}
+
+/// Applies recovered work to the files read so far (one undoable step); returns how many
+/// files it restored.
+pub fn restore(model: &mut Model, doc: &RecoveryDoc) -> usize {
+    let mut restored: Vec<(usize, FileChoice)> = Vec::new();
+    for (i, file) in model.project.files.iter().enumerate() {
+        let Some(loaded) = &file.loaded else { continue };
+        let headers = file.headers();
+        let by_name = doc.file_names.iter().position(|n| *n == file.name).filter(|&p| p < doc.profile.files.len());
+        let Some(p) = by_name.or_else(|| doc.profile.match_file(&headers).map(|(p, _)| p)) else { continue };
+        let mut choice = choices_from_profile(&doc.profile.files[p], &headers, &[]);
+        for (c, s) in choice.columns.iter_mut().zip(&loaded.suggestions) {
+            // Restored targets that equal the suggestion read as what they were.
+            if c.spec.as_ref().and_then(|x| x.target()) == s.target.as_ref() && s.tier == crate::suggest::Tier::Medium {
+                c.origin = crate::tui::project::Origin::Suggested(s.tier);
+            } else if c.spec.is_some() {
+                c.origin = crate::tui::project::Origin::User;
+            }
+        }
+        restored.push((i, choice));
+    }
+    let values = doc.profile.values.clone();
+    let n = restored.len();
+    edit(model, |m| {
+        for (i, choice) in restored {
+            m.files[i] = choice;
+        }
+        m.values = values;
+    });
+    global::clamp_cursors(model);
+    n
+}

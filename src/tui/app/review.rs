@@ -1,0 +1,193 @@
+//! The Review & Export screen: what blocks or weakens the import, the output folder, and the
+//! export itself (run by the worker, reported back as progress and a summary).
+
+use std::path::PathBuf;
+
+use super::{Command, mapping, values};
+use crate::entity::{Entity, Target};
+use crate::tui::keymap::Action;
+use crate::tui::model::{ExportState, ExportSummary, InputPurpose, Level, Model, Overlay, Screen};
+use crate::tui::project::{LoadStatus, Rows};
+use crate::tui::widgets::input::TextInput;
+
+/// How much a check matters.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub enum CheckLevel {
+    /// Rows would be rejected or the export cannot run.
+    Blocker,
+    /// The import works but may not be what the user wants.
+    Warning,
+    /// Worth knowing (custom fields to create, columns kept in notes).
+    Info,
+    /// All good.
+    Ok,
+}
+
+impl CheckLevel {
+    /// A symbol that reads without colour.
+    pub fn symbol(self) -> &'static str {
+        match self {
+            CheckLevel::Blocker => "✗",
+            CheckLevel::Warning => "!",
+            CheckLevel::Info => "i",
+            CheckLevel::Ok => "✔",
+        }
+    }
+}
+
+/// One line of the review.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Check {
+    pub level: CheckLevel,
+    pub text: String,
+    /// The screen where it is fixed.
+    pub screen: Option<Screen>,
+}
+
+fn check(level: CheckLevel, text: String, screen: Option<Screen>) -> Check {
+    Check { level, text, screen }
+}
+
+/// Everything the review lists, blockers first.
+pub fn checks(model: &Model) -> Vec<Check> {
+    let schema = &model.ctx.schema;
+    let mut out = Vec::new();
+    let mut customs: Vec<String> = Vec::new();
+    for (file, choice) in model.project.files.iter().zip(&model.project.mapping.files) {
+        match &file.status {
+            LoadStatus::Loading => out.push(check(CheckLevel::Info, format!("{}: still reading the file…", file.name), None)),
+            LoadStatus::Failed(e) => out.push(check(CheckLevel::Warning, format!("{} is left out: {e}", file.name), Some(Screen::Files))),
+            LoadStatus::Ready => {}
+        }
+        if file.status != LoadStatus::Ready {
+            continue;
+        }
+        let targets: Vec<&Target> = choice.columns.iter().filter_map(|c| c.target()).collect();
+        let has = |key: &str| targets.iter().any(|t| t.entity() == Some(choice.entity) && t.key() == Some(key));
+        if let Some(es) = schema.entity(choice.entity) {
+            for f in es.fields.iter().filter(|f| f.mandatory) {
+                let named = f.key == "name" && choice.entity == Entity::Person && (has("first_name") || has("last_name"));
+                if !has(&f.key) && !named {
+                    out.push(check(
+                        CheckLevel::Blocker,
+                        format!("{} ({}): the mandatory field {} is not mapped; every row would be rejected", file.name, choice.entity.title(), f.name),
+                        Some(Screen::Mapping),
+                    ));
+                }
+            }
+        }
+        let review = choice.columns.iter().filter(|c| c.needs_review()).count();
+        if review > 0 {
+            out.push(check(CheckLevel::Warning, format!("{}: {review} column(s) need review (medium-confidence suggestions; f filters them)", file.name), Some(Screen::Mapping)));
+        }
+        let unmapped: Vec<&str> = file.columns().iter().zip(&choice.columns).filter(|(_, c)| c.spec.is_none()).map(|(p, _)| p.name.as_str()).collect();
+        if !unmapped.is_empty() {
+            out.push(check(CheckLevel::Info, format!("{}: {} column(s) unmapped, kept in the record's note: {}", file.name, unmapped.len(), examples(&unmapped)), Some(Screen::Mapping)));
+        }
+        for c in &choice.columns {
+            if let Some(spec) = &c.spec
+                && let Some(Target::Custom { entity, name }) = spec.target()
+            {
+                let t = spec.detail().field_type.unwrap_or_else(|| "varchar".into());
+                let text = format!("{} “{name}” ({t})", entity.title());
+                if !customs.contains(&text) {
+                    customs.push(text);
+                }
+            }
+        }
+        if let Rows::Counting { .. } = file.rows {
+            out.push(check(CheckLevel::Info, format!("{}: rows still being counted", file.name), None));
+        }
+    }
+    for t in values::targets(model) {
+        let unmapped: Vec<&str> = t.unmapped(&model.project.mapping).map(|(v, _)| v.as_str()).collect();
+        if !unmapped.is_empty() && !t.options.is_empty() {
+            out.push(check(
+                CheckLevel::Warning,
+                format!("{} ({}): {} of {} value(s) not mapped, kept as written: {}", t.name, t.target, unmapped.len(), t.values.len(), examples(&unmapped)),
+                Some(Screen::Values),
+            ));
+        }
+    }
+    if !customs.is_empty() {
+        out.push(check(CheckLevel::Info, format!("{} custom field(s) to create in Pipedrive before importing: {}", customs.len(), customs.join(", ")), Some(Screen::Mapping)));
+    }
+    if !out.iter().any(|c| c.level <= CheckLevel::Warning) {
+        out.insert(0, check(CheckLevel::Ok, "nothing blocks the export".into(), None));
+    }
+    out.sort_by_key(|c| c.level);
+    out
+}
+
+fn examples(items: &[&str]) -> String {
+    let mut text: Vec<String> = items.iter().take(3).map(|s| format!("“{s}”")).collect();
+    if items.len() > 3 {
+        text.push(format!("… (+{})", items.len() - 3));
+    }
+    text.join(", ")
+}
+
+/// Handles a Review & Export action.
+pub fn on_action(model: &mut Model, action: Action) -> Vec<Command> {
+    match action {
+        Action::EditOut => {
+            let current = model.export_view.out.display().to_string();
+            model.overlay = Some(Overlay::Input { purpose: InputPurpose::OutputFolder, input: TextInput::with(&current) });
+            Vec::new()
+        }
+        Action::Export => start_export(model),
+        _ => Vec::new(),
+    }
+}
+
+fn start_export(model: &mut Model) -> Vec<Command> {
+    if matches!(model.export_view.state, ExportState::Running { .. }) {
+        model.status = Some(("the export is running".into(), Level::Info));
+        return Vec::new();
+    }
+    if model.project.files.iter().any(|f| f.status == LoadStatus::Loading) {
+        model.status = Some(("wait a moment: files are still being read".into(), Level::Warn));
+        return Vec::new();
+    }
+    let blockers = checks(model).iter().filter(|c| c.level == CheckLevel::Blocker).count();
+    if blockers > 0 && !model.export_view.confirm_blockers {
+        model.export_view.confirm_blockers = true;
+        model.status = Some((format!("{blockers} blocker(s) listed: press e again to export anyway"), Level::Warn));
+        return Vec::new();
+    }
+    model.export_view.confirm_blockers = false;
+    let sources: Vec<PathBuf> = model.project.files.iter().filter(|f| f.status == LoadStatus::Ready).map(|f| f.path.clone()).collect();
+    if sources.is_empty() {
+        model.status = Some(("no readable file to export".into(), Level::Error));
+        return Vec::new();
+    }
+    model.export_view.state = ExportState::Running { done: 0, total: 0 };
+    model.status = Some((format!("exporting to {}…", model.export_view.out.display()), Level::Info));
+    vec![Command::Export { sources, profile: mapping::build_profile(model), out: model.export_view.out.clone() }]
+}
+
+/// Sets the output folder from the `o` input.
+pub fn set_out(model: &mut Model, text: &str) {
+    let text = text.trim();
+    if text.is_empty() {
+        model.status = Some(("the output folder needs a path".into(), Level::Warn));
+        return;
+    }
+    model.export_view.out = PathBuf::from(text);
+    model.status = Some((format!("the export goes to {text}"), Level::Info));
+}
+
+/// The worker's answer to an export.
+pub fn on_export_done(model: &mut Model, result: Result<ExportSummary, String>) {
+    match result {
+        Ok(summary) => {
+            let rows: u64 = summary.outputs.iter().map(|o| o.rows).sum();
+            model.status = Some((format!("exported {rows} rows to {}; see report.md there", summary.out.display()), Level::Info));
+            model.export_view.state = ExportState::Done(summary);
+        }
+        Err(e) => {
+            model.status = Some(("the export failed (see the summary panel)".into(), Level::Error));
+            model.export_view.state = ExportState::Failed(e);
+        }
+    }
+}

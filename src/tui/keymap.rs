@@ -1,0 +1,224 @@
+//! Every key binding, one table per screen plus the global one. `update` looks keys up here and
+//! the `?` overlay and the status bar's hints read the same tables, so they never disagree.
+
+use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
+
+use super::model::Screen;
+
+/// A key as the tables name it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Key {
+    /// A printable character (upper case for Shift+letter).
+    Char(char),
+    /// Ctrl plus a letter.
+    Ctrl(char),
+    /// A named key (Enter, Tab, arrows …).
+    Code(KeyCode),
+}
+
+impl Key {
+    /// The key a terminal event stands for.
+    pub fn from_event(event: &KeyEvent) -> Key {
+        match event.code {
+            KeyCode::Char(c) if event.modifiers.contains(KeyModifiers::CONTROL) => {
+                Key::Ctrl(c.to_ascii_lowercase())
+            }
+            KeyCode::Char(c) => Key::Char(c),
+            code => Key::Code(code),
+        }
+    }
+
+    /// How the help overlay writes the key.
+    pub fn label(self) -> String {
+        match self {
+            Key::Char(' ') => "Space".into(),
+            Key::Char(c) => c.to_string(),
+            Key::Ctrl(c) => format!("Ctrl-{c}"),
+            Key::Code(code) => match code {
+                KeyCode::Enter => "Enter".into(),
+                KeyCode::Tab => "Tab".into(),
+                KeyCode::BackTab => "Shift-Tab".into(),
+                KeyCode::Esc => "Esc".into(),
+                KeyCode::Up => "↑".into(),
+                KeyCode::Down => "↓".into(),
+                KeyCode::Left => "←".into(),
+                KeyCode::Right => "→".into(),
+                KeyCode::PageUp => "PgUp".into(),
+                KeyCode::PageDown => "PgDn".into(),
+                KeyCode::Home => "Home".into(),
+                KeyCode::End => "End".into(),
+                KeyCode::Delete => "Del".into(),
+                KeyCode::Backspace => "Backspace".into(),
+                other => format!("{other:?}"),
+            },
+        }
+    }
+}
+
+/// What a key asks for.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Action {
+    NextScreen,
+    PrevScreen,
+    GoScreen(usize),
+    Help,
+    Quit,
+    Save,
+    Undo,
+    Redo,
+    Up,
+    Down,
+    PageUp,
+    PageDown,
+    Top,
+    Bottom,
+    RestoreRecovery,
+    DiscardRecovery,
+    /// Files: choose the entity of the selected file.
+    ChangeEntity,
+    /// Files: add a file by path.
+    AddFile,
+    /// Mapping/Values: open the picker for the selected row.
+    Pick,
+    /// Accept the selected row's suggestion.
+    Accept,
+    /// Accept every high/medium suggestion (Mapping) or every value suggestion (Values).
+    AcceptAll,
+    Skip,
+    /// Unmap: the column is kept in the record's note; a value is kept as written.
+    Clear,
+    CreateCustom,
+    Search,
+    Filter,
+    NextGroup,
+    PrevGroup,
+    EditOut,
+    Export,
+}
+
+/// One binding: the keys, what they do, and how help describes it.
+#[derive(Debug, Clone, Copy)]
+pub struct Binding {
+    pub keys: &'static [Key],
+    pub action: Action,
+    pub help: &'static str,
+    /// Shown in the status bar's hints.
+    pub hint: bool,
+}
+
+const fn b(keys: &'static [Key], action: Action, help: &'static str, hint: bool) -> Binding {
+    Binding { keys, action, help, hint }
+}
+
+use Key::{Char as C, Code as K, Ctrl};
+
+/// Keys that work on every screen.
+pub const GLOBAL: &[Binding] = &[
+    b(&[K(KeyCode::Tab)], Action::NextScreen, "next screen", false),
+    b(&[K(KeyCode::BackTab)], Action::PrevScreen, "previous screen", false),
+    b(&[C('1')], Action::GoScreen(0), "Files screen", false),
+    b(&[C('2')], Action::GoScreen(1), "Mapping screen", false),
+    b(&[C('3')], Action::GoScreen(2), "Values screen", false),
+    b(&[C('4')], Action::GoScreen(3), "Review & Export screen", false),
+    b(&[K(KeyCode::Up), C('k')], Action::Up, "move up", false),
+    b(&[K(KeyCode::Down), C('j')], Action::Down, "move down", false),
+    b(&[K(KeyCode::PageUp)], Action::PageUp, "page up", false),
+    b(&[K(KeyCode::PageDown)], Action::PageDown, "page down", false),
+    b(&[K(KeyCode::Home), C('g')], Action::Top, "first row", false),
+    b(&[K(KeyCode::End), C('G')], Action::Bottom, "last row", false),
+    b(&[C('u')], Action::Undo, "undo", false),
+    b(&[Ctrl('r')], Action::Redo, "redo", false),
+    b(&[Ctrl('s')], Action::Save, "save the profile", false),
+    b(&[C('R')], Action::RestoreRecovery, "restore work recovered from an earlier session", false),
+    b(&[C('X')], Action::DiscardRecovery, "discard the recovered work", false),
+    b(&[C('?')], Action::Help, "keys of this screen", true),
+    b(&[C('q'), Ctrl('c')], Action::Quit, "quit", true),
+];
+
+/// Keys of the Files screen.
+pub const FILES: &[Binding] = &[
+    b(&[K(KeyCode::Enter), C('e')], Action::ChangeEntity, "choose the file's entity", true),
+    b(&[C('+'), C('a')], Action::AddFile, "add a file by path", true),
+];
+
+/// Keys of the Mapping screen.
+pub const MAPPING: &[Binding] = &[
+    b(&[K(KeyCode::Enter)], Action::Pick, "pick a target (fuzzy search)", true),
+    b(&[C('a')], Action::Accept, "accept the suggestion", true),
+    b(&[C('A')], Action::AcceptAll, "accept every high/medium suggestion", true),
+    b(&[C('s')], Action::Skip, "skip the column", true),
+    b(&[C('x'), K(KeyCode::Delete)], Action::Clear, "unmap (kept in the record's note)", false),
+    b(&[C('c')], Action::CreateCustom, "create a custom field (name + type)", true),
+    b(&[C('/')], Action::Search, "search columns", false),
+    b(&[C('f')], Action::Filter, "filter: all / unmapped / needs review", false),
+    b(&[C(']'), K(KeyCode::Right)], Action::NextGroup, "next file", false),
+    b(&[C('['), K(KeyCode::Left)], Action::PrevGroup, "previous file", false),
+];
+
+/// Keys of the Values screen.
+pub const VALUES: &[Binding] = &[
+    b(&[K(KeyCode::Enter)], Action::Pick, "pick the Pipedrive value", true),
+    b(&[C('a')], Action::Accept, "accept the suggestion", true),
+    b(&[C('A')], Action::AcceptAll, "accept every suggestion of this field", true),
+    b(&[C('x'), K(KeyCode::Delete)], Action::Clear, "unmap (kept as written)", false),
+    b(&[C(']'), K(KeyCode::Right)], Action::NextGroup, "next field", true),
+    b(&[C('['), K(KeyCode::Left)], Action::PrevGroup, "previous field", false),
+];
+
+/// Keys of the Review & Export screen.
+pub const EXPORT: &[Binding] = &[
+    b(&[C('e'), K(KeyCode::Enter)], Action::Export, "export", true),
+    b(&[C('o')], Action::EditOut, "change the output folder", true),
+];
+
+/// The table of a screen.
+pub fn screen_bindings(screen: Screen) -> &'static [Binding] {
+    match screen {
+        Screen::Files => FILES,
+        Screen::Mapping => MAPPING,
+        Screen::Values => VALUES,
+        Screen::Export => EXPORT,
+    }
+}
+
+/// The action of a key on a screen: the screen's table first, then the global one.
+pub fn action(screen: Screen, key: Key) -> Option<Action> {
+    screen_bindings(screen)
+        .iter()
+        .chain(GLOBAL)
+        .find(|binding| binding.keys.contains(&key))
+        .map(|binding| binding.action)
+}
+
+/// The status bar's hints for a screen: `Enter pick · a accept · …`.
+pub fn hints(screen: Screen) -> Vec<(String, &'static str)> {
+    screen_bindings(screen)
+        .iter()
+        .chain(GLOBAL)
+        .filter(|binding| binding.hint)
+        .map(|binding| (binding.keys[0].label(), short(binding.help)))
+        .collect()
+}
+
+fn short(help: &'static str) -> &'static str {
+    help.split_whitespace().next().unwrap_or(help)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn no_key_is_bound_twice_on_one_screen() {
+        for screen in Screen::ALL {
+            let table: Vec<&Binding> = screen_bindings(screen).iter().chain(GLOBAL).collect();
+            for (i, a) in table.iter().enumerate() {
+                for other in &table[i + 1..] {
+                    for key in a.keys {
+                        assert!(!other.keys.contains(key), "{key:?} bound twice on {screen:?}");
+                    }
+                }
+            }
+        }
+    }
+}

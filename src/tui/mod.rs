@@ -1,0 +1,1 @@
+//! The terminal UI (ratatui + crossterm): files, mapping, values, duplicates and export screens.

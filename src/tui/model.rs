@@ -1,0 +1,276 @@
+//! The UI's whole state: the work ([`Project`]), which screen is shown, each screen's cursor,
+//! the open overlay, the status line. Changed only by [`super::app::update`].
+
+use std::path::PathBuf;
+use std::sync::Arc;
+
+use crate::profile::Profile;
+use crate::schema::Schema;
+use crate::suggest::vocabulary::Vocabularies;
+
+use super::project::{History, Mapping, SourceFile};
+use super::recovery::RecoveryDoc;
+use super::widgets::input::TextInput;
+use super::widgets::picker::Picker;
+
+/// The screens, in tab order. A new screen (duplicates review) is one more variant here, one
+/// more file under `screens/`, and one more keymap table.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Screen {
+    Files,
+    Mapping,
+    Values,
+    Export,
+}
+
+impl Screen {
+    /// Every screen in tab order.
+    pub const ALL: [Screen; 4] = [Screen::Files, Screen::Mapping, Screen::Values, Screen::Export];
+
+    /// The tab's title.
+    pub fn title(self) -> &'static str {
+        match self {
+            Screen::Files => "Files",
+            Screen::Mapping => "Mapping",
+            Screen::Values => "Values",
+            Screen::Export => "Review & Export",
+        }
+    }
+
+    /// Its place in the tab order.
+    pub fn index(self) -> usize {
+        Screen::ALL.iter().position(|s| *s == self).unwrap_or(0)
+    }
+}
+
+/// What never changes during a session: the schema, the suggester's vocabularies, the profile
+/// the session started from, and how to draw.
+#[derive(Debug, Clone)]
+pub struct Context {
+    pub schema: Arc<Schema>,
+    pub vocabularies: Arc<Vocabularies>,
+    /// The profile the session started from (a preset, a saved profile, or an empty one).
+    pub base: Arc<Profile>,
+    /// True when the base is a bundled preset (saving then writes a copy under another name).
+    pub base_is_preset: bool,
+    /// NO_COLOR: draw without colours (symbols still tell tiers apart).
+    pub no_color: bool,
+    /// Names the recovery file of this session's sources.
+    pub recovery_key: String,
+}
+
+/// The work: files, the mapping being edited, undo history, what was saved.
+#[derive(Debug, Clone, Default)]
+pub struct Project {
+    pub files: Vec<SourceFile>,
+    pub mapping: Mapping,
+    pub history: History,
+    /// The mapping as last saved (or loaded): a difference is "unsaved".
+    pub saved: Mapping,
+    /// The mapping as last written to the recovery file.
+    pub autosaved: Mapping,
+    /// The tick of the last edit, to autosave once the user pauses.
+    pub edited_at: u64,
+    /// The mapping being saved, until the worker says it is.
+    pub pending_save: Option<Mapping>,
+}
+
+impl Project {
+    /// True when the mapping differs from the one last saved.
+    pub fn unsaved(&self) -> bool {
+        self.mapping != self.saved
+    }
+
+    /// Every copy of the mapping (current, saved, autosaved, being saved, undo history), for
+    /// changes that are not edits: a file read or added.
+    pub fn all_mappings_mut(&mut self) -> impl Iterator<Item = &mut Mapping> {
+        [&mut self.mapping, &mut self.saved, &mut self.autosaved]
+            .into_iter()
+            .chain(self.pending_save.as_mut())
+            .chain(self.history.snapshots_mut())
+    }
+}
+
+/// A selection in a list, and the first row shown.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct ListCursor {
+    pub selected: usize,
+    pub offset: usize,
+}
+
+impl ListCursor {
+    /// Moves by `delta` rows within `len`, keeping the selection inside `height` visible rows.
+    pub fn step(&mut self, delta: isize, len: usize, height: usize) {
+        let last = len.saturating_sub(1) as isize;
+        let target = (self.selected as isize + delta).clamp(0, last.max(0));
+        self.select(target as usize, len, height);
+    }
+
+    /// Selects a row, scrolling as little as needed.
+    pub fn select(&mut self, row: usize, len: usize, height: usize) {
+        self.selected = row.min(len.saturating_sub(1));
+        let height = height.max(1);
+        if self.selected < self.offset {
+            self.offset = self.selected;
+        } else if self.selected >= self.offset + height {
+            self.offset = self.selected + 1 - height;
+        }
+        self.offset = self.offset.min(len.saturating_sub(height));
+    }
+}
+
+/// Which columns the Mapping screen lists.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum ColumnFilter {
+    #[default]
+    All,
+    Unmapped,
+    NeedsReview,
+}
+
+impl ColumnFilter {
+    /// The next filter in the `f` cycle.
+    pub fn next(self) -> ColumnFilter {
+        match self {
+            ColumnFilter::All => ColumnFilter::Unmapped,
+            ColumnFilter::Unmapped => ColumnFilter::NeedsReview,
+            ColumnFilter::NeedsReview => ColumnFilter::All,
+        }
+    }
+
+    /// How the screen names it.
+    pub fn label(self) -> &'static str {
+        match self {
+            ColumnFilter::All => "all",
+            ColumnFilter::Unmapped => "unmapped",
+            ColumnFilter::NeedsReview => "needs review",
+        }
+    }
+}
+
+/// The Mapping screen's state.
+#[derive(Debug, Clone, Default)]
+pub struct MappingView {
+    /// The file shown.
+    pub file: usize,
+    pub cursor: ListCursor,
+    pub filter: ColumnFilter,
+    /// The column search (`/`), applied as typed.
+    pub search: String,
+}
+
+/// The Values screen's state.
+#[derive(Debug, Clone, Default)]
+pub struct ValuesView {
+    /// The target shown.
+    pub target: usize,
+    pub cursor: ListCursor,
+}
+
+/// Where the export stands.
+#[derive(Debug, Clone, Default)]
+pub enum ExportState {
+    #[default]
+    Idle,
+    /// Running: bytes done of bytes in all sources.
+    Running { done: u64, total: u64 },
+    Done(ExportSummary),
+    Failed(String),
+}
+
+/// What the finished export reports, for the summary panel.
+#[derive(Debug, Clone)]
+pub struct ExportSummary {
+    pub out: PathBuf,
+    pub files: Vec<crate::transform::tally::FileCounts>,
+    pub outputs: Vec<crate::transform::tally::OutputFile>,
+    pub rejected: u64,
+    pub merged: u64,
+    pub reconciled: bool,
+    pub unresolved_links: u64,
+    pub ambiguous_links: u64,
+    pub warnings: u64,
+}
+
+/// The Review & Export screen's state.
+#[derive(Debug, Clone, Default)]
+pub struct ExportView {
+    pub out: PathBuf,
+    pub state: ExportState,
+    pub cursor: ListCursor,
+    /// Set after a first `e` with blockers: a second `e` exports anyway.
+    pub confirm_blockers: bool,
+}
+
+/// What a text input is for.
+#[derive(Debug, Clone, PartialEq)]
+pub enum InputPurpose {
+    AddFile,
+    OutputFolder,
+}
+
+/// A modal layer over the screen; keys go to it first.
+#[derive(Debug, Clone)]
+pub enum Overlay {
+    Help,
+    ConfirmQuit,
+    Picker(Picker),
+    Input { purpose: InputPurpose, input: TextInput },
+    /// `c`: a custom field's name and the type to create it with.
+    CustomField { name: TextInput, type_index: usize },
+}
+
+/// How a status message reads.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Level {
+    Info,
+    Warn,
+    Error,
+}
+
+/// The UI state.
+#[derive(Debug, Clone)]
+pub struct Model {
+    pub ctx: Context,
+    pub project: Project,
+    pub screen: Screen,
+    pub files_cursor: ListCursor,
+    pub mapping_view: MappingView,
+    pub values_view: ValuesView,
+    pub export_view: ExportView,
+    pub overlay: Option<Overlay>,
+    /// A transient message and its level.
+    pub status: Option<(String, Level)>,
+    /// Work found in the recovery file, offered until restored or discarded.
+    pub recovery: Option<RecoveryDoc>,
+    /// True while the column search takes typed keys.
+    pub searching: bool,
+    /// The terminal's size, for scrolling and mouse hits.
+    pub size: (u16, u16),
+    /// Ticks (of ~250 ms) since start.
+    pub ticks: u64,
+    pub quit: bool,
+}
+
+impl Model {
+    /// A session on these files, before any of them is read.
+    pub fn new(ctx: Context, paths: Vec<PathBuf>, out: PathBuf) -> Model {
+        let files: Vec<SourceFile> = paths.into_iter().map(SourceFile::new).collect();
+        Model {
+            ctx,
+            project: Project { files, ..Project::default() },
+            screen: Screen::Mapping,
+            files_cursor: ListCursor::default(),
+            mapping_view: MappingView::default(),
+            values_view: ValuesView::default(),
+            export_view: ExportView { out, ..ExportView::default() },
+            overlay: None,
+            status: None,
+            recovery: None,
+            searching: false,
+            size: (80, 24),
+            ticks: 0,
+            quit: false,
+        }
+    }
+}

@@ -1,0 +1,196 @@
+//! Everything that touches files, off the UI thread: reading headers and samples, counting rows
+//! and distinct values, saving the profile, the recovery file, and the export. Each job runs on
+//! its own thread and reports back as [`Message`]s on the UI's channel.
+
+use std::collections::HashMap;
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+use std::sync::mpsc::Sender;
+
+use crate::entity::Entity;
+use crate::profile::{self, Profile, library};
+use crate::schema::Schema;
+use crate::source::Table;
+use crate::source::stats::{DEFAULT_SAMPLE_ROWS, inspect};
+use crate::suggest::vocabulary::Vocabularies;
+use crate::suggest::{detect, suggest_file};
+use crate::transform::engine::{ApplyOptions, apply};
+
+use super::app::{Command, Message};
+use super::model::ExportSummary;
+use super::project::{Distinct, LoadedFile};
+use super::recovery;
+
+/// Distinct values counted per column; rarer values past this are not listed.
+const DISTINCT_CAP: usize = 2_000;
+/// Rows between two progress reports of the row count.
+const COUNT_REPORT_EVERY: u64 = 100_000;
+
+/// Runs [`Command`]s in the background.
+#[derive(Clone)]
+pub struct Worker {
+    pub tx: Sender<Message>,
+    pub schema: Arc<Schema>,
+    pub vocabularies: Arc<Vocabularies>,
+    pub base: Arc<Profile>,
+}
+
+impl Worker {
+    /// Starts a command on its own thread.
+    pub fn run(&self, command: Command) {
+        let worker = self.clone();
+        std::thread::spawn(move || worker.execute(command));
+    }
+
+    /// Runs a command on the calling thread (tests, and the worker threads themselves).
+    pub fn execute(&self, command: Command) {
+        let tx = &self.tx;
+        match command {
+            Command::Load { index, path } => {
+                let result = load_file(&path, &self.vocabularies, &self.base).map(Box::new);
+                let ok = result.is_ok();
+                let _ = tx.send(Message::FileLoaded { index, result });
+                if ok {
+                    count_rows(index, &path, tx);
+                }
+            }
+            Command::SaveProfile(profile) => {
+                let result = library::save(&profile).map_err(|e| e.to_string());
+                let _ = tx.send(Message::Saved(result));
+            }
+            Command::Autosave { key, doc } => {
+                if let Some(path) = recovery::path(&key)
+                    && let Err(e) = recovery::write(&path, &doc)
+                {
+                    let _ = tx.send(Message::AutosaveFailed(format!("{}: {e}", path.display())));
+                }
+            }
+            Command::DiscardRecovery { key } => {
+                if let Some(path) = recovery::path(&key) {
+                    let _ = std::fs::remove_file(path);
+                }
+            }
+            Command::CheckRecovery { key } => {
+                if let Some(doc) = recovery::path(&key).and_then(|p| recovery::read(&p)) {
+                    let _ = tx.send(Message::RecoveryFound(doc));
+                }
+            }
+            Command::Export { sources, profile, out } => {
+                let result = export(&sources, &profile, &self.schema, &out, tx);
+                let _ = tx.send(Message::ExportDone(result));
+            }
+        }
+    }
+}
+
+/// Reads a file's headers and sample, matches it to the starting profile, and suggests a
+/// target for every column (for the profile's entity when it knows the file).
+pub fn load_file(path: &Path, vocabularies: &Vocabularies, base: &Profile) -> Result<LoadedFile, String> {
+    let table = Table::open(path).map_err(|e| e.to_string())?;
+    let name = table.name.clone();
+    let inspection = inspect(table, DEFAULT_SAMPLE_ROWS, false).map_err(|e| e.to_string())?;
+    let matched = base.match_file(&inspection.headers).map(|(i, _)| base.files[i].entity);
+    let entity = matched.or_else(|| detect::entity_from_file_name(&name));
+    let suggestion = suggest_file(vocabularies, &name, entity, &inspection.columns);
+    Ok(LoadedFile {
+        format: inspection.format,
+        warnings: inspection.warnings,
+        columns: inspection.columns,
+        entity: suggestion.entity,
+        source_crm: suggestion.source_crm,
+        suggestions: suggestion.columns,
+        rows: inspection.rows.total,
+        estimated_rows: inspection.rows.estimated,
+    })
+}
+
+/// Suggestions for a file's columns under another entity (when the user changes it).
+pub fn resuggest(vocabularies: &Vocabularies, name: &str, entity: Entity, loaded: &LoadedFile) -> Vec<crate::suggest::ColumnSuggestion> {
+    suggest_file(vocabularies, name, Some(entity), &loaded.columns).columns
+}
+
+/// Reads a whole file: the row count (reported as it grows) and each column's distinct values.
+fn count_rows(index: usize, path: &Path, tx: &Sender<Message>) {
+    let mut table = match Table::open(path) {
+        Ok(t) => t,
+        Err(e) => {
+            let _ = tx.send(Message::RowsCounted { index, result: Err(e.to_string()) });
+            return;
+        }
+    };
+    let width = table.headers.len();
+    let mut counts: Vec<HashMap<String, u64>> = vec![HashMap::new(); width];
+    let mut rows = 0u64;
+    loop {
+        match table.next_record() {
+            Ok(Some(record)) => {
+                rows += 1;
+                for (column, value) in counts.iter_mut().zip(record.fields.iter()) {
+                    let value = value.trim();
+                    if value.is_empty() {
+                        continue;
+                    }
+                    if let Some(n) = column.get_mut(value) {
+                        *n += 1;
+                    } else if column.len() < DISTINCT_CAP {
+                        column.insert(value.to_string(), 1);
+                    }
+                }
+                if rows % COUNT_REPORT_EVERY == 0 && tx.send(Message::RowsProgress { index, rows }).is_err() {
+                    return; // the UI is gone
+                }
+            }
+            Ok(None) => break,
+            Err(e) => {
+                let _ = tx.send(Message::RowsCounted { index, result: Err(e.to_string()) });
+                return;
+            }
+        }
+    }
+    let distinct: Vec<Distinct> = counts
+        .into_iter()
+        .map(|m| {
+            let mut v: Distinct = m.into_iter().collect();
+            v.sort_by(|a, b| b.1.cmp(&a.1).then_with(|| a.0.cmp(&b.0)));
+            v
+        })
+        .collect();
+    let _ = tx.send(Message::RowsCounted { index, result: Ok((rows, distinct)) });
+}
+
+/// Refuses an output folder that holds files pipemap did not write.
+pub fn check_out(out: &Path) -> Result<(), String> {
+    if out.is_file() {
+        return Err(format!("{} is a file; the output must be a folder", out.display()));
+    }
+    if let Ok(mut read) = std::fs::read_dir(out)
+        && read.next().is_some()
+        && !out.join("summary.json").exists()
+    {
+        return Err(format!("{} is not empty and holds no earlier pipemap export; choose an empty or new folder", out.display()));
+    }
+    Ok(())
+}
+
+fn export(sources: &[PathBuf], profile: &Profile, schema: &Schema, out: &Path, tx: &Sender<Message>) -> Result<ExportSummary, String> {
+    check_out(out)?;
+    let text = profile::to_yaml(profile);
+    profile::validate("the mapping", &text, profile, schema).map_err(|e| e.to_string())?;
+    let progress = |done: u64, total: u64| {
+        let _ = tx.send(Message::ExportProgress { done, total });
+    };
+    let opts = ApplyOptions { out: out.to_path_buf(), sample: None, escape_formulas: false, progress: Some(&progress) };
+    let export = apply(sources, profile, schema, &opts).map_err(|e| e.to_string())?;
+    let s = export.summary;
+    Ok(ExportSummary {
+        out: out.to_path_buf(),
+        files: s.files,
+        outputs: s.outputs,
+        rejected: s.rejected,
+        merged: s.merged,
+        reconciled: s.reconciled,
+        unresolved_links: s.unresolved_links,
+        ambiguous_links: s.ambiguous_links,
+        warnings: s.warnings,
+    })
+}
