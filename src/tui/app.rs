@@ -19,7 +19,8 @@ use super::project::{Distinct, LoadStatus, LoadedFile, Mapping, Rows};
 use super::recovery::RecoveryDoc;
 use crate::profile::Profile;
 
-pub use mapping::{build_profile, visible_columns};
+pub use mapping::{CUSTOM_TYPES, build_profile, selected_column, target_label, visible_columns};
+pub use values::targets as value_targets;
 pub use review::{Check, CheckLevel, checks};
 
 /// Something that happened: a key, the mouse, a resize, a tick, or a worker's report.

@@ -103,7 +103,7 @@ pub fn view(model: &Model, frame: &mut Frame) {
             dialog(frame, title, text, 64, 4, &theme);
         }
         Some(Overlay::CustomField { name, type_index }) => {
-            let types = super::app::mapping_types();
+            let types = super::app::CUSTOM_TYPES;
             let mut spans = vec![Span::raw("Type: ")];
             for (i, t) in types.iter().enumerate() {
                 let style = if i == *type_index { theme.selected } else { theme.dim };
