@@ -1,12 +1,70 @@
-//! `pipemap map [PATH…]` and `pipemap demo`: the terminal UI.
+//! `pipemap map [PATH…]` and `pipemap demo`: the terminal UI, from columns to finished export.
 
+use std::io::IsTerminal;
 use std::path::PathBuf;
 use std::process::ExitCode;
 
-pub fn run_demo(_out: Option<PathBuf>) -> anyhow::Result<ExitCode> {
-    anyhow::bail!("the mapping UI is not built yet")
+use pipemap::profile::{self, Profile, library};
+use pipemap::schema::Schema;
+use pipemap::tui::{self, Session, demo, recovery};
+
+use super::apply::{expand_sources, load_profile};
+
+/// `pipemap demo`: the bundled Zendesk Sell sample with the `zendesk-sell` preset.
+pub fn run_demo(out: Option<PathBuf>) -> anyhow::Result<ExitCode> {
+    need_terminal()?;
+    let schema = Schema::builtin();
+    let base = load_profile(demo::PRESET, &schema)?;
+    let (_dir, paths) = demo::write_samples()?;
+    let session = Session {
+        paths,
+        schema,
+        base,
+        base_is_preset: true,
+        out: out.unwrap_or_else(|| PathBuf::from("pipemap-demo-out")),
+        recovery_key: "demo".into(),
+    };
+    run(session)
 }
 
-pub fn run_map(_paths: Vec<PathBuf>, _schemas: Vec<PathBuf>, _profile: Option<String>, _out: Option<PathBuf>) -> anyhow::Result<ExitCode> {
-    anyhow::bail!("the mapping UI is not built yet")
+/// `pipemap map`: the UI on files or folders, starting from a profile when one is given.
+pub fn run_map(paths: Vec<PathBuf>, schemas: Vec<PathBuf>, profile: Option<String>, out: Option<PathBuf>) -> anyhow::Result<ExitCode> {
+    if paths.is_empty() {
+        anyhow::bail!("give the export's files or its folder: pipemap map ./sell-export/ (or try `pipemap demo`)");
+    }
+    need_terminal()?;
+    let schema = Schema::load(&schemas)?;
+    let sources = expand_sources(&paths)?;
+    let (base, base_is_preset) = match &profile {
+        Some(spec) => {
+            let is_preset = library::PRESETS.iter().any(|(n, _)| n == spec) && !std::path::Path::new(spec).exists();
+            (load_profile(spec, &schema)?, is_preset)
+        }
+        None => (Profile::new("my-mapping"), false),
+    };
+    let session = Session {
+        recovery_key: recovery::key_for(&sources),
+        paths: sources,
+        schema,
+        base,
+        base_is_preset,
+        out: out.unwrap_or_else(|| PathBuf::from("pipemap-out")),
+    };
+    run(session)
+}
+
+fn need_terminal() -> anyhow::Result<()> {
+    if !std::io::stdout().is_terminal() || !std::io::stdin().is_terminal() {
+        anyhow::bail!("the mapping UI needs a terminal; for scripts use `pipemap suggest` and `pipemap apply`");
+    }
+    Ok(())
+}
+
+fn run(session: Session) -> anyhow::Result<ExitCode> {
+    let _ = profile::VERSION;
+    let outcome = tui::run(session)?;
+    if outcome.left_unsaved {
+        eprintln!("pipemap: unsaved changes were kept in the recovery file; the next session on the same files offers to restore them (R)");
+    }
+    Ok(ExitCode::SUCCESS)
 }

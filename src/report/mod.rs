@@ -178,7 +178,7 @@ pub fn markdown(export: &Export, profile: &Profile, schema: &Schema, steps: &[St
         let _ = writeln!(md, "| source column | target | target type | filled | problems |");
         let _ = writeln!(md, "|---|---|---|---:|---:|");
         for (c, rule) in plan.rules.iter().enumerate() {
-            let tally = export.tally.columns.get(&(fi, c)).cloned().unwrap_or_default();
+            let tally = export.tally.columns.get(fi).and_then(|f| f.get(c)).cloned().unwrap_or_default();
             let (target, ty) = describe(rule, schema);
             let fill = if counts.rows_in == 0 { 0.0 } else { tally.filled as f64 * 100.0 / counts.rows_in as f64 };
             let _ = writeln!(md, "| {} | {} | {} | {:.0}% | {} |", escape(&plan.headers[c]), target, ty, fill, tally.problems);

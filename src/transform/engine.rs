@@ -169,6 +169,7 @@ pub fn apply(sources: &[PathBuf], profile: &Profile, schema: &Schema, opts: &App
     let mut bytes_done = 0u64;
     let escape = opts.escape_formulas || profile.options.escape_formulas;
     tally.files = plans.iter().map(|p| FileCounts::new(&p.file, p.entity)).collect();
+    tally.columns = plans.iter().map(|p| vec![Default::default(); p.headers.len()]).collect();
 
     for &i in &order {
         let plan = &plans[i];
@@ -291,9 +292,10 @@ impl RowSink<'_> {
     fn take(&mut self, record: &Record, mut result: RowResult) -> Result<(), ApplyError> {
         let counts = &mut self.tally.files[self.file_index];
         counts.rows_in += 1;
-        for (c, value) in record.fields.iter().enumerate().take(self.plan.headers.len()) {
+        let columns = &mut self.tally.columns[self.file_index];
+        for (c, value) in record.fields.iter().enumerate().take(columns.len()) {
             if !value.trim().is_empty() {
-                self.tally.columns.entry((self.file_index, c)).or_default().filled += 1;
+                columns[c].filled += 1;
             }
         }
         let entity = result.primary.entity;
@@ -316,7 +318,7 @@ impl RowSink<'_> {
         let warnings = std::mem::take(&mut result.warnings);
         for p in &warnings {
             if let Some(c) = self.plan.headers.iter().position(|h| *h == p.column) {
-                self.tally.columns.entry((self.file_index, c)).or_default().problems += 1;
+                self.tally.columns[self.file_index][c].problems += 1;
             }
             self.problem(false, &line, entity, p)?;
         }
@@ -359,8 +361,9 @@ impl RowSink<'_> {
     }
 
     fn write(&mut self, mut d: Draft) -> Result<(), ApplyError> {
-        let layout = self.layout(d.entity).clone();
-        self.census.record(d.entity, d.name(&layout));
+        let layouts: &[Layout] = self.layouts;
+        let layout = layouts.iter().find(|l| l.entity == d.entity).expect("layout");
+        self.census.record(d.entity, d.name(layout));
         *self.tally.records.entry(d.entity).or_default() += 1;
         for (slot, cell) in layout.slots.iter().zip(d.cells.iter_mut()) {
             if cell.is_empty() {
@@ -370,7 +373,10 @@ impl RowSink<'_> {
                 Slot::Link(to) => {
                     self.census.link(*to, cell);
                     if matches!(to, Entity::Organization | Entity::Person) {
-                        self.referenced.entry((*to, super::links::name_key(cell))).or_insert_with(|| cell.clone());
+                        let key = (*to, super::links::name_key(cell));
+                        if !self.referenced.contains_key(&key) {
+                            self.referenced.insert(key, cell.clone());
+                        }
                     }
                 }
                 Slot::Field { key, .. } => self.note_vocabulary(d.entity, key, cell),
@@ -396,15 +402,22 @@ impl RowSink<'_> {
     fn note_vocabulary(&mut self, entity: Entity, key: &str, value: &str) {
         match key {
             "type" if entity == Entity::Activity => {
-                self.tally.activity_types.insert(value.to_string());
+                if !self.tally.activity_types.contains(value) {
+                    self.tally.activity_types.insert(value.to_string());
+                }
             }
             "label" => {
+                let known = self.tally.labels.entry(entity).or_default();
                 for label in value.split(", ") {
-                    self.tally.labels.entry(entity).or_default().insert(label.to_string());
+                    if !known.contains(label) {
+                        known.insert(label.to_string());
+                    }
                 }
             }
             "owner_id" => {
-                self.tally.owners.insert(value.to_string());
+                if !self.tally.owners.contains(value) {
+                    self.tally.owners.insert(value.to_string());
+                }
             }
             _ => {}
         }

@@ -4,6 +4,8 @@
 
 use std::collections::HashMap;
 
+use rustc_hash::FxHashMap;
+
 use crate::entity::{Entity, Target};
 use crate::schema::Schema;
 
@@ -28,7 +30,7 @@ pub struct Layout {
     pub entity: Entity,
     pub slots: Vec<Slot>,
     pub headers: Vec<String>,
-    index: HashMap<Slot, usize>,
+    index: FxHashMap<Slot, usize>,
 }
 
 impl Layout {

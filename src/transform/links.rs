@@ -3,8 +3,9 @@
 //! records share are counted as ambiguous instead of landing silently on the wrong one.
 //! Memory grows with the number of records, never with their other columns.
 
-use std::collections::HashMap;
-use std::hash::{Hash, Hasher};
+use std::hash::Hasher;
+
+use rustc_hash::FxHashMap as HashMap;
 
 use crate::entity::Entity;
 
@@ -109,9 +110,12 @@ impl LinkIndex {
 
 /// A name reduced for comparison, as the import compares them (case and spacing ignored).
 pub fn name_key(name: &str) -> u64 {
-    let mut hasher = std::collections::hash_map::DefaultHasher::new();
+    let mut hasher = rustc_hash::FxHasher::default();
     for word in name.split_whitespace() {
-        word.to_lowercase().hash(&mut hasher);
+        for c in word.chars().flat_map(char::to_lowercase) {
+            hasher.write_u32(c as u32);
+        }
+        hasher.write_u8(0xff);
     }
     hasher.finish()
 }

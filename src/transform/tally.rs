@@ -54,8 +54,8 @@ pub struct ColumnTally {
 #[derive(Debug, Default)]
 pub struct Tally {
     pub files: Vec<FileCounts>,
-    /// (file index, column index) → counts.
-    pub columns: BTreeMap<(usize, usize), ColumnTally>,
+    /// Per file, per column: counts.
+    pub columns: Vec<Vec<ColumnTally>>,
     /// Values a value map lacked: target → value → rows.
     pub unmapped: BTreeMap<Target, BTreeMap<String, u64>>,
     /// Records written per entity, including records a row described besides its own.

@@ -102,11 +102,11 @@ pub struct Binding {
     pub keys: &'static [Key],
     pub action: Action,
     pub help: &'static str,
-    /// Shown in the status bar's hints.
-    pub hint: bool,
+    /// The status bar's short hint ("" for none).
+    pub hint: &'static str,
 }
 
-const fn b(keys: &'static [Key], action: Action, help: &'static str, hint: bool) -> Binding {
+const fn b(keys: &'static [Key], action: Action, help: &'static str, hint: &'static str) -> Binding {
     Binding { keys, action, help, hint }
 }
 
@@ -114,61 +114,61 @@ use Key::{Char as C, Code as K, Ctrl};
 
 /// Keys that work on every screen.
 pub const GLOBAL: &[Binding] = &[
-    b(&[K(KeyCode::Tab)], Action::NextScreen, "next screen", false),
-    b(&[K(KeyCode::BackTab)], Action::PrevScreen, "previous screen", false),
-    b(&[C('1')], Action::GoScreen(0), "Files screen", false),
-    b(&[C('2')], Action::GoScreen(1), "Mapping screen", false),
-    b(&[C('3')], Action::GoScreen(2), "Values screen", false),
-    b(&[C('4')], Action::GoScreen(3), "Review & Export screen", false),
-    b(&[K(KeyCode::Up), C('k')], Action::Up, "move up", false),
-    b(&[K(KeyCode::Down), C('j')], Action::Down, "move down", false),
-    b(&[K(KeyCode::PageUp)], Action::PageUp, "page up", false),
-    b(&[K(KeyCode::PageDown)], Action::PageDown, "page down", false),
-    b(&[K(KeyCode::Home), C('g')], Action::Top, "first row", false),
-    b(&[K(KeyCode::End), C('G')], Action::Bottom, "last row", false),
-    b(&[C('u')], Action::Undo, "undo", false),
-    b(&[Ctrl('r')], Action::Redo, "redo", false),
-    b(&[Ctrl('s')], Action::Save, "save the profile", false),
-    b(&[C('R')], Action::RestoreRecovery, "restore work recovered from an earlier session", false),
-    b(&[C('X')], Action::DiscardRecovery, "discard the recovered work", false),
-    b(&[C('?')], Action::Help, "keys of this screen", true),
-    b(&[C('q'), Ctrl('c')], Action::Quit, "quit", true),
+    b(&[K(KeyCode::Tab)], Action::NextScreen, "next screen", ""),
+    b(&[K(KeyCode::BackTab)], Action::PrevScreen, "previous screen", ""),
+    b(&[C('1')], Action::GoScreen(0), "Files screen", ""),
+    b(&[C('2')], Action::GoScreen(1), "Mapping screen", ""),
+    b(&[C('3')], Action::GoScreen(2), "Values screen", ""),
+    b(&[C('4')], Action::GoScreen(3), "Review & Export screen", ""),
+    b(&[K(KeyCode::Up), C('k')], Action::Up, "move up", ""),
+    b(&[K(KeyCode::Down), C('j')], Action::Down, "move down", ""),
+    b(&[K(KeyCode::PageUp)], Action::PageUp, "page up", ""),
+    b(&[K(KeyCode::PageDown)], Action::PageDown, "page down", ""),
+    b(&[K(KeyCode::Home), C('g')], Action::Top, "first row", ""),
+    b(&[K(KeyCode::End), C('G')], Action::Bottom, "last row", ""),
+    b(&[C('u')], Action::Undo, "undo", ""),
+    b(&[Ctrl('r')], Action::Redo, "redo", ""),
+    b(&[Ctrl('s')], Action::Save, "save the profile", ""),
+    b(&[C('R')], Action::RestoreRecovery, "restore work recovered from an earlier session", ""),
+    b(&[C('X')], Action::DiscardRecovery, "discard the recovered work", ""),
+    b(&[C('?')], Action::Help, "keys of this screen", "help"),
+    b(&[C('q'), Ctrl('c')], Action::Quit, "quit", "quit"),
 ];
 
 /// Keys of the Files screen.
 pub const FILES: &[Binding] = &[
-    b(&[K(KeyCode::Enter), C('e')], Action::ChangeEntity, "choose the file's entity", true),
-    b(&[C('+'), C('a')], Action::AddFile, "add a file by path", true),
+    b(&[K(KeyCode::Enter), C('e')], Action::ChangeEntity, "choose the file's entity", "entity"),
+    b(&[C('+'), C('a')], Action::AddFile, "add a file by path", "add file"),
 ];
 
 /// Keys of the Mapping screen.
 pub const MAPPING: &[Binding] = &[
-    b(&[K(KeyCode::Enter)], Action::Pick, "pick a target (fuzzy search)", true),
-    b(&[C('a')], Action::Accept, "accept the suggestion", true),
-    b(&[C('A')], Action::AcceptAll, "accept every high/medium suggestion", true),
-    b(&[C('s')], Action::Skip, "skip the column", true),
-    b(&[C('x'), K(KeyCode::Delete)], Action::Clear, "unmap (kept in the record's note)", false),
-    b(&[C('c')], Action::CreateCustom, "create a custom field (name + type)", true),
-    b(&[C('/')], Action::Search, "search columns", false),
-    b(&[C('f')], Action::Filter, "filter: all / unmapped / needs review", false),
-    b(&[C(']'), K(KeyCode::Right)], Action::NextGroup, "next file", false),
-    b(&[C('['), K(KeyCode::Left)], Action::PrevGroup, "previous file", false),
+    b(&[K(KeyCode::Enter)], Action::Pick, "pick a target (fuzzy search)", "pick"),
+    b(&[C('a')], Action::Accept, "accept the suggestion", "accept"),
+    b(&[C('A')], Action::AcceptAll, "accept every high/medium suggestion", "accept all"),
+    b(&[C('s')], Action::Skip, "skip the column", "skip"),
+    b(&[C('x'), K(KeyCode::Delete)], Action::Clear, "unmap (kept in the record's note)", ""),
+    b(&[C('c')], Action::CreateCustom, "create a custom field (name + type)", "custom field"),
+    b(&[C('/')], Action::Search, "search columns", ""),
+    b(&[C('f')], Action::Filter, "filter: all / unmapped / needs review", ""),
+    b(&[C(']'), K(KeyCode::Right)], Action::NextGroup, "next file", ""),
+    b(&[C('['), K(KeyCode::Left)], Action::PrevGroup, "previous file", ""),
 ];
 
 /// Keys of the Values screen.
 pub const VALUES: &[Binding] = &[
-    b(&[K(KeyCode::Enter)], Action::Pick, "pick the Pipedrive value", true),
-    b(&[C('a')], Action::Accept, "accept the suggestion", true),
-    b(&[C('A')], Action::AcceptAll, "accept every suggestion of this field", true),
-    b(&[C('x'), K(KeyCode::Delete)], Action::Clear, "unmap (kept as written)", false),
-    b(&[C(']'), K(KeyCode::Right)], Action::NextGroup, "next field", true),
-    b(&[C('['), K(KeyCode::Left)], Action::PrevGroup, "previous field", false),
+    b(&[K(KeyCode::Enter)], Action::Pick, "pick the Pipedrive value", "pick"),
+    b(&[C('a')], Action::Accept, "accept the suggestion", "accept"),
+    b(&[C('A')], Action::AcceptAll, "accept every suggestion of this field", "accept all"),
+    b(&[C('x'), K(KeyCode::Delete)], Action::Clear, "unmap (kept as written)", ""),
+    b(&[C(']'), K(KeyCode::Right)], Action::NextGroup, "next field", "next field"),
+    b(&[C('['), K(KeyCode::Left)], Action::PrevGroup, "previous field", ""),
 ];
 
 /// Keys of the Review & Export screen.
 pub const EXPORT: &[Binding] = &[
-    b(&[C('e'), K(KeyCode::Enter)], Action::Export, "export", true),
-    b(&[C('o')], Action::EditOut, "change the output folder", true),
+    b(&[C('e'), K(KeyCode::Enter)], Action::Export, "export", "export"),
+    b(&[C('o')], Action::EditOut, "change the output folder", "folder"),
 ];
 
 /// The table of a screen.
@@ -195,13 +195,9 @@ pub fn hints(screen: Screen) -> Vec<(String, &'static str)> {
     screen_bindings(screen)
         .iter()
         .chain(GLOBAL)
-        .filter(|binding| binding.hint)
-        .map(|binding| (binding.keys[0].label(), short(binding.help)))
+        .filter(|binding| !binding.hint.is_empty())
+        .map(|binding| (binding.keys[0].label(), binding.hint))
         .collect()
-}
-
-fn short(help: &'static str) -> &'static str {
-    help.split_whitespace().next().unwrap_or(help)
 }
 
 #[cfg(test)]

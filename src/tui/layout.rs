@@ -1,7 +1,7 @@
 //! Where things go on screen, as pure functions of the terminal's size. The views draw into
 //! these areas and `update` uses the same ones to scroll lists and to find what the mouse hit.
 
-use ratatui::layout::{Constraint, Direction, Layout, Rect};
+use ratatui::layout::{Constraint, Layout, Rect};
 
 use super::model::{Model, Screen};
 

@@ -256,10 +256,12 @@ impl Model {
     /// A session on these files, before any of them is read.
     pub fn new(ctx: Context, paths: Vec<PathBuf>, out: PathBuf) -> Model {
         let files: Vec<SourceFile> = paths.into_iter().map(SourceFile::new).collect();
+        let values = ctx.base.values.clone();
+        let mapping = Mapping { files: files.iter().map(super::project::placeholder).collect(), values };
         Model {
             ctx,
-            project: Project { files, ..Project::default() },
-            screen: Screen::Mapping,
+            project: Project { files, saved: mapping.clone(), autosaved: mapping.clone(), mapping, ..Project::default() },
+            screen: Screen::Files,
             files_cursor: ListCursor::default(),
             mapping_view: MappingView::default(),
             values_view: ValuesView::default(),

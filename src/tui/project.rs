@@ -142,7 +142,7 @@ pub struct FileChoice {
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct Mapping {
     pub files: Vec<FileChoice>,
-    pub values: BTreeMap<Target, BTreeMap<String, String>>,
+    pub values: BTreeMap<Target, indexmap::IndexMap<String, String>>,
 }
 
 /// A spec for a plain target, or a custom field with the type to create.
@@ -202,6 +202,12 @@ pub fn choices_from_profile(mapping: &FileMapping, headers: &[String], suggestio
         }
     }
     FileChoice { entity: mapping.entity, split: mapping.split.clone(), matcher: Some(mapping.matcher.clone()), columns }
+}
+
+/// The mapping of a file not read yet: its entity guessed from its name.
+pub fn placeholder(file: &SourceFile) -> FileChoice {
+    let entity = crate::suggest::detect::entity_from_file_name(&file.name).unwrap_or(Entity::Person);
+    FileChoice { entity, split: None, matcher: None, columns: Vec::new() }
 }
 
 /// Undo/redo over whole [`Mapping`] snapshots (cheap: a few hundred small values).
@@ -322,7 +328,7 @@ mod tests {
         let mut h = History::default();
         let a = Mapping::default();
         let mut b = Mapping::default();
-        b.values.insert(Target::Skip, BTreeMap::new());
+        b.values.insert(Target::Skip, indexmap::IndexMap::new());
         h.record(a.clone());
         assert_eq!(h.undo(&b), Some(a.clone()));
         assert_eq!(h.redo(&a), Some(b));

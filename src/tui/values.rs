@@ -55,10 +55,12 @@ fn fold(s: &str) -> String {
 /// True when a target takes values from a fixed list, so it gets a value map.
 pub fn takes_fixed_values(schema: &Schema, spec: &ColumnSpec) -> bool {
     let Some(target) = spec.target() else { return false };
+    // A custom field to create takes its options from the values themselves; `done` and the
+    // busy flag are read as yes/no, not through a value map.
     match target {
+        Target::Field { key, .. } if matches!(key.as_str(), "done" | "busy_flag") => false,
         Target::Field { .. } => schema.field(&target.without_label()).is_some_and(|f| f.takes_fixed_values() && !f.is_relation()),
-        Target::Custom { .. } => matches!(spec.detail().field_type.as_deref(), Some("enum" | "set")),
-        Target::Skip => false,
+        Target::Custom { .. } | Target::Skip => false,
     }
 }
 
@@ -121,7 +123,8 @@ pub fn value_targets(schema: &Schema, files: &[SourceFile], mapping: &Mapping) -
             let entry = match out.iter().position(|t| t.target == target) {
                 Some(p) => &mut out[p],
                 None => {
-                    let name = schema.field(&target).map_or_else(|| target.to_string(), |f| f.name.clone());
+                    let field = schema.field(&target).map_or_else(|| target.to_string(), |f| f.name.clone());
+                    let name = format!("{} {}", target.entity().map_or("", |e| e.title()), field.to_lowercase());
                     out.push(ValueTarget {
                         options: options_for(schema, &target),
                         target: target.clone(),

@@ -91,7 +91,11 @@ pub fn load_file(path: &Path, vocabularies: &Vocabularies, base: &Profile) -> Re
     let inspection = inspect(table, DEFAULT_SAMPLE_ROWS, false).map_err(|e| e.to_string())?;
     let matched = base.match_file(&inspection.headers).map(|(i, _)| base.files[i].entity);
     let entity = matched.or_else(|| detect::entity_from_file_name(&name));
-    let suggestion = suggest_file(vocabularies, &name, entity, &inspection.columns);
+    let mut suggestion = suggest_file(vocabularies, &name, entity, &inspection.columns);
+    if matched.is_some() && base.source_crm.is_some() {
+        // The profile recognised the file: it knows the CRM better than a header vote.
+        suggestion.source_crm = base.source_crm.clone();
+    }
     Ok(LoadedFile {
         format: inspection.format,
         warnings: inspection.warnings,

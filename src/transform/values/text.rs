@@ -54,6 +54,11 @@ pub fn split_labels(s: &str, sep: &str) -> Vec<String> {
 /// Cleans free text: CRLF and CR become LF, control characters other than LF and tab are
 /// dropped (as is the byte-order mark U+FEFF), and the result is trimmed.
 pub fn clean_text(s: &str) -> String {
+    let trimmed = s.trim();
+    // Most cells need nothing but the trim: skip the rebuild for them.
+    if !trimmed.chars().any(|c| c.is_control() && c != '\n' && c != '\t' || c == '\u{feff}') {
+        return trimmed.to_string();
+    }
     let unified = s.replace("\r\n", "\n").replace('\r', "\n");
     let kept: String = unified
         .chars()

@@ -80,7 +80,7 @@ pub fn add_file(model: &mut Model, text: &str) -> Vec<Command> {
     }
     let index = model.project.files.len();
     let file = SourceFile::new(path.clone());
-    let empty = placeholder(&file);
+    let empty = crate::tui::project::placeholder(&file);
     model.project.files.push(file);
     for m in model.project.all_mappings_mut() {
         m.files.push(empty.clone());
@@ -88,12 +88,6 @@ pub fn add_file(model: &mut Model, text: &str) -> Vec<Command> {
     model.files_cursor.selected = index;
     global::changed(model, format!("reading {}…", path.display()));
     vec![Command::Load { index, path }]
-}
-
-/// The mapping of a file not read yet.
-pub fn placeholder(file: &SourceFile) -> FileChoice {
-    let entity = crate::suggest::detect::entity_from_file_name(&file.name).unwrap_or(Entity::Person);
-    FileChoice { entity, split: None, matcher: None, columns: Vec::new() }
 }
 
 /// A file has been read (or failed): its mapping is set everywhere (current, saved, history)

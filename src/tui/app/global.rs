@@ -1,7 +1,7 @@
 //! Actions that work on every screen: switching screens, help, quit, save, undo/redo, moving
 //! the selection, and the recovery offer.
 
-use super::{Command, edit, mapping, values};
+use super::{Command, mapping, values};
 use crate::tui::keymap::Action;
 use crate::tui::layout;
 use crate::tui::model::{Level, Model, Overlay, Screen};
@@ -137,11 +137,6 @@ pub fn clamp_cursors(model: &mut Model) {
 pub fn changed(model: &mut Model, what: String) {
     model.status = Some((what, Level::Info));
     clamp_cursors(model);
-}
-
-#[allow(dead_code)]
-fn _edit_is_used(model: &mut Model) -> bool {
-    edit(model, |_| {})
 }
 
 /// The recovery document for the current work.

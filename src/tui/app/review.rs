@@ -63,11 +63,9 @@ pub fn checks(model: &Model) -> Vec<Check> {
             continue;
         }
         let targets: Vec<&Target> = choice.columns.iter().filter_map(|c| c.target()).collect();
-        let has = |key: &str| targets.iter().any(|t| t.entity() == Some(choice.entity) && t.key() == Some(key));
         if let Some(es) = schema.entity(choice.entity) {
             for f in es.fields.iter().filter(|f| f.mandatory) {
-                let named = f.key == "name" && choice.entity == Entity::Person && (has("first_name") || has("last_name"));
-                if !has(&f.key) && !named {
+                if !satisfied(&targets, choice.entity, &f.key) {
                     out.push(check(
                         CheckLevel::Blocker,
                         format!("{} ({}): the mandatory field {} is not mapped; every row would be rejected", file.name, choice.entity.title(), f.name),
@@ -117,6 +115,23 @@ pub fn checks(model: &Model) -> Vec<Check> {
     }
     out.sort_by_key(|c| c.level);
     out
+}
+
+/// True when the columns fill a mandatory field, directly or the way the export derives it
+/// (a person's name from first and last name; a lead's title from its organization or person).
+fn satisfied(targets: &[&Target], entity: Entity, key: &str) -> bool {
+    let has = |e: Entity, k: &str| targets.iter().any(|t| t.entity() == Some(e) && t.key() == Some(k));
+    has(entity, key)
+        || match (entity, key) {
+            (Entity::Person, "name") => has(Entity::Person, "first_name") || has(Entity::Person, "last_name"),
+            (Entity::Lead, "title") => {
+                has(Entity::Organization, "name")
+                    || ["name", "first_name", "last_name"].iter().any(|k| has(Entity::Person, k))
+                    || has(Entity::Lead, "org_id")
+                    || has(Entity::Lead, "person_id")
+            }
+            _ => false,
+        }
 }
 
 fn examples(items: &[&str]) -> String {

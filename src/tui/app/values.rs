@@ -76,7 +76,7 @@ pub fn set_value(model: &mut Model, target: &Target, source: &str, value: Option
                 map.insert(source.to_string(), v);
             }
             None => {
-                map.remove(source);
+                map.shift_remove(source);
             }
         }
         if map.is_empty() {

@@ -48,6 +48,17 @@ pub fn render(model: &Model, frame: &mut Frame, area: Rect, theme: &Theme) {
         Span::styled(format!(" {} ", file.name), theme.accent),
         Span::raw(format!("→ {} ", choice.entity.title())),
         dim(format!("({}/{})  [ ] file{filter}{search}", view.file + 1, model.project.files.len()), theme),
+        Span::raw("   "),
+        Span::styled("✔", theme.high),
+        dim(" sure ", theme),
+        Span::styled("?", theme.medium),
+        dim(" review ", theme),
+        Span::styled("·", theme.low),
+        dim(" hint ", theme),
+        Span::styled("P", theme.user),
+        dim(" profile ", theme),
+        Span::styled("●", theme.user),
+        dim(" yours", theme),
     ]);
     frame.render_widget(Paragraph::new(header), a.header);
     if file.status != LoadStatus::Ready {
