@@ -224,7 +224,9 @@ impl fmt::Display for Target {
 /// A target id that does not parse.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum TargetParseError {
-    #[error("target {0:?} is not of the form <entity>.<key>[:<label>], <entity>.custom:<Name> or skip")]
+    #[error(
+        "target {0:?} is not of the form <entity>.<key>[:<label>], <entity>.custom:<Name> or skip"
+    )]
     Malformed(String),
     #[error("target {target:?}: {source}")]
     Entity {
@@ -262,10 +264,7 @@ impl FromStr for Target {
             Some(_) => return Err(malformed()),
             None => (rest, None),
         };
-        let key_ok = !key.is_empty()
-            && key
-                .chars()
-                .all(|c| c.is_ascii_alphanumeric() || c == '_');
+        let key_ok = !key.is_empty() && key.chars().all(|c| c.is_ascii_alphanumeric() || c == '_');
         if !key_ok {
             return Err(malformed());
         }
@@ -310,7 +309,14 @@ mod tests {
 
     #[test]
     fn malformed_targets_are_refused() {
-        for text in ["person", "person.", "planet.name", "person.e mail", "person.custom:", "person.email:"] {
+        for text in [
+            "person",
+            "person.",
+            "planet.name",
+            "person.e mail",
+            "person.custom:",
+            "person.email:",
+        ] {
             assert!(text.parse::<Target>().is_err(), "{text} parsed");
         }
     }

@@ -3,13 +3,14 @@
 
 use std::path::{Path, PathBuf};
 
-use super::load::{ProfileError, from_yaml, to_yaml};
 use super::Profile;
+use super::load::{ProfileError, from_yaml, to_yaml};
 
 /// The bundled presets: name → YAML.
-pub const PRESETS: &[(&str, &str)] = &[
-    ("zendesk-sell", include_str!("../../assets/presets/zendesk-sell.yaml")),
-];
+pub const PRESETS: &[(&str, &str)] = &[(
+    "zendesk-sell",
+    include_str!("../../assets/presets/zendesk-sell.yaml"),
+)];
 
 /// Where a listed profile comes from.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -58,7 +59,11 @@ pub fn list() -> Vec<Entry> {
             if path.extension().and_then(|e| e.to_str()) != Some("yaml") {
                 continue;
             }
-            let name = path.file_stem().and_then(|s| s.to_str()).unwrap_or("").to_string();
+            let name = path
+                .file_stem()
+                .and_then(|s| s.to_str())
+                .unwrap_or("")
+                .to_string();
             let (source_crm, description) = match read_path(&path) {
                 Ok((_, p)) => (p.source_crm, p.description),
                 Err(e) => (None, Some(format!("unreadable: {e}"))),
@@ -84,11 +89,20 @@ fn read_path(path: &Path) -> Result<(String, Profile), ProfileError> {
 
 fn read_text(path: &Path) -> Result<(String, String), ProfileError> {
     let file = path.display().to_string();
-    let meta = std::fs::metadata(path).map_err(|source| ProfileError::Io { file: file.clone(), source })?;
+    let meta = std::fs::metadata(path).map_err(|source| ProfileError::Io {
+        file: file.clone(),
+        source,
+    })?;
     if meta.len() > super::load::MAX_PROFILE_BYTES as u64 {
-        return Err(ProfileError::TooLarge { file, size: meta.len() });
+        return Err(ProfileError::TooLarge {
+            file,
+            size: meta.len(),
+        });
     }
-    let text = std::fs::read_to_string(path).map_err(|source| ProfileError::Io { file: file.clone(), source })?;
+    let text = std::fs::read_to_string(path).map_err(|source| ProfileError::Io {
+        file: file.clone(),
+        source,
+    })?;
     Ok((file, text))
 }
 
@@ -96,7 +110,10 @@ fn read_text(path: &Path) -> Result<(String, String), ProfileError> {
 /// Returns the name to show in messages and the YAML.
 pub fn resolve_text(spec: &str) -> Result<(String, String), ProfileError> {
     let path = Path::new(spec);
-    let looks_like_path = spec.contains('/') || spec.contains('\\') || spec.ends_with(".yaml") || spec.ends_with(".yml");
+    let looks_like_path = spec.contains('/')
+        || spec.contains('\\')
+        || spec.ends_with(".yaml")
+        || spec.ends_with(".yml");
     if path.is_file() || looks_like_path {
         return read_text(path);
     }
@@ -111,7 +128,11 @@ pub fn resolve_text(spec: &str) -> Result<(String, String), ProfileError> {
     }
     Err(ProfileError::NotFound {
         name: spec.to_string(),
-        available: PRESETS.iter().map(|(n, _)| *n).collect::<Vec<_>>().join(", "),
+        available: PRESETS
+            .iter()
+            .map(|(n, _)| *n)
+            .collect::<Vec<_>>()
+            .join(", "),
     })
 }
 
@@ -146,9 +167,19 @@ pub fn safe_file_name(name: &str) -> String {
     let cleaned: String = name
         .trim()
         .chars()
-        .map(|c| if c.is_alphanumeric() || c == '-' || c == '_' { c } else { '-' })
+        .map(|c| {
+            if c.is_alphanumeric() || c == '-' || c == '_' {
+                c
+            } else {
+                '-'
+            }
+        })
         .collect();
-    if cleaned.trim_matches('-').is_empty() { "profile".to_string() } else { cleaned }
+    if cleaned.trim_matches('-').is_empty() {
+        "profile".to_string()
+    } else {
+        cleaned
+    }
 }
 
 #[cfg(test)]
@@ -161,8 +192,12 @@ mod tests {
         let schema = Schema::builtin();
         for (name, text) in PRESETS {
             let profile = from_yaml(name, text).unwrap_or_else(|e| panic!("{e}"));
-            super::super::load::validate(name, text, &profile, &schema).unwrap_or_else(|e| panic!("{e}"));
-            assert_eq!(profile.name, *name, "preset {name} names itself differently");
+            super::super::load::validate(name, text, &profile, &schema)
+                .unwrap_or_else(|e| panic!("{e}"));
+            assert_eq!(
+                profile.name, *name,
+                "preset {name} names itself differently"
+            );
         }
     }
 

@@ -27,9 +27,13 @@ pub enum ProfileError {
         column: usize,
         message: String,
     },
-    #[error("{file}: profile version {found} is newer than this pipemap reads (version {VERSION}); update pipemap")]
+    #[error(
+        "{file}: profile version {found} is newer than this pipemap reads (version {VERSION}); update pipemap"
+    )]
     FutureVersion { file: String, found: u64 },
-    #[error("{file}: profile version {found} is not a version pipemap ever wrote (expected {VERSION})")]
+    #[error(
+        "{file}: profile version {found} is not a version pipemap ever wrote (expected {VERSION})"
+    )]
     BadVersion { file: String, found: String },
     #[error("{file}{}: {key}: {message}", line.map(|l| format!(":{l}")).unwrap_or_default())]
     Invalid {
@@ -94,13 +98,21 @@ fn check_version(file: &str, text: &str) -> Result<(), ProfileError> {
 pub fn to_yaml(profile: &Profile) -> String {
     let body = serde_yaml::to_string(profile).expect("a profile always serializes");
     let mut out = String::with_capacity(body.len() + 80);
-    let _ = writeln!(out, "# pipemap mapping profile (format version {VERSION}); edit freely, pipemap validates on load");
+    let _ = writeln!(
+        out,
+        "# pipemap mapping profile (format version {VERSION}); edit freely, pipemap validates on load"
+    );
     out.push_str(&body);
     out
 }
 
 /// Checks every target and value map against the schema; errors name the key and its line.
-pub fn validate(file: &str, text: &str, profile: &Profile, schema: &Schema) -> Result<(), ProfileError> {
+pub fn validate(
+    file: &str,
+    text: &str,
+    profile: &Profile,
+    schema: &Schema,
+) -> Result<(), ProfileError> {
     let invalid = |key: String, message: String| ProfileError::Invalid {
         file: file.to_string(),
         line: line_of(text, &key),
@@ -120,15 +132,24 @@ pub fn validate(file: &str, text: &str, profile: &Profile, schema: &Schema) -> R
             if let Some(target) = &detail.target {
                 check_target(schema, target).map_err(|m| invalid(column.clone(), m))?;
             } else if detail.link_by.is_none() {
-                return Err(invalid(column.clone(), "needs a target (or link_by with types)".into()));
+                return Err(invalid(
+                    column.clone(),
+                    "needs a target (or link_by with types)".into(),
+                ));
             }
             if detail.link_by.is_some() && detail.types.is_empty() {
-                return Err(invalid(column.clone(), "link_by needs types (type value → entity)".into()));
+                return Err(invalid(
+                    column.clone(),
+                    "link_by needs types (type value → entity)".into(),
+                ));
             }
             if let Some(order) = &detail.date_order
                 && !matches!(order.as_str(), "dmy" | "mdy")
             {
-                return Err(invalid(column.clone(), format!("date_order {order:?} must be dmy or mdy")));
+                return Err(invalid(
+                    column.clone(),
+                    format!("date_order {order:?} must be dmy or mdy"),
+                ));
             }
             if let ColumnSpec::Detailed(d) = spec
                 && d.target.is_none()
@@ -142,9 +163,19 @@ pub fn validate(file: &str, text: &str, profile: &Profile, schema: &Schema) -> R
         let key = target.to_string();
         match schema.field(target) {
             Some(field) if field.takes_fixed_values() || field.is_relation() => {}
-            Some(_) => return Err(invalid(key, "this field takes no fixed values, so it has no value map".into())),
+            Some(_) => {
+                return Err(invalid(
+                    key,
+                    "this field takes no fixed values, so it has no value map".into(),
+                ));
+            }
             None if matches!(target, Target::Custom { .. }) => {}
-            None => return Err(invalid(key.clone(), format!("{key} is not a Pipedrive field"))),
+            None => {
+                return Err(invalid(
+                    key.clone(),
+                    format!("{key} is not a Pipedrive field"),
+                ));
+            }
         }
     }
     Ok(())
@@ -160,7 +191,10 @@ fn check_target(schema: &Schema, target: &Target) -> Result<(), String> {
             if let Some(label) = label
                 && !field.labels.iter().any(|l| l == label)
             {
-                return Err(format!("{key} has no label {label:?} (labels: {})", field.labels.join(", ")));
+                return Err(format!(
+                    "{key} has no label {label:?} (labels: {})",
+                    field.labels.join(", ")
+                ));
             }
             Ok(())
         }
@@ -169,12 +203,16 @@ fn check_target(schema: &Schema, target: &Target) -> Result<(), String> {
 
 /// The 1-based line where `key` first appears as a mapping key.
 fn line_of(text: &str, key: &str) -> Option<usize> {
-    text.lines().position(|l| {
-        let t = l.trim_start().trim_start_matches("- ");
-        let t = t.trim_start_matches(['"', '\'']);
-        t.starts_with(key) && t[key.len()..].trim_start_matches(['"', '\'']).starts_with(':')
-    })
-    .map(|i| i + 1)
+    text.lines()
+        .position(|l| {
+            let t = l.trim_start().trim_start_matches("- ");
+            let t = t.trim_start_matches(['"', '\'']);
+            t.starts_with(key)
+                && t[key.len()..]
+                    .trim_start_matches(['"', '\''])
+                    .starts_with(':')
+        })
+        .map(|i| i + 1)
 }
 
 #[cfg(test)]
@@ -193,7 +231,10 @@ mod tests {
 
     #[test]
     fn unknown_keys_name_their_line() {
-        let text = MINIMAL.replace("    entity: person\n", "    entity: person\n    colour: blue\n");
+        let text = MINIMAL.replace(
+            "    entity: person\n",
+            "    entity: person\n    colour: blue\n",
+        );
         let err = from_yaml("t.yaml", &text).unwrap_err().to_string();
         assert!(err.starts_with("t.yaml:6:"), "{err}");
         assert!(err.contains("colour"), "{err}");
@@ -202,14 +243,19 @@ mod tests {
     #[test]
     fn future_versions_are_refused_plainly() {
         let err = from_yaml("f.yaml", "version: 99\nname: future\n").unwrap_err();
-        assert!(matches!(err, ProfileError::FutureVersion { found: 99, .. }), "{err}");
+        assert!(
+            matches!(err, ProfileError::FutureVersion { found: 99, .. }),
+            "{err}"
+        );
     }
 
     #[test]
     fn unknown_targets_name_the_column_and_line() {
         let text = MINIMAL.replace("person.email:work", "person.emial");
         let profile = from_yaml("t.yaml", &text).unwrap();
-        let err = validate("t.yaml", &text, &profile, &Schema::builtin()).unwrap_err().to_string();
+        let err = validate("t.yaml", &text, &profile, &Schema::builtin())
+            .unwrap_err()
+            .to_string();
         assert!(err.starts_with("t.yaml:7: Email:"), "{err}");
     }
 
@@ -217,7 +263,9 @@ mod tests {
     fn value_maps_only_for_fields_with_values() {
         let text = format!("{MINIMAL}values:\n  person.email: {{a: b}}\n");
         let profile = from_yaml("t.yaml", &text).unwrap();
-        let err = validate("t.yaml", &text, &profile, &Schema::builtin()).unwrap_err().to_string();
+        let err = validate("t.yaml", &text, &profile, &Schema::builtin())
+            .unwrap_err()
+            .to_string();
         assert!(err.contains("takes no fixed values"), "{err}");
     }
 }

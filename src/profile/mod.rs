@@ -207,12 +207,20 @@ impl Profile {
         let mut best: Option<(usize, usize, f64)> = None;
         for (i, file) in self.files.iter().enumerate() {
             let need = &file.matcher.headers_include;
-            if need.is_empty() || !need.iter().all(|h| lower.contains(&h.trim().to_lowercase())) {
+            if need.is_empty()
+                || !need
+                    .iter()
+                    .all(|h| lower.contains(&h.trim().to_lowercase()))
+            {
                 continue;
             }
             let known = headers
                 .iter()
-                .filter(|h| file.columns.keys().any(|c| c.eq_ignore_ascii_case(h.trim())))
+                .filter(|h| {
+                    file.columns
+                        .keys()
+                        .any(|c| c.eq_ignore_ascii_case(h.trim()))
+                })
                 .count();
             let share = known as f64 / headers.len().max(1) as f64;
             if best.is_none_or(|(_, n, s)| need.len() > n || (need.len() == n && share > s)) {

@@ -16,6 +16,8 @@ pub struct CustomField {
     pub entity: Entity,
     pub name: String,
     pub field_type: String,
+    /// The options of an enum or set field, as the export's values name them.
+    pub options: Vec<String>,
 }
 
 /// What the Pipedrive account lacks for this export.
@@ -47,13 +49,31 @@ pub fn prerequisites(export: &Export, profile: &Profile, schema: &Schema) -> Pre
     let mut p = Prerequisites::default();
     for plan in &export.plans {
         for rule in plan.rules.iter().chain(&plan.split_rules) {
-            if let Rule::Set { target: Target::Custom { entity, name }, conv } = rule
+            if let Rule::Set {
+                target: Target::Custom { entity, name },
+                conv,
+            } = rule
                 && !matches!(entity, Entity::Activity | Entity::Note)
                 && schema.custom_field_named(*entity, name).is_none()
             {
                 // Leads share the deals' custom fields (Pipedrive API docs, "Leads").
-                let entity = if *entity == Entity::Lead { Entity::Deal } else { *entity };
-                p.custom_fields.insert(CustomField { entity, name: name.clone(), field_type: type_of(conv).to_string() });
+                let options = export
+                    .tally
+                    .custom_options
+                    .get(&(*entity, name.clone()))
+                    .map(|o| o.iter().cloned().collect())
+                    .unwrap_or_default();
+                let entity = if *entity == Entity::Lead {
+                    Entity::Deal
+                } else {
+                    *entity
+                };
+                p.custom_fields.insert(CustomField {
+                    entity,
+                    name: name.clone(),
+                    field_type: type_of(conv).to_string(),
+                    options,
+                });
             }
         }
     }
@@ -64,11 +84,19 @@ pub fn prerequisites(export: &Export, profile: &Profile, schema: &Schema) -> Pre
         .get(&Target::field(Entity::Deal, "stage_id"))
         .map(|m| m.values().cloned().collect())
         .unwrap_or_default();
-    let rank = |pipeline: &str, stage: &str| order.iter().position(|t| *t == format!("{pipeline}/{stage}") || t == stage).unwrap_or(usize::MAX);
+    let rank = |pipeline: &str, stage: &str| {
+        order
+            .iter()
+            .position(|t| *t == format!("{pipeline}/{stage}") || t == stage)
+            .unwrap_or(usize::MAX)
+    };
     let mut used: Vec<&(String, String)> = export.tally.stages.iter().collect();
     used.sort_by_key(|(p, s)| rank(p, s));
     for (pipeline, stage) in used {
-        let exists = account.pipelines.iter().any(|p| p.name.eq_ignore_ascii_case(pipeline) && p.stages.iter().any(|s| s.eq_ignore_ascii_case(stage)));
+        let exists = account.pipelines.iter().any(|p| {
+            p.name.eq_ignore_ascii_case(pipeline)
+                && p.stages.iter().any(|s| s.eq_ignore_ascii_case(stage))
+        });
         if !exists {
             let list = p.stages.entry(pipeline.clone()).or_default();
             if !list.contains(stage) {
@@ -77,7 +105,11 @@ pub fn prerequisites(export: &Export, profile: &Profile, schema: &Schema) -> Pre
         }
     }
     for t in &export.tally.activity_types {
-        if !account.activity_types.iter().any(|a| a.key.eq_ignore_ascii_case(t) || a.name.eq_ignore_ascii_case(t)) {
+        if !account
+            .activity_types
+            .iter()
+            .any(|a| a.key.eq_ignore_ascii_case(t) || a.name.eq_ignore_ascii_case(t))
+        {
             p.activity_types.insert(t.clone());
         }
     }
@@ -90,7 +122,11 @@ pub fn prerequisites(export: &Export, profile: &Profile, schema: &Schema) -> Pre
         }
     }
     for o in &export.tally.owners {
-        if !account.users.iter().any(|u| u.email.eq_ignore_ascii_case(o) || u.name.eq_ignore_ascii_case(o)) {
+        if !account
+            .users
+            .iter()
+            .any(|u| u.email.eq_ignore_ascii_case(o) || u.name.eq_ignore_ascii_case(o))
+        {
             p.owners.insert(o.clone());
         }
     }
@@ -101,31 +137,74 @@ pub fn prerequisites(export: &Export, profile: &Profile, schema: &Schema) -> Pre
 pub fn plan_steps(export: &Export, pre: &Prerequisites) -> Vec<String> {
     let mut steps = Vec::new();
     if !pre.custom_fields.is_empty() {
-        let list: Vec<String> = pre.custom_fields.iter().map(|f| format!("{} \"{}\" ({})", f.entity.title(), f.name, f.field_type)).collect();
-        steps.push(format!("Create these custom fields in Pipedrive (Settings → Data fields): {}.", list.join("; ")));
+        let list: Vec<String> = pre
+            .custom_fields
+            .iter()
+            .map(|f| {
+                if f.options.is_empty() {
+                    format!("{} \"{}\" ({})", f.entity.title(), f.name, f.field_type)
+                } else {
+                    format!(
+                        "{} \"{}\" ({} with options: {})",
+                        f.entity.title(),
+                        f.name,
+                        f.field_type,
+                        f.options.join(", ")
+                    )
+                }
+            })
+            .collect();
+        steps.push(format!(
+            "Create these custom fields in Pipedrive (Settings → Data fields): {}.",
+            list.join("; ")
+        ));
     }
     for (pipeline, stages) in &pre.stages {
-        steps.push(format!("Add to the pipeline \"{pipeline}\" (create it if missing) the stages: {}.", stages.join(", ")));
+        steps.push(format!(
+            "Add to the pipeline \"{pipeline}\" (create it if missing) the stages: {}.",
+            stages.join(", ")
+        ));
     }
     if !pre.activity_types.is_empty() {
-        steps.push(format!("Add these activity types (Company settings → Activities): {}.", pre.activity_types.iter().cloned().collect::<Vec<_>>().join(", ")));
+        steps.push(format!(
+            "Add these activity types (Company settings → Activities): {}.",
+            pre.activity_types
+                .iter()
+                .cloned()
+                .collect::<Vec<_>>()
+                .join(", ")
+        ));
     }
     for (entity, labels) in &pre.labels {
-        steps.push(format!("Add these {} labels: {}.", entity.title().to_lowercase(), labels.iter().cloned().collect::<Vec<_>>().join(", ")));
+        steps.push(format!(
+            "Add these {} labels: {}.",
+            entity.title().to_lowercase(),
+            labels.iter().cloned().collect::<Vec<_>>().join(", ")
+        ));
     }
     if !pre.owners.is_empty() {
         steps.push(format!("Make sure these owners are users of the account (invite them or map them in the profile's values): {}.", pre.owners.iter().cloned().collect::<Vec<_>>().join(", ")));
     }
     for o in &export.summary.outputs {
         let advice = match o.entity {
-            Entity::Organization | Entity::Person => " — choose to merge duplicates if the account already holds some of these records",
+            Entity::Organization | Entity::Person => {
+                " — choose to merge duplicates if the account already holds some of these records"
+            }
             Entity::Activity | Entity::Note => " — items are linked by the names in each row",
             _ => "",
         };
-        steps.push(format!("Import {} ({} {}){advice}.", o.file, o.rows, o.entity.plural()));
+        steps.push(format!(
+            "Import {} ({} {}){advice}.",
+            o.file,
+            o.rows,
+            o.entity.plural()
+        ));
     }
     if export.summary.rejected > 0 {
-        steps.push(format!("Review rejects.csv: {} row(s) were not written and need fixing at the source.", export.summary.rejected));
+        steps.push(format!(
+            "Review rejects.csv: {} row(s) were not written and need fixing at the source.",
+            export.summary.rejected
+        ));
     }
     steps.push("After importing, open each item list filtered by the import and compare the counts with summary.json.".to_string());
     steps
@@ -136,31 +215,73 @@ pub fn markdown(export: &Export, profile: &Profile, schema: &Schema, steps: &[St
     let mut md = String::new();
     let s = &export.summary;
     let _ = writeln!(md, "# pipemap export report\n");
-    let _ = writeln!(md, "Profile: `{}`{}.\n", profile.name, profile.source_crm.as_deref().map(|c| format!(" (source: {c})")).unwrap_or_default());
+    let _ = writeln!(
+        md,
+        "Profile: `{}`{}.\n",
+        profile.name,
+        profile
+            .source_crm
+            .as_deref()
+            .map(|c| format!(" (source: {c})"))
+            .unwrap_or_default()
+    );
     let _ = writeln!(md, "## Import plan\n");
     for (i, step) in steps.iter().enumerate() {
         let _ = writeln!(md, "{}. {step}", i + 1);
     }
     let _ = writeln!(md, "\n## Counts\n");
-    let _ = writeln!(md, "Every input row ends in exactly one place: an output row, a merge, or rejects.csv.\n");
-    let _ = writeln!(md, "| file | entity | rows in | written | merged | rejected | with warnings | adds up |");
+    let _ = writeln!(
+        md,
+        "Every input row ends in exactly one place: an output row, a merge, or rejects.csv.\n"
+    );
+    let _ = writeln!(
+        md,
+        "| file | entity | rows in | written | merged | rejected | with warnings | adds up |"
+    );
     let _ = writeln!(md, "|---|---|---:|---:|---:|---:|---:|---|");
     for f in &s.files {
         let ok = f.rows_in == f.rows_out + f.merged + f.rejected;
-        let _ = writeln!(md, "| {} | {} | {} | {} | {} | {} | {} | {} |", f.file, f.entity, f.rows_in, f.rows_out, f.merged, f.rejected, f.with_warnings, if ok { "yes" } else { "**no**" });
+        let _ = writeln!(
+            md,
+            "| {} | {} | {} | {} | {} | {} | {} | {} |",
+            f.file,
+            f.entity,
+            f.rows_in,
+            f.rows_out,
+            f.merged,
+            f.rejected,
+            f.with_warnings,
+            if ok { "yes" } else { "**no**" }
+        );
     }
-    let _ = writeln!(md, "\nReconciled: **{}**.\n", if s.reconciled { "yes" } else { "no" });
+    let _ = writeln!(
+        md,
+        "\nReconciled: **{}**.\n",
+        if s.reconciled { "yes" } else { "no" }
+    );
     let _ = writeln!(md, "| output file | entity | rows |");
     let _ = writeln!(md, "|---|---|---:|");
     for o in &s.outputs {
         let _ = writeln!(md, "| {} | {} | {} |", o.file, o.entity, o.rows);
     }
     for (entity, n) in &export.tally.created_for_links {
-        let _ = writeln!(md, "\n{n} {} written with only a name because rows link to them and no row describes them.", entity.plural());
+        let _ = writeln!(
+            md,
+            "\n{n} {} written with only a name because rows link to them and no row describes them.",
+            entity.plural()
+        );
     }
     let _ = writeln!(md, "\n## Links\n");
-    let _ = writeln!(md, "- Unresolved links (the linked record is not in the export or was rejected): {}; each is listed in warnings.csv and its value kept in the record's note.", s.unresolved_links);
-    let _ = writeln!(md, "- Links to a name that several records share (Pipedrive's import links by name, so these may land on the wrong record): {}.", s.ambiguous_links);
+    let _ = writeln!(
+        md,
+        "- Unresolved links (the linked record is not in the export or was rejected): {}; each is listed in warnings.csv and its value kept in the record's note.",
+        s.unresolved_links
+    );
+    let _ = writeln!(
+        md,
+        "- Links to a name that several records share (Pipedrive's import links by name, so these may land on the wrong record): {}.",
+        s.ambiguous_links
+    );
     if !export.ambiguous.is_empty() {
         let _ = writeln!(md, "\n| entity | shared name | records | links |");
         let _ = writeln!(md, "|---|---|---:|---:|");
@@ -173,41 +294,98 @@ pub fn markdown(export: &Export, profile: &Profile, schema: &Schema, steps: &[St
         let counts = &s.files[fi];
         let _ = writeln!(md, "### {} → {}\n", plan.file, plan.entity);
         if let Some((c, e)) = plan.split {
-            let _ = writeln!(md, "Rows whose `{}` is true become {} ({} rows).\n", plan.headers[c], e, counts.split_rows);
+            let _ = writeln!(
+                md,
+                "Rows whose `{}` is true become {} ({} rows).\n",
+                plan.headers[c], e, counts.split_rows
+            );
         }
-        let _ = writeln!(md, "| source column | target | target type | filled | problems |");
+        let _ = writeln!(
+            md,
+            "| source column | target | target type | filled | problems |"
+        );
         let _ = writeln!(md, "|---|---|---|---:|---:|");
         for (c, rule) in plan.rules.iter().enumerate() {
-            let tally = export.tally.columns.get(fi).and_then(|f| f.get(c)).cloned().unwrap_or_default();
+            let tally = export
+                .tally
+                .columns
+                .get(fi)
+                .and_then(|f| f.get(c))
+                .cloned()
+                .unwrap_or_default();
             let (target, ty) = describe(rule, schema);
-            let fill = if counts.rows_in == 0 { 0.0 } else { tally.filled as f64 * 100.0 / counts.rows_in as f64 };
-            let _ = writeln!(md, "| {} | {} | {} | {:.0}% | {} |", escape(&plan.headers[c]), target, ty, fill, tally.problems);
+            let fill = if counts.rows_in == 0 {
+                0.0
+            } else {
+                tally.filled as f64 * 100.0 / counts.rows_in as f64
+            };
+            let _ = writeln!(
+                md,
+                "| {} | {} | {} | {:.0}% | {} |",
+                escape(&plan.headers[c]),
+                target,
+                ty,
+                fill,
+                tally.problems
+            );
         }
         if !plan.missing_columns.is_empty() {
-            let _ = writeln!(md, "\nColumns the profile maps but this file lacks: {}.", plan.missing_columns.join(", "));
+            let _ = writeln!(
+                md,
+                "\nColumns the profile maps but this file lacks: {}.",
+                plan.missing_columns.join(", ")
+            );
         }
         let _ = writeln!(md);
     }
     if !export.tally.unmapped.is_empty() {
         let _ = writeln!(md, "## Values the profile does not map\n");
-        let _ = writeln!(md, "Written as they are; add them to the profile's `values:` to translate them.\n");
+        let _ = writeln!(
+            md,
+            "Written as they are; add them to the profile's `values:` to translate them.\n"
+        );
         for (target, values) in &export.tally.unmapped {
             let mut list: Vec<(&String, &u64)> = values.iter().collect();
             list.sort_by(|a, b| b.1.cmp(a.1).then(a.0.cmp(b.0)));
-            let shown: Vec<String> = list.iter().take(15).map(|(v, n)| format!("{} ({n})", escape(v))).collect();
-            let _ = writeln!(md, "- `{target}`: {}{}", shown.join(", "), if list.len() > 15 { format!(" and {} more", list.len() - 15) } else { String::new() });
+            let shown: Vec<String> = list
+                .iter()
+                .take(15)
+                .map(|(v, n)| format!("{} ({n})", escape(v)))
+                .collect();
+            let _ = writeln!(
+                md,
+                "- `{target}`: {}{}",
+                shown.join(", "),
+                if list.len() > 15 {
+                    format!(" and {} more", list.len() - 15)
+                } else {
+                    String::new()
+                }
+            );
         }
         let _ = writeln!(md);
     }
     let _ = writeln!(md, "## Spreadsheet formulas\n");
-    let _ = writeln!(md, "{} cell(s) start with = + - @ or a control character and would run as formulas if the file is opened in a spreadsheet program{}.", s.formula_cells, if profile.options.escape_formulas { " (escaped with a leading ')" } else { "; `--escape-formulas` neutralises them" });
+    let _ = writeln!(
+        md,
+        "{} cell(s) start with = + - @ or a control character and would run as formulas if the file is opened in a spreadsheet program{}.",
+        s.formula_cells,
+        if profile.options.escape_formulas {
+            " (escaped with a leading ')"
+        } else {
+            "; `--escape-formulas` neutralises them"
+        }
+    );
     md
 }
 
 fn describe(rule: &Rule, schema: &Schema) -> (String, String) {
     match rule {
         Rule::Set { target, conv } => {
-            let ty = schema.field(&target.without_label()).map_or_else(|| format!("{} (custom, to create)", type_of(conv)), |f| f.field_type.clone());
+            let ty = schema.field(&target.without_label()).map_or_else(
+                || format!("{} (custom, to create)", type_of(conv)),
+                |f| f.field_type.clone(),
+            );
             (format!("`{target}`"), ty)
         }
         Rule::Link { to, .. } => (format!("link to {to} (by name)"), "link".into()),

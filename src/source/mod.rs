@@ -138,7 +138,10 @@ impl Table {
         let complete = head.len() < sniff::SNIFF_BYTES;
         let guess = sniff::guess_encoding(&head, complete);
         let (text, _, _) = guess.encoding.decode(&head);
-        if text.trim_matches(|c: char| c.is_whitespace() || c == '\u{feff}').is_empty() {
+        if text
+            .trim_matches(|c: char| c.is_whitespace() || c == '\u{feff}')
+            .is_empty()
+        {
             return Err(SourceError::Empty { file: name });
         }
         if sniff::looks_binary(&text) {
@@ -189,11 +192,9 @@ impl Table {
             reader,
             record: csv::ByteRecord::new(),
         };
-        let header = table
-            .next_record()?
-            .ok_or_else(|| SourceError::Empty {
-                file: table.name.clone(),
-            })?;
+        let header = table.next_record()?.ok_or_else(|| SourceError::Empty {
+            file: table.name.clone(),
+        })?;
         table.raw_headers = header
             .fields
             .iter()
@@ -314,7 +315,13 @@ mod tests {
         let (headers, warnings) = unique_headers(&raw);
         assert_eq!(
             headers,
-            ["Email", "Column 2", "Email (2)", "email (3)", "Email (2) (2)"]
+            [
+                "Email",
+                "Column 2",
+                "Email (2)",
+                "email (3)",
+                "Email (2) (2)"
+            ]
         );
         assert_eq!(warnings.len(), 4);
     }

@@ -116,9 +116,7 @@ pub fn looks_binary(text: &str) -> bool {
     for c in text.chars().take(SNIFF_BYTES) {
         if c == '\0' {
             nul += 1;
-        } else if c.is_control() && !matches!(c, '\t' | '\n' | '\r') {
-            control += 1;
-        } else if c == char::REPLACEMENT_CHARACTER {
+        } else if (c.is_control() && !matches!(c, '\t' | '\n' | '\r')) || c == char::REPLACEMENT_CHARACTER {
             control += 1;
         }
     }
@@ -186,7 +184,10 @@ fn mode(counts: &[usize]) -> Option<usize> {
             None => tally.push((n, 1)),
         }
     }
-    tally.into_iter().max_by_key(|&(v, c)| (c, v)).map(|(v, _)| v)
+    tally
+        .into_iter()
+        .max_by_key(|&(v, c)| (c, v))
+        .map(|(v, _)| v)
 }
 
 /// The line ending that is most common outside quoted fields, LF when there is none.
@@ -246,7 +247,10 @@ mod tests {
 
     #[test]
     fn utf16_is_found_with_and_without_a_mark() {
-        let text: Vec<u8> = "Name\tEmail\r\n".encode_utf16().flat_map(u16::to_le_bytes).collect();
+        let text: Vec<u8> = "Name\tEmail\r\n"
+            .encode_utf16()
+            .flat_map(u16::to_le_bytes)
+            .collect();
         assert_eq!(guess_encoding(&text, true).encoding, UTF_16LE);
         let mut marked = vec![0xFE, 0xFF];
         marked.extend("Name,Email\n".encode_utf16().flat_map(u16::to_be_bytes));

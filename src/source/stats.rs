@@ -221,6 +221,8 @@ fn header_looks_like_data(headers: &[String]) -> bool {
     headers.iter().any(|h| {
         let h = h.trim();
         (h.contains('@') && h.contains('.') && !h.contains(' '))
-            || (!h.is_empty() && h.chars().all(|c| c.is_ascii_digit() || c == '.' || c == '-'))
+            || (!h.is_empty()
+                && h.chars()
+                    .all(|c| c.is_ascii_digit() || c == '.' || c == '-'))
     })
 }

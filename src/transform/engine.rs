@@ -42,11 +42,17 @@ pub enum ApplyError {
     #[error("{0}")]
     Unmatched(String),
     #[error("{path}: {source}")]
-    Output { path: String, source: std::io::Error },
+    Output {
+        path: String,
+        source: std::io::Error,
+    },
 }
 
 fn out_err(path: &Path) -> impl Fn(std::io::Error) -> ApplyError + '_ {
-    move |source| ApplyError::Output { path: path.display().to_string(), source }
+    move |source| ApplyError::Output {
+        path: path.display().to_string(),
+        source,
+    }
 }
 
 /// What the export produced, as summary.json tells it.
@@ -110,37 +116,84 @@ fn open(path: &Path) -> Result<Opened, ApplyError> {
             }
         }
     }
-    Ok(Opened { table, head, exhausted })
+    Ok(Opened {
+        table,
+        head,
+        exhausted,
+    })
 }
 
 /// Runs the export. On error nothing is left under `opts.out`.
-pub fn apply(sources: &[PathBuf], profile: &Profile, schema: &Schema, opts: &ApplyOptions) -> Result<Export, ApplyError> {
+pub fn apply(
+    sources: &[PathBuf],
+    profile: &Profile,
+    schema: &Schema,
+    opts: &ApplyOptions,
+) -> Result<Export, ApplyError> {
     let mut opened: Vec<Opened> = sources.iter().map(|p| open(p)).collect::<Result<_, _>>()?;
-    let headers: Vec<(String, Vec<String>)> = opened.iter().map(|o| (o.table.name.clone(), o.table.headers.clone())).collect();
+    let headers: Vec<(String, Vec<String>)> = opened
+        .iter()
+        .map(|o| (o.table.name.clone(), o.table.headers.clone()))
+        .collect();
     let matches = plan::match_files(profile, &headers).map_err(ApplyError::Unmatched)?;
     let mut plans = Vec::with_capacity(opened.len());
     for (o, &m) in opened.iter().zip(&matches) {
-        let sample: Vec<Vec<String>> = o.head.iter().map(|r| r.fields.iter().map(str::to_string).collect()).collect();
-        plans.push(plan::compile(&o.table.name, &o.table.headers, &sample, &profile.files[m], profile, schema)?);
+        let sample: Vec<Vec<String>> = o
+            .head
+            .iter()
+            .map(|r| r.fields.iter().map(str::to_string).collect())
+            .collect();
+        plans.push(plan::compile(
+            &o.table.name,
+            &o.table.headers,
+            &sample,
+            &profile.files[m],
+            profile,
+            schema,
+        )?);
     }
     let layouts = layout::build(schema, &plans);
     let maps = ValueMaps::new(profile, schema);
     // Import order: organizations, persons, deals, leads, activities, notes, products.
     let mut order: Vec<usize> = (0..plans.len()).collect();
     order.sort_by_key(|&i| (plans[i].entity, i));
-    let total_bytes: u64 = sources.iter().filter_map(|p| std::fs::metadata(p).ok()).map(|m| m.len()).sum();
+    let total_bytes: u64 = sources
+        .iter()
+        .filter_map(|p| std::fs::metadata(p).ok())
+        .map(|m| m.len())
+        .sum();
 
-    let needs_index = plans.iter().any(|p| p.rules.iter().chain(&p.split_rules).any(|r| matches!(r, Rule::LinkBy { .. } | Rule::Link { by_id_header: true, .. })));
+    let needs_index = plans.iter().any(|p| {
+        p.rules.iter().chain(&p.split_rules).any(|r| {
+            matches!(
+                r,
+                Rule::LinkBy { .. }
+                    | Rule::Link {
+                        by_id_header: true,
+                        ..
+                    }
+            )
+        })
+    });
     let mut index = LinkIndex::default();
     if needs_index {
         for &i in &order {
-            if !matches!(plans[i].entity, Entity::Organization | Entity::Person | Entity::Deal | Entity::Lead) || plans[i].id_column.is_none() {
+            if !matches!(
+                plans[i].entity,
+                Entity::Organization | Entity::Person | Entity::Deal | Entity::Lead
+            ) || plans[i].id_column.is_none()
+            {
                 continue;
             }
             let mut fresh = open(&sources[i])?;
             let plan = &plans[i];
             while let Some(record) = fresh.next_record()? {
-                let result = Converter { layouts: &layouts, maps: &maps, index: &index }.convert(plan, &record);
+                let result = Converter {
+                    layouts: &layouts,
+                    maps: &maps,
+                    index: &index,
+                }
+                .convert(plan, &record);
                 if result.rejects.is_empty()
                     && let Some(id) = &result.source_id
                 {
@@ -153,27 +206,59 @@ pub fn apply(sources: &[PathBuf], profile: &Profile, schema: &Schema, opts: &App
     let staging = Staging::new(&opts.out).map_err(out_err(&opts.out))?;
     let mut writers: HashMap<Entity, PartWriter> = layouts
         .iter()
-        .map(|l| (l.entity, PartWriter::new(&staging.path(""), l.entity.file_stem(), l.headers.clone())))
+        .map(|l| {
+            (
+                l.entity,
+                PartWriter::new(&staging.path(""), l.entity.file_stem(), l.headers.clone()),
+            )
+        })
         .collect();
     let rejects_path = staging.path("rejects.csv");
-    let mut rejects = csv::Writer::from_path(&rejects_path).map_err(|e| csv_io(&rejects_path, e))?;
-    rejects.write_record(["file", "line", "entity", "column", "value", "reason"]).map_err(|e| csv_io(&rejects_path, e))?;
+    let mut rejects =
+        csv::Writer::from_path(&rejects_path).map_err(|e| csv_io(&rejects_path, e))?;
+    rejects
+        .write_record(["file", "line", "entity", "column", "value", "reason"])
+        .map_err(|e| csv_io(&rejects_path, e))?;
     let warnings_path = staging.path("warnings.csv");
-    let mut warnings = csv::Writer::from_path(&warnings_path).map_err(|e| csv_io(&warnings_path, e))?;
-    warnings.write_record(["file", "line", "entity", "column", "value", "reason"]).map_err(|e| csv_io(&warnings_path, e))?;
+    let mut warnings =
+        csv::Writer::from_path(&warnings_path).map_err(|e| csv_io(&warnings_path, e))?;
+    warnings
+        .write_record(["file", "line", "entity", "column", "value", "reason"])
+        .map_err(|e| csv_io(&warnings_path, e))?;
 
     let mut tally = Tally::default();
     let mut census = NameCensus::default();
     let mut referenced: HashMap<(Entity, u64), String> = HashMap::new();
     let mut written_secondaries: HashSet<u64> = HashSet::new();
     let mut bytes_done = 0u64;
+    let option_fields: HashSet<(Entity, String)> = plans
+        .iter()
+        .flat_map(|p| p.rules.iter().chain(&p.split_rules))
+        .filter_map(|r| match r {
+            Rule::Set {
+                target: crate::Target::Custom { entity, name },
+                conv: super::plan::Conv::Values | super::plan::Conv::Labels(_),
+            } => Some((*entity, name.clone())),
+            _ => None,
+        })
+        .collect();
     let escape = opts.escape_formulas || profile.options.escape_formulas;
-    tally.files = plans.iter().map(|p| FileCounts::new(&p.file, p.entity)).collect();
-    tally.columns = plans.iter().map(|p| vec![Default::default(); p.headers.len()]).collect();
+    tally.files = plans
+        .iter()
+        .map(|p| FileCounts::new(&p.file, p.entity))
+        .collect();
+    tally.columns = plans
+        .iter()
+        .map(|p| vec![Default::default(); p.headers.len()])
+        .collect();
 
     for &i in &order {
         let plan = &plans[i];
-        let converter = Converter { layouts: &layouts, maps: &maps, index: &index };
+        let converter = Converter {
+            layouts: &layouts,
+            maps: &maps,
+            index: &index,
+        };
         let mut sink = RowSink {
             file_index: i,
             plan,
@@ -186,6 +271,7 @@ pub fn apply(sources: &[PathBuf], profile: &Profile, schema: &Schema, opts: &App
             referenced: &mut referenced,
             written_secondaries: &mut written_secondaries,
             escape,
+            option_fields: &option_fields,
         };
         let source = &mut opened[i];
         let mut seen_bytes = 0u64;
@@ -208,10 +294,15 @@ pub fn apply(sources: &[PathBuf], profile: &Profile, schema: &Schema, opts: &App
     }
     // Organizations and persons that rows link to by name but no row describes: written with
     // just their name, so every link of the output lands on a record of the output.
-    let mut missing: Vec<((Entity, u64), String)> = referenced.into_iter().filter(|((e, _), name)| !census.has(*e, name)).collect();
+    let mut missing: Vec<((Entity, u64), String)> = referenced
+        .into_iter()
+        .filter(|((e, _), name)| !census.has(*e, name))
+        .collect();
     missing.sort_by(|a, b| (a.0.0, &a.1).cmp(&(b.0.0, &b.1)));
     for ((entity, _), name) in missing {
-        let Some(l) = layouts.iter().find(|l| l.entity == entity) else { continue };
+        let Some(l) = layouts.iter().find(|l| l.entity == entity) else {
+            continue;
+        };
         let mut cells = vec![String::new(); l.slots.len()];
         if let Some(c) = l.field(layout::name_key(entity)) {
             cells[c] = name.clone();
@@ -219,7 +310,11 @@ pub fn apply(sources: &[PathBuf], profile: &Profile, schema: &Schema, opts: &App
         census.record(entity, &name);
         *tally.created_for_links.entry(entity).or_default() += 1;
         *tally.records.entry(entity).or_default() += 1;
-        writers.get_mut(&entity).expect("writer").write(&cells).map_err(out_err(&opts.out))?;
+        writers
+            .get_mut(&entity)
+            .expect("writer")
+            .write(&cells)
+            .map_err(out_err(&opts.out))?;
     }
     rejects.flush().map_err(out_err(&rejects_path))?;
     warnings.flush().map_err(out_err(&warnings_path))?;
@@ -238,7 +333,10 @@ pub fn apply(sources: &[PathBuf], profile: &Profile, schema: &Schema, opts: &App
     let summary = Summary {
         rejected: tally.files.iter().map(|f| f.rejected).sum(),
         merged: tally.files.iter().map(|f| f.merged).sum(),
-        reconciled: tally.files.iter().all(|f| f.rows_in == f.rows_out + f.merged + f.rejected),
+        reconciled: tally
+            .files
+            .iter()
+            .all(|f| f.rows_in == f.rows_out + f.merged + f.rejected),
         ambiguous_links: ambiguous.iter().map(|a| u64::from(a.3)).sum(),
         unresolved_links: tally.unresolved_links,
         warnings: tally.files.iter().map(|f| f.with_warnings).sum(),
@@ -247,14 +345,23 @@ pub fn apply(sources: &[PathBuf], profile: &Profile, schema: &Schema, opts: &App
         files: tally.files.clone(),
         outputs,
     };
-    let export = Export { summary, tally, plans, layouts, ambiguous };
+    let export = Export {
+        summary,
+        tally,
+        plans,
+        layouts,
+        ambiguous,
+    };
     super::finish::write_rest(&staging, &export, profile, schema, opts)?;
     staging.commit().map_err(out_err(&opts.out))?;
     Ok(export)
 }
 
 fn csv_io(path: &Path, e: csv::Error) -> ApplyError {
-    ApplyError::Output { path: path.display().to_string(), source: std::io::Error::other(e.to_string()) }
+    ApplyError::Output {
+        path: path.display().to_string(),
+        source: std::io::Error::other(e.to_string()),
+    }
 }
 
 fn record_bytes(record: &Record) -> u64 {
@@ -263,7 +370,10 @@ fn record_bytes(record: &Record) -> u64 {
 
 /// How other rows see a converted record.
 fn linked(layouts: &[Layout], d: &Draft) -> Linked {
-    let l = layouts.iter().find(|l| l.entity == d.entity).expect("layout");
+    let l = layouts
+        .iter()
+        .find(|l| l.entity == d.entity)
+        .expect("layout");
     let text = |s: &str| (!s.is_empty()).then(|| s.to_string());
     Linked {
         entity: d.entity,
@@ -286,7 +396,12 @@ struct RowSink<'a> {
     referenced: &'a mut HashMap<(Entity, u64), String>,
     written_secondaries: &'a mut HashSet<u64>,
     escape: bool,
+    /// Custom fields whose values are options to create (enum, set).
+    option_fields: &'a HashSet<(Entity, String)>,
 }
+
+/// Most options pipemap lists for one custom field.
+const MAX_OPTIONS: usize = 500;
 
 impl RowSink<'_> {
     fn take(&mut self, record: &Record, mut result: RowResult) -> Result<(), ApplyError> {
@@ -338,7 +453,13 @@ impl RowSink<'_> {
                 // The record exists already: keep what this row adds in the row's own note.
                 let primary_layout = self.layout(primary.entity);
                 if let Some(col) = primary_layout.column(&Slot::Note) {
-                    let extra: Vec<String> = layout.headers.iter().zip(&d.cells).filter(|(_, v)| !v.is_empty()).map(|(h, v)| format!("{h}: {v}")).collect();
+                    let extra: Vec<String> = layout
+                        .headers
+                        .iter()
+                        .zip(&d.cells)
+                        .filter(|(_, v)| !v.is_empty())
+                        .map(|(h, v)| format!("{h}: {v}"))
+                        .collect();
                     let cell = &mut primary.cells[col];
                     for line in extra {
                         if !cell.is_empty() {
@@ -357,12 +478,18 @@ impl RowSink<'_> {
     }
 
     fn layout(&self, entity: Entity) -> &Layout {
-        self.layouts.iter().find(|l| l.entity == entity).expect("layout")
+        self.layouts
+            .iter()
+            .find(|l| l.entity == entity)
+            .expect("layout")
     }
 
     fn write(&mut self, mut d: Draft) -> Result<(), ApplyError> {
         let layouts: &[Layout] = self.layouts;
-        let layout = layouts.iter().find(|l| l.entity == d.entity).expect("layout");
+        let layout = layouts
+            .iter()
+            .find(|l| l.entity == d.entity)
+            .expect("layout");
         self.census.record(d.entity, d.name(layout));
         *self.tally.records.entry(d.entity).or_default() += 1;
         for (slot, cell) in layout.slots.iter().zip(d.cells.iter_mut()) {
@@ -374,12 +501,22 @@ impl RowSink<'_> {
                     self.census.link(*to, cell);
                     if matches!(to, Entity::Organization | Entity::Person) {
                         let key = (*to, super::links::name_key(cell));
-                        if !self.referenced.contains_key(&key) {
-                            self.referenced.insert(key, cell.clone());
-                        }
+                        self.referenced.entry(key).or_insert_with(|| cell.clone());
                     }
                 }
                 Slot::Field { key, .. } => self.note_vocabulary(d.entity, key, cell),
+                Slot::Custom(name) if self.option_fields.contains(&(d.entity, name.clone())) => {
+                    let options = self
+                        .tally
+                        .custom_options
+                        .entry((d.entity, name.clone()))
+                        .or_default();
+                    for option in cell.split(", ") {
+                        if options.len() < MAX_OPTIONS && !options.contains(option) {
+                            options.insert(option.to_string());
+                        }
+                    }
+                }
                 _ => {}
             }
             if is_formula(cell) {
@@ -393,18 +530,22 @@ impl RowSink<'_> {
             && let (Some(s), Some(p)) = (layout.field("stage_id"), layout.field("pipeline_id"))
             && !d.cells[s].is_empty()
         {
-            self.tally.stages.insert((d.cells[p].clone(), d.cells[s].clone()));
+            self.tally
+                .stages
+                .insert((d.cells[p].clone(), d.cells[s].clone()));
         }
         let path = self.plan.file.clone();
-        self.writers.get_mut(&d.entity).expect("writer").write(&d.cells).map_err(|source| ApplyError::Output { path, source })
+        self.writers
+            .get_mut(&d.entity)
+            .expect("writer")
+            .write(&d.cells)
+            .map_err(|source| ApplyError::Output { path, source })
     }
 
     fn note_vocabulary(&mut self, entity: Entity, key: &str, value: &str) {
         match key {
-            "type" if entity == Entity::Activity => {
-                if !self.tally.activity_types.contains(value) {
-                    self.tally.activity_types.insert(value.to_string());
-                }
+            "type" if entity == Entity::Activity && !self.tally.activity_types.contains(value) => {
+                self.tally.activity_types.insert(value.to_string());
             }
             "label" => {
                 let known = self.tally.labels.entry(entity).or_default();
@@ -414,20 +555,42 @@ impl RowSink<'_> {
                     }
                 }
             }
-            "owner_id" => {
-                if !self.tally.owners.contains(value) {
-                    self.tally.owners.insert(value.to_string());
-                }
+            "owner_id" if !self.tally.owners.contains(value) => {
+                self.tally.owners.insert(value.to_string());
             }
             _ => {}
         }
     }
 
-    fn problem(&mut self, reject: bool, line: &str, entity: Entity, p: &Problem) -> Result<(), ApplyError> {
-        let writer = if reject { &mut *self.rejects } else { &mut *self.warnings };
+    fn problem(
+        &mut self,
+        reject: bool,
+        line: &str,
+        entity: Entity,
+        p: &Problem,
+    ) -> Result<(), ApplyError> {
+        let writer = if reject {
+            &mut *self.rejects
+        } else {
+            &mut *self.warnings
+        };
         writer
-            .write_record([self.plan.file.as_str(), line, entity.as_str(), p.column.as_str(), p.value.as_str(), p.reason.as_str()])
-            .map_err(|e| ApplyError::Output { path: if reject { "rejects.csv".into() } else { "warnings.csv".into() }, source: std::io::Error::other(e.to_string()) })
+            .write_record([
+                self.plan.file.as_str(),
+                line,
+                entity.as_str(),
+                p.column.as_str(),
+                p.value.as_str(),
+                p.reason.as_str(),
+            ])
+            .map_err(|e| ApplyError::Output {
+                path: if reject {
+                    "rejects.csv".into()
+                } else {
+                    "warnings.csv".into()
+                },
+                source: std::io::Error::other(e.to_string()),
+            })
     }
 }
 
@@ -440,11 +603,16 @@ fn content_hash(cells: &[String]) -> u64 {
 /// A cell a spreadsheet program would evaluate: it opens with = + - @ or a tab/CR, and is not
 /// a plain (negative) number.
 pub fn is_formula(cell: &str) -> bool {
-    let Some(first) = cell.chars().next() else { return false };
+    let Some(first) = cell.chars().next() else {
+        return false;
+    };
     if !matches!(first, '=' | '+' | '-' | '@' | '\t' | '\r') {
         return false;
     }
     let rest = &cell[first.len_utf8()..];
-    let numeric = !rest.is_empty() && rest.chars().all(|c| c.is_ascii_digit() || matches!(c, '.' | ' ' | '(' | ')' | '-'));
+    let numeric = !rest.is_empty()
+        && rest
+            .chars()
+            .all(|c| c.is_ascii_digit() || matches!(c, '.' | ' ' | '(' | ')' | '-'));
     !((first == '-' || first == '+') && numeric)
 }

@@ -14,11 +14,20 @@ use super::links::name_key;
 use super::writer::Staging;
 
 fn io(path: &Path) -> impl Fn(std::io::Error) -> ApplyError + '_ {
-    move |source| ApplyError::Output { path: path.display().to_string(), source }
+    move |source| ApplyError::Output {
+        path: path.display().to_string(),
+        source,
+    }
 }
 
 /// Writes mapping.yaml, summary.json (with the plan), report.md and sample/ into the staging folder.
-pub fn write_rest(staging: &Staging, export: &Export, profile: &Profile, schema: &Schema, opts: &ApplyOptions) -> Result<(), ApplyError> {
+pub fn write_rest(
+    staging: &Staging,
+    export: &Export,
+    profile: &Profile,
+    schema: &Schema,
+    opts: &ApplyOptions,
+) -> Result<(), ApplyError> {
     let mut effective = profile.clone();
     effective.options.escape_formulas |= opts.escape_formulas;
     let mapping = staging.path("mapping.yaml");
@@ -26,20 +35,30 @@ pub fn write_rest(staging: &Staging, export: &Export, profile: &Profile, schema:
     let pre = crate::report::prerequisites(export, profile, schema);
     let steps = crate::report::plan_steps(export, &pre);
     let summary_path = staging.path("summary.json");
-    let mut value = serde_json::to_value(&export.summary).map_err(|e| io(&summary_path)(std::io::Error::other(e)))?;
+    let mut value = serde_json::to_value(&export.summary)
+        .map_err(|e| io(&summary_path)(std::io::Error::other(e)))?;
     if let Some(obj) = value.as_object_mut() {
         obj.insert("plan".into(), serde_json::json!(steps));
         let fields: Vec<serde_json::Value> = pre
             .custom_fields
             .iter()
-            .map(|f| serde_json::json!({"entity": f.entity, "name": f.name, "field_type": f.field_type}))
+            .map(|f| serde_json::json!({"entity": f.entity, "name": f.name, "field_type": f.field_type, "options": f.options}))
             .collect();
-        obj.insert("custom_fields_to_create".into(), serde_json::Value::Array(fields));
+        obj.insert(
+            "custom_fields_to_create".into(),
+            serde_json::Value::Array(fields),
+        );
     }
-    let text = serde_json::to_string_pretty(&value).map_err(|e| io(&summary_path)(std::io::Error::other(e)))? + "\n";
+    let text = serde_json::to_string_pretty(&value)
+        .map_err(|e| io(&summary_path)(std::io::Error::other(e)))?
+        + "\n";
     std::fs::write(&summary_path, text).map_err(io(&summary_path))?;
     let report = staging.path("report.md");
-    std::fs::write(&report, crate::report::markdown(export, &effective, schema, &steps)).map_err(io(&report))?;
+    std::fs::write(
+        &report,
+        crate::report::markdown(export, &effective, schema, &steps),
+    )
+    .map_err(io(&report))?;
     if let Some(n) = opts.sample {
         write_sample(staging, export, n)?;
     }
@@ -55,20 +74,41 @@ fn write_sample(staging: &Staging, export: &Export, n: usize) -> Result<(), Appl
     let mut entities: Vec<Entity> = export.layouts.iter().map(|l| l.entity).collect();
     entities.sort();
     for entity in entities.into_iter().rev() {
-        let layout = export.layouts.iter().find(|l| l.entity == entity).expect("layout");
+        let layout = export
+            .layouts
+            .iter()
+            .find(|l| l.entity == entity)
+            .expect("layout");
         let name_col = layout.field(super::layout::name_key(entity));
-        let link_cols: Vec<(Entity, usize)> = layout.slots.iter().enumerate().filter_map(|(i, s)| match s { Slot::Link(e) => Some((*e, i)), _ => None }).collect();
-        let files: Vec<&str> = export.summary.outputs.iter().filter(|o| o.entity == entity).map(|o| o.file.as_str()).collect();
+        let link_cols: Vec<(Entity, usize)> = layout
+            .slots
+            .iter()
+            .enumerate()
+            .filter_map(|(i, s)| match s {
+                Slot::Link(e) => Some((*e, i)),
+                _ => None,
+            })
+            .collect();
+        let files: Vec<&str> = export
+            .summary
+            .outputs
+            .iter()
+            .filter(|o| o.entity == entity)
+            .map(|o| o.file.as_str())
+            .collect();
         if files.is_empty() {
             continue;
         }
         let out_path = dir.join(format!("{}.csv", entity.file_stem()));
-        let mut out = csv::Writer::from_path(&out_path).map_err(|e| io(&out_path)(std::io::Error::other(e.to_string())))?;
-        out.write_record(&layout.headers).map_err(|e| io(&out_path)(std::io::Error::other(e.to_string())))?;
+        let mut out = csv::Writer::from_path(&out_path)
+            .map_err(|e| io(&out_path)(std::io::Error::other(e.to_string())))?;
+        out.write_record(&layout.headers)
+            .map_err(|e| io(&out_path)(std::io::Error::other(e.to_string())))?;
         let mut taken = 0usize;
         for file in files {
             let path = staging.path(file);
-            let mut reader = csv::Reader::from_path(&path).map_err(|e| io(&path)(std::io::Error::other(e.to_string())))?;
+            let mut reader = csv::Reader::from_path(&path)
+                .map_err(|e| io(&path)(std::io::Error::other(e.to_string())))?;
             for row in reader.records() {
                 let row = row.map_err(|e| io(&path)(std::io::Error::other(e.to_string())))?;
                 let name = name_col.and_then(|c| row.get(c)).unwrap_or("");
@@ -84,7 +124,8 @@ fn write_sample(staging: &Staging, export: &Export, n: usize) -> Result<(), Appl
                         wanted.insert((*to, name_key(v)));
                     }
                 }
-                out.write_record(&row).map_err(|e| io(&out_path)(std::io::Error::other(e.to_string())))?;
+                out.write_record(&row)
+                    .map_err(|e| io(&out_path)(std::io::Error::other(e.to_string())))?;
             }
         }
         out.flush().map_err(io(&out_path))?;

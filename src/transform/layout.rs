@@ -41,7 +41,10 @@ impl Layout {
 
     /// The column of a field without label.
     pub fn field(&self, key: &str) -> Option<usize> {
-        self.column(&Slot::Field { key: key.to_string(), label: None })
+        self.column(&Slot::Field {
+            key: key.to_string(),
+            label: None,
+        })
     }
 }
 
@@ -58,7 +61,11 @@ pub fn name_key(entity: Entity) -> &'static str {
 
 /// The header of a link column: the linked item's name field ("Organization - Name").
 pub fn link_header(entity: Entity) -> String {
-    let field = if matches!(entity, Entity::Deal | Entity::Lead) { "Title" } else { "Name" };
+    let field = if matches!(entity, Entity::Deal | Entity::Lead) {
+        "Title"
+    } else {
+        "Name"
+    };
     format!("{} - {field}", entity.title())
 }
 
@@ -77,19 +84,34 @@ pub fn build(schema: &Schema, plans: &[FilePlan]) -> Vec<Layout> {
             entities.push(other);
         }
         for &e in &entities {
-            add(e, Slot::Field { key: name_key(e).to_string(), label: None });
+            add(
+                e,
+                Slot::Field {
+                    key: name_key(e).to_string(),
+                    label: None,
+                },
+            );
             for link in implied_links(e) {
                 add(e, Slot::Link(*link));
             }
         }
-        for (rules, owner) in [(&plan.rules, plan.entity), (&plan.split_rules, plan.split.map_or(plan.entity, |s| s.1))] {
+        for (rules, owner) in [
+            (&plan.rules, plan.entity),
+            (&plan.split_rules, plan.split.map_or(plan.entity, |s| s.1)),
+        ] {
             for rule in rules.iter() {
                 match rule {
                     Rule::Set { target, conv: _ } => {
                         for (entity, slot) in slots_of(schema, target) {
                             add(entity, slot);
                             if entity != owner && entity != plan.entity {
-                                add(entity, Slot::Field { key: name_key(entity).to_string(), label: None });
+                                add(
+                                    entity,
+                                    Slot::Field {
+                                        key: name_key(entity).to_string(),
+                                        label: None,
+                                    },
+                                );
                             }
                         }
                     }
@@ -135,21 +157,53 @@ fn slots_of(schema: &Schema, target: &Target) -> Vec<(Entity, Slot)> {
     match target {
         Target::Skip => Vec::new(),
         Target::Custom { entity, name } => match entity {
-            Entity::Activity => vec![(*entity, Slot::Field { key: "note".into(), label: None })],
-            Entity::Note => vec![(*entity, Slot::Field { key: "content".into(), label: None })],
+            Entity::Activity => vec![(
+                *entity,
+                Slot::Field {
+                    key: "note".into(),
+                    label: None,
+                },
+            )],
+            Entity::Note => vec![(
+                *entity,
+                Slot::Field {
+                    key: "content".into(),
+                    label: None,
+                },
+            )],
             _ => vec![(*entity, Slot::Custom(name.clone()))],
         },
         Target::Field { entity, key, .. } => {
             if key == "due_time" {
-                return vec![(*entity, Slot::Field { key: "due_date".into(), label: None })];
+                return vec![(
+                    *entity,
+                    Slot::Field {
+                        key: "due_date".into(),
+                        label: None,
+                    },
+                )];
             }
             match schema.field(&target.without_label()) {
                 Some(f) if f.multi && !f.labels.is_empty() => f
                     .labels
                     .iter()
-                    .map(|l| (*entity, Slot::Field { key: key.clone(), label: Some(l.clone()) }))
+                    .map(|l| {
+                        (
+                            *entity,
+                            Slot::Field {
+                                key: key.clone(),
+                                label: Some(l.clone()),
+                            },
+                        )
+                    })
                     .collect(),
-                _ => vec![(*entity, Slot::Field { key: key.clone(), label: None })],
+                _ => vec![(
+                    *entity,
+                    Slot::Field {
+                        key: key.clone(),
+                        label: None,
+                    },
+                )],
             }
         }
     }
@@ -158,9 +212,16 @@ fn slots_of(schema: &Schema, target: &Target) -> Vec<(Entity, Slot)> {
 /// Columns the engine fills itself: a person's name and its parts, a deal's status and pipeline
 /// beside its stage, a currency beside a value, and the note column.
 fn derived(entity: Entity, slots: &mut Vec<Slot>) {
-    let has = |slots: &Vec<Slot>, key: &str| slots.iter().any(|s| matches!(s, Slot::Field { key: k, .. } if k == key));
+    let has = |slots: &Vec<Slot>, key: &str| {
+        slots
+            .iter()
+            .any(|s| matches!(s, Slot::Field { key: k, .. } if k == key))
+    };
     let push = |slots: &mut Vec<Slot>, key: &str| {
-        let slot = Slot::Field { key: key.to_string(), label: None };
+        let slot = Slot::Field {
+            key: key.to_string(),
+            label: None,
+        };
         if !slots.contains(&slot) {
             slots.push(slot);
         }
@@ -173,10 +234,14 @@ fn derived(entity: Entity, slots: &mut Vec<Slot>) {
         push(slots, "pipeline_id");
         push(slots, "status");
     }
-    if matches!(entity, Entity::Deal | Entity::Lead | Entity::Product) && (has(slots, "value") || has(slots, "price")) {
+    if matches!(entity, Entity::Deal | Entity::Lead | Entity::Product)
+        && (has(slots, "value") || has(slots, "price"))
+    {
         push(slots, "currency");
     }
-    if !matches!(entity, Entity::Activity | Entity::Note | Entity::Product) && !slots.contains(&Slot::Note) {
+    if !matches!(entity, Entity::Activity | Entity::Note | Entity::Product)
+        && !slots.contains(&Slot::Note)
+    {
         slots.push(Slot::Note);
     }
     if entity == Entity::Activity {
@@ -186,7 +251,10 @@ fn derived(entity: Entity, slots: &mut Vec<Slot>) {
 
 fn finish(schema: &Schema, entity: Entity, mut slots: Vec<Slot>) -> Layout {
     // Name first, links next, the rest in the order they were met, the note last.
-    let name = Slot::Field { key: name_key(entity).to_string(), label: None };
+    let name = Slot::Field {
+        key: name_key(entity).to_string(),
+        label: None,
+    };
     slots.sort_by_key(|s| match s {
         s if *s == name => 0,
         Slot::Link(_) => 1,
@@ -194,8 +262,18 @@ fn finish(schema: &Schema, entity: Entity, mut slots: Vec<Slot>) -> Layout {
         _ => 2,
     });
     let headers = slots.iter().map(|s| header(schema, entity, s)).collect();
-    let index = slots.iter().cloned().enumerate().map(|(i, s)| (s, i)).collect();
-    Layout { entity, slots, headers, index }
+    let index = slots
+        .iter()
+        .cloned()
+        .enumerate()
+        .map(|(i, s)| (s, i))
+        .collect();
+    Layout {
+        entity,
+        slots,
+        headers,
+        index,
+    }
 }
 
 /// A column header as the import wizard names the field.

@@ -65,7 +65,8 @@ impl LinkIndex {
             person: record.person.as_deref().map(|s| self.store(s)),
         };
         self.entries.push(entry);
-        self.ids.insert((namespace, Box::from(id)), (self.entries.len() - 1) as u32);
+        self.ids
+            .insert((namespace, Box::from(id)), (self.entries.len() - 1) as u32);
         let holders = self.holders.entry(record.entity).or_default();
         if !holders.contains(&namespace) {
             holders.push(namespace);
@@ -156,7 +157,14 @@ impl NameCensus {
             .iter()
             .filter_map(|(key, &links)| {
                 let &records = self.records.get(key)?;
-                (records > 1).then(|| (key.0, self.examples.get(key).cloned().unwrap_or_default(), records, links))
+                (records > 1).then(|| {
+                    (
+                        key.0,
+                        self.examples.get(key).cloned().unwrap_or_default(),
+                        records,
+                        links,
+                    )
+                })
             })
             .collect();
         out.sort_by(|a, b| b.3.cmp(&a.3).then_with(|| a.1.cmp(&b.1)));
@@ -169,7 +177,12 @@ mod tests {
     use super::*;
 
     fn linked(entity: Entity, name: &str) -> Linked {
-        Linked { entity, name: name.into(), organization: Some("Acme".into()), person: None }
+        Linked {
+            entity,
+            name: name.into(),
+            organization: Some("Acme".into()),
+            person: None,
+        }
     }
 
     #[test]
@@ -178,7 +191,10 @@ mod tests {
         index.insert(Entity::Person, "7", &linked(Entity::Organization, "Acme"));
         index.insert(Entity::Person, "8", &linked(Entity::Person, "Ada"));
         assert_eq!(index.get(Entity::Person, "8").unwrap().name, "Ada");
-        assert_eq!(index.get(Entity::Organization, " 7 ").unwrap().entity, Entity::Organization);
+        assert_eq!(
+            index.get(Entity::Organization, " 7 ").unwrap().entity,
+            Entity::Organization
+        );
         assert!(index.get(Entity::Deal, "8").is_none());
     }
 
@@ -190,6 +206,9 @@ mod tests {
         census.record(Entity::Person, "Ada");
         census.link(Entity::Person, "John Smith");
         census.link(Entity::Person, "Ada");
-        assert_eq!(census.ambiguous(), vec![(Entity::Person, "John Smith".to_string(), 2, 1)]);
+        assert_eq!(
+            census.ambiguous(),
+            vec![(Entity::Person, "John Smith".to_string(), 2, 1)]
+        );
     }
 }

@@ -34,7 +34,10 @@ pub enum Rule {
     /// A link to another record: the cell holds its id (from another file) or its name.
     Link { to: Entity, by_id_header: bool },
     /// A link whose entity the `type_column` names per row; the cell holds the record's id.
-    LinkBy { type_column: usize, types: BTreeMap<String, Entity> },
+    LinkBy {
+        type_column: usize,
+        types: BTreeMap<String, Entity>,
+    },
     /// Deliberately left out.
     Skip,
     /// Not mapped: carried into the record's note as "Column: value".
@@ -63,7 +66,11 @@ pub struct FilePlan {
 #[derive(Debug, thiserror::Error)]
 pub enum PlanError {
     #[error("{file}: column {column:?}: {message}")]
-    Column { file: String, column: String, message: String },
+    Column {
+        file: String,
+        column: String,
+        message: String,
+    },
 }
 
 /// Compiles one file mapping against a file's headers and sampled rows.
@@ -75,31 +82,71 @@ pub fn compile(
     profile: &Profile,
     schema: &Schema,
 ) -> Result<FilePlan, PlanError> {
-    let find = |name: &str| headers.iter().position(|h| h.eq_ignore_ascii_case(name.trim()));
-    let column_values = |i: usize| -> Vec<String> {
-        sample.iter().map(|r| r.get(i).cloned().unwrap_or_default()).collect()
+    let find = |name: &str| {
+        headers
+            .iter()
+            .position(|h| h.eq_ignore_ascii_case(name.trim()))
     };
-    let compile_set = |specs: &indexmap::IndexMap<String, ColumnSpec>, entity: Entity| -> Result<Vec<Option<Rule>>, PlanError> {
+    let column_values = |i: usize| -> Vec<String> {
+        sample
+            .iter()
+            .map(|r| r.get(i).cloned().unwrap_or_default())
+            .collect()
+    };
+    let compile_set = |specs: &indexmap::IndexMap<String, ColumnSpec>,
+                       entity: Entity|
+     -> Result<Vec<Option<Rule>>, PlanError> {
         let mut rules = vec![None; headers.len()];
         for (column, spec) in specs {
             let Some(i) = find(column) else { continue };
-            let err = |message: String| PlanError::Column { file: file.to_string(), column: column.clone(), message };
+            let err = |message: String| PlanError::Column {
+                file: file.to_string(),
+                column: column.clone(),
+                message,
+            };
             let detail = spec.detail();
             let rule = if let Some(type_column) = &detail.link_by {
-                let type_index = find(type_column).ok_or_else(|| err(format!("link_by names {type_column:?}, which the file lacks")))?;
-                let types = detail.types.iter().map(|(k, v)| (k.trim().to_lowercase(), *v)).collect();
-                Rule::LinkBy { type_column: type_index, types }
+                let type_index = find(type_column).ok_or_else(|| {
+                    err(format!(
+                        "link_by names {type_column:?}, which the file lacks"
+                    ))
+                })?;
+                let types = detail
+                    .types
+                    .iter()
+                    .map(|(k, v)| (k.trim().to_lowercase(), *v))
+                    .collect();
+                Rule::LinkBy {
+                    type_column: type_index,
+                    types,
+                }
             } else {
-                let target = detail.target.clone().ok_or_else(|| err("no target".into()))?;
+                let target = detail
+                    .target
+                    .clone()
+                    .ok_or_else(|| err("no target".into()))?;
                 let values = column_values(i);
-                rule_for(&target, &detail, &values, &headers[i], entity, profile, schema)
+                rule_for(
+                    &target,
+                    &detail,
+                    &values,
+                    &headers[i],
+                    entity,
+                    profile,
+                    schema,
+                )
             };
             rules[i] = Some(rule);
         }
         Ok(rules)
     };
     let main = compile_set(&mapping.columns, mapping.entity)?;
-    let missing_columns: Vec<String> = mapping.columns.keys().filter(|c| find(c).is_none()).cloned().collect();
+    let missing_columns: Vec<String> = mapping
+        .columns
+        .keys()
+        .filter(|c| find(c).is_none())
+        .cloned()
+        .collect();
     let mut unmapped_columns = Vec::new();
     let rules: Vec<Rule> = main
         .into_iter()
@@ -123,7 +170,9 @@ pub fn compile(
             let translated = rules
                 .iter()
                 .zip(own)
-                .map(|(rule, own)| own.unwrap_or_else(|| translate(rule, mapping.entity, split.then, schema)))
+                .map(|(rule, own)| {
+                    own.unwrap_or_else(|| translate(rule, mapping.entity, split.then, schema))
+                })
                 .collect();
             (Some((column, split.then)), translated)
         }
@@ -175,15 +224,29 @@ fn rule_for(
             let field = schema.field(target);
             let field_type = field.map(|f| f.field_type.as_str()).unwrap_or("varchar");
             let has_map = profile.values.contains_key(&target.without_label());
-            let conv = conv_for(key, field_type, detail, values, has_map, field.is_some_and(|f| !f.options.is_empty()));
+            let conv = conv_for(
+                key,
+                field_type,
+                detail,
+                values,
+                has_map,
+                field.is_some_and(|f| !f.options.is_empty()),
+            );
             let _ = entity;
-            Rule::Set { target: target.clone(), conv }
+            Rule::Set {
+                target: target.clone(),
+                conv,
+            }
         }
         Target::Custom { entity: e, name } => {
             let declared = detail
                 .field_type
                 .clone()
-                .or_else(|| schema.custom_field_named(*e, name).map(|f| f.field_type.clone()))
+                .or_else(|| {
+                    schema
+                        .custom_field_named(*e, name)
+                        .map(|f| f.field_type.clone())
+                })
                 .unwrap_or_else(|| {
                     // A custom field's type comes from its values; an option list (enum) is only
                     // made when the profile asks for one, since each option must be created too.
@@ -194,17 +257,29 @@ fn rule_for(
                 });
             let has_map = profile.values.contains_key(target);
             let conv = conv_for("", &declared, detail, values, has_map, false);
-            Rule::Set { target: target.clone(), conv }
+            Rule::Set {
+                target: target.clone(),
+                conv,
+            }
         }
     }
 }
 
-fn conv_for(key: &str, field_type: &str, detail: &crate::profile::ColumnDetail, values: &[String], has_map: bool, has_options: bool) -> Conv {
+fn conv_for(
+    key: &str,
+    field_type: &str,
+    detail: &crate::profile::ColumnDetail,
+    values: &[String],
+    has_map: bool,
+    has_options: bool,
+) -> Conv {
     match key {
         "email" => return Conv::Email,
         "phone" => return Conv::Phone,
         "label" => return Conv::Labels(detail.split.clone().unwrap_or_else(|| ",".to_string())),
-        "owner_id" | "stage_id" | "pipeline_id" | "status" | "type" | "visible_to" => return Conv::Values,
+        "owner_id" | "stage_id" | "pipeline_id" | "status" | "type" | "visible_to" => {
+            return Conv::Values;
+        }
         "done" | "busy_flag" => return Conv::Bool,
         "due_time" => return Conv::Time,
         _ => {}
@@ -236,17 +311,34 @@ fn conv_for(key: &str, field_type: &str, detail: &crate::profile::ColumnDetail, 
 /// has it, otherwise the value goes to the note.
 fn translate(rule: &Rule, from: Entity, to: Entity, schema: &Schema) -> Rule {
     match rule {
-        Rule::Set { target: Target::Field { entity, key, label }, conv } if *entity == from => {
-            let other = Target::Field { entity: to, key: key.clone(), label: label.clone() };
+        Rule::Set {
+            target: Target::Field { entity, key, label },
+            conv,
+        } if *entity == from => {
+            let other = Target::Field {
+                entity: to,
+                key: key.clone(),
+                label: label.clone(),
+            };
             if schema.field(&other.without_label()).is_some() {
-                Rule::Set { target: other, conv: conv.clone() }
+                Rule::Set {
+                    target: other,
+                    conv: conv.clone(),
+                }
             } else {
                 Rule::Note
             }
         }
-        Rule::Set { target: Target::Custom { entity, name }, conv } if *entity == from => {
-            Rule::Set { target: Target::Custom { entity: to, name: name.clone() }, conv: conv.clone() }
-        }
+        Rule::Set {
+            target: Target::Custom { entity, name },
+            conv,
+        } if *entity == from => Rule::Set {
+            target: Target::Custom {
+                entity: to,
+                name: name.clone(),
+            },
+            conv: conv.clone(),
+        },
         Rule::Link { to: linked, .. } if *linked == to => Rule::Note,
         other => other.clone(),
     }
@@ -258,7 +350,10 @@ pub fn empty_style() -> DateStyle {
 }
 
 /// The profile's file mapping for each source, by headers. Files no mapping fits are errors.
-pub fn match_files(profile: &Profile, headers: &[(String, Vec<String>)]) -> Result<Vec<usize>, String> {
+pub fn match_files(
+    profile: &Profile,
+    headers: &[(String, Vec<String>)],
+) -> Result<Vec<usize>, String> {
     headers
         .iter()
         .map(|(file, h)| {

@@ -25,17 +25,26 @@ pub struct Draft {
 
 impl Draft {
     fn new(layout: &Layout) -> Draft {
-        Draft { entity: layout.entity, cells: vec![String::new(); layout.slots.len()], notes: Vec::new(), time: None }
+        Draft {
+            entity: layout.entity,
+            cells: vec![String::new(); layout.slots.len()],
+            notes: Vec::new(),
+            time: None,
+        }
     }
 
     /// The record's name (or title / subject / content).
     pub fn name<'a>(&'a self, layout: &Layout) -> &'a str {
-        layout.field(name_key(self.entity)).map_or("", |i| self.cells[i].as_str())
+        layout
+            .field(name_key(self.entity))
+            .map_or("", |i| self.cells[i].as_str())
     }
 
     /// The linked record's name in this record, if any.
     pub fn link<'a>(&'a self, layout: &Layout, to: Entity) -> &'a str {
-        layout.column(&Slot::Link(to)).map_or("", |i| self.cells[i].as_str())
+        layout
+            .column(&Slot::Link(to))
+            .map_or("", |i| self.cells[i].as_str())
     }
 
     fn is_blank(&self) -> bool {
@@ -90,20 +99,37 @@ impl Converter<'_> {
             _ => (plan.entity, &plan.rules),
         };
         let mut out = RowResult {
-            primary: Draft::new(self.layout(entity).expect("a layout for every planned entity")),
+            primary: Draft::new(
+                self.layout(entity)
+                    .expect("a layout for every planned entity"),
+            ),
             secondaries: Vec::new(),
             rejects: Vec::new(),
             warnings: Vec::new(),
             unresolved_links: 0,
-            source_id: plan.id_column.map(|i| field(i).to_string()).filter(|s| !s.is_empty()),
+            source_id: plan
+                .id_column
+                .map(|i| field(i).to_string())
+                .filter(|s| !s.is_empty()),
             unmapped_values: Vec::new(),
         };
         if record.fields.len() > plan.headers.len() {
-            let extra: Vec<&str> = record.fields.iter().skip(plan.headers.len()).filter(|v| !v.trim().is_empty()).collect();
+            let extra: Vec<&str> = record
+                .fields
+                .iter()
+                .skip(plan.headers.len())
+                .filter(|v| !v.trim().is_empty())
+                .collect();
             if !extra.is_empty() {
                 let text = extra.join(" | ");
-                out.primary.notes.push(format!("(extra fields beyond the header): {text}"));
-                out.warnings.push(Problem { column: "(extra fields)".into(), value: text, reason: "the row has more fields than the header; kept in the note".into() });
+                out.primary
+                    .notes
+                    .push(format!("(extra fields beyond the header): {text}"));
+                out.warnings.push(Problem {
+                    column: "(extra fields)".into(),
+                    value: text,
+                    reason: "the row has more fields than the header; kept in the note".into(),
+                });
             }
         }
         if let Some(col) = record.invalid_text {
@@ -136,11 +162,22 @@ impl Converter<'_> {
         out.secondaries.last_mut()
     }
 
-    fn apply(&self, plan: &FilePlan, rule: &Rule, i: usize, raw: &str, record: &Record, out: &mut RowResult) {
+    fn apply(
+        &self,
+        plan: &FilePlan,
+        rule: &Rule,
+        i: usize,
+        raw: &str,
+        record: &Record,
+        out: &mut RowResult,
+    ) {
         let header = &plan.headers[i];
         match rule {
             Rule::Skip => {}
-            Rule::Note => out.primary.notes.push(format!("{header}: {}", values::clean_text(raw))),
+            Rule::Note => out
+                .primary
+                .notes
+                .push(format!("{header}: {}", values::clean_text(raw))),
             Rule::Set { target, conv } => self.set(header, target, conv, raw, out),
             Rule::Link { to, by_id_header } => {
                 if let Some(linked) = self.index.get(*to, raw) {
@@ -150,15 +187,29 @@ impl Converter<'_> {
                     out.primary.notes.push(format!("{header}: {raw}"));
                     out.warnings.push(Problem { column: header.clone(), value: raw.to_string(), reason: format!("no {to} with this id in the export; the link is left out (value kept in the note)") });
                 } else {
-                    set_cell(self.layout(out.primary.entity), &mut out.primary, &Slot::Link(*to), values::clean_text(raw));
+                    set_cell(
+                        self.layout(out.primary.entity),
+                        &mut out.primary,
+                        &Slot::Link(*to),
+                        values::clean_text(raw),
+                    );
                 }
             }
             Rule::LinkBy { type_column, types } => {
-                let kind = record.fields.get(*type_column).unwrap_or("").trim().to_lowercase();
+                let kind = record
+                    .fields
+                    .get(*type_column)
+                    .unwrap_or("")
+                    .trim()
+                    .to_lowercase();
                 let Some(&to) = types.get(&kind) else {
                     out.unresolved_links += 1;
                     out.primary.notes.push(format!("{header}: {raw} ({kind})"));
-                    out.warnings.push(Problem { column: header.clone(), value: format!("{kind} {raw}"), reason: "the record type is not one the profile links (types)".into() });
+                    out.warnings.push(Problem {
+                        column: header.clone(),
+                        value: format!("{kind} {raw}"),
+                        reason: "the record type is not one the profile links (types)".into(),
+                    });
                     return;
                 };
                 match self.index.get(to, raw) {
@@ -177,8 +228,16 @@ impl Converter<'_> {
     /// person where this record has room and none yet.
     fn set_link(&self, out: &mut RowResult, linked: &super::links::Linked) {
         let layout = self.layout(out.primary.entity);
-        set_cell(layout, &mut out.primary, &Slot::Link(linked.entity), linked.name.clone());
-        for (entity, name) in [(Entity::Organization, &linked.organization), (Entity::Person, &linked.person)] {
+        set_cell(
+            layout,
+            &mut out.primary,
+            &Slot::Link(linked.entity),
+            linked.name.clone(),
+        );
+        for (entity, name) in [
+            (Entity::Organization, &linked.organization),
+            (Entity::Person, &linked.person),
+        ] {
             if let (Some(name), Some(layout)) = (name, layout)
                 && let Some(col) = layout.column(&Slot::Link(entity))
                 && out.primary.cells[col].is_empty()
@@ -190,37 +249,68 @@ impl Converter<'_> {
     }
 
     fn set(&self, header: &str, target: &Target, conv: &Conv, raw: &str, out: &mut RowResult) {
-        let Some(entity) = target.entity() else { return };
+        let Some(entity) = target.entity() else {
+            return;
+        };
         let layout = self.layout(entity);
         let slot = match target {
-            Target::Field { key, label, .. } => Slot::Field { key: key.clone(), label: label.clone() },
+            Target::Field { key, label, .. } => Slot::Field {
+                key: key.clone(),
+                label: label.clone(),
+            },
             Target::Custom { name, .. } => Slot::Custom(name.clone()),
             Target::Skip => return,
         };
         // Activities and notes take no custom fields: the value joins their note text.
         if let (Target::Custom { name, .. }, Entity::Activity | Entity::Note) = (target, entity) {
-            let key = if entity == Entity::Activity { "note" } else { "content" };
+            let key = if entity == Entity::Activity {
+                "note"
+            } else {
+                "content"
+            };
             if let Some(d) = self.draft(out, entity) {
-                append_cell(layout, d, key, &format!("{name}: {}", values::clean_text(raw)));
+                append_cell(
+                    layout,
+                    d,
+                    key,
+                    &format!("{name}: {}", values::clean_text(raw)),
+                );
             }
             return;
         }
-        let problem = |reason: String| Problem { column: header.to_string(), value: raw.to_string(), reason };
+        let problem = |reason: String| Problem {
+            column: header.to_string(),
+            value: raw.to_string(),
+            reason,
+        };
         let result: Result<Vec<(Slot, String)>, String> = match conv {
             Conv::Text => Ok(vec![(slot.clone(), values::clean_text(raw))]),
             Conv::Email | Conv::Phone => {
-                let parse = |v: &str| if *conv == Conv::Email { values::parse_email(v) } else { values::clean_phone(v) };
-                let (good, bad): (Vec<_>, Vec<_>) = values::split_multi(raw).into_iter().map(parse).partition(Result::is_ok);
+                let parse = |v: &str| {
+                    if *conv == Conv::Email {
+                        values::parse_email(v)
+                    } else {
+                        values::clean_phone(v)
+                    }
+                };
+                let (good, bad): (Vec<_>, Vec<_>) = values::split_multi(raw)
+                    .into_iter()
+                    .map(parse)
+                    .partition(Result::is_ok);
                 if let Some(Err(e)) = bad.into_iter().next() {
                     out.warnings.push(problem(format!("{e}; kept in the note")));
                     out.primary.notes.push(format!("{header}: {raw}"));
                 }
                 let good: Vec<String> = good.into_iter().flatten().collect();
-                let Some(d) = self.draft(out, entity) else { return };
+                let Some(d) = self.draft(out, entity) else {
+                    return;
+                };
                 spill(layout, d, &slot, good);
                 return;
             }
-            Conv::Date(style) => values::parse_date(raw, style).map(|d| vec![(slot.clone(), d.to_pipedrive())]).map_err(|e| e.to_string()),
+            Conv::Date(style) => values::parse_date(raw, style)
+                .map(|d| vec![(slot.clone(), d.to_pipedrive())])
+                .map_err(|e| e.to_string()),
             Conv::Time => match values::parse_time(raw) {
                 Ok(t) => {
                     if let Some(d) = self.draft(out, entity) {
@@ -230,14 +320,24 @@ impl Converter<'_> {
                 }
                 Err(e) => Err(e.to_string()),
             },
-            Conv::Money => values::parse_money(raw).map_err(|e| e.to_string()).map(|m| {
-                let mut cells = vec![(slot.clone(), m.amount)];
-                if let Some(c) = m.currency {
-                    cells.push((Slot::Field { key: "currency".into(), label: None }, c));
-                }
-                cells
-            }),
-            Conv::Number => values::parse_number(raw).map(|n| vec![(slot.clone(), n)]).map_err(|e| e.to_string()),
+            Conv::Money => values::parse_money(raw)
+                .map_err(|e| e.to_string())
+                .map(|m| {
+                    let mut cells = vec![(slot.clone(), m.amount)];
+                    if let Some(c) = m.currency {
+                        cells.push((
+                            Slot::Field {
+                                key: "currency".into(),
+                                label: None,
+                            },
+                            c,
+                        ));
+                    }
+                    cells
+                }),
+            Conv::Number => values::parse_number(raw)
+                .map(|n| vec![(slot.clone(), n)])
+                .map_err(|e| e.to_string()),
             Conv::Bool => match values::parse_bool(raw) {
                 Ok(b) => Ok(vec![(slot.clone(), if b { "1" } else { "0" }.to_string())]),
                 Err(e) => match values::parse_date(raw, &values::DateStyle::default()) {
@@ -245,7 +345,12 @@ impl Converter<'_> {
                     Err(_) => Err(e.to_string()),
                 },
             },
-            Conv::Values => self.map_value(target, raw, out).map(|cells| cells.into_iter().map(|(s, v)| (s.unwrap_or_else(|| slot.clone()), v)).collect()),
+            Conv::Values => self.map_value(target, raw, out).map(|cells| {
+                cells
+                    .into_iter()
+                    .map(|(s, v)| (s.unwrap_or_else(|| slot.clone()), v))
+                    .collect()
+            }),
             Conv::Labels(sep) => {
                 let mapped: Vec<String> = values::split_labels(raw, sep)
                     .into_iter()
@@ -260,9 +365,15 @@ impl Converter<'_> {
             Ok(cells) => {
                 if let Some(d) = self.draft(out, entity) {
                     for (slot, value) in cells {
-                        let existing = layout.and_then(|l| l.column(&slot)).map(|c| d.cells[c].clone());
+                        let existing = layout
+                            .and_then(|l| l.column(&slot))
+                            .map(|c| d.cells[c].clone());
                         match existing {
-                            Some(old) if !old.is_empty() && old != value && !matches!(slot, Slot::Field { ref key, .. } if key == "currency") => {
+                            Some(old)
+                                if !old.is_empty()
+                                    && old != value
+                                    && !matches!(slot, Slot::Field { ref key, .. } if key == "currency") =>
+                            {
                                 d.notes.push(format!("{header}: {value}"));
                             }
                             _ => set_cell(layout, d, &slot, value),
@@ -271,7 +382,8 @@ impl Converter<'_> {
                 }
             }
             Err(reason) => {
-                out.warnings.push(problem(format!("{reason}; kept in the note")));
+                out.warnings
+                    .push(problem(format!("{reason}; kept in the note")));
                 out.primary.notes.push(format!("{header}: {raw}"));
             }
         }
@@ -280,7 +392,12 @@ impl Converter<'_> {
     /// A value through the profile's map: stages become pipeline + stage (and, for won/lost
     /// stages, the deal status), other fields their mapped value. Unmapped values are kept as
     /// written and reported.
-    fn map_value(&self, target: &Target, raw: &str, out: &mut RowResult) -> Result<Vec<(Option<Slot>, String)>, String> {
+    fn map_value(
+        &self,
+        target: &Target,
+        raw: &str,
+        out: &mut RowResult,
+    ) -> Result<Vec<(Option<Slot>, String)>, String> {
         let base = target.without_label();
         let mapped = self.maps.lookup(&base, raw);
         if mapped.is_none() {
@@ -288,7 +405,12 @@ impl Converter<'_> {
         }
         let value = mapped.unwrap_or_else(|| raw.to_string());
         let key = base.key().unwrap_or("");
-        let field = |k: &str| Some(Slot::Field { key: k.into(), label: None });
+        let field = |k: &str| {
+            Some(Slot::Field {
+                key: k.into(),
+                label: None,
+            })
+        };
         Ok(match key {
             "stage_id" => {
                 let (pipeline, stage) = match value.split_once('/') {
@@ -296,7 +418,10 @@ impl Converter<'_> {
                     None => (self.maps.default_pipeline.clone(), value.trim().to_string()),
                 };
                 let mut cells = vec![(field("stage_id"), stage), (field("pipeline_id"), pipeline)];
-                if let Some(status) = self.maps.lookup(&Target::field(Entity::Deal, "status"), raw) {
+                if let Some(status) = self
+                    .maps
+                    .lookup(&Target::field(Entity::Deal, "status"), raw)
+                {
                     cells.push((field("status"), status));
                 }
                 cells
@@ -349,24 +474,52 @@ impl Converter<'_> {
             }
         }
         if d.entity == Entity::Lead && d.name(layout).is_empty() {
-            let base = [Entity::Organization, Entity::Person].iter().map(|e| d.link(layout, *e).to_string()).find(|n| !n.is_empty());
+            let base = [Entity::Organization, Entity::Person]
+                .iter()
+                .map(|e| d.link(layout, *e).to_string())
+                .find(|n| !n.is_empty());
             if let (Some(base), Some(col)) = (base, layout.field("title")) {
                 d.cells[col] = format!("{base} lead");
             }
         }
         let name = d.name(layout).to_string();
         let linked = |e: Entity| !d.link(layout, e).is_empty();
-        let reject = |reason: &str| Problem { column: String::new(), value: String::new(), reason: reason.to_string() };
+        let reject = |reason: &str| Problem {
+            column: String::new(),
+            value: String::new(),
+            reason: reason.to_string(),
+        };
         match d.entity {
             Entity::Person | Entity::Organization | Entity::Product if name.is_empty() => {
-                out.rejects.push(reject(&format!("{} without a name (Pipedrive's import skips it)", d.entity)));
+                out.rejects.push(reject(&format!(
+                    "{} without a name (Pipedrive's import skips it)",
+                    d.entity
+                )));
             }
-            Entity::Deal | Entity::Lead if name.is_empty() => out.rejects.push(reject(&format!("{} without a title", d.entity))),
-            Entity::Deal | Entity::Lead if !linked(Entity::Person) && !linked(Entity::Organization) => {
-                out.rejects.push(reject(&format!("{} linked to no person or organization (Pipedrive's import needs one)", d.entity)));
+            Entity::Deal | Entity::Lead if name.is_empty() => out
+                .rejects
+                .push(reject(&format!("{} without a title", d.entity))),
+            Entity::Deal | Entity::Lead
+                if !linked(Entity::Person) && !linked(Entity::Organization) =>
+            {
+                out.rejects.push(reject(&format!(
+                    "{} linked to no person or organization (Pipedrive's import needs one)",
+                    d.entity
+                )));
             }
-            Entity::Note if name.is_empty() && d.notes.is_empty() => out.rejects.push(reject("note without content")),
-            Entity::Note if ![Entity::Deal, Entity::Person, Entity::Organization, Entity::Lead].into_iter().any(linked) => {
+            Entity::Note if name.is_empty() && d.notes.is_empty() => {
+                out.rejects.push(reject("note without content"))
+            }
+            Entity::Note
+                if ![
+                    Entity::Deal,
+                    Entity::Person,
+                    Entity::Organization,
+                    Entity::Lead,
+                ]
+                .into_iter()
+                .any(linked) =>
+            {
                 out.rejects.push(reject("note linked to nothing (Pipedrive's import needs a deal, person, organization or lead)"));
             }
             _ => {}
@@ -392,7 +545,13 @@ impl Converter<'_> {
             return;
         }
         let layout = self.layout(Entity::Person).expect("layout");
-        let (Some(name), first, last) = (layout.field("name"), layout.field("first_name"), layout.field("last_name")) else { return };
+        let (Some(name), first, last) = (
+            layout.field("name"),
+            layout.field("first_name"),
+            layout.field("last_name"),
+        ) else {
+            return;
+        };
         let get = |c: Option<usize>, d: &Draft| c.map_or(String::new(), |c| d.cells[c].clone());
         if d.cells[name].is_empty() {
             d.cells[name] = values::join_name(&get(first, d), &get(last, d));
@@ -432,7 +591,10 @@ fn set_cell(layout: Option<&Layout>, d: &mut Draft, slot: &Slot, value: String) 
 }
 
 fn append_cell(layout: Option<&Layout>, d: &mut Draft, key: &str, text: &str) {
-    let slot = Slot::Field { key: key.to_string(), label: None };
+    let slot = Slot::Field {
+        key: key.to_string(),
+        label: None,
+    };
     if let Some(col) = layout.and_then(|l| l.column(&slot)) {
         let cell = &mut d.cells[col];
         if !cell.is_empty() {
@@ -445,7 +607,9 @@ fn append_cell(layout: Option<&Layout>, d: &mut Draft, key: &str, text: &str) {
 /// Puts several values of a multi field on the mapped label first, then on free labels.
 fn spill(layout: Option<&Layout>, d: &mut Draft, slot: &Slot, values: Vec<String>) {
     let Some(layout) = layout else { return };
-    let Slot::Field { key, .. } = slot else { return };
+    let Slot::Field { key, .. } = slot else {
+        return;
+    };
     let mut free: Vec<usize> = Vec::new();
     if let Some(c) = layout.column(slot) {
         free.push(c);
@@ -472,5 +636,8 @@ fn spill(layout: Option<&Layout>, d: &mut Draft, slot: &Slot, values: Vec<String
 
 /// The values a split column treats as true.
 pub fn is_true(value: &str) -> bool {
-    matches!(value.trim().to_lowercase().as_str(), "true" | "yes" | "1" | "y" | "x" | "t")
+    matches!(
+        value.trim().to_lowercase().as_str(),
+        "true" | "yes" | "1" | "y" | "x" | "t"
+    )
 }

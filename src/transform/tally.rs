@@ -27,7 +27,16 @@ pub struct FileCounts {
 impl FileCounts {
     /// A file with nothing counted yet.
     pub fn new(file: &str, entity: Entity) -> FileCounts {
-        FileCounts { file: file.to_string(), entity, rows_in: 0, rows_out: 0, merged: 0, rejected: 0, with_warnings: 0, split_rows: 0 }
+        FileCounts {
+            file: file.to_string(),
+            entity,
+            rows_in: 0,
+            rows_out: 0,
+            merged: 0,
+            rejected: 0,
+            with_warnings: 0,
+            split_rows: 0,
+        }
     }
 }
 
@@ -70,11 +79,18 @@ pub struct Tally {
     pub activity_types: BTreeSet<String>,
     pub labels: BTreeMap<Entity, BTreeSet<String>>,
     pub owners: BTreeSet<String>,
+    /// The values written to custom option fields (enum/set), which become their options.
+    pub custom_options: BTreeMap<(Entity, String), BTreeSet<String>>,
 }
 
 impl Tally {
     /// Counts a value the profile did not map.
     pub fn unmapped_value(&mut self, target: Target, value: String) {
-        *self.unmapped.entry(target).or_default().entry(value).or_default() += 1;
+        *self
+            .unmapped
+            .entry(target)
+            .or_default()
+            .entry(value)
+            .or_default() += 1;
     }
 }

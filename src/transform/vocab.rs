@@ -16,20 +16,33 @@ pub struct ValueMaps {
 }
 
 fn fold(s: &str) -> String {
-    s.split_whitespace().collect::<Vec<_>>().join(" ").to_lowercase()
+    s.split_whitespace()
+        .collect::<Vec<_>>()
+        .join(" ")
+        .to_lowercase()
 }
 
 impl ValueMaps {
     /// Builds the lookups from a profile's `values:` section.
     pub fn new(profile: &Profile, schema: &Schema) -> ValueMaps {
         let mut maps = ValueMaps {
-            default_pipeline: schema.account.pipelines.first().map_or_else(|| "Pipeline".to_string(), |p| p.name.clone()),
+            default_pipeline: schema
+                .account
+                .pipelines
+                .first()
+                .map_or_else(|| "Pipeline".to_string(), |p| p.name.clone()),
             ..ValueMaps::default()
         };
         for (target, map) in &profile.values {
             let target = target.without_label();
-            maps.exact.insert(target.clone(), map.iter().map(|(k, v)| (k.clone(), v.clone())).collect());
-            maps.folded.insert(target, map.iter().map(|(k, v)| (fold(k), v.clone())).collect());
+            maps.exact.insert(
+                target.clone(),
+                map.iter().map(|(k, v)| (k.clone(), v.clone())).collect(),
+            );
+            maps.folded.insert(
+                target,
+                map.iter().map(|(k, v)| (fold(k), v.clone())).collect(),
+            );
         }
         maps
     }
@@ -40,6 +53,9 @@ impl ValueMaps {
         if let Some(v) = self.exact.get(&target).and_then(|m| m.get(raw.trim())) {
             return Some(v.clone());
         }
-        self.folded.get(&target).and_then(|m| m.get(&fold(raw))).cloned()
+        self.folded
+            .get(&target)
+            .and_then(|m| m.get(&fold(raw)))
+            .cloned()
     }
 }

@@ -26,7 +26,9 @@ impl Staging {
             _ => PathBuf::from("."),
         };
         std::fs::create_dir_all(&parent)?;
-        let dir = tempfile::Builder::new().prefix(".pipemap-staging-").tempdir_in(&parent)?;
+        let dir = tempfile::Builder::new()
+            .prefix(".pipemap-staging-")
+            .tempdir_in(&parent)?;
         Ok(Staging {
             dir,
             out: out.to_path_buf(),
@@ -84,7 +86,13 @@ impl PartWriter {
     }
 
     /// The same with other limits (tests use small ones).
-    pub fn with_limits(dir: &Path, stem: &str, header: Vec<String>, max_rows: u64, max_bytes: u64) -> PartWriter {
+    pub fn with_limits(
+        dir: &Path,
+        stem: &str,
+        header: Vec<String>,
+        max_rows: u64,
+        max_bytes: u64,
+    ) -> PartWriter {
         PartWriter {
             dir: dir.to_path_buf(),
             stem: stem.to_string(),
@@ -119,9 +127,12 @@ impl PartWriter {
         if let Some(mut w) = self.current.take() {
             w.flush()?;
         }
-        let path = self.dir.join(format!("{}.part{}", self.stem, self.parts.len() + 1));
+        let path = self
+            .dir
+            .join(format!("{}.part{}", self.stem, self.parts.len() + 1));
         let file = File::create(&path)?;
-        let mut writer = csv::WriterBuilder::new().from_writer(BufWriter::with_capacity(256 * 1024, file));
+        let mut writer =
+            csv::WriterBuilder::new().from_writer(BufWriter::with_capacity(256 * 1024, file));
         writer.write_record(&self.header)?;
         self.current = Some(writer);
         self.parts.push((path, 0));
@@ -135,12 +146,20 @@ impl PartWriter {
     pub fn finish(mut self) -> io::Result<Vec<(String, u64)>> {
         if let Some(mut w) = self.current.take() {
             w.flush()?;
-            w.into_inner().map_err(|e| io::Error::other(e.to_string()))?.into_inner().map_err(|e| e.into_error())?.sync_all()?;
+            w.into_inner()
+                .map_err(|e| io::Error::other(e.to_string()))?
+                .into_inner()
+                .map_err(|e| e.into_error())?
+                .sync_all()?;
         }
         let several = self.parts.len() > 1;
         let mut named = Vec::new();
         for (i, (path, rows)) in self.parts.iter().enumerate() {
-            let name = if several { format!("{}-{}.csv", self.stem, i + 1) } else { format!("{}.csv", self.stem) };
+            let name = if several {
+                format!("{}-{}.csv", self.stem, i + 1)
+            } else {
+                format!("{}.csv", self.stem)
+            };
             std::fs::rename(path, self.dir.join(&name))?;
             named.push((name, *rows));
         }
@@ -160,13 +179,26 @@ mod tests {
     #[test]
     fn parts_split_at_the_row_limit_and_are_named_in_order() {
         let dir = tempfile::tempdir().unwrap();
-        let mut w = PartWriter::with_limits(dir.path(), "02-persons", vec!["Person - Name".into()], 2, MAX_BYTES);
+        let mut w = PartWriter::with_limits(
+            dir.path(),
+            "02-persons",
+            vec!["Person - Name".into()],
+            2,
+            MAX_BYTES,
+        );
         for name in ["a", "b", "c", "d", "e"] {
             w.write(&[name.to_string()]).unwrap();
         }
         let parts = w.finish().unwrap();
         let names: Vec<_> = parts.iter().map(|(n, r)| (n.as_str(), *r)).collect();
-        assert_eq!(names, [("02-persons-1.csv", 2), ("02-persons-2.csv", 2), ("02-persons-3.csv", 1)]);
+        assert_eq!(
+            names,
+            [
+                ("02-persons-1.csv", 2),
+                ("02-persons-2.csv", 2),
+                ("02-persons-3.csv", 1)
+            ]
+        );
         let third = std::fs::read_to_string(dir.path().join("02-persons-3.csv")).unwrap();
         assert_eq!(third, "Person - Name\ne\n");
     }
@@ -174,9 +206,16 @@ mod tests {
     #[test]
     fn a_single_part_keeps_the_plain_name() {
         let dir = tempfile::tempdir().unwrap();
-        let mut w = PartWriter::new(dir.path(), "01-organizations", vec!["Organization - Name".into()]);
+        let mut w = PartWriter::new(
+            dir.path(),
+            "01-organizations",
+            vec!["Organization - Name".into()],
+        );
         w.write(&["Acme".to_string()]).unwrap();
-        assert_eq!(w.finish().unwrap(), vec![("01-organizations.csv".to_string(), 1)]);
+        assert_eq!(
+            w.finish().unwrap(),
+            vec![("01-organizations.csv".to_string(), 1)]
+        );
     }
 
     #[test]
@@ -188,7 +227,11 @@ mod tests {
         assert!(!out.exists());
         staging.commit().unwrap();
         assert!(out.join("summary.json").exists());
-        let leftovers: Vec<_> = std::fs::read_dir(root.path()).unwrap().flatten().filter(|e| e.file_name().to_string_lossy().starts_with(".pipemap")).collect();
+        let leftovers: Vec<_> = std::fs::read_dir(root.path())
+            .unwrap()
+            .flatten()
+            .filter(|e| e.file_name().to_string_lossy().starts_with(".pipemap"))
+            .collect();
         assert!(leftovers.is_empty());
     }
 }

@@ -56,7 +56,10 @@ pub fn split_labels(s: &str, sep: &str) -> Vec<String> {
 pub fn clean_text(s: &str) -> String {
     let trimmed = s.trim();
     // Most cells need nothing but the trim: skip the rebuild for them.
-    if !trimmed.chars().any(|c| c.is_control() && c != '\n' && c != '\t' || c == '\u{feff}') {
+    if !trimmed
+        .chars()
+        .any(|c| c.is_control() && c != '\n' && c != '\t' || c == '\u{feff}')
+    {
         return trimmed.to_string();
     }
     let unified = s.replace("\r\n", "\n").replace('\r', "\n");
