@@ -97,6 +97,21 @@ pub enum Command {
         #[arg(long, short)]
         quiet: bool,
     },
+    /// Find duplicate records in a file and print the clusters with their reasons (no UI).
+    Dedupe {
+        file: PathBuf,
+        /// The entity the file's rows become (person, organization, lead, deal).
+        #[arg(long)]
+        entity: String,
+        /// Map the file's columns with this profile (otherwise the suggested mapping is used).
+        #[arg(long)]
+        profile: Option<String>,
+        #[arg(long = "schema", value_name = "FILE")]
+        schemas: Vec<PathBuf>,
+        /// Print JSON instead of text.
+        #[arg(long)]
+        json: bool,
+    },
     /// Show the Pipedrive fields pipemap maps onto.
     Schema {
         #[command(subcommand)]

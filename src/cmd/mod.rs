@@ -1,6 +1,7 @@
 //! One module per subcommand; each turns parsed arguments into library calls and output.
 
 mod apply;
+mod dedupe;
 mod inspect;
 mod map;
 mod plan;
@@ -39,14 +40,28 @@ pub fn run(command: Command) -> anyhow::Result<ExitCode> {
             allow_drift: _,
             escape_formulas,
             quiet,
-        } => apply::run(apply::Args { paths, profile, schemas, out, sample, escape_formulas, quiet }),
+        } => apply::run(apply::Args {
+            paths,
+            profile,
+            schemas,
+            out,
+            sample,
+            escape_formulas,
+            quiet,
+        }),
         Command::Demo { out } => map::run_demo(out),
-        Command::Map { paths, schemas, profile, out } => map::run_map(paths, schemas, profile, out),
+        Command::Map {
+            paths,
+            schemas,
+            profile,
+            out,
+        } => map::run_map(paths, schemas, profile, out),
         Command::Profile { command } => match command {
             ProfileCommand::List => profile::list(),
             ProfileCommand::Show { name } => profile::show(&name),
             ProfileCommand::Path => profile::path(),
         },
         Command::Plan { out } => plan::run(&out),
+        Command::Dedupe { file, entity, profile, schemas, json } => dedupe::run(&file, &entity, profile.as_deref(), &schemas, json),
     }
 }

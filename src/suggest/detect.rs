@@ -73,12 +73,46 @@ pub fn entity_from_file_name(file: &str) -> Option<Entity> {
     let stem = normalize(name.split('.').next().unwrap_or(name));
     let words: Vec<&str> = stem.split(' ').collect();
     let table: [(&[&str], Entity); 7] = [
-        (&["contact", "contacts", "person", "persons", "people"], Entity::Person),
-        (&["company", "companies", "account", "accounts", "organization", "organizations", "organisation", "organisations", "orgs"], Entity::Organization),
-        (&["deal", "deals", "opportunity", "opportunities"], Entity::Deal),
+        (
+            &["contact", "contacts", "person", "persons", "people"],
+            Entity::Person,
+        ),
+        (
+            &[
+                "company",
+                "companies",
+                "account",
+                "accounts",
+                "organization",
+                "organizations",
+                "organisation",
+                "organisations",
+                "orgs",
+            ],
+            Entity::Organization,
+        ),
+        (
+            &["deal", "deals", "opportunity", "opportunities"],
+            Entity::Deal,
+        ),
         (&["lead", "leads"], Entity::Lead),
-        (&["task", "tasks", "activity", "activities", "event", "events", "calls", "appointments"], Entity::Activity),
-        (&["note", "notes", "history", "histories", "comments"], Entity::Note),
+        (
+            &[
+                "task",
+                "tasks",
+                "activity",
+                "activities",
+                "event",
+                "events",
+                "calls",
+                "appointments",
+            ],
+            Entity::Activity,
+        ),
+        (
+            &["note", "notes", "history", "histories", "comments"],
+            Entity::Note,
+        ),
         (&["product", "products", "items"], Entity::Product),
     ];
     table
@@ -90,11 +124,52 @@ pub fn entity_from_file_name(file: &str) -> Option<Entity> {
 /// Header names that single out an entity in any CRM's export.
 fn entity_signatures(entity: Entity) -> &'static [&'static str] {
     match entity {
-        Entity::Organization => &["account name", "company name", "organization name", "industry", "annual revenue", "number employees", "employees", "website", "domain"],
-        Entity::Person => &["first name", "last name", "is organisation", "job title", "mobile", "birthday", "salutation", "mailing street"],
-        Entity::Deal => &["stage", "stage name", "deal stage", "amount", "close date", "closing date", "expected close date", "win probability", "probability", "deal name", "opportunity name", "pipeline"],
+        Entity::Organization => &[
+            "account name",
+            "company name",
+            "organization name",
+            "industry",
+            "annual revenue",
+            "number employees",
+            "employees",
+            "website",
+            "domain",
+        ],
+        Entity::Person => &[
+            "first name",
+            "last name",
+            "is organisation",
+            "job title",
+            "mobile",
+            "birthday",
+            "salutation",
+            "mailing street",
+        ],
+        Entity::Deal => &[
+            "stage",
+            "stage name",
+            "deal stage",
+            "amount",
+            "close date",
+            "closing date",
+            "expected close date",
+            "win probability",
+            "probability",
+            "deal name",
+            "opportunity name",
+            "pipeline",
+        ],
         Entity::Lead => &["lead status", "lead source", "lead name", "status label"],
-        Entity::Activity => &["taskable type", "due date", "completed", "activity date", "subject", "due", "completed at", "who id"],
+        Entity::Activity => &[
+            "taskable type",
+            "due date",
+            "completed",
+            "activity date",
+            "subject",
+            "due",
+            "completed at",
+            "who id",
+        ],
         Entity::Note => &["noteable type", "body", "note", "content", "note content"],
         Entity::Product => &["product code", "sku", "unit price", "price", "unit"],
     }
@@ -134,19 +209,44 @@ mod tests {
 
     #[test]
     fn file_names_point_at_entities() {
-        assert_eq!(entity_from_file_name("export/Contact.csv"), Some(Entity::Person));
-        assert_eq!(entity_from_file_name("sell/tasks.csv"), Some(Entity::Activity));
+        assert_eq!(
+            entity_from_file_name("export/Contact.csv"),
+            Some(Entity::Person)
+        );
+        assert_eq!(
+            entity_from_file_name("sell/tasks.csv"),
+            Some(Entity::Activity)
+        );
         assert_eq!(entity_from_file_name("Opportunity.csv"), Some(Entity::Deal));
-        assert_eq!(entity_from_file_name("book.xlsx#Accounts"), Some(Entity::Organization));
+        assert_eq!(
+            entity_from_file_name("book.xlsx#Accounts"),
+            Some(Entity::Organization)
+        );
         assert_eq!(entity_from_file_name("data.csv"), None);
     }
 
     #[test]
     fn salesforce_and_sell_are_told_apart() {
-        let sf = ["Id", "AccountId", "FirstName", "LastName", "OwnerId", "SystemModstamp"];
+        let sf = [
+            "Id",
+            "AccountId",
+            "FirstName",
+            "LastName",
+            "OwnerId",
+            "SystemModstamp",
+        ];
         assert_eq!(source_crm(&sf).map(|c| c.id.as_str()), Some("salesforce"));
-        let sell = ["id", "name", "is_organisation", "organisation_name", "email"];
-        assert_eq!(source_crm(&sell).map(|c| c.id.as_str()), Some("zendesk-sell"));
+        let sell = [
+            "id",
+            "name",
+            "is_organisation",
+            "organisation_name",
+            "email",
+        ];
+        assert_eq!(
+            source_crm(&sell).map(|c| c.id.as_str()),
+            Some("zendesk-sell")
+        );
         assert!(source_crm(&["Name", "Email"]).is_none());
     }
 }

@@ -14,7 +14,7 @@ use crate::entity::{Entity, Target};
 use crate::source::kinds::ColumnKind;
 use crate::source::stats::ColumnProfile;
 use normalize::{normalize, split_number, strip_own_prefix, token_set};
-use vocabulary::{Vocabulary, Vocabularies};
+use vocabulary::{Vocabularies, Vocabulary};
 
 /// How sure a suggestion is, and so what the tool does with it.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize)]
@@ -129,10 +129,22 @@ const RELATED: f64 = 0.95;
 /// The entities whose fields a file of `entity` may also fill, and which of their fields: the
 /// ones that describe the person or organization itself, not its bookkeeping.
 fn related(entity: Entity) -> &'static [(Entity, &'static [&'static str])] {
-    const PERSON: &[&str] = &["name", "first_name", "last_name", "email", "phone", "job_title", "postal_address", "birthday"];
+    const PERSON: &[&str] = &[
+        "name",
+        "first_name",
+        "last_name",
+        "email",
+        "phone",
+        "job_title",
+        "postal_address",
+        "birthday",
+    ];
     const ORGANIZATION: &[&str] = &["name", "address"];
     match entity {
-        Entity::Deal | Entity::Lead => &[(Entity::Person, PERSON), (Entity::Organization, ORGANIZATION)],
+        Entity::Deal | Entity::Lead => &[
+            (Entity::Person, PERSON),
+            (Entity::Organization, ORGANIZATION),
+        ],
         _ => &[],
     }
 }
@@ -164,7 +176,8 @@ pub fn suggest_columns(
                     continue;
                 }
                 c.vocab = v;
-                c.score = (c.score * factor * evidence::fit(profile, &vocabulary.slots[c.slot])).min(1.0);
+                c.score =
+                    (c.score * factor * evidence::fit(profile, &vocabulary.slots[c.slot])).min(1.0);
                 mine.push(c);
             }
         }
@@ -187,7 +200,9 @@ pub fn suggest_columns(
     }
     // A slot that several columns claim strongly is not certain for any of them.
     let contested = |c: &Candidate| {
-        candidates.iter().any(|o| o.column != c.column && o.vocab == c.vocab && o.slot == c.slot && o.score >= 0.85)
+        candidates.iter().any(|o| {
+            o.column != c.column && o.vocab == c.vocab && o.slot == c.slot && o.score >= 0.85
+        })
     };
     columns
         .iter()
@@ -274,7 +289,10 @@ fn no_standard_home(
         (Target::Skip, "empty in every sampled row", None, 0.7)
     } else {
         (
-            Target::Custom { entity, name: profile.name.trim().to_string() },
+            Target::Custom {
+                entity,
+                name: profile.name.trim().to_string(),
+            },
             "no standard field: a custom field to create",
             Some(profile.kind.pipedrive_type()),
             0.7,
@@ -304,15 +322,22 @@ fn round(x: f64) -> f64 {
 fn name_candidates(vocabulary: &Vocabulary, column: usize, name: &str) -> Vec<Candidate> {
     let normalized = normalize(name);
     let mut out: Vec<Candidate> = Vec::new();
-    let add = |slot: usize, score: f64, how: How, out: &mut Vec<Candidate>| {
-        match out.iter_mut().find(|c| c.slot == slot) {
-            Some(c) if c.score >= score => {}
-            Some(c) => {
-                c.score = score;
-                c.how = how;
-            }
-            None => out.push(Candidate { column, vocab: 0, slot, score, how }),
+    let add = |slot: usize, score: f64, how: How, out: &mut Vec<Candidate>| match out
+        .iter_mut()
+        .find(|c| c.slot == slot)
+    {
+        Some(c) if c.score >= score => {}
+        Some(c) => {
+            c.score = score;
+            c.how = how;
         }
+        None => out.push(Candidate {
+            column,
+            vocab: 0,
+            slot,
+            score,
+            how,
+        }),
     };
     if normalized.is_empty() {
         return out;
@@ -339,7 +364,10 @@ fn name_candidates(vocabulary: &Vocabulary, column: usize, name: &str) -> Vec<Ca
             }
         }
     }
-    for form in [Some(normalized.as_str()), stripped.as_deref()].into_iter().flatten() {
+    for form in [Some(normalized.as_str()), stripped.as_deref()]
+        .into_iter()
+        .flatten()
+    {
         let tokens: Vec<String> = token_set(form).into_iter().map(str::to_string).collect();
         for hit in vocabulary.by_tokens.get(&tokens).into_iter().flatten() {
             add(hit.slot, 0.88 * hit.strength, How::Reordered, &mut out);
@@ -351,21 +379,33 @@ fn name_candidates(vocabulary: &Vocabulary, column: usize, name: &str) -> Vec<Ca
     let own = stripped.as_deref().unwrap_or(&normalized);
     let own_tokens = token_set(own);
     let matcher = SkimMatcherV2::default();
-    for (known, hit) in &vocabulary.names {
-        let known_tokens = token_set(known);
+    for known in &vocabulary.names {
+        let hit = known.hit;
         // A known multi-word name inside a longer column name ("primary email address").
-        if known_tokens.len() < own_tokens.len()
-            && known_tokens.iter().all(|t| own_tokens.contains(t))
-            && (known_tokens.len() >= 2 || known.len() >= 5)
+        if known.tokens.len() < own_tokens.len()
+            && known
+                .tokens
+                .iter()
+                .all(|t| own_tokens.contains(&t.as_str()))
+            && (known.tokens.len() >= 2 || known.text.len() >= 5)
         {
-            let share = known_tokens.len() as f64 / own_tokens.len() as f64;
-            add(hit.slot, (0.62 + 0.2 * share) * hit.strength, How::Contains, &mut out);
+            let share = known.tokens.len() as f64 / own_tokens.len() as f64;
+            add(
+                hit.slot,
+                (0.62 + 0.2 * share) * hit.strength,
+                How::Contains,
+                &mut out,
+            );
         }
         // Typos and spelling variants of a known name.
-        if own.len().abs_diff(known.len()) <= 3 && own.len() >= 4 {
-            let jw = strsim::jaro_winkler(own, known);
-            let subsequence = matcher.fuzzy_match(own, known).is_some() || matcher.fuzzy_match(known, own).is_some();
-            if jw >= 0.92 && subsequence {
+        if own.len().abs_diff(known.text.len()) <= 3 && own.len() >= 4 {
+            let jw = strsim::jaro_winkler(own, &known.text);
+            if jw < 0.92 {
+                continue;
+            }
+            let subsequence = matcher.fuzzy_match(own, &known.text).is_some()
+                || matcher.fuzzy_match(&known.text, own).is_some();
+            if subsequence {
                 add(hit.slot, 0.82 * jw * hit.strength, How::Fuzzy, &mut out);
             } else if jw >= 0.94 {
                 add(hit.slot, 0.78 * jw * hit.strength, How::Fuzzy, &mut out);
@@ -376,12 +416,22 @@ fn name_candidates(vocabulary: &Vocabulary, column: usize, name: &str) -> Vec<Ca
 }
 
 /// Candidates from the values alone, for a column whose name says nothing.
-fn evidence_candidates(vocabulary: &Vocabulary, column: usize, profile: &ColumnProfile) -> Vec<Candidate> {
+fn evidence_candidates(
+    vocabulary: &Vocabulary,
+    column: usize,
+    profile: &ColumnProfile,
+) -> Vec<Candidate> {
     let first_free = |key: &str| vocabulary.slots.iter().position(|s| s.key == key);
     let mut out = Vec::new();
     let mut push = |key: &str, score: f64| {
         if let Some(slot) = first_free(key) {
-            out.push(Candidate { column, vocab: 0, slot, score, how: How::Evidence });
+            out.push(Candidate {
+                column,
+                vocab: 0,
+                slot,
+                score,
+                how: How::Evidence,
+            });
         }
     };
     match &profile.kind {

@@ -20,7 +20,11 @@ pub fn normalize(name: &str) -> String {
                 spaced.push(' ');
             }
         }
-        spaced.push(if c.is_ascii_alphanumeric() { c.to_ascii_lowercase() } else { ' ' });
+        spaced.push(if c.is_ascii_alphanumeric() {
+            c.to_ascii_lowercase()
+        } else {
+            ' '
+        });
         prev = Some(c);
     }
     spaced
@@ -91,7 +95,10 @@ mod tests {
 
     #[test]
     fn only_the_files_own_entity_prefix_is_stripped() {
-        assert_eq!(strip_own_prefix("contact email", Entity::Person).as_deref(), Some("email"));
+        assert_eq!(
+            strip_own_prefix("contact email", Entity::Person).as_deref(),
+            Some("email")
+        );
         assert_eq!(strip_own_prefix("account name", Entity::Person), None);
         assert_eq!(strip_own_prefix("contact", Entity::Person), None);
     }

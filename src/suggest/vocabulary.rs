@@ -44,6 +44,15 @@ pub struct Hit {
     pub strength: f64,
 }
 
+/// A normalized known name with its words, ready for containment and fuzzy checks.
+#[derive(Debug, Clone)]
+pub struct KnownName {
+    pub text: String,
+    /// The sorted, de-duplicated words.
+    pub tokens: Vec<String>,
+    pub hit: Hit,
+}
+
 /// Everything needed to score column names against one entity's targets.
 #[derive(Debug)]
 pub struct Vocabulary {
@@ -53,16 +62,13 @@ pub struct Vocabulary {
     pub exact: HashMap<String, Vec<Hit>>,
     /// Sorted word sets → the slots they name (for reordered words).
     pub by_tokens: HashMap<Vec<String>, Vec<Hit>>,
-    /// Every normalized name, for fuzzy comparison: (name, hit).
-    pub names: Vec<(String, Hit)>,
+    /// Every normalized name, for fuzzy comparison.
+    pub names: Vec<KnownName>,
 }
 
 impl Vocabulary {
     /// Builds the vocabulary of one entity from the schema and the synonym lists.
-    pub fn build(
-        schema: &EntitySchema,
-        synonyms: &BTreeMap<String, Vec<String>>,
-    ) -> Vocabulary {
+    pub fn build(schema: &EntitySchema, synonyms: &BTreeMap<String, Vec<String>>) -> Vocabulary {
         let mut vocabulary = Vocabulary {
             entity: schema.entity,
             slots: Vec::new(),
@@ -105,7 +111,9 @@ impl Vocabulary {
         // The field's own name and key count only where the asset says nothing of the field,
         // so the asset can keep a misleading name out ("Title" of a lead is not its title in
         // most CRMs' lead exports, it is the person's job title).
-        let listed = synonyms.keys().any(|k| k == &base_id || k.starts_with(&format!("{base_id}:")));
+        let listed = synonyms
+            .keys()
+            .any(|k| k == &base_id || k.starts_with(&format!("{base_id}:")));
         let mut base_names: Vec<String> = synonyms.get(&base_id).cloned().unwrap_or_default();
         if !listed {
             base_names.push(field.name.clone());
@@ -117,14 +125,26 @@ impl Vocabulary {
             for rank in 0..labels.len() {
                 // A label's own names ("work email") outrank the field's general ones ("email").
                 let strength = 0.99 - 0.03 * rank as f64;
-                self.add_name(name, Hit { slot: first_slot + rank, strength });
+                self.add_name(
+                    name,
+                    Hit {
+                        slot: first_slot + rank,
+                        strength,
+                    },
+                );
             }
         }
         for (rank, label) in labels.iter().enumerate() {
             let Some(label) = label else { continue };
             let names = synonyms.get(&format!("{base_id}:{label}"));
             for name in names.into_iter().flatten() {
-                self.add_name(name, Hit { slot: first_slot + rank, strength: 1.0 });
+                self.add_name(
+                    name,
+                    Hit {
+                        slot: first_slot + rank,
+                        strength: 1.0,
+                    },
+                );
             }
         }
     }
@@ -135,10 +155,21 @@ impl Vocabulary {
             return;
         }
         push_best(self.exact.entry(normalized.clone()).or_default(), hit);
-        let tokens: Vec<String> = token_set(&normalized).into_iter().map(str::to_string).collect();
-        push_best(self.by_tokens.entry(tokens).or_default(), hit);
-        if !self.names.iter().any(|(n, h)| *n == normalized && h.slot == hit.slot) {
-            self.names.push((normalized, hit));
+        let tokens: Vec<String> = token_set(&normalized)
+            .into_iter()
+            .map(str::to_string)
+            .collect();
+        push_best(self.by_tokens.entry(tokens.clone()).or_default(), hit);
+        if !self
+            .names
+            .iter()
+            .any(|n| n.text == normalized && n.hit.slot == hit.slot)
+        {
+            self.names.push(KnownName {
+                text: normalized,
+                tokens,
+                hit,
+            });
         }
     }
 }
@@ -188,7 +219,10 @@ mod tests {
             let field = schema
                 .field(&parsed.without_label())
                 .unwrap_or_else(|| panic!("synonyms name {target}, which the schema lacks"));
-            if let Target::Field { label: Some(label), .. } = &parsed {
+            if let Target::Field {
+                label: Some(label), ..
+            } = &parsed
+            {
                 assert!(field.labels.contains(label), "{target}: no such label");
             }
             assert!(!names.is_empty(), "{target} has no synonyms");
