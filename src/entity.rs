@@ -165,6 +165,9 @@ pub enum Target {
     Custom { entity: Entity, name: String },
     /// Deliberately left out.
     Skip,
+    /// Kept in a note on the record ("Column: value"), which is also what happens to a column
+    /// a profile does not mention; writing it down tells a later export the column is known.
+    Note,
 }
 
 impl Target {
@@ -181,7 +184,7 @@ impl Target {
     pub fn entity(&self) -> Option<Entity> {
         match self {
             Target::Field { entity, .. } | Target::Custom { entity, .. } => Some(*entity),
-            Target::Skip => None,
+            Target::Skip | Target::Note => None,
         }
     }
 
@@ -217,6 +220,7 @@ impl fmt::Display for Target {
             } => write!(f, "{entity}.{key}:{label}"),
             Target::Custom { entity, name } => write!(f, "{entity}.custom:{name}"),
             Target::Skip => f.write_str("skip"),
+            Target::Note => f.write_str("note"),
         }
     }
 }
@@ -242,6 +246,9 @@ impl FromStr for Target {
         let s = s.trim();
         if s.eq_ignore_ascii_case("skip") {
             return Ok(Target::Skip);
+        }
+        if s.eq_ignore_ascii_case("note") {
+            return Ok(Target::Note);
         }
         let malformed = || TargetParseError::Malformed(s.to_string());
         let (entity, rest) = s.split_once('.').ok_or_else(malformed)?;
@@ -300,6 +307,7 @@ mod tests {
             "organization.name",
             "deal.custom:Sell ID",
             "skip",
+            "note",
             "person.0a1b2c3d4e5f60718293a4b5c6d7e8f901234567",
         ] {
             let target: Target = text.parse().unwrap();

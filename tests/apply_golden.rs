@@ -22,6 +22,8 @@ fn the_sample_exports_to_the_same_files() {
         out: out.clone(),
         sample: Some(5),
         escape_formulas: false,
+        strict_drift: false,
+        allow_drift: false,
         progress: None,
     };
     let export = apply(&sources, &profile, &schema, &opts).unwrap();

@@ -285,3 +285,49 @@ fn files_no_profile_mapping_fits_are_named() {
             "other.csv: matches none of the profile's files",
         ));
 }
+
+#[test]
+fn a_saved_profile_refuses_drifted_files_unless_allowed() {
+    let dir = tempfile::tempdir().unwrap();
+    let first = dir.path().join("first");
+    let code = apply(&first, "zendesk-sell").get_output().status.code();
+    assert!(matches!(code, Some(0) | Some(3)));
+    // A fresh export of the same CRM where a column was added and a stage appeared.
+    let fresh = dir.path().join("fresh");
+    std::fs::create_dir(&fresh).unwrap();
+    let deals = std::fs::read_to_string(format!("{SAMPLE}/deals.csv")).unwrap();
+    let mut lines = deals.lines();
+    let mut changed = format!("{},Region\n", lines.next().unwrap());
+    for line in lines {
+        changed.push_str(&line.replacen(",Qualified,", ",Negotiation,", 1));
+        changed.push_str(",EMEA\n");
+    }
+    std::fs::write(fresh.join("deals.csv"), changed).unwrap();
+    std::fs::copy(format!("{SAMPLE}/contacts.csv"), fresh.join("contacts.csv")).unwrap();
+    let mapping = first.join("mapping.yaml");
+    let out = dir.path().join("second");
+    let run = |allow: bool| {
+        let mut cmd = pipemap();
+        cmd.args([
+            "apply",
+            fresh.to_str().unwrap(),
+            "--profile",
+            mapping.to_str().unwrap(),
+            "--out",
+            out.to_str().unwrap(),
+        ]);
+        if allow {
+            cmd.arg("--allow-drift");
+        }
+        cmd.assert()
+    };
+    run(false).code(2).stderr(
+        predicate::str::contains("new columns (kept in the note until mapped): \"Region\"")
+            .and(predicate::str::contains("\"Negotiation\"")),
+    );
+    assert!(!out.exists(), "a refused export wrote files");
+    let code = run(true).get_output().status.code();
+    assert!(matches!(code, Some(0) | Some(3)), "{code:?}");
+    let report = std::fs::read_to_string(out.join("report.md")).unwrap();
+    assert!(report.contains("## Changes since the profile") && report.contains("Region"));
+}

@@ -84,7 +84,7 @@ proptest! {
         }
         let profile = from_yaml("prop.yaml", PROFILE).unwrap();
         let out = dir.path().join("out");
-        let opts = ApplyOptions { out: out.clone(), sample: None, escape_formulas: true, progress: None };
+        let opts = ApplyOptions { out: out.clone(), sample: None, escape_formulas: true, strict_drift: true, allow_drift: false, progress: None };
         let export = apply(&sources, &profile, &Schema::builtin(), &opts).unwrap();
         let s = &export.summary;
         prop_assert!(s.reconciled);

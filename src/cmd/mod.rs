@@ -37,7 +37,7 @@ pub fn run(command: Command) -> anyhow::Result<ExitCode> {
             schemas,
             out,
             sample,
-            allow_drift: _,
+            allow_drift,
             escape_formulas,
             quiet,
         } => apply::run(apply::Args {
@@ -47,6 +47,7 @@ pub fn run(command: Command) -> anyhow::Result<ExitCode> {
             out,
             sample,
             escape_formulas,
+            allow_drift,
             quiet,
         }),
         Command::Demo { out } => map::run_demo(out),
@@ -62,6 +63,12 @@ pub fn run(command: Command) -> anyhow::Result<ExitCode> {
             ProfileCommand::Path => profile::path(),
         },
         Command::Plan { out } => plan::run(&out),
-        Command::Dedupe { file, entity, profile, schemas, json } => dedupe::run(&file, &entity, profile.as_deref(), &schemas, json),
+        Command::Dedupe {
+            file,
+            entity,
+            profile,
+            schemas,
+            json,
+        } => dedupe::run(&file, &entity, profile.as_deref(), &schemas, json),
     }
 }

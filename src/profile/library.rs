@@ -7,10 +7,28 @@ use super::Profile;
 use super::load::{ProfileError, from_yaml, to_yaml};
 
 /// The bundled presets: name → YAML.
-pub const PRESETS: &[(&str, &str)] = &[(
-    "zendesk-sell",
-    include_str!("../../assets/presets/zendesk-sell.yaml"),
-)];
+pub const PRESETS: &[(&str, &str)] = &[
+    (
+        "zendesk-sell",
+        include_str!("../../assets/presets/zendesk-sell.yaml"),
+    ),
+    (
+        "salesforce",
+        include_str!("../../assets/presets/salesforce.yaml"),
+    ),
+    ("hubspot", include_str!("../../assets/presets/hubspot.yaml")),
+    ("zoho", include_str!("../../assets/presets/zoho.yaml")),
+    ("copper", include_str!("../../assets/presets/copper.yaml")),
+    ("close", include_str!("../../assets/presets/close.yaml")),
+    (
+        "pipedrive",
+        include_str!("../../assets/presets/pipedrive.yaml"),
+    ),
+    (
+        "sugarcrm",
+        include_str!("../../assets/presets/sugarcrm.yaml"),
+    ),
+];
 
 /// Where a listed profile comes from.
 #[derive(Debug, Clone, PartialEq, Eq)]

@@ -183,7 +183,7 @@ pub fn validate(
 
 fn check_target(schema: &Schema, target: &Target) -> Result<(), String> {
     match target {
-        Target::Skip | Target::Custom { .. } => Ok(()),
+        Target::Skip | Target::Note | Target::Custom { .. } => Ok(()),
         Target::Field { key, label, .. } => {
             let field = schema.field(target).ok_or_else(|| {
                 format!("{target} is not a Pipedrive field (see `pipemap schema show`; a field to create is written <entity>.custom:<Name>)")

@@ -2,6 +2,7 @@
 //! values translate, and the duplicate decisions. Written as YAML (`version: 1`), matched to new
 //! exports by their headers, never by their paths.
 
+pub mod drift;
 pub mod library;
 mod load;
 

@@ -271,6 +271,13 @@ pub fn markdown(export: &Export, profile: &Profile, schema: &Schema, steps: &[St
             entity.plural()
         );
     }
+    let drift: Vec<String> = export.drift.iter().flat_map(|d| d.lines()).collect();
+    if !drift.is_empty() {
+        let _ = writeln!(md, "\n## Changes since the profile\n");
+        for line in &drift {
+            let _ = writeln!(md, "- {}", escape(line));
+        }
+    }
     let _ = writeln!(md, "\n## Links\n");
     let _ = writeln!(
         md,

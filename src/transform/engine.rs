@@ -28,6 +28,11 @@ pub struct ApplyOptions<'a> {
     /// Also write `sample/` with this many linked records per entity.
     pub sample: Option<usize>,
     pub escape_formulas: bool,
+    /// Refuse to export when the files drifted from a saved profile (new columns, renames,
+    /// new values); presets, written for any account, only report drift.
+    pub strict_drift: bool,
+    /// Export even when `strict_drift` finds drift, and report it.
+    pub allow_drift: bool,
     /// Called now and then with (bytes read, bytes in all sources).
     pub progress: Option<&'a dyn Fn(u64, u64)>,
 }
@@ -41,6 +46,10 @@ pub enum ApplyError {
     Plan(#[from] PlanError),
     #[error("{0}")]
     Unmatched(String),
+    #[error(
+        "the files have changed since the profile was made (map the changes with `pipemap map`, or run with --allow-drift to export them as they are):\n  {0}"
+    )]
+    Drift(String),
     #[error("{path}: {source}")]
     Output {
         path: String,
@@ -79,6 +88,8 @@ pub struct Export {
     pub plans: Vec<FilePlan>,
     pub layouts: Vec<Layout>,
     pub ambiguous: Vec<(Entity, String, u32, u32)>,
+    /// How each file differs from the profile mapping it matched.
+    pub drift: Vec<crate::profile::drift::Drift>,
 }
 
 /// An opened source with its first rows read.
@@ -137,20 +148,38 @@ pub fn apply(
         .collect();
     let matches = plan::match_files(profile, &headers).map_err(ApplyError::Unmatched)?;
     let mut plans = Vec::with_capacity(opened.len());
+    let mut drift = Vec::with_capacity(opened.len());
     for (o, &m) in opened.iter().zip(&matches) {
         let sample: Vec<Vec<String>> = o
             .head
             .iter()
             .map(|r| r.fields.iter().map(str::to_string).collect())
             .collect();
-        plans.push(plan::compile(
+        let mut plan = plan::compile(
             &o.table.name,
             &o.table.headers,
             &sample,
             &profile.files[m],
             profile,
             schema,
-        )?);
+        )?;
+        plan.mapping = m;
+        plans.push(plan);
+        drift.push(crate::profile::drift::detect(
+            &o.table.name,
+            &profile.files[m],
+            profile,
+            &o.table.headers,
+            &sample,
+        ));
+    }
+    let unresolved: Vec<String> = drift
+        .iter()
+        .filter(|d| d.needs_review())
+        .flat_map(|d| d.lines())
+        .collect();
+    if opts.strict_drift && !opts.allow_drift && !unresolved.is_empty() {
+        return Err(ApplyError::Drift(unresolved.join("\n  ")));
     }
     let layouts = layout::build(schema, &plans);
     let maps = ValueMaps::new(profile, schema);
@@ -346,6 +375,7 @@ pub fn apply(
         outputs,
     };
     let export = Export {
+        drift,
         summary,
         tally,
         plans,

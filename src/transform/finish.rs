@@ -4,8 +4,9 @@
 use std::collections::HashSet;
 use std::path::Path;
 
+use crate::Target;
 use crate::entity::Entity;
-use crate::profile::{Profile, to_yaml};
+use crate::profile::{ColumnSpec, Profile, to_yaml};
 use crate::schema::Schema;
 
 use super::engine::{ApplyError, ApplyOptions, Export};
@@ -28,8 +29,7 @@ pub fn write_rest(
     schema: &Schema,
     opts: &ApplyOptions,
 ) -> Result<(), ApplyError> {
-    let mut effective = profile.clone();
-    effective.options.escape_formulas |= opts.escape_formulas;
+    let effective = complete_profile(profile, export, opts.escape_formulas);
     let mapping = staging.path("mapping.yaml");
     std::fs::write(&mapping, to_yaml(&effective)).map_err(io(&mapping))?;
     let pre = crate::report::prerequisites(export, profile, schema);
@@ -63,6 +63,32 @@ pub fn write_rest(
         write_sample(staging, export, n)?;
     }
     Ok(())
+}
+
+/// The profile as this export applied it: every column of every file named, the ones the
+/// profile did not mention as `note` (where their values went), so a later export of the same
+/// CRM can tell new columns from known ones.
+pub fn complete_profile(profile: &Profile, export: &Export, escape_formulas: bool) -> Profile {
+    let mut effective = profile.clone();
+    effective.options.escape_formulas |= escape_formulas;
+    for plan in &export.plans {
+        let Some(mapping) = effective.files.get_mut(plan.mapping) else {
+            continue;
+        };
+        for header in &plan.headers {
+            let known = mapping
+                .columns
+                .keys()
+                .chain(mapping.split.iter().flat_map(|s| s.columns.keys()))
+                .any(|c| c.trim().eq_ignore_ascii_case(header.trim()));
+            if !known {
+                mapping
+                    .columns
+                    .insert(header.clone(), ColumnSpec::Target(Target::Note));
+            }
+        }
+    }
+    effective
 }
 
 /// sample/: the first `n` records of each file, and every record they link to, so a trial

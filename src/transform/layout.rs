@@ -155,7 +155,7 @@ fn implied_links(entity: Entity) -> &'static [Entity] {
 /// (which take none) go to their note text.
 fn slots_of(schema: &Schema, target: &Target) -> Vec<(Entity, Slot)> {
     match target {
-        Target::Skip => Vec::new(),
+        Target::Skip | Target::Note => Vec::new(),
         Target::Custom { entity, name } => match entity {
             Entity::Activity => vec![(
                 *entity,

@@ -48,6 +48,8 @@ pub enum Rule {
 #[derive(Debug, Clone)]
 pub struct FilePlan {
     pub file: String,
+    /// Which of the profile's file mappings this file matched.
+    pub mapping: usize,
     pub headers: Vec<String>,
     pub entity: Entity,
     /// Rows whose split column is true become this entity, with `split_rules`.
@@ -183,6 +185,7 @@ pub fn compile(
         .or_else(|| headers.iter().position(|h| h.trim().eq_ignore_ascii_case("id")));
     Ok(FilePlan {
         file: file.to_string(),
+        mapping: 0,
         headers: headers.to_vec(),
         entity: mapping.entity,
         split,
@@ -216,6 +219,7 @@ fn rule_for(
     };
     match target {
         Target::Skip => Rule::Skip,
+        Target::Note => Rule::Note,
         Target::Field { entity: e, key, .. } => {
             if let Some(to) = Entity::from_relation_key(key) {
                 let _ = e;

@@ -259,7 +259,7 @@ impl Converter<'_> {
                 label: label.clone(),
             },
             Target::Custom { name, .. } => Slot::Custom(name.clone()),
-            Target::Skip => return,
+            Target::Skip | Target::Note => return,
         };
         // Activities and notes take no custom fields: the value joins their note text.
         if let (Target::Custom { name, .. }, Entity::Activity | Entity::Note) = (target, entity) {
