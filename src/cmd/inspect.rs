@@ -39,14 +39,23 @@ fn write_text(out: &mut impl Write, i: &Inspection) -> std::io::Result<()> {
             "about {n} data rows (estimated from the first {}; --count for the exact number)",
             i.rows.sampled
         ),
-        (None, None) => format!("at least {} data rows (--count for the exact number)", i.rows.sampled),
+        (None, None) => format!(
+            "at least {} data rows (--count for the exact number)",
+            i.rows.sampled
+        ),
     };
     writeln!(out, "  {rows}, {} columns", i.headers.len())?;
     for warning in &i.warnings {
         writeln!(out, "  warning: {warning}")?;
     }
     writeln!(out)?;
-    let width = i.columns.iter().map(|c| c.name.chars().count()).max().unwrap_or(6).clamp(6, 32);
+    let width = i
+        .columns
+        .iter()
+        .map(|c| c.name.chars().count())
+        .max()
+        .unwrap_or(6)
+        .clamp(6, 32);
     writeln!(
         out,
         "  {:>3}  {:<width$}  {:<22}  {:>6}  {:>8}  examples",
@@ -75,7 +84,10 @@ fn write_text(out: &mut impl Write, i: &Inspection) -> std::io::Result<()> {
 
 /// Cuts text to `max` characters on one line, marking the cut.
 pub fn shorten(text: &str, max: usize) -> String {
-    let one_line: String = text.chars().map(|c| if c.is_control() { ' ' } else { c }).collect();
+    let one_line: String = text
+        .chars()
+        .map(|c| if c.is_control() { ' ' } else { c })
+        .collect();
     if one_line.chars().count() <= max {
         return one_line;
     }

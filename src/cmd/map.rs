@@ -28,16 +28,24 @@ pub fn run_demo(out: Option<PathBuf>) -> anyhow::Result<ExitCode> {
 }
 
 /// `pipemap map`: the UI on files or folders, starting from a profile when one is given.
-pub fn run_map(paths: Vec<PathBuf>, schemas: Vec<PathBuf>, profile: Option<String>, out: Option<PathBuf>) -> anyhow::Result<ExitCode> {
+pub fn run_map(
+    paths: Vec<PathBuf>,
+    schemas: Vec<PathBuf>,
+    profile: Option<String>,
+    out: Option<PathBuf>,
+) -> anyhow::Result<ExitCode> {
     if paths.is_empty() {
-        anyhow::bail!("give the export's files or its folder: pipemap map ./sell-export/ (or try `pipemap demo`)");
+        anyhow::bail!(
+            "give the export's files or its folder: pipemap map ./sell-export/ (or try `pipemap demo`)"
+        );
     }
     need_terminal()?;
     let schema = Schema::load(&schemas)?;
     let sources = expand_sources(&paths)?;
     let (base, base_is_preset) = match &profile {
         Some(spec) => {
-            let is_preset = library::PRESETS.iter().any(|(n, _)| n == spec) && !std::path::Path::new(spec).exists();
+            let is_preset = library::PRESETS.iter().any(|(n, _)| n == spec)
+                && !std::path::Path::new(spec).exists();
             (load_profile(spec, &schema)?, is_preset)
         }
         None => (Profile::new("my-mapping"), false),
@@ -55,7 +63,9 @@ pub fn run_map(paths: Vec<PathBuf>, schemas: Vec<PathBuf>, profile: Option<Strin
 
 fn need_terminal() -> anyhow::Result<()> {
     if !std::io::stdout().is_terminal() || !std::io::stdin().is_terminal() {
-        anyhow::bail!("the mapping UI needs a terminal; for scripts use `pipemap suggest` and `pipemap apply`");
+        anyhow::bail!(
+            "the mapping UI needs a terminal; for scripts use `pipemap suggest` and `pipemap apply`"
+        );
     }
     Ok(())
 }
@@ -64,7 +74,9 @@ fn run(session: Session) -> anyhow::Result<ExitCode> {
     let _ = profile::VERSION;
     let outcome = tui::run(session)?;
     if outcome.left_unsaved {
-        eprintln!("pipemap: unsaved changes were kept in the recovery file; the next session on the same files offers to restore them (R)");
+        eprintln!(
+            "pipemap: unsaved changes were kept in the recovery file; the next session on the same files offers to restore them (R)"
+        );
     }
     Ok(ExitCode::SUCCESS)
 }

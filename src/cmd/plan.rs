@@ -7,8 +7,14 @@ use anyhow::Context;
 
 pub fn run(out: &Path) -> anyhow::Result<ExitCode> {
     let path = out.join("summary.json");
-    let text = std::fs::read_to_string(&path).with_context(|| format!("{}: not a pipemap export folder (no summary.json)", out.display()))?;
-    let summary: serde_json::Value = serde_json::from_str(&text).with_context(|| format!("{}: not valid JSON", path.display()))?;
+    let text = std::fs::read_to_string(&path).with_context(|| {
+        format!(
+            "{}: not a pipemap export folder (no summary.json)",
+            out.display()
+        )
+    })?;
+    let summary: serde_json::Value = serde_json::from_str(&text)
+        .with_context(|| format!("{}: not valid JSON", path.display()))?;
     let steps = summary
         .get("plan")
         .and_then(|p| p.as_array())

@@ -8,7 +8,11 @@ use pipemap::profile::library::{self, Origin};
 pub fn list() -> anyhow::Result<ExitCode> {
     let mut out = std::io::stdout().lock();
     let entries = library::list();
-    writeln!(out, "{:<24} {:<8} {:<14} description", "name", "kind", "source CRM")?;
+    writeln!(
+        out,
+        "{:<24} {:<8} {:<14} description",
+        "name", "kind", "source CRM"
+    )?;
     for e in &entries {
         let kind = match &e.origin {
             Origin::Preset => "preset",
@@ -36,7 +40,8 @@ pub fn show(name: &str) -> anyhow::Result<ExitCode> {
 }
 
 pub fn path() -> anyhow::Result<ExitCode> {
-    let dir = library::profile_dir().ok_or_else(|| anyhow::anyhow!("no home folder to keep profiles in"))?;
+    let dir = library::profile_dir()
+        .ok_or_else(|| anyhow::anyhow!("no home folder to keep profiles in"))?;
     println!("{}", dir.display());
     Ok(ExitCode::SUCCESS)
 }

@@ -44,11 +44,28 @@ pub fn show(files: &[PathBuf], json: bool) -> anyhow::Result<ExitCode> {
     let account = &schema.account;
     writeln!(out, "Account")?;
     for pipeline in &account.pipelines {
-        writeln!(out, "  pipeline {}: {}", pipeline.name, pipeline.stages.join(" → "))?;
+        writeln!(
+            out,
+            "  pipeline {}: {}",
+            pipeline.name,
+            pipeline.stages.join(" → ")
+        )?;
     }
-    let types: Vec<&str> = account.activity_types.iter().map(|t| t.key.as_str()).collect();
+    let types: Vec<&str> = account
+        .activity_types
+        .iter()
+        .map(|t| t.key.as_str())
+        .collect();
     writeln!(out, "  activity types: {}", types.join(", "))?;
     let users: Vec<&str> = account.users.iter().map(|u| u.email.as_str()).collect();
-    writeln!(out, "  users: {}", if users.is_empty() { "(none given; --schema an account file)".to_string() } else { users.join(", ") })?;
+    writeln!(
+        out,
+        "  users: {}",
+        if users.is_empty() {
+            "(none given; --schema an account file)".to_string()
+        } else {
+            users.join(", ")
+        }
+    )?;
     Ok(ExitCode::SUCCESS)
 }

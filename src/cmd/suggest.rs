@@ -37,16 +37,29 @@ pub fn run(file: &Path, entity: &str, schemas: &[PathBuf], json: bool) -> anyhow
         "{} → {}{}",
         suggestion.file,
         suggestion.entity,
-        suggestion.source_crm.as_deref().map(|c| format!(" (looks like a {c} export)")).unwrap_or_default()
+        suggestion
+            .source_crm
+            .as_deref()
+            .map(|c| format!(" (looks like a {c} export)"))
+            .unwrap_or_default()
     )?;
-    let width = suggestion.columns.iter().map(|c| c.column.chars().count()).max().unwrap_or(6).clamp(6, 30);
+    let width = suggestion
+        .columns
+        .iter()
+        .map(|c| c.column.chars().count())
+        .max()
+        .unwrap_or(6)
+        .clamp(6, 30);
     for c in &suggestion.columns {
         let target = match (&c.target, c.alternatives.first()) {
             (Some(t), _) => t.to_string(),
             (None, Some(hint)) => format!("(maybe {hint})"),
             (None, None) => "—".to_string(),
         };
-        let ty = c.field_type.map(|t| format!(" [create as {t}]")).unwrap_or_default();
+        let ty = c
+            .field_type
+            .map(|t| format!(" [create as {t}]"))
+            .unwrap_or_default();
         writeln!(
             out,
             "  {} {:<width$}  {:<6} {:>4.2}  {}{}",

@@ -92,9 +92,7 @@ impl Account {
 /// Reads an account file written as YAML (JSON is read the same way).
 pub fn parse_yaml(file: &str, text: &str) -> Result<Account, SchemaError> {
     serde_yaml::from_str(text).map_err(|e| {
-        let (line, column) = e
-            .location()
-            .map_or((0, 0), |l| (l.line(), l.column()));
+        let (line, column) = e.location().map_or((0, 0), |l| (l.line(), l.column()));
         SchemaError::Parse {
             file: file.to_string(),
             line,

@@ -42,7 +42,11 @@ pub fn looks_like_fields_response(text: &str) -> bool {
 
 /// Reads one `*Fields` response; the entity comes from the file name (`personFields.json`) or,
 /// failing that, from the keys the fields carry.
-pub fn parse_fields(file: &str, path: &Path, text: &str) -> Result<(Entity, Vec<Field>), SchemaError> {
+pub fn parse_fields(
+    file: &str,
+    path: &Path,
+    text: &str,
+) -> Result<(Entity, Vec<Field>), SchemaError> {
     let response: Response = serde_json::from_str(text).map_err(|e| SchemaError::Parse {
         file: file.to_string(),
         line: e.line(),

@@ -80,7 +80,10 @@ impl Field {
                 self.field_type.as_str(),
                 "enum" | "set" | "stage" | "status" | "user" | "visible_to" | "label"
             )
-            || matches!(self.key.as_str(), "type" | "label" | "stage_id" | "pipeline_id")
+            || matches!(
+                self.key.as_str(),
+                "type" | "label" | "stage_id" | "pipeline_id"
+            )
     }
 
     /// True for a field that links to another item by name.
@@ -129,9 +132,8 @@ impl Schema {
         let fields: FieldsFile = serde_yaml::from_str(BUILTIN_FIELDS)
             .expect("assets/pipedrive/fields.yaml is checked by the test suite");
         debug_assert_eq!(fields.version, 1);
-        let account =
-            account::parse_yaml("assets/pipedrive/account.yaml", DEFAULT_ACCOUNT)
-                .expect("assets/pipedrive/account.yaml is checked by the test suite");
+        let account = account::parse_yaml("assets/pipedrive/account.yaml", DEFAULT_ACCOUNT)
+            .expect("assets/pipedrive/account.yaml is checked by the test suite");
         Schema {
             entities: fields.entities,
             account,
@@ -219,11 +221,16 @@ mod tests {
             let fields = schema.entity(entity).expect("entity in built-ins");
             assert!(!fields.fields.is_empty(), "{entity} has no fields");
         }
-        let mandatory = |e: Entity, key: &str| schema.entity(e).unwrap().field(key).unwrap().mandatory;
+        let mandatory =
+            |e: Entity, key: &str| schema.entity(e).unwrap().field(key).unwrap().mandatory;
         assert!(mandatory(Entity::Person, "name"));
         assert!(mandatory(Entity::Organization, "name"));
         assert!(mandatory(Entity::Deal, "title"));
-        let email = schema.entity(Entity::Person).unwrap().field("email").unwrap();
+        let email = schema
+            .entity(Entity::Person)
+            .unwrap()
+            .field("email")
+            .unwrap();
         assert!(email.multi && email.labels.contains(&"work".to_string()));
     }
 
@@ -242,6 +249,12 @@ mod tests {
     fn default_account_has_a_pipeline_and_activity_types() {
         let schema = Schema::builtin();
         assert!(!schema.account.pipelines.is_empty());
-        assert!(schema.account.activity_types.iter().any(|t| t.key == "call"));
+        assert!(
+            schema
+                .account
+                .activity_types
+                .iter()
+                .any(|t| t.key == "call")
+        );
     }
 }

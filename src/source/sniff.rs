@@ -116,7 +116,9 @@ pub fn looks_binary(text: &str) -> bool {
     for c in text.chars().take(SNIFF_BYTES) {
         if c == '\0' {
             nul += 1;
-        } else if (c.is_control() && !matches!(c, '\t' | '\n' | '\r')) || c == char::REPLACEMENT_CHARACTER {
+        } else if (c.is_control() && !matches!(c, '\t' | '\n' | '\r'))
+            || c == char::REPLACEMENT_CHARACTER
+        {
             control += 1;
         }
     }

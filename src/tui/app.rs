@@ -20,8 +20,8 @@ use super::recovery::RecoveryDoc;
 use crate::profile::Profile;
 
 pub use mapping::{CUSTOM_TYPES, build_profile, selected_column, target_label, visible_columns};
-pub use values::targets as value_targets;
 pub use review::{Check, CheckLevel, checks};
+pub use values::targets as value_targets;
 
 /// Something that happened: a key, the mouse, a resize, a tick, or a worker's report.
 #[derive(Debug)]
@@ -31,13 +31,25 @@ pub enum Message {
     Resize(u16, u16),
     /// About four times a second.
     Tick,
-    FileLoaded { index: usize, result: Result<Box<LoadedFile>, String> },
-    RowsProgress { index: usize, rows: u64 },
-    RowsCounted { index: usize, result: Result<(u64, Vec<Distinct>), String> },
+    FileLoaded {
+        index: usize,
+        result: Result<Box<LoadedFile>, String>,
+    },
+    RowsProgress {
+        index: usize,
+        rows: u64,
+    },
+    RowsCounted {
+        index: usize,
+        result: Result<(u64, Vec<Distinct>), String>,
+    },
     Saved(Result<PathBuf, String>),
     AutosaveFailed(String),
     RecoveryFound(RecoveryDoc),
-    ExportProgress { done: u64, total: u64 },
+    ExportProgress {
+        done: u64,
+        total: u64,
+    },
     ExportDone(Result<ExportSummary, String>),
 }
 
@@ -45,12 +57,26 @@ pub enum Message {
 #[derive(Debug, Clone)]
 pub enum Command {
     /// Read a file's headers and sample, then count its rows and distinct values.
-    Load { index: usize, path: PathBuf },
+    Load {
+        index: usize,
+        path: PathBuf,
+    },
     SaveProfile(Profile),
-    Autosave { key: String, doc: RecoveryDoc },
-    DiscardRecovery { key: String },
-    CheckRecovery { key: String },
-    Export { sources: Vec<PathBuf>, profile: Profile, out: PathBuf },
+    Autosave {
+        key: String,
+        doc: RecoveryDoc,
+    },
+    DiscardRecovery {
+        key: String,
+    },
+    CheckRecovery {
+        key: String,
+    },
+    Export {
+        sources: Vec<PathBuf>,
+        profile: Profile,
+        out: PathBuf,
+    },
 }
 
 /// Ticks of quiet after an edit before the work is autosaved.
@@ -63,9 +89,14 @@ pub fn init(model: &Model) -> Vec<Command> {
         .files
         .iter()
         .enumerate()
-        .map(|(index, f)| Command::Load { index, path: f.path.clone() })
+        .map(|(index, f)| Command::Load {
+            index,
+            path: f.path.clone(),
+        })
         .collect();
-    commands.push(Command::CheckRecovery { key: model.ctx.recovery_key.clone() });
+    commands.push(Command::CheckRecovery {
+        key: model.ctx.recovery_key.clone(),
+    });
     commands
 }
 
@@ -83,7 +114,16 @@ pub fn update(model: &mut Model, message: Message) -> Vec<Command> {
         Message::Tick => on_tick(model),
         Message::FileLoaded { index, result } => {
             files::on_loaded(model, index, result);
-            Vec::new()
+            let loading = model
+                .project
+                .files
+                .iter()
+                .any(|f| f.status == LoadStatus::Loading);
+            if model.export_view.queued && !loading {
+                review::start_export(model)
+            } else {
+                Vec::new()
+            }
         }
         Message::RowsProgress { index, rows } => {
             if let Some(f) = model.project.files.get_mut(index)
@@ -164,7 +204,10 @@ fn on_tick(model: &mut Model) -> Vec<Command> {
     model.ticks += 1;
     let project = &model.project;
     let quiet = model.ticks.saturating_sub(project.edited_at) >= AUTOSAVE_AFTER_TICKS;
-    let loading = project.files.iter().any(|f| f.status == LoadStatus::Loading);
+    let loading = project
+        .files
+        .iter()
+        .any(|f| f.status == LoadStatus::Loading);
     if !quiet || loading || project.mapping == project.autosaved {
         return Vec::new();
     }
@@ -175,7 +218,13 @@ fn on_tick(model: &mut Model) -> Vec<Command> {
     }
     let doc = RecoveryDoc {
         saved_at: super::recovery::now(),
-        file_names: model.project.files.iter().filter(|f| f.status == LoadStatus::Ready).map(|f| f.name.clone()).collect(),
+        file_names: model
+            .project
+            .files
+            .iter()
+            .filter(|f| f.status == LoadStatus::Ready)
+            .map(|f| f.name.clone())
+            .collect(),
         profile: build_profile(model),
     };
     vec![Command::Autosave { key, doc }]
@@ -188,8 +237,13 @@ fn on_saved(model: &mut Model, result: Result<PathBuf, String>) -> Vec<Command> 
             if let Some(saved) = pending {
                 model.project.saved = saved;
             }
-            model.status = Some((format!("saved the profile to {}", path.display()), Level::Info));
-            vec![Command::DiscardRecovery { key: model.ctx.recovery_key.clone() }]
+            model.status = Some((
+                format!("saved the profile to {}", path.display()),
+                Level::Info,
+            ));
+            vec![Command::DiscardRecovery {
+                key: model.ctx.recovery_key.clone(),
+            }]
         }
         Err(e) => {
             model.status = Some((format!("could not save: {e}"), Level::Error));

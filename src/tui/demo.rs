@@ -5,11 +5,26 @@ use std::path::PathBuf;
 
 /// The sample files: name → content.
 pub const SAMPLES: &[(&str, &str)] = &[
-    ("contacts.csv", include_str!("../../assets/samples/zendesk-sell/contacts.csv")),
-    ("leads.csv", include_str!("../../assets/samples/zendesk-sell/leads.csv")),
-    ("deals.csv", include_str!("../../assets/samples/zendesk-sell/deals.csv")),
-    ("tasks.csv", include_str!("../../assets/samples/zendesk-sell/tasks.csv")),
-    ("notes.csv", include_str!("../../assets/samples/zendesk-sell/notes.csv")),
+    (
+        "contacts.csv",
+        include_str!("../../assets/samples/zendesk-sell/contacts.csv"),
+    ),
+    (
+        "leads.csv",
+        include_str!("../../assets/samples/zendesk-sell/leads.csv"),
+    ),
+    (
+        "deals.csv",
+        include_str!("../../assets/samples/zendesk-sell/deals.csv"),
+    ),
+    (
+        "tasks.csv",
+        include_str!("../../assets/samples/zendesk-sell/tasks.csv"),
+    ),
+    (
+        "notes.csv",
+        include_str!("../../assets/samples/zendesk-sell/notes.csv"),
+    ),
 ];
 
 /// The preset the demo starts from.

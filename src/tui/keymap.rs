@@ -106,8 +106,18 @@ pub struct Binding {
     pub hint: &'static str,
 }
 
-const fn b(keys: &'static [Key], action: Action, help: &'static str, hint: &'static str) -> Binding {
-    Binding { keys, action, help, hint }
+const fn b(
+    keys: &'static [Key],
+    action: Action,
+    help: &'static str,
+    hint: &'static str,
+) -> Binding {
+    Binding {
+        keys,
+        action,
+        help,
+        hint,
+    }
 }
 
 use Key::{Char as C, Code as K, Ctrl};
@@ -115,7 +125,12 @@ use Key::{Char as C, Code as K, Ctrl};
 /// Keys that work on every screen.
 pub const GLOBAL: &[Binding] = &[
     b(&[K(KeyCode::Tab)], Action::NextScreen, "next screen", ""),
-    b(&[K(KeyCode::BackTab)], Action::PrevScreen, "previous screen", ""),
+    b(
+        &[K(KeyCode::BackTab)],
+        Action::PrevScreen,
+        "previous screen",
+        "",
+    ),
     b(&[C('1')], Action::GoScreen(0), "Files screen", ""),
     b(&[C('2')], Action::GoScreen(1), "Mapping screen", ""),
     b(&[C('3')], Action::GoScreen(2), "Values screen", ""),
@@ -129,46 +144,131 @@ pub const GLOBAL: &[Binding] = &[
     b(&[C('u')], Action::Undo, "undo", ""),
     b(&[Ctrl('r')], Action::Redo, "redo", ""),
     b(&[Ctrl('s')], Action::Save, "save the profile", ""),
-    b(&[C('R')], Action::RestoreRecovery, "restore work recovered from an earlier session", ""),
-    b(&[C('X')], Action::DiscardRecovery, "discard the recovered work", ""),
+    b(
+        &[C('R')],
+        Action::RestoreRecovery,
+        "restore recovered work",
+        "",
+    ),
+    b(
+        &[C('X')],
+        Action::DiscardRecovery,
+        "discard the recovered work",
+        "",
+    ),
     b(&[C('?')], Action::Help, "keys of this screen", "help"),
     b(&[C('q'), Ctrl('c')], Action::Quit, "quit", "quit"),
 ];
 
 /// Keys of the Files screen.
 pub const FILES: &[Binding] = &[
-    b(&[K(KeyCode::Enter), C('e')], Action::ChangeEntity, "choose the file's entity", "entity"),
-    b(&[C('+'), C('a')], Action::AddFile, "add a file by path", "add file"),
+    b(
+        &[K(KeyCode::Enter), C('e')],
+        Action::ChangeEntity,
+        "choose the file's entity",
+        "entity",
+    ),
+    b(
+        &[C('+'), C('a')],
+        Action::AddFile,
+        "add a file by path",
+        "add file",
+    ),
 ];
 
 /// Keys of the Mapping screen.
 pub const MAPPING: &[Binding] = &[
-    b(&[K(KeyCode::Enter)], Action::Pick, "pick a target (fuzzy search)", "pick"),
+    b(
+        &[K(KeyCode::Enter)],
+        Action::Pick,
+        "pick a target (fuzzy search)",
+        "pick",
+    ),
     b(&[C('a')], Action::Accept, "accept the suggestion", "accept"),
-    b(&[C('A')], Action::AcceptAll, "accept every high/medium suggestion", "accept all"),
+    b(
+        &[C('A')],
+        Action::AcceptAll,
+        "accept all high/medium suggestions",
+        "accept all",
+    ),
     b(&[C('s')], Action::Skip, "skip the column", "skip"),
-    b(&[C('x'), K(KeyCode::Delete)], Action::Clear, "unmap (kept in the record's note)", ""),
-    b(&[C('c')], Action::CreateCustom, "create a custom field (name + type)", "custom field"),
+    b(
+        &[C('x'), K(KeyCode::Delete)],
+        Action::Clear,
+        "unmap (value goes to the note)",
+        "",
+    ),
+    b(
+        &[C('c')],
+        Action::CreateCustom,
+        "create a custom field",
+        "custom field",
+    ),
     b(&[C('/')], Action::Search, "search columns", ""),
-    b(&[C('f')], Action::Filter, "filter: all / unmapped / needs review", ""),
-    b(&[C(']'), K(KeyCode::Right)], Action::NextGroup, "next file", ""),
-    b(&[C('['), K(KeyCode::Left)], Action::PrevGroup, "previous file", ""),
+    b(&[C('f')], Action::Filter, "filter: all/unmapped/review", ""),
+    b(
+        &[C(']'), K(KeyCode::Right)],
+        Action::NextGroup,
+        "next file",
+        "",
+    ),
+    b(
+        &[C('['), K(KeyCode::Left)],
+        Action::PrevGroup,
+        "previous file",
+        "",
+    ),
 ];
 
 /// Keys of the Values screen.
 pub const VALUES: &[Binding] = &[
-    b(&[K(KeyCode::Enter)], Action::Pick, "pick the Pipedrive value", "pick"),
+    b(
+        &[K(KeyCode::Enter)],
+        Action::Pick,
+        "pick the Pipedrive value",
+        "pick",
+    ),
     b(&[C('a')], Action::Accept, "accept the suggestion", "accept"),
-    b(&[C('A')], Action::AcceptAll, "accept every suggestion of this field", "accept all"),
-    b(&[C('x'), K(KeyCode::Delete)], Action::Clear, "unmap (kept as written)", ""),
-    b(&[C(']'), K(KeyCode::Right)], Action::NextGroup, "next field", "next field"),
-    b(&[C('['), K(KeyCode::Left)], Action::PrevGroup, "previous field", ""),
+    b(
+        &[C('A')],
+        Action::AcceptAll,
+        "accept all suggestions here",
+        "accept all",
+    ),
+    b(
+        &[C('x'), K(KeyCode::Delete)],
+        Action::Clear,
+        "unmap (kept as written)",
+        "",
+    ),
+    b(
+        &[C(']'), K(KeyCode::Right)],
+        Action::NextGroup,
+        "next field",
+        "next field",
+    ),
+    b(
+        &[C('['), K(KeyCode::Left)],
+        Action::PrevGroup,
+        "previous field",
+        "",
+    ),
 ];
 
 /// Keys of the Review & Export screen.
 pub const EXPORT: &[Binding] = &[
-    b(&[C('e'), K(KeyCode::Enter)], Action::Export, "export", "export"),
-    b(&[C('o')], Action::EditOut, "change the output folder", "folder"),
+    b(
+        &[C('e'), K(KeyCode::Enter)],
+        Action::Export,
+        "export",
+        "export",
+    ),
+    b(
+        &[C('o')],
+        Action::EditOut,
+        "change the output folder",
+        "folder",
+    ),
 ];
 
 /// The table of a screen.
@@ -211,7 +311,10 @@ mod tests {
             for (i, a) in table.iter().enumerate() {
                 for other in &table[i + 1..] {
                     for key in a.keys {
-                        assert!(!other.keys.contains(key), "{key:?} bound twice on {screen:?}");
+                        assert!(
+                            !other.keys.contains(key),
+                            "{key:?} bound twice on {screen:?}"
+                        );
                     }
                 }
             }

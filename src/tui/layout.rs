@@ -24,12 +24,20 @@ pub fn chrome(area: Rect, banner: bool) -> Chrome {
         Constraint::Length(1),
     ])
     .areas(area);
-    Chrome { tabs, banner: banner_area, body, status }
+    Chrome {
+        tabs,
+        banner: banner_area,
+        body,
+        status,
+    }
 }
 
 /// The chrome of the model's terminal.
 pub fn model_chrome(model: &Model) -> Chrome {
-    chrome(Rect::new(0, 0, model.size.0, model.size.1), model.recovery.is_some())
+    chrome(
+        Rect::new(0, 0, model.size.0, model.size.1),
+        model.recovery.is_some(),
+    )
 }
 
 /// A tab's label in the tab bar.
@@ -60,7 +68,10 @@ pub fn list_rows(area: Rect) -> usize {
 
 /// The row of a bordered list with a header row that `y` falls on, if any.
 pub fn row_at(area: Rect, x: u16, y: u16) -> Option<usize> {
-    let inside = x > area.x && x + 1 < area.x + area.width && y >= area.y + 2 && y + 1 < area.y + area.height;
+    let inside = x > area.x
+        && x + 1 < area.x + area.width
+        && y >= area.y + 2
+        && y + 1 < area.y + area.height;
     inside.then(|| (y - area.y - 2) as usize)
 }
 
@@ -77,15 +88,32 @@ pub struct MappingAreas {
 /// Lays out the Mapping screen.
 pub fn mapping(body: Rect) -> MappingAreas {
     let detail_h = if body.height >= 16 { 5 } else { 0 };
-    let [header, main, detail] = Layout::vertical([Constraint::Length(1), Constraint::Min(0), Constraint::Length(detail_h)]).areas(body);
-    let [columns, targets, fields] = Layout::horizontal([Constraint::Percentage(36), Constraint::Percentage(34), Constraint::Percentage(30)]).areas(main);
-    MappingAreas { header, columns, targets, fields, detail }
+    let [header, main, detail] = Layout::vertical([
+        Constraint::Length(1),
+        Constraint::Min(0),
+        Constraint::Length(detail_h),
+    ])
+    .areas(body);
+    let [columns, targets, fields] = Layout::horizontal([
+        Constraint::Percentage(36),
+        Constraint::Percentage(34),
+        Constraint::Percentage(30),
+    ])
+    .areas(main);
+    MappingAreas {
+        header,
+        columns,
+        targets,
+        fields,
+        detail,
+    }
 }
 
 /// The Files screen: the list and the selected file's detail.
 pub fn files(body: Rect) -> (Rect, Rect) {
     let detail_h = (body.height / 3).clamp(0, 10);
-    let [list, detail] = Layout::vertical([Constraint::Min(0), Constraint::Length(detail_h)]).areas(body);
+    let [list, detail] =
+        Layout::vertical([Constraint::Min(0), Constraint::Length(detail_h)]).areas(body);
     (list, detail)
 }
 
@@ -101,9 +129,20 @@ pub struct ValuesAreas {
 /// Lays out the Values screen.
 pub fn values(body: Rect) -> ValuesAreas {
     let detail_h = if body.height >= 14 { 4 } else { 0 };
-    let [header, main, detail] = Layout::vertical([Constraint::Length(1), Constraint::Min(0), Constraint::Length(detail_h)]).areas(body);
-    let [targets, values] = Layout::horizontal([Constraint::Percentage(32), Constraint::Percentage(68)]).areas(main);
-    ValuesAreas { header, targets, values, detail }
+    let [header, main, detail] = Layout::vertical([
+        Constraint::Length(1),
+        Constraint::Min(0),
+        Constraint::Length(detail_h),
+    ])
+    .areas(body);
+    let [targets, values] =
+        Layout::horizontal([Constraint::Percentage(32), Constraint::Percentage(68)]).areas(main);
+    ValuesAreas {
+        header,
+        targets,
+        values,
+        detail,
+    }
 }
 
 /// The Review & Export screen: output folder, checks, and the export's progress or summary.
@@ -117,8 +156,17 @@ pub struct ExportAreas {
 /// Lays out the Review & Export screen.
 pub fn export(body: Rect) -> ExportAreas {
     let result_h = (body.height.saturating_sub(3) / 2).min(12);
-    let [out, checks, result] = Layout::vertical([Constraint::Length(3), Constraint::Min(0), Constraint::Length(result_h)]).areas(body);
-    ExportAreas { out, checks, result }
+    let [out, checks, result] = Layout::vertical([
+        Constraint::Length(3),
+        Constraint::Min(0),
+        Constraint::Length(result_h),
+    ])
+    .areas(body);
+    ExportAreas {
+        out,
+        checks,
+        result,
+    }
 }
 
 /// The rows the current screen's main list shows.

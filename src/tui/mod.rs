@@ -73,7 +73,15 @@ pub fn prepare(session: Session, tx: mpsc::Sender<Message>) -> (Model, Worker) {
         recovery_key: session.recovery_key,
     };
     let model = Model::new(ctx, session.paths, session.out);
-    (model, Worker { tx, schema, vocabularies, base })
+    (
+        model,
+        Worker {
+            tx,
+            schema,
+            vocabularies,
+            base,
+        },
+    )
 }
 
 /// Runs the UI until the user quits.
@@ -135,5 +143,7 @@ pub fn run(session: Session) -> io::Result<Outcome> {
     }
     drop(terminal);
     drop(guard);
-    Ok(Outcome { left_unsaved: model.project.unsaved() })
+    Ok(Outcome {
+        left_unsaved: model.project.unsaved(),
+    })
 }

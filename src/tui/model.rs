@@ -25,7 +25,12 @@ pub enum Screen {
 
 impl Screen {
     /// Every screen in tab order.
-    pub const ALL: [Screen; 4] = [Screen::Files, Screen::Mapping, Screen::Values, Screen::Export];
+    pub const ALL: [Screen; 4] = [
+        Screen::Files,
+        Screen::Mapping,
+        Screen::Values,
+        Screen::Export,
+    ];
 
     /// The tab's title.
     pub fn title(self) -> &'static str {
@@ -173,7 +178,10 @@ pub enum ExportState {
     #[default]
     Idle,
     /// Running: bytes done of bytes in all sources.
-    Running { done: u64, total: u64 },
+    Running {
+        done: u64,
+        total: u64,
+    },
     Done(ExportSummary),
     Failed(String),
 }
@@ -200,6 +208,8 @@ pub struct ExportView {
     pub cursor: ListCursor,
     /// Set after a first `e` with blockers: a second `e` exports anyway.
     pub confirm_blockers: bool,
+    /// `e` was pressed while files were still being read: export once they are.
+    pub queued: bool,
 }
 
 /// What a text input is for.
@@ -215,9 +225,15 @@ pub enum Overlay {
     Help,
     ConfirmQuit,
     Picker(Picker),
-    Input { purpose: InputPurpose, input: TextInput },
+    Input {
+        purpose: InputPurpose,
+        input: TextInput,
+    },
     /// `c`: a custom field's name and the type to create it with.
-    CustomField { name: TextInput, type_index: usize },
+    CustomField {
+        name: TextInput,
+        type_index: usize,
+    },
 }
 
 /// How a status message reads.
@@ -257,15 +273,27 @@ impl Model {
     pub fn new(ctx: Context, paths: Vec<PathBuf>, out: PathBuf) -> Model {
         let files: Vec<SourceFile> = paths.into_iter().map(SourceFile::new).collect();
         let values = ctx.base.values.clone();
-        let mapping = Mapping { files: files.iter().map(super::project::placeholder).collect(), values };
+        let mapping = Mapping {
+            files: files.iter().map(super::project::placeholder).collect(),
+            values,
+        };
         Model {
             ctx,
-            project: Project { files, saved: mapping.clone(), autosaved: mapping.clone(), mapping, ..Project::default() },
+            project: Project {
+                files,
+                saved: mapping.clone(),
+                autosaved: mapping.clone(),
+                mapping,
+                ..Project::default()
+            },
             screen: Screen::Files,
             files_cursor: ListCursor::default(),
             mapping_view: MappingView::default(),
             values_view: ValuesView::default(),
-            export_view: ExportView { out, ..ExportView::default() },
+            export_view: ExportView {
+                out,
+                ..ExportView::default()
+            },
             overlay: None,
             status: None,
             recovery: None,

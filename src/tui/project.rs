@@ -66,15 +66,19 @@ pub struct SourceFile {
 impl SourceFile {
     /// A file about to be read.
     pub fn new(path: PathBuf) -> SourceFile {
-        let name = path
-            .file_name()
-            .map_or_else(|| path.display().to_string(), |n| n.to_string_lossy().into_owned());
+        let name = path.file_name().map_or_else(
+            || path.display().to_string(),
+            |n| n.to_string_lossy().into_owned(),
+        );
         SourceFile {
             path,
             name,
             status: LoadStatus::Loading,
             loaded: None,
-            rows: Rows::Counting { seen: 0, estimate: None },
+            rows: Rows::Counting {
+                seen: 0,
+                estimate: None,
+            },
             distinct: None,
         }
     }
@@ -170,44 +174,65 @@ pub fn choices_from_suggestions(suggestions: &[ColumnSuggestion]) -> Vec<ColumnC
     suggestions
         .iter()
         .map(|s| match suggested_spec(s) {
-            Some(spec) => ColumnChoice { spec: Some(spec), origin: Origin::Suggested(s.tier) },
-            None => ColumnChoice { spec: None, origin: Origin::Unset },
+            Some(spec) => ColumnChoice {
+                spec: Some(spec),
+                origin: Origin::Suggested(s.tier),
+            },
+            None => ColumnChoice {
+                spec: None,
+                origin: Origin::Unset,
+            },
         })
         .collect()
 }
 
-/// The choices for a file from a profile's file mapping: the profile's columns as it says, the
-/// columns it does not mention from high/medium suggestions whose target is still free.
-pub fn choices_from_profile(mapping: &FileMapping, headers: &[String], suggestions: &[ColumnSuggestion]) -> FileChoice {
-    let mut columns: Vec<ColumnChoice> = headers
+/// The choices for a file from a profile's file mapping, exactly as the profile says: columns
+/// it does not mention stay unmapped (kept in the note, as a headless `apply` would do); their
+/// suggestions show as hints.
+pub fn choices_from_profile(mapping: &FileMapping, headers: &[String]) -> FileChoice {
+    let columns: Vec<ColumnChoice> = headers
         .iter()
         .map(|h| {
-            let spec = mapping.columns.iter().find(|(c, _)| c.trim().eq_ignore_ascii_case(h.trim())).map(|(_, s)| s.clone());
+            let spec = mapping
+                .columns
+                .iter()
+                .find(|(c, _)| c.trim().eq_ignore_ascii_case(h.trim()))
+                .map(|(_, s)| s.clone());
             match spec {
-                Some(spec) => ColumnChoice { spec: Some(spec), origin: Origin::Profile },
-                None => ColumnChoice { spec: None, origin: Origin::Unset },
+                Some(spec) => ColumnChoice {
+                    spec: Some(spec),
+                    origin: Origin::Profile,
+                },
+                None => ColumnChoice {
+                    spec: None,
+                    origin: Origin::Unset,
+                },
             }
         })
         .collect();
-    for (i, s) in suggestions.iter().enumerate() {
-        let Some(choice) = columns.get(i) else { continue };
-        if choice.spec.is_some() {
-            continue;
-        }
-        if let Some(spec) = suggested_spec(s) {
-            let taken = spec.target().is_some_and(|t| !matches!(t, Target::Skip) && columns.iter().any(|c| c.target() == Some(t)));
-            if !taken {
-                columns[i] = ColumnChoice { spec: Some(spec), origin: Origin::Suggested(s.tier) };
-            }
-        }
+    FileChoice {
+        entity: mapping.entity,
+        split: mapping.split.clone(),
+        matcher: Some(mapping.matcher.clone()),
+        columns,
     }
-    FileChoice { entity: mapping.entity, split: mapping.split.clone(), matcher: Some(mapping.matcher.clone()), columns }
+}
+
+/// The target a column's suggestion hints at: its target, else its best alternative.
+pub fn hint(s: &ColumnSuggestion) -> Option<&Target> {
+    s.target.as_ref().or(s.alternatives.first())
 }
 
 /// The mapping of a file not read yet: its entity guessed from its name.
 pub fn placeholder(file: &SourceFile) -> FileChoice {
-    let entity = crate::suggest::detect::entity_from_file_name(&file.name).unwrap_or(Entity::Person);
-    FileChoice { entity, split: None, matcher: None, columns: Vec::new() }
+    let entity =
+        crate::suggest::detect::entity_from_file_name(&file.name).unwrap_or(Entity::Person);
+    FileChoice {
+        entity,
+        split: None,
+        matcher: None,
+        columns: Vec::new(),
+    }
 }
 
 /// Undo/redo over whole [`Mapping`] snapshots (cheap: a few hundred small values).
@@ -252,10 +277,23 @@ impl History {
 
 /// Headers that pick this file out among the others: up to three of its headers that no other
 /// file has, preferring the ones the starting profile used.
-pub fn distinctive_headers(own: &[String], others: &[Vec<String>], preferred: &[String]) -> Vec<String> {
-    let elsewhere = |h: &String| others.iter().any(|o| o.iter().any(|x| x.eq_ignore_ascii_case(h)));
+pub fn distinctive_headers(
+    own: &[String],
+    others: &[Vec<String>],
+    preferred: &[String],
+) -> Vec<String> {
+    let elsewhere = |h: &String| {
+        others
+            .iter()
+            .any(|o| o.iter().any(|x| x.eq_ignore_ascii_case(h)))
+    };
     let owned = |h: &String| own.iter().any(|x| x.eq_ignore_ascii_case(h));
-    let mut picked: Vec<String> = preferred.iter().filter(|h| owned(h) && !elsewhere(h)).take(3).cloned().collect();
+    let mut picked: Vec<String> = preferred
+        .iter()
+        .filter(|h| owned(h) && !elsewhere(h))
+        .take(3)
+        .cloned()
+        .collect();
     for h in own {
         if picked.len() >= 3 {
             break;
@@ -279,15 +317,25 @@ pub fn to_profile(base: &Profile, files: &[SourceFile], mapping: &Mapping) -> Pr
     profile.options = base.options.clone();
     profile.dedupe = base.dedupe.clone();
     profile.source_crm = base.source_crm.clone().or_else(|| {
-        files.iter().find_map(|f| f.loaded.as_ref().and_then(|l| l.source_crm.clone()))
+        files
+            .iter()
+            .find_map(|f| f.loaded.as_ref().and_then(|l| l.source_crm.clone()))
     });
     let headers: Vec<Vec<String>> = files.iter().map(SourceFile::headers).collect();
     for (i, (file, choice)) in files.iter().zip(&mapping.files).enumerate() {
         if file.status != LoadStatus::Ready {
             continue;
         }
-        let others: Vec<Vec<String>> = headers.iter().enumerate().filter(|(j, _)| *j != i).map(|(_, h)| h.clone()).collect();
-        let preferred = choice.matcher.as_ref().map_or(&[][..], |m| m.headers_include.as_slice());
+        let others: Vec<Vec<String>> = headers
+            .iter()
+            .enumerate()
+            .filter(|(j, _)| *j != i)
+            .map(|(_, h)| h.clone())
+            .collect();
+        let preferred = choice
+            .matcher
+            .as_ref()
+            .map_or(&[][..], |m| m.headers_include.as_slice());
         let mut columns = indexmap::IndexMap::new();
         for (name, c) in headers[i].iter().zip(&choice.columns) {
             if let Some(spec) = &c.spec {
@@ -296,13 +344,20 @@ pub fn to_profile(base: &Profile, files: &[SourceFile], mapping: &Mapping) -> Pr
         }
         let split = choice.split.clone().filter(|s| s.then != choice.entity);
         profile.files.push(FileMapping {
-            matcher: Match { headers_include: distinctive_headers(&headers[i], &others, preferred) },
+            matcher: Match {
+                headers_include: distinctive_headers(&headers[i], &others, preferred),
+            },
             entity: choice.entity,
             split,
             columns,
         });
     }
-    profile.values = mapping.values.iter().filter(|(_, m)| !m.is_empty()).map(|(t, m)| (t.clone(), m.clone())).collect();
+    profile.values = mapping
+        .values
+        .iter()
+        .filter(|(_, m)| !m.is_empty())
+        .map(|(t, m)| (t.clone(), m.clone()))
+        .collect();
     profile
 }
 
@@ -318,9 +373,15 @@ mod tests {
     fn distinctive_headers_avoid_other_files() {
         let own = strings(&["id", "name", "email", "is_organisation"]);
         let others = vec![strings(&["id", "name", "stage"])];
-        assert_eq!(distinctive_headers(&own, &others, &[]), strings(&["email", "is_organisation"]));
+        assert_eq!(
+            distinctive_headers(&own, &others, &[]),
+            strings(&["email", "is_organisation"])
+        );
         let preferred = strings(&["is_organisation"]);
-        assert_eq!(distinctive_headers(&own, &others, &preferred)[0], "is_organisation");
+        assert_eq!(
+            distinctive_headers(&own, &others, &preferred)[0],
+            "is_organisation"
+        );
     }
 
     #[test]

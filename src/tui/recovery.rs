@@ -27,7 +27,12 @@ pub fn dir() -> Option<PathBuf> {
 
 /// The recovery file of a session key (the demo, or a hash of the sources' paths).
 pub fn path(key: &str) -> Option<PathBuf> {
-    dir().map(|d| d.join(format!("{}.yaml", crate::profile::library::safe_file_name(key))))
+    dir().map(|d| {
+        d.join(format!(
+            "{}.yaml",
+            crate::profile::library::safe_file_name(key)
+        ))
+    })
 }
 
 /// A key naming a set of sources: stable for the same paths in any order.
@@ -35,7 +40,12 @@ pub fn key_for(paths: &[PathBuf]) -> String {
     use std::hash::{Hash, Hasher};
     let mut names: Vec<String> = paths
         .iter()
-        .map(|p| std::fs::canonicalize(p).unwrap_or_else(|_| p.clone()).display().to_string())
+        .map(|p| {
+            std::fs::canonicalize(p)
+                .unwrap_or_else(|_| p.clone())
+                .display()
+                .to_string()
+        })
         .collect();
     names.sort();
     let mut h = std::collections::hash_map::DefaultHasher::new();
@@ -69,7 +79,11 @@ mod tests {
     fn a_recovery_doc_round_trips() {
         let dir = tempfile::tempdir().unwrap();
         let path = dir.path().join("r.yaml");
-        let doc = RecoveryDoc { saved_at: "2026-01-01 10:00".into(), file_names: vec!["a.csv".into()], profile: Profile::new("p") };
+        let doc = RecoveryDoc {
+            saved_at: "2026-01-01 10:00".into(),
+            file_names: vec!["a.csv".into()],
+            profile: Profile::new("p"),
+        };
         write(&path, &doc).unwrap();
         assert_eq!(read(&path), Some(doc));
         assert!(read(&dir.path().join("none.yaml")).is_none());

@@ -41,26 +41,40 @@ impl ValueTarget {
     }
 
     /// Source values with no value map entry and no option of the same name.
-    pub fn unmapped<'a>(&'a self, mapping: &'a Mapping) -> impl Iterator<Item = &'a (String, u64)> + 'a {
+    pub fn unmapped<'a>(
+        &'a self,
+        mapping: &'a Mapping,
+    ) -> impl Iterator<Item = &'a (String, u64)> + 'a {
         self.values.iter().filter(move |(v, _)| {
-            self.mapped(mapping, v).is_none() && !self.options.iter().any(|o| fold(&o.value) == fold(v) || fold(&o.label) == fold(v))
+            self.mapped(mapping, v).is_none()
+                && !self
+                    .options
+                    .iter()
+                    .any(|o| fold(&o.value) == fold(v) || fold(&o.label) == fold(v))
         })
     }
 }
 
 fn fold(s: &str) -> String {
-    s.split_whitespace().collect::<Vec<_>>().join(" ").to_lowercase()
+    s.split_whitespace()
+        .collect::<Vec<_>>()
+        .join(" ")
+        .to_lowercase()
 }
 
 /// True when a target takes values from a fixed list, so it gets a value map.
 pub fn takes_fixed_values(schema: &Schema, spec: &ColumnSpec) -> bool {
-    let Some(target) = spec.target() else { return false };
+    let Some(target) = spec.target() else {
+        return false;
+    };
     // A custom field to create takes its options from the values themselves; `done` and the
     // busy flag are read as yes/no, not through a value map.
     match target {
         Target::Field { key, .. } if matches!(key.as_str(), "done" | "busy_flag") => false,
-        Target::Field { .. } => schema.field(&target.without_label()).is_some_and(|f| f.takes_fixed_values() && !f.is_relation()),
-        Target::Custom { .. } | Target::Skip => false,
+        Target::Field { .. } => schema
+            .field(&target.without_label())
+            .is_some_and(|f| f.takes_fixed_values() && !f.is_relation()),
+        Target::Custom { .. } | Target::Skip | Target::Note => false,
     }
 }
 
@@ -69,35 +83,56 @@ fn separator(schema: &Schema, spec: &ColumnSpec) -> Option<String> {
     let detail = spec.detail();
     let target = detail.target.as_ref()?;
     let set = target.key() == Some("label")
-        || schema.field(&target.without_label()).is_some_and(|f| f.field_type == "set")
+        || schema
+            .field(&target.without_label())
+            .is_some_and(|f| f.field_type == "set")
         || detail.field_type.as_deref() == Some("set");
     set.then(|| detail.split.clone().unwrap_or_else(|| ",".to_string()))
 }
 
 /// The Pipedrive values a target may take, from the schema and the account.
 pub fn options_for(schema: &Schema, target: &Target) -> Vec<ValueOption> {
-    let plain = |v: &str| ValueOption { value: v.to_string(), label: v.to_string() };
-    let Some(entity) = target.entity() else { return Vec::new() };
+    let plain = |v: &str| ValueOption {
+        value: v.to_string(),
+        label: v.to_string(),
+    };
+    let Some(entity) = target.entity() else {
+        return Vec::new();
+    };
     let account = &schema.account;
     match target.key() {
         Some("stage_id") => account
             .pipelines
             .iter()
-            .flat_map(|p| p.stages.iter().map(move |s| ValueOption { value: format!("{}/{}", p.name, s), label: s.clone() }))
+            .flat_map(|p| {
+                p.stages.iter().map(move |s| ValueOption {
+                    value: format!("{}/{}", p.name, s),
+                    label: s.clone(),
+                })
+            })
             .collect(),
         Some("pipeline_id") => account.pipelines.iter().map(|p| plain(&p.name)).collect(),
         Some("owner_id" | "user_id") => account
             .users
             .iter()
-            .map(|u| ValueOption { value: u.email.clone(), label: format!("{} <{}>", u.name, u.email) })
+            .map(|u| ValueOption {
+                value: u.email.clone(),
+                label: format!("{} <{}>", u.name, u.email),
+            })
             .collect(),
         Some("type") if entity == crate::Entity::Activity => account
             .activity_types
             .iter()
-            .map(|t| ValueOption { value: t.key.clone(), label: t.name.clone() })
+            .map(|t| ValueOption {
+                value: t.key.clone(),
+                label: t.name.clone(),
+            })
             .collect(),
         Some("label") => account.labels_of(entity).iter().map(|l| plain(l)).collect(),
-        _ => schema.field(target).map(|f| f.options.iter().map(|o| plain(o)).collect()).unwrap_or_default(),
+        _ => schema
+            .field(target)
+            .map(|f| f.options.iter().map(|o| plain(o)).collect())
+            .unwrap_or_default(),
     }
 }
 
@@ -111,10 +146,19 @@ pub fn value_targets(schema: &Schema, files: &[SourceFile], mapping: &Mapping) -
             if !takes_fixed_values(schema, spec) {
                 continue;
             }
-            let Some(target) = spec.target().map(Target::without_label) else { continue };
+            let Some(target) = spec.target().map(Target::without_label) else {
+                continue;
+            };
             let (raw, complete) = match file.distinct.as_ref().and_then(|d| d.get(i)) {
                 Some(d) => (d.clone(), true),
-                None => (column.top_values.iter().map(|(v, n)| (v.clone(), *n as u64)).collect(), false),
+                None => (
+                    column
+                        .top_values
+                        .iter()
+                        .map(|(v, n)| (v.clone(), *n as u64))
+                        .collect(),
+                    false,
+                ),
             };
             let values = match separator(schema, spec) {
                 Some(sep) => split_values(&raw, &sep),
@@ -123,8 +167,14 @@ pub fn value_targets(schema: &Schema, files: &[SourceFile], mapping: &Mapping) -
             let entry = match out.iter().position(|t| t.target == target) {
                 Some(p) => &mut out[p],
                 None => {
-                    let field = schema.field(&target).map_or_else(|| target.to_string(), |f| f.name.clone());
-                    let name = format!("{} {}", target.entity().map_or("", |e| e.title()), field.to_lowercase());
+                    let field = schema
+                        .field(&target)
+                        .map_or_else(|| target.to_string(), |f| f.name.clone());
+                    let name = format!(
+                        "{} {}",
+                        target.entity().map_or("", |e| e.title()),
+                        field.to_lowercase()
+                    );
                     out.push(ValueTarget {
                         options: options_for(schema, &target),
                         target: target.clone(),
@@ -136,7 +186,9 @@ pub fn value_targets(schema: &Schema, files: &[SourceFile], mapping: &Mapping) -
                     out.last_mut().expect("just pushed")
                 }
             };
-            entry.columns.push(format!("{}: {}", file.name, column.name));
+            entry
+                .columns
+                .push(format!("{}: {}", file.name, column.name));
             entry.complete &= complete;
             merge_counts(&mut entry.values, values);
         }
@@ -180,7 +232,8 @@ pub fn suggest_value<'a>(source: &str, options: &'a [ValueOption]) -> Option<&'a
         if label == s || value == s {
             return 1.0;
         }
-        let contains = (label.len() >= 3 && s.contains(&label)) || (s.len() >= 3 && label.contains(&s));
+        let contains =
+            (label.len() >= 3 && s.contains(&label)) || (s.len() >= 3 && label.contains(&s));
         let jw = strsim::jaro_winkler(&s, &label).max(strsim::jaro_winkler(&s, &value));
         if contains { jw.max(0.86) } else { jw }
     };
@@ -200,14 +253,23 @@ mod tests {
     fn similar_values_are_suggested() {
         let schema = Schema::builtin();
         let stages = options_for(&schema, &"deal.stage_id".parse().unwrap());
-        assert_eq!(suggest_value("qualified", &stages).map(|o| o.label.as_str()), Some("Qualified"));
-        assert_eq!(suggest_value("Negotiation", &stages).map(|o| o.label.as_str()), Some("Negotiations Started"));
+        assert_eq!(
+            suggest_value("qualified", &stages).map(|o| o.label.as_str()),
+            Some("Qualified")
+        );
+        assert_eq!(
+            suggest_value("Negotiation", &stages).map(|o| o.label.as_str()),
+            Some("Negotiations Started")
+        );
         assert!(suggest_value("Banana", &stages).is_none());
     }
 
     #[test]
     fn label_cells_are_split_before_counting() {
         let values = vec![("vip, lead".to_string(), 2), ("vip".to_string(), 1)];
-        assert_eq!(split_values(&values, ","), vec![("vip".to_string(), 3), ("lead".to_string(), 2)]);
+        assert_eq!(
+            split_values(&values, ","),
+            vec![("vip".to_string(), 3), ("lead".to_string(), 2)]
+        );
     }
 }

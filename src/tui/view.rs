@@ -65,7 +65,10 @@ impl Theme {
             warn: plain.fg(Color::Yellow),
             ok: plain.fg(Color::Green),
             tab: plain.fg(Color::Gray),
-            tab_active: plain.bg(Color::Cyan).fg(Color::Black).add_modifier(Modifier::BOLD),
+            tab_active: plain
+                .bg(Color::Cyan)
+                .fg(Color::Black)
+                .add_modifier(Modifier::BOLD),
         }
     }
 }
@@ -76,7 +79,10 @@ pub fn view(model: &Model, frame: &mut Frame) {
     let chrome = layout::chrome(frame.area(), model.recovery.is_some());
     tabs(model, frame, chrome.tabs, &theme);
     if let Some(doc) = &model.recovery {
-        let text = format!(" Unsaved work from {} found: R restore · X discard ", doc.saved_at);
+        let text = format!(
+            " Unsaved work from {} found: R restore · X discard ",
+            doc.saved_at
+        );
         frame.render_widget(Paragraph::new(text).style(theme.tab_active), chrome.banner);
     }
     match model.screen {
@@ -90,7 +96,11 @@ pub fn view(model: &Model, frame: &mut Frame) {
         None => {}
         Some(Overlay::Help) => help(model, frame, &theme),
         Some(Overlay::ConfirmQuit) => {
-            let text = vec![Line::raw(""), Line::styled("Unsaved changes — quit? y/n", theme.accent), Line::styled("(your work stays in the recovery file)", theme.dim)];
+            let text = vec![
+                Line::raw(""),
+                Line::styled("Unsaved changes — quit? y/n", theme.accent),
+                Line::styled("(your work stays in the recovery file)", theme.dim),
+            ];
             dialog(frame, "Quit", text, 44, 5, &theme);
         }
         Some(Overlay::Picker(p)) => picker::render(frame, p, &theme),
@@ -99,20 +109,34 @@ pub fn view(model: &Model, frame: &mut Frame) {
                 super::model::InputPurpose::AddFile => "Add a file (path)",
                 super::model::InputPurpose::OutputFolder => "Output folder",
             };
-            let text = vec![input_line(&input.value, &theme), Line::styled("Enter confirm · Esc cancel · Ctrl-u clear", theme.dim)];
+            let text = vec![
+                input_line(&input.value, &theme),
+                Line::styled("Enter confirm · Esc cancel · Ctrl-u clear", theme.dim),
+            ];
             dialog(frame, title, text, 64, 4, &theme);
         }
         Some(Overlay::CustomField { name, type_index }) => {
             let types = super::app::CUSTOM_TYPES;
             let mut spans = vec![Span::raw("Type: ")];
             for (i, t) in types.iter().enumerate() {
-                let style = if i == *type_index { theme.selected } else { theme.dim };
+                let style = if i == *type_index {
+                    theme.selected
+                } else {
+                    theme.dim
+                };
                 spans.push(Span::styled(format!(" {t} "), style));
             }
             let text = vec![
-                Line::from(vec![Span::raw("Name: "), Span::raw(name.value.clone()), Span::styled("▏", theme.dim)]),
+                Line::from(vec![
+                    Span::raw("Name: "),
+                    Span::raw(name.value.clone()),
+                    Span::styled("▏", theme.dim),
+                ]),
                 Line::from(spans),
-                Line::styled("type the name · Tab/↑↓ type · Enter create · Esc cancel", theme.dim),
+                Line::styled(
+                    "type the name · Tab/↑↓ type · Enter create · Esc cancel",
+                    theme.dim,
+                ),
             ];
             dialog(frame, "Create a custom field", text, 76, 6, &theme);
         }
@@ -120,13 +144,24 @@ pub fn view(model: &Model, frame: &mut Frame) {
 }
 
 fn input_line(value: &str, theme: &Theme) -> Line<'static> {
-    Line::from(vec![Span::styled("› ", theme.accent), Span::raw(value.to_string()), Span::styled("▏", theme.dim)])
+    Line::from(vec![
+        Span::styled("› ", theme.accent),
+        Span::raw(value.to_string()),
+        Span::styled("▏", theme.dim),
+    ])
 }
 
 fn tabs(model: &Model, frame: &mut Frame, area: Rect, theme: &Theme) {
-    let mut spans = vec![Span::styled(APP_NAME, theme.accent.add_modifier(Modifier::BOLD))];
+    let mut spans = vec![Span::styled(
+        APP_NAME,
+        theme.accent.add_modifier(Modifier::BOLD),
+    )];
     for screen in Screen::ALL {
-        let style = if screen == model.screen { theme.tab_active } else { theme.tab };
+        let style = if screen == model.screen {
+            theme.tab_active
+        } else {
+            theme.tab
+        };
         spans.push(Span::styled(layout::tab_label(screen), style));
         spans.push(Span::raw(" "));
     }
@@ -134,7 +169,11 @@ fn tabs(model: &Model, frame: &mut Frame, area: Rect, theme: &Theme) {
 }
 
 fn status_bar(model: &Model, frame: &mut Frame, area: Rect, theme: &Theme) {
-    let marker = if model.project.unsaved() { Span::styled("● unsaved ", theme.warn) } else { Span::styled("saved ", theme.dim) };
+    let marker = if model.project.unsaved() {
+        Span::styled("● unsaved ", theme.warn)
+    } else {
+        Span::styled("saved ", theme.dim)
+    };
     let message = match &model.status {
         Some((text, level)) => {
             let style = match level {
@@ -150,43 +189,114 @@ fn status_bar(model: &Model, frame: &mut Frame, area: Rect, theme: &Theme) {
     let hint_text: Vec<String> = if model.searching {
         vec!["type to search · Enter keep · Esc clear".into()]
     } else {
-        keymap::hints(model.screen).into_iter().map(|(k, h)| format!("{k} {h}")).collect()
+        keymap::hints(model.screen)
+            .into_iter()
+            .map(|(k, h)| format!("{k} {h}"))
+            .collect()
     };
     spans.push(Span::styled(hint_text.join(" · "), theme.dim));
     frame.render_widget(Paragraph::new(Line::from(spans)), area);
 }
 
 /// A centred box with a title and some lines.
-pub fn dialog(frame: &mut Frame, title: &str, text: Vec<Line>, width: u16, height: u16, theme: &Theme) {
+pub fn dialog(
+    frame: &mut Frame,
+    title: &str,
+    text: Vec<Line>,
+    width: u16,
+    height: u16,
+    theme: &Theme,
+) {
     let full = frame.area();
     let w = width.saturating_add(2).min(full.width);
     let h = height.saturating_add(2).min(full.height);
-    let area = Rect { x: full.x + (full.width - w) / 2, y: full.y + (full.height - h) / 2, width: w, height: h };
+    let area = Rect {
+        x: full.x + (full.width - w) / 2,
+        y: full.y + (full.height - h) / 2,
+        width: w,
+        height: h,
+    };
     frame.render_widget(Clear, area);
-    let block = Block::default().borders(Borders::ALL).title(format!(" {title} ")).border_style(theme.accent);
-    frame.render_widget(Paragraph::new(text).block(block).wrap(Wrap { trim: false }), area);
+    let block = Block::default()
+        .borders(Borders::ALL)
+        .title(format!(" {title} "))
+        .border_style(theme.accent);
+    frame.render_widget(
+        Paragraph::new(text).block(block).wrap(Wrap { trim: false }),
+        area,
+    );
 }
 
 fn help(model: &Model, frame: &mut Frame, theme: &Theme) {
-    let section = |title: String, table: &[Binding]| -> Vec<Line<'static>> {
-        let mut lines = vec![Line::styled(title, theme.header)];
-        for b in table {
-            let keys: Vec<String> = b.keys.iter().map(|k| k.label()).collect();
-            lines.push(Line::from(vec![Span::styled(format!("  {:<14}", keys.join(" / ")), theme.accent), Span::raw(b.help)]));
-        }
-        lines
+    let line = |b: &Binding| -> Line<'static> {
+        let keys: Vec<String> = match b.action {
+            keymap::Action::GoScreen(_) => vec!["1–4".into()],
+            _ => b.keys.iter().map(|k| k.label()).collect(),
+        };
+        let help = if matches!(b.action, keymap::Action::GoScreen(_)) {
+            "go to a screen"
+        } else {
+            b.help
+        };
+        Line::from(vec![
+            Span::styled(format!(" {:<11}", keys.join("/")), theme.accent),
+            Span::raw(help),
+        ])
     };
-    let mut text = section(format!("Keys of {}", model.screen.title()), keymap::screen_bindings(model.screen));
-    text.push(Line::raw(""));
-    text.extend(section("Keys everywhere".into(), keymap::GLOBAL));
-    text.push(Line::raw(""));
-    text.push(Line::styled("Mouse: wheel scrolls, click selects a row or a tab. Esc / ? closes this help.", theme.dim));
-    let height = text.len() as u16;
+    let mut left = vec![Line::styled(
+        format!("Keys of {}", model.screen.title()),
+        theme.header,
+    )];
+    left.extend(keymap::screen_bindings(model.screen).iter().map(line));
+    left.push(Line::raw(""));
+    left.push(Line::styled("Mouse: wheel scrolls,", theme.dim));
+    left.push(Line::styled("click selects a row or tab.", theme.dim));
+    left.push(Line::styled("Esc or ? closes this help.", theme.dim));
+    let mut right = vec![Line::styled("Keys everywhere", theme.header)];
+    right.extend(
+        keymap::GLOBAL
+            .iter()
+            .filter(|b| !matches!(b.action, keymap::Action::GoScreen(i) if i > 0))
+            .map(line),
+    );
     let full = frame.area();
-    let w = 70u16.min(full.width);
-    let h = (height + 2).min(full.height);
-    let area = Rect { x: (full.width - w) / 2, y: (full.height - h) / 2, width: w, height: h };
+    let two = full.width >= 76;
+    let rows = if two {
+        left.len().max(right.len())
+    } else {
+        left.len() + right.len() + 1
+    };
+    let w = if two {
+        full.width.min(100)
+    } else {
+        full.width.min(60)
+    };
+    let h = (rows as u16 + 2).min(full.height);
+    let area = Rect {
+        x: (full.width - w) / 2,
+        y: (full.height - h) / 2,
+        width: w,
+        height: h,
+    };
     frame.render_widget(Clear, area);
-    let block = Block::default().borders(Borders::ALL).title(" Help — keys ").title_alignment(Alignment::Center).border_style(theme.accent);
-    frame.render_widget(Paragraph::new(text).block(block), area);
+    let block = Block::default()
+        .borders(Borders::ALL)
+        .title(" Help — keys ")
+        .title_alignment(Alignment::Center)
+        .border_style(theme.accent);
+    let inner = block.inner(area);
+    frame.render_widget(block, area);
+    if two {
+        let [l, r] = ratatui::layout::Layout::horizontal([
+            ratatui::layout::Constraint::Percentage(50),
+            ratatui::layout::Constraint::Percentage(50),
+        ])
+        .areas(inner);
+        frame.render_widget(Paragraph::new(left), l);
+        frame.render_widget(Paragraph::new(right), r);
+    } else {
+        left.push(Line::raw(""));
+        left.extend(right);
+        frame.render_widget(Paragraph::new(left), inner);
+    }
 }

@@ -75,7 +75,11 @@ impl Worker {
                     let _ = tx.send(Message::RecoveryFound(doc));
                 }
             }
-            Command::Export { sources, profile, out } => {
+            Command::Export {
+                sources,
+                profile,
+                out,
+            } => {
                 let result = export(&sources, &profile, &self.schema, &out, tx);
                 let _ = tx.send(Message::ExportDone(result));
             }
@@ -85,11 +89,17 @@ impl Worker {
 
 /// Reads a file's headers and sample, matches it to the starting profile, and suggests a
 /// target for every column (for the profile's entity when it knows the file).
-pub fn load_file(path: &Path, vocabularies: &Vocabularies, base: &Profile) -> Result<LoadedFile, String> {
+pub fn load_file(
+    path: &Path,
+    vocabularies: &Vocabularies,
+    base: &Profile,
+) -> Result<LoadedFile, String> {
     let table = Table::open(path).map_err(|e| e.to_string())?;
     let name = table.name.clone();
     let inspection = inspect(table, DEFAULT_SAMPLE_ROWS, false).map_err(|e| e.to_string())?;
-    let matched = base.match_file(&inspection.headers).map(|(i, _)| base.files[i].entity);
+    let matched = base
+        .match_file(&inspection.headers)
+        .map(|(i, _)| base.files[i].entity);
     let entity = matched.or_else(|| detect::entity_from_file_name(&name));
     let mut suggestion = suggest_file(vocabularies, &name, entity, &inspection.columns);
     if matched.is_some() && base.source_crm.is_some() {
@@ -109,7 +119,12 @@ pub fn load_file(path: &Path, vocabularies: &Vocabularies, base: &Profile) -> Re
 }
 
 /// Suggestions for a file's columns under another entity (when the user changes it).
-pub fn resuggest(vocabularies: &Vocabularies, name: &str, entity: Entity, loaded: &LoadedFile) -> Vec<crate::suggest::ColumnSuggestion> {
+pub fn resuggest(
+    vocabularies: &Vocabularies,
+    name: &str,
+    entity: Entity,
+    loaded: &LoadedFile,
+) -> Vec<crate::suggest::ColumnSuggestion> {
     suggest_file(vocabularies, name, Some(entity), &loaded.columns).columns
 }
 
@@ -118,7 +133,10 @@ fn count_rows(index: usize, path: &Path, tx: &Sender<Message>) {
     let mut table = match Table::open(path) {
         Ok(t) => t,
         Err(e) => {
-            let _ = tx.send(Message::RowsCounted { index, result: Err(e.to_string()) });
+            let _ = tx.send(Message::RowsCounted {
+                index,
+                result: Err(e.to_string()),
+            });
             return;
         }
     };
@@ -140,13 +158,18 @@ fn count_rows(index: usize, path: &Path, tx: &Sender<Message>) {
                         column.insert(value.to_string(), 1);
                     }
                 }
-                if rows % COUNT_REPORT_EVERY == 0 && tx.send(Message::RowsProgress { index, rows }).is_err() {
+                if rows.is_multiple_of(COUNT_REPORT_EVERY)
+                    && tx.send(Message::RowsProgress { index, rows }).is_err()
+                {
                     return; // the UI is gone
                 }
             }
             Ok(None) => break,
             Err(e) => {
-                let _ = tx.send(Message::RowsCounted { index, result: Err(e.to_string()) });
+                let _ = tx.send(Message::RowsCounted {
+                    index,
+                    result: Err(e.to_string()),
+                });
                 return;
             }
         }
@@ -159,31 +182,54 @@ fn count_rows(index: usize, path: &Path, tx: &Sender<Message>) {
             v
         })
         .collect();
-    let _ = tx.send(Message::RowsCounted { index, result: Ok((rows, distinct)) });
+    let _ = tx.send(Message::RowsCounted {
+        index,
+        result: Ok((rows, distinct)),
+    });
 }
 
 /// Refuses an output folder that holds files pipemap did not write.
 pub fn check_out(out: &Path) -> Result<(), String> {
     if out.is_file() {
-        return Err(format!("{} is a file; the output must be a folder", out.display()));
+        return Err(format!(
+            "{} is a file; the output must be a folder",
+            out.display()
+        ));
     }
     if let Ok(mut read) = std::fs::read_dir(out)
         && read.next().is_some()
         && !out.join("summary.json").exists()
     {
-        return Err(format!("{} is not empty and holds no earlier pipemap export; choose an empty or new folder", out.display()));
+        return Err(format!(
+            "{} is not empty and holds no earlier pipemap export; choose an empty or new folder",
+            out.display()
+        ));
     }
     Ok(())
 }
 
-fn export(sources: &[PathBuf], profile: &Profile, schema: &Schema, out: &Path, tx: &Sender<Message>) -> Result<ExportSummary, String> {
+fn export(
+    sources: &[PathBuf],
+    profile: &Profile,
+    schema: &Schema,
+    out: &Path,
+    tx: &Sender<Message>,
+) -> Result<ExportSummary, String> {
     check_out(out)?;
     let text = profile::to_yaml(profile);
     profile::validate("the mapping", &text, profile, schema).map_err(|e| e.to_string())?;
     let progress = |done: u64, total: u64| {
         let _ = tx.send(Message::ExportProgress { done, total });
     };
-    let opts = ApplyOptions { out: out.to_path_buf(), sample: None, escape_formulas: false, progress: Some(&progress) };
+    let opts = ApplyOptions {
+        out: out.to_path_buf(),
+        sample: None,
+        escape_formulas: false,
+        // The user has just reviewed the mapping on screen: export what it says.
+        strict_drift: false,
+        allow_drift: true,
+        progress: Some(&progress),
+    };
     let export = apply(sources, profile, schema, &opts).map_err(|e| e.to_string())?;
     let s = export.summary;
     Ok(ExportSummary {

@@ -8,7 +8,10 @@ use crate::entity::Entity;
 use crate::profile::Profile;
 use crate::tui::keymap::Action;
 use crate::tui::model::{InputPurpose, Level, Model, Overlay};
-use crate::tui::project::{FileChoice, LoadStatus, LoadedFile, Rows, SourceFile, choices_from_profile, choices_from_suggestions};
+use crate::tui::project::{
+    FileChoice, LoadStatus, LoadedFile, Rows, SourceFile, choices_from_profile,
+    choices_from_suggestions,
+};
 use crate::tui::recovery::RecoveryDoc;
 use crate::tui::widgets::input::TextInput;
 use crate::tui::widgets::picker::{Choice, Item, Picker, Purpose};
@@ -19,7 +22,10 @@ pub fn on_action(model: &mut Model, action: Action) -> Vec<Command> {
     match action {
         Action::ChangeEntity => open_entity_picker(model, model.files_cursor.selected),
         Action::AddFile => {
-            model.overlay = Some(Overlay::Input { purpose: InputPurpose::AddFile, input: TextInput::default() });
+            model.overlay = Some(Overlay::Input {
+                purpose: InputPurpose::AddFile,
+                input: TextInput::default(),
+            });
         }
         _ => {}
     }
@@ -28,25 +34,51 @@ pub fn on_action(model: &mut Model, action: Action) -> Vec<Command> {
 
 /// Opens the entity picker for a file.
 pub fn open_entity_picker(model: &mut Model, file: usize) {
-    let Some(current) = model.project.mapping.files.get(file).map(|f| f.entity) else { return };
-    if model.project.files.get(file).is_none_or(|f| f.status != LoadStatus::Ready) {
+    let Some(current) = model.project.mapping.files.get(file).map(|f| f.entity) else {
+        return;
+    };
+    if model
+        .project
+        .files
+        .get(file)
+        .is_none_or(|f| f.status != LoadStatus::Ready)
+    {
         model.status = Some(("this file is not read yet".into(), Level::Warn));
         return;
     }
     let items: Vec<Item> = Entity::ALL
         .iter()
-        .map(|e| Item { label: e.title().to_string(), detail: format!("rows become {} records", e.title()), choice: Choice::Entity(*e) })
+        .map(|e| Item {
+            label: e.title().to_string(),
+            detail: format!("rows become {} records", e.title()),
+            choice: Choice::Entity(*e),
+        })
         .collect();
     let at = Entity::ALL.iter().position(|e| *e == current);
     let title = format!("Entity of {}", model.project.files[file].name);
-    model.overlay = Some(Overlay::Picker(Picker::new(title, Purpose::Entity { file }, items, at)));
+    model.overlay = Some(Overlay::Picker(Picker::new(
+        title,
+        Purpose::Entity { file },
+        items,
+        at,
+    )));
 }
 
 /// Sets a file's entity: the columns are suggested anew for it (one undoable step).
 pub fn set_entity(model: &mut Model, file: usize, entity: Entity) {
-    let Some(source) = model.project.files.get(file) else { return };
-    let Some(loaded) = source.loaded.clone() else { return };
-    if model.project.mapping.files.get(file).is_none_or(|f| f.entity == entity) {
+    let Some(source) = model.project.files.get(file) else {
+        return;
+    };
+    let Some(loaded) = source.loaded.clone() else {
+        return;
+    };
+    if model
+        .project
+        .mapping
+        .files
+        .get(file)
+        .is_none_or(|f| f.entity == entity)
+    {
         return;
     }
     let suggestions = worker::resuggest(&model.ctx.vocabularies, &source.name, entity, &loaded);
@@ -61,7 +93,13 @@ pub fn set_entity(model: &mut Model, file: usize, entity: Entity) {
         f.entity = entity;
         f.columns = columns;
     });
-    global::changed(model, format!("{name}: rows become {} records; columns suggested anew", entity.title()));
+    global::changed(
+        model,
+        format!(
+            "{name}: rows become {} records; columns suggested anew",
+            entity.title()
+        ),
+    );
 }
 
 /// Adds a file by path: it is read in the background like the others.
@@ -93,7 +131,9 @@ pub fn add_file(model: &mut Model, text: &str) -> Vec<Command> {
 /// A file has been read (or failed): its mapping is set everywhere (current, saved, history)
 /// as the session's starting point for that file, not as an edit.
 pub fn on_loaded(model: &mut Model, index: usize, result: Result<Box<LoadedFile>, String>) {
-    let Some(file) = model.project.files.get_mut(index) else { return };
+    let Some(file) = model.project.files.get_mut(index) else {
+        return;
+    };
     let loaded = match result {
         Ok(loaded) => *loaded,
         Err(e) => {
@@ -104,7 +144,10 @@ pub fn on_loaded(model: &mut Model, index: usize, result: Result<Box<LoadedFile>
     };
     file.rows = match loaded.rows {
         Some(n) => Rows::Exact(n),
-        None => Rows::Counting { seen: 0, estimate: loaded.estimated_rows },
+        None => Rows::Counting {
+            seen: 0,
+            estimate: loaded.estimated_rows,
+        },
     };
     let choice = starting_choice(&model.ctx.base, &file.name, &loaded);
     file.loaded = Some(loaded);
@@ -120,8 +163,13 @@ pub fn on_loaded(model: &mut Model, index: usize, result: Result<Box<LoadedFile>
 fn starting_choice(base: &Profile, _name: &str, loaded: &LoadedFile) -> FileChoice {
     let headers: Vec<String> = loaded.columns.iter().map(|c| c.name.clone()).collect();
     match base.match_file(&headers) {
-        Some((i, _)) => choices_from_profile(&base.files[i], &headers, &loaded.suggestions),
-        None => FileChoice { entity: loaded.entity, split: None, matcher: None, columns: choices_from_suggestions(&loaded.suggestions) },
+        Some((i, _)) => choices_from_profile(&base.files[i], &headers),
+        None => FileChoice {
+            entity: loaded.entity,
+            split: None,
+            matcher: None,
+            columns: choices_from_suggestions(&loaded.suggestions),
+        },
     }
 }
 
@@ -130,17 +178,27 @@ fn starting_choice(base: &Profile, _name: &str, loaded: &LoadedFile) -> FileChoi
 pub fn restore(model: &mut Model, doc: &RecoveryDoc) -> usize {
     let mut restored: Vec<(usize, FileChoice)> = Vec::new();
     for (i, file) in model.project.files.iter().enumerate() {
-        let Some(loaded) = &file.loaded else { continue };
+        if file.loaded.is_none() {
+            continue;
+        }
         let headers = file.headers();
-        let by_name = doc.file_names.iter().position(|n| *n == file.name).filter(|&p| p < doc.profile.files.len());
-        let Some(p) = by_name.or_else(|| doc.profile.match_file(&headers).map(|(p, _)| p)) else { continue };
-        let mut choice = choices_from_profile(&doc.profile.files[p], &headers, &[]);
-        for (c, s) in choice.columns.iter_mut().zip(&loaded.suggestions) {
-            // Restored targets that equal the suggestion read as what they were.
-            if c.spec.as_ref().and_then(|x| x.target()) == s.target.as_ref() && s.tier == crate::suggest::Tier::Medium {
-                c.origin = crate::tui::project::Origin::Suggested(s.tier);
-            } else if c.spec.is_some() {
-                c.origin = crate::tui::project::Origin::User;
+        let by_name = doc
+            .file_names
+            .iter()
+            .position(|n| *n == file.name)
+            .filter(|&p| p < doc.profile.files.len());
+        let Some(p) = by_name.or_else(|| doc.profile.match_file(&headers).map(|(p, _)| p)) else {
+            continue;
+        };
+        let mut choice = choices_from_profile(&doc.profile.files[p], &headers);
+        let before = &model.project.mapping.files[i].columns;
+        for (j, c) in choice.columns.iter_mut().enumerate() {
+            // A column restored as it is now keeps its mark (preset, suggestion); the rest
+            // were the user's.
+            match before.get(j) {
+                Some(now) if now.spec == c.spec => c.origin = now.origin,
+                _ if c.spec.is_some() => c.origin = crate::tui::project::Origin::User,
+                _ => {}
             }
         }
         restored.push((i, choice));

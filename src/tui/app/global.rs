@@ -19,29 +19,62 @@ pub fn on_action(model: &mut Model, action: Action) -> Option<Vec<Command>> {
                 model.overlay = Some(Overlay::ConfirmQuit);
             } else {
                 model.quit = true;
-                return Some(vec![Command::DiscardRecovery { key: model.ctx.recovery_key.clone() }]);
+                return Some(vec![Command::DiscardRecovery {
+                    key: model.ctx.recovery_key.clone(),
+                }]);
             }
         }
         Action::Save => return Some(save(model)),
         Action::Undo | Action::Redo => {
             let current = model.project.mapping.clone();
-            let step = if action == Action::Undo { model.project.history.undo(&current) } else { model.project.history.redo(&current) };
+            let step = if action == Action::Undo {
+                model.project.history.undo(&current)
+            } else {
+                model.project.history.redo(&current)
+            };
             match step {
                 Some(mapping) => {
                     model.project.mapping = mapping;
                     model.project.edited_at = model.ticks;
-                    model.status = Some((if action == Action::Undo { "undone" } else { "redone" }.into(), Level::Info));
+                    model.status = Some((
+                        if action == Action::Undo {
+                            "undone"
+                        } else {
+                            "redone"
+                        }
+                        .into(),
+                        Level::Info,
+                    ));
                     clamp_cursors(model);
                 }
-                None => model.status = Some((format!("nothing to {}", if action == Action::Undo { "undo" } else { "redo" }), Level::Info)),
+                None => {
+                    model.status = Some((
+                        format!(
+                            "nothing to {}",
+                            if action == Action::Undo {
+                                "undo"
+                            } else {
+                                "redo"
+                            }
+                        ),
+                        Level::Info,
+                    ))
+                }
             }
         }
-        Action::Up | Action::Down | Action::PageUp | Action::PageDown | Action::Top | Action::Bottom => move_cursor(model, action),
+        Action::Up
+        | Action::Down
+        | Action::PageUp
+        | Action::PageDown
+        | Action::Top
+        | Action::Bottom => move_cursor(model, action),
         Action::RestoreRecovery => restore(model),
         Action::DiscardRecovery => {
             if model.recovery.take().is_some() {
                 model.status = Some(("discarded the recovered work".into(), Level::Info));
-                return Some(vec![Command::DiscardRecovery { key: model.ctx.recovery_key.clone() }]);
+                return Some(vec![Command::DiscardRecovery {
+                    key: model.ctx.recovery_key.clone(),
+                }]);
             }
         }
         _ => return None,
@@ -76,7 +109,13 @@ fn restore(model: &mut Model) {
         return;
     };
     let restored = super::files::restore(model, &doc);
-    model.status = Some((format!("restored the work of {} ({restored} file(s)); u undoes it", doc.saved_at), Level::Info));
+    model.status = Some((
+        format!(
+            "restored the work of {} ({restored} file(s)); u undoes it",
+            doc.saved_at
+        ),
+        Level::Info,
+    ));
 }
 
 /// The length of the current screen's main list.
@@ -156,5 +195,8 @@ pub fn recovery_doc(model: &Model) -> crate::tui::recovery::RecoveryDoc {
 
 /// Quitting with unsaved changes: the work goes to the recovery file, to be offered next time.
 pub fn final_autosave(model: &Model) -> Vec<Command> {
-    vec![Command::Autosave { key: model.ctx.recovery_key.clone(), doc: recovery_doc(model) }]
+    vec![Command::Autosave {
+        key: model.ctx.recovery_key.clone(),
+        doc: recovery_doc(model),
+    }]
 }

@@ -7,23 +7,35 @@ use crate::entity::Target;
 use crate::profile::{ColumnSpec, Profile};
 use crate::tui::keymap::Action;
 use crate::tui::model::{ColumnFilter, Level, Model, Overlay};
-use crate::tui::project::{ColumnChoice, LoadStatus, Origin, spec_for, suggested_spec, to_profile};
+use crate::tui::project::{
+    ColumnChoice, LoadStatus, Origin, hint, spec_for, suggested_spec, to_profile,
+};
 use crate::tui::widgets::input::{InputEvent, TextInput};
 use crate::tui::widgets::picker::{Choice, Item, Picker, Purpose};
 
 /// The Pipedrive field types a custom field can be created with, as `c` offers them.
-pub const CUSTOM_TYPES: &[&str] = &["varchar", "text", "double", "monetary", "date", "enum", "set", "phone", "address", "time"];
+pub const CUSTOM_TYPES: &[&str] = &[
+    "varchar", "text", "double", "monetary", "date", "enum", "set", "phone", "address", "time",
+];
 
 /// The profile the session's state stands for.
 pub fn build_profile(model: &Model) -> Profile {
-    to_profile(&model.ctx.base, &model.project.files, &model.project.mapping)
+    to_profile(
+        &model.ctx.base,
+        &model.project.files,
+        &model.project.mapping,
+    )
 }
 
 /// The columns of the shown file that pass the filter and search, as indices in file order.
 pub fn visible_columns(model: &Model) -> Vec<usize> {
     let view = &model.mapping_view;
-    let Some(file) = model.project.files.get(view.file) else { return Vec::new() };
-    let Some(choice) = model.project.mapping.files.get(view.file) else { return Vec::new() };
+    let Some(file) = model.project.files.get(view.file) else {
+        return Vec::new();
+    };
+    let Some(choice) = model.project.mapping.files.get(view.file) else {
+        return Vec::new();
+    };
     let search = view.search.to_lowercase();
     file.columns()
         .iter()
@@ -37,7 +49,8 @@ pub fn visible_columns(model: &Model) -> Vec<usize> {
         .filter(|(_, (p, c))| {
             search.is_empty()
                 || p.name.to_lowercase().contains(&search)
-                || c.target().is_some_and(|t| t.to_string().to_lowercase().contains(&search))
+                || c.target()
+                    .is_some_and(|t| t.to_string().to_lowercase().contains(&search))
         })
         .map(|(i, _)| i)
         .collect()
@@ -45,7 +58,9 @@ pub fn visible_columns(model: &Model) -> Vec<usize> {
 
 /// The column under the cursor.
 pub fn selected_column(model: &Model) -> Option<usize> {
-    visible_columns(model).get(model.mapping_view.cursor.selected).copied()
+    visible_columns(model)
+        .get(model.mapping_view.cursor.selected)
+        .copied()
 }
 
 /// Handles a Mapping screen action.
@@ -54,14 +69,21 @@ pub fn on_action(model: &mut Model, action: Action) -> Vec<Command> {
     match action {
         Action::NextGroup | Action::PrevGroup => {
             let n = model.project.files.len().max(1);
-            model.mapping_view.file = if action == Action::NextGroup { (file + 1) % n } else { (file + n - 1) % n };
+            model.mapping_view.file = if action == Action::NextGroup {
+                (file + 1) % n
+            } else {
+                (file + n - 1) % n
+            };
             model.mapping_view.cursor = Default::default();
             global::clamp_cursors(model);
         }
         Action::Filter => {
             model.mapping_view.filter = model.mapping_view.filter.next();
             model.mapping_view.cursor = Default::default();
-            global::changed(model, format!("showing {} columns", model.mapping_view.filter.label()));
+            global::changed(
+                model,
+                format!("showing {} columns", model.mapping_view.filter.label()),
+            );
         }
         Action::Search => model.searching = true,
         Action::AcceptAll => accept_all(model, file),
@@ -77,9 +99,14 @@ pub fn on_action(model: &mut Model, action: Action) -> Vec<Command> {
                 Action::Clear => set(model, file, column, None),
                 Action::CreateCustom => {
                     let name = model.project.files[file].columns()[column].name.clone();
-                    let kind = model.project.files[file].columns()[column].kind.pipedrive_type();
+                    let kind = model.project.files[file].columns()[column]
+                        .kind
+                        .pipedrive_type();
                     let type_index = CUSTOM_TYPES.iter().position(|t| *t == kind).unwrap_or(0);
-                    model.overlay = Some(Overlay::CustomField { name: TextInput::with(&name), type_index });
+                    model.overlay = Some(Overlay::CustomField {
+                        name: TextInput::with(&name),
+                        type_index,
+                    });
                 }
                 _ => {}
             }
@@ -90,15 +117,31 @@ pub fn on_action(model: &mut Model, action: Action) -> Vec<Command> {
 
 /// Sets a column's spec as the user's choice (one undoable step).
 pub fn set(model: &mut Model, file: usize, column: usize, spec: Option<ColumnSpec>) {
-    let Some(name) = model.project.files.get(file).and_then(|f| f.columns().get(column)).map(|c| c.name.clone()) else { return };
+    let Some(name) = model
+        .project
+        .files
+        .get(file)
+        .and_then(|f| f.columns().get(column))
+        .map(|c| c.name.clone())
+    else {
+        return;
+    };
     let what = match spec.as_ref().and_then(ColumnSpec::target) {
         Some(Target::Skip) => format!("{name}: skipped"),
         Some(t) => format!("{name} → {t}"),
         None => format!("{name}: unmapped, kept in the record's note"),
     };
-    let origin = if spec.is_some() { Origin::User } else { Origin::Unset };
+    let origin = if spec.is_some() {
+        Origin::User
+    } else {
+        Origin::Unset
+    };
     edit(model, |m| {
-        if let Some(c) = m.files.get_mut(file).and_then(|f| f.columns.get_mut(column)) {
+        if let Some(c) = m
+            .files
+            .get_mut(file)
+            .and_then(|f| f.columns.get_mut(column))
+        {
             *c = ColumnChoice { spec, origin };
         }
     });
@@ -106,28 +149,47 @@ pub fn set(model: &mut Model, file: usize, column: usize, spec: Option<ColumnSpe
 }
 
 fn accept(model: &mut Model, file: usize, column: usize) {
-    let Some(s) = model.project.files[file].suggestion(column).cloned() else { return };
+    let Some(s) = model.project.files[file].suggestion(column).cloned() else {
+        return;
+    };
     let current = model.project.mapping.files[file].columns[column].clone();
-    let proposed = suggested_spec(&s).or_else(|| s.alternatives.first().map(|t| spec_for(t.clone(), s.field_type)));
+    let proposed =
+        suggested_spec(&s).or_else(|| hint(&s).map(|t| spec_for(t.clone(), s.field_type)));
     match proposed {
-        Some(spec) if current.spec.as_ref() != Some(&spec) || current.origin != Origin::User => set(model, file, column, Some(spec)),
+        Some(spec) if current.spec.as_ref() != Some(&spec) || current.origin != Origin::User => {
+            set(model, file, column, Some(spec))
+        }
         Some(_) => model.status = Some(("already accepted".into(), Level::Info)),
-        None => model.status = Some(("no suggestion for this column; Enter picks a target".into(), Level::Info)),
+        None => {
+            model.status = Some((
+                "no suggestion for this column; Enter picks a target".into(),
+                Level::Info,
+            ))
+        }
     }
 }
 
 fn accept_all(model: &mut Model, file: usize) {
-    let Some(source) = model.project.files.get(file) else { return };
+    let Some(source) = model.project.files.get(file) else {
+        return;
+    };
     if source.status != LoadStatus::Ready {
         return;
     }
-    let suggestions = source.loaded.as_ref().map(|l| l.suggestions.clone()).unwrap_or_default();
+    let suggestions = source
+        .loaded
+        .as_ref()
+        .map(|l| l.suggestions.clone())
+        .unwrap_or_default();
     let mut n = 0;
     edit(model, |m| {
         for (c, s) in m.files[file].columns.iter_mut().zip(&suggestions) {
             let open = matches!(c.origin, Origin::Unset | Origin::Suggested(_));
             if let (true, Some(spec)) = (open, suggested_spec(s)) {
-                *c = ColumnChoice { spec: Some(spec), origin: Origin::User };
+                *c = ColumnChoice {
+                    spec: Some(spec),
+                    origin: Origin::User,
+                };
                 n += 1;
             }
         }
@@ -142,12 +204,24 @@ fn open_picker(model: &mut Model, file: usize, column: usize) {
     let source = &model.project.files[file];
     let name = source.columns()[column].name.clone();
     let current = choice.columns[column].target().cloned();
-    let used = |t: &Target| choice.columns.iter().enumerate().any(|(i, c)| i != column && c.target() == Some(t));
+    let used = |t: &Target| {
+        choice
+            .columns
+            .iter()
+            .enumerate()
+            .any(|(i, c)| i != column && c.target() == Some(t))
+    };
     let mut items: Vec<Item> = Vec::new();
     if let Some(s) = source.suggestion(column) {
         for t in s.target.iter().chain(&s.alternatives) {
             let label = target_label(schema, t);
-            items.push(Item { label: format!("{} {label}", s.tier.symbol().trim()).trim().to_string(), detail: format!("{t}  suggested"), choice: Choice::Target(t.clone()) });
+            items.push(Item {
+                label: format!("{} {label}", s.tier.symbol().trim())
+                    .trim()
+                    .to_string(),
+                detail: format!("{t}  suggested"),
+                choice: Choice::Target(t.clone()),
+            });
         }
     }
     let mut entities = vec![entity];
@@ -157,9 +231,17 @@ fn open_picker(model: &mut Model, file: usize, column: usize) {
     for e in entities {
         let Some(es) = schema.entity(e) else { continue };
         for f in &es.fields {
-            let labels: Vec<Option<&String>> = if f.labels.is_empty() { vec![None] } else { f.labels.iter().map(Some).collect() };
+            let labels: Vec<Option<&String>> = if f.labels.is_empty() {
+                vec![None]
+            } else {
+                f.labels.iter().map(Some).collect()
+            };
             for label in labels {
-                let t = Target::Field { entity: e, key: f.key.clone(), label: label.cloned() };
+                let t = Target::Field {
+                    entity: e,
+                    key: f.key.clone(),
+                    label: label.cloned(),
+                };
                 if items.iter().any(|i| i.choice == Choice::Target(t.clone())) {
                     continue;
                 }
@@ -169,8 +251,16 @@ fn open_picker(model: &mut Model, file: usize, column: usize) {
                     Some(l) => format!("{} ({l})", f.name),
                     None => f.name.clone(),
                 };
-                let prefix = if e == entity { String::new() } else { format!("{}: ", e.title()) };
-                items.push(Item { label: format!("{prefix}{shown}{mark}"), detail: format!("{t}  {}{used_mark}", f.field_type), choice: Choice::Target(t) });
+                let prefix = if e == entity {
+                    String::new()
+                } else {
+                    format!("{}: ", e.title())
+                };
+                items.push(Item {
+                    label: format!("{prefix}{shown}{mark}"),
+                    detail: format!("{t}  {}{used_mark}", f.field_type),
+                    choice: Choice::Target(t),
+                });
             }
         }
     }
@@ -178,22 +268,49 @@ fn open_picker(model: &mut Model, file: usize, column: usize) {
         if let Some(t @ Target::Custom { .. }) = c.target()
             && !items.iter().any(|i| i.choice == Choice::Target(t.clone()))
         {
-            items.push(Item { label: format!("{t}"), detail: "custom field to create".into(), choice: Choice::Target(t.clone()) });
+            items.push(Item {
+                label: format!("{t}"),
+                detail: "custom field to create".into(),
+                choice: Choice::Target(t.clone()),
+            });
         }
     }
-    items.push(Item { label: "+ create a custom field…".into(), detail: "name and type".into(), choice: Choice::NewCustom });
-    items.push(Item { label: "skip".into(), detail: "leave the column out".into(), choice: Choice::Target(Target::Skip) });
-    items.push(Item { label: "unmapped".into(), detail: "keep the value in the record's note".into(), choice: Choice::Unmap });
-    let at = current.and_then(|t| items.iter().position(|i| i.choice == Choice::Target(t.clone())));
+    items.push(Item {
+        label: "+ create a custom field…".into(),
+        detail: "name and type".into(),
+        choice: Choice::NewCustom,
+    });
+    items.push(Item {
+        label: "skip".into(),
+        detail: "leave the column out".into(),
+        choice: Choice::Target(Target::Skip),
+    });
+    items.push(Item {
+        label: "unmapped".into(),
+        detail: "keep the value in the record's note".into(),
+        choice: Choice::Unmap,
+    });
+    let at = current.and_then(|t| {
+        items
+            .iter()
+            .position(|i| i.choice == Choice::Target(t.clone()))
+    });
     let title = format!("Map “{name}” to a {} field", entity.title());
-    model.overlay = Some(Overlay::Picker(Picker::new(title, Purpose::Column { file, column }, items, at)));
+    model.overlay = Some(Overlay::Picker(Picker::new(
+        title,
+        Purpose::Column { file, column },
+        items,
+        at,
+    )));
 }
 
 /// How a target reads: the field's Pipedrive name with its label.
 pub fn target_label(schema: &crate::schema::Schema, target: &Target) -> String {
     match target {
         Target::Field { label, .. } => {
-            let name = schema.field(&target.without_label()).map_or_else(|| target.to_string(), |f| f.name.clone());
+            let name = schema
+                .field(&target.without_label())
+                .map_or_else(|| target.to_string(), |f| f.name.clone());
             match label {
                 Some(l) => format!("{name} ({l})"),
                 None => name,
@@ -201,6 +318,7 @@ pub fn target_label(schema: &crate::schema::Schema, target: &Target) -> String {
         }
         Target::Custom { name, .. } => format!("{name} (custom)"),
         Target::Skip => "skip".into(),
+        Target::Note => "kept in the note".into(),
     }
 }
 
@@ -212,11 +330,21 @@ pub fn create_custom(model: &mut Model, name: &str, type_index: usize) {
         return;
     }
     let file = model.mapping_view.file;
-    let Some(column) = selected_column(model) else { return };
+    let Some(column) = selected_column(model) else {
+        return;
+    };
     let entity = model.project.mapping.files[file].entity;
     let field_type = CUSTOM_TYPES.get(type_index).copied().unwrap_or("varchar");
-    let target = Target::Custom { entity, name: name.to_string() };
-    set(model, file, column, Some(spec_for(target, Some(field_type))));
+    let target = Target::Custom {
+        entity,
+        name: name.to_string(),
+    };
+    set(
+        model,
+        file,
+        column,
+        Some(spec_for(target, Some(field_type))),
+    );
 }
 
 /// Keys while the column search takes input: typing filters at once.

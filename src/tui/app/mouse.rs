@@ -20,7 +20,9 @@ pub fn on_mouse(model: &mut Model, event: MouseEvent) -> Vec<Command> {
         let code = match event.kind {
             MouseEventKind::ScrollDown => Some(crossterm::event::KeyCode::Down),
             MouseEventKind::ScrollUp => Some(crossterm::event::KeyCode::Up),
-            MouseEventKind::Down(MouseButton::Left) if area.contains(at) && event.row >= area.y + 2 => {
+            MouseEventKind::Down(MouseButton::Left)
+                if area.contains(at) && event.row >= area.y + 2 =>
+            {
                 p.click((event.row - area.y - 2) as usize);
                 None
             }
@@ -38,8 +40,14 @@ pub fn on_mouse(model: &mut Model, event: MouseEvent) -> Vec<Command> {
     }
     match event.kind {
         MouseEventKind::ScrollDown | MouseEventKind::ScrollUp => {
-            let action = if event.kind == MouseEventKind::ScrollDown { Action::Down } else { Action::Up };
-            (0..WHEEL_ROWS).flat_map(|_| on_action(model, action)).collect()
+            let action = if event.kind == MouseEventKind::ScrollDown {
+                Action::Down
+            } else {
+                Action::Up
+            };
+            (0..WHEEL_ROWS)
+                .flat_map(|_| on_action(model, action))
+                .collect()
         }
         MouseEventKind::Down(MouseButton::Left) => {
             click(model, event.column, event.row);
@@ -52,7 +60,10 @@ pub fn on_mouse(model: &mut Model, event: MouseEvent) -> Vec<Command> {
 fn click(model: &mut Model, x: u16, y: u16) {
     let chrome = layout::model_chrome(model);
     if chrome.tabs.contains(Position::new(x, y)) {
-        if let Some((screen, _)) = layout::tabs(chrome.tabs).into_iter().find(|(_, r)| r.contains(Position::new(x, y))) {
+        if let Some((screen, _)) = layout::tabs(chrome.tabs)
+            .into_iter()
+            .find(|(_, r)| r.contains(Position::new(x, y)))
+        {
             model.screen = screen;
             super::global::clamp_cursors(model);
         }
@@ -69,7 +80,10 @@ fn click(model: &mut Model, x: u16, y: u16) {
             let a = layout::values(body);
             if let Some(row) = layout::row_at(a.targets, x, y) {
                 let n = super::values::targets_len(model);
-                let first = model.values_view.target.saturating_sub(layout::list_rows(a.targets).saturating_sub(1));
+                let first = model
+                    .values_view
+                    .target
+                    .saturating_sub(layout::list_rows(a.targets).saturating_sub(1));
                 if first + row < n {
                     model.values_view.target = first + row;
                     model.values_view.cursor = Default::default();

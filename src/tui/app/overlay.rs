@@ -14,7 +14,10 @@ use crate::tui::widgets::picker::{Choice, PickerEvent, Purpose};
 pub fn on_key(model: &mut Model, overlay: Overlay, key: KeyEvent) -> Vec<Command> {
     match overlay {
         Overlay::Help => {
-            if !matches!(key.code, KeyCode::Esc | KeyCode::Char('?' | 'q') | KeyCode::Enter) {
+            if !matches!(
+                key.code,
+                KeyCode::Esc | KeyCode::Char('?' | 'q') | KeyCode::Enter
+            ) {
                 model.overlay = Some(Overlay::Help);
             }
         }
@@ -39,7 +42,10 @@ pub fn on_key(model: &mut Model, overlay: Overlay, key: KeyEvent) -> Vec<Command
                 InputPurpose::OutputFolder => review::set_out(model, &input.value),
             },
         },
-        Overlay::CustomField { mut name, type_index } => {
+        Overlay::CustomField {
+            mut name,
+            type_index,
+        } => {
             let n = mapping::CUSTOM_TYPES.len();
             let type_index = match key.code {
                 KeyCode::Tab | KeyCode::Down => (type_index + 1) % n,
@@ -63,18 +69,40 @@ fn chosen(model: &mut Model, purpose: &Purpose, choice: Choice) {
     match (purpose, choice) {
         (Purpose::Column { file, column }, Choice::Target(target)) => {
             let field_type = custom_type(model, *file, *column, &target);
-            mapping::set(model, *file, *column, Some(spec_for(target, field_type.as_deref())));
+            mapping::set(
+                model,
+                *file,
+                *column,
+                Some(spec_for(target, field_type.as_deref())),
+            );
         }
-        (Purpose::Column { file, column }, Choice::Unmap) => mapping::set(model, *file, *column, None),
+        (Purpose::Column { file, column }, Choice::Unmap) => {
+            mapping::set(model, *file, *column, None)
+        }
         (Purpose::Column { file, column }, Choice::NewCustom) => {
-            let name = model.project.files.get(*file).and_then(|f| f.columns().get(*column)).map(|c| (c.name.clone(), c.kind.pipedrive_type()));
+            let name = model
+                .project
+                .files
+                .get(*file)
+                .and_then(|f| f.columns().get(*column))
+                .map(|c| (c.name.clone(), c.kind.pipedrive_type()));
             if let Some((name, kind)) = name {
-                let type_index = mapping::CUSTOM_TYPES.iter().position(|t| *t == kind).unwrap_or(0);
-                model.overlay = Some(Overlay::CustomField { name: crate::tui::widgets::input::TextInput::with(&name), type_index });
+                let type_index = mapping::CUSTOM_TYPES
+                    .iter()
+                    .position(|t| *t == kind)
+                    .unwrap_or(0);
+                model.overlay = Some(Overlay::CustomField {
+                    name: crate::tui::widgets::input::TextInput::with(&name),
+                    type_index,
+                });
             }
         }
-        (Purpose::Value { target, source }, Choice::Value(v)) => values::set_value(model, target, source, Some(v)),
-        (Purpose::Value { target, source }, Choice::ClearValue) => values::set_value(model, target, source, None),
+        (Purpose::Value { target, source }, Choice::Value(v)) => {
+            values::set_value(model, target, source, Some(v))
+        }
+        (Purpose::Value { target, source }, Choice::ClearValue) => {
+            values::set_value(model, target, source, None)
+        }
         (Purpose::Entity { file }, Choice::Entity(e)) => files::set_entity(model, *file, e),
         _ => {}
     }
@@ -86,12 +114,22 @@ fn custom_type(model: &Model, file: usize, column: usize, target: &Target) -> Op
     if !matches!(target, Target::Custom { .. }) {
         return None;
     }
-    let from_columns = model.project.mapping.files.iter().flat_map(|f| &f.columns).find_map(|c| {
-        let spec = c.spec.as_ref()?;
-        (spec.target() == Some(target)).then(|| spec.detail().field_type).flatten()
-    });
+    let from_columns = model
+        .project
+        .mapping
+        .files
+        .iter()
+        .flat_map(|f| &f.columns)
+        .find_map(|c| {
+            let spec = c.spec.as_ref()?;
+            (spec.target() == Some(target))
+                .then(|| spec.detail().field_type)
+                .flatten()
+        });
     from_columns.or_else(|| {
         let s = model.project.files.get(file)?.suggestion(column)?;
-        (s.target.as_ref() == Some(target)).then(|| s.field_type.map(str::to_string)).flatten()
+        (s.target.as_ref() == Some(target))
+            .then(|| s.field_type.map(str::to_string))
+            .flatten()
     })
 }

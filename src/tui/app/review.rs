@@ -45,7 +45,11 @@ pub struct Check {
 }
 
 fn check(level: CheckLevel, text: String, screen: Option<Screen>) -> Check {
-    Check { level, text, screen }
+    Check {
+        level,
+        text,
+        screen,
+    }
 }
 
 /// Everything the review lists, blockers first.
@@ -55,8 +59,16 @@ pub fn checks(model: &Model) -> Vec<Check> {
     let mut customs: Vec<String> = Vec::new();
     for (file, choice) in model.project.files.iter().zip(&model.project.mapping.files) {
         match &file.status {
-            LoadStatus::Loading => out.push(check(CheckLevel::Info, format!("{}: still reading the file…", file.name), None)),
-            LoadStatus::Failed(e) => out.push(check(CheckLevel::Warning, format!("{} is left out: {e}", file.name), Some(Screen::Files))),
+            LoadStatus::Loading => out.push(check(
+                CheckLevel::Info,
+                format!("{}: still reading the file…", file.name),
+                None,
+            )),
+            LoadStatus::Failed(e) => out.push(check(
+                CheckLevel::Warning,
+                format!("{} is left out: {e}", file.name),
+                Some(Screen::Files),
+            )),
             LoadStatus::Ready => {}
         }
         if file.status != LoadStatus::Ready {
@@ -78,9 +90,24 @@ pub fn checks(model: &Model) -> Vec<Check> {
         if review > 0 {
             out.push(check(CheckLevel::Warning, format!("{}: {review} column(s) need review (medium-confidence suggestions; f filters them)", file.name), Some(Screen::Mapping)));
         }
-        let unmapped: Vec<&str> = file.columns().iter().zip(&choice.columns).filter(|(_, c)| c.spec.is_none()).map(|(p, _)| p.name.as_str()).collect();
+        let unmapped: Vec<&str> = file
+            .columns()
+            .iter()
+            .zip(&choice.columns)
+            .filter(|(_, c)| c.spec.is_none())
+            .map(|(p, _)| p.name.as_str())
+            .collect();
         if !unmapped.is_empty() {
-            out.push(check(CheckLevel::Info, format!("{}: {} column(s) unmapped, kept in the record's note: {}", file.name, unmapped.len(), examples(&unmapped)), Some(Screen::Mapping)));
+            out.push(check(
+                CheckLevel::Info,
+                format!(
+                    "{}: {} column(s) unmapped, kept in the record's note: {}",
+                    file.name,
+                    unmapped.len(),
+                    examples(&unmapped)
+                ),
+                Some(Screen::Mapping),
+            ));
         }
         for c in &choice.columns {
             if let Some(spec) = &c.spec
@@ -94,24 +121,49 @@ pub fn checks(model: &Model) -> Vec<Check> {
             }
         }
         if let Rows::Counting { .. } = file.rows {
-            out.push(check(CheckLevel::Info, format!("{}: rows still being counted", file.name), None));
+            out.push(check(
+                CheckLevel::Info,
+                format!("{}: rows still being counted", file.name),
+                None,
+            ));
         }
     }
     for t in values::targets(model) {
-        let unmapped: Vec<&str> = t.unmapped(&model.project.mapping).map(|(v, _)| v.as_str()).collect();
+        let unmapped: Vec<&str> = t
+            .unmapped(&model.project.mapping)
+            .map(|(v, _)| v.as_str())
+            .collect();
         if !unmapped.is_empty() && !t.options.is_empty() {
             out.push(check(
                 CheckLevel::Warning,
-                format!("{} ({}): {} of {} value(s) not mapped, kept as written: {}", t.name, t.target, unmapped.len(), t.values.len(), examples(&unmapped)),
+                format!(
+                    "{} ({}): {} of {} value(s) not mapped, kept as written: {}",
+                    t.name,
+                    t.target,
+                    unmapped.len(),
+                    t.values.len(),
+                    examples(&unmapped)
+                ),
                 Some(Screen::Values),
             ));
         }
     }
     if !customs.is_empty() {
-        out.push(check(CheckLevel::Info, format!("{} custom field(s) to create in Pipedrive before importing: {}", customs.len(), customs.join(", ")), Some(Screen::Mapping)));
+        out.push(check(
+            CheckLevel::Info,
+            format!(
+                "{} custom field(s) to create in Pipedrive before importing: {}",
+                customs.len(),
+                customs.join(", ")
+            ),
+            Some(Screen::Mapping),
+        ));
     }
     if !out.iter().any(|c| c.level <= CheckLevel::Warning) {
-        out.insert(0, check(CheckLevel::Ok, "nothing blocks the export".into(), None));
+        out.insert(
+            0,
+            check(CheckLevel::Ok, "nothing blocks the export".into(), None),
+        );
     }
     out.sort_by_key(|c| c.level);
     out
@@ -120,13 +172,21 @@ pub fn checks(model: &Model) -> Vec<Check> {
 /// True when the columns fill a mandatory field, directly or the way the export derives it
 /// (a person's name from first and last name; a lead's title from its organization or person).
 fn satisfied(targets: &[&Target], entity: Entity, key: &str) -> bool {
-    let has = |e: Entity, k: &str| targets.iter().any(|t| t.entity() == Some(e) && t.key() == Some(k));
+    let has = |e: Entity, k: &str| {
+        targets
+            .iter()
+            .any(|t| t.entity() == Some(e) && t.key() == Some(k))
+    };
     has(entity, key)
         || match (entity, key) {
-            (Entity::Person, "name") => has(Entity::Person, "first_name") || has(Entity::Person, "last_name"),
+            (Entity::Person, "name") => {
+                has(Entity::Person, "first_name") || has(Entity::Person, "last_name")
+            }
             (Entity::Lead, "title") => {
                 has(Entity::Organization, "name")
-                    || ["name", "first_name", "last_name"].iter().any(|k| has(Entity::Person, k))
+                    || ["name", "first_name", "last_name"]
+                        .iter()
+                        .any(|k| has(Entity::Person, k))
                     || has(Entity::Lead, "org_id")
                     || has(Entity::Lead, "person_id")
             }
@@ -147,7 +207,10 @@ pub fn on_action(model: &mut Model, action: Action) -> Vec<Command> {
     match action {
         Action::EditOut => {
             let current = model.export_view.out.display().to_string();
-            model.overlay = Some(Overlay::Input { purpose: InputPurpose::OutputFolder, input: TextInput::with(&current) });
+            model.overlay = Some(Overlay::Input {
+                purpose: InputPurpose::OutputFolder,
+                input: TextInput::with(&current),
+            });
             Vec::new()
         }
         Action::Export => start_export(model),
@@ -155,30 +218,60 @@ pub fn on_action(model: &mut Model, action: Action) -> Vec<Command> {
     }
 }
 
-fn start_export(model: &mut Model) -> Vec<Command> {
+/// Starts the export (or queues it while files are being read).
+pub fn start_export(model: &mut Model) -> Vec<Command> {
     if matches!(model.export_view.state, ExportState::Running { .. }) {
         model.status = Some(("the export is running".into(), Level::Info));
         return Vec::new();
     }
-    if model.project.files.iter().any(|f| f.status == LoadStatus::Loading) {
-        model.status = Some(("wait a moment: files are still being read".into(), Level::Warn));
+    if model
+        .project
+        .files
+        .iter()
+        .any(|f| f.status == LoadStatus::Loading)
+    {
+        model.export_view.queued = true;
+        model.status = Some((
+            "the export starts as soon as every file is read…".into(),
+            Level::Info,
+        ));
         return Vec::new();
     }
-    let blockers = checks(model).iter().filter(|c| c.level == CheckLevel::Blocker).count();
+    model.export_view.queued = false;
+    let blockers = checks(model)
+        .iter()
+        .filter(|c| c.level == CheckLevel::Blocker)
+        .count();
     if blockers > 0 && !model.export_view.confirm_blockers {
         model.export_view.confirm_blockers = true;
-        model.status = Some((format!("{blockers} blocker(s) listed: press e again to export anyway"), Level::Warn));
+        model.status = Some((
+            format!("{blockers} blocker(s) listed: press e again to export anyway"),
+            Level::Warn,
+        ));
         return Vec::new();
     }
     model.export_view.confirm_blockers = false;
-    let sources: Vec<PathBuf> = model.project.files.iter().filter(|f| f.status == LoadStatus::Ready).map(|f| f.path.clone()).collect();
+    let sources: Vec<PathBuf> = model
+        .project
+        .files
+        .iter()
+        .filter(|f| f.status == LoadStatus::Ready)
+        .map(|f| f.path.clone())
+        .collect();
     if sources.is_empty() {
         model.status = Some(("no readable file to export".into(), Level::Error));
         return Vec::new();
     }
     model.export_view.state = ExportState::Running { done: 0, total: 0 };
-    model.status = Some((format!("exporting to {}…", model.export_view.out.display()), Level::Info));
-    vec![Command::Export { sources, profile: mapping::build_profile(model), out: model.export_view.out.clone() }]
+    model.status = Some((
+        format!("exporting to {}…", model.export_view.out.display()),
+        Level::Info,
+    ));
+    vec![Command::Export {
+        sources,
+        profile: mapping::build_profile(model),
+        out: model.export_view.out.clone(),
+    }]
 }
 
 /// Sets the output folder from the `o` input.
@@ -197,11 +290,20 @@ pub fn on_export_done(model: &mut Model, result: Result<ExportSummary, String>) 
     match result {
         Ok(summary) => {
             let rows: u64 = summary.outputs.iter().map(|o| o.rows).sum();
-            model.status = Some((format!("exported {rows} rows to {}; see report.md there", summary.out.display()), Level::Info));
+            model.status = Some((
+                format!(
+                    "exported {rows} rows to {}; see report.md there",
+                    summary.out.display()
+                ),
+                Level::Info,
+            ));
             model.export_view.state = ExportState::Done(summary);
         }
         Err(e) => {
-            model.status = Some(("the export failed (see the summary panel)".into(), Level::Error));
+            model.status = Some((
+                "the export failed (see the summary panel)".into(),
+                Level::Error,
+            ));
             model.export_view.state = ExportState::Failed(e);
         }
     }

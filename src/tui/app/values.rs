@@ -9,7 +9,11 @@ use crate::tui::widgets::picker::{Choice, Item, Picker, Purpose};
 
 /// The targets the Values screen lists.
 pub fn targets(model: &Model) -> Vec<ValueTarget> {
-    value_targets(&model.ctx.schema, &model.project.files, &model.project.mapping)
+    value_targets(
+        &model.ctx.schema,
+        &model.project.files,
+        &model.project.mapping,
+    )
 }
 
 /// How many targets take fixed values.
@@ -19,7 +23,9 @@ pub fn targets_len(model: &Model) -> usize {
 
 /// How many source values the selected target has.
 pub fn current_values_len(model: &Model) -> usize {
-    targets(model).get(model.values_view.target).map_or(0, |t| t.values.len())
+    targets(model)
+        .get(model.values_view.target)
+        .map_or(0, |t| t.values.len())
 }
 
 /// Handles a Values screen action.
@@ -29,19 +35,28 @@ pub fn on_action(model: &mut Model, action: Action) -> Vec<Command> {
         model.status = Some(("no mapped field takes fixed values yet".into(), Level::Info));
         return Vec::new();
     };
-    let selected = target.values.get(model.values_view.cursor.selected).map(|(v, _)| v.clone());
+    let selected = target
+        .values
+        .get(model.values_view.cursor.selected)
+        .map(|(v, _)| v.clone());
     match (action, selected) {
         (Action::NextGroup | Action::PrevGroup, _) => {
             let n = all.len();
             let t = model.values_view.target;
-            model.values_view.target = if action == Action::NextGroup { (t + 1) % n } else { (t + n - 1) % n };
+            model.values_view.target = if action == Action::NextGroup {
+                (t + 1) % n
+            } else {
+                (t + n - 1) % n
+            };
             model.values_view.cursor = Default::default();
             global::clamp_cursors(model);
         }
         (Action::AcceptAll, _) => {
             let picks: Vec<(String, String)> = target
                 .unmapped(&model.project.mapping)
-                .filter_map(|(v, _)| suggest_value(v, &target.options).map(|o| (v.clone(), o.value.clone())))
+                .filter_map(|(v, _)| {
+                    suggest_value(v, &target.options).map(|o| (v.clone(), o.value.clone()))
+                })
                 .collect();
             let n = picks.len();
             edit(model, |m| {
@@ -50,12 +65,20 @@ pub fn on_action(model: &mut Model, action: Action) -> Vec<Command> {
                     map.insert(source, value);
                 }
             });
-            global::changed(model, format!("{}: accepted {n} suggestion(s)", target.name));
+            global::changed(
+                model,
+                format!("{}: accepted {n} suggestion(s)", target.name),
+            );
         }
         (Action::Pick, Some(source)) => open_picker(model, &target, &source),
         (Action::Accept, Some(source)) => match suggest_value(&source, &target.options) {
             Some(o) => set_value(model, &target.target, &source, Some(o.value.clone())),
-            None => model.status = Some(("no similar Pipedrive value; Enter picks one".into(), Level::Info)),
+            None => {
+                model.status = Some((
+                    "no similar Pipedrive value; Enter picks one".into(),
+                    Level::Info,
+                ))
+            }
         },
         (Action::Clear, Some(source)) => set_value(model, &target.target, &source, None),
         _ => {}
@@ -92,21 +115,46 @@ fn open_picker(model: &mut Model, target: &ValueTarget, source: &str) {
         .options
         .iter()
         .map(|o| {
-            let detail = if Some(&o.value) == suggestion.as_ref() { format!("{}  suggested", o.value) } else { o.value.clone() };
-            Item { label: o.label.clone(), detail, choice: Choice::Value(o.value.clone()) }
+            let detail = if Some(&o.value) == suggestion.as_ref() {
+                format!("{}  suggested", o.value)
+            } else {
+                o.value.clone()
+            };
+            Item {
+                label: o.label.clone(),
+                detail,
+                choice: Choice::Value(o.value.clone()),
+            }
         })
         .collect();
     if let Some(s) = &suggestion
-        && let Some(p) = items.iter().position(|i| i.choice == Choice::Value(s.clone()))
+        && let Some(p) = items
+            .iter()
+            .position(|i| i.choice == Choice::Value(s.clone()))
     {
         let item = items.remove(p);
         items.insert(0, item);
     }
-    items.push(Item { label: format!("+ create “{source}” in Pipedrive"), detail: "a new value, listed in the report".into(), choice: Choice::Value(source.to_string()) });
-    items.push(Item { label: "keep as written".into(), detail: "remove this value's mapping".into(), choice: Choice::ClearValue });
+    items.push(Item {
+        label: format!("+ create “{source}” in Pipedrive"),
+        detail: "a new value, listed in the report".into(),
+        choice: Choice::Value(source.to_string()),
+    });
+    items.push(Item {
+        label: "keep as written".into(),
+        detail: "remove this value's mapping".into(),
+        choice: Choice::ClearValue,
+    });
     let current = target.mapped(&model.project.mapping, source).cloned();
-    let at = current.and_then(|c| items.iter().position(|i| i.choice == Choice::Value(c.clone())));
+    let at = current.and_then(|c| {
+        items
+            .iter()
+            .position(|i| i.choice == Choice::Value(c.clone()))
+    });
     let title = format!("“{source}” becomes which {}?", target.name);
-    let purpose = Purpose::Value { target: target.target.clone(), source: source.to_string() };
+    let purpose = Purpose::Value {
+        target: target.target.clone(),
+        source: source.to_string(),
+    };
     model.overlay = Some(Overlay::Picker(Picker::new(title, purpose, items, at)));
 }

@@ -16,22 +16,56 @@ use crate::tui::widgets::table;
 /// Draws the Review & Export screen.
 pub fn render(model: &Model, frame: &mut Frame, area: Rect, theme: &Theme) {
     let a = layout::export(area);
-    let out = Line::from(vec![Span::raw(model.export_view.out.display().to_string()), dim("   o change · e export", theme)]);
-    frame.render_widget(Paragraph::new(out).block(Block::default().borders(Borders::ALL).title(Span::styled(" Output folder ", theme.header))), a.out);
+    let out = Line::from(vec![
+        Span::raw(model.export_view.out.display().to_string()),
+        dim("   o change · e export", theme),
+    ]);
+    frame.render_widget(
+        Paragraph::new(out).block(
+            Block::default()
+                .borders(Borders::ALL)
+                .title(Span::styled(" Output folder ", theme.header)),
+        ),
+        a.out,
+    );
     let list = checks(model);
-    let blockers = list.iter().filter(|c| c.level == CheckLevel::Blocker).count();
-    let title = Line::from(vec![Span::styled(" Review ", theme.header), dim(format!("{blockers} blocker(s) "), theme)]);
-    table::render(frame, a.checks, title, &["", "What", "Fix on"], &[Constraint::Length(1), Constraint::Fill(1), Constraint::Length(8)], list.len(), Some(model.export_view.cursor), theme, |i| {
-        let c = &list[i];
-        let style = match c.level {
-            CheckLevel::Blocker => theme.error,
-            CheckLevel::Warning => theme.warn,
-            CheckLevel::Info => theme.dim,
-            CheckLevel::Ok => theme.ok,
-        };
-        let fix = c.screen.map_or(String::new(), |s| s.title().to_string());
-        Row::new(vec![Cell::from(Span::styled(c.level.symbol(), style)), Cell::from(c.text.clone()), Cell::from(Span::styled(fix, theme.dim))])
-    });
+    let blockers = list
+        .iter()
+        .filter(|c| c.level == CheckLevel::Blocker)
+        .count();
+    let title = Line::from(vec![
+        Span::styled(" Review ", theme.header),
+        dim(format!("{blockers} blocker(s) "), theme),
+    ]);
+    table::render(
+        frame,
+        a.checks,
+        title,
+        &["", "What", "Fix on"],
+        &[
+            Constraint::Length(1),
+            Constraint::Fill(1),
+            Constraint::Length(8),
+        ],
+        list.len(),
+        Some(model.export_view.cursor),
+        theme,
+        |i| {
+            let c = &list[i];
+            let style = match c.level {
+                CheckLevel::Blocker => theme.error,
+                CheckLevel::Warning => theme.warn,
+                CheckLevel::Info => theme.dim,
+                CheckLevel::Ok => theme.ok,
+            };
+            let fix = c.screen.map_or(String::new(), |s| s.title().to_string());
+            Row::new(vec![
+                Cell::from(Span::styled(c.level.symbol(), style)),
+                Cell::from(c.text.clone()),
+                Cell::from(Span::styled(fix, theme.dim)),
+            ])
+        },
+    );
     result(model, frame, a.result, theme);
 }
 
@@ -39,38 +73,95 @@ fn result(model: &Model, frame: &mut Frame, area: Rect, theme: &Theme) {
     if area.height == 0 {
         return;
     }
-    let block = Block::default().borders(Borders::ALL).title(Span::styled(" Export ", theme.header));
+    let block = Block::default()
+        .borders(Borders::ALL)
+        .title(Span::styled(" Export ", theme.header));
     match &model.export_view.state {
         ExportState::Idle => {
-            let text = "Press e to write the import files, report.md, rejects.csv and summary.json to the output folder.";
-            frame.render_widget(Paragraph::new(text).wrap(Wrap { trim: true }).block(block), area);
+            let mut lines = vec![Line::raw(
+                "Press e to write the import files, report.md, rejects.csv and summary.json to the output folder.",
+            )];
+            if let Some(c) = checks(model).get(model.export_view.cursor.selected) {
+                lines.push(Line::raw(""));
+                lines.push(Line::from(vec![
+                    dim("Selected: ", theme),
+                    Span::raw(c.text.clone()),
+                ]));
+            }
+            frame.render_widget(
+                Paragraph::new(lines).wrap(Wrap { trim: true }).block(block),
+                area,
+            );
         }
         ExportState::Running { done, total } => {
-            let ratio = if *total == 0 { 0.0 } else { (*done as f64 / *total as f64).clamp(0.0, 1.0) };
-            let gauge = Gauge::default().block(block).gauge_style(theme.accent).ratio(ratio).label(format!("exporting… {:.0}%", ratio * 100.0));
+            let ratio = if *total == 0 {
+                0.0
+            } else {
+                (*done as f64 / *total as f64).clamp(0.0, 1.0)
+            };
+            let gauge = Gauge::default()
+                .block(block)
+                .gauge_style(theme.accent)
+                .ratio(ratio)
+                .label(format!("exporting… {:.0}%", ratio * 100.0));
             frame.render_widget(gauge, area);
         }
         ExportState::Failed(e) => {
-            frame.render_widget(Paragraph::new(Line::styled(format!("✗ {e}"), theme.error)).wrap(Wrap { trim: true }).block(block), area);
+            frame.render_widget(
+                Paragraph::new(Line::styled(format!("✗ {e}"), theme.error))
+                    .wrap(Wrap { trim: true })
+                    .block(block),
+                area,
+            );
         }
         ExportState::Done(s) => {
             let rows_in: u64 = s.files.iter().map(|f| f.rows_in).sum();
             let rows_out: u64 = s.files.iter().map(|f| f.rows_out).sum();
-            let reconciled = if s.reconciled { Span::styled("✔ counts reconcile", theme.ok) } else { Span::styled("✗ counts do not reconcile", theme.error) };
+            let reconciled = if s.reconciled {
+                Span::styled("✔ counts reconcile", theme.ok)
+            } else {
+                Span::styled("✗ counts do not reconcile", theme.error)
+            };
             let mut lines = vec![
                 Line::from(vec![
-                    Span::raw(format!("{} rows in → {} out, {} merged, {} rejected   ", group(rows_in), group(rows_out), group(s.merged), group(s.rejected))),
+                    Span::raw(format!(
+                        "{} rows in → {} out, {} merged, {} rejected   ",
+                        group(rows_in),
+                        group(rows_out),
+                        group(s.merged),
+                        group(s.rejected)
+                    )),
                     reconciled,
                 ]),
-                Line::raw(format!("links: {} unresolved, {} ambiguous; {} row(s) with warnings", s.unresolved_links, s.ambiguous_links, s.warnings)),
+                Line::raw(format!(
+                    "links: {} unresolved, {} ambiguous; {} row(s) with warnings",
+                    s.unresolved_links, s.ambiguous_links, s.warnings
+                )),
             ];
-            let files: Vec<String> = s.outputs.iter().map(|o| format!("{} ({})", o.file, group(o.rows))).collect();
+            let files: Vec<String> = s
+                .outputs
+                .iter()
+                .map(|o| format!("{} ({})", o.file, group(o.rows)))
+                .collect();
             lines.push(Line::raw(format!("wrote {}", files.join(", "))));
-            lines.push(Line::from(vec![dim("next: read ", theme), Span::raw(s.out.join("report.md").display().to_string()), dim(" and import the files in their numbered order", theme)]));
+            lines.push(Line::from(vec![
+                dim("next: read ", theme),
+                Span::raw(s.out.join("report.md").display().to_string()),
+                dim(" and import the files in their numbered order", theme),
+            ]));
             if s.rejected > 0 {
-                lines.push(Line::styled(format!("! rejected rows are in {}", s.out.join("rejects.csv").display()), theme.warn));
+                lines.push(Line::styled(
+                    format!(
+                        "! rejected rows are in {}",
+                        s.out.join("rejects.csv").display()
+                    ),
+                    theme.warn,
+                ));
             }
-            frame.render_widget(Paragraph::new(lines).wrap(Wrap { trim: true }).block(block), area);
+            frame.render_widget(
+                Paragraph::new(lines).wrap(Wrap { trim: true }).block(block),
+                area,
+            );
         }
     }
 }

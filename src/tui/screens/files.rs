@@ -17,24 +17,50 @@ use crate::tui::view::Theme;
 pub fn render(model: &Model, frame: &mut Frame, area: Rect, theme: &Theme) {
     let (list, detail) = layout::files(area);
     let files = &model.project.files;
-    let widths = [Constraint::Fill(3), Constraint::Fill(2), Constraint::Length(12), Constraint::Length(10), Constraint::Length(5), Constraint::Length(5), Constraint::Fill(2)];
-    let title = Line::from(vec![Span::styled(" Source files ", theme.header), dim(format!("{} ", files.len()), theme)]);
+    let widths = [
+        Constraint::Fill(3),
+        Constraint::Fill(2),
+        Constraint::Length(12),
+        Constraint::Length(10),
+        Constraint::Length(5),
+        Constraint::Length(5),
+        Constraint::Fill(2),
+    ];
+    let title = Line::from(vec![
+        Span::styled(" Source files ", theme.header),
+        dim(format!("{} ", files.len()), theme),
+    ]);
     super::super::widgets::table::render(
         frame,
         list,
         title,
-        &["File", "From", "Entity", "Rows", "Cols", "Delim", "Encoding"],
+        &[
+            "File", "From", "Entity", "Rows", "Cols", "Delim", "Encoding",
+        ],
         &widths,
         files.len(),
         Some(model.files_cursor),
         theme,
         |i| {
             let f = &files[i];
-            let entity = model.project.mapping.files.get(i).map_or("", |c| c.entity.title());
+            let entity = model
+                .project
+                .mapping
+                .files
+                .get(i)
+                .map_or("", |c| c.entity.title());
             match (&f.status, &f.loaded) {
                 (LoadStatus::Ready, Some(l)) => {
-                    let crm = l.source_crm.as_deref().and_then(|id| detect::crms().iter().find(|c| c.id == id)).map_or("unknown", |c| c.name.as_str());
-                    let name = if l.warnings.is_empty() { f.name.clone() } else { format!("{} !", f.name) };
+                    let crm = l
+                        .source_crm
+                        .as_deref()
+                        .and_then(|id| detect::crms().iter().find(|c| c.id == id))
+                        .map_or("unknown", |c| c.name.as_str());
+                    let name = if l.warnings.is_empty() {
+                        f.name.clone()
+                    } else {
+                        format!("{} !", f.name)
+                    };
                     Row::new(vec![
                         Cell::from(name),
                         Cell::from(crm.to_string()),
@@ -45,30 +71,59 @@ pub fn render(model: &Model, frame: &mut Frame, area: Rect, theme: &Theme) {
                         Cell::from(l.format.encoding.clone()),
                     ])
                 }
-                (LoadStatus::Failed(_), _) => Row::new(vec![Cell::from(f.name.clone()), Cell::from(Span::styled("cannot be read", theme.error))]),
-                _ => Row::new(vec![Cell::from(f.name.clone()), Cell::from(Span::styled("reading…", theme.dim))]),
+                (LoadStatus::Failed(_), _) => Row::new(vec![
+                    Cell::from(f.name.clone()),
+                    Cell::from(Span::styled("cannot be read", theme.error)),
+                ]),
+                _ => Row::new(vec![
+                    Cell::from(f.name.clone()),
+                    Cell::from(Span::styled("reading…", theme.dim)),
+                ]),
             }
         },
     );
     let Some(file) = files.get(model.files_cursor.selected) else {
-        frame.render_widget(Paragraph::new("No files. Press a to add one by path.").block(Block::default().borders(Borders::ALL)), detail);
+        frame.render_widget(
+            Paragraph::new("No files. Press a to add one by path.")
+                .block(Block::default().borders(Borders::ALL)),
+            detail,
+        );
         return;
     };
-    let mut lines = vec![Line::from(vec![dim("Path: ", theme), Span::raw(file.path.display().to_string())])];
+    let mut lines = vec![Line::from(vec![
+        dim("Path: ", theme),
+        Span::raw(file.path.display().to_string()),
+    ])];
     match &file.status {
         LoadStatus::Failed(e) => lines.push(Line::styled(e.clone(), theme.error)),
         LoadStatus::Loading => lines.push(dim("reading headers and a sample…", theme).into()),
         LoadStatus::Ready => {
-            if let (Some(l), Some(choice)) = (&file.loaded, model.project.mapping.files.get(model.files_cursor.selected)) {
+            if let (Some(l), Some(choice)) = (
+                &file.loaded,
+                model.project.mapping.files.get(model.files_cursor.selected),
+            ) {
                 let mapped = choice.columns.iter().filter(|c| c.spec.is_some()).count();
-                let split = choice.split.as_ref().map(|s| format!("; rows with “{}” true become {}", s.column, s.then.title())).unwrap_or_default();
-                lines.push(Line::raw(format!("{} columns, {mapped} mapped or skipped; rows become {} records{split}", l.columns.len(), choice.entity.title())));
+                let split = choice
+                    .split
+                    .as_ref()
+                    .map(|s| format!("; rows with “{}” true become {}", s.column, s.then.title()))
+                    .unwrap_or_default();
+                lines.push(Line::raw(format!(
+                    "{} columns, {mapped} mapped or skipped; rows become {} records{split}",
+                    l.columns.len(),
+                    choice.entity.title()
+                )));
                 for w in &l.warnings {
                     lines.push(Line::styled(format!("! {w}"), theme.warn));
                 }
             }
         }
     }
-    let block = Block::default().borders(Borders::ALL).title(Span::styled(" Detail ", theme.header));
-    frame.render_widget(Paragraph::new(lines).block(block).wrap(Wrap { trim: true }), detail);
+    let block = Block::default()
+        .borders(Borders::ALL)
+        .title(Span::styled(" Detail ", theme.header));
+    frame.render_widget(
+        Paragraph::new(lines).block(block).wrap(Wrap { trim: true }),
+        detail,
+    );
 }

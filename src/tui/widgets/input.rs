@@ -24,11 +24,17 @@ pub struct TextInput {
 impl TextInput {
     /// An input holding `value`, the cursor at its end.
     pub fn with(value: &str) -> TextInput {
-        TextInput { value: value.to_string(), cursor: value.chars().count() }
+        TextInput {
+            value: value.to_string(),
+            cursor: value.chars().count(),
+        }
     }
 
     fn byte_at(&self, chars: usize) -> usize {
-        self.value.char_indices().nth(chars).map_or(self.value.len(), |(i, _)| i)
+        self.value
+            .char_indices()
+            .nth(chars)
+            .map_or(self.value.len(), |(i, _)| i)
     }
 
     /// Applies a key.

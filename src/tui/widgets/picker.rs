@@ -76,8 +76,20 @@ pub const VISIBLE_ROWS: usize = 12;
 
 impl Picker {
     /// A picker over `items`, the cursor on `preselect` when given.
-    pub fn new(title: String, purpose: Purpose, items: Vec<Item>, preselect: Option<usize>) -> Picker {
-        let mut picker = Picker { title, purpose, shown: (0..items.len()).collect(), items, query: TextInput::default(), cursor: ListCursor::default() };
+    pub fn new(
+        title: String,
+        purpose: Purpose,
+        items: Vec<Item>,
+        preselect: Option<usize>,
+    ) -> Picker {
+        let mut picker = Picker {
+            title,
+            purpose,
+            shown: (0..items.len()).collect(),
+            items,
+            query: TextInput::default(),
+            cursor: ListCursor::default(),
+        };
         if let Some(i) = preselect {
             picker.cursor.select(i, picker.shown.len(), VISIBLE_ROWS);
         }
@@ -95,7 +107,9 @@ impl Picker {
                 .iter()
                 .enumerate()
                 .filter_map(|(i, item)| {
-                    let hay = format!("{} {}", item.label, item.detail);
+                    // The label and the target id, not the prose after them.
+                    let id = item.detail.split("  ").next().unwrap_or("");
+                    let hay = format!("{} {id}", item.label);
                     matcher.fuzzy_match(&hay, query).map(|s| (s, i))
                 })
                 .collect();
@@ -107,7 +121,9 @@ impl Picker {
 
     /// The item under the cursor.
     pub fn current(&self) -> Option<&Item> {
-        self.shown.get(self.cursor.selected).and_then(|&i| self.items.get(i))
+        self.shown
+            .get(self.cursor.selected)
+            .and_then(|&i| self.items.get(i))
     }
 
     /// Applies a key: arrows move, Enter chooses, Esc cancels, anything else edits the query.
@@ -116,10 +132,16 @@ impl Picker {
         match key.code {
             KeyCode::Up => self.cursor.step(-1, len, VISIBLE_ROWS),
             KeyCode::Down | KeyCode::Tab => self.cursor.step(1, len, VISIBLE_ROWS),
-            KeyCode::PageUp => self.cursor.step(-(VISIBLE_ROWS as isize), len, VISIBLE_ROWS),
+            KeyCode::PageUp => self
+                .cursor
+                .step(-(VISIBLE_ROWS as isize), len, VISIBLE_ROWS),
             KeyCode::PageDown => self.cursor.step(VISIBLE_ROWS as isize, len, VISIBLE_ROWS),
             _ => match self.query.handle(key) {
-                InputEvent::Submit => return self.current().map_or(PickerEvent::None, |i| PickerEvent::Chosen(i.choice.clone())),
+                InputEvent::Submit => {
+                    return self
+                        .current()
+                        .map_or(PickerEvent::None, |i| PickerEvent::Chosen(i.choice.clone()));
+                }
                 InputEvent::Cancel => return PickerEvent::Cancel,
                 InputEvent::Edited => self.refilter(),
             },
@@ -130,7 +152,8 @@ impl Picker {
     /// Moves the cursor to a visible row (mouse click).
     pub fn click(&mut self, row: usize) {
         let len = self.shown.len();
-        self.cursor.select(self.cursor.offset + row, len, VISIBLE_ROWS);
+        self.cursor
+            .select(self.cursor.offset + row, len, VISIBLE_ROWS);
     }
 }
 
@@ -138,14 +161,22 @@ impl Picker {
 pub fn area(area: Rect) -> Rect {
     let w = area.width.min(72).max(area.width.min(20));
     let h = area.height.min(VISIBLE_ROWS as u16 + 5);
-    Rect { x: area.x + (area.width - w) / 2, y: area.y + (area.height - h) / 2, width: w, height: h }
+    Rect {
+        x: area.x + (area.width - w) / 2,
+        y: area.y + (area.height - h) / 2,
+        width: w,
+        height: h,
+    }
 }
 
 /// Draws the picker over the screen.
 pub fn render(frame: &mut Frame, picker: &Picker, theme: &Theme) {
     let outer = area(frame.area());
     frame.render_widget(Clear, outer);
-    let block = Block::default().borders(Borders::ALL).title(format!(" {} ", picker.title)).border_style(theme.accent);
+    let block = Block::default()
+        .borders(Borders::ALL)
+        .title(format!(" {} ", picker.title))
+        .border_style(theme.accent);
     let inner = block.inner(outer);
     frame.render_widget(block, outer);
     if inner.height == 0 {
@@ -155,18 +186,41 @@ pub fn render(frame: &mut Frame, picker: &Picker, theme: &Theme) {
         Span::styled("› ", theme.accent),
         Span::raw(picker.query.value.clone()),
         Span::styled("▏", theme.dim),
-        Span::styled(format!("  {}/{}", picker.shown.len(), picker.items.len()), theme.dim),
+        Span::styled(
+            format!("  {}/{}", picker.shown.len(), picker.items.len()),
+            theme.dim,
+        ),
     ])];
     let rows = (inner.height as usize).saturating_sub(2).min(VISIBLE_ROWS);
-    for (row, &i) in picker.shown.iter().enumerate().skip(picker.cursor.offset).take(rows) {
+    for (row, &i) in picker
+        .shown
+        .iter()
+        .enumerate()
+        .skip(picker.cursor.offset)
+        .take(rows)
+    {
         let item = &picker.items[i];
         let selected = row == picker.cursor.selected;
-        let style = if selected { theme.selected } else { Style::default() };
+        let style = if selected {
+            theme.selected
+        } else {
+            Style::default()
+        };
         let marker = if selected { "▶ " } else { "  " };
         lines.push(Line::from(vec![
             Span::styled(marker, style),
-            Span::styled(item.label.clone(), style.add_modifier(if selected { Modifier::BOLD } else { Modifier::empty() })),
-            Span::styled(format!("  {}", item.detail), if selected { style } else { theme.dim }),
+            Span::styled(
+                item.label.clone(),
+                style.add_modifier(if selected {
+                    Modifier::BOLD
+                } else {
+                    Modifier::empty()
+                }),
+            ),
+            Span::styled(
+                format!("  {}", item.detail),
+                if selected { style } else { theme.dim },
+            ),
         ]));
     }
     if picker.shown.is_empty() {
@@ -175,6 +229,9 @@ pub fn render(frame: &mut Frame, picker: &Picker, theme: &Theme) {
     while lines.len() + 1 < inner.height as usize {
         lines.push(Line::raw(""));
     }
-    lines.push(Line::styled("type to filter · ↑↓ move · Enter choose · Esc cancel", theme.dim));
+    lines.push(Line::styled(
+        "type to filter · ↑↓ move · Enter choose · Esc cancel",
+        theme.dim,
+    ));
     frame.render_widget(Paragraph::new(lines), inner);
 }

@@ -28,11 +28,25 @@ pub fn render<'a>(
     let rows: Vec<Row> = (offset..len.min(offset + height))
         .map(|i| {
             let r = row(i);
-            if cursor.is_some_and(|c| c.selected == i) { r.style(theme.selected) } else { r }
+            if cursor.is_some_and(|c| c.selected == i) {
+                r.style(theme.selected)
+            } else {
+                r
+            }
         })
         .collect();
-    let more = if len > offset + height || offset > 0 { format!(" {}–{} of {len} ", offset + 1, (offset + height).min(len)) } else { String::new() };
-    let block = Block::default().borders(Borders::ALL).title(title).title_bottom(Line::styled(more, theme.dim).right_aligned());
-    let table = Table::new(rows, widths.to_vec()).header(Row::new(header.to_vec()).style(theme.header)).block(block).column_spacing(1);
+    let more = if len > offset + height || offset > 0 {
+        format!(" {}–{} of {len} ", offset + 1, (offset + height).min(len))
+    } else {
+        String::new()
+    };
+    let block = Block::default()
+        .borders(Borders::ALL)
+        .title(title)
+        .title_bottom(Line::styled(more, theme.dim).right_aligned());
+    let table = Table::new(rows, widths.to_vec())
+        .header(Row::new(header.to_vec()).style(theme.header))
+        .block(block)
+        .column_spacing(1);
     frame.render_widget(table, area);
 }
