@@ -261,20 +261,11 @@ impl Converter<'_> {
             Target::Custom { name, .. } => Slot::Custom(name.clone()),
             Target::Skip | Target::Note => return,
         };
-        // Activities and notes take no custom fields: the value joins their note text.
+        // Activities and notes take no custom fields: the value joins the row's other notes,
+        // which follow the record's own text.
         if let (Target::Custom { name, .. }, Entity::Activity | Entity::Note) = (target, entity) {
-            let key = if entity == Entity::Activity {
-                "note"
-            } else {
-                "content"
-            };
             if let Some(d) = self.draft(out, entity) {
-                append_cell(
-                    layout,
-                    d,
-                    key,
-                    &format!("{name}: {}", values::clean_text(raw)),
-                );
+                d.notes.push(format!("{name}: {}", values::clean_text(raw)));
             }
             return;
         }
@@ -413,11 +404,15 @@ impl Converter<'_> {
         };
         Ok(match key {
             "stage_id" => {
-                let (pipeline, stage) = match value.split_once('/') {
-                    Some((p, s)) => (p.trim().to_string(), s.trim().to_string()),
-                    None => (self.maps.default_pipeline.clone(), value.trim().to_string()),
+                // "Pipeline/Stage" names both; a bare stage keeps the row's own pipeline (or
+                // the account's first, filled in when the row is complete).
+                let mut cells = match value.split_once('/') {
+                    Some((p, s)) => vec![
+                        (field("stage_id"), s.trim().to_string()),
+                        (field("pipeline_id"), p.trim().to_string()),
+                    ],
+                    None => vec![(field("stage_id"), value.trim().to_string())],
                 };
-                let mut cells = vec![(field("stage_id"), stage), (field("pipeline_id"), pipeline)];
                 if let Some(status) = self
                     .maps
                     .lookup(&Target::field(Entity::Deal, "status"), raw)
@@ -450,13 +445,20 @@ impl Converter<'_> {
             {
                 out.primary.cells[col] = name;
             }
-            // A deal's or lead's person works at the organization the same row names.
-            if d.entity == Entity::Person
-                && let Some(org) = secondaries_org(&out.primary, primary_layout)
-                && let Some(col) = layout.column(&Slot::Link(Entity::Organization))
+        }
+        // A deal's or lead's person works at the organization the same row names (known only
+        // once every record of the row has its name).
+        let primary_layout = self.layout(out.primary.entity).expect("layout");
+        let org = secondaries_org(&out.primary, primary_layout);
+        for d in secondaries
+            .iter_mut()
+            .filter(|d| d.entity == Entity::Person)
+        {
+            let layout = self.layout(d.entity).expect("layout");
+            if let (Some(org), Some(col)) = (&org, layout.column(&Slot::Link(Entity::Organization)))
                 && d.cells[col].is_empty()
             {
-                d.cells[col] = org;
+                d.cells[col] = org.clone();
             }
         }
         secondaries.retain(|d| !d.name(self.layout(d.entity).expect("layout")).is_empty());
@@ -472,6 +474,14 @@ impl Converter<'_> {
             } else if d.cells[col].is_empty() {
                 d.notes.push(format!("Due time: {time}"));
             }
+        }
+        if d.entity == Entity::Deal
+            && let (Some(stage), Some(pipeline)) =
+                (layout.field("stage_id"), layout.field("pipeline_id"))
+            && !d.cells[stage].is_empty()
+            && d.cells[pipeline].is_empty()
+        {
+            d.cells[pipeline] = self.maps.default_pipeline.clone();
         }
         if d.entity == Entity::Lead && d.name(layout).is_empty() {
             let base = [Entity::Organization, Entity::Person]
