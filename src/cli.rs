@@ -122,6 +122,15 @@ pub enum Command {
         #[command(subcommand)]
         command: ProfileCommand,
     },
+    /// After importing organizations, persons (and deals), rewrite the files still to import
+    /// with Pipedrive System IDs taken from Pipedrive's export of the imported items.
+    Relink {
+        /// The folder `apply` wrote.
+        out: PathBuf,
+        /// Pipedrive's export (CSV) of imported items, with their ID and source-id column.
+        #[arg(long = "pipedrive-export", value_name = "FILE", required = true, num_args = 1..)]
+        exports: Vec<PathBuf>,
+    },
     /// Print the numbered import steps for an export folder.
     Plan {
         /// The folder `apply` wrote.

@@ -7,7 +7,9 @@
 //! [`transform`] (write linked, import-ready files) → [`report`] (audit and plan).
 //! The terminal UI in [`tui`] sits on top and is never imported by the core.
 
+pub mod dedupe;
 pub mod entity;
+pub mod link;
 pub mod profile;
 pub mod report;
 pub mod schema;

@@ -44,6 +44,7 @@ fn the_sample_exports_to_the_same_files() {
             "04-leads.csv",
             "05-activities.csv",
             "06-notes.csv",
+            "links.csv",
             "mapping.yaml",
             "rejects.csv",
             "report.md",

@@ -35,8 +35,23 @@ fn the_demo_starts_from_the_preset_without_unsaved_changes() {
         target_of(&profile, c, "email").as_deref(),
         Some("person.email:work")
     );
-    // Columns the preset leaves out stay out (they go to the note), as `apply` would do.
-    assert_eq!(target_of(&profile, c, "description"), None);
+    // The contacts mapping is the preset's, column for column (columns it leaves out stay out,
+    // as `apply` would do).
+    let preset = &model.ctx.base.files[model
+        .ctx
+        .base
+        .match_file(&model.project.files[0].headers())
+        .unwrap()
+        .0];
+    let headers = model.project.files[0].headers();
+    let expected: Vec<(&String, &pipemap::profile::ColumnSpec)> = preset
+        .columns
+        .iter()
+        .filter(|(k, _)| headers.contains(k))
+        .collect();
+    let got: Vec<(&String, &pipemap::profile::ColumnSpec)> =
+        profile.files[c].columns.iter().collect();
+    assert_eq!(got, expected);
 }
 
 #[test]

@@ -4,9 +4,9 @@ use std::io::IsTerminal;
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
-use anyhow::Context;
 use pipemap::profile::{self, Profile, library};
 use pipemap::schema::Schema;
+use pipemap::source::{self, SourceRef};
 use pipemap::transform::engine::{self, ApplyOptions};
 
 /// Arguments of `apply`, as parsed.
@@ -35,42 +35,23 @@ pub fn load_profile_with_origin(spec: &str, schema: &Schema) -> anyhow::Result<(
     Ok((profile, name.starts_with("preset ")))
 }
 
-/// Files given directly, and the CSV/TSV files inside given folders (sorted by name).
-pub fn expand_sources(paths: &[PathBuf]) -> anyhow::Result<Vec<PathBuf>> {
-    let mut out = Vec::new();
-    for path in paths {
-        if path.is_dir() {
-            let mut inside: Vec<PathBuf> = std::fs::read_dir(path)
-                .with_context(|| format!("{}: cannot read the folder", path.display()))?
-                .flatten()
-                .map(|e| e.path())
-                .filter(|p| is_table_file(p))
-                .collect();
-            inside.sort();
-            if inside.is_empty() {
-                anyhow::bail!(
-                    "{}: the folder holds no .csv, .tsv or .txt files",
-                    path.display()
-                );
-            }
-            out.extend(inside);
-        } else {
-            out.push(path.clone());
-        }
+/// The tables that files, folders, workbooks and archives hold, in order; what was passed
+/// over (hidden or empty sheets, archive members that are not tables) is noted on stderr.
+pub fn expand_tables(paths: &[PathBuf]) -> anyhow::Result<Vec<SourceRef>> {
+    let expansion = source::expand(paths)?;
+    for note in &expansion.notes {
+        eprintln!("pipemap: note: {note}");
     }
-    Ok(out)
+    Ok(expansion.sources)
 }
 
-fn is_table_file(path: &Path) -> bool {
-    let name = path
-        .file_name()
-        .and_then(|n| n.to_str())
-        .unwrap_or("")
-        .to_lowercase();
-    path.is_file()
-        && [".csv", ".tsv", ".txt", ".csv.gz", ".tsv.gz"]
-            .iter()
-            .any(|ext| name.ends_with(ext))
+/// The same tables by their source names (`book.xlsx#Contacts`, `export.zip/Contact.csv`),
+/// for the mapping UI, which opens each by its name.
+pub fn expand_sources(paths: &[PathBuf]) -> anyhow::Result<Vec<PathBuf>> {
+    Ok(expand_tables(paths)?
+        .into_iter()
+        .map(|s| PathBuf::from(s.name))
+        .collect())
 }
 
 /// Refuses an output folder that holds files pipemap did not write.
@@ -96,7 +77,7 @@ fn check_out(out: &Path) -> anyhow::Result<()> {
 pub fn run(args: Args) -> anyhow::Result<ExitCode> {
     let schema = Schema::load(&args.schemas)?;
     let (profile, is_preset) = load_profile_with_origin(&args.profile, &schema)?;
-    let sources = expand_sources(&args.paths)?;
+    let sources = expand_tables(&args.paths)?;
     check_out(&args.out)?;
     let show = !args.quiet && std::io::stderr().is_terminal();
     let bar = show.then(|| {

@@ -5,17 +5,34 @@ use std::path::Path;
 use std::process::ExitCode;
 
 use pipemap::source::stats::{self, Inspection};
-use pipemap::source::{Table, sniff};
+use pipemap::source::{self, Table, sniff};
 
+/// A single table prints one object (`--json`); a workbook, archive or folder prints every
+/// table it holds (a JSON array), with what it passed over on stderr.
 pub fn run(file: &Path, json: bool, count: bool, sample: usize) -> anyhow::Result<ExitCode> {
-    let table = Table::open(file)?;
-    let inspection = stats::inspect(table, sample.max(1), count)?;
+    let expansion = source::expand(&[file.to_path_buf()])?;
+    for note in &expansion.notes {
+        eprintln!("pipemap: note: {note}");
+    }
+    let mut inspections = Vec::with_capacity(expansion.sources.len());
+    for source in &expansion.sources {
+        let table = Table::open_ref(source)?;
+        inspections.push(stats::inspect(table, sample.max(1), count)?);
+    }
     let mut out = std::io::stdout().lock();
     if json {
-        serde_json::to_writer_pretty(&mut out, &inspection)?;
+        match inspections.as_slice() {
+            [one] if !source::is_container(file) => serde_json::to_writer_pretty(&mut out, one)?,
+            all => serde_json::to_writer_pretty(&mut out, all)?,
+        }
         writeln!(out)?;
     } else {
-        write_text(&mut out, &inspection)?;
+        for (n, inspection) in inspections.iter().enumerate() {
+            if n > 0 {
+                writeln!(out)?;
+            }
+            write_text(&mut out, inspection)?;
+        }
     }
     Ok(ExitCode::SUCCESS)
 }
@@ -23,15 +40,22 @@ pub fn run(file: &Path, json: bool, count: bool, sample: usize) -> anyhow::Resul
 fn write_text(out: &mut impl Write, i: &Inspection) -> std::io::Result<()> {
     let f = &i.format;
     writeln!(out, "{}", i.file)?;
-    writeln!(
-        out,
-        "  encoding {}{}  delimiter {}  line endings {}{}",
-        f.encoding,
-        if f.bom { " (BOM)" } else { "" },
-        sniff::describe_delimiter(f.delimiter_byte()),
-        f.line_ending.describe(),
-        if f.gzip { "  gzip" } else { "" },
-    )?;
+    match &f.container {
+        Some(sheet) if sheet.ends_with("sheet") => writeln!(out, "  {sheet}")?,
+        container => writeln!(
+            out,
+            "  encoding {}{}  delimiter {}  line endings {}{}{}",
+            f.encoding,
+            if f.bom { " (BOM)" } else { "" },
+            sniff::describe_delimiter(f.delimiter_byte()),
+            f.line_ending.describe(),
+            if f.gzip { "  gzip" } else { "" },
+            container
+                .as_deref()
+                .map(|c| format!("  {c}"))
+                .unwrap_or_default(),
+        )?,
+    }
     let rows = match (i.rows.total, i.rows.estimated) {
         (Some(0), _) => "0 data rows (header only)".to_string(),
         (Some(n), _) => format!("{n} data rows"),

@@ -6,6 +6,7 @@ mod inspect;
 mod map;
 mod plan;
 mod profile;
+mod relink;
 mod schema;
 mod suggest;
 
@@ -63,6 +64,7 @@ pub fn run(command: Command) -> anyhow::Result<ExitCode> {
             ProfileCommand::Path => profile::path(),
         },
         Command::Plan { out } => plan::run(&out),
+        Command::Relink { out, exports } => relink::run(&out, &exports),
         Command::Dedupe {
             file,
             entity,

@@ -7,7 +7,7 @@ use std::process::ExitCode;
 use anyhow::Context;
 use pipemap::Entity;
 use pipemap::schema::Schema;
-use pipemap::source::{Table, stats};
+use pipemap::source::{self, Table, stats};
 use pipemap::suggest::{self, vocabulary::Vocabularies};
 
 use super::inspect::shorten;
@@ -18,7 +18,25 @@ pub fn run(file: &Path, entity: &str, schemas: &[PathBuf], json: bool) -> anyhow
         other => Some(other.parse().context("--entity")?),
     };
     let schema = Schema::load(schemas)?;
-    let table = Table::open(file)?;
+    let expansion = source::resolve(file)?;
+    let Some(first) = expansion.sources.first() else {
+        anyhow::bail!("{}: holds no tables", file.display());
+    };
+    if expansion.sources.len() > 1 {
+        // A workbook or archive: suggest for its first table, and say how to pick another.
+        let others: Vec<&str> = expansion.sources[1..]
+            .iter()
+            .map(|s| s.name.as_str())
+            .collect();
+        eprintln!(
+            "pipemap: {} holds {} tables; suggesting for {} (name another to pick it: {})",
+            file.display(),
+            expansion.sources.len(),
+            first.name,
+            others.join(", ")
+        );
+    }
+    let table = Table::open_ref(first)?;
     if table.headers.iter().all(|h| h.starts_with("Column ")) {
         anyhow::bail!("{}: the first row holds no column names", table.name);
     }

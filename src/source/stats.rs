@@ -108,7 +108,7 @@ pub fn inspect(
     }
     let estimated = match total {
         Some(_) => None,
-        None => estimate_rows(&table, sampled, bytes_sampled),
+        None => table.estimate_rows(sampled, bytes_sampled),
     };
     let mut warnings = std::mem::take(&mut table.warnings);
     if ragged > 0 {
@@ -154,14 +154,6 @@ fn note_record(record: &Record, width: usize, ragged: &mut usize, invalid: &mut 
     if record.invalid_text.is_some() && invalid.len() < 100 {
         invalid.push(record.line);
     }
-}
-
-fn estimate_rows(table: &Table, sampled: usize, bytes_sampled: u64) -> Option<u64> {
-    if sampled == 0 || bytes_sampled == 0 || table.format.gzip {
-        return None;
-    }
-    let size = std::fs::metadata(&table.path).ok()?.len();
-    Some((size as f64 / bytes_sampled as f64 * sampled as f64).round() as u64)
 }
 
 /// Profiles one column from its sampled values (empty strings are empty cells).

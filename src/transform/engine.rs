@@ -9,7 +9,7 @@ use std::path::{Path, PathBuf};
 use crate::entity::Entity;
 use crate::profile::Profile;
 use crate::schema::Schema;
-use crate::source::{Record, SourceError, Table};
+use crate::source::{AsSources, Record, SourceError, SourceRef, Table};
 
 use super::layout::{self, Layout, Slot};
 use super::links::{LinkIndex, Linked, NameCensus};
@@ -114,8 +114,8 @@ impl Opened {
     }
 }
 
-fn open(path: &Path) -> Result<Opened, ApplyError> {
-    let mut table = Table::open(path)?;
+fn open(source: &SourceRef) -> Result<Opened, ApplyError> {
+    let mut table = Table::open_ref(source)?;
     let mut head = std::collections::VecDeque::new();
     let mut exhausted = false;
     while head.len() < SAMPLE_ROWS {
@@ -134,14 +134,20 @@ fn open(path: &Path) -> Result<Opened, ApplyError> {
     })
 }
 
-/// Runs the export. On error nothing is left under `opts.out`.
-pub fn apply(
-    sources: &[PathBuf],
+/// Runs the export. On error nothing is left under `opts.out`. `sources` are the tables
+/// ([`SourceRef`]s), or paths and source names (a workbook or archive gives all its tables).
+pub fn apply<S: AsSources>(
+    sources: &[S],
     profile: &Profile,
     schema: &Schema,
     opts: &ApplyOptions,
 ) -> Result<Export, ApplyError> {
-    let mut opened: Vec<Opened> = sources.iter().map(|p| open(p)).collect::<Result<_, _>>()?;
+    let mut tables: Vec<SourceRef> = Vec::with_capacity(sources.len());
+    for s in sources {
+        tables.extend(s.as_sources()?);
+    }
+    let sources = tables;
+    let mut opened: Vec<Opened> = sources.iter().map(open).collect::<Result<_, _>>()?;
     let headers: Vec<(String, Vec<String>)> = opened
         .iter()
         .map(|o| (o.table.name.clone(), o.table.headers.clone()))
@@ -186,11 +192,7 @@ pub fn apply(
     // Import order: organizations, persons, deals, leads, activities, notes, products.
     let mut order: Vec<usize> = (0..plans.len()).collect();
     order.sort_by_key(|&i| (plans[i].entity, i));
-    let total_bytes: u64 = sources
-        .iter()
-        .filter_map(|p| std::fs::metadata(p).ok())
-        .map(|m| m.len())
-        .sum();
+    let total_bytes: u64 = sources.iter().filter_map(SourceRef::size_hint).sum();
 
     let needs_index = plans.iter().any(|p| {
         p.rules.iter().chain(&p.split_rules).any(|r| {
@@ -255,6 +257,12 @@ pub fn apply(
         .write_record(["file", "line", "entity", "column", "value", "reason"])
         .map_err(|e| csv_io(&warnings_path, e))?;
 
+    // For `relink`: which output row links to which source record by id.
+    let links_path = staging.path("links.csv");
+    let mut links = csv::Writer::from_path(&links_path).map_err(|e| csv_io(&links_path, e))?;
+    links
+        .write_record(["file", "part", "row", "link", "source_id"])
+        .map_err(|e| csv_io(&links_path, e))?;
     let mut tally = Tally::default();
     let mut census = NameCensus::default();
     let mut referenced: HashMap<(Entity, u64), String> = HashMap::new();
@@ -300,6 +308,7 @@ pub fn apply(
             referenced: &mut referenced,
             written_secondaries: &mut written_secondaries,
             escape,
+            links: &mut links,
             option_fields: &option_fields,
         };
         let source = &mut opened[i];
@@ -345,6 +354,8 @@ pub fn apply(
             .write(&cells)
             .map_err(out_err(&opts.out))?;
     }
+    links.flush().map_err(out_err(&links_path))?;
+    drop(links);
     rejects.flush().map_err(out_err(&rejects_path))?;
     warnings.flush().map_err(out_err(&warnings_path))?;
     drop(rejects);
@@ -410,6 +421,7 @@ fn linked(layouts: &[Layout], d: &Draft) -> Linked {
         name: d.name(l).to_string(),
         organization: text(d.link(l, Entity::Organization)),
         person: text(d.link(l, Entity::Person)),
+        id: String::new(),
     }
 }
 
@@ -426,6 +438,7 @@ struct RowSink<'a> {
     referenced: &'a mut HashMap<(Entity, u64), String>,
     written_secondaries: &'a mut HashSet<u64>,
     escape: bool,
+    links: &'a mut csv::Writer<std::fs::File>,
     /// Custom fields whose values are options to create (enum, set).
     option_fields: &'a HashSet<(Entity, String)>,
 }
@@ -565,11 +578,19 @@ impl RowSink<'_> {
                 .insert((d.cells[p].clone(), d.cells[s].clone()));
         }
         let path = self.plan.file.clone();
-        self.writers
+        let (part, row) = self
+            .writers
             .get_mut(&d.entity)
             .expect("writer")
             .write(&d.cells)
-            .map_err(|source| ApplyError::Output { path, source })
+            .map_err(|source| ApplyError::Output { path, source })?;
+        for (to, id) in &d.link_ids {
+            let (part, row) = (part.to_string(), row.to_string());
+            self.links
+                .write_record([d.entity.file_stem(), part.as_str(), row.as_str(), to.as_str(), id.as_str()])
+                .map_err(|e| ApplyError::Output { path: "links.csv".into(), source: std::io::Error::other(e.to_string()) })?;
+        }
+        Ok(())
     }
 
     fn note_vocabulary(&mut self, entity: Entity, key: &str, value: &str) {

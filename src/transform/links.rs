@@ -20,6 +20,8 @@ pub struct Linked {
     pub organization: Option<String>,
     /// The record's person (deals, leads).
     pub person: Option<String>,
+    /// The id it was found by (empty when it was not looked up by id).
+    pub id: String,
 }
 
 #[derive(Debug, Clone, Copy)]
@@ -89,6 +91,7 @@ impl LinkIndex {
                 name: self.text(e.name).to_string(),
                 organization: e.organization.map(|r| self.text(r).to_string()),
                 person: e.person.map(|r| self.text(r).to_string()),
+                id: id.to_string(),
             })
         })
     }
@@ -182,6 +185,7 @@ mod tests {
             name: name.into(),
             organization: Some("Acme".into()),
             person: None,
+            id: String::new(),
         }
     }
 

@@ -21,6 +21,8 @@ pub struct Draft {
     pub notes: Vec<String>,
     /// A time of day waiting to join the due date (activities).
     time: Option<String>,
+    /// The source ids of the records this one links to by id, for `relink`.
+    pub link_ids: Vec<(Entity, String)>,
 }
 
 impl Draft {
@@ -30,6 +32,7 @@ impl Draft {
             cells: vec![String::new(); layout.slots.len()],
             notes: Vec::new(),
             time: None,
+            link_ids: Vec::new(),
         }
     }
 
@@ -228,6 +231,9 @@ impl Converter<'_> {
     /// person where this record has room and none yet.
     fn set_link(&self, out: &mut RowResult, linked: &super::links::Linked) {
         let layout = self.layout(out.primary.entity);
+        if !linked.id.is_empty() {
+            out.primary.link_ids.push((linked.entity, linked.id.clone()));
+        }
         set_cell(
             layout,
             &mut out.primary,

@@ -107,7 +107,8 @@ impl PartWriter {
     }
 
     /// Writes one row; starts a new part first when this one is full.
-    pub fn write(&mut self, row: &[String]) -> io::Result<()> {
+    /// Returns the part (1-based) and the row within it (1-based).
+    pub fn write(&mut self, row: &[String]) -> io::Result<(usize, u64)> {
         let len = row_len(row);
         let full = self.rows_in_part >= self.max_rows || self.bytes_in_part + len > self.max_bytes;
         if self.current.is_none() || full {
@@ -120,7 +121,7 @@ impl PartWriter {
         if let Some(last) = self.parts.last_mut() {
             last.1 += 1;
         }
-        Ok(())
+        Ok((self.parts.len(), self.rows_in_part))
     }
 
     fn start_part(&mut self) -> io::Result<()> {

@@ -286,8 +286,13 @@ fn open_picker(model: &mut Model, file: usize, column: usize) {
         choice: Choice::Target(Target::Skip),
     });
     items.push(Item {
+        label: "note".into(),
+        detail: "keep the value in the record's note (written in the profile)".into(),
+        choice: Choice::Target(Target::Note),
+    });
+    items.push(Item {
         label: "unmapped".into(),
-        detail: "keep the value in the record's note".into(),
+        detail: "not in the profile: the value goes to the note".into(),
         choice: Choice::Unmap,
     });
     let at = current.and_then(|t| {

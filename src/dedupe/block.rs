@@ -1,0 +1,202 @@
+//! Which pairs get compared: a multi-pass sorted neighbourhood. Each pass sorts the records by
+//! one key (the name with its company, the company with its name, the name spelled backwards,
+//! the name's sound, each e-mail, each phone …) and compares every record with the next few in
+//! that order. Records that agree on any key's beginning meet in some pass; the work grows as
+//! n·log n, never as n².
+
+use std::sync::Mutex;
+use std::sync::atomic::{AtomicUsize, Ordering};
+
+use crate::entity::Entity;
+
+use super::compare::compare;
+use super::keys::sound_code;
+use super::prepare::{FieldStats, Prepared};
+
+/// A pair whose evidence reached the threshold.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub(crate) struct Edge {
+    pub a: u32,
+    pub b: u32,
+    pub log_odds: f32,
+}
+
+/// One way of sorting the records.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Pass {
+    /// The name, then the company (persons) or city (organisations).
+    Name,
+    /// The company, then the name (persons only).
+    CompanyName,
+    /// The name written backwards: typos at the start of a name.
+    Reversed,
+    /// The name's words by sound: vowel typos.
+    Sound,
+    Email,
+    Phone,
+    /// Website domain (organisations) or company e-mail domain.
+    Domain,
+}
+
+fn passes(entity: Entity) -> &'static [Pass] {
+    match entity {
+        Entity::Organization => &[
+            Pass::Name,
+            Pass::Reversed,
+            Pass::Sound,
+            Pass::Email,
+            Pass::Phone,
+            Pass::Domain,
+        ],
+        _ => &[
+            Pass::Name,
+            Pass::CompanyName,
+            Pass::Reversed,
+            Pass::Sound,
+            Pass::Email,
+            Pass::Phone,
+            Pass::Domain,
+        ],
+    }
+}
+
+/// Keys of one pass, in one buffer: (start, length, record).
+struct Keys {
+    bytes: Vec<u8>,
+    entries: Vec<(usize, u32, u32)>,
+}
+
+impl Keys {
+    fn push(&mut self, record: usize, parts: &[&[u8]]) {
+        let start = self.bytes.len();
+        for (i, part) in parts.iter().enumerate() {
+            if i > 0 {
+                self.bytes.push(0);
+            }
+            self.bytes.extend_from_slice(part);
+        }
+        let len = (self.bytes.len() - start) as u32;
+        self.entries.push((start, len, record as u32));
+    }
+
+    fn key(&self, entry: &(usize, u32, u32)) -> &[u8] {
+        &self.bytes[entry.0..entry.0 + entry.1 as usize]
+    }
+}
+
+fn build_keys(pass: Pass, prepared: &[Prepared]) -> Keys {
+    let mut keys = Keys {
+        bytes: Vec::with_capacity(prepared.len() * 24),
+        entries: Vec::with_capacity(prepared.len()),
+    };
+    let mut scratch = String::new();
+    for (i, p) in prepared.iter().enumerate() {
+        let name = p.name.as_bytes();
+        match pass {
+            Pass::Name if !name.is_empty() => {
+                keys.push(i, &[name, p.org.as_bytes(), &p.city.to_be_bytes()])
+            }
+            Pass::CompanyName if !p.org.is_empty() => keys.push(i, &[p.org.as_bytes(), name]),
+            Pass::Reversed if !name.is_empty() => {
+                let reversed: Vec<u8> = name.iter().rev().copied().collect();
+                keys.push(i, &[&reversed, p.org.as_bytes()]);
+            }
+            Pass::Sound if !name.is_empty() => {
+                let mut codes: Vec<String> = p.name.split(' ').map(sound_code).collect();
+                codes.sort_unstable();
+                scratch.clear();
+                scratch.push_str(&codes.join(" "));
+                keys.push(i, &[scratch.as_bytes(), p.org.as_bytes(), name]);
+            }
+            Pass::Email => {
+                for e in p.emails.iter() {
+                    keys.push(i, &[&e.to_be_bytes(), name]);
+                }
+            }
+            Pass::Phone => {
+                for ph in p.phones.iter() {
+                    keys.push(i, &[&ph.to_be_bytes(), name]);
+                }
+            }
+            Pass::Domain => {
+                if p.site != 0 {
+                    keys.push(i, &[&p.site.to_be_bytes(), name]);
+                }
+                for d in p.mail_domains.iter().filter(|d| **d != p.site) {
+                    keys.push(i, &[&d.to_be_bytes(), name]);
+                }
+            }
+            _ => {}
+        }
+    }
+    keys
+}
+
+/// Runs one pass: sort, then compare each record with the next `window` ones.
+fn run_pass(
+    pass: Pass,
+    entity: Entity,
+    prepared: &[Prepared],
+    stats: &FieldStats,
+    window: usize,
+    accept: f64,
+) -> (Vec<Edge>, u64) {
+    let mut keys = build_keys(pass, prepared);
+    let mut entries = std::mem::take(&mut keys.entries);
+    entries.sort_unstable_by(|x, y| keys.key(x).cmp(keys.key(y)).then(x.2.cmp(&y.2)));
+    let mut edges = Vec::new();
+    let mut compared = 0u64;
+    for (i, x) in entries.iter().enumerate() {
+        let end = (i + 1 + window).min(entries.len());
+        for y in &entries[i + 1..end] {
+            if x.2 == y.2 {
+                continue;
+            }
+            compared += 1;
+            let (a, b) = (x.2.min(y.2), x.2.max(y.2));
+            let e = compare(entity, &prepared[a as usize], &prepared[b as usize], stats);
+            if e.log_odds >= accept {
+                edges.push(Edge {
+                    a,
+                    b,
+                    log_odds: e.log_odds as f32,
+                });
+            }
+        }
+    }
+    (edges, compared)
+}
+
+/// Every pair that some pass brought within `window` of each other and whose evidence reaches
+/// `accept` (log-odds), each once; and how many comparisons were made.
+pub(crate) fn candidate_links(
+    entity: Entity,
+    prepared: &[Prepared],
+    stats: &FieldStats,
+    window: usize,
+    accept: f64,
+    threads: usize,
+) -> (Vec<Edge>, u64) {
+    let todo = passes(entity);
+    let next = AtomicUsize::new(0);
+    let found = Mutex::new((Vec::new(), 0u64));
+    std::thread::scope(|s| {
+        for _ in 0..threads.clamp(1, todo.len()) {
+            s.spawn(|| {
+                loop {
+                    let i = next.fetch_add(1, Ordering::Relaxed);
+                    let Some(&pass) = todo.get(i) else { break };
+                    let (edges, compared) =
+                        run_pass(pass, entity, prepared, stats, window, accept);
+                    let mut all = found.lock().expect("a pass thread panicked");
+                    all.0.extend(edges);
+                    all.1 += compared;
+                }
+            });
+        }
+    });
+    let (mut edges, compared) = found.into_inner().expect("a pass thread panicked");
+    edges.sort_unstable_by(|x, y| (x.a, x.b).cmp(&(y.a, y.b)));
+    edges.dedup_by(|x, y| x.a == y.a && x.b == y.b);
+    (edges, compared)
+}

@@ -1,0 +1,284 @@
+//! From accepted pairs to clusters: union-find over the links, strongest first (Kruskal), so a
+//! cluster's score is the weakest link that still holds it together, and the links kept are the
+//! ones a user needs to see why.
+
+use serde::Serialize;
+
+use crate::entity::Entity;
+
+use super::DedupeRecord;
+use super::block::Edge;
+use super::compare::{compare, match_keys, reasons};
+use super::merge::MatchKey;
+use super::prepare::{FieldStats, Prepared};
+
+/// Disjoint sets over `0..n` with path halving and union by size.
+#[derive(Debug, Clone)]
+pub struct UnionFind {
+    parent: Vec<u32>,
+    size: Vec<u32>,
+}
+
+impl UnionFind {
+    /// `n` singletons.
+    pub fn new(n: usize) -> UnionFind {
+        UnionFind {
+            parent: (0..n as u32).collect(),
+            size: vec![1; n],
+        }
+    }
+
+    /// The representative of `x`'s set.
+    pub fn find(&mut self, mut x: usize) -> usize {
+        while self.parent[x] as usize != x {
+            let grand = self.parent[self.parent[x] as usize];
+            self.parent[x] = grand;
+            x = grand as usize;
+        }
+        x
+    }
+
+    /// Joins the sets of `a` and `b`; false when they were one already.
+    pub fn union(&mut self, a: usize, b: usize) -> bool {
+        let (mut ra, mut rb) = (self.find(a), self.find(b));
+        if ra == rb {
+            return false;
+        }
+        if self.size[ra] < self.size[rb] {
+            std::mem::swap(&mut ra, &mut rb);
+        }
+        self.parent[rb] = ra as u32;
+        self.size[ra] += self.size[rb];
+        true
+    }
+}
+
+/// Why two records of a cluster are linked.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Link {
+    /// Indices into the records given to [`super::find_clusters`].
+    pub a: usize,
+    pub b: usize,
+    /// The pair's score (0..1).
+    pub score: f64,
+    /// What the two agree on ("same e-mail", "name 0.94 + same company").
+    pub reasons: Vec<String>,
+    /// The profile keys (`email`, `name+org_id` …) this link satisfies, for auto-merge.
+    pub keys: Vec<MatchKey>,
+}
+
+/// One field of a cluster's records side by side, ready for the review screen.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct ComparedField {
+    /// The field's label ("Name", "E-mails", "person.birthday").
+    pub field: String,
+    /// One value per member, in member order ("" when the record has none).
+    pub values: Vec<String>,
+    /// True when the members' non-empty values are not all the same.
+    pub differs: bool,
+}
+
+/// A group of records that are probably one.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Cluster {
+    /// Indices into the records, in row order.
+    pub members: Vec<usize>,
+    /// The members' 1-based data rows, ascending.
+    pub rows: Vec<u64>,
+    /// The weakest link that holds the cluster together (0..1).
+    pub score: f64,
+    /// The distinct reasons of its links, the most frequent first.
+    pub reasons: Vec<String>,
+    /// A spanning set of links (members − 1 of them), strongest first.
+    pub links: Vec<Link>,
+    /// The members' key fields side by side.
+    pub fields: Vec<ComparedField>,
+}
+
+/// The most reasons a cluster lists.
+const MAX_REASONS: usize = 5;
+
+/// Groups records by accepted links, strongest first.
+pub(crate) fn build(
+    entity: Entity,
+    records: &[DedupeRecord],
+    prepared: &[Prepared],
+    stats: &FieldStats,
+    mut edges: Vec<Edge>,
+) -> Vec<Cluster> {
+    edges.sort_unstable_by(|x, y| {
+        y.log_odds
+            .total_cmp(&x.log_odds)
+            .then((x.a, x.b).cmp(&(y.a, y.b)))
+    });
+    let mut sets = UnionFind::new(records.len());
+    let mut spanning: Vec<Edge> = Vec::new();
+    for edge in edges {
+        if sets.union(edge.a as usize, edge.b as usize) {
+            spanning.push(edge);
+        }
+    }
+    // Group the spanning links by their cluster.
+    let mut by_root: rustc_hash::FxHashMap<usize, Vec<Edge>> = rustc_hash::FxHashMap::default();
+    for edge in spanning {
+        by_root
+            .entry(sets.find(edge.a as usize))
+            .or_default()
+            .push(edge);
+    }
+    let mut clusters: Vec<Cluster> = by_root
+        .into_values()
+        .map(|edges| make_cluster(entity, records, prepared, stats, edges))
+        .collect();
+    clusters.sort_by(|x, y| y.score.total_cmp(&x.score).then(x.rows.cmp(&y.rows)));
+    clusters
+}
+
+fn make_cluster(
+    entity: Entity,
+    records: &[DedupeRecord],
+    prepared: &[Prepared],
+    stats: &FieldStats,
+    edges: Vec<Edge>,
+) -> Cluster {
+    let mut members: Vec<usize> = edges
+        .iter()
+        .flat_map(|e| [e.a as usize, e.b as usize])
+        .collect();
+    members.sort_unstable_by_key(|&m| (records[m].row, m));
+    members.dedup();
+    let links: Vec<Link> = edges
+        .iter()
+        .map(|edge| {
+            let (a, b) = (edge.a as usize, edge.b as usize);
+            let evidence = compare(entity, &prepared[a], &prepared[b], stats);
+            Link {
+                a,
+                b,
+                score: round(evidence.score()),
+                reasons: reasons(&evidence, stats),
+                keys: match_keys(&evidence),
+            }
+        })
+        .collect();
+    let score = links.iter().map(|l| l.score).fold(1.0, f64::min);
+    let mut counted: Vec<(String, usize)> = Vec::new();
+    for reason in links.iter().flat_map(|l| &l.reasons) {
+        match counted.iter_mut().find(|(r, _)| r == reason) {
+            Some((_, n)) => *n += 1,
+            None => counted.push((reason.clone(), 1)),
+        }
+    }
+    counted.sort_by(|x, y| y.1.cmp(&x.1));
+    let reasons = counted
+        .into_iter()
+        .take(MAX_REASONS)
+        .map(|(r, _)| r)
+        .collect();
+    Cluster {
+        rows: members.iter().map(|&m| records[m].row).collect(),
+        fields: side_by_side(entity, records, &members),
+        members,
+        score,
+        reasons,
+        links,
+    }
+}
+
+fn round(x: f64) -> f64 {
+    (x * 100.0).round() / 100.0
+}
+
+/// The members' key fields side by side, with differing ones marked.
+pub fn side_by_side(
+    entity: Entity,
+    records: &[DedupeRecord],
+    members: &[usize],
+) -> Vec<ComparedField> {
+    let opt = |v: &Option<String>| v.clone().unwrap_or_default();
+    let mut rows: Vec<(String, Vec<String>)> = Vec::new();
+    let column = |f: &dyn Fn(&DedupeRecord) -> String| -> Vec<String> {
+        members.iter().map(|&m| f(&records[m])).collect()
+    };
+    rows.push(("Name".into(), column(&|r| r.name.clone())));
+    if entity != Entity::Organization {
+        rows.push(("Organization".into(), column(&|r| opt(&r.organization))));
+    }
+    rows.push(("E-mails".into(), column(&|r| r.emails.join(", "))));
+    rows.push(("Phones".into(), column(&|r| r.phones.join(", "))));
+    rows.push(("Website".into(), column(&|r| opt(&r.website))));
+    rows.push(("City".into(), column(&|r| opt(&r.city))));
+    rows.push(("Address".into(), column(&|r| opt(&r.address))));
+    rows.push(("Labels".into(), column(&|r| r.labels.join(", "))));
+    let mut extra_names: Vec<&str> = Vec::new();
+    for &m in members {
+        for (field, _) in &records[m].extras {
+            if !extra_names.contains(&&**field) {
+                extra_names.push(field);
+            }
+        }
+    }
+    for name in extra_names {
+        let values = column(&|r| {
+            r.extras
+                .iter()
+                .find(|(f, _)| &**f == name)
+                .map(|(_, v)| v.clone())
+                .unwrap_or_default()
+        });
+        rows.push((name.to_string(), values));
+    }
+    rows.into_iter()
+        .filter(|(_, values)| values.iter().any(|v| !v.is_empty()))
+        .map(|(field, values)| {
+            let mut filled = values.iter().filter(|v| !v.is_empty());
+            let first = filled.next();
+            let differs = filled.any(|v| Some(v) != first);
+            ComparedField {
+                field,
+                values,
+                differs,
+            }
+        })
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn union_find_joins_and_finds() {
+        let mut sets = UnionFind::new(6);
+        assert!(sets.union(0, 1));
+        assert!(sets.union(2, 3));
+        assert!(sets.union(1, 3));
+        assert!(!sets.union(0, 2), "already one set");
+        assert_eq!(sets.find(0), sets.find(3));
+        assert_ne!(sets.find(0), sets.find(4));
+        assert_ne!(sets.find(4), sets.find(5));
+    }
+
+    #[test]
+    fn side_by_side_marks_differences() {
+        let records = vec![
+            DedupeRecord {
+                name: "Jane Roe".into(),
+                emails: vec!["jane@acme.com".into()],
+                city: Some("Austin".into()),
+                ..DedupeRecord::default()
+            },
+            DedupeRecord {
+                name: "Jane Roe".into(),
+                emails: vec!["JANE@acme.com".into()],
+                ..DedupeRecord::default()
+            },
+        ];
+        let fields = side_by_side(Entity::Person, &records, &[0, 1]);
+        let get = |name: &str| fields.iter().find(|f| f.field == name).unwrap();
+        assert!(!get("Name").differs);
+        assert!(get("E-mails").differs);
+        assert!(!get("City").differs, "one side empty is no difference");
+        assert!(fields.iter().all(|f| f.field != "Phones"), "empty rows are left out");
+    }
+}

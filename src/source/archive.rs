@@ -1,0 +1,365 @@
+//! ZIP archives of exports (Salesforce's weekly Data Export, HubSpot's multi-file exports): the
+//! members that are tables, read in place.
+//!
+//! Nothing is ever extracted: a CSV member is streamed straight from the archive (inflated on the
+//! fly, its size and checksum checked), and a workbook member is read into memory. So a member
+//! name such as `../../x.csv` cannot touch the file system; such names are still refused, since
+//! a source name must not pretend to point outside its archive.
+
+use std::fs::File;
+use std::io::{self, BufReader, Read, Seek, SeekFrom};
+use std::path::Path;
+
+use zip::{CompressionMethod, ZipArchive};
+
+use super::SourceError;
+
+/// A member larger than this (uncompressed) is refused as a likely ZIP bomb.
+pub const MAX_MEMBER_BYTES: u64 = 4 << 30;
+/// A member whose uncompressed size exceeds its compressed size this many times over is refused
+/// as a likely ZIP bomb, once it is larger than [`RATIO_FLOOR_BYTES`].
+pub const MAX_RATIO: u64 = 250;
+/// Small members may compress as well as they like (a CSV of empty columns packs tightly).
+pub const RATIO_FLOOR_BYTES: u64 = 64 << 20;
+/// A workbook inside an archive is read into memory, so it is held to this size.
+pub const MAX_WORKBOOK_MEMBER_BYTES: u64 = 512 << 20;
+
+/// What a member of an archive holds, from its name.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum MemberKind {
+    /// A CSV/TSV file.
+    Text,
+    /// A gzip-compressed CSV/TSV file.
+    Gzip,
+    /// A workbook (`.xlsx`, `.xls`, `.ods`, …).
+    Workbook,
+}
+
+/// A member of an archive that pipemap reads as a table (or a workbook of tables).
+#[derive(Debug, Clone)]
+pub struct Member {
+    /// Its path inside the archive, `/`-separated.
+    pub name: String,
+    /// What it holds.
+    pub kind: MemberKind,
+    /// Its uncompressed size in bytes.
+    pub size: u64,
+}
+
+/// The table members of an archive, in archive order, and notes on what was passed over.
+#[derive(Debug, Default)]
+pub struct Listing {
+    /// Members that are tables or workbooks.
+    pub members: Vec<Member>,
+    /// Members left out, and why (an unsafe name, not a table).
+    pub notes: Vec<String>,
+}
+
+/// What a member's name says it holds, if it is a table at all. Plain `.txt` members are left
+/// out: inside an export archive they are read-me files far more often than tables.
+pub fn member_kind(name: &str) -> Option<MemberKind> {
+    let lower = name.to_lowercase();
+    let base = lower.rsplit('/').next().unwrap_or(&lower);
+    if base.starts_with("._") || base.starts_with("~$") || lower.starts_with("__macosx/") {
+        return None;
+    }
+    if [".csv", ".tsv", ".tab"].iter().any(|e| lower.ends_with(e)) {
+        Some(MemberKind::Text)
+    } else if [".csv.gz", ".tsv.gz"].iter().any(|e| lower.ends_with(e)) {
+        Some(MemberKind::Gzip)
+    } else if super::workbook::WorkbookKind::from_name(&lower).is_some() {
+        Some(MemberKind::Workbook)
+    } else {
+        None
+    }
+}
+
+/// Whether a member name stays inside the archive: no absolute path, drive, `..` or NUL.
+pub fn is_safe_name(name: &str) -> bool {
+    !name.is_empty()
+        && !name.contains('\0')
+        && !name.starts_with(['/', '\\'])
+        && !name.get(1..2).is_some_and(|c| c == ":")
+        && name.split(['/', '\\']).all(|part| part != "..")
+}
+
+fn open_archive(path: &Path, display: &str) -> Result<ZipArchive<BufReader<File>>, SourceError> {
+    let file = File::open(path).map_err(|e| super::io_error(display, e))?;
+    ZipArchive::new(BufReader::new(file)).map_err(|e| corrupt(display, &e))
+}
+
+fn corrupt(display: &str, err: &zip::result::ZipError) -> SourceError {
+    SourceError::Corrupt {
+        file: display.to_string(),
+        message: format!("not a readable ZIP archive (truncated or corrupt: {err})"),
+    }
+}
+
+/// Checks a member's declared sizes against the bomb limits.
+fn check_sizes(source: &str, size: u64, compressed: u64) -> Result<(), SourceError> {
+    if size > MAX_MEMBER_BYTES {
+        return Err(SourceError::TooLarge {
+            file: source.to_string(),
+            message: format!(
+                "unpacks to {} MiB, past the limit of {} MiB per member (a ZIP bomb?)",
+                size >> 20,
+                MAX_MEMBER_BYTES >> 20
+            ),
+        });
+    }
+    if size > RATIO_FLOOR_BYTES && size / compressed.max(1) > MAX_RATIO {
+        return Err(SourceError::TooLarge {
+            file: source.to_string(),
+            message: format!(
+                "unpacks {}:1 ({} MiB from {}), past the limit of {MAX_RATIO}:1 (a ZIP bomb?)",
+                size / compressed.max(1),
+                size >> 20,
+                if compressed < 1 << 10 {
+                    format!("{compressed} bytes")
+                } else {
+                    format!("{} KiB", compressed >> 10)
+                }
+            ),
+        });
+    }
+    Ok(())
+}
+
+/// Lists the members of an archive that are tables; `display` is the archive's source name.
+pub fn list(path: &Path, display: &str) -> Result<Listing, SourceError> {
+    let archive = open_archive(path, display)?;
+    let mut listing = Listing::default();
+    let mut other = 0usize;
+    for i in 0..archive.len() {
+        let entry = archive
+            .by_index_data(i)
+            .map_err(|e| corrupt(display, &e))?;
+        if entry.is_dir() {
+            continue;
+        }
+        let name = entry.name().map_err(|e| corrupt(display, &e))?.to_string();
+        if !is_safe_name(&name) {
+            listing.notes.push(format!(
+                "{display}: skipped the member {name:?}: its name points outside the archive"
+            ));
+            continue;
+        }
+        let Some(kind) = member_kind(&name) else {
+            other += 1;
+            continue;
+        };
+        let source = format!("{display}/{name}");
+        check_sizes(&source, entry.size(), entry.compressed_size())?;
+        listing.members.push(Member {
+            name,
+            kind,
+            size: entry.size(),
+        });
+    }
+    if other > 0 {
+        listing.notes.push(format!(
+            "{display}: skipped {other} member(s) that are not CSV/TSV files or workbooks"
+        ));
+    }
+    Ok(listing)
+}
+
+/// Whether an archive holds a member of this exact name.
+pub fn has_member(path: &Path, display: &str, member: &str) -> Result<bool, SourceError> {
+    Ok(open_archive(path, display)?.index_for_name(member).is_some())
+}
+
+/// A member's unpacked size, as the archive declares it.
+pub fn member_size(path: &Path, member: &str) -> Option<u64> {
+    let archive = open_archive(path, "").ok()?;
+    let index = archive.index_for_name(member)?;
+    archive.by_index_data(index).ok().map(|e| e.size())
+}
+
+/// Opens a member for streaming: inflated as it is read, never written anywhere. `source` is the
+/// member's source name (`export.zip/Contact.csv`), used in every message.
+pub fn open_member(
+    path: &Path,
+    display: &str,
+    member: &str,
+    source: &str,
+) -> Result<MemberReader, SourceError> {
+    let mut archive = open_archive(path, display)?;
+    let index = archive
+        .index_for_name(member)
+        .ok_or_else(|| SourceError::NotFound {
+            file: source.to_string(),
+        })?;
+    let (start, compressed, size, crc, method, encrypted) = {
+        let raw = archive
+            .by_index_raw(index)
+            .map_err(|e| corrupt(display, &e))?;
+        (
+            raw.data_start(),
+            raw.compressed_size(),
+            raw.size(),
+            raw.crc32(),
+            raw.compression(),
+            raw.encrypted(),
+        )
+    };
+    if encrypted {
+        return Err(SourceError::Encrypted {
+            file: source.to_string(),
+        });
+    }
+    check_sizes(source, size, compressed)?;
+    let start = start.ok_or_else(|| SourceError::Corrupt {
+        file: source.to_string(),
+        message: "the member's data cannot be found (corrupt archive)".into(),
+    })?;
+    let mut file = archive.into_inner();
+    file.seek(SeekFrom::Start(start))
+        .map_err(|e| super::io_error(source, e))?;
+    let raw = file.take(compressed);
+    let inner: Box<dyn Read + Send> = match method {
+        CompressionMethod::Stored => Box::new(raw),
+        CompressionMethod::Deflated => Box::new(flate2::read::DeflateDecoder::new(raw)),
+        other => {
+            return Err(SourceError::Corrupt {
+                file: source.to_string(),
+                message: format!(
+                    "compressed with {other:?}, which pipemap cannot read; re-pack the archive with ordinary (deflate) compression"
+                ),
+            });
+        }
+    };
+    Ok(MemberReader {
+        inner,
+        size,
+        crc,
+        seen: 0,
+        hasher: flate2::Crc::new(),
+    })
+}
+
+/// Reads a whole member into memory (for a workbook inside an archive).
+pub fn read_member(
+    path: &Path,
+    display: &str,
+    member: &str,
+    source: &str,
+) -> Result<Vec<u8>, SourceError> {
+    let mut reader = open_member(path, display, member, source)?;
+    if reader.size > MAX_WORKBOOK_MEMBER_BYTES {
+        return Err(SourceError::TooLarge {
+            file: source.to_string(),
+            message: format!(
+                "a workbook of {} MiB inside an archive is past the limit of {} MiB; unzip it and give the workbook itself",
+                reader.size >> 20,
+                MAX_WORKBOOK_MEMBER_BYTES >> 20
+            ),
+        });
+    }
+    let mut bytes = Vec::with_capacity(reader.size as usize);
+    reader
+        .read_to_end(&mut bytes)
+        .map_err(|e| super::io_error(source, e))?;
+    Ok(bytes)
+}
+
+/// Checks every part of a ZIP-based workbook (`.xlsx`, `.ods`) against the bomb limits before
+/// the workbook reader unpacks them.
+pub fn check_package(path: &Path, display: &str) -> Result<(), SourceError> {
+    let file = File::open(path).map_err(|e| super::io_error(display, e))?;
+    check_package_from(BufReader::new(file), display)
+}
+
+/// [`check_package`] over bytes already in memory.
+pub fn check_package_from(reader: impl Read + Seek, display: &str) -> Result<(), SourceError> {
+    let archive = ZipArchive::new(reader).map_err(|e| SourceError::Corrupt {
+        file: display.to_string(),
+        message: format!("not a readable workbook (corrupt, truncated, or not really a workbook: {e})"),
+    })?;
+    for i in 0..archive.len() {
+        if let Ok(entry) = archive.by_index_data(i) {
+            check_sizes(display, entry.size(), entry.compressed_size())?;
+        }
+    }
+    Ok(())
+}
+
+/// A member being read: checks that it unpacks to exactly its declared size and checksum, so
+/// a lying header cannot stream past the bomb limits and a damaged member is not read as short.
+pub struct MemberReader {
+    inner: Box<dyn Read + Send>,
+    size: u64,
+    crc: u32,
+    seen: u64,
+    hasher: flate2::Crc,
+}
+
+impl MemberReader {
+    /// The member's uncompressed size, as the archive declares it.
+    pub fn size(&self) -> u64 {
+        self.size
+    }
+}
+
+impl Read for MemberReader {
+    fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
+        let n = self.inner.read(buf)?;
+        if n == 0 && !buf.is_empty() {
+            if self.seen != self.size {
+                return Err(io::Error::other(format!(
+                    "the member is truncated: {} of {} bytes",
+                    self.seen, self.size
+                )));
+            }
+            if self.hasher.sum() != self.crc {
+                return Err(io::Error::other(
+                    "the member is corrupt: its checksum does not match",
+                ));
+            }
+            return Ok(0);
+        }
+        self.seen += n as u64;
+        if self.seen > self.size {
+            return Err(io::Error::other(format!(
+                "the member unpacks to more than the {} bytes it declares (a ZIP bomb?); refused",
+                self.size
+            )));
+        }
+        self.hasher.update(&buf[..n]);
+        Ok(n)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn names_leading_outside_are_unsafe() {
+        for bad in ["../x.csv", "a/../../x.csv", "/etc/x.csv", "C:/x.csv", "\\x.csv", "a\0.csv"] {
+            assert!(!is_safe_name(bad), "{bad}");
+        }
+        for good in ["Contact.csv", "WE_1/Account.csv", "a..b.csv"] {
+            assert!(is_safe_name(good), "{good}");
+        }
+    }
+
+    #[test]
+    fn members_are_tables_by_name() {
+        assert_eq!(member_kind("x/Contact.CSV"), Some(MemberKind::Text));
+        assert_eq!(member_kind("a.csv.gz"), Some(MemberKind::Gzip));
+        assert_eq!(member_kind("Book.xlsx"), Some(MemberKind::Workbook));
+        assert_eq!(member_kind("__MACOSX/._a.csv"), None);
+        assert_eq!(member_kind("Attachments/00P1.pdf"), None);
+        assert_eq!(member_kind("README.txt"), None);
+    }
+
+    #[test]
+    fn bombs_are_named_with_the_limit() {
+        let err = check_sizes("a.zip/x.csv", 1 << 30, 1 << 20).unwrap_err();
+        assert!(err.to_string().contains("250:1"), "{err}");
+        assert!(check_sizes("a.zip/x.csv", 10 << 20, 1 << 10).is_ok());
+        let err = check_sizes("a.zip/x.csv", 5 << 30, 4 << 30).unwrap_err();
+        assert!(err.to_string().contains("4096 MiB"), "{err}");
+    }
+}

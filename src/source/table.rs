@@ -1,0 +1,355 @@
+//! An opened table: the header row read, records handed out one by one from a CSV reader or
+//! a sheet's rows.
+
+use std::fs::File;
+use std::io::{self, Cursor, Read};
+use std::path::{Path, PathBuf};
+
+use super::{
+    LineEnding, Origin, Record, SourceError, SourceRef, TextFormat, archive, cells, display_name,
+    io_error, resolve, sniff, unique_headers, workbook,
+};
+
+/// An opened source table: its name, format and headers, and a reader positioned at the first
+/// data row.
+pub struct Table {
+    /// The name used for this source everywhere (CLI, JSON, reports, rejects).
+    pub name: String,
+    /// The file on disk that holds it (the archive or workbook for a member or sheet).
+    pub path: PathBuf,
+    /// How the file is written.
+    pub format: TextFormat,
+    /// The header row as written (trimmed), one per column.
+    pub raw_headers: Vec<String>,
+    /// Unique, non-blank column names: blanks become `Column 3`, repeats `Email (2)`.
+    pub headers: Vec<String>,
+    /// Things about the file a user should know (renamed headers, a header that looks like data).
+    pub warnings: Vec<String>,
+    rows: Rows,
+    size_hint: Option<u64>,
+}
+
+/// The row reader behind a table: CSV text, or a workbook sheet's cells.
+enum Rows {
+    Csv {
+        reader: Box<csv::Reader<Box<dyn Read + Send>>>,
+        record: csv::ByteRecord,
+    },
+    Sheet(workbook::SheetRows),
+}
+
+impl std::fmt::Debug for Table {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Table")
+            .field("name", &self.name)
+            .field("format", &self.format)
+            .field("headers", &self.headers)
+            .finish_non_exhaustive()
+    }
+}
+
+impl Table {
+    /// Opens the table a path or source name names: a CSV/TSV file (optionally `.gz`), a sheet
+    /// (`book.xlsx#Contacts`) or an archive member (`export.zip/Contact.csv`). A workbook or
+    /// archive opens its first table, with a warning naming the others. A header-only table is
+    /// valid; an empty or binary file is an error.
+    pub fn open(path: &Path) -> Result<Table, SourceError> {
+        let expansion = resolve(path)?;
+        let mut sources = expansion.sources.into_iter();
+        let first = sources.next().ok_or_else(|| SourceError::NoTables {
+            file: display_name(path),
+            message: "holds no tables".into(),
+        })?;
+        let mut table = Table::open_ref(&first)?;
+        let others: Vec<String> = sources.map(|s| s.name).collect();
+        if !others.is_empty() {
+            table.warnings.insert(
+                0,
+                format!(
+                    "{} holds {} tables; this is the first (name another to read it: {})",
+                    display_name(path),
+                    others.len() + 1,
+                    others.join(", ")
+                ),
+            );
+        }
+        Ok(table)
+    }
+
+    /// Opens one table and reads its header row.
+    pub fn open_ref(source: &SourceRef) -> Result<Table, SourceError> {
+        let name = source.name.clone();
+        let io_err = |e: io::Error| io_error(&name, e);
+        match &source.origin {
+            Origin::File(path) | Origin::Gzip(path) => {
+                if path.is_dir() {
+                    return Err(io_err(io::Error::other("is a folder, not a file")));
+                }
+                let file = File::open(path).map_err(io_err)?;
+                let gzip = matches!(source.origin, Origin::Gzip(_)) || is_gzip(path);
+                let size = file.metadata().ok().map(|m| m.len()).filter(|_| !gzip);
+                Table::open_text(name, path, Box::new(file), gzip, None, size)
+            }
+            Origin::ZipMember { archive, member } => {
+                let display = display_name(archive);
+                let reader = archive::open_member(archive, &display, member, &name)?;
+                let gzip = archive::member_kind(member) == Some(archive::MemberKind::Gzip);
+                let size = (!gzip).then(|| reader.size());
+                let container = Some("zip member".to_string());
+                Table::open_text(name, archive, Box::new(reader), gzip, container, size)
+            }
+            Origin::Sheet {
+                workbook,
+                member,
+                sheet,
+            } => Table::open_sheet(&name, workbook, member.as_deref(), sheet),
+        }
+    }
+
+    fn open_sheet(
+        name: &str,
+        path: &Path,
+        member: Option<&str>,
+        sheet: &str,
+    ) -> Result<Table, SourceError> {
+        let display = display_name(path);
+        let (book, kind, book_name) = match member {
+            None => (
+                workbook::Book::File(path.to_path_buf()),
+                workbook::WorkbookKind::from_name(&display),
+                display.clone(),
+            ),
+            Some(m) => {
+                let book_name = format!("{display}/{m}");
+                let bytes = archive::read_member(path, &display, m, &book_name)?;
+                (
+                    workbook::Book::Bytes(bytes),
+                    workbook::WorkbookKind::from_name(m),
+                    book_name,
+                )
+            }
+        };
+        let kind = kind.unwrap_or(workbook::WorkbookKind::Xls);
+        let rows = workbook::open_sheet(book, kind, &book_name, sheet, name)?;
+        let format = TextFormat {
+            encoding: kind.label().to_string(),
+            bom: false,
+            delimiter: "cells".to_string(),
+            line_ending: LineEnding::Lf,
+            gzip: false,
+            container: Some(format!("{} sheet", kind.label())),
+            delimiter_byte: b',',
+        };
+        let size_hint = rows.rows_hint();
+        Table::start(name.to_string(), path, format, Rows::Sheet(rows), size_hint)
+    }
+
+    /// Sniffs a text stream's encoding and dialect and reads its header row.
+    fn open_text(
+        name: String,
+        path: &Path,
+        file: Box<dyn Read + Send>,
+        gzip: bool,
+        container: Option<String>,
+        size_hint: Option<u64>,
+    ) -> Result<Table, SourceError> {
+        let io_err = |e: io::Error| io_error(&name, e);
+        let mut raw: Box<dyn Read + Send> = if gzip {
+            Box::new(flate2::read::MultiGzDecoder::new(io::BufReader::new(file)))
+        } else {
+            file
+        };
+        let mut head = Vec::with_capacity(sniff::SNIFF_BYTES);
+        (&mut raw)
+            .take(sniff::SNIFF_BYTES as u64)
+            .read_to_end(&mut head)
+            .map_err(io_err)?;
+        let complete = head.len() < sniff::SNIFF_BYTES;
+        let guess = sniff::guess_encoding(&head, complete);
+        let (text, _, _) = guess.encoding.decode(&head);
+        if text
+            .trim_matches(|c: char| c.is_whitespace() || c == '\u{feff}')
+            .is_empty()
+        {
+            return Err(SourceError::Empty { file: name });
+        }
+        if sniff::looks_binary(&text) {
+            return Err(SourceError::Binary { file: name });
+        }
+        let delimiter = sniff::guess_delimiter(&text);
+        let format = TextFormat {
+            encoding: guess.encoding.name().to_string(),
+            bom: guess.bom_len > 0,
+            delimiter: sniff::describe_delimiter(delimiter),
+            line_ending: sniff::guess_line_ending(&text),
+            gzip,
+            container,
+            delimiter_byte: delimiter,
+        };
+        let stream: Box<dyn Read + Send> = if guess.encoding == encoding_rs::UTF_8 {
+            // UTF-8 is read as bytes and checked record by record, so a bad byte is reported
+            // with its line and column instead of failing the whole file.
+            Box::new(Cursor::new(head).chain(raw))
+        } else {
+            Box::new(
+                encoding_rs_io::DecodeReaderBytesBuilder::new()
+                    .encoding(Some(guess.encoding))
+                    .build(Cursor::new(head).chain(raw)),
+            )
+        };
+        let reader = csv::ReaderBuilder::new()
+            .delimiter(format.delimiter_byte)
+            .has_headers(false)
+            .flexible(true)
+            .buffer_capacity(256 * 1024)
+            .from_reader(stream);
+        let rows = Rows::Csv {
+            reader: Box::new(reader),
+            record: csv::ByteRecord::new(),
+        };
+        Table::start(name, path, format, rows, size_hint)
+    }
+
+    /// Reads the header row and names the columns.
+    fn start(
+        name: String,
+        path: &Path,
+        format: TextFormat,
+        rows: Rows,
+        size_hint: Option<u64>,
+    ) -> Result<Table, SourceError> {
+        let sheet = matches!(rows, Rows::Sheet(_));
+        let mut table = Table {
+            name,
+            path: path.to_path_buf(),
+            format,
+            raw_headers: Vec::new(),
+            headers: Vec::new(),
+            warnings: Vec::new(),
+            rows,
+            size_hint,
+        };
+        let file = table.name.clone();
+        let header = table.next_record()?.ok_or(if sheet {
+            SourceError::EmptySheet { file }
+        } else {
+            SourceError::Empty { file }
+        })?;
+        let mut raw: Vec<String> = header
+            .fields
+            .iter()
+            .map(|h| h.trim().trim_start_matches('\u{feff}').trim().to_string())
+            .collect();
+        if sheet {
+            // Cells formatted but left blank after the last header are no columns.
+            while raw.last().is_some_and(|h| h.is_empty()) {
+                raw.pop();
+            }
+        }
+        table.raw_headers = raw;
+        let (headers, warnings) = unique_headers(&table.raw_headers);
+        table.headers = headers;
+        table.warnings = warnings;
+        table.warnings.extend(cells::dynamics_notes(&table.headers));
+        if header.invalid_text.is_some() {
+            table.warnings.push(format!(
+                "the header row holds bytes that are not valid {}",
+                table.format.encoding
+            ));
+        }
+        Ok(table)
+    }
+
+    /// The next data row, or None at the end of the table.
+    pub fn next_record(&mut self) -> Result<Option<Record>, SourceError> {
+        let (reader, record) = match &mut self.rows {
+            Rows::Csv { reader, record } => (reader, record),
+            Rows::Sheet(rows) => {
+                let width = self.headers.len();
+                return Ok(rows.next_row()?.map(|(line, mut cells)| {
+                    // A sheet row stops at its last filled cell; pad it to the header.
+                    if cells.len() < width {
+                        cells.resize(width, String::new());
+                    }
+                    Record {
+                        line,
+                        fields: csv::StringRecord::from(cells),
+                        invalid_text: None,
+                    }
+                }));
+            }
+        };
+        let more = reader
+            .read_byte_record(record)
+            .map_err(|e| csv_error(&self.name, e))?;
+        if !more {
+            return Ok(None);
+        }
+        let line = record.position().map_or(0, |p| p.line());
+        match csv::StringRecord::from_byte_record(record.clone()) {
+            Ok(fields) => Ok(Some(Record {
+                line,
+                fields,
+                invalid_text: None,
+            })),
+            Err(err) => {
+                let bad = err.utf8_error().field();
+                let fields: csv::StringRecord = record
+                    .iter()
+                    .map(|f| String::from_utf8_lossy(f).into_owned())
+                    .collect();
+                Ok(Some(Record {
+                    line,
+                    fields,
+                    invalid_text: Some(bad),
+                }))
+            }
+        }
+    }
+
+    /// Bytes read from the (decoded) stream so far, for progress and size estimates.
+    pub fn bytes_read(&self) -> u64 {
+        match &self.rows {
+            Rows::Csv { reader, .. } => reader.position().byte(),
+            Rows::Sheet(rows) => rows.bytes_read(),
+        }
+    }
+
+    /// How many data rows the table holds by an estimate made without reading it through,
+    /// given `sampled` rows read in `bytes_sampled` bytes: from the file's (or member's)
+    /// size for text, from the extent the sheet declares for a sheet.
+    pub fn estimate_rows(&self, sampled: usize, bytes_sampled: u64) -> Option<u64> {
+        match &self.rows {
+            Rows::Sheet(rows) => rows.rows_hint().filter(|&n| n >= sampled as u64),
+            Rows::Csv { .. } => {
+                let size = self.size_hint?;
+                if sampled == 0 || bytes_sampled == 0 {
+                    return None;
+                }
+                Some((size as f64 / bytes_sampled as f64 * sampled as f64).round() as u64)
+            }
+        }
+    }
+}
+
+fn csv_error(file: &str, err: csv::Error) -> SourceError {
+    let line = err.position().map_or(0, |p| p.line());
+    match err.into_kind() {
+        csv::ErrorKind::Io(error) => SourceError::Io {
+            file: file.to_string(),
+            error,
+        },
+        other => SourceError::Malformed {
+            file: file.to_string(),
+            line,
+            message: format!("{other:?}"),
+        },
+    }
+}
+
+fn is_gzip(path: &Path) -> bool {
+    path.extension()
+        .and_then(|e| e.to_str())
+        .is_some_and(|e| e.eq_ignore_ascii_case("gz"))
+}
+

@@ -1,0 +1,442 @@
+//! Workbooks (`.xlsx`, `.xlsm`, `.xlsb`, `.xls`, `.ods`) through calamine: every visible,
+//! non-empty worksheet is a table named `file.xlsx#Sheet name`.
+//!
+//! A sheet is read on a thread of its own that hands rows over a bounded channel, so an XLSX
+//! sheet of a million rows streams (calamine's cell reader) instead of sitting in memory; the
+//! older formats are read whole by calamine and then handed over the same way. The first
+//! non-empty row is the header; empty rows are passed over; a record's line is its row number.
+
+use std::fs::File;
+use std::io::{BufReader, Cursor, Read, Seek};
+use std::path::PathBuf;
+use std::sync::mpsc::{Receiver, SyncSender, sync_channel};
+
+use calamine::{Reader, SheetType, SheetVisible, Sheets, open_workbook_from_rs};
+
+use super::SourceError;
+use super::archive;
+use super::cells::{data_ref_text, data_text};
+
+/// Rows handed over ahead of the reader.
+const CHANNEL_ROWS: usize = 1024;
+
+/// The workbook formats pipemap reads.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum WorkbookKind {
+    /// Office Open XML (`.xlsx`, `.xlsm`).
+    Xlsx,
+    /// Excel binary workbook (`.xlsb`).
+    Xlsb,
+    /// Excel 97–2003 (`.xls`).
+    Xls,
+    /// OpenDocument spreadsheet (`.ods`).
+    Ods,
+}
+
+impl WorkbookKind {
+    /// The format a file name's extension says, if it names a workbook.
+    pub fn from_name(name: &str) -> Option<WorkbookKind> {
+        let ext = name.rsplit('.').next()?.to_ascii_lowercase();
+        match ext.as_str() {
+            "xlsx" | "xlsm" => Some(WorkbookKind::Xlsx),
+            "xlsb" => Some(WorkbookKind::Xlsb),
+            "xls" => Some(WorkbookKind::Xls),
+            "ods" => Some(WorkbookKind::Ods),
+            _ => None,
+        }
+    }
+
+    /// The format's usual extension (`xlsx`).
+    pub fn label(self) -> &'static str {
+        match self {
+            WorkbookKind::Xlsx => "xlsx",
+            WorkbookKind::Xlsb => "xlsb",
+            WorkbookKind::Xls => "xls",
+            WorkbookKind::Ods => "ods",
+        }
+    }
+}
+
+/// Where a workbook's bytes are: a file, or a member of an archive read into memory.
+#[derive(Debug, Clone)]
+pub enum Book {
+    /// A workbook file on disk.
+    File(PathBuf),
+    /// A workbook's bytes (from inside a ZIP archive).
+    Bytes(Vec<u8>),
+}
+
+/// The sheets of a workbook that are tables, and notes on the ones passed over.
+#[derive(Debug, Default)]
+pub struct SheetList {
+    /// Visible, non-empty worksheets, in workbook order.
+    pub sheets: Vec<String>,
+    /// Sheets left out (hidden, empty), and why.
+    pub notes: Vec<String>,
+}
+
+/// Lists the sheets that are tables; `display` is the workbook's source name.
+pub fn list_sheets(book: Book, kind: WorkbookKind, display: &str) -> Result<SheetList, SourceError> {
+    precheck(&book, kind, display)?;
+    match book {
+        Book::File(path) => {
+            let file = File::open(&path).map_err(|e| super::io_error(display, e))?;
+            list_in(open(BufReader::new(file), kind, display)?, kind, display)
+        }
+        Book::Bytes(bytes) => list_in(open(Cursor::new(bytes), kind, display)?, kind, display),
+    }
+}
+
+/// Opens a sheet for reading row by row; `source` is its source name (`book.xlsx#Contacts`).
+pub fn open_sheet(
+    book: Book,
+    kind: WorkbookKind,
+    display: &str,
+    sheet: &str,
+    source: &str,
+) -> Result<SheetRows, SourceError> {
+    precheck(&book, kind, display)?;
+    let (tx, rx) = sync_channel(CHANNEL_ROWS);
+    let (display_owned, sheet_owned, source_owned) =
+        (display.to_string(), sheet.to_string(), source.to_string());
+    std::thread::Builder::new()
+        .name("pipemap-sheet".into())
+        .spawn(move || {
+            let (display, sheet, source) = (&display_owned, &sheet_owned, &source_owned);
+            let result = match book {
+                Book::File(path) => File::open(&path)
+                    .map_err(|e| super::io_error(display, e))
+                    .and_then(|f| open(BufReader::new(f), kind, display))
+                    .and_then(|wb| stream_in(wb, kind, sheet, source, &tx)),
+                Book::Bytes(bytes) => open(Cursor::new(bytes), kind, display)
+                    .and_then(|wb| stream_in(wb, kind, sheet, source, &tx)),
+            };
+            if let Err(err) = result {
+                let _ = tx.send(Msg::Failed(err));
+            }
+        })
+        .map_err(|e| super::io_error(source, e))?;
+    let mut rows = SheetRows {
+        rx,
+        source: source.to_string(),
+        bytes: 0,
+        rows_hint: None,
+        done: false,
+    };
+    match rows.rx.recv() {
+        Ok(Msg::Opened(hint)) => rows.rows_hint = hint,
+        Ok(Msg::Failed(err)) => return Err(err),
+        _ => return Err(rows.stopped()),
+    }
+    Ok(rows)
+}
+
+/// A sheet being read: rows as text, in sheet order, empty rows passed over.
+pub struct SheetRows {
+    rx: Receiver<Msg>,
+    source: String,
+    bytes: u64,
+    rows_hint: Option<u64>,
+    done: bool,
+}
+
+enum Msg {
+    Opened(Option<u64>),
+    Row(u64, Vec<String>),
+    End,
+    Failed(SourceError),
+}
+
+impl SheetRows {
+    /// The next non-empty row with its 1-based row number, or None after the last.
+    pub fn next_row(&mut self) -> Result<Option<(u64, Vec<String>)>, SourceError> {
+        if self.done {
+            return Ok(None);
+        }
+        match self.rx.recv() {
+            Ok(Msg::Row(line, cells)) => {
+                self.bytes += cells.iter().map(|c| c.len() as u64 + 1).sum::<u64>();
+                Ok(Some((line, cells)))
+            }
+            Ok(Msg::End) => {
+                self.done = true;
+                Ok(None)
+            }
+            Ok(Msg::Failed(err)) => {
+                self.done = true;
+                Err(err)
+            }
+            Ok(Msg::Opened(_)) => self.next_row(),
+            Err(_) => {
+                self.done = true;
+                Err(self.stopped())
+            }
+        }
+    }
+
+    /// Text handed out so far, in bytes (cells plus one separator each).
+    pub fn bytes_read(&self) -> u64 {
+        self.bytes
+    }
+
+    /// Rows below the first used row, as the sheet declares its extent (when it does).
+    pub fn rows_hint(&self) -> Option<u64> {
+        self.rows_hint
+    }
+
+    fn stopped(&self) -> SourceError {
+        SourceError::Corrupt {
+            file: self.source.clone(),
+            message: "the workbook reader stopped unexpectedly (is the workbook damaged?)".into(),
+        }
+    }
+}
+
+/// Refuses an encrypted workbook and a ZIP bomb before calamine unpacks anything.
+fn precheck(book: &Book, kind: WorkbookKind, display: &str) -> Result<(), SourceError> {
+    const CFB: [u8; 8] = [0xD0, 0xCF, 0x11, 0xE0, 0xA1, 0xB1, 0x1A, 0xE1];
+    let mut head = [0u8; 8];
+    let n = match book {
+        Book::File(path) => File::open(path)
+            .and_then(|mut f| f.read(&mut head))
+            .map_err(|e| super::io_error(display, e))?,
+        Book::Bytes(bytes) => {
+            let n = bytes.len().min(8);
+            head[..n].copy_from_slice(&bytes[..n]);
+            n
+        }
+    };
+    if n == 0 {
+        return Err(SourceError::Empty {
+            file: display.to_string(),
+        });
+    }
+    let zip_based = matches!(kind, WorkbookKind::Xlsx | WorkbookKind::Xlsb | WorkbookKind::Ods);
+    if zip_based && head == CFB {
+        // Excel stores a password-protected .xlsx as an encrypted OLE container.
+        return Err(SourceError::Encrypted {
+            file: display.to_string(),
+        });
+    }
+    if zip_based {
+        match book {
+            Book::File(path) => archive::check_package(path, display)?,
+            Book::Bytes(bytes) => archive::check_package_from(Cursor::new(bytes), display)?,
+        }
+    }
+    Ok(())
+}
+
+fn open<RS: Read + Seek>(
+    rs: RS,
+    kind: WorkbookKind,
+    display: &str,
+) -> Result<Sheets<RS>, SourceError> {
+    let opened: Result<Sheets<RS>, calamine::Error> = match kind {
+        WorkbookKind::Xlsx => open_workbook_from_rs(rs).map(Sheets::Xlsx).map_err(Into::into),
+        WorkbookKind::Xlsb => open_workbook_from_rs(rs).map(Sheets::Xlsb).map_err(Into::into),
+        WorkbookKind::Xls => open_workbook_from_rs(rs).map(Sheets::Xls).map_err(Into::into),
+        WorkbookKind::Ods => open_workbook_from_rs(rs).map(Sheets::Ods).map_err(Into::into),
+    };
+    opened.map_err(|e| book_error(display, kind, e))
+}
+
+fn book_error(file: &str, kind: WorkbookKind, err: calamine::Error) -> SourceError {
+    use calamine::{Error, OdsError, XlsError, XlsbError};
+    match err {
+        Error::Xls(XlsError::Password)
+        | Error::Xlsb(XlsbError::Password)
+        | Error::Ods(OdsError::Password) => SourceError::Encrypted {
+            file: file.to_string(),
+        },
+        other => SourceError::Corrupt {
+            file: file.to_string(),
+            message: format!(
+                "not a readable {} workbook (corrupt, truncated, or not really a workbook: {other})",
+                kind.label()
+            ),
+        },
+    }
+}
+
+fn list_in<RS: Read + Seek>(
+    mut wb: Sheets<RS>,
+    kind: WorkbookKind,
+    display: &str,
+) -> Result<SheetList, SourceError> {
+    let mut list = SheetList::default();
+    for sheet in wb.sheets_metadata().to_vec() {
+        if sheet.typ != SheetType::WorkSheet {
+            continue;
+        }
+        if sheet.visible != SheetVisible::Visible {
+            list.notes.push(format!(
+                "{display}: skipped the hidden sheet {:?} (name it as {display}#{} to read it)",
+                sheet.name, sheet.name
+            ));
+            continue;
+        }
+        let source = format!("{display}#{}", sheet.name);
+        let used = match &mut wb {
+            Sheets::Xlsx(x) => {
+                let mut cells = x
+                    .worksheet_cells_reader(&sheet.name)
+                    .map_err(|e| book_error(&source, kind, e.into()))?;
+                let mut used = false;
+                while let Some(cell) = cells
+                    .next_cell()
+                    .map_err(|e| book_error(&source, kind, e.into()))?
+                {
+                    if !data_ref_text(cell.get_value()).trim().is_empty() {
+                        used = true;
+                        break;
+                    }
+                }
+                used
+            }
+            other => other
+                .worksheet_range(&sheet.name)
+                .map_err(|e| book_error(&source, kind, e))?
+                .used_cells()
+                .any(|(_, _, c)| !data_text(c).trim().is_empty()),
+        };
+        if used {
+            list.sheets.push(sheet.name);
+        } else {
+            list.notes.push(format!("{source}: the sheet is empty; skipped"));
+        }
+    }
+    Ok(list)
+}
+
+/// Sends a sheet's rows; returns early (and quietly) when the reader has gone away.
+fn stream_in<RS: Read + Seek>(
+    mut wb: Sheets<RS>,
+    kind: WorkbookKind,
+    sheet: &str,
+    source: &str,
+    tx: &SyncSender<Msg>,
+) -> Result<(), SourceError> {
+    let names = wb.sheet_names();
+    if !names.iter().any(|n| n == sheet) {
+        return Err(SourceError::NoSuchTable {
+            file: source.to_string(),
+            found: names.join(", "),
+        });
+    }
+    let mut builder = RowBuilder::default();
+    match &mut wb {
+        Sheets::Xlsx(x) => {
+            let mut cells = x
+                .worksheet_cells_reader(sheet)
+                .map_err(|e| book_error(source, kind, e.into()))?;
+            let dims = cells.dimensions();
+            let declared = dims != calamine::Dimensions::default();
+            builder.first_col = if declared { dims.start.1 } else { 0 };
+            let hint = declared.then(|| u64::from(dims.end.0 - dims.start.0));
+            if tx.send(Msg::Opened(hint)).is_err() {
+                return Ok(());
+            }
+            while let Some(cell) = cells
+                .next_cell()
+                .map_err(|e| book_error(source, kind, e.into()))?
+            {
+                let (row, col) = cell.get_position();
+                if let Some((line, row)) = builder.push(row, col, data_ref_text(cell.get_value()))
+                    && tx.send(Msg::Row(line, row)).is_err()
+                {
+                    return Ok(());
+                }
+            }
+        }
+        other => {
+            let range = other
+                .worksheet_range(sheet)
+                .map_err(|e| book_error(source, kind, e))?;
+            let (first_row, first_col) = range.start().unwrap_or((0, 0));
+            let hint = Some(range.height().saturating_sub(1) as u64);
+            if tx.send(Msg::Opened(hint)).is_err() {
+                return Ok(());
+            }
+            builder.first_col = first_col;
+            for (i, row) in range.rows().enumerate() {
+                for (j, cell) in row.iter().enumerate() {
+                    let (r, c) = (first_row + i as u32, first_col + j as u32);
+                    if let Some((line, row)) = builder.push(r, c, data_text(cell))
+                        && tx.send(Msg::Row(line, row)).is_err()
+                    {
+                        return Ok(());
+                    }
+                }
+            }
+        }
+    }
+    if let Some((line, row)) = builder.take() {
+        let _ = tx.send(Msg::Row(line, row));
+    }
+    let _ = tx.send(Msg::End);
+    Ok(())
+}
+
+/// Gathers cells, in sheet order, into rows; a row without any text is no row at all.
+#[derive(Default)]
+struct RowBuilder {
+    row: Option<u32>,
+    cells: Vec<String>,
+    first_col: u32,
+}
+
+impl RowBuilder {
+    /// Adds a cell; returns the previous row when this cell starts a new one.
+    fn push(&mut self, row: u32, col: u32, text: String) -> Option<(u64, Vec<String>)> {
+        let done = if self.row != Some(row) {
+            let done = self.take();
+            self.row = Some(row);
+            done
+        } else {
+            None
+        };
+        if !text.is_empty() {
+            let col = col.saturating_sub(self.first_col) as usize;
+            if self.cells.len() <= col {
+                self.cells.resize(col + 1, String::new());
+            }
+            self.cells[col] = text;
+        }
+        done
+    }
+
+    /// The row gathered so far, with its 1-based row number, if it holds any text.
+    fn take(&mut self) -> Option<(u64, Vec<String>)> {
+        let row = self.row?;
+        if self.cells.iter().all(|c| c.trim().is_empty()) {
+            self.cells.clear();
+            return None;
+        }
+        Some((u64::from(row) + 1, std::mem::take(&mut self.cells)))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn rows_are_gathered_and_empty_rows_passed_over() {
+        let mut b = RowBuilder::default();
+        assert_eq!(b.push(0, 0, "Name".into()), None);
+        assert_eq!(b.push(0, 2, "Zip".into()), None);
+        let first = b.push(1, 0, String::new());
+        assert_eq!(first, Some((1, vec!["Name".into(), String::new(), "Zip".into()])));
+        assert_eq!(b.push(3, 1, "x".into()), None);
+        assert_eq!(b.take(), Some((4, vec![String::new(), "x".into()])));
+    }
+
+    #[test]
+    fn kinds_come_from_the_extension() {
+        assert_eq!(WorkbookKind::from_name("a.XLSX"), Some(WorkbookKind::Xlsx));
+        assert_eq!(WorkbookKind::from_name("a.xlsm"), Some(WorkbookKind::Xlsx));
+        assert_eq!(WorkbookKind::from_name("a.ods"), Some(WorkbookKind::Ods));
+        assert_eq!(WorkbookKind::from_name("a.csv"), None);
+    }
+}
