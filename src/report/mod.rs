@@ -185,20 +185,31 @@ pub fn plan_steps(export: &Export, pre: &Prerequisites) -> Vec<String> {
     if !pre.owners.is_empty() {
         steps.push(format!("Make sure these owners are users of the account (invite them or map them in the profile's values): {}.", pre.owners.iter().cloned().collect::<Vec<_>>().join(", ")));
     }
+    // Links to names several records share land exactly only through Pipedrive System IDs:
+    // once the records they point at are imported, export those and relink the rest.
+    let last_target = export.ambiguous.iter().map(|a| a.0).max();
+    let mut relink_said = false;
     for o in &export.summary.outputs {
+        if let Some(last) = last_target
+            && !relink_said
+            && o.entity > last
+        {
+            let exported: Vec<&str> = Entity::ALL.iter().filter(|e| **e <= last && export.summary.outputs.iter().any(|x| x.entity == **e)).map(|e| e.plural()).collect();
+            steps.push(format!(
+                "Export the imported {} from Pipedrive (each list view → export, with the ID and the source-id columns) and run `pipemap relink <this folder> --pipedrive-export <those files>`; import what follows from relinked/, where links carry Pipedrive System IDs ({} links point at names that several records share).",
+                exported.join(", "),
+                export.summary.ambiguous_links
+            ));
+            relink_said = true;
+        }
         let advice = match o.entity {
-            Entity::Organization | Entity::Person => {
-                " — choose to merge duplicates if the account already holds some of these records"
-            }
-            Entity::Activity | Entity::Note => " — items are linked by the names in each row",
+            Entity::Organization => " — merge duplicates: organizations with the same name and address become one",
+            Entity::Person => " — merge duplicates: a person with the same name and the same e-mail, phone or organization becomes one",
+            Entity::Deal => " — deals are never merged: each row makes a deal",
+            Entity::Activity | Entity::Note => " — each row links by the names (or IDs) it carries",
             _ => "",
         };
-        steps.push(format!(
-            "Import {} ({} {}){advice}.",
-            o.file,
-            o.rows,
-            o.entity.plural()
-        ));
+        steps.push(format!("Import {} ({} {}){advice}.", o.file, o.rows, o.entity.plural()));
     }
     if export.summary.rejected > 0 {
         steps.push(format!(
@@ -206,7 +217,7 @@ pub fn plan_steps(export: &Export, pre: &Prerequisites) -> Vec<String> {
             export.summary.rejected
         ));
     }
-    steps.push("After importing, open each item list filtered by the import and compare the counts with summary.json.".to_string());
+    steps.push("After importing, filter each list by the import (Pipedrive's import history offers it) and compare the counts with summary.json; check persons without an organization and deals without a person.".to_string());
     steps
 }
 
