@@ -52,6 +52,7 @@ pub fn prerequisites(export: &Export, profile: &Profile, schema: &Schema) -> Pre
             if let Rule::Set {
                 target: Target::Custom { entity, name },
                 conv,
+                ..
             } = rule
                 && !matches!(entity, Entity::Activity | Entity::Note)
                 && schema.custom_field_named(*entity, name).is_none()
@@ -399,7 +400,7 @@ pub fn markdown(export: &Export, profile: &Profile, schema: &Schema, steps: &[St
 
 fn describe(rule: &Rule, schema: &Schema) -> (String, String) {
     match rule {
-        Rule::Set { target, conv } => {
+        Rule::Set { target, conv, .. } => {
             let ty = schema.field(&target.without_label()).map_or_else(
                 || format!("{} (custom, to create)", type_of(conv)),
                 |f| f.field_type.clone(),

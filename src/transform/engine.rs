@@ -275,6 +275,7 @@ pub fn apply<S: AsSources>(
             Rule::Set {
                 target: crate::Target::Custom { entity, name },
                 conv: super::plan::Conv::Values | super::plan::Conv::Labels(_),
+                ..
             } => Some((*entity, name.clone())),
             _ => None,
         })

@@ -101,7 +101,7 @@ pub fn build(schema: &Schema, plans: &[FilePlan]) -> Vec<Layout> {
         ] {
             for rule in rules.iter() {
                 match rule {
-                    Rule::Set { target, conv: _ } => {
+                    Rule::Set { target, .. } => {
                         for (entity, slot) in slots_of(schema, target) {
                             add(entity, slot);
                             if entity != owner && entity != plan.entity {

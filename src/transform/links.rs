@@ -116,8 +116,14 @@ impl LinkIndex {
 pub fn name_key(name: &str) -> u64 {
     let mut hasher = rustc_hash::FxHasher::default();
     for word in name.split_whitespace() {
-        for c in word.chars().flat_map(char::to_lowercase) {
-            hasher.write_u32(c as u32);
+        if word.is_ascii() {
+            for b in word.bytes() {
+                hasher.write_u8(b.to_ascii_lowercase());
+            }
+        } else {
+            for c in word.chars().flat_map(char::to_lowercase) {
+                hasher.write_u32(c as u32);
+            }
         }
         hasher.write_u8(0xff);
     }

@@ -4,6 +4,7 @@
 use std::collections::BTreeMap;
 
 use crate::entity::{Entity, Target};
+use crate::transform::layout::Slot;
 use crate::profile::{ColumnSpec, FileMapping, Profile};
 use crate::schema::Schema;
 use crate::source::stats::profile_column;
@@ -29,8 +30,8 @@ pub enum Conv {
 /// What happens to one source column.
 #[derive(Debug, Clone, PartialEq)]
 pub enum Rule {
-    /// Written to a field of an entity.
-    Set { target: Target, conv: Conv },
+    /// Written to a field of an entity; `slot` is the output column it fills, worked out once.
+    Set { target: Target, conv: Conv, slot: Slot },
     /// A link to another record: the cell holds its id (from another file) or its name.
     Link { to: Entity, by_id_header: bool },
     /// A link whose entity the `type_column` names per row; the cell holds the record's id.
@@ -197,6 +198,16 @@ pub fn compile(
     })
 }
 
+/// A rule that writes `target`, with its output slot.
+fn set_rule(target: Target, conv: Conv) -> Rule {
+    let slot = match &target {
+        Target::Field { key, label, .. } => Slot::Field { key: key.clone(), label: label.clone() },
+        Target::Custom { name, .. } => Slot::Custom(name.clone()),
+        Target::Skip | Target::Note => Slot::Note,
+    };
+    Rule::Set { target, conv, slot }
+}
+
 /// A custom field that holds the source record's id ("Sell ID").
 pub fn is_id_name(name: &str) -> bool {
     let lower = name.trim().to_lowercase();
@@ -237,10 +248,7 @@ fn rule_for(
                 field.is_some_and(|f| !f.options.is_empty()),
             );
             let _ = entity;
-            Rule::Set {
-                target: target.clone(),
-                conv,
-            }
+            set_rule(target.clone(), conv)
         }
         Target::Custom { entity: e, name } => {
             let declared = detail
@@ -261,10 +269,7 @@ fn rule_for(
                 });
             let has_map = profile.values.contains_key(target);
             let conv = conv_for("", &declared, detail, values, has_map, false);
-            Rule::Set {
-                target: target.clone(),
-                conv,
-            }
+            set_rule(target.clone(), conv)
         }
     }
 }
@@ -318,6 +323,7 @@ fn translate(rule: &Rule, from: Entity, to: Entity, schema: &Schema) -> Rule {
         Rule::Set {
             target: Target::Field { entity, key, label },
             conv,
+            ..
         } if *entity == from => {
             let other = Target::Field {
                 entity: to,
@@ -325,10 +331,7 @@ fn translate(rule: &Rule, from: Entity, to: Entity, schema: &Schema) -> Rule {
                 label: label.clone(),
             };
             if schema.field(&other.without_label()).is_some() {
-                Rule::Set {
-                    target: other,
-                    conv: conv.clone(),
-                }
+                set_rule(other, conv.clone())
             } else {
                 Rule::Note
             }
@@ -336,13 +339,14 @@ fn translate(rule: &Rule, from: Entity, to: Entity, schema: &Schema) -> Rule {
         Rule::Set {
             target: Target::Custom { entity, name },
             conv,
-        } if *entity == from => Rule::Set {
-            target: Target::Custom {
+            ..
+        } if *entity == from => set_rule(
+            Target::Custom {
                 entity: to,
                 name: name.clone(),
             },
-            conv: conv.clone(),
-        },
+            conv.clone(),
+        ),
         Rule::Link { to: linked, .. } if *linked == to => Rule::Note,
         other => other.clone(),
     }

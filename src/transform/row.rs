@@ -181,7 +181,7 @@ impl Converter<'_> {
                 .primary
                 .notes
                 .push(format!("{header}: {}", values::clean_text(raw))),
-            Rule::Set { target, conv } => self.set(header, target, conv, raw, out),
+            Rule::Set { target, conv, slot } => self.set(header, target, conv, slot, raw, out),
             Rule::Link { to, by_id_header } => {
                 if let Some(linked) = self.index.get(*to, raw) {
                     self.set_link(out, &linked);
@@ -254,19 +254,14 @@ impl Converter<'_> {
         }
     }
 
-    fn set(&self, header: &str, target: &Target, conv: &Conv, raw: &str, out: &mut RowResult) {
+    fn set(&self, header: &str, target: &Target, conv: &Conv, slot: &Slot, raw: &str, out: &mut RowResult) {
         let Some(entity) = target.entity() else {
             return;
         };
         let layout = self.layout(entity);
-        let slot = match target {
-            Target::Field { key, label, .. } => Slot::Field {
-                key: key.clone(),
-                label: label.clone(),
-            },
-            Target::Custom { name, .. } => Slot::Custom(name.clone()),
-            Target::Skip | Target::Note => return,
-        };
+        if matches!(target, Target::Skip | Target::Note) {
+            return;
+        }
         // Activities and notes take no custom fields: the value joins the row's other notes,
         // which follow the record's own text.
         if let (Target::Custom { name, .. }, Entity::Activity | Entity::Note) = (target, entity) {
@@ -280,8 +275,8 @@ impl Converter<'_> {
             value: raw.to_string(),
             reason,
         };
-        let result: Result<Vec<(Slot, String)>, String> = match conv {
-            Conv::Text => Ok(vec![(slot.clone(), values::clean_text(raw))]),
+        let result: Result<Vec<(Option<Slot>, String)>, String> = match conv {
+            Conv::Text => Ok(vec![(None, values::clean_text(raw))]),
             Conv::Email | Conv::Phone => {
                 let parse = |v: &str| {
                     if *conv == Conv::Email {
@@ -306,7 +301,7 @@ impl Converter<'_> {
                 return;
             }
             Conv::Date(style) => values::parse_date(raw, style)
-                .map(|d| vec![(slot.clone(), d.to_pipedrive())])
+                .map(|d| vec![(None, d.to_pipedrive())])
                 .map_err(|e| e.to_string()),
             Conv::Time => match values::parse_time(raw) {
                 Ok(t) => {
@@ -320,32 +315,32 @@ impl Converter<'_> {
             Conv::Money => values::parse_money(raw)
                 .map_err(|e| e.to_string())
                 .map(|m| {
-                    let mut cells = vec![(slot.clone(), m.amount)];
+                    let mut cells = vec![(None, m.amount)];
                     if let Some(c) = m.currency {
                         cells.push((
-                            Slot::Field {
+                            Some(Slot::Field {
                                 key: "currency".into(),
                                 label: None,
-                            },
+                            }),
                             c,
                         ));
                     }
                     cells
                 }),
             Conv::Number => values::parse_number(raw)
-                .map(|n| vec![(slot.clone(), n)])
+                .map(|n| vec![(None, n)])
                 .map_err(|e| e.to_string()),
             Conv::Bool => match values::parse_bool(raw) {
-                Ok(b) => Ok(vec![(slot.clone(), if b { "1" } else { "0" }.to_string())]),
+                Ok(b) => Ok(vec![(None, if b { "1" } else { "0" }.to_string())]),
                 Err(e) => match values::parse_date(raw, &values::DateStyle::default()) {
-                    Ok(_) => Ok(vec![(slot.clone(), "1".to_string())]),
+                    Ok(_) => Ok(vec![(None, "1".to_string())]),
                     Err(_) => Err(e.to_string()),
                 },
             },
             Conv::Values => self.map_value(target, raw, out).map(|cells| {
                 cells
                     .into_iter()
-                    .map(|(s, v)| (s.unwrap_or_else(|| slot.clone()), v))
+                    .map(|(s, v)| (s, v))
                     .collect()
             }),
             Conv::Labels(sep) => {
@@ -355,25 +350,20 @@ impl Converter<'_> {
                     .collect::<BTreeSet<_>>()
                     .into_iter()
                     .collect();
-                Ok(vec![(slot.clone(), mapped.join(", "))])
+                Ok(vec![(None, mapped.join(", "))])
             }
         };
         match result {
             Ok(cells) => {
                 if let Some(d) = self.draft(out, entity) {
-                    for (slot, value) in cells {
-                        let existing = layout
-                            .and_then(|l| l.column(&slot))
-                            .map(|c| d.cells[c].clone());
-                        match existing {
-                            Some(old)
-                                if !old.is_empty()
-                                    && old != value
-                                    && !matches!(slot, Slot::Field { ref key, .. } if key == "currency") =>
-                            {
+                    for (own, value) in cells {
+                        let slot = own.as_ref().unwrap_or(slot);
+                        let is_currency = matches!(slot, Slot::Field { key, .. } if key == "currency");
+                        match layout.and_then(|l| l.column(slot)) {
+                            Some(c) if !d.cells[c].is_empty() && d.cells[c] != value && !is_currency => {
                                 d.notes.push(format!("{header}: {value}"));
                             }
-                            _ => set_cell(layout, d, &slot, value),
+                            _ => set_cell(layout, d, slot, value),
                         }
                     }
                 }

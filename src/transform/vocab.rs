@@ -6,56 +6,59 @@ use crate::entity::Target;
 use crate::profile::Profile;
 use crate::schema::Schema;
 
+/// One target's map, exact and folded.
+#[derive(Debug)]
+struct Map {
+    target: Target,
+    exact: HashMap<String, String>,
+    folded: HashMap<String, String>,
+}
+
 /// Value maps by target, and the account's default pipeline for unmapped stages.
 #[derive(Debug, Default)]
 pub struct ValueMaps {
-    exact: HashMap<Target, HashMap<String, String>>,
-    folded: HashMap<Target, HashMap<String, String>>,
+    // A profile holds a handful of maps: a short list beats hashing the target on every cell.
+    maps: Vec<Map>,
     /// Stages without a `Pipeline/` prefix go to this pipeline.
     pub default_pipeline: String,
 }
 
 fn fold(s: &str) -> String {
-    s.split_whitespace()
-        .collect::<Vec<_>>()
-        .join(" ")
-        .to_lowercase()
+    s.split_whitespace().collect::<Vec<_>>().join(" ").to_lowercase()
+}
+
+/// The same field, whatever the labels (`person.email:work` is `person.email`).
+fn same_field(a: &Target, b: &Target) -> bool {
+    match (a, b) {
+        (Target::Field { entity: e1, key: k1, .. }, Target::Field { entity: e2, key: k2, .. }) => e1 == e2 && k1 == k2,
+        _ => a == b,
+    }
 }
 
 impl ValueMaps {
     /// Builds the lookups from a profile's `values:` section.
     pub fn new(profile: &Profile, schema: &Schema) -> ValueMaps {
-        let mut maps = ValueMaps {
-            default_pipeline: schema
-                .account
-                .pipelines
-                .first()
-                .map_or_else(|| "Pipeline".to_string(), |p| p.name.clone()),
-            ..ValueMaps::default()
-        };
-        for (target, map) in &profile.values {
-            let target = target.without_label();
-            maps.exact.insert(
-                target.clone(),
-                map.iter().map(|(k, v)| (k.clone(), v.clone())).collect(),
-            );
-            maps.folded.insert(
-                target,
-                map.iter().map(|(k, v)| (fold(k), v.clone())).collect(),
-            );
+        let maps = profile
+            .values
+            .iter()
+            .map(|(target, map)| Map {
+                target: target.without_label(),
+                exact: map.iter().map(|(k, v)| (k.clone(), v.clone())).collect(),
+                folded: map.iter().map(|(k, v)| (fold(k), v.clone())).collect(),
+            })
+            .collect();
+        ValueMaps {
+            maps,
+            default_pipeline: schema.account.pipelines.first().map_or_else(|| "Pipeline".to_string(), |p| p.name.clone()),
         }
-        maps
     }
 
     /// The mapped value of `raw` for a target, if the profile maps it.
     pub fn lookup(&self, target: &Target, raw: &str) -> Option<String> {
-        let target = target.without_label();
-        if let Some(v) = self.exact.get(&target).and_then(|m| m.get(raw.trim())) {
+        let map = self.maps.iter().find(|m| same_field(&m.target, target))?;
+        if let Some(v) = map.exact.get(raw.trim()) {
             return Some(v.clone());
         }
-        self.folded
-            .get(&target)
-            .and_then(|m| m.get(&fold(raw)))
-            .cloned()
+        map.folded.get(&fold(raw)).cloned()
     }
 }
