@@ -291,7 +291,7 @@ fn no_standard_home(
         (
             Target::Custom {
                 entity,
-                name: profile.name.trim().to_string(),
+                name: custom_field_name(&profile.name),
             },
             "no standard field: a custom field to create",
             Some(profile.kind.pipedrive_type()),
@@ -307,6 +307,23 @@ fn no_standard_home(
         reason: reason.to_string(),
         field_type,
     }
+}
+
+/// The name of the custom field to create for a column: Zendesk Sell writes its own custom
+/// fields as `custom <Name>#<n>`, Salesforce as `<Name>__c`; the field keeps the plain name.
+pub fn custom_field_name(column: &str) -> String {
+    let trimmed = column.trim();
+    if let Some(rest) = trimmed.strip_prefix("custom ")
+        && let Some((name, n)) = rest.rsplit_once('#')
+        && !name.trim().is_empty()
+        && n.chars().all(|c| c.is_ascii_digit())
+    {
+        return name.trim().to_string();
+    }
+    if let Some(name) = trimmed.strip_suffix("__c").filter(|n| !n.is_empty()) {
+        return name.replace('_', " ");
+    }
+    trimmed.to_string()
 }
 
 /// A profile taken from a header-only file (or a bare header list) has seen no rows at all.
@@ -464,5 +481,19 @@ pub fn suggest_file(
         entity,
         source_crm: crm.map(|c| c.id.clone()),
         columns: suggest_columns(vocabularies, entity, columns, label),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn crm_custom_field_spellings_become_plain_names() {
+        assert_eq!(custom_field_name("custom Segment#1"), "Segment");
+        assert_eq!(custom_field_name("custom Customer since#12"), "Customer since");
+        assert_eq!(custom_field_name("Customer_Tier__c"), "Customer Tier");
+        assert_eq!(custom_field_name("custom#"), "custom#");
+        assert_eq!(custom_field_name(" Fax "), "Fax");
     }
 }
