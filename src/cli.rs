@@ -46,7 +46,7 @@ pub enum Command {
     },
     /// Show a file's encoding, delimiter, headers, column kinds and statistics.
     Inspect {
-        /// The CSV/TSV file (optionally .gz).
+        /// A CSV/TSV file (optionally .gz), a workbook (.xlsx, .xls, .ods; `book.xlsx#Sheet` for one sheet), a ZIP archive (`export.zip/Contact.csv` for one member) or a folder.
         file: PathBuf,
         /// Print JSON instead of text.
         #[arg(long)]

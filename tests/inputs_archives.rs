@@ -27,8 +27,11 @@ fn write_zip(path: &Path, members: &[(&str, &[u8])], stored: bool) {
         zip::CompressionMethod::Deflated
     };
     for (name, bytes) in members {
-        zip.start_file(*name, SimpleFileOptions::default().compression_method(method))
-            .unwrap();
+        zip.start_file(
+            *name,
+            SimpleFileOptions::default().compression_method(method),
+        )
+        .unwrap();
         zip.write_all(bytes).unwrap();
     }
     zip.finish().unwrap();
@@ -132,7 +135,10 @@ fn a_member_is_named_on_the_command_line_as_everywhere_else() {
     let json = inspect_json(Path::new(&member));
     assert!(json.is_object());
     assert_eq!(json["file"], member.as_str());
-    let sheet = format!("{}/WE_00D000000000001_1/Report.xlsx#Pipeline", zip.display());
+    let sheet = format!(
+        "{}/WE_00D000000000001_1/Report.xlsx#Pipeline",
+        zip.display()
+    );
     assert_eq!(inspect_json(Path::new(&sheet))["file"], sheet.as_str());
     pipemap()
         .args(["suggest", &member, "--json"])
@@ -140,7 +146,10 @@ fn a_member_is_named_on_the_command_line_as_everywhere_else() {
         .success()
         .stdout(predicate::str::contains("Contact.csv"));
     pipemap()
-        .args(["inspect", &format!("{}/WE_00D000000000001_1/Lead.csv", zip.display())])
+        .args([
+            "inspect",
+            &format!("{}/WE_00D000000000001_1/Lead.csv", zip.display()),
+        ])
         .assert()
         .code(2)
         .stderr(predicate::str::contains("Lead.csv"));
@@ -195,7 +204,10 @@ fn apply_reads_a_whole_export_archive_and_links_it() {
     );
     assert!(String::from_utf8_lossy(&run.stderr).contains("skipped 1 member"));
     let persons = std::fs::read_to_string(out.join("02-persons.csv")).unwrap();
-    assert!(persons.contains("Fjord Fisk AS"), "linked by account id:\n{persons}");
+    assert!(
+        persons.contains("Fjord Fisk AS"),
+        "linked by account id:\n{persons}"
+    );
     assert!(persons.contains("0150"), "{persons}");
     let summary: Value =
         serde_json::from_str(&std::fs::read_to_string(out.join("summary.json")).unwrap()).unwrap();
@@ -211,7 +223,10 @@ fn apply_reads_a_whole_export_archive_and_links_it() {
             .any(|f| f.ends_with("export.zip/WE_00D000000000001_1/Contact.csv")),
         "{files:?}"
     );
-    assert!(files.iter().any(|f| f.ends_with("Report.xlsx#Pipeline")), "{files:?}");
+    assert!(
+        files.iter().any(|f| f.ends_with("Report.xlsx#Pipeline")),
+        "{files:?}"
+    );
     assert_eq!(summary["reconciled"], true);
 }
 
@@ -236,7 +251,10 @@ fn members_named_outside_the_archive_are_refused_and_nothing_escapes() {
         .unwrap();
     assert!(out.status.success());
     let stderr = String::from_utf8_lossy(&out.stderr);
-    assert!(stderr.contains("../../escaped.csv") && stderr.contains("outside"), "{stderr}");
+    assert!(
+        stderr.contains("../../escaped.csv") && stderr.contains("outside"),
+        "{stderr}"
+    );
     let json: Value = serde_json::from_slice(&out.stdout).unwrap();
     assert_eq!(names(&json), [format!("{}/good.csv", zip.display())]);
     assert!(!dir.path().join("escaped.csv").exists());
@@ -299,7 +317,9 @@ fn bombs_truncated_and_damaged_archives_exit_2_naming_file_and_member() {
             .args(["inspect", path.to_str().unwrap()])
             .assert()
             .code(2)
-            .stderr(predicate::str::contains(format!("{file}/{member}").trim_end_matches('/')))
+            .stderr(predicate::str::contains(
+                format!("{file}/{member}").trim_end_matches('/'),
+            ))
             .stderr(predicate::str::contains(words))
             .stderr(predicate::str::contains("panicked").not());
     }

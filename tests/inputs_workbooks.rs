@@ -138,9 +138,24 @@ fn every_non_empty_visible_sheet_is_a_source_with_honest_cells() {
     assert_eq!(contacts["rows"]["total"], 2);
     assert_eq!(contacts["format"]["container"], "xlsx sheet");
     let text = json.to_string();
-    for bad in ["E+", "E11", "123456789012.0", "45292", "0.30000000000000004"] {
+    for bad in [
+        "E+",
+        "E11",
+        "123456789012.0",
+        "45292",
+        "0.30000000000000004",
+    ] {
         assert!(!text.contains(bad), "inspect shows {bad}");
     }
+}
+
+#[test]
+fn a_workbook_saved_without_its_extension_is_still_a_workbook() {
+    let dir = tempfile::tempdir().unwrap();
+    let book = dir.path().join("Export");
+    std::fs::write(&book, contacts_workbook().save_to_buffer().unwrap()).unwrap();
+    let json = inspect_json(&book);
+    assert_eq!(json[1]["file"], format!("{}#Accounts", book.display()));
 }
 
 #[test]
@@ -253,7 +268,10 @@ fn apply_exports_every_sheet_under_its_source_name() {
     );
     let persons = std::fs::read_to_string(out.join("02-persons.csv")).unwrap();
     for want in ["Åse Ødegård", "0150", "08001", "2024-01-01", "123456789012"] {
-        assert!(persons.contains(want), "02-persons.csv lacks {want}:\n{persons}");
+        assert!(
+            persons.contains(want),
+            "02-persons.csv lacks {want}:\n{persons}"
+        );
     }
     let orgs = std::fs::read_to_string(out.join("01-organizations.csv")).unwrap();
     assert!(orgs.contains("Fjord Fisk AS"), "{orgs}");
@@ -266,8 +284,14 @@ fn apply_exports_every_sheet_under_its_source_name() {
         .map(|f| f["file"].as_str().unwrap())
         .collect();
     let prefix = book.display().to_string();
-    assert!(files.contains(&format!("{prefix}#Contacts").as_str()), "{files:?}");
-    assert!(files.contains(&format!("{prefix}#Accounts").as_str()), "{files:?}");
+    assert!(
+        files.contains(&format!("{prefix}#Contacts").as_str()),
+        "{files:?}"
+    );
+    assert!(
+        files.contains(&format!("{prefix}#Accounts").as_str()),
+        "{files:?}"
+    );
     assert_eq!(summary["reconciled"], true);
 }
 
@@ -332,7 +356,10 @@ fn dynamics_do_not_modify_columns_are_recognised() {
     assert_eq!(sheets.len(), 1, "the hidden metadata sheet is no source");
     let warnings = sheets[0]["warnings"].to_string();
     assert!(warnings.contains("record id"), "{warnings}");
-    assert!(warnings.contains("Row Checksum") && warnings.contains("skip"), "{warnings}");
+    assert!(
+        warnings.contains("Row Checksum") && warnings.contains("skip"),
+        "{warnings}"
+    );
 }
 
 #[test]

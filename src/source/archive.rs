@@ -13,6 +13,7 @@ use std::path::Path;
 use zip::{CompressionMethod, ZipArchive};
 
 use super::SourceError;
+use super::workbook::WorkbookKind;
 
 /// A member larger than this (uncompressed) is refused as a likely ZIP bomb.
 pub const MAX_MEMBER_BYTES: u64 = 4 << 30;
@@ -67,7 +68,7 @@ pub fn member_kind(name: &str) -> Option<MemberKind> {
         Some(MemberKind::Text)
     } else if [".csv.gz", ".tsv.gz"].iter().any(|e| lower.ends_with(e)) {
         Some(MemberKind::Gzip)
-    } else if super::workbook::WorkbookKind::from_name(&lower).is_some() {
+    } else if WorkbookKind::from_name(&lower).is_some() {
         Some(MemberKind::Workbook)
     } else {
         None
@@ -79,7 +80,7 @@ pub fn is_safe_name(name: &str) -> bool {
     !name.is_empty()
         && !name.contains('\0')
         && !name.starts_with(['/', '\\'])
-        && !name.get(1..2).is_some_and(|c| c == ":")
+        && name.get(1..2) != Some(":")
         && name.split(['/', '\\']).all(|part| part != "..")
 }
 
@@ -131,9 +132,7 @@ pub fn list(path: &Path, display: &str) -> Result<Listing, SourceError> {
     let mut listing = Listing::default();
     let mut other = 0usize;
     for i in 0..archive.len() {
-        let entry = archive
-            .by_index_data(i)
-            .map_err(|e| corrupt(display, &e))?;
+        let entry = archive.by_index_data(i).map_err(|e| corrupt(display, &e))?;
         if entry.is_dir() {
             continue;
         }
@@ -166,7 +165,25 @@ pub fn list(path: &Path, display: &str) -> Result<Listing, SourceError> {
 
 /// Whether an archive holds a member of this exact name.
 pub fn has_member(path: &Path, display: &str, member: &str) -> Result<bool, SourceError> {
-    Ok(open_archive(path, display)?.index_for_name(member).is_some())
+    Ok(open_archive(path, display)?
+        .index_for_name(member)
+        .is_some())
+}
+
+/// The workbook format of a ZIP-based file whatever its name (an `.xlsx` saved without its
+/// extension), if it is a workbook rather than an archive of files.
+pub fn package_kind(path: &Path) -> Option<WorkbookKind> {
+    let archive = open_archive(path, "").ok()?;
+    let has = |name: &str| archive.index_for_name(name).is_some();
+    if has("xl/workbook.xml") {
+        Some(WorkbookKind::Xlsx)
+    } else if has("xl/workbook.bin") {
+        Some(WorkbookKind::Xlsb)
+    } else if has("mimetype") && has("content.xml") {
+        Some(WorkbookKind::Ods)
+    } else {
+        None
+    }
 }
 
 /// A member's unpacked size, as the archive declares it.
@@ -274,7 +291,9 @@ pub fn check_package(path: &Path, display: &str) -> Result<(), SourceError> {
 pub fn check_package_from(reader: impl Read + Seek, display: &str) -> Result<(), SourceError> {
     let archive = ZipArchive::new(reader).map_err(|e| SourceError::Corrupt {
         file: display.to_string(),
-        message: format!("not a readable workbook (corrupt, truncated, or not really a workbook: {e})"),
+        message: format!(
+            "not a readable workbook (corrupt, truncated, or not really a workbook: {e})"
+        ),
     })?;
     for i in 0..archive.len() {
         if let Ok(entry) = archive.by_index_data(i) {
@@ -336,7 +355,14 @@ mod tests {
 
     #[test]
     fn names_leading_outside_are_unsafe() {
-        for bad in ["../x.csv", "a/../../x.csv", "/etc/x.csv", "C:/x.csv", "\\x.csv", "a\0.csv"] {
+        for bad in [
+            "../x.csv",
+            "a/../../x.csv",
+            "/etc/x.csv",
+            "C:/x.csv",
+            "\\x.csv",
+            "a\0.csv",
+        ] {
             assert!(!is_safe_name(bad), "{bad}");
         }
         for good in ["Contact.csv", "WE_1/Account.csv", "a..b.csv"] {

@@ -1,6 +1,7 @@
 //! Workbook cells as text, written the way a careful person would have typed them into a CSV:
 //! dates as ISO dates, integers without `.0`, no `1.2E+05` and no float noise such as
-//! `30.000000001`, text as it is (leading zeros kept), formulas by their cached value.
+//! `30.000000001`, text as it is (leading zeros kept), formulas by their cached value; and
+//! cells gathered into rows.
 
 use calamine::{Data, DataRef, ExcelDateTime};
 
@@ -70,9 +71,9 @@ pub fn datetime_text(d: &ExcelDateTime) -> String {
         );
     }
     let (y, mo, da, h, mi, s, ms) = d.to_ymd_hms_milli();
-    let Ok(mut at) = jiff::civil::DateTime::new(
-        y as i16, mo as i8, da as i8, h as i8, mi as i8, s as i8, 0,
-    ) else {
+    let Ok(mut at) =
+        jiff::civil::DateTime::new(y as i16, mo as i8, da as i8, h as i8, mi as i8, s as i8, 0)
+    else {
         return number_text(serial);
     };
     if ms >= 500 {
@@ -149,7 +150,11 @@ pub fn dynamics_notes(headers: &[String]) -> Vec<String> {
         ));
     }
     if !found.skip.is_empty() {
-        let names: Vec<String> = found.skip.iter().map(|&i| format!("{:?}", headers[i])).collect();
+        let names: Vec<String> = found
+            .skip
+            .iter()
+            .map(|&i| format!("{:?}", headers[i]))
+            .collect();
         notes.push(format!(
             "{} {} Dynamics 365 bookkeeping: skip when mapping",
             names.join(", "),
@@ -159,10 +164,64 @@ pub fn dynamics_notes(headers: &[String]) -> Vec<String> {
     notes
 }
 
+/// Gathers cells, in sheet order, into rows; a row without any text is no row at all.
+#[derive(Default)]
+pub(crate) struct RowBuilder {
+    row: Option<u32>,
+    cells: Vec<String>,
+    /// The sheet's first used column, which becomes the table's first column.
+    pub(crate) first_col: u32,
+}
+
+impl RowBuilder {
+    /// Adds a cell; returns the previous row when this cell starts a new one.
+    pub(crate) fn push(&mut self, row: u32, col: u32, text: String) -> Option<(u64, Vec<String>)> {
+        let done = if self.row != Some(row) {
+            let done = self.take();
+            self.row = Some(row);
+            done
+        } else {
+            None
+        };
+        if !text.is_empty() {
+            let col = col.saturating_sub(self.first_col) as usize;
+            if self.cells.len() <= col {
+                self.cells.resize(col + 1, String::new());
+            }
+            self.cells[col] = text;
+        }
+        done
+    }
+
+    /// The row gathered so far, with its 1-based row number, if it holds any text.
+    pub(crate) fn take(&mut self) -> Option<(u64, Vec<String>)> {
+        let row = self.row?;
+        if self.cells.iter().all(|c| c.trim().is_empty()) {
+            self.cells.clear();
+            return None;
+        }
+        Some((u64::from(row) + 1, std::mem::take(&mut self.cells)))
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
     use calamine::ExcelDateTimeType::{DateTime, TimeDelta};
+
+    #[test]
+    fn rows_are_gathered_and_empty_rows_passed_over() {
+        let mut b = RowBuilder::default();
+        assert_eq!(b.push(0, 0, "Name".into()), None);
+        assert_eq!(b.push(0, 2, "Zip".into()), None);
+        let first = b.push(1, 0, String::new());
+        assert_eq!(
+            first,
+            Some((1, vec!["Name".into(), String::new(), "Zip".into()]))
+        );
+        assert_eq!(b.push(3, 1, "x".into()), None);
+        assert_eq!(b.take(), Some((4, vec![String::new(), "x".into()])));
+    }
 
     #[test]
     fn numbers_print_as_a_person_reads_them() {

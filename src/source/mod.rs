@@ -73,14 +73,15 @@ pub(crate) fn io_error(file: &str, error: io::Error) -> SourceError {
     }
 }
 
-/// How a text table is written, as sniffed from its first bytes.
+/// How a text table is written, as sniffed from its first bytes. A workbook sheet has no
+/// encoding or delimiter of its own: it says its workbook format (`xlsx`) and `cells` instead.
 #[derive(Debug, Clone, Serialize)]
 pub struct TextFormat {
-    /// The encoding's name (`UTF-8`, `UTF-16LE`, `windows-1252`).
+    /// The encoding's name (`UTF-8`, `UTF-16LE`, `windows-1252`); `xlsx`, `ods`… for a sheet.
     pub encoding: String,
     /// Whether a byte-order mark opens the file.
     pub bom: bool,
-    /// The field delimiter as a user reads it (`,`, `;`, `tab`, `|`).
+    /// The field delimiter as a user reads it (`,`, `;`, `tab`, `|`); `cells` for a sheet.
     pub delimiter: String,
     /// The dominant line ending.
     pub line_ending: LineEnding,

@@ -75,7 +75,9 @@ fn container_of(path: &Path) -> Container {
     if name.ends_with(".gz") {
         return Container::Gzip;
     }
-    let texty = [".csv", ".tsv", ".txt", ".tab"].iter().any(|e| name.ends_with(e));
+    let texty = [".csv", ".tsv", ".txt", ".tab"]
+        .iter()
+        .any(|e| name.ends_with(e));
     if texty {
         return Container::Text;
     }
@@ -85,10 +87,20 @@ fn container_of(path: &Path) -> Container {
         .and_then(|mut f| std::io::Read::read(&mut f, &mut head))
         .unwrap_or(0);
     match &head[..n] {
-        [0x50, 0x4B, 0x03, 0x04] => Container::Zip,
+        [0x50, 0x4B, 0x03, 0x04] => archive::package_kind(path)
+            .map(Container::Workbook)
+            .unwrap_or(Container::Zip),
         [0xD0, 0xCF, 0x11, 0xE0] => Container::Workbook(WorkbookKind::Xls),
         [0x1F, 0x8B, ..] => Container::Gzip,
         _ => Container::Text,
+    }
+}
+
+/// The workbook format of a file, by its name or else its first bytes.
+pub(crate) fn workbook_kind(path: &Path) -> Option<WorkbookKind> {
+    match container_of(path) {
+        Container::Workbook(kind) => Some(kind),
+        _ => None,
     }
 }
 
@@ -150,11 +162,7 @@ pub fn resolve(path: &Path) -> Result<Expansion, SourceError> {
 /// naming one.
 pub fn is_container(path: &Path) -> bool {
     path.is_dir()
-        || (path.is_file()
-            && matches!(
-                container_of(path),
-                Container::Zip | Container::Workbook(_)
-            ))
+        || (path.is_file() && matches!(container_of(path), Container::Zip | Container::Workbook(_)))
 }
 
 fn resolve_into(path: &Path, out: &mut Expansion) -> Result<(), SourceError> {
@@ -228,7 +236,14 @@ fn member_into(
             Some(MemberKind::Workbook) => {
                 let kind = WorkbookKind::from_name(member).unwrap_or(WorkbookKind::Xlsx);
                 let bytes = archive::read_member(archive_path, &display, member, name)?;
-                sheets_into(Book::Bytes(bytes), kind, archive_path, Some(member), name, out)
+                sheets_into(
+                    Book::Bytes(bytes),
+                    kind,
+                    archive_path,
+                    Some(member),
+                    name,
+                    out,
+                )
             }
             _ => {
                 out.sources.push(SourceRef {

@@ -116,7 +116,7 @@ impl Table {
         let (book, kind, book_name) = match member {
             None => (
                 workbook::Book::File(path.to_path_buf()),
-                workbook::WorkbookKind::from_name(&display),
+                super::origin::workbook_kind(path),
                 display.clone(),
             ),
             Some(m) => {
@@ -352,4 +352,3 @@ fn is_gzip(path: &Path) -> bool {
         .and_then(|e| e.to_str())
         .is_some_and(|e| e.eq_ignore_ascii_case("gz"))
 }
-

@@ -15,7 +15,7 @@ use calamine::{Reader, SheetType, SheetVisible, Sheets, open_workbook_from_rs};
 
 use super::SourceError;
 use super::archive;
-use super::cells::{data_ref_text, data_text};
+use super::cells::{RowBuilder, data_ref_text, data_text};
 
 /// Rows handed over ahead of the reader.
 const CHANNEL_ROWS: usize = 1024;
@@ -76,7 +76,11 @@ pub struct SheetList {
 }
 
 /// Lists the sheets that are tables; `display` is the workbook's source name.
-pub fn list_sheets(book: Book, kind: WorkbookKind, display: &str) -> Result<SheetList, SourceError> {
+pub fn list_sheets(
+    book: Book,
+    kind: WorkbookKind,
+    display: &str,
+) -> Result<SheetList, SourceError> {
     precheck(&book, kind, display)?;
     match book {
         Book::File(path) => {
@@ -211,7 +215,10 @@ fn precheck(book: &Book, kind: WorkbookKind, display: &str) -> Result<(), Source
             file: display.to_string(),
         });
     }
-    let zip_based = matches!(kind, WorkbookKind::Xlsx | WorkbookKind::Xlsb | WorkbookKind::Ods);
+    let zip_based = matches!(
+        kind,
+        WorkbookKind::Xlsx | WorkbookKind::Xlsb | WorkbookKind::Ods
+    );
     if zip_based && head == CFB {
         // Excel stores a password-protected .xlsx as an encrypted OLE container.
         return Err(SourceError::Encrypted {
@@ -233,10 +240,18 @@ fn open<RS: Read + Seek>(
     display: &str,
 ) -> Result<Sheets<RS>, SourceError> {
     let opened: Result<Sheets<RS>, calamine::Error> = match kind {
-        WorkbookKind::Xlsx => open_workbook_from_rs(rs).map(Sheets::Xlsx).map_err(Into::into),
-        WorkbookKind::Xlsb => open_workbook_from_rs(rs).map(Sheets::Xlsb).map_err(Into::into),
-        WorkbookKind::Xls => open_workbook_from_rs(rs).map(Sheets::Xls).map_err(Into::into),
-        WorkbookKind::Ods => open_workbook_from_rs(rs).map(Sheets::Ods).map_err(Into::into),
+        WorkbookKind::Xlsx => open_workbook_from_rs(rs)
+            .map(Sheets::Xlsx)
+            .map_err(Into::into),
+        WorkbookKind::Xlsb => open_workbook_from_rs(rs)
+            .map(Sheets::Xlsb)
+            .map_err(Into::into),
+        WorkbookKind::Xls => open_workbook_from_rs(rs)
+            .map(Sheets::Xls)
+            .map_err(Into::into),
+        WorkbookKind::Ods => open_workbook_from_rs(rs)
+            .map(Sheets::Ods)
+            .map_err(Into::into),
     };
     opened.map_err(|e| book_error(display, kind, e))
 }
@@ -303,7 +318,8 @@ fn list_in<RS: Read + Seek>(
         if used {
             list.sheets.push(sheet.name);
         } else {
-            list.notes.push(format!("{source}: the sheet is empty; skipped"));
+            list.notes
+                .push(format!("{source}: the sheet is empty; skipped"));
         }
     }
     Ok(list)
@@ -378,59 +394,9 @@ fn stream_in<RS: Read + Seek>(
     Ok(())
 }
 
-/// Gathers cells, in sheet order, into rows; a row without any text is no row at all.
-#[derive(Default)]
-struct RowBuilder {
-    row: Option<u32>,
-    cells: Vec<String>,
-    first_col: u32,
-}
-
-impl RowBuilder {
-    /// Adds a cell; returns the previous row when this cell starts a new one.
-    fn push(&mut self, row: u32, col: u32, text: String) -> Option<(u64, Vec<String>)> {
-        let done = if self.row != Some(row) {
-            let done = self.take();
-            self.row = Some(row);
-            done
-        } else {
-            None
-        };
-        if !text.is_empty() {
-            let col = col.saturating_sub(self.first_col) as usize;
-            if self.cells.len() <= col {
-                self.cells.resize(col + 1, String::new());
-            }
-            self.cells[col] = text;
-        }
-        done
-    }
-
-    /// The row gathered so far, with its 1-based row number, if it holds any text.
-    fn take(&mut self) -> Option<(u64, Vec<String>)> {
-        let row = self.row?;
-        if self.cells.iter().all(|c| c.trim().is_empty()) {
-            self.cells.clear();
-            return None;
-        }
-        Some((u64::from(row) + 1, std::mem::take(&mut self.cells)))
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn rows_are_gathered_and_empty_rows_passed_over() {
-        let mut b = RowBuilder::default();
-        assert_eq!(b.push(0, 0, "Name".into()), None);
-        assert_eq!(b.push(0, 2, "Zip".into()), None);
-        let first = b.push(1, 0, String::new());
-        assert_eq!(first, Some((1, vec!["Name".into(), String::new(), "Zip".into()])));
-        assert_eq!(b.push(3, 1, "x".into()), None);
-        assert_eq!(b.take(), Some((4, vec![String::new(), "x".into()])));
-    }
 
     #[test]
     fn kinds_come_from_the_extension() {

@@ -297,7 +297,7 @@ impl Converter<'_> {
                 let Some(d) = self.draft(out, entity) else {
                     return;
                 };
-                spill(layout, d, &slot, good);
+                spill(layout, d, slot, good);
                 return;
             }
             Conv::Date(style) => values::parse_date(raw, style)
@@ -337,12 +337,7 @@ impl Converter<'_> {
                     Err(_) => Err(e.to_string()),
                 },
             },
-            Conv::Values => self.map_value(target, raw, out).map(|cells| {
-                cells
-                    .into_iter()
-                    .map(|(s, v)| (s, v))
-                    .collect()
-            }),
+            Conv::Values => self.map_value(target, raw, out),
             Conv::Labels(sep) => {
                 let mapped: Vec<String> = values::split_labels(raw, sep)
                     .into_iter()
