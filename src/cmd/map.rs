@@ -48,7 +48,7 @@ pub fn run_map(
                 && !std::path::Path::new(spec).exists();
             (load_profile(spec, &schema)?, is_preset)
         }
-        None => (Profile::new("my-mapping"), false),
+        None => recognised(&paths)?,
     };
     let session = Session {
         recovery_key: recovery::key_for(&sources),
@@ -59,6 +59,30 @@ pub fn run_map(
         out: out.unwrap_or_else(|| PathBuf::from("pipemap-out")),
     };
     run(session)
+}
+
+/// The saved profile or preset that recognises these files by their headers, said on stderr;
+/// a fresh profile when none does.
+fn recognised(paths: &[PathBuf]) -> anyhow::Result<(Profile, bool)> {
+    let tables = super::apply::expand_tables(paths)?;
+    let headers: Vec<Vec<String>> = tables
+        .iter()
+        .filter_map(|s| pipemap::source::Table::open_ref(s).ok().map(|t| t.headers))
+        .collect();
+    Ok(match library::recognise(&headers) {
+        Some((entry, profile, matched)) => {
+            let preset = matches!(entry.origin, library::Origin::Preset);
+            eprintln!(
+                "pipemap: {} of {} files look like the {} {:?} (by their headers); starting from it — --profile picks another",
+                matched,
+                headers.len(),
+                if preset { "preset" } else { "saved profile" },
+                entry.name
+            );
+            (profile, preset)
+        }
+        None => (Profile::new("my-mapping"), false),
+    })
 }
 
 fn need_terminal() -> anyhow::Result<()> {
