@@ -15,7 +15,7 @@ if [ ! -f "$work/contacts-1gb.csv" ]; then
 fi
 t() { /usr/bin/time -f "%e s wall, %U s user, %M KB peak" "$@"; }
 echo "== machine: $(nproc) cores, $(lscpu | sed -n 's/^Model name: *//p' | head -1), load $(cut -d' ' -f1-3 /proc/loadavg)"
-echo "== inspect ~1 GB ($(du -h "$work/contacts-1gb.csv" | cut -f1)): headers, samples, statistics"
+echo "== inspect ~1 GB ($(du -hL "$work/contacts-1gb.csv" | cut -f1)): headers, samples, statistics"
 t "$bin" inspect "$work/contacts-1gb.csv" >/dev/null
 echo "== wc -l on the same file (full count)"
 t wc -l "$work/contacts-1gb.csv"
