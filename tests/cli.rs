@@ -1,21 +1,14 @@
 //! The binary as a user's script meets it: exit codes, messages that name the file, and the
 //! output set of `apply` on the bundled sample.
 
+mod common;
+
 use std::path::Path;
 
-use assert_cmd::Command;
+use common::pipemap;
 use predicates::prelude::*;
 
 const SAMPLE: &str = "assets/samples/zendesk-sell";
-
-fn pipemap() -> Command {
-    let mut cmd = Command::cargo_bin("pipemap").expect("the binary builds");
-    cmd.env(
-        "XDG_CONFIG_HOME",
-        std::env::temp_dir().join("pipemap-test-config-none"),
-    );
-    cmd
-}
 
 #[test]
 fn bad_inputs_exit_2_with_a_message_naming_the_file() {
@@ -148,18 +141,7 @@ fn apply_writes_the_whole_output_set_and_reapplies_identically() {
     ] {
         assert!(first.join(f).is_file(), "no {f}");
     }
-    let summary: serde_json::Value =
-        serde_json::from_str(&std::fs::read_to_string(first.join("summary.json")).unwrap())
-            .unwrap();
-    assert_eq!(summary["reconciled"], true);
-    for f in summary["files"].as_array().unwrap() {
-        let n = |k: &str| f[k].as_u64().unwrap();
-        assert_eq!(
-            n("rows_in"),
-            n("rows_out") + n("merged") + n("rejected"),
-            "{f}"
-        );
-    }
+    common::assert_reconciles(&first);
     let second = dir.path().join("second");
     apply(&second, first.join("mapping.yaml").to_str().unwrap());
     for f in [

@@ -2,22 +2,15 @@
 //! member is a source named `export.zip/path/inside.csv`, read in place; unsafe names, bombs,
 //! truncated and damaged archives are refused with a message naming the file and member.
 
+mod common;
+
 use std::io::Write;
 use std::path::Path;
 
-use assert_cmd::Command;
+use common::pipemap;
 use predicates::prelude::*;
 use serde_json::Value;
 use zip::write::SimpleFileOptions;
-
-fn pipemap() -> Command {
-    let mut cmd = Command::cargo_bin("pipemap").expect("the binary builds");
-    cmd.env(
-        "XDG_CONFIG_HOME",
-        std::env::temp_dir().join("pipemap-test-config-none"),
-    );
-    cmd
-}
 
 fn write_zip(path: &Path, members: &[(&str, &[u8])], stored: bool) {
     let mut zip = zip::ZipWriter::new(std::fs::File::create(path).unwrap());

@@ -2,22 +2,15 @@
 //! `book.xlsx#Sheet`, cells read honestly (dates in both date systems, leading zeros, formulas'
 //! cached values, big integers), and broken or locked workbooks refused with exit 2.
 
+mod common;
+
 use std::io::{Read, Write};
 use std::path::{Path, PathBuf};
 
-use assert_cmd::Command;
+use common::pipemap;
 use predicates::prelude::*;
 use rust_xlsxwriter::{Format, Formula, Workbook};
 use serde_json::Value;
-
-fn pipemap() -> Command {
-    let mut cmd = Command::cargo_bin("pipemap").expect("the binary builds");
-    cmd.env(
-        "XDG_CONFIG_HOME",
-        std::env::temp_dir().join("pipemap-test-config-none"),
-    );
-    cmd
-}
 
 /// A workbook like a CRM's export: contacts, accounts, an empty sheet and a hidden one.
 fn contacts_workbook() -> Workbook {
