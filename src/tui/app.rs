@@ -119,6 +119,9 @@ pub fn update(model: &mut Model, message: Message) -> Vec<Command> {
                 .files
                 .iter()
                 .any(|f| f.status == LoadStatus::Loading);
+            if !loading {
+                files::focus_drift(model);
+            }
             if model.export_view.queued && !loading {
                 review::start_export(model)
             } else {

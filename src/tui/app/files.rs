@@ -7,7 +7,7 @@ use super::{Command, edit, global};
 use crate::entity::Entity;
 use crate::profile::Profile;
 use crate::tui::keymap::Action;
-use crate::tui::model::{InputPurpose, Level, Model, Overlay};
+use crate::tui::model::{ColumnFilter, InputPurpose, Level, ListCursor, Model, Overlay, Screen};
 use crate::tui::project::{
     FileChoice, LoadStatus, LoadedFile, Rows, SourceFile, choices_from_profile,
     choices_from_suggestions,
@@ -213,4 +213,41 @@ pub fn restore(model: &mut Model, doc: &RecoveryDoc) -> usize {
     });
     global::clamp_cursors(model);
     n
+}
+
+/// Once every file is read: when the session started from a saved profile and the files have
+/// drifted from it (new or renamed columns), open on just that — the Mapping screen of the first
+/// such file, filtered to its unmapped columns — and say what changed.
+pub fn focus_drift(model: &mut Model) {
+    if model.ctx.base_is_preset || model.ctx.base.files.is_empty() {
+        return;
+    }
+    let base = model.ctx.base.clone();
+    let mut first = None;
+    let mut changes = 0usize;
+    for (i, file) in model.project.files.iter().enumerate() {
+        let Some(loaded) = &file.loaded else { continue };
+        let headers: Vec<String> = loaded.columns.iter().map(|c| c.name.clone()).collect();
+        let Some((m, _)) = base.match_file(&headers) else {
+            continue;
+        };
+        let drift = crate::profile::drift::detect(&file.name, &base.files[m], &base, &headers, &[]);
+        if drift.needs_review() {
+            changes += drift.new_columns.len();
+            first.get_or_insert(i);
+        }
+    }
+    if let Some(i) = first {
+        model.screen = Screen::Mapping;
+        model.mapping_view.file = i;
+        model.mapping_view.filter = ColumnFilter::Unmapped;
+        model.mapping_view.cursor = ListCursor::default();
+        model.status = Some((
+            format!(
+                "{changes} column(s) are new since profile “{}”: showing the unmapped columns (f shows all)",
+                base.name
+            ),
+            Level::Warn,
+        ));
+    }
 }
