@@ -232,7 +232,9 @@ impl Converter<'_> {
     fn set_link(&self, out: &mut RowResult, linked: &super::links::Linked) {
         let layout = self.layout(out.primary.entity);
         if !linked.id.is_empty() {
-            out.primary.link_ids.push((linked.entity, linked.id.clone()));
+            out.primary
+                .link_ids
+                .push((linked.entity, linked.id.clone()));
         }
         set_cell(
             layout,
@@ -254,7 +256,15 @@ impl Converter<'_> {
         }
     }
 
-    fn set(&self, header: &str, target: &Target, conv: &Conv, slot: &Slot, raw: &str, out: &mut RowResult) {
+    fn set(
+        &self,
+        header: &str,
+        target: &Target,
+        conv: &Conv,
+        slot: &Slot,
+        raw: &str,
+        out: &mut RowResult,
+    ) {
         let Some(entity) = target.entity() else {
             return;
         };
@@ -267,6 +277,13 @@ impl Converter<'_> {
         if let (Target::Custom { name, .. }, Entity::Activity | Entity::Note) = (target, entity) {
             if let Some(d) = self.draft(out, entity) {
                 d.notes.push(format!("{name}: {}", values::clean_text(raw)));
+            }
+            return;
+        }
+        // Text, the most common case, goes straight into its cell.
+        if *conv == Conv::Text {
+            if let Some(d) = self.draft(out, entity) {
+                put(layout, d, slot, header, values::clean_text(raw));
             }
             return;
         }
@@ -352,14 +369,7 @@ impl Converter<'_> {
             Ok(cells) => {
                 if let Some(d) = self.draft(out, entity) {
                     for (own, value) in cells {
-                        let slot = own.as_ref().unwrap_or(slot);
-                        let is_currency = matches!(slot, Slot::Field { key, .. } if key == "currency");
-                        match layout.and_then(|l| l.column(slot)) {
-                            Some(c) if !d.cells[c].is_empty() && d.cells[c] != value && !is_currency => {
-                                d.notes.push(format!("{header}: {value}"));
-                            }
-                            _ => set_cell(layout, d, slot, value),
-                        }
+                        put(layout, d, own.as_ref().unwrap_or(slot), header, value);
                     }
                 }
             }
@@ -581,6 +591,19 @@ fn describe_cells(layout: &Layout, d: &Draft) -> Vec<String> {
         .map(|(h, v)| format!("{h}: {v}"))
         .chain(d.notes.iter().cloned())
         .collect()
+}
+
+/// Writes a converted value into its cell; when another column already filled that cell with
+/// something else, the value joins the note instead of overwriting it (a currency may be set
+/// twice, by an amount and by its own column).
+fn put(layout: Option<&Layout>, d: &mut Draft, slot: &Slot, header: &str, value: String) {
+    let is_currency = matches!(slot, Slot::Field { key, .. } if key == "currency");
+    match layout.and_then(|l| l.column(slot)) {
+        Some(c) if !d.cells[c].is_empty() && d.cells[c] != value && !is_currency => {
+            d.notes.push(format!("{header}: {value}"));
+        }
+        _ => set_cell(layout, d, slot, value),
+    }
 }
 
 fn set_cell(layout: Option<&Layout>, d: &mut Draft, slot: &Slot, value: String) {
