@@ -109,6 +109,10 @@ fn phone(s: &str) -> Option<String> {
 /// Splits `555 1234 x12` into the number and the extension digits, if an extension marker is
 /// followed by nothing but 1–8 digits.
 fn split_extension(text: &str) -> (&str, Option<&str>) {
+    // Most numbers carry no marker at all: nothing to look for.
+    if !text.bytes().any(|b| b.is_ascii_alphabetic() || b == b'#' || b == b';') {
+        return (text, None);
+    }
     let lower = text.to_ascii_lowercase();
     for (at, _) in lower.char_indices() {
         for marker in [";ext=", "extension", "ext.", "ext", "x", "#"] {
