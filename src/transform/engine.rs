@@ -280,6 +280,11 @@ pub fn apply<S: AsSources>(
             _ => None,
         })
         .collect();
+    // Per entity, per output column: does it hold a custom option field (looked up per cell).
+    let option_fields: HashMap<Entity, Vec<bool>> = layouts
+        .iter()
+        .map(|l| (l.entity, l.slots.iter().map(|s| matches!(s, Slot::Custom(n) if option_fields.contains(&(l.entity, n.clone())))).collect()))
+        .collect();
     let escape = opts.escape_formulas || profile.options.escape_formulas;
     tally.files = plans
         .iter()
@@ -441,7 +446,7 @@ struct RowSink<'a> {
     escape: bool,
     links: &'a mut csv::Writer<std::fs::File>,
     /// Custom fields whose values are options to create (enum, set).
-    option_fields: &'a HashSet<(Entity, String)>,
+    option_fields: &'a HashMap<Entity, Vec<bool>>,
 }
 
 /// Most options pipemap lists for one custom field.
@@ -536,7 +541,8 @@ impl RowSink<'_> {
             .expect("layout");
         self.census.record(d.entity, d.name(layout));
         *self.tally.records.entry(d.entity).or_default() += 1;
-        for (slot, cell) in layout.slots.iter().zip(d.cells.iter_mut()) {
+        let options = &self.option_fields[&d.entity];
+        for (column, (slot, cell)) in layout.slots.iter().zip(d.cells.iter_mut()).enumerate() {
             if cell.is_empty() {
                 continue;
             }
@@ -549,7 +555,7 @@ impl RowSink<'_> {
                     }
                 }
                 Slot::Field { key, .. } => self.note_vocabulary(d.entity, key, cell),
-                Slot::Custom(name) if self.option_fields.contains(&(d.entity, name.clone())) => {
+                Slot::Custom(name) if options[column] => {
                     let options = self
                         .tally
                         .custom_options
@@ -588,8 +594,17 @@ impl RowSink<'_> {
         for (to, id) in &d.link_ids {
             let (part, row) = (part.to_string(), row.to_string());
             self.links
-                .write_record([d.entity.file_stem(), part.as_str(), row.as_str(), to.as_str(), id.as_str()])
-                .map_err(|e| ApplyError::Output { path: "links.csv".into(), source: std::io::Error::other(e.to_string()) })?;
+                .write_record([
+                    d.entity.file_stem(),
+                    part.as_str(),
+                    row.as_str(),
+                    to.as_str(),
+                    id.as_str(),
+                ])
+                .map_err(|e| ApplyError::Output {
+                    path: "links.csv".into(),
+                    source: std::io::Error::other(e.to_string()),
+                })?;
         }
         Ok(())
     }
