@@ -4,7 +4,9 @@
 use std::collections::BTreeMap;
 
 use indexmap::IndexMap;
-use pipemap::profile::{ColumnDetail, ColumnSpec, FileMapping, Match, Profile, Split, from_yaml, to_yaml};
+use pipemap::profile::{
+    ColumnDetail, ColumnSpec, FileMapping, Match, Profile, Split, from_yaml, to_yaml,
+};
 use pipemap::{Entity, Target};
 use proptest::prelude::*;
 
@@ -14,15 +16,26 @@ fn entity() -> impl Strategy<Value = Entity> {
 
 fn name() -> impl Strategy<Value = String> {
     // Names as exports write them: spaces, punctuation, accents, '#', quotes, a colon.
-    "[A-Za-zÀ-ÿ0-9 _#:'\"().-]{1,16}".prop_filter("not blank", |s| !s.trim().is_empty() && s.trim() == s)
+    "[A-Za-zÀ-ÿ0-9 _#:'\"().-]{1,16}"
+        .prop_filter("not blank", |s| !s.trim().is_empty() && s.trim() == s)
 }
 
 fn target() -> impl Strategy<Value = Target> {
     prop_oneof![
         Just(Target::Skip),
         Just(Target::Note),
-        (entity(), prop::sample::select(vec!["name", "email", "phone", "org_id", "owner_id", "label"]), prop::option::of(prop::sample::select(vec!["work", "home"])))
-            .prop_map(|(entity, key, label)| Target::Field { entity, key: key.to_string(), label: label.map(str::to_string) }),
+        (
+            entity(),
+            prop::sample::select(vec![
+                "name", "email", "phone", "org_id", "owner_id", "label"
+            ]),
+            prop::option::of(prop::sample::select(vec!["work", "home"]))
+        )
+            .prop_map(|(entity, key, label)| Target::Field {
+                entity,
+                key: key.to_string(),
+                label: label.map(str::to_string)
+            }),
         (entity(), name()).prop_map(|(entity, name)| Target::Custom { entity, name }),
     ]
 }
@@ -30,7 +43,12 @@ fn target() -> impl Strategy<Value = Target> {
 fn spec() -> impl Strategy<Value = ColumnSpec> {
     prop_oneof![
         target().prop_map(ColumnSpec::Target),
-        (target(), prop::option::of(prop::sample::select(vec![",", ";", "|"])), prop::option::of(prop::sample::select(vec!["enum", "date", "double"])), prop::option::of(prop::sample::select(vec!["dmy", "mdy"])))
+        (
+            target(),
+            prop::option::of(prop::sample::select(vec![",", ";", "|"])),
+            prop::option::of(prop::sample::select(vec!["enum", "date", "double"])),
+            prop::option::of(prop::sample::select(vec!["dmy", "mdy"]))
+        )
             .prop_map(|(t, split, ty, order)| ColumnSpec::Detailed(ColumnDetail {
                 target: Some(t),
                 split: split.map(str::to_string),
@@ -38,11 +56,13 @@ fn spec() -> impl Strategy<Value = ColumnSpec> {
                 date_order: order.map(str::to_string),
                 ..ColumnDetail::default()
             })),
-        (name(), prop::collection::btree_map(name(), entity(), 1..3)).prop_map(|(by, types)| ColumnSpec::Detailed(ColumnDetail {
-            link_by: Some(by),
-            types,
-            ..ColumnDetail::default()
-        })),
+        (name(), prop::collection::btree_map(name(), entity(), 1..3)).prop_map(|(by, types)| {
+            ColumnSpec::Detailed(ColumnDetail {
+                link_by: Some(by),
+                types,
+                ..ColumnDetail::default()
+            })
+        }),
     ]
 }
 
@@ -54,9 +74,15 @@ fn file() -> impl Strategy<Value = FileMapping> {
         prop::collection::vec((name(), spec()), 0..8),
     )
         .prop_map(|(headers, entity, split, columns)| FileMapping {
-            matcher: Match { headers_include: headers },
+            matcher: Match {
+                headers_include: headers,
+            },
             entity,
-            split: split.map(|(column, then)| Split { column, then, columns: IndexMap::new() }),
+            split: split.map(|(column, then)| Split {
+                column,
+                then,
+                columns: IndexMap::new(),
+            }),
             columns: columns.into_iter().collect(),
         })
 }
@@ -66,7 +92,11 @@ fn profile() -> impl Strategy<Value = Profile> {
         name(),
         prop::option::of(name()),
         prop::collection::vec(file(), 1..4),
-        prop::collection::btree_map(target(), prop::collection::vec((name(), name()), 0..5), 0..3),
+        prop::collection::btree_map(
+            target(),
+            prop::collection::vec((name(), name()), 0..5),
+            0..3,
+        ),
     )
         .prop_map(|(name, crm, files, values)| {
             let mut p = Profile::new(&name);

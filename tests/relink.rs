@@ -13,23 +13,47 @@ const SAMPLE: &str = "assets/samples/zendesk-sell";
 fn rows(path: &Path) -> (Vec<String>, Vec<Vec<String>>) {
     let mut r = csv::Reader::from_path(path).unwrap();
     let headers = r.headers().unwrap().iter().map(str::to_string).collect();
-    (headers, r.records().map(|x| x.unwrap().iter().map(str::to_string).collect()).collect())
+    (
+        headers,
+        r.records()
+            .map(|x| x.unwrap().iter().map(str::to_string).collect())
+            .collect(),
+    )
 }
 
 fn col(headers: &[String], name: &str) -> usize {
-    headers.iter().position(|h| h == name).unwrap_or_else(|| panic!("no column {name} in {headers:?}"))
+    headers
+        .iter()
+        .position(|h| h == name)
+        .unwrap_or_else(|| panic!("no column {name} in {headers:?}"))
 }
 
 /// Writes what Pipedrive's export of the imported file would hold; returns Sell ID → Pipedrive ID.
-fn pretend_import(out: &Path, file: &str, item: &str, title: &str, first_id: u64, export: &Path) -> HashMap<String, String> {
+fn pretend_import(
+    out: &Path,
+    file: &str,
+    item: &str,
+    title: &str,
+    first_id: u64,
+    export: &Path,
+) -> HashMap<String, String> {
     let (h, data) = rows(&out.join(file));
-    let (name, sell) = (col(&h, &format!("{item} - {title}")), col(&h, &format!("{item} - Sell ID")));
+    let (name, sell) = (
+        col(&h, &format!("{item} - {title}")),
+        col(&h, &format!("{item} - Sell ID")),
+    );
     let mut w = csv::Writer::from_path(export).unwrap();
-    w.write_record([format!("{item} - ID"), format!("{item} - {title}"), format!("{item} - Sell ID")]).unwrap();
+    w.write_record([
+        format!("{item} - ID"),
+        format!("{item} - {title}"),
+        format!("{item} - Sell ID"),
+    ])
+    .unwrap();
     let mut ids = HashMap::new();
     for (i, r) in data.iter().enumerate() {
         let id = (first_id + i as u64).to_string();
-        w.write_record([id.as_str(), r[name].as_str(), r[sell].as_str()]).unwrap();
+        w.write_record([id.as_str(), r[name].as_str(), r[sell].as_str()])
+            .unwrap();
         if !r[sell].is_empty() {
             ids.insert(r[sell].clone(), id);
         }
@@ -47,11 +71,37 @@ fn relinked_notes_and_tasks_land_on_the_records_they_belonged_to() {
     for f in ["contacts", "deals", "leads", "notes", "tasks"] {
         apply.arg(format!("{SAMPLE}/{f}.csv"));
     }
-    let code = apply.args(["--profile", "zendesk-sell", "--out", out.to_str().unwrap()]).output().unwrap().status.code();
+    let code = apply
+        .args(["--profile", "zendesk-sell", "--out", out.to_str().unwrap()])
+        .output()
+        .unwrap()
+        .status
+        .code();
     assert!(matches!(code, Some(0) | Some(3)));
-    let orgs = pretend_import(&out, "01-organizations.csv", "Organization", "Name", 1, &dir.path().join("organizations.csv"));
-    let persons = pretend_import(&out, "02-persons.csv", "Person", "Name", 1001, &dir.path().join("persons.csv"));
-    let deals = pretend_import(&out, "03-deals.csv", "Deal", "Title", 5001, &dir.path().join("deals.csv"));
+    let orgs = pretend_import(
+        &out,
+        "01-organizations.csv",
+        "Organization",
+        "Name",
+        1,
+        &dir.path().join("organizations.csv"),
+    );
+    let persons = pretend_import(
+        &out,
+        "02-persons.csv",
+        "Person",
+        "Name",
+        1001,
+        &dir.path().join("persons.csv"),
+    );
+    let deals = pretend_import(
+        &out,
+        "03-deals.csv",
+        "Deal",
+        "Title",
+        5001,
+        &dir.path().join("deals.csv"),
+    );
     Command::cargo_bin("pipemap")
         .unwrap()
         .args(["relink", out.to_str().unwrap(), "--pipedrive-export"])
@@ -61,17 +111,38 @@ fn relinked_notes_and_tasks_land_on_the_records_they_belonged_to() {
     // Source truth: what each Sell note and task hangs on.
     let (tally_exact, mut wrong, mut unresolved, mut checked) = (&mut 0u32, Vec::new(), 0u32, 0u32);
     for (source, output, kind_col, id_col, sell_in) in [
-        ("notes.csv", "06-notes.csv", "noteable_type", "noteable_id", "Note - Content"),
-        ("tasks.csv", "05-activities.csv", "taskable_type", "taskable_id", "Activity - Note"),
+        (
+            "notes.csv",
+            "06-notes.csv",
+            "noteable_type",
+            "noteable_id",
+            "Note - Content",
+        ),
+        (
+            "tasks.csv",
+            "05-activities.csv",
+            "taskable_type",
+            "taskable_id",
+            "Activity - Note",
+        ),
     ] {
         let (sh, sdata) = rows(&Path::new(SAMPLE).join(source));
         let truth: HashMap<String, (String, String)> = sdata
             .iter()
-            .map(|r| (r[col(&sh, "id")].clone(), (r[col(&sh, kind_col)].clone(), r[col(&sh, id_col)].clone())))
+            .map(|r| {
+                (
+                    r[col(&sh, "id")].clone(),
+                    (r[col(&sh, kind_col)].clone(), r[col(&sh, id_col)].clone()),
+                )
+            })
             .collect();
         let (h, data) = rows(&out.join("relinked").join(output));
         for r in &data {
-            let own = r[col(&h, sell_in)].lines().find_map(|l| l.strip_prefix("Sell ID: ")).expect("the Sell ID travels in the note").to_string();
+            let own = r[col(&h, sell_in)]
+                .lines()
+                .find_map(|l| l.strip_prefix("Sell ID: "))
+                .expect("the Sell ID travels in the note")
+                .to_string();
             let (kind, linked) = &truth[&own];
             let (column, expected) = match kind.as_str() {
                 "Deal" => ("Deal - ID", deals.get(linked)),
@@ -90,9 +161,15 @@ fn relinked_notes_and_tasks_land_on_the_records_they_belonged_to() {
             }
         }
     }
-    println!("relink: {checked} links checked, {tally_exact} exact, {} wrong, {unresolved} to records not in the export", wrong.len());
+    println!(
+        "relink: {checked} links checked, {tally_exact} exact, {} wrong, {unresolved} to records not in the export",
+        wrong.len()
+    );
     assert!(wrong.is_empty(), "{wrong:?}");
-    assert!(*tally_exact as f64 >= checked as f64 * 0.95, "only {tally_exact} of {checked} exact");
+    assert!(
+        *tally_exact as f64 >= checked as f64 * 0.95,
+        "only {tally_exact} of {checked} exact"
+    );
     let report = std::fs::read_to_string(out.join("relinked/relink-report.md")).unwrap();
     assert!(report.contains("exact, by source id"));
 }

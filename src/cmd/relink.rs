@@ -8,7 +8,11 @@ pub fn run(out: &Path, exports: &[PathBuf]) -> anyhow::Result<ExitCode> {
     let c = &report.counts;
     eprintln!(
         "pipemap: rewrote {} into {}/relinked/: {} links exact by source id, {} by a unique name, {} ambiguous, {} not found (see relink-report.md)",
-        if report.files.is_empty() { "nothing".to_string() } else { report.files.join(", ") },
+        if report.files.is_empty() {
+            "nothing".to_string()
+        } else {
+            report.files.join(", ")
+        },
         out.display(),
         c.by_source_id,
         c.by_unique_name,

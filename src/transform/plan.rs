@@ -4,10 +4,10 @@
 use std::collections::BTreeMap;
 
 use crate::entity::{Entity, Target};
-use crate::transform::layout::Slot;
 use crate::profile::{ColumnSpec, FileMapping, Profile};
 use crate::schema::Schema;
 use crate::source::stats::profile_column;
+use crate::transform::layout::Slot;
 use crate::transform::values::{DateStyle, DayOrder, infer_date_style};
 
 /// How a cell's text becomes a Pipedrive value.
@@ -31,7 +31,11 @@ pub enum Conv {
 #[derive(Debug, Clone, PartialEq)]
 pub enum Rule {
     /// Written to a field of an entity; `slot` is the output column it fills, worked out once.
-    Set { target: Target, conv: Conv, slot: Slot },
+    Set {
+        target: Target,
+        conv: Conv,
+        slot: Slot,
+    },
     /// A link to another record: the cell holds its id (from another file) or its name.
     Link { to: Entity, by_id_header: bool },
     /// A link whose entity the `type_column` names per row; the cell holds the record's id.
@@ -201,7 +205,10 @@ pub fn compile(
 /// A rule that writes `target`, with its output slot.
 fn set_rule(target: Target, conv: Conv) -> Rule {
     let slot = match &target {
-        Target::Field { key, label, .. } => Slot::Field { key: key.clone(), label: label.clone() },
+        Target::Field { key, label, .. } => Slot::Field {
+            key: key.clone(),
+            label: label.clone(),
+        },
         Target::Custom { name, .. } => Slot::Custom(name.clone()),
         Target::Skip | Target::Note => Slot::Note,
     };

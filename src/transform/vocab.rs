@@ -24,13 +24,27 @@ pub struct ValueMaps {
 }
 
 fn fold(s: &str) -> String {
-    s.split_whitespace().collect::<Vec<_>>().join(" ").to_lowercase()
+    s.split_whitespace()
+        .collect::<Vec<_>>()
+        .join(" ")
+        .to_lowercase()
 }
 
 /// The same field, whatever the labels (`person.email:work` is `person.email`).
 fn same_field(a: &Target, b: &Target) -> bool {
     match (a, b) {
-        (Target::Field { entity: e1, key: k1, .. }, Target::Field { entity: e2, key: k2, .. }) => e1 == e2 && k1 == k2,
+        (
+            Target::Field {
+                entity: e1,
+                key: k1,
+                ..
+            },
+            Target::Field {
+                entity: e2,
+                key: k2,
+                ..
+            },
+        ) => e1 == e2 && k1 == k2,
         _ => a == b,
     }
 }
@@ -49,7 +63,11 @@ impl ValueMaps {
             .collect();
         ValueMaps {
             maps,
-            default_pipeline: schema.account.pipelines.first().map_or_else(|| "Pipeline".to_string(), |p| p.name.clone()),
+            default_pipeline: schema
+                .account
+                .pipelines
+                .first()
+                .map_or_else(|| "Pipeline".to_string(), |p| p.name.clone()),
         }
     }
 

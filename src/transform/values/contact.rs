@@ -110,7 +110,10 @@ fn phone(s: &str) -> Option<String> {
 /// followed by nothing but 1–8 digits.
 fn split_extension(text: &str) -> (&str, Option<&str>) {
     // Most numbers carry no marker at all: nothing to look for.
-    if !text.bytes().any(|b| b.is_ascii_alphabetic() || b == b'#' || b == b';') {
+    if !text
+        .bytes()
+        .any(|b| b.is_ascii_alphabetic() || b == b'#' || b == b';')
+    {
         return (text, None);
     }
     let lower = text.to_ascii_lowercase();
