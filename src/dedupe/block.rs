@@ -9,9 +9,10 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 
 use crate::entity::Entity;
 
-use super::compare::compare;
+use super::compare::compare_above;
+use super::fields::FieldStats;
 use super::keys::sound_code;
-use super::prepare::{FieldStats, Prepared};
+use super::prepare::Prepared;
 
 /// A pair whose evidence reached the threshold.
 #[derive(Debug, Clone, Copy, PartialEq)]
@@ -36,28 +37,56 @@ enum Pass {
     Phone,
     /// Website domain (organisations) or company e-mail domain.
     Domain,
+    /// The last name alone, then company and city: a first name replaced or missing.
+    LastName,
+    /// The first name alone, then company and city: a last name changed.
+    FirstName,
+    /// The postal address.
+    Address,
+    /// A rare value of an extra field (an identifier, a birthday): records sharing it meet
+    /// whatever their names.
+    Rare(u16),
 }
 
-fn passes(entity: Entity) -> &'static [Pass] {
-    match entity {
-        Entity::Organization => &[
+/// Extra fields rarer than this (chance agreement) get a pass of their own.
+const RARE_FIELD: f64 = 0.01;
+/// At most this many extra fields get a pass.
+const RARE_PASSES: usize = 3;
+
+fn passes(entity: Entity, stats: &FieldStats) -> Vec<Pass> {
+    let mut todo = match entity {
+        Entity::Organization => vec![
             Pass::Name,
             Pass::Reversed,
             Pass::Sound,
             Pass::Email,
             Pass::Phone,
             Pass::Domain,
+            Pass::Address,
         ],
-        _ => &[
+        _ => vec![
             Pass::Name,
             Pass::CompanyName,
             Pass::Reversed,
             Pass::Sound,
+            Pass::LastName,
+            Pass::FirstName,
             Pass::Email,
             Pass::Phone,
             Pass::Domain,
+            Pass::Address,
         ],
-    }
+    };
+    let mut rare: Vec<(f64, u16)> = stats
+        .u_extras
+        .iter()
+        .enumerate()
+        .filter(|(_, u)| **u < RARE_FIELD)
+        .map(|(i, u)| (*u, i as u16))
+        .collect();
+    rare.sort_by(|x, y| x.0.total_cmp(&y.0));
+    todo.extend(rare.iter().take(RARE_PASSES).map(|(_, i)| Pass::Rare(*i)));
+    todo
 }
 
 /// Keys of one pass, in one buffer: (start, length, record).
@@ -118,6 +147,30 @@ fn build_keys(pass: Pass, prepared: &[Prepared]) -> Keys {
                     keys.push(i, &[&ph.to_be_bytes(), name]);
                 }
             }
+            Pass::LastName if !p.last.is_empty() => keys.push(
+                i,
+                &[
+                    p.last.as_bytes(),
+                    p.org.as_bytes(),
+                    &p.city.to_be_bytes(),
+                    p.first.as_bytes(),
+                ],
+            ),
+            Pass::FirstName if !p.first.is_empty() => keys.push(
+                i,
+                &[
+                    p.first.as_bytes(),
+                    p.org.as_bytes(),
+                    &p.city.to_be_bytes(),
+                    p.last.as_bytes(),
+                ],
+            ),
+            Pass::Address if p.address != 0 => keys.push(i, &[&p.address.to_be_bytes(), name]),
+            Pass::Rare(field) => {
+                if let Some((_, value)) = p.extras.iter().find(|(f, _)| *f == field) {
+                    keys.push(i, &[&value.to_be_bytes(), name]);
+                }
+            }
             Pass::Domain => {
                 if p.site != 0 {
                     keys.push(i, &[&p.site.to_be_bytes(), name]);
@@ -154,7 +207,13 @@ fn run_pass(
             }
             compared += 1;
             let (a, b) = (x.2.min(y.2), x.2.max(y.2));
-            let e = compare(entity, &prepared[a as usize], &prepared[b as usize], stats);
+            let e = compare_above(
+                entity,
+                &prepared[a as usize],
+                &prepared[b as usize],
+                stats,
+                accept,
+            );
             if e.log_odds >= accept {
                 edges.push(Edge {
                     a,
@@ -177,7 +236,7 @@ pub(crate) fn candidate_links(
     accept: f64,
     threads: usize,
 ) -> (Vec<Edge>, u64) {
-    let todo = passes(entity);
+    let todo = passes(entity, stats);
     let next = AtomicUsize::new(0);
     let found = Mutex::new((Vec::new(), 0u64));
     std::thread::scope(|s| {
@@ -186,8 +245,7 @@ pub(crate) fn candidate_links(
                 loop {
                     let i = next.fetch_add(1, Ordering::Relaxed);
                     let Some(&pass) = todo.get(i) else { break };
-                    let (edges, compared) =
-                        run_pass(pass, entity, prepared, stats, window, accept);
+                    let (edges, compared) = run_pass(pass, entity, prepared, stats, window, accept);
                     let mut all = found.lock().expect("a pass thread panicked");
                     all.0.extend(edges);
                     all.1 += compared;
@@ -196,7 +254,7 @@ pub(crate) fn candidate_links(
         }
     });
     let (mut edges, compared) = found.into_inner().expect("a pass thread panicked");
-    edges.sort_unstable_by(|x, y| (x.a, x.b).cmp(&(y.a, y.b)));
+    edges.sort_unstable_by_key(|e| (e.a, e.b));
     edges.dedup_by(|x, y| x.a == y.a && x.b == y.b);
     (edges, compared)
 }

@@ -9,8 +9,9 @@ use crate::entity::Entity;
 use super::DedupeRecord;
 use super::block::Edge;
 use super::compare::{compare, match_keys, reasons};
+use super::fields::FieldStats;
 use super::merge::MatchKey;
-use super::prepare::{FieldStats, Prepared};
+use super::prepare::Prepared;
 
 /// Disjoint sets over `0..n` with path halving and union by size.
 #[derive(Debug, Clone)]
@@ -38,6 +39,12 @@ impl UnionFind {
         x
     }
 
+    /// How many elements `x`'s set holds.
+    pub fn size_of(&mut self, x: usize) -> usize {
+        let root = self.find(x);
+        self.size[root] as usize
+    }
+
     /// Joins the sets of `a` and `b`; false when they were one already.
     pub fn union(&mut self, a: usize, b: usize) -> bool {
         let (mut ra, mut rb) = (self.find(a), self.find(b));
@@ -56,8 +63,9 @@ impl UnionFind {
 /// Why two records of a cluster are linked.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct Link {
-    /// Indices into the records given to [`super::find_clusters`].
+    /// One record, an index into the records given to [`super::find_clusters`].
     pub a: usize,
+    /// The other record.
     pub b: usize,
     /// The pair's score (0..1).
     pub score: f64,
@@ -70,7 +78,7 @@ pub struct Link {
 /// One field of a cluster's records side by side, ready for the review screen.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct ComparedField {
-    /// The field's label ("Name", "E-mails", "person.birthday").
+    /// The field's label ("Name", "E-mails", "Birthday", a custom field's name).
     pub field: String,
     /// One value per member, in member order ("" when the record has none).
     pub values: Vec<String>,
@@ -98,13 +106,16 @@ pub struct Cluster {
 /// The most reasons a cluster lists.
 const MAX_REASONS: usize = 5;
 
-/// Groups records by accepted links, strongest first.
+/// Groups records by accepted links, strongest first. A link that would make a cluster larger
+/// than `max_size` is left out: one record copied that often is rarer than a chain of
+/// look-alikes (namesakes in one city, colleagues on one switchboard) growing link by link.
 pub(crate) fn build(
     entity: Entity,
     records: &[DedupeRecord],
     prepared: &[Prepared],
     stats: &FieldStats,
     mut edges: Vec<Edge>,
+    max_size: usize,
 ) -> Vec<Cluster> {
     edges.sort_unstable_by(|x, y| {
         y.log_odds
@@ -114,9 +125,12 @@ pub(crate) fn build(
     let mut sets = UnionFind::new(records.len());
     let mut spanning: Vec<Edge> = Vec::new();
     for edge in edges {
-        if sets.union(edge.a as usize, edge.b as usize) {
-            spanning.push(edge);
+        let (a, b) = (edge.a as usize, edge.b as usize);
+        if sets.find(a) == sets.find(b) || sets.size_of(a) + sets.size_of(b) > max_size {
+            continue;
         }
+        sets.union(a, b);
+        spanning.push(edge);
     }
     // Group the spanning links by their cluster.
     let mut by_root: rustc_hash::FxHashMap<usize, Vec<Edge>> = rustc_hash::FxHashMap::default();
@@ -169,7 +183,7 @@ fn make_cluster(
             None => counted.push((reason.clone(), 1)),
         }
     }
-    counted.sort_by(|x, y| y.1.cmp(&x.1));
+    counted.sort_by_key(|x| std::cmp::Reverse(x.1));
     let reasons = counted
         .into_iter()
         .take(MAX_REASONS)
@@ -226,7 +240,7 @@ pub fn side_by_side(
                 .map(|(_, v)| v.clone())
                 .unwrap_or_default()
         });
-        rows.push((name.to_string(), values));
+        rows.push((field_label(name), values));
     }
     rows.into_iter()
         .filter(|(_, values)| values.iter().any(|v| !v.is_empty()))
@@ -241,6 +255,21 @@ pub fn side_by_side(
             }
         })
         .collect()
+}
+
+/// A target id as a row label: a custom field's name (`Zip code`), a field's key in words
+/// (`Job title`).
+fn field_label(target: &str) -> String {
+    if let Some((_, name)) = target.split_once("custom:") {
+        return name.to_string();
+    }
+    let key = target.split_once('.').map_or(target, |(_, k)| k);
+    let key = key.split(':').next().unwrap_or(key).replace('_', " ");
+    let mut chars = key.chars();
+    chars
+        .next()
+        .map(|c| c.to_uppercase().chain(chars).collect())
+        .unwrap_or_default()
 }
 
 #[cfg(test)]
@@ -279,6 +308,16 @@ mod tests {
         assert!(!get("Name").differs);
         assert!(get("E-mails").differs);
         assert!(!get("City").differs, "one side empty is no difference");
-        assert!(fields.iter().all(|f| f.field != "Phones"), "empty rows are left out");
+        assert!(
+            fields.iter().all(|f| f.field != "Phones"),
+            "empty rows are left out"
+        );
+    }
+
+    #[test]
+    fn extra_fields_are_labelled_as_users_name_them() {
+        assert_eq!(field_label("person.custom:Zip code"), "Zip code");
+        assert_eq!(field_label("person.job_title"), "Job title");
+        assert_eq!(field_label("lead.title"), "Title");
     }
 }

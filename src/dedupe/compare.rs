@@ -8,8 +8,10 @@
 
 use crate::entity::Entity;
 
+use super::fields::FieldStats;
 use super::merge::MatchKey;
-use super::prepare::{FieldStats, Prepared};
+use super::names::{company, organization_name, person_name};
+use super::prepare::Prepared;
 
 /// How a field compares between two records.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
@@ -28,13 +30,19 @@ pub struct Evidence {
     pub log_odds: f64,
     /// Name similarity (0..1), None when a side has no name.
     pub name: Option<f64>,
+    /// Some e-mail address in common (after trimming and lower-casing).
     pub email: Agreement,
+    /// Some phone number in common (its last 9 digits).
     pub phone: Agreement,
+    /// The same website domain (organisations: or company e-mail domain).
     pub website: Agreement,
+    /// A person's company: the same organisation key, a typo apart, or one company domain.
     pub company: Agreement,
+    /// The same city.
     pub city: Agreement,
+    /// The same postal address.
     pub address: Agreement,
-    /// Names of the extra fields that agree.
+    /// The extra fields that agree (indices into the engine's field table).
     pub extras_same: Vec<u16>,
 }
 
@@ -51,180 +59,7 @@ pub(crate) fn log_odds_of(threshold: f64) -> f64 {
     (t / (1.0 - t)).ln()
 }
 
-/// Similarity of two folded words (0..1): 1 when equal; otherwise the mean of Jaro-Winkler and
-/// the edit-distance ratio (transpositions count once), so one typo in a long word scores high
-/// and a different short name does not.
-pub(crate) fn word_similarity(a: &str, b: &str) -> f64 {
-    if a == b {
-        return 1.0;
-    }
-    if a.is_empty() || b.is_empty() {
-        return 0.0;
-    }
-    let jw = strsim::jaro_winkler(a, b);
-    let longest = a.chars().count().max(b.chars().count()) as f64;
-    let edit = 1.0 - strsim::osa_distance(a, b) as f64 / longest;
-    (jw + edit) / 2.0
-}
-
-/// One name part's weight (`strong` for exact agreement, scaled down for typos, `penalty` when
-/// they are different names), and its similarity.
-fn part_weight(a: &str, b: &str, strong: f64, penalty: f64) -> (f64, f64) {
-    if a == b {
-        return (strong, 1.0);
-    }
-    let (short, long) = if a.len() <= b.len() { (a, b) } else { (b, a) };
-    if short.len() == 1 {
-        // An initial: compatible, barely evidence.
-        return if long.starts_with(short) {
-            (0.15 * strong, 0.85)
-        } else {
-            (-penalty, 0.0)
-        };
-    }
-    let sim = word_similarity(a, b);
-    let edits = strsim::osa_distance(a, b);
-    let weight = if (edits == 1 && short.len() >= 4) || sim >= 0.93 {
-        0.65 * strong
-    } else if (edits == 2 && short.len() >= 7) || sim >= 0.88 {
-        0.3 * strong
-    } else if sim >= 0.8 {
-        -0.3 * penalty
-    } else {
-        -penalty
-    };
-    (weight, sim)
-}
-
-/// A person's name: first and last name compared as written and swapped, the better kept.
-/// Returns (weight, similarity), None when either side has no name.
-fn person_name(a: &Prepared, b: &Prepared) -> Option<(f64, f64)> {
-    const FIRST: (f64, f64) = (2.0, 3.0);
-    const LAST: (f64, f64) = (3.0, 4.5);
-    if a.name.is_empty() || b.name.is_empty() {
-        return None;
-    }
-    if a.name == b.name {
-        // Same words, perhaps split differently ("Mary Ann | Smith" / "Mary | Ann Smith").
-        return Some((FIRST.0 + LAST.0, 1.0));
-    }
-    let pair = |fa: &str, la: &str, fb: &str, lb: &str| {
-        let mut weight = 0.0;
-        let mut sims = Vec::with_capacity(2);
-        if !fa.is_empty() && !fb.is_empty() {
-            let (w, s) = part_weight(fa, fb, FIRST.0, FIRST.1);
-            weight += w;
-            sims.push(s);
-        }
-        if !la.is_empty() && !lb.is_empty() {
-            let (w, s) = part_weight(la, lb, LAST.0, LAST.1);
-            weight += w;
-            sims.push(s);
-        }
-        if sims.is_empty() {
-            return None;
-        }
-        Some((weight, sims.iter().sum::<f64>() / sims.len() as f64))
-    };
-    let direct = pair(&a.first, &a.last, &b.first, &b.last);
-    let swapped = pair(&a.first, &a.last, &b.last, &b.first);
-    match (direct, swapped) {
-        (Some(d), Some(s)) => Some(if s.0 > d.0 { s } else { d }),
-        (d, s) => d.or(s).or_else(|| {
-            // One side has only a first name, the other only a last name.
-            let sim = word_similarity(&a.name, &b.name);
-            Some((if sim >= 0.93 { 1.0 } else { -3.0 }, sim))
-        }),
-    }
-}
-
-/// Soft word-set similarity (Monge-Elkan, both ways): each word's best match on the other
-/// side, averaged; word order does not matter, typos in a word cost little.
-fn word_set_similarity(a: &str, b: &str) -> f64 {
-    let one_way = |x: &str, y: &str| {
-        let words: Vec<&str> = x.split(' ').collect();
-        let total: f64 = words
-            .iter()
-            .map(|w| {
-                y.split(' ')
-                    .map(|v| word_similarity(w, v))
-                    .fold(0.0, f64::max)
-            })
-            .sum();
-        total / words.len() as f64
-    };
-    (one_way(a, b) + one_way(b, a)) / 2.0
-}
-
-/// Similarity of two organisation names (words as written, and their sorted keys), and how
-/// many edits apart they are.
-fn organization_similarity(a: &Prepared, b: &Prepared) -> (f64, usize) {
-    let ordered = word_similarity(&a.words, &b.words);
-    let sorted = word_similarity(&a.name, &b.name);
-    let set = word_set_similarity(&a.name, &b.name);
-    let edits = strsim::osa_distance(&a.words, &b.words)
-        .min(strsim::osa_distance(&a.name, &b.name));
-    (ordered.max(sorted).max(set), edits)
-}
-
-/// An organisation's name: keys compared whole.
-fn organization_name(a: &Prepared, b: &Prepared) -> Option<(f64, f64)> {
-    if a.name.is_empty() || b.name.is_empty() {
-        return None;
-    }
-    if a.name == b.name {
-        return Some((6.0, 1.0));
-    }
-    let (short, long) = if a.name.len() <= b.name.len() {
-        (&*a.name, &*b.name)
-    } else {
-        (&*b.name, &*a.name)
-    };
-    let (sim, edits) = organization_similarity(a, b);
-    let contained = short.split(' ').all(|s| long.split(' ').any(|w| w == s));
-    let weight = if (edits == 1 && short.len() >= 5) || sim >= 0.94 {
-        3.5
-    } else if (edits == 2 && short.len() >= 8) || sim >= 0.9 {
-        2.0
-    } else if contained {
-        0.5
-    } else if sim >= 0.8 {
-        -1.0
-    } else {
-        -5.0
-    };
-    Some((weight, sim))
-}
-
-/// Whether two companies (by key) are one: equal keys, a typo apart, or the same company
-/// e-mail domain.
-fn company(a: &Prepared, b: &Prepared) -> Agreement {
-    if shares(&a.mail_domains, &b.mail_domains) {
-        return Agreement::Same;
-    }
-    if a.org.is_empty() || b.org.is_empty() {
-        return Agreement::Unknown;
-    }
-    if a.org == b.org {
-        return Agreement::Same;
-    }
-    let short = a.org.len().min(b.org.len());
-    let edits = strsim::osa_distance(&a.org, &b.org);
-    let within = |x: &str, y: &str| x.split(' ').all(|w| y.split(' ').any(|v| v == w));
-    if (edits == 1 && short >= 5)
-        || word_similarity(&a.org, &b.org) >= 0.94
-        || word_set_similarity(&a.org, &b.org) >= 0.94
-    {
-        Agreement::Same
-    } else if within(&a.org, &b.org) || within(&b.org, &a.org) {
-        // "Acme" and "Acme Robotics": perhaps the same company written short.
-        Agreement::Unknown
-    } else {
-        Agreement::Different
-    }
-}
-
-fn shares(a: &[u64], b: &[u64]) -> bool {
+pub(crate) fn shares(a: &[u64], b: &[u64]) -> bool {
     a.iter().any(|x| b.contains(x))
 }
 
@@ -266,6 +101,25 @@ fn agree_weight(u: f64, cap: f64) -> f64 {
 
 /// Compares two prepared records of `entity`.
 pub(crate) fn compare(entity: Entity, a: &Prepared, b: &Prepared, stats: &FieldStats) -> Evidence {
+    compare_above(entity, a, b, stats, f64::NEG_INFINITY)
+}
+
+/// Corroboration that places two records in the same context (company, city, address,
+/// common custom values) adds up to at most this: such fields go together (a city and its zip
+/// code, a company and its country), so counting each in full would count one fact many times.
+const CONTEXT_CAP: f64 = 4.5;
+/// Rare identifier-like values (a birthday, a tax number) add up to at most this.
+const IDENTIFIER_CAP: f64 = 7.0;
+
+/// Compares two prepared records, giving up (log-odds −∞) as soon as the evidence can no
+/// longer reach `floor`: the cheap, hashed fields are weighed first, the names last.
+pub(crate) fn compare_above(
+    entity: Entity,
+    a: &Prepared,
+    b: &Prepared,
+    stats: &FieldStats,
+    floor: f64,
+) -> Evidence {
     let org_entity = entity == Entity::Organization;
     let mut e = Evidence {
         email: sets(&a.emails, &b.emails),
@@ -280,15 +134,6 @@ pub(crate) fn compare(entity: Entity, a: &Prepared, b: &Prepared, stats: &FieldS
         ..Evidence::default()
     };
     let mut w = if org_entity { -4.0 } else { -4.5 };
-    let name = if org_entity {
-        organization_name(a, b)
-    } else {
-        person_name(a, b)
-    };
-    if let Some((weight, sim)) = name {
-        w += weight;
-        e.name = Some(sim);
-    }
     w += match e.email {
         Agreement::Same => {
             let shared = a
@@ -323,26 +168,87 @@ pub(crate) fn compare(entity: Entity, a: &Prepared, b: &Prepared, stats: &FieldS
         (Agreement::Same, false) => 2.0,
         _ => 0.0,
     };
-    if !org_entity {
-        e.company = company(a, b);
-        w += match e.company {
-            Agreement::Same => agree_weight(stats.u_org, 2.5),
-            Agreement::Different => -4.0,
-            Agreement::Unknown => 0.0,
-        };
+    let mut context = 0.0;
+    match e.city {
+        Agreement::Same => context += agree_weight(stats.u_city, 1.0),
+        Agreement::Different if org_entity => w -= 2.5,
+        Agreement::Different => w -= 1.5,
+        Agreement::Unknown => {}
     }
-    w += match e.city {
-        Agreement::Same => agree_weight(stats.u_city, 1.0),
-        Agreement::Different if org_entity => -2.5,
-        Agreement::Different => -1.5,
-        Agreement::Unknown => 0.0,
+    match e.address {
+        Agreement::Same => context += agree_weight(stats.u_address, 2.0),
+        Agreement::Different => w -= 0.5,
+        Agreement::Unknown => {}
+    }
+    let extra = extras(a, b, stats, &mut e.extras_same);
+    w += extra.identifiers + extra.against;
+    context += extra.context;
+    // The most the name and company can still add.
+    let name_max = if org_entity { 6.0 } else { 5.0 };
+    let company_max = if org_entity {
+        0.0
+    } else {
+        agree_weight(stats.u_org, 4.0)
     };
-    w += match e.address {
-        Agreement::Same => agree_weight(stats.u_address, 2.0),
-        Agreement::Different => -0.5,
-        Agreement::Unknown => 0.0,
+    if w + name_max + context.max(company_max).min(CONTEXT_CAP) < floor {
+        e.log_odds = f64::NEG_INFINITY;
+        return e;
+    }
+    let name = if org_entity {
+        organization_name(a, b)
+    } else {
+        person_name(a, b).map(|(weight, sim)| (weight - commonness(a, b, stats, weight), sim))
     };
-    let mut extras = 0.0;
+    if let Some((weight, sim)) = name {
+        w += weight;
+        e.name = Some(sim);
+    }
+    if !org_entity {
+        if w + (context + company_max).min(CONTEXT_CAP) < floor {
+            e.log_odds = f64::NEG_INFINITY;
+            return e;
+        }
+        e.company = company(a, b);
+        match e.company {
+            Agreement::Same => context += company_max,
+            Agreement::Different => w -= 4.0,
+            Agreement::Unknown => {}
+        }
+    }
+    e.log_odds = w + context.min(CONTEXT_CAP);
+    e
+}
+
+/// How much less an agreeing name counts because many records bear it: ln(n/2) for the more
+/// common of the two names, never more than the name's own weight (a name two records share
+/// costs nothing; one that 40 share, 3; one that hundreds share leaves nothing).
+fn commonness(a: &Prepared, b: &Prepared, stats: &FieldStats, weight: f64) -> f64 {
+    if weight <= 0.0 {
+        return 0.0;
+    }
+    let count = |p: &Prepared| stats.name_counts.get(&p.name_hash).copied().unwrap_or(1);
+    let n = f64::from(count(a).max(count(b)));
+    (n / 2.0).ln().clamp(0.0, weight)
+}
+
+/// What the extra fields both records have say.
+struct ExtraEvidence {
+    /// Agreement on rare, identifier-like values.
+    identifiers: f64,
+    /// Agreement on common values (counted with the other context).
+    context: f64,
+    /// Disagreement.
+    against: f64,
+}
+
+/// The extra fields both records have: agreement weighs by how rare the value is,
+/// disagreement a little against.
+fn extras(a: &Prepared, b: &Prepared, stats: &FieldStats, same: &mut Vec<u16>) -> ExtraEvidence {
+    let mut out = ExtraEvidence {
+        identifiers: 0.0,
+        context: 0.0,
+        against: 0.0,
+    };
     let (mut i, mut j) = (0, 0);
     while i < a.extras.len() && j < b.extras.len() {
         let ((fa, va), (fb, vb)) = (a.extras[i], b.extras[j]);
@@ -351,19 +257,26 @@ pub(crate) fn compare(entity: Entity, a: &Prepared, b: &Prepared, stats: &FieldS
         } else if fb < fa {
             j += 1;
         } else {
-            if va == vb {
-                extras += agree_weight(stats.u_extras[fa as usize], 3.0);
-                e.extras_same.push(fa);
+            let u = stats.u_extras[fa as usize];
+            if u >= 1.0 {
+                // Every value distinct (or every value the same): no evidence either way.
+            } else if va == vb {
+                if stats.extra_identifies[fa as usize] {
+                    out.identifiers += agree_weight(u, 4.5);
+                } else {
+                    out.context += agree_weight(u, 3.0);
+                }
+                same.push(fa);
             } else {
-                extras -= 0.7;
+                out.against -= 0.7;
             }
             i += 1;
             j += 1;
         }
     }
-    w += extras.clamp(-2.5, 6.0);
-    e.log_odds = w;
-    e
+    out.identifiers = out.identifiers.min(IDENTIFIER_CAP);
+    out.against = out.against.max(-2.5);
+    out
 }
 
 /// The reasons a pair was linked, as a user reads them: each shared identifier on its own
@@ -385,21 +298,22 @@ pub(crate) fn reasons(e: &Evidence, stats: &FieldStats) -> Vec<String> {
         Some(sim) if sim >= 0.8 => parts.push(format!("name {:.2}", (sim * 100.0).floor() / 100.0)),
         _ => {}
     }
-    if !parts.is_empty() {
-        if e.company == Agreement::Same {
-            parts.push("same company".to_string());
-        }
-        if e.city == Agreement::Same {
-            parts.push("same city".to_string());
-        }
-        if e.address == Agreement::Same {
-            parts.push("same address".to_string());
-        }
-        for &field in &e.extras_same {
-            let name = &stats.extra_names[field as usize];
-            let short = name.rsplit([':', '.']).next().unwrap_or(name);
-            parts.push(format!("same {}", short.replace('_', " ").to_lowercase()));
-        }
+    if e.company == Agreement::Same {
+        parts.push("same company".to_string());
+    }
+    if e.city == Agreement::Same {
+        parts.push("same city".to_string());
+    }
+    if e.address == Agreement::Same {
+        parts.push("same address".to_string());
+    }
+    for &field in &e.extras_same {
+        let name = &stats.extra_names[field as usize];
+        let short = name.rsplit([':', '.']).next().unwrap_or(name);
+        parts.push(format!("same {}", short.replace('_', " ").to_lowercase()));
+    }
+    // Corroboration alone is worth saying only when no identifier was shared.
+    if !parts.is_empty() && (e.name.is_some_and(|s| s >= 0.8) || out.is_empty()) {
         out.push(parts.join(" + "));
     }
     out
@@ -431,15 +345,6 @@ pub(crate) fn match_keys(e: &Evidence) -> Vec<MatchKey> {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn word_similarity_forgives_typos_more_in_long_words() {
-        assert_eq!(word_similarity("smith", "smith"), 1.0);
-        assert!(word_similarity("harrington", "harringtno") > 0.93);
-        assert!(word_similarity("jon", "john") < 0.88);
-        assert!(word_similarity("christopher", "christina") < 0.8);
-        assert_eq!(word_similarity("", "x"), 0.0);
-    }
 
     #[test]
     fn thresholds_and_log_odds_meet() {

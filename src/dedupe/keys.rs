@@ -9,15 +9,94 @@ use crate::transform::values::clean_phone;
 /// "ACME Incorporated" are one company. Written as their fingerprint tokens (lower-case, accents
 /// folded, dots and slashes removed, so `S.A.` is `sa` and `A/S` is `as`).
 pub const LEGAL_SUFFIXES: &[&str] = &[
-    "inc", "incorporated", "llc", "llp", "lp", "pllc", "pc", "ltd", "limited", "gmbh", "mbh", "ag",
-    "kg", "ohg", "gbr", "ug", "ev", "se", "as", "asa", "ab", "publ", "oy", "oyj", "sa", "sas",
-    "sarl", "sasu", "eurl", "sl", "slu", "bv", "nv", "vof", "srl", "spa", "sro", "kk", "co",
-    "corp", "corporation", "company", "companies", "cie", "plc", "pty", "pte", "pvt", "private",
-    "ltda", "sac", "cv", "de", "bhd", "sdn", "kft", "zrt", "nyrt", "aps", "ks", "sp", "zoo",
-    "ooo", "zao", "oao", "pjsc", "jsc", "ojsc", "tbk", "pt", "gk", "yk", "aktiebolag",
-    "aksjeselskap", "aktieselskab", "osakeyhtio", "anonyme", "anonima", "societe", "sociedad",
-    "societa", "gesellschaft", "aktiengesellschaft", "kabushiki", "kaisha", "naamloze",
-    "vennootschap", "besloten",
+    "inc",
+    "incorporated",
+    "llc",
+    "llp",
+    "lp",
+    "pllc",
+    "pc",
+    "ltd",
+    "limited",
+    "gmbh",
+    "mbh",
+    "ag",
+    "kg",
+    "ohg",
+    "gbr",
+    "ug",
+    "ev",
+    "se",
+    "as",
+    "asa",
+    "ab",
+    "publ",
+    "oy",
+    "oyj",
+    "sa",
+    "sas",
+    "sarl",
+    "sasu",
+    "eurl",
+    "sl",
+    "slu",
+    "bv",
+    "nv",
+    "vof",
+    "srl",
+    "spa",
+    "sro",
+    "kk",
+    "co",
+    "corp",
+    "corporation",
+    "company",
+    "companies",
+    "cie",
+    "plc",
+    "pty",
+    "pte",
+    "pvt",
+    "private",
+    "ltda",
+    "sac",
+    "cv",
+    "de",
+    "bhd",
+    "sdn",
+    "kft",
+    "zrt",
+    "nyrt",
+    "aps",
+    "ks",
+    "sp",
+    "zoo",
+    "ooo",
+    "zao",
+    "oao",
+    "pjsc",
+    "jsc",
+    "ojsc",
+    "tbk",
+    "pt",
+    "gk",
+    "yk",
+    "aktiebolag",
+    "aksjeselskap",
+    "aktieselskab",
+    "osakeyhtio",
+    "anonyme",
+    "anonima",
+    "societe",
+    "sociedad",
+    "societa",
+    "gesellschaft",
+    "aktiengesellschaft",
+    "kabushiki",
+    "kaisha",
+    "naamloze",
+    "vennootschap",
+    "besloten",
 ];
 
 /// Words that carry no identity in an organisation's name ("Barnes & Noble", "The Acme Co").
@@ -26,50 +105,16 @@ const NAME_STOPWORDS: &[&str] = &["and", "the", "und", "et"];
 /// Legal forms that are also written before the name ("AB Volvo", "PT Astra", "OOO Romashka").
 const LEADING_FORMS: &[&str] = &["ab", "as", "oy", "pt", "ooo", "zao", "oao", "kk", "sa"];
 
-/// E-mail providers whose domain says nothing about the company a person works for.
+/// E-mail providers whose domain says nothing about the company a person works for (more are
+/// found in the data: see `fields::provider_domains`).
+#[rustfmt::skip]
 const FREE_MAIL: &[&str] = &[
-    "gmail.com",
-    "googlemail.com",
-    "yahoo.com",
-    "yahoo.co.uk",
-    "yahoo.fr",
-    "yahoo.de",
-    "ymail.com",
-    "hotmail.com",
-    "hotmail.co.uk",
-    "hotmail.fr",
-    "hotmail.de",
-    "outlook.com",
-    "live.com",
-    "msn.com",
-    "aol.com",
-    "icloud.com",
-    "me.com",
-    "mac.com",
-    "gmx.de",
-    "gmx.net",
-    "gmx.com",
-    "web.de",
-    "t-online.de",
-    "mail.ru",
-    "yandex.ru",
-    "yandex.com",
-    "protonmail.com",
-    "proton.me",
-    "qq.com",
-    "163.com",
-    "126.com",
-    "naver.com",
-    "orange.fr",
-    "free.fr",
-    "laposte.net",
-    "libero.it",
-    "seznam.cz",
-    "wp.pl",
-    "o2.pl",
-    "comcast.net",
-    "zoho.com",
-    "fastmail.com",
+    "gmail.com", "googlemail.com", "yahoo.com", "yahoo.co.uk", "yahoo.fr", "yahoo.de", "ymail.com",
+    "hotmail.com", "hotmail.co.uk", "hotmail.fr", "hotmail.de", "outlook.com", "live.com",
+    "msn.com", "aol.com", "icloud.com", "me.com", "mac.com", "gmx.de", "gmx.net", "gmx.com",
+    "web.de", "t-online.de", "mail.ru", "yandex.ru", "yandex.com", "protonmail.com", "proton.me",
+    "qq.com", "163.com", "126.com", "naver.com", "orange.fr", "free.fr", "laposte.net",
+    "libero.it", "seznam.cz", "wp.pl", "o2.pl", "comcast.net", "zoho.com", "fastmail.com",
     "mail.com",
 ];
 
@@ -186,7 +231,10 @@ pub fn domain_key(website: &str) -> Option<String> {
     let rest = lower.split_once("://").map_or(lower.as_str(), |(_, r)| r);
     let rest = rest.rsplit_once('@').map_or(rest, |(_, host)| host);
     let host = rest.split(['/', '?', '#', ':']).next().unwrap_or_default();
-    let host = host.strip_prefix("www.").unwrap_or(host).trim_end_matches('.');
+    let host = host
+        .strip_prefix("www.")
+        .unwrap_or(host)
+        .trim_end_matches('.');
     let ok = host.contains('.')
         && host
             .chars()
@@ -242,7 +290,10 @@ mod tests {
     fn fingerprint_folds_case_accents_punctuation_and_order() {
         assert_eq!(fingerprint("Tom  Hanks"), "hanks tom");
         assert_eq!(fingerprint("hanks, TOM"), "hanks tom");
-        assert_eq!(fingerprint("Zoë Müller-Lüdenscheidt"), "ludenscheidt muller zoe");
+        assert_eq!(
+            fingerprint("Zoë Müller-Lüdenscheidt"),
+            "ludenscheidt muller zoe"
+        );
         assert_eq!(fingerprint("O'Brien"), "obrien");
         assert_eq!(fingerprint("a a b"), "a b");
         assert_eq!(fingerprint("  "), "");
@@ -284,7 +335,10 @@ mod tests {
             assert_eq!(organization_key(name), acme, "{name}");
         }
         assert_eq!(acme, "acme");
-        assert_eq!(organization_key("Société Générale S.A."), "generale societe");
+        assert_eq!(
+            organization_key("Société Générale S.A."),
+            "generale societe"
+        );
         assert_eq!(
             organization_key("Johnson & Johnson"),
             organization_key("Johnson and Johnson")

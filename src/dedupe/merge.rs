@@ -187,9 +187,10 @@ pub fn plan_merges(
         if identities.iter().any(|id| decided.contains(id)) {
             continue;
         }
-        let by_keys = cluster.links.iter().all(|l| {
-            keys.is_empty() || l.keys.iter().any(|k| keys.contains(k))
-        });
+        let by_keys = cluster
+            .links
+            .iter()
+            .all(|l| keys.is_empty() || l.keys.iter().any(|k| keys.contains(k)));
         if !(settings.auto_merge && by_keys) {
             plan.undecided.push(i);
             continue;
@@ -293,13 +294,22 @@ fn merged(
     let lower = |v: &str| v.trim().to_lowercase();
     MergedRecord {
         survivor: records[members[0]].identity.clone(),
-        members: members.iter().map(|&m| records[m].identity.clone()).collect(),
-        emails: unite(members, records, |r| &r.emails, |v| {
-            email_key(v).unwrap_or_else(|| lower(v))
-        }),
-        phones: unite(members, records, |r| &r.phones, |v| {
-            phone_key(v).unwrap_or_else(|| lower(v))
-        }),
+        members: members
+            .iter()
+            .map(|&m| records[m].identity.clone())
+            .collect(),
+        emails: unite(
+            members,
+            records,
+            |r| &r.emails,
+            |v| email_key(v).unwrap_or_else(|| lower(v)),
+        ),
+        phones: unite(
+            members,
+            records,
+            |r| &r.phones,
+            |v| phone_key(v).unwrap_or_else(|| lower(v)),
+        ),
         labels: unite(members, records, |r| &r.labels, lower),
         fields,
     }

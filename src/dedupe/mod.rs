@@ -22,10 +22,14 @@
 mod block;
 mod cluster;
 mod compare;
+mod fields;
 pub mod keys;
 mod merge;
+mod names;
+mod nicknames;
 mod prepare;
 mod record;
+mod similarity;
 #[cfg(test)]
 mod tests;
 
@@ -44,6 +48,9 @@ pub const DEFAULT_THRESHOLD: f64 = 0.8;
 /// How many following records each record is compared with in each sorted pass.
 pub const DEFAULT_WINDOW: usize = 10;
 
+/// The most records one cluster holds by default.
+pub const DEFAULT_MAX_CLUSTER: usize = 50;
+
 /// Something duplicate detection cannot do.
 #[derive(Debug, Clone, PartialEq, thiserror::Error)]
 pub enum DedupeError {
@@ -54,9 +61,7 @@ pub enum DedupeError {
         index + 1
     )]
     UnknownAction { index: usize, action: String },
-    #[error(
-        "dedupe key {0:?} is not known (expected email, phone, domain, name+org_id or name)"
-    )]
+    #[error("dedupe key {0:?} is not known (expected email, phone, domain, name+org_id or name)")]
     UnknownKey(String),
 }
 
@@ -80,6 +85,9 @@ pub struct DedupeOptions {
     pub window: usize,
     /// Threads to use (at least 1).
     pub threads: usize,
+    /// The most records a cluster may hold: links that would grow one further are left out,
+    /// strongest links first, so a chain of look-alikes cannot swallow a file.
+    pub max_cluster: usize,
 }
 
 impl Default for DedupeOptions {
@@ -88,6 +96,7 @@ impl Default for DedupeOptions {
             threshold: DEFAULT_THRESHOLD,
             window: DEFAULT_WINDOW,
             threads: std::thread::available_parallelism().map_or(1, |n| n.get()),
+            max_cluster: DEFAULT_MAX_CLUSTER,
         }
     }
 }
@@ -122,7 +131,14 @@ pub fn find_clusters(
         threads,
     );
     let linked = edges.len();
-    let clusters = cluster::build(entity, records, &prepared, &stats, edges);
+    let clusters = cluster::build(
+        entity,
+        records,
+        &prepared,
+        &stats,
+        edges,
+        options.max_cluster.max(2),
+    );
     Ok(Clusters {
         clusters,
         compared,
@@ -145,6 +161,7 @@ pub fn score_pair(
     stats.u_city = 0.01;
     stats.u_address = 0.001;
     stats.u_extras.iter_mut().for_each(|u| *u = 0.01);
+    stats.extra_identifies.iter_mut().for_each(|i| *i = false);
     let evidence = compare::compare(entity, &prepared[0], &prepared[1], &stats);
     Ok((evidence.score(), compare::reasons(&evidence, &stats)))
 }

@@ -4,19 +4,15 @@
 use std::collections::HashMap;
 use std::sync::Arc;
 
-use rustc_hash::{FxHashMap, FxHashSet};
-
 use crate::entity::Entity;
 
 use super::DedupeRecord;
+use super::fields::{FieldStats, finish};
 use super::keys::{
     company_mail_domain, domain_key, email_key, fingerprint, fold, organization_key,
     organization_words, phone_key, stable_hash,
 };
-
-/// An e-mail or phone shared by more records than this is a shared mailbox or switchboard, and
-/// agreeing on it says little about being the same person.
-const SHARED_KEY_RECORDS: u32 = 3;
+use super::nicknames::canonical;
 
 /// One record's keys, normalised and hashed for cheap comparison. Hashes are never 0; 0 means
 /// "no value".
@@ -26,10 +22,16 @@ pub(crate) struct Prepared {
     pub first: Box<str>,
     /// Last name, folded.
     pub last: Box<str>,
+    /// Hashes of the first and last name's full given-name forms (`bob` → `robert`), for
+    /// nicknames as written and swapped.
+    pub first_given: u64,
+    pub last_given: u64,
     /// The name's fingerprint (persons) or organisation key (organisations).
     pub name: Box<str>,
-    /// The name's words in the order written (organisations: legal forms dropped; persons:
-    /// every given name, then the last name).
+    /// Hash of `name`, to look up how common it is.
+    pub name_hash: u64,
+    /// An organisation name's words in the order written, legal forms dropped (empty for
+    /// persons, who are compared by first and last name).
     pub words: Box<str>,
     pub emails: Box<[u64]>,
     pub phones: Box<[u64]>,
@@ -47,27 +49,38 @@ pub(crate) struct Prepared {
     pub extras: Box<[(u16, u64)]>,
 }
 
-/// What the data says about its fields: shared e-mails and phones, and for each field the
-/// chance that two unrelated records agree on it (`u` in Fellegi–Sunter terms).
-#[derive(Debug, Clone, Default)]
-pub(crate) struct FieldStats {
-    pub shared_emails: FxHashSet<u64>,
-    pub shared_phones: FxHashSet<u64>,
-    pub u_org: f64,
-    pub u_city: f64,
-    pub u_address: f64,
-    /// Per extra field: chance of chance agreement.
-    pub u_extras: Vec<f64>,
-    /// Extra field names by index.
-    pub extra_names: Vec<Arc<str>>,
-}
-
-fn hash(text: &str) -> u64 {
+pub(crate) fn hash(text: &str) -> u64 {
     if text.is_empty() {
         0
     } else {
         stable_hash(text).max(1)
     }
+}
+
+/// Honorifics before a given name, folded.
+const TITLES: &[&str] = &[
+    "mr", "mrs", "ms", "miss", "mx", "dr", "prof", "sir", "dame", "rev", "herr", "frau", "mme",
+    "mlle",
+];
+
+/// Generational and academic suffixes after a last name, folded.
+const NAME_SUFFIXES: &[&str] = &[
+    "jr", "sr", "ii", "iii", "iv", "phd", "md", "dds", "esq", "mba", "cpa", "msc", "bsc",
+];
+
+/// `text` without the listed words at its start (`leading`) or end, keeping at least one word.
+fn strip_words(text: &str, words: &[&str], leading: bool) -> String {
+    let mut parts: Vec<&str> = text.split(' ').filter(|w| !w.is_empty()).collect();
+    if leading {
+        while parts.len() > 1 && words.contains(&parts[0]) {
+            parts.remove(0);
+        }
+    } else {
+        while parts.len() > 1 && parts.last().is_some_and(|w| words.contains(w)) {
+            parts.pop();
+        }
+    }
+    parts.join(" ")
 }
 
 /// Prepares every record, using up to `threads` threads.
@@ -87,6 +100,13 @@ pub(crate) fn prepare_all(
         }
     }
     let chunk = records.len().div_ceil(threads.max(1)).max(1);
+    if threads <= 1 || records.len() < 10_000 {
+        let prepared: Vec<Prepared> = records
+            .iter()
+            .map(|r| prepare(entity, r, &extra_index))
+            .collect();
+        return finish(entity, prepared, extra_names);
+    }
     let prepared: Vec<Prepared> = std::thread::scope(|s| {
         let handles: Vec<_> = records
             .chunks(chunk)
@@ -104,8 +124,7 @@ pub(crate) fn prepare_all(
             .flat_map(|h| h.join().expect("a preparing thread panicked"))
             .collect()
     });
-    let stats = field_stats(&prepared, extra_names);
-    (prepared, stats)
+    finish(entity, prepared, extra_names)
 }
 
 fn prepare(entity: Entity, r: &DedupeRecord, extra_index: &HashMap<Arc<str>, u16>) -> Prepared {
@@ -136,10 +155,12 @@ fn prepare(entity: Entity, r: &DedupeRecord, extra_index: &HashMap<Arc<str>, u16
         (String::new(), String::new(), sorted.join(" "), words)
     } else {
         let given = fold(&r.first_name);
+        let given = strip_words(&given, TITLES, true);
         let first = given.split(' ').next().unwrap_or_default().to_string();
-        let last = fold(&r.last_name);
-        let words = format!("{given} {last}").trim().to_string();
-        (first, last, fingerprint(&words), words)
+        let last = strip_words(&fold(&r.last_name), NAME_SUFFIXES, false);
+        // Persons compare first and last names; their words are only the fingerprint's input.
+        let name = fingerprint(&format!("{given} {last}"));
+        (first, last, name, String::new())
     };
     let org = r
         .organization
@@ -163,8 +184,11 @@ fn prepare(entity: Entity, r: &DedupeRecord, extra_index: &HashMap<Arc<str>, u16
     extras.sort_unstable();
     extras.dedup_by_key(|(field, _)| *field);
     Prepared {
+        first_given: hash(canonical(&first)),
+        last_given: hash(canonical(&last)),
         first: first.into(),
         last: last.into(),
+        name_hash: hash(&name),
         name: name.into(),
         words: words.into(),
         emails: emails.into(),
@@ -179,81 +203,15 @@ fn prepare(entity: Entity, r: &DedupeRecord, extra_index: &HashMap<Arc<str>, u16
     }
 }
 
-/// Counts values to find shared keys and chance-agreement rates.
-fn field_stats(prepared: &[Prepared], extra_names: Vec<Arc<str>>) -> FieldStats {
-    let mut emails: FxHashMap<u64, u32> = FxHashMap::default();
-    let mut phones: FxHashMap<u64, u32> = FxHashMap::default();
-    let mut org: FxHashMap<u64, u32> = FxHashMap::default();
-    let mut city: FxHashMap<u64, u32> = FxHashMap::default();
-    let mut address: FxHashMap<u64, u32> = FxHashMap::default();
-    let mut extras: Vec<FxHashMap<u64, u32>> = vec![FxHashMap::default(); extra_names.len()];
-    for p in prepared {
-        for &e in p.emails.iter() {
-            *emails.entry(e).or_default() += 1;
-        }
-        for &ph in p.phones.iter() {
-            *phones.entry(ph).or_default() += 1;
-        }
-        let org_hash = hash(&p.org);
-        for (map, value) in [(&mut org, org_hash), (&mut city, p.city), (&mut address, p.address)]
-        {
-            if value != 0 {
-                *map.entry(value).or_default() += 1;
-            }
-        }
-        for &(field, value) in p.extras.iter() {
-            *extras[field as usize].entry(value).or_default() += 1;
-        }
-    }
-    let shared = |map: &FxHashMap<u64, u32>| {
-        map.iter()
-            .filter(|(_, n)| **n > SHARED_KEY_RECORDS)
-            .map(|(k, _)| *k)
-            .collect()
-    };
-    FieldStats {
-        shared_emails: shared(&emails),
-        shared_phones: shared(&phones),
-        u_org: chance_agreement(&org),
-        u_city: chance_agreement(&city),
-        u_address: chance_agreement(&address),
-        u_extras: extras.iter().map(chance_agreement).collect(),
-        extra_names,
-    }
-}
-
-/// The chance that two records drawn at random (both with a value) agree: Σ pᵢ².
-fn chance_agreement(counts: &FxHashMap<u64, u32>) -> f64 {
-    let total: f64 = counts.values().map(|&n| f64::from(n)).sum();
-    if total < 2.0 {
-        return 1.0;
-    }
-    counts
-        .values()
-        .map(|&n| (f64::from(n) / total).powi(2))
-        .sum::<f64>()
-        .clamp(1e-6, 1.0)
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
 
     #[test]
-    fn chance_agreement_is_the_sum_of_squared_shares() {
-        let mut counts = FxHashMap::default();
-        counts.insert(1, 1);
-        counts.insert(2, 1);
-        assert!((chance_agreement(&counts) - 0.5).abs() < 1e-9);
-        counts.insert(3, 2);
-        assert!((chance_agreement(&counts) - 0.375).abs() < 1e-9);
-    }
-
-    #[test]
     fn persons_are_keyed_by_folded_names() {
         let r = DedupeRecord {
-            first_name: "Zoë Anne".into(),
-            last_name: "Müller".into(),
+            first_name: "Dr. Zoë Anne".into(),
+            last_name: "Müller Jr.".into(),
             emails: vec![" Zoe@ACME.com".into(), "zoe@gmail.com".into()],
             phones: vec!["+49 30 1234567".into()],
             organization: Some("ACME GmbH".into()),
@@ -262,7 +220,7 @@ mod tests {
         let p = prepare(Entity::Person, &r, &HashMap::new());
         assert_eq!(&*p.first, "zoe");
         assert_eq!(&*p.last, "muller");
-        assert_eq!(&*p.name, "muller zoe");
+        assert_eq!(&*p.name, "anne muller zoe");
         assert_eq!(&*p.org, "acme");
         assert_eq!(p.emails.len(), 2);
         assert_eq!(p.mail_domains.len(), 1);

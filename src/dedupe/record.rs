@@ -5,7 +5,7 @@ use std::collections::{HashMap, HashSet};
 use std::sync::Arc;
 
 use crate::entity::{Entity, Target};
-use crate::transform::values::{join_name, split_full_name, split_multi, split_labels};
+use crate::transform::values::{join_name, split_full_name, split_labels, split_multi};
 
 use super::DedupeError;
 use super::keys::{email_key, fingerprint, phone_key, stable_hash};
@@ -89,8 +89,9 @@ impl RecordBuilder {
             if let Target::Custom { entity: e, name } = target
                 && *e == entity
                 && is_id_name(name)
+                && id_column.is_none()
             {
-                id_column = id_column.or(Some(*column));
+                id_column = Some(*column);
                 continue;
             }
             if let Some(slot) = slot_for(entity, target) {
@@ -142,8 +143,12 @@ impl RecordBuilder {
                 Slot::Name => set(&mut r.name, value),
                 Slot::FirstName => set(&mut r.first_name, value),
                 Slot::LastName => set(&mut r.last_name, value),
-                Slot::Email => r.emails.extend(split_multi(value).into_iter().map(String::from)),
-                Slot::Phone => r.phones.extend(split_multi(value).into_iter().map(String::from)),
+                Slot::Email => r
+                    .emails
+                    .extend(split_multi(value).into_iter().map(String::from)),
+                Slot::Phone => r
+                    .phones
+                    .extend(split_multi(value).into_iter().map(String::from)),
                 Slot::Organization => fill(&mut r.organization, value),
                 Slot::Website => fill(&mut r.website, value),
                 Slot::City => fill(&mut r.city, value),
@@ -204,7 +209,10 @@ fn content_key(r: &DedupeRecord) -> String {
         fingerprint(&r.name),
         emails.join(","),
         phones.join(","),
-        r.organization.as_deref().map(fingerprint).unwrap_or_default(),
+        r.organization
+            .as_deref()
+            .map(fingerprint)
+            .unwrap_or_default(),
         r.city.as_deref().map(fingerprint).unwrap_or_default(),
         r.website.as_deref().map(fingerprint).unwrap_or_default(),
         r.address.as_deref().map(fingerprint).unwrap_or_default(),
@@ -212,10 +220,13 @@ fn content_key(r: &DedupeRecord) -> String {
     .join("\u{1f}")
 }
 
-/// A custom field that holds the source record's id ("Sell ID", "id").
+/// A custom field that holds the source record's id ("Sell ID", "id", "rec_id").
 fn is_id_name(name: &str) -> bool {
     let lower = name.trim().to_lowercase();
-    lower == "id" || lower.ends_with(" id")
+    lower
+        .rsplit(|c: char| !c.is_alphanumeric())
+        .next()
+        .is_some_and(|last| last == "id")
 }
 
 /// Where a target's values go for records of `entity`; None for values that say nothing about
@@ -281,9 +292,32 @@ fn custom_slot(name: &str) -> Option<Slot> {
 /// (times, owners, statuses, notes).
 fn corroborates_name(name: &str) -> bool {
     const VOLATILE: &[&str] = &[
-        "created", "updated", "modified", "changed", "date", "time", "last", "owner", "creator",
-        "status", "stage", "source", "tag", "tags", "note", "notes", "description", "comment",
-        "comments", "score", "count", "private", "visibility", "visible", "activity", "display",
+        "created",
+        "updated",
+        "modified",
+        "changed",
+        "date",
+        "time",
+        "last",
+        "owner",
+        "creator",
+        "status",
+        "stage",
+        "source",
+        "tag",
+        "tags",
+        "note",
+        "notes",
+        "description",
+        "comment",
+        "comments",
+        "score",
+        "count",
+        "private",
+        "visibility",
+        "visible",
+        "activity",
+        "display",
     ];
     let lower = name.to_lowercase();
     lower.contains("birth")
@@ -306,7 +340,9 @@ mod tests {
 
     #[test]
     fn a_person_row_becomes_a_record() {
-        let h = headers(&["Name", "Email", "Mobile", "Company", "City", "Sell ID", "Owner"]);
+        let h = headers(&[
+            "Name", "Email", "Mobile", "Company", "City", "Sell ID", "Owner",
+        ]);
         let targets = vec![
             (0, target("person.name")),
             (1, target("person.email:work")),
@@ -329,7 +365,10 @@ mod tests {
         let r = builder.build(3, |i| cells.get(i).copied());
         assert_eq!(r.row, 3);
         assert_eq!(r.identity, "70001");
-        assert_eq!((r.first_name.as_str(), r.last_name.as_str()), ("Jane", "Roe"));
+        assert_eq!(
+            (r.first_name.as_str(), r.last_name.as_str()),
+            ("Jane", "Roe")
+        );
         assert_eq!(r.emails, ["jane@acme.com", "j.roe@acme.com"]);
         assert_eq!(r.organization.as_deref(), Some("Acme Inc."));
         assert_eq!(r.city.as_deref(), Some("Austin"));
@@ -350,8 +389,12 @@ mod tests {
         ];
         let mut a = RecordBuilder::new(Entity::Person, &targets, &h).unwrap();
         let mut b = RecordBuilder::new(Entity::Person, &targets, &h).unwrap();
-        let one = a.build(1, |i| ["Jane", "Roe", "JANE@acme.com", "2020"].get(i).copied());
-        let two = b.build(9, |i| ["jane", "roe", "jane@acme.com ", "2024"].get(i).copied());
+        let one = a.build(1, |i| {
+            ["Jane", "Roe", "JANE@acme.com", "2020"].get(i).copied()
+        });
+        let two = b.build(9, |i| {
+            ["jane", "roe", "jane@acme.com ", "2024"].get(i).copied()
+        });
         assert!(one.identity.starts_with("h:"));
         assert_eq!(one.identity, two.identity);
         assert_eq!(one.name, "Jane Roe");

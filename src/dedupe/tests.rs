@@ -54,8 +54,22 @@ fn swapped_first_and_last_names_with_accents_still_match() {
 
 #[test]
 fn a_typo_at_the_same_company_matches() {
-    let a = person(1, "Katherine", "Harrington", "", "", "Torixta Trading Corp.");
-    let b = person(2, "Katherine", "Harringtno", "", "", "Torixta Trading Corporation");
+    let a = person(
+        1,
+        "Katherine",
+        "Harrington",
+        "",
+        "",
+        "Torixta Trading Corp.",
+    );
+    let b = person(
+        2,
+        "Katherine",
+        "Harringtno",
+        "",
+        "",
+        "Torixta Trading Corporation",
+    );
     assert!(score(&a, &b) >= DEFAULT_THRESHOLD);
 }
 
@@ -106,7 +120,11 @@ fn clusters_list_every_row_and_score_by_the_weakest_link() {
     assert_eq!(c.links.len(), 2);
     let weakest = c.links.iter().map(|l| l.score).fold(1.0, f64::min);
     assert_eq!(c.score, weakest);
-    assert!(c.reasons.iter().any(|r| r == "same e-mail"), "{:?}", c.reasons);
+    assert!(
+        c.reasons.iter().any(|r| r == "same e-mail"),
+        "{:?}",
+        c.reasons
+    );
     assert!(c.fields.iter().any(|f| f.field == "Phones" && f.differs));
 }
 
@@ -121,7 +139,14 @@ fn two_clusters() -> (Vec<DedupeRecord>, Vec<Cluster>) {
         person(1, "Jane", "Roe", "jane@acme.com", "+1 512 555 0191", "Acme"),
         person(2, "Jane", "Roe", "JANE@acme.com", "", ""),
         person(3, "Ada", "Lovelace", "ada@engine.org", "", "Engine"),
-        person(4, "Ada", "Lovelace", "ada@engine.org", "+44 20 7946 0958", "Engine Ltd"),
+        person(
+            4,
+            "Ada",
+            "Lovelace",
+            "ada@engine.org",
+            "+44 20 7946 0958",
+            "Engine Ltd",
+        ),
         person(5, "Bob", "Stone", "bob@quarry.com", "", "Quarry"),
     ];
     records[1].labels = vec!["vip".into()];
@@ -156,7 +181,11 @@ fn merge_decisions_name_the_survivor_and_unite_contacts() {
     assert_eq!(plan.absorbed.len(), 1);
     let merged = &plan.merged["p2"];
     assert_eq!(merged.members, ["p2", "p1"]);
-    assert_eq!(merged.emails, ["JANE@acme.com"], "one address, the survivor's spelling");
+    assert_eq!(
+        merged.emails,
+        ["JANE@acme.com"],
+        "one address, the survivor's spelling"
+    );
     assert_eq!(merged.phones, ["+1 512 555 0191"]);
     assert_eq!(merged.labels, ["vip", "webinar"]);
     assert_eq!(merged.fields["person.org_id"], "p1");
@@ -231,4 +260,13 @@ fn unknown_actions_and_keys_are_errors() {
         plan_merges(&clusters, &records, &settings),
         Err(DedupeError::UnknownKey(_))
     ));
+}
+
+#[test]
+fn nicknames_titles_and_suffixes_do_not_split_a_person() {
+    let a = person(1, "Robert", "Fairbanks", "", "", "Holloway Marine Ltd");
+    let b = person(2, "Bob", "Fairbanks Jr.", "", "", "Holloway Marine Limited");
+    assert!(score(&a, &b) >= DEFAULT_THRESHOLD);
+    let c = person(3, "Dr. Robert", "Fairbanks", "", "", "Holloway Marine");
+    assert!(score(&a, &c) >= DEFAULT_THRESHOLD);
 }

@@ -21,11 +21,17 @@ pub enum RelinkError {
     #[error(transparent)]
     Source(#[from] crate::source::SourceError),
     #[error("{path}: {source}")]
-    Output { path: String, source: std::io::Error },
+    Output {
+        path: String,
+        source: std::io::Error,
+    },
 }
 
 fn input(path: &Path, message: impl Into<String>) -> RelinkError {
-    RelinkError::Input { path: path.display().to_string(), message: message.into() }
+    RelinkError::Input {
+        path: path.display().to_string(),
+        message: message.into(),
+    }
 }
 
 /// How the links of the rewritten files were resolved.
@@ -70,7 +76,12 @@ pub fn relink(out: &Path, exports: &[PathBuf]) -> Result<RelinkReport, RelinkErr
         .as_array()
         .ok_or_else(|| input(&summary_path, "no \"outputs\""))?
         .iter()
-        .filter_map(|o| Some((o["file"].as_str()?.to_string(), o["entity"].as_str()?.parse().ok()?)))
+        .filter_map(|o| {
+            Some((
+                o["file"].as_str()?.to_string(),
+                o["entity"].as_str()?.parse().ok()?,
+            ))
+        })
         .collect();
     let mut exported = Exported::default();
     let mut imported = Vec::new();
@@ -82,25 +93,50 @@ pub fn relink(out: &Path, exports: &[PathBuf]) -> Result<RelinkReport, RelinkErr
     }
     let link_ids = read_link_ids(&out.join("links.csv"))?;
     let parts_of = |stem: &str| outputs.iter().filter(|(f, _)| f.starts_with(stem)).count();
-    let staging = Staging::new(&out.join("relinked")).map_err(|source| RelinkError::Output { path: out.display().to_string(), source })?;
-    let mut report = RelinkReport { imported: imported.clone(), ..RelinkReport::default() };
+    let staging = Staging::new(&out.join("relinked")).map_err(|source| RelinkError::Output {
+        path: out.display().to_string(),
+        source,
+    })?;
+    let mut report = RelinkReport {
+        imported: imported.clone(),
+        ..RelinkReport::default()
+    };
     for (file, entity) in &outputs {
         if imported.contains(entity) {
             continue;
         }
         let stem = entity.file_stem();
         let part = if parts_of(stem) > 1 {
-            file.trim_start_matches(stem).trim_start_matches('-').trim_end_matches(".csv").parse().unwrap_or(1)
+            file.trim_start_matches(stem)
+                .trim_start_matches('-')
+                .trim_end_matches(".csv")
+                .parse()
+                .unwrap_or(1)
         } else {
             1
         };
-        rewrite(out, &staging, file, stem, part, &link_ids, &exported, &mut report)?;
+        rewrite(
+            out,
+            &staging,
+            file,
+            stem,
+            part,
+            &link_ids,
+            &exported,
+            &mut report,
+        )?;
         report.files.push(file.clone());
     }
     let text = report_text(&report);
     let path = staging.path("relink-report.md");
-    std::fs::write(&path, text).map_err(|source| RelinkError::Output { path: path.display().to_string(), source })?;
-    staging.commit().map_err(|source| RelinkError::Output { path: out.join("relinked").display().to_string(), source })?;
+    std::fs::write(&path, text).map_err(|source| RelinkError::Output {
+        path: path.display().to_string(),
+        source,
+    })?;
+    staging.commit().map_err(|source| RelinkError::Output {
+        path: out.join("relinked").display().to_string(),
+        source,
+    })?;
     Ok(report)
 }
 
@@ -112,15 +148,29 @@ fn read_export(path: &Path, exported: &mut Exported) -> Result<Entity, RelinkErr
         input(path, "cannot tell which items this export holds; name it like organizations.csv, persons.csv or deals.csv, or keep Pipedrive's \"Organization - …\" headers")
     })?;
     let bare = |h: &str| h.split(" - ").last().unwrap_or(h).trim().to_lowercase();
-    let id = headers.iter().position(|h| bare(h) == "id" || bare(h) == "pipedrive system id").ok_or_else(|| input(path, "no ID column: export the items with their ID"))?;
-    let name_word = if matches!(entity, Entity::Deal | Entity::Lead) { "title" } else { "name" };
-    let name = headers.iter().position(|h| bare(h) == name_word && (!h.contains(" - ") || h.starts_with(entity.title())));
+    let id = headers
+        .iter()
+        .position(|h| bare(h) == "id" || bare(h) == "pipedrive system id")
+        .ok_or_else(|| input(path, "no ID column: export the items with their ID"))?;
+    let name_word = if matches!(entity, Entity::Deal | Entity::Lead) {
+        "title"
+    } else {
+        "name"
+    };
+    let name = headers.iter().position(|h| {
+        bare(h) == name_word && (!h.contains(" - ") || h.starts_with(entity.title()))
+    });
     let source = headers.iter().position(|h| {
         let b = bare(h);
-        b.ends_with(" id") && b != "pipedrive system id" && (!h.contains(" - ") || h.starts_with(entity.title()))
+        b.ends_with(" id")
+            && b != "pipedrive system id"
+            && (!h.contains(" - ") || h.starts_with(entity.title()))
     });
     if name.is_none() && source.is_none() {
-        return Err(input(path, format!("no {name_word} column and no source-id column (such as \"Sell ID\")")));
+        return Err(input(
+            path,
+            format!("no {name_word} column and no source-id column (such as \"Sell ID\")"),
+        ));
     }
     while let Some(record) = table.next_record()? {
         let get = |i: Option<usize>| i.and_then(|i| record.fields.get(i)).unwrap_or("").trim();
@@ -129,19 +179,35 @@ fn read_export(path: &Path, exported: &mut Exported) -> Result<Entity, RelinkErr
             continue;
         }
         if !get(source).is_empty() {
-            exported.by_source.insert((entity, get(source).to_string()), pd.to_string());
+            exported
+                .by_source
+                .insert((entity, get(source).to_string()), pd.to_string());
         }
         if !get(name).is_empty() {
-            exported.by_name.entry((entity, name_key(get(name)))).or_default().push(pd.to_string());
+            exported
+                .by_name
+                .entry((entity, name_key(get(name))))
+                .or_default()
+                .push(pd.to_string());
         }
     }
     Ok(entity)
 }
 
 fn export_entity(path: &Path, headers: &[String]) -> Option<Entity> {
-    let by_prefix = Entity::ALL.into_iter().max_by_key(|e| headers.iter().filter(|h| h.starts_with(&format!("{} - ", e.title()))).count());
+    let by_prefix = Entity::ALL.into_iter().max_by_key(|e| {
+        headers
+            .iter()
+            .filter(|h| h.starts_with(&format!("{} - ", e.title())))
+            .count()
+    });
     if let Some(e) = by_prefix
-        && headers.iter().filter(|h| h.starts_with(&format!("{} - ", e.title()))).count() * 2 > headers.len()
+        && headers
+            .iter()
+            .filter(|h| h.starts_with(&format!("{} - ", e.title())))
+            .count()
+            * 2
+            > headers.len()
     {
         return Some(e);
     }
@@ -157,25 +223,57 @@ fn read_link_ids(path: &Path) -> Result<LinkIds, RelinkError> {
     };
     for record in reader.records() {
         let r = record.map_err(|e| input(path, e.to_string()))?;
-        let (Some(file), Some(part), Some(row), Some(link), Some(id)) = (r.get(0), r.get(1), r.get(2), r.get(3), r.get(4)) else { continue };
-        let (Ok(part), Ok(row), Ok(link)) = (part.parse(), row.parse(), link.parse::<Entity>()) else {
-            return Err(input(path, format!("line {}: not a links row", r.position().map_or(0, |p| p.line()))));
+        let (Some(file), Some(part), Some(row), Some(link), Some(id)) =
+            (r.get(0), r.get(1), r.get(2), r.get(3), r.get(4))
+        else {
+            continue;
         };
-        out.entry((file.to_string(), part, row)).or_default().push((link, id.to_string()));
+        let (Ok(part), Ok(row), Ok(link)) = (part.parse(), row.parse(), link.parse::<Entity>())
+        else {
+            return Err(input(
+                path,
+                format!(
+                    "line {}: not a links row",
+                    r.position().map_or(0, |p| p.line())
+                ),
+            ));
+        };
+        out.entry((file.to_string(), part, row))
+            .or_default()
+            .push((link, id.to_string()));
     }
     Ok(out)
 }
 
 #[allow(clippy::too_many_arguments)]
-fn rewrite(out: &Path, staging: &Staging, file: &str, stem: &str, part: usize, link_ids: &LinkIds, exported: &Exported, report: &mut RelinkReport) -> Result<(), RelinkError> {
+fn rewrite(
+    out: &Path,
+    staging: &Staging,
+    file: &str,
+    stem: &str,
+    part: usize,
+    link_ids: &LinkIds,
+    exported: &Exported,
+    report: &mut RelinkReport,
+) -> Result<(), RelinkError> {
     let source = out.join(file);
     let mut reader = csv::Reader::from_path(&source).map_err(|e| input(&source, e.to_string()))?;
-    let headers: Vec<String> = reader.headers().map_err(|e| input(&source, e.to_string()))?.iter().map(str::to_string).collect();
+    let headers: Vec<String> = reader
+        .headers()
+        .map_err(|e| input(&source, e.to_string()))?
+        .iter()
+        .map(str::to_string)
+        .collect();
     // Each link column gets an ID column right after it.
     let links: Vec<(usize, Entity)> = headers
         .iter()
         .enumerate()
-        .filter_map(|(i, h)| Entity::ALL.into_iter().find(|e| *h == link_header(*e) && Some(*e) != file_entity(stem)).map(|e| (i, e)))
+        .filter_map(|(i, h)| {
+            Entity::ALL
+                .into_iter()
+                .find(|e| *h == link_header(*e) && Some(*e) != file_entity(stem))
+                .map(|e| (i, e))
+        })
         .collect();
     let mut new_headers = Vec::with_capacity(headers.len() + links.len());
     for (i, h) in headers.iter().enumerate() {
@@ -186,7 +284,9 @@ fn rewrite(out: &Path, staging: &Staging, file: &str, stem: &str, part: usize, l
     }
     let target = staging.path(file);
     let mut writer = csv::Writer::from_path(&target).map_err(|e| input(&target, e.to_string()))?;
-    writer.write_record(&new_headers).map_err(|e| input(&target, e.to_string()))?;
+    writer
+        .write_record(&new_headers)
+        .map_err(|e| input(&target, e.to_string()))?;
     for (n, record) in reader.records().enumerate() {
         let record = record.map_err(|e| input(&source, e.to_string()))?;
         let row = n as u64 + 1;
@@ -194,12 +294,19 @@ fn rewrite(out: &Path, staging: &Staging, file: &str, stem: &str, part: usize, l
         let mut cells = Vec::with_capacity(new_headers.len());
         for (i, cell) in record.iter().enumerate() {
             cells.push(cell.to_string());
-            let Some(&(_, entity)) = links.iter().find(|(c, _)| *c == i) else { continue };
+            let Some(&(_, entity)) = links.iter().find(|(c, _)| *c == i) else {
+                continue;
+            };
             cells.push(resolve(file, row, entity, cell, ids, exported, report));
         }
-        writer.write_record(&cells).map_err(|e| input(&target, e.to_string()))?;
+        writer
+            .write_record(&cells)
+            .map_err(|e| input(&target, e.to_string()))?;
     }
-    writer.flush().map_err(|source| RelinkError::Output { path: target.display().to_string(), source })?;
+    writer.flush().map_err(|source| RelinkError::Output {
+        path: target.display().to_string(),
+        source,
+    })?;
     Ok(())
 }
 
@@ -208,32 +315,64 @@ fn file_entity(stem: &str) -> Option<Entity> {
 }
 
 /// The Pipedrive ID one link cell resolves to, or "" (counted and listed).
-fn resolve(file: &str, row: u64, entity: Entity, name: &str, ids: Option<&Vec<(Entity, String)>>, exported: &Exported, report: &mut RelinkReport) -> String {
+fn resolve(
+    file: &str,
+    row: u64,
+    entity: Entity,
+    name: &str,
+    ids: Option<&Vec<(Entity, String)>>,
+    exported: &Exported,
+    report: &mut RelinkReport,
+) -> String {
     if name.trim().is_empty() {
         return String::new();
     }
     if !report.imported.contains(&entity) {
         return String::new();
     }
-    if let Some(source_id) = ids.and_then(|ids| ids.iter().find(|(e, _)| *e == entity)).map(|(_, id)| id)
+    if let Some(source_id) = ids
+        .and_then(|ids| ids.iter().find(|(e, _)| *e == entity))
+        .map(|(_, id)| id)
         && let Some(pd) = exported.by_source.get(&(entity, source_id.clone()))
     {
         report.counts.by_source_id += 1;
         return pd.clone();
     }
-    match exported.by_name.get(&(entity, name_key(name))).map(Vec::as_slice) {
+    match exported
+        .by_name
+        .get(&(entity, name_key(name)))
+        .map(Vec::as_slice)
+    {
         Some([one]) => {
             report.counts.by_unique_name += 1;
             one.clone()
         }
         Some(many) => {
             report.counts.ambiguous += 1;
-            note(report, file, row, entity, name, format!("{} exported {} share this name", many.len(), entity.plural()));
+            note(
+                report,
+                file,
+                row,
+                entity,
+                name,
+                format!(
+                    "{} exported {} share this name",
+                    many.len(),
+                    entity.plural()
+                ),
+            );
             String::new()
         }
         None => {
             report.counts.unmatched += 1;
-            note(report, file, row, entity, name, format!("no exported {entity} has this name or source id"));
+            note(
+                report,
+                file,
+                row,
+                entity,
+                name,
+                format!("no exported {entity} has this name or source id"),
+            );
             String::new()
         }
     }
@@ -241,7 +380,9 @@ fn resolve(file: &str, row: u64, entity: Entity, name: &str, ids: Option<&Vec<(E
 
 fn note(report: &mut RelinkReport, file: &str, row: u64, entity: Entity, name: &str, why: String) {
     if report.open.len() < 10_000 {
-        report.open.push((file.to_string(), row, entity, name.to_string(), why));
+        report
+            .open
+            .push((file.to_string(), row, entity, name.to_string(), why));
     }
 }
 
@@ -249,7 +390,11 @@ fn report_text(r: &RelinkReport) -> String {
     let c = &r.counts;
     let mut text = format!(
         "# pipemap relink\n\nImported (not rewritten): {}.\nRewritten: {}.\n\n| links | count |\n|---|---:|\n| exact, by source id | {} |\n| by a unique name | {} |\n| ambiguous name (left to the import) | {} |\n| not in the exports (left as a name) | {} |\n",
-        r.imported.iter().map(|e| e.plural()).collect::<Vec<_>>().join(", "),
+        r.imported
+            .iter()
+            .map(|e| e.plural())
+            .collect::<Vec<_>>()
+            .join(", "),
         r.files.join(", "),
         c.by_source_id,
         c.by_unique_name,
@@ -259,7 +404,10 @@ fn report_text(r: &RelinkReport) -> String {
     if !r.open.is_empty() {
         text.push_str("\n| file | row | link | name | why |\n|---|---:|---|---|---|\n");
         for (file, row, e, name, why) in r.open.iter().take(200) {
-            text.push_str(&format!("| {file} | {row} | {e} | {} | {why} |\n", name.replace('|', "\\|")));
+            text.push_str(&format!(
+                "| {file} | {row} | {e} | {} | {why} |\n",
+                name.replace('|', "\\|")
+            ));
         }
     }
     text

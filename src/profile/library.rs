@@ -164,12 +164,23 @@ pub fn recognise(headers: &[Vec<String>]) -> Option<(Entry, Profile, usize)> {
     entries.sort_by_key(|e| matches!(e.origin, Origin::Preset));
     for entry in entries {
         let text = match &entry.origin {
-            Origin::Preset => PRESETS.iter().find(|(n, _)| *n == entry.name).map(|(_, t)| t.to_string()),
+            Origin::Preset => PRESETS
+                .iter()
+                .find(|(n, _)| *n == entry.name)
+                .map(|(_, t)| t.to_string()),
             Origin::Saved(path) => std::fs::read_to_string(path).ok(),
         };
-        let Some(profile) = text.and_then(|t| from_yaml(&entry.name, &t).ok()) else { continue };
-        let matched = headers.iter().filter(|h| profile.match_file(h).is_some()).count();
-        if matched * 2 >= headers.len().max(1) && matched > 0 && best.as_ref().is_none_or(|b| matched > b.2) {
+        let Some(profile) = text.and_then(|t| from_yaml(&entry.name, &t).ok()) else {
+            continue;
+        };
+        let matched = headers
+            .iter()
+            .filter(|h| profile.match_file(h).is_some())
+            .count();
+        if matched * 2 >= headers.len().max(1)
+            && matched > 0
+            && best.as_ref().is_none_or(|b| matched > b.2)
+        {
             best = Some((entry, profile, matched));
         }
     }
@@ -243,9 +254,19 @@ mod tests {
 
     #[test]
     fn a_sell_export_is_recognised_by_its_headers() {
-        let contacts: Vec<String> = ["first_name", "last_name", "is_organisation", "name", "organisation_name", "email"].map(String::from).to_vec();
+        let contacts: Vec<String> = [
+            "first_name",
+            "last_name",
+            "is_organisation",
+            "name",
+            "organisation_name",
+            "email",
+        ]
+        .map(String::from)
+        .to_vec();
         let other: Vec<String> = ["Foo", "Bar"].map(String::from).to_vec();
-        let (entry, _, matched) = recognise(&[contacts.clone(), other.clone()]).expect("recognised");
+        let (entry, _, matched) =
+            recognise(&[contacts.clone(), other.clone()]).expect("recognised");
         assert_eq!((entry.name.as_str(), matched), ("zendesk-sell", 1));
         assert!(recognise(&[other.clone(), other]).is_none());
     }

@@ -195,7 +195,11 @@ pub fn plan_steps(export: &Export, pre: &Prerequisites) -> Vec<String> {
             && !relink_said
             && o.entity > last
         {
-            let exported: Vec<&str> = Entity::ALL.iter().filter(|e| **e <= last && export.summary.outputs.iter().any(|x| x.entity == **e)).map(|e| e.plural()).collect();
+            let exported: Vec<&str> = Entity::ALL
+                .iter()
+                .filter(|e| **e <= last && export.summary.outputs.iter().any(|x| x.entity == **e))
+                .map(|e| e.plural())
+                .collect();
             steps.push(format!(
                 "Export the imported {} from Pipedrive (each list view → export, with the ID and the source-id columns) and run `pipemap relink <this folder> --pipedrive-export <those files>`; import what follows from relinked/, where links carry Pipedrive System IDs ({} links point at names that several records share).",
                 exported.join(", "),
@@ -204,13 +208,22 @@ pub fn plan_steps(export: &Export, pre: &Prerequisites) -> Vec<String> {
             relink_said = true;
         }
         let advice = match o.entity {
-            Entity::Organization => " — merge duplicates: organizations with the same name and address become one",
-            Entity::Person => " — merge duplicates: a person with the same name and the same e-mail, phone or organization becomes one",
+            Entity::Organization => {
+                " — merge duplicates: organizations with the same name and address become one"
+            }
+            Entity::Person => {
+                " — merge duplicates: a person with the same name and the same e-mail, phone or organization becomes one"
+            }
             Entity::Deal => " — deals are never merged: each row makes a deal",
             Entity::Activity | Entity::Note => " — each row links by the names (or IDs) it carries",
             _ => "",
         };
-        steps.push(format!("Import {} ({} {}){advice}.", o.file, o.rows, o.entity.plural()));
+        steps.push(format!(
+            "Import {} ({} {}){advice}.",
+            o.file,
+            o.rows,
+            o.entity.plural()
+        ));
     }
     if export.summary.rejected > 0 {
         steps.push(format!(

@@ -491,7 +491,10 @@ mod tests {
     #[test]
     fn crm_custom_field_spellings_become_plain_names() {
         assert_eq!(custom_field_name("custom Segment#1"), "Segment");
-        assert_eq!(custom_field_name("custom Customer since#12"), "Customer since");
+        assert_eq!(
+            custom_field_name("custom Customer since#12"),
+            "Customer since"
+        );
         assert_eq!(custom_field_name("Customer_Tier__c"), "Customer Tier");
         assert_eq!(custom_field_name("custom#"), "custom#");
         assert_eq!(custom_field_name(" Fax "), "Fax");

@@ -45,39 +45,41 @@ impl Rng {
     }
 }
 
+#[rustfmt::skip]
 const FIRST: &[&str] = &[
-    "James", "Mary", "John", "Patricia", "Robert", "Jennifer", "Michael", "Linda", "William",
-    "Elizabeth", "David", "Barbara", "Richard", "Susan", "Joseph", "Jessica", "Thomas", "Sarah",
-    "Charles", "Karen", "Christopher", "Nancy", "Daniel", "Lisa", "Matthew", "Margaret", "Anthony",
-    "Sandra", "Mark", "Ashley", "Steven", "Emily", "Andrew", "Michelle", "Joshua", "Amanda",
-    "Kevin", "Melissa", "Brian", "Stephanie", "George", "Rebecca", "Edward", "Laura", "Ronald",
-    "Sharon", "Timothy", "Cynthia", "Jason", "Kathleen", "Jeffrey", "Amy", "Ryan", "Angela",
-    "Jacob", "Anna", "Gary", "Brenda", "Nicholas", "Pamela", "Eric", "Nicole", "Jonathan", "Emma",
-    "Stephen", "Samantha", "Larry", "Katherine", "Justin", "Christine", "Scott", "Debra",
-    "Brandon", "Rachel", "Benjamin", "Carolyn", "Samuel", "Janet", "Gregory", "Catherine",
-    "José", "María", "Jürgen", "Søren", "François", "Zoë", "Björn", "Łukasz", "Agnès", "Renée",
-    "Héctor", "Inés", "Ørjan", "Åsa", "Jörg", "Małgorzata", "Çelik", "Dagný", "Mónica", "Raúl",
-    "Lucas", "Sofia", "Mateo", "Olivia", "Noah", "Mia", "Liam", "Ava", "Elias", "Ida", "Hugo",
-    "Chloé", "Louis", "Léa", "Arthur", "Jade", "Matteo", "Giulia", "Leonardo", "Chiara",
-    "Aiko", "Hiroshi", "Yuki", "Kenji", "Priya", "Arjun", "Ananya", "Rohan", "Wei", "Mei",
-    "Chen", "Ling", "Olu", "Amara", "Kwame", "Zainab", "Omar", "Layla", "Yusuf", "Fatima",
-    "Nils", "Freya", "Anders", "Ingrid", "Pekka", "Aino", "Tomasz", "Zofia", "Piotr", "Katarzyna",
+    "James", "Mary", "John", "Patricia", "Robert", "Jennifer", "Michael", "Linda",
+    "William", "Elizabeth", "David", "Barbara", "Richard", "Susan", "Joseph", "Jessica", "Thomas",
+    "Sarah", "Charles", "Karen", "Christopher", "Nancy", "Daniel", "Lisa", "Matthew", "Margaret",
+    "Anthony", "Sandra", "Mark", "Ashley", "Steven", "Emily", "Andrew", "Michelle", "Joshua",
+    "Amanda", "Kevin", "Melissa", "Brian", "Stephanie", "George", "Rebecca", "Edward", "Laura",
+    "Ronald", "Sharon", "Timothy", "Cynthia", "Jason", "Kathleen", "Jeffrey", "Amy", "Ryan",
+    "Angela", "Jacob", "Anna", "Gary", "Brenda", "Nicholas", "Pamela", "Eric", "Nicole",
+    "Jonathan", "Emma", "Stephen", "Samantha", "Larry", "Katherine", "Justin", "Christine",
+    "Scott", "Debra", "Brandon", "Rachel", "Benjamin", "Carolyn", "Samuel", "Janet", "Gregory",
+    "Catherine", "José", "María", "Jürgen", "Søren", "François", "Zoë", "Björn", "Łukasz", "Agnès",
+    "Renée", "Héctor", "Inés", "Ørjan", "Åsa", "Jörg", "Małgorzata", "Çelik", "Dagný", "Mónica",
+    "Raúl", "Lucas", "Sofia", "Mateo", "Olivia", "Noah", "Mia", "Liam", "Ava", "Elias", "Ida",
+    "Hugo", "Chloé", "Louis", "Léa", "Arthur", "Jade", "Matteo", "Giulia", "Leonardo", "Chiara",
+    "Aiko", "Hiroshi", "Yuki", "Kenji", "Priya", "Arjun", "Ananya", "Rohan", "Wei", "Mei", "Chen",
+    "Ling", "Olu", "Amara", "Kwame", "Zainab", "Omar", "Layla", "Yusuf", "Fatima", "Nils", "Freya",
+    "Anders", "Ingrid", "Pekka", "Aino", "Tomasz", "Zofia", "Piotr", "Katarzyna",
 ];
 
+#[rustfmt::skip]
 const LAST: &[&str] = &[
-    "Smith", "Johnson", "Williams", "Brown", "Jones", "Garcia", "Miller", "Davis", "Rodriguez",
-    "Martinez", "Hernandez", "Lopez", "Gonzalez", "Wilson", "Anderson", "Thomas", "Taylor",
-    "Moore", "Jackson", "Martin", "Lee", "Perez", "Thompson", "White", "Harris", "Sanchez", "Clark",
-    "Ramirez", "Lewis", "Robinson", "Walker", "Young", "Allen", "King", "Wright", "Scott",
-    "Torres", "Nguyen", "Hill", "Flores", "Green", "Adams", "Nelson", "Baker", "Hall", "Rivera",
-    "Campbell", "Mitchell", "Carter", "Roberts", "Müller", "Schmidt", "Schneider", "Fischer",
-    "Weber", "Meyer", "Wagner", "Becker", "Schulz", "Hoffmann", "Núñez", "Peña", "Muñoz",
-    "Gómez", "Díaz", "Pérez", "Sánchez", "Jiménez", "Álvarez", "Ruiz", "Dubois", "Lefèvre",
-    "Moreau", "Laurent", "Girard", "Rousseau", "Bonnet", "Dupont", "Lambert", "Fontaine",
-    "Rossi", "Russo", "Ferrari", "Esposito", "Bianchi", "Romano", "Colombo", "Ricci", "Marino",
-    "Greco", "Nowak", "Kowalski", "Wiśniewski", "Wójcik", "Kowalczyk", "Kamiński", "Lewandowski",
-    "Zieliński", "Szymański", "Woźniak", "Hansen", "Johansen", "Olsen", "Larsen", "Andersen",
-    "Pedersen", "Nielsen", "Kristiansen", "Jensen", "Karlsson", "Nilsson", "Eriksson",
+    "Smith", "Johnson", "Williams", "Brown", "Jones", "Garcia", "Miller", "Davis",
+    "Rodriguez", "Martinez", "Hernandez", "Lopez", "Gonzalez", "Wilson", "Anderson", "Thomas",
+    "Taylor", "Moore", "Jackson", "Martin", "Lee", "Perez", "Thompson", "White", "Harris",
+    "Sanchez", "Clark", "Ramirez", "Lewis", "Robinson", "Walker", "Young", "Allen", "King",
+    "Wright", "Scott", "Torres", "Nguyen", "Hill", "Flores", "Green", "Adams", "Nelson", "Baker",
+    "Hall", "Rivera", "Campbell", "Mitchell", "Carter", "Roberts", "Müller", "Schmidt",
+    "Schneider", "Fischer", "Weber", "Meyer", "Wagner", "Becker", "Schulz", "Hoffmann", "Núñez",
+    "Peña", "Muñoz", "Gómez", "Díaz", "Pérez", "Sánchez", "Jiménez", "Álvarez", "Ruiz", "Dubois",
+    "Lefèvre", "Moreau", "Laurent", "Girard", "Rousseau", "Bonnet", "Dupont", "Lambert",
+    "Fontaine", "Rossi", "Russo", "Ferrari", "Esposito", "Bianchi", "Romano", "Colombo", "Ricci",
+    "Marino", "Greco", "Nowak", "Kowalski", "Wiśniewski", "Wójcik", "Kowalczyk", "Kamiński",
+    "Lewandowski", "Zieliński", "Szymański", "Woźniak", "Hansen", "Johansen", "Olsen", "Larsen",
+    "Andersen", "Pedersen", "Nielsen", "Kristiansen", "Jensen", "Karlsson", "Nilsson", "Eriksson",
     "Lindqvist", "Bergström", "Sjöberg", "Åberg", "Virtanen", "Korhonen", "Mäkinen", "Nieminen",
     "Tanaka", "Suzuki", "Takahashi", "Watanabe", "Yamamoto", "Nakamura", "Kobayashi", "Sato",
     "Patel", "Sharma", "Singh", "Kumar", "Gupta", "Reddy", "Wang", "Li", "Zhang", "Liu", "Chen",
@@ -88,73 +90,52 @@ const LAST: &[&str] = &[
     "Sinclair", "Ellison", "Carrington", "Donnelly", "Gallagher", "Kavanagh", "Brennan",
 ];
 
+#[rustfmt::skip]
 const SYLLABLES: &[&str] = &[
-    "tor", "ix", "ta", "hal", "ka", "quen", "lo", "mon", "zu", "zé", "ri", "mo", "nøs", "vik",
-    "pra", "del", "sen", "var", "qui", "bel", "fa", "ron", "ter", "nu", "vo", "lin", "gar", "sol",
-    "ven", "dra", "kor", "mi", "ral", "tes", "ny", "ox", "pel", "cas", "dor", "rä", "fen", "gil",
+    "tor", "ix", "ta", "hal", "ka", "quen", "lo", "mon", "zu", "zé", "ri", "mo", "nøs",
+    "vik", "pra", "del", "sen", "var", "qui", "bel", "fa", "ron", "ter", "nu", "vo", "lin", "gar",
+    "sol", "ven", "dra", "kor", "mi", "ral", "tes", "ny", "ox", "pel", "cas", "dor", "rä", "fen",
+    "gil",
 ];
 
+#[rustfmt::skip]
 const INDUSTRY: &[&str] = &[
-    "Trading", "Robotics", "Energy", "Logistics", "Foods", "Software", "Consulting", "Media",
-    "Analytics", "Systems", "Labs", "Partners", "Capital", "Health", "Textiles", "Motors",
+    "Trading", "Robotics", "Energy", "Logistics", "Foods", "Software", "Consulting",
+    "Media", "Analytics", "Systems", "Labs", "Partners", "Capital", "Health", "Textiles", "Motors",
     "Design", "Security", "Networks", "Holdings", "Pharma", "Solar", "Marine", "Apparel",
 ];
 
 /// Legal forms and their variants: a duplicate may write any of a group, or none.
+#[rustfmt::skip]
 const LEGAL: &[&[&str]] = &[
-    &["Inc.", "Incorporated", "Inc", "INC."],
-    &["Corp.", "Corporation", "Corp"],
-    &["LLC", "L.L.C.", "llc"],
-    &["Ltd", "Limited", "Ltd."],
-    &["GmbH", "GMBH", "Gmbh"],
-    &["AG"],
-    &["AS", "A/S"],
-    &["AB", "Aktiebolag AB"],
-    &["Oy", "OY"],
-    &["S.A.", "SA"],
-    &["B.V.", "BV"],
-    &["S.r.l.", "Srl", "SRL"],
-    &["plc", "PLC"],
-    &["Pty Ltd", "Pty. Ltd.", "Pty Limited"],
+    &["Inc.", "Incorporated", "Inc", "INC."], &["Corp.", "Corporation", "Corp"],
+    &["LLC", "L.L.C.", "llc"], &["Ltd", "Limited", "Ltd."], &["GmbH", "GMBH", "Gmbh"], &["AG"],
+    &["AS", "A/S"], &["AB", "Aktiebolag AB"], &["Oy", "OY"], &["S.A.", "SA"], &["B.V.", "BV"],
+    &["S.r.l.", "Srl", "SRL"], &["plc", "PLC"], &["Pty Ltd", "Pty. Ltd.", "Pty Limited"],
 ];
 
 /// Cities with their country calling code and national trunk prefix.
+#[rustfmt::skip]
 const CITIES: &[(&str, &str, &str)] = &[
-    ("New York", "1", ""),
-    ("Chicago", "1", ""),
-    ("Austin", "1", ""),
-    ("San Francisco", "1", ""),
-    ("Toronto", "1", ""),
-    ("London", "44", "0"),
-    ("Manchester", "44", "0"),
-    ("Berlin", "49", "0"),
-    ("München", "49", "0"),
-    ("Hamburg", "49", "0"),
-    ("Paris", "33", "0"),
-    ("Lyon", "33", "0"),
-    ("Madrid", "34", ""),
-    ("Barcelona", "34", ""),
-    ("Milano", "39", ""),
-    ("Roma", "39", ""),
-    ("Warszawa", "48", ""),
-    ("Kraków", "48", ""),
-    ("Oslo", "47", ""),
-    ("Bergen", "47", ""),
-    ("Stockholm", "46", "0"),
-    ("Göteborg", "46", "0"),
-    ("Helsinki", "358", "0"),
-    ("Amsterdam", "31", "0"),
-    ("Rotterdam", "31", "0"),
-    ("Tokyo", "81", "0"),
-    ("Osaka", "81", "0"),
-    ("Sydney", "61", "0"),
-    ("Melbourne", "61", "0"),
-    ("Mumbai", "91", "0"),
-    ("São Paulo", "55", "0"),
+    ("New York", "1", ""), ("Chicago", "1", ""), ("Austin", "1", ""),
+    ("San Francisco", "1", ""), ("Toronto", "1", ""), ("London", "44", "0"),
+    ("Manchester", "44", "0"), ("Berlin", "49", "0"), ("München", "49", "0"),
+    ("Hamburg", "49", "0"), ("Paris", "33", "0"), ("Lyon", "33", "0"), ("Madrid", "34", ""),
+    ("Barcelona", "34", ""), ("Milano", "39", ""), ("Roma", "39", ""), ("Warszawa", "48", ""),
+    ("Kraków", "48", ""), ("Oslo", "47", ""), ("Bergen", "47", ""), ("Stockholm", "46", "0"),
+    ("Göteborg", "46", "0"), ("Helsinki", "358", "0"), ("Amsterdam", "31", "0"),
+    ("Rotterdam", "31", "0"), ("Tokyo", "81", "0"), ("Osaka", "81", "0"), ("Sydney", "61", "0"),
+    ("Melbourne", "61", "0"), ("Mumbai", "91", "0"), ("São Paulo", "55", "0"),
     ("Zürich", "41", "0"),
 ];
 
-const FREE_MAIL: &[&str] = &["gmail.com", "yahoo.com", "outlook.com", "hotmail.com", "gmx.de"];
+const FREE_MAIL: &[&str] = &[
+    "gmail.com",
+    "yahoo.com",
+    "outlook.com",
+    "hotmail.com",
+    "gmx.de",
+];
 
 /// A company as generated.
 #[derive(Debug, Clone)]
@@ -171,7 +152,12 @@ pub struct Company {
 impl Company {
     fn name(&self, variant: usize) -> String {
         let forms = LEGAL[self.legal];
-        format!("{} {} {}", self.base, self.industry, forms[variant % forms.len()])
+        format!(
+            "{} {} {}",
+            self.base,
+            self.industry,
+            forms[variant % forms.len()]
+        )
     }
 }
 
@@ -236,13 +222,19 @@ fn format_phone(rng: &mut Rng, city: usize, national: &str) -> String {
 }
 
 fn company(rng: &mut Rng) -> Company {
-    let base: String = (0..2 + rng.below(2)).map(|_| *rng.pick(SYLLABLES)).collect();
+    let base: String = (0..2 + rng.below(2))
+        .map(|_| *rng.pick(SYLLABLES))
+        .collect();
     let base = capitalise(&base);
     let industry = rng.pick(INDUSTRY).to_string();
     let domain = format!("{}-{}.example", email_part(&base), email_part(&industry));
     let city = rng.below(CITIES.len());
     let phone = digits(rng, 9);
-    let street = format!("{} {} Street", 1 + rng.below(200), capitalise(*rng.pick(SYLLABLES)));
+    let street = format!(
+        "{} {} Street",
+        1 + rng.below(200),
+        capitalise(rng.pick::<&str>(SYLLABLES))
+    );
     Company {
         base,
         industry,
@@ -307,9 +299,14 @@ pub fn persons(seed: u64, entities: usize, dup_rate: f64) -> Vec<Row> {
         let co = &companies[c];
         let local = match rng.below(4) {
             0 => format!("{}.{}", email_part(&first), email_part(&last)),
-            1 => format!("{}{}", email_part(&first)[..1].to_string(), email_part(&last)),
-            2 => format!("{}", email_part(&first)),
-            _ => format!("{}.{}{}", email_part(&first), email_part(&last), rng.below(100)),
+            1 => format!("{}{}", &email_part(&first)[..1], email_part(&last)),
+            2 => email_part(&first),
+            _ => format!(
+                "{}.{}{}",
+                email_part(&first),
+                email_part(&last),
+                rng.below(100)
+            ),
         };
         let mut email = if rng.chance(0.1) {
             format!("{local}{}@{}", rng.below(1000), rng.pick(FREE_MAIL))
@@ -320,16 +317,36 @@ pub fn persons(seed: u64, entities: usize, dup_rate: f64) -> Vec<Row> {
         while !addresses.insert(email.clone()) {
             email = format!("{}{}", rng.below(10), email);
         }
-        let city = if rng.chance(0.85) { co.city } else { rng.below(CITIES.len()) };
+        let city = if rng.chance(0.85) {
+            co.city
+        } else {
+            rng.below(CITIES.len())
+        };
         let national = digits(&mut rng, 9);
         let row = Row {
             truth,
             id: format!("{}", 100_000 + truth),
             name: format!("{first} {last}"),
-            email: if rng.chance(0.9) { email } else { String::new() },
-            phone: if rng.chance(0.8) { format_phone(&mut rng, city, &national) } else { String::new() },
-            company: if rng.chance(0.9) { co.name(0) } else { String::new() },
-            city: if rng.chance(0.8) { CITIES[city].0.to_string() } else { String::new() },
+            email: if rng.chance(0.9) {
+                email
+            } else {
+                String::new()
+            },
+            phone: if rng.chance(0.8) {
+                format_phone(&mut rng, city, &national)
+            } else {
+                String::new()
+            },
+            company: if rng.chance(0.9) {
+                co.name(0)
+            } else {
+                String::new()
+            },
+            city: if rng.chance(0.8) {
+                CITIES[city].0.to_string()
+            } else {
+                String::new()
+            },
             first,
             last,
             ..Row::default()
@@ -406,12 +423,17 @@ fn damage_person(rng: &mut Rng, original: &Row, co: &Company, city: usize) -> Ro
                 };
             }
             8 | 9 => {
-                let present: Vec<usize> = [!r.email.is_empty(), !r.phone.is_empty(), !r.company.is_empty(), !r.city.is_empty()]
-                    .iter()
-                    .enumerate()
-                    .filter(|(i, p)| **p && (*i == 3 || identifiers(&r) > 1))
-                    .map(|(i, _)| i)
-                    .collect();
+                let present: Vec<usize> = [
+                    !r.email.is_empty(),
+                    !r.phone.is_empty(),
+                    !r.company.is_empty(),
+                    !r.city.is_empty(),
+                ]
+                .iter()
+                .enumerate()
+                .filter(|(i, p)| **p && (*i == 3 || identifiers(&r) > 1))
+                .map(|(i, _)| i)
+                .collect();
                 if let Some(&field) = present.get(rng.below(present.len().max(1))) {
                     match field {
                         0 => r.email.clear(),
@@ -458,7 +480,11 @@ pub fn organizations(seed: u64, entities: usize, dup_rate: f64) -> Vec<Row> {
             while co.industry == other.industry {
                 co.industry = rng.pick(INDUSTRY).to_string();
             }
-            co.domain = format!("{}-{}.example", email_part(&co.base), email_part(&co.industry));
+            co.domain = format!(
+                "{}-{}.example",
+                email_part(&co.base),
+                email_part(&co.industry)
+            );
         } else if let Some((other, _)) = made
             .get(rng.below(made.len().max(1)))
             .filter(|(_, row)| !row.city.is_empty() && !row.website.is_empty() && rng.chance(0.03))
@@ -469,7 +495,11 @@ pub fn organizations(seed: u64, entities: usize, dup_rate: f64) -> Vec<Row> {
             co.base = other.base.clone();
             co.industry = other.industry.clone();
             co.legal = other.legal;
-            co.domain = format!("{}-{}.example", email_part(&co.base), CITIES[co.city].0.len());
+            co.domain = format!(
+                "{}-{}.example",
+                email_part(&co.base),
+                CITIES[co.city].0.len()
+            );
             while co.city == other.city {
                 co.city = rng.below(CITIES.len());
             }
@@ -481,10 +511,26 @@ pub fn organizations(seed: u64, entities: usize, dup_rate: f64) -> Vec<Row> {
             truth,
             id: format!("{}", 500_000 + truth),
             name: co.name(0),
-            website: if confuser || rng.chance(0.8) { format!("https://www.{}", co.domain) } else { String::new() },
-            phone: if rng.chance(0.8) { format_phone(&mut rng, co.city, &co.phone) } else { String::new() },
-            city: if confuser || rng.chance(0.9) { CITIES[co.city].0.to_string() } else { String::new() },
-            address: if rng.chance(0.6) { co.street.clone() } else { String::new() },
+            website: if confuser || rng.chance(0.8) {
+                format!("https://www.{}", co.domain)
+            } else {
+                String::new()
+            },
+            phone: if rng.chance(0.8) {
+                format_phone(&mut rng, co.city, &co.phone)
+            } else {
+                String::new()
+            },
+            city: if confuser || rng.chance(0.9) {
+                CITIES[co.city].0.to_string()
+            } else {
+                String::new()
+            },
+            address: if rng.chance(0.6) {
+                co.street.clone()
+            } else {
+                String::new()
+            },
             ..Row::default()
         };
         made.push((co, row.clone()));
@@ -501,7 +547,14 @@ pub fn organizations(seed: u64, entities: usize, dup_rate: f64) -> Vec<Row> {
                 0 => r.name = co.name(1 + rng.below(3)),
                 1 => r.name = r.name.to_uppercase(),
                 2 => r.name = ascii(&r.name),
-                3 => r.name = format!("{} {} {}", typo(&mut rng, &co.base), co.industry, LEGAL[co.legal][0]),
+                3 => {
+                    r.name = format!(
+                        "{} {} {}",
+                        typo(&mut rng, &co.base),
+                        co.industry,
+                        LEGAL[co.legal][0]
+                    )
+                }
                 4 if !r.website.is_empty() => {
                     r.website = match rng.below(3) {
                         0 => co.domain.clone(),
@@ -538,7 +591,11 @@ pub fn to_records(rows: &[Row], organization: bool) -> Vec<DedupeRecord> {
         .map(|(i, r)| DedupeRecord {
             row: i as u64 + 1,
             identity: r.id.clone(),
-            name: if organization { r.name.clone() } else { format!("{} {}", r.first, r.last) },
+            name: if organization {
+                r.name.clone()
+            } else {
+                format!("{} {}", r.first, r.last)
+            },
             first_name: r.first.clone(),
             last_name: r.last.clone(),
             emails: some(&r.email).into_iter().collect(),
@@ -555,9 +612,29 @@ pub fn to_records(rows: &[Row], organization: bool) -> Vec<DedupeRecord> {
 /// Writes person rows as a CRM export: `ID,First Name,Last Name,Email,Phone,Company,City`.
 pub fn write_persons_csv(rows: &[Row], out: impl Write) -> std::io::Result<()> {
     let mut w = csv::Writer::from_writer(out);
-    w.write_record(["ID", "First Name", "Last Name", "Email", "Phone", "Company", "City"])?;
+    w.write_record([
+        "ID",
+        "First Name",
+        "Last Name",
+        "Email",
+        "Phone",
+        "Company",
+        "City",
+    ])?;
     for r in rows {
-        w.write_record([&r.id, &r.first, &r.last, &r.email, &r.phone, &r.company, &r.city])?;
+        w.write_record([
+            &r.id, &r.first, &r.last, &r.email, &r.phone, &r.company, &r.city,
+        ])?;
+    }
+    w.flush()
+}
+
+/// Writes organisation rows as a CRM export: `ID,Name,Website,Phone,City,Address`.
+pub fn write_organizations_csv(rows: &[Row], out: impl Write) -> std::io::Result<()> {
+    let mut w = csv::Writer::from_writer(out);
+    w.write_record(["ID", "Name", "Website", "Phone", "City", "Address"])?;
+    for r in rows {
+        w.write_record([&r.id, &r.name, &r.website, &r.phone, &r.city, &r.address])?;
     }
     w.flush()
 }
@@ -572,11 +649,19 @@ pub struct Quality {
 
 impl Quality {
     pub fn precision(&self) -> f64 {
-        if self.predicted_pairs == 0 { 1.0 } else { self.correct_pairs as f64 / self.predicted_pairs as f64 }
+        if self.predicted_pairs == 0 {
+            1.0
+        } else {
+            self.correct_pairs as f64 / self.predicted_pairs as f64
+        }
     }
 
     pub fn recall(&self) -> f64 {
-        if self.true_pairs == 0 { 1.0 } else { self.correct_pairs as f64 / self.true_pairs as f64 }
+        if self.true_pairs == 0 {
+            1.0
+        } else {
+            self.correct_pairs as f64 / self.true_pairs as f64
+        }
     }
 }
 
