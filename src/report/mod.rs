@@ -296,6 +296,25 @@ pub fn markdown(export: &Export, profile: &Profile, schema: &Schema, steps: &[St
             entity.plural()
         );
     }
+    if !export.merges.is_empty() {
+        let _ = writeln!(md, "\n## Duplicates merged\n");
+        let _ = writeln!(
+            md,
+            "{} record(s) merged into {} survivor(s) (the profile's `dedupe:` decisions and auto-merge keys); e-mails, phones and labels are united on the survivor, and links to a merged record point at its survivor.\n",
+            s.merged,
+            export.merges.len()
+        );
+        let _ = writeln!(md, "| entity | survivor | merged into it |");
+        let _ = writeln!(md, "|---|---|---|");
+        for (entity, survivor, absorbed) in export.merges.iter().take(50) {
+            let _ = writeln!(
+                md,
+                "| {entity} | {} | {} |",
+                escape(survivor),
+                escape(&absorbed.join("; "))
+            );
+        }
+    }
     let drift: Vec<String> = export.drift.iter().flat_map(|d| d.lines()).collect();
     if !drift.is_empty() {
         let _ = writeln!(md, "\n## Changes since the profile\n");

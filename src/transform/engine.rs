@@ -11,6 +11,7 @@ use crate::profile::Profile;
 use crate::schema::Schema;
 use crate::source::{AsSources, Record, SourceError, SourceRef, Table};
 
+use super::duplicates::FileDuplicates;
 use super::layout::{self, Layout, Slot};
 use super::links::{LinkIndex, Linked, NameCensus};
 use super::plan::{self, FilePlan, PlanError, Rule};
@@ -90,6 +91,8 @@ pub struct Export {
     pub ambiguous: Vec<(Entity, String, u32, u32)>,
     /// How each file differs from the profile mapping it matched.
     pub drift: Vec<crate::profile::drift::Drift>,
+    /// (entity, survivor's name, names of the records it absorbed).
+    pub merges: Vec<(Entity, String, Vec<String>)>,
 }
 
 /// An opened source with its first rows read.
@@ -189,6 +192,18 @@ pub fn apply<S: AsSources>(
     }
     let layouts = layout::build(schema, &plans);
     let maps = ValueMaps::new(profile, schema);
+    // Duplicates the profile asks to merge or drop, found before anything is written.
+    let duplicates: Vec<Option<FileDuplicates>> = sources
+        .iter()
+        .zip(&plans)
+        .map(|(s, p)| super::duplicates::find(s, p, profile))
+        .collect::<Result<_, _>>()?;
+    let renames: HashMap<(Entity, u64), String> = duplicates
+        .iter()
+        .flatten()
+        .flat_map(|d| d.renames.iter())
+        .map(|(e, from, to)| ((*e, super::links::name_key(from)), to.clone()))
+        .collect();
     // Import order: organizations, persons, deals, leads, activities, notes, products.
     let mut order: Vec<usize> = (0..plans.len()).collect();
     order.sort_by_key(|&i| (plans[i].entity, i));
@@ -229,6 +244,12 @@ pub fn apply<S: AsSources>(
                     && let Some(id) = &result.source_id
                 {
                     index.insert(plan.entity, id, &linked(&layouts, &result.primary));
+                }
+            }
+            // Links by id to a record merged into another land on the survivor.
+            if let Some(d) = &duplicates[i] {
+                for (absorbed, survivor) in &d.plan.absorbed {
+                    index.alias(plan.entity, absorbed, survivor);
                 }
             }
         }
@@ -316,6 +337,8 @@ pub fn apply<S: AsSources>(
             escape,
             links: &mut links,
             option_fields: &option_fields,
+            duplicates: duplicates[i].as_ref(),
+            renames: &renames,
         };
         let source = &mut opened[i];
         let mut seen_bytes = 0u64;
@@ -391,7 +414,13 @@ pub fn apply<S: AsSources>(
         files: tally.files.clone(),
         outputs,
     };
+    let merges = duplicates
+        .iter()
+        .flatten()
+        .flat_map(|d| d.merges.iter().cloned())
+        .collect();
     let export = Export {
+        merges,
         drift,
         summary,
         tally,
@@ -447,6 +476,10 @@ struct RowSink<'a> {
     links: &'a mut csv::Writer<std::fs::File>,
     /// Custom fields whose values are options to create (enum, set).
     option_fields: &'a HashMap<Entity, Vec<bool>>,
+    /// This file's duplicates to merge or drop.
+    duplicates: Option<&'a FileDuplicates>,
+    /// Names of merged records → their survivors' names, which links follow.
+    renames: &'a HashMap<(Entity, u64), String>,
 }
 
 /// Most options pipemap lists for one custom field.
@@ -464,6 +497,37 @@ impl RowSink<'_> {
         }
         let entity = result.primary.entity;
         let line = record.line.to_string();
+        let row_index = counts.rows_in as usize - 1;
+        let identity = self
+            .duplicates
+            .and_then(|d| d.identities.get(row_index))
+            .filter(|i| !i.is_empty());
+        if let (Some(d), Some(id)) = (self.duplicates, identity) {
+            if d.plan.absorbed.contains_key(id) {
+                counts.merged += 1;
+                return Ok(());
+            }
+            if d.plan.dropped.contains(id) {
+                counts.rejected += 1;
+                let p = Problem {
+                    column: String::new(),
+                    value: id.clone(),
+                    reason: "dropped as a duplicate (the profile's decision)".into(),
+                };
+                return self.problem(true, &line, entity, &p);
+            }
+            if let Some(m) = d.plan.merged.get(id) {
+                let layout = self.layout(entity);
+                unite(layout, &mut result.primary, "email", &m.emails);
+                unite(layout, &mut result.primary, "phone", &m.phones);
+                if !m.labels.is_empty()
+                    && let Some(c) = layout.field("label")
+                {
+                    result.primary.cells[c] = m.labels.join(", ");
+                }
+            }
+        }
+        let counts = &mut self.tally.files[self.file_index];
         if !result.rejects.is_empty() {
             counts.rejected += 1;
             // The reasons first, then what else went wrong on the row (it often explains them).
@@ -548,6 +612,9 @@ impl RowSink<'_> {
             }
             match slot {
                 Slot::Link(to) => {
+                    if let Some(survivor) = self.renames.get(&(*to, super::links::name_key(cell))) {
+                        cell.clone_from(survivor);
+                    }
                     self.census.link(*to, cell);
                     if matches!(to, Entity::Organization | Entity::Person) {
                         let key = (*to, super::links::name_key(cell));
@@ -665,6 +732,40 @@ fn content_hash(cells: &[String]) -> u64 {
     let mut h = std::collections::hash_map::DefaultHasher::new();
     cells.hash(&mut h);
     h.finish()
+}
+
+/// Writes a merged record's united values of a multi field (e-mails, phones) onto its labels,
+/// in order; what does not fit joins the note.
+fn unite(layout: &Layout, d: &mut Draft, key: &str, values: &[String]) {
+    if values.is_empty() {
+        return;
+    }
+    let columns: Vec<usize> = layout
+        .slots
+        .iter()
+        .enumerate()
+        .filter(|(_, s)| matches!(s, Slot::Field { key: k, .. } if k == key))
+        .map(|(i, _)| i)
+        .collect();
+    if columns.is_empty() {
+        return;
+    }
+    for &c in &columns {
+        d.cells[c].clear();
+    }
+    for (value, &c) in values.iter().zip(&columns) {
+        d.cells[c] = value.clone();
+    }
+    if values.len() > columns.len()
+        && let Some(note) = layout.column(&Slot::Note)
+    {
+        let rest = values[columns.len()..].join(", ");
+        let cell = &mut d.cells[note];
+        if !cell.is_empty() {
+            cell.push('\n');
+        }
+        cell.push_str(&format!("{key}: {rest}"));
+    }
 }
 
 /// A cell a spreadsheet program would evaluate: it opens with = + - @ or a tab/CR, and is not

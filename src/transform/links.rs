@@ -27,6 +27,8 @@ pub struct Linked {
 #[derive(Debug, Clone, Copy)]
 struct Entry {
     entity: Entity,
+    /// The record's own id (what an alias resolves to).
+    id: (u32, u32),
     name: (u32, u32),
     organization: Option<(u32, u32)>,
     person: Option<(u32, u32)>,
@@ -62,6 +64,7 @@ impl LinkIndex {
         }
         let entry = Entry {
             entity: record.entity,
+            id: self.store(id),
             name: self.store(&record.name),
             organization: record.organization.as_deref().map(|s| self.store(s)),
             person: record.person.as_deref().map(|s| self.store(s)),
@@ -91,9 +94,17 @@ impl LinkIndex {
                 name: self.text(e.name).to_string(),
                 organization: e.organization.map(|r| self.text(r).to_string()),
                 person: e.person.map(|r| self.text(r).to_string()),
-                id: id.to_string(),
+                id: self.text(e.id).to_string(),
             })
         })
+    }
+
+    /// Makes `from` name the same record as `to` (a record merged into another), when `to` is
+    /// indexed.
+    pub fn alias(&mut self, namespace: Entity, from: &str, to: &str) {
+        if let Some(&entry) = self.ids.get(&(namespace, Box::from(to.trim()))) {
+            self.ids.insert((namespace, Box::from(from.trim())), entry);
+        }
     }
 
     /// True when no id of this namespace was indexed.
