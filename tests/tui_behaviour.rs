@@ -181,7 +181,7 @@ fn export_writes_the_files_and_a_reconciled_summary() {
     let (mut model, worker, rx) = demo();
     let dir = tempfile::tempdir().unwrap();
     let out = dir.path().join("out");
-    press(&mut model, KeyCode::Char('4'));
+    press(&mut model, KeyCode::Char('5'));
     press(&mut model, KeyCode::Char('o'));
     press_with(&mut model, KeyCode::Char('u'), KeyModifiers::CONTROL);
     type_text(&mut model, &out.display().to_string());
@@ -298,4 +298,118 @@ fn recovered_work_is_offered_and_restored() {
         edited,
         "restoring is one undoable step"
     );
+}
+
+/// Every duplicate decision the profile would store, of all entities.
+fn dedupe_decisions(model: &Model) -> Vec<pipemap::profile::Decision> {
+    build_profile(model)
+        .dedupe
+        .values()
+        .flat_map(|s| s.decisions.clone())
+        .collect()
+}
+
+#[test]
+fn duplicates_are_found_in_the_background_and_decided_into_the_profile() {
+    let (mut model, _w, _rx) = demo();
+    press(&mut model, KeyCode::Char('4'));
+    let view = &model.duplicates_view;
+    assert!(!view.computing, "the worker's clusters arrived");
+    assert!(!view.clusters.is_empty(), "the demo has duplicates");
+    let scores: Vec<f64> = view.clusters.iter().map(|c| c.cluster.score).collect();
+    assert!(
+        scores.windows(2).all(|w| w[0] >= w[1]),
+        "highest score first"
+    );
+    assert!(dedupe_decisions(&model).is_empty());
+
+    // Merge the first cluster into its second record.
+    let first = model.duplicates_view.clusters[0].identities.clone();
+    press(&mut model, KeyCode::Right);
+    press(&mut model, KeyCode::Char('m'));
+    let decisions = dedupe_decisions(&model);
+    assert_eq!(decisions.len(), 1);
+    assert_eq!(decisions[0].action, "merge");
+    assert_eq!(decisions[0].records, first);
+    assert_eq!(decisions[0].survivor.as_ref(), Some(&first[1]));
+    assert!(model.project.unsaved(), "a decision is work to save");
+
+    // m moved on to the next cluster: keep it separate (k is "keep" here, not "up").
+    if model.duplicates_view.clusters.len() > 1 {
+        let second = model.duplicates_view.clusters[1].identities.clone();
+        assert_eq!(model.duplicates_view.cursor.selected, 1);
+        press(&mut model, KeyCode::Char('k'));
+        let decisions = dedupe_decisions(&model);
+        assert_eq!(decisions.len(), 2);
+        let keep = decisions
+            .iter()
+            .find(|d| d.action == "keep")
+            .expect("a keep");
+        assert_eq!(keep.records, second);
+        press(&mut model, KeyCode::Char('u'));
+    }
+    assert_eq!(
+        dedupe_decisions(&model).len(),
+        1,
+        "undo takes the keep back"
+    );
+    press(&mut model, KeyCode::Char('u'));
+    assert!(dedupe_decisions(&model).is_empty(), "and then the merge");
+    assert!(!model.project.unsaved());
+}
+
+#[test]
+fn a_new_decision_on_a_cluster_replaces_its_earlier_one() {
+    let (mut model, _w, _rx) = demo();
+    press(&mut model, KeyCode::Char('4'));
+    assert!(!model.duplicates_view.clusters.is_empty());
+    press(&mut model, KeyCode::Char('m'));
+    press(&mut model, KeyCode::Up);
+    press(&mut model, KeyCode::Char('k'));
+    let decisions = dedupe_decisions(&model);
+    assert_eq!(decisions.len(), 1);
+    assert_eq!(decisions[0].action, "keep");
+}
+
+#[test]
+fn bulk_merge_takes_every_cluster_of_one_email_in_one_undoable_step() {
+    let (mut model, _w, _rx) = demo();
+    press(&mut model, KeyCode::Char('4'));
+    let expected = model
+        .duplicates_view
+        .clusters
+        .iter()
+        .filter(|c| {
+            c.cluster
+                .links
+                .iter()
+                .all(|l| l.keys.contains(&pipemap::dedupe::MatchKey::Email))
+        })
+        .count();
+    press(&mut model, KeyCode::Char('M'));
+    let decisions = dedupe_decisions(&model);
+    assert_eq!(decisions.len(), expected);
+    assert!(decisions.iter().all(|d| d.action == "merge"));
+    press(&mut model, KeyCode::Char('u'));
+    assert!(dedupe_decisions(&model).is_empty());
+}
+
+#[test]
+fn duplicates_follow_the_mapping_once_it_settles() {
+    let (mut model, _w, _rx) = demo();
+    let before = model.duplicates_view.generation;
+    press(&mut model, KeyCode::Char('2'));
+    select_column(&mut model, "email");
+    press(&mut model, KeyCode::Char('s'));
+    let mut asked = Vec::new();
+    for _ in 0..8 {
+        asked.extend(app::update(&mut model, Message::Tick));
+    }
+    let finds = asked
+        .iter()
+        .filter(|c| matches!(c, Command::FindDuplicates { .. }))
+        .count();
+    assert_eq!(finds, 1, "one search once the edit settled, for the worker");
+    assert!(model.duplicates_view.generation > before);
+    assert!(model.duplicates_view.computing);
 }

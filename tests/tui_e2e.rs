@@ -89,7 +89,7 @@ fn demo_exports_in_a_real_terminal_and_quits_cleanly() {
     wait_for(limit, "the Files screen", &screen, || {
         output_has(&screen, "Source files") && output_has(&screen, "Zendesk Sell")
     });
-    keys.write_all(b"4").unwrap();
+    keys.write_all(b"5").unwrap();
     keys.flush().unwrap();
     wait_for(limit, "the Review & Export screen", &screen, || {
         output_has(&screen, "Output folder")

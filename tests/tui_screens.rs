@@ -29,8 +29,13 @@ fn values_screen() {
 }
 
 #[test]
+fn duplicates_screen() {
+    screen('4', "duplicates");
+}
+
+#[test]
 fn export_screen() {
-    screen('4', "export");
+    screen('5', "export");
 }
 
 #[test]
@@ -64,7 +69,7 @@ fn no_panic_at_any_size() {
         &[KeyCode::Enter],
         &[KeyCode::Char('c')],
     ];
-    for screen in ['1', '2', '3', '4'] {
+    for screen in ['1', '2', '3', '4', '5'] {
         for keys in overlays {
             press(&mut model, KeyCode::Esc);
             press(&mut model, KeyCode::Esc);
@@ -89,4 +94,63 @@ fn no_panic_at_any_size() {
             }
         }
     }
+}
+
+#[test]
+fn ten_thousand_clusters_stay_instant() {
+    use pipemap::dedupe::{Cluster, ComparedField, Link, MatchKey};
+    use pipemap::tui::model::DuplicateCluster;
+    let (mut model, _w, _rx) = demo();
+    press(&mut model, KeyCode::Char('4'));
+    model.duplicates_view.clusters = (0..10_000)
+        .map(|i| DuplicateCluster {
+            file: 0,
+            entity: pipemap::Entity::Person,
+            identities: vec![format!("a{i}"), format!("b{i}")],
+            cluster: Cluster {
+                members: vec![0, 1],
+                rows: vec![i * 2 + 1, i * 2 + 2],
+                score: 1.0 - i as f64 / 20_000.0,
+                reasons: vec!["same e-mail".into()],
+                links: vec![Link {
+                    a: 0,
+                    b: 1,
+                    score: 0.99,
+                    reasons: vec!["same e-mail".into()],
+                    keys: vec![MatchKey::Email],
+                }],
+                fields: vec![ComparedField {
+                    field: "Name".into(),
+                    values: vec![format!("Ann {i}"), format!("Anne {i}")],
+                    differs: true,
+                }],
+            },
+        })
+        .collect();
+    let start = std::time::Instant::now();
+    press(&mut model, KeyCode::End);
+    press(&mut model, KeyCode::Char('m'));
+    press(&mut model, KeyCode::Char('M'));
+    for _ in 0..10 {
+        press(&mut model, KeyCode::PageUp);
+        render(&mut model, 120, 40);
+    }
+    let text = render(&mut model, 80, 24);
+    assert!(text.contains("10,000 clusters"), "{text}");
+    assert!(
+        start.elapsed() < std::time::Duration::from_secs(2),
+        "took {:?}",
+        start.elapsed()
+    );
+}
+
+#[test]
+fn help_overlay_lists_the_duplicates_keys() {
+    let (mut model, _w, _rx) = demo();
+    press(&mut model, KeyCode::Char('4'));
+    press(&mut model, KeyCode::Char('?'));
+    let text = render(&mut model, 80, 24);
+    assert!(text.contains("Keys of Duplicates"), "{text}");
+    assert!(text.contains("keep apart"), "{text}");
+    insta::assert_snapshot!("help_duplicates_80x24", text);
 }

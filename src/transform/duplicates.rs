@@ -27,13 +27,6 @@ pub struct FileDuplicates {
     pub merges: Vec<(Entity, String, Vec<String>)>,
 }
 
-impl FileDuplicates {
-    /// True when nothing is merged or dropped.
-    pub fn is_empty(&self) -> bool {
-        self.plan.absorbed.is_empty() && self.plan.dropped.is_empty()
-    }
-}
-
 fn display_name(r: &DedupeRecord) -> String {
     if !r.name.trim().is_empty() {
         r.name.trim().to_string()

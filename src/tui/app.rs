@@ -1,6 +1,7 @@
 //! The Elm-style core of the UI: [`Message`]s in, [`update`] changes the [`Model`] and returns
 //! [`Command`]s (file work for the [`super::worker`]). Nothing here touches the terminal or files.
 
+mod duplicates;
 mod files;
 mod global;
 mod mapping;
@@ -14,11 +15,14 @@ use std::path::PathBuf;
 use crossterm::event::{KeyEvent, KeyEventKind, MouseEvent};
 
 use super::keymap::{self, Action, Key};
-use super::model::{ExportState, ExportSummary, Level, Model, Screen};
+use super::model::{
+    DuplicateCluster, DuplicateJob, ExportState, ExportSummary, Level, Model, Screen,
+};
 use super::project::{Distinct, LoadStatus, LoadedFile, Mapping, Rows};
 use super::recovery::RecoveryDoc;
 use crate::profile::Profile;
 
+pub use duplicates::decision_of as duplicate_decision;
 pub use mapping::{CUSTOM_TYPES, build_profile, selected_column, target_label, visible_columns};
 pub use review::{Check, CheckLevel, checks};
 pub use values::targets as value_targets;
@@ -51,6 +55,11 @@ pub enum Message {
         total: u64,
     },
     ExportDone(Result<ExportSummary, String>),
+    /// The clusters of duplicates of a computation, highest score first.
+    DuplicatesFound {
+        generation: u64,
+        result: Result<Vec<DuplicateCluster>, String>,
+    },
 }
 
 /// File work for the worker.
@@ -76,6 +85,11 @@ pub enum Command {
         sources: Vec<PathBuf>,
         profile: Profile,
         out: PathBuf,
+    },
+    /// Read the files and find clusters of duplicates among their persons and organizations.
+    FindDuplicates {
+        generation: u64,
+        jobs: Vec<DuplicateJob>,
     },
 }
 
@@ -122,11 +136,15 @@ pub fn update(model: &mut Model, message: Message) -> Vec<Command> {
             if !loading {
                 files::focus_drift(model);
             }
-            if model.export_view.queued && !loading {
+            let mut commands = if model.export_view.queued && !loading {
                 review::start_export(model)
             } else {
                 Vec::new()
+            };
+            if !loading {
+                commands.extend(duplicates::find_if_changed(model));
             }
+            commands
         }
         Message::RowsProgress { index, rows } => {
             if let Some(f) = model.project.files.get_mut(index)
@@ -165,6 +183,10 @@ pub fn update(model: &mut Model, message: Message) -> Vec<Command> {
             review::on_export_done(model, result);
             Vec::new()
         }
+        Message::DuplicatesFound { generation, result } => {
+            duplicates::on_found(model, generation, result);
+            Vec::new()
+        }
     }
 }
 
@@ -199,6 +221,7 @@ pub fn on_action(model: &mut Model, action: Action) -> Vec<Command> {
         Screen::Files => files::on_action(model, action),
         Screen::Mapping => mapping::on_action(model, action),
         Screen::Values => values::on_action(model, action),
+        Screen::Duplicates => duplicates::on_action(model, action),
         Screen::Export => review::on_action(model, action),
     }
 }
@@ -211,13 +234,19 @@ fn on_tick(model: &mut Model) -> Vec<Command> {
         .files
         .iter()
         .any(|f| f.status == LoadStatus::Loading);
-    if !quiet || loading || project.mapping == project.autosaved {
+    if !quiet || loading {
         return Vec::new();
+    }
+    // Once the mapping has settled, the clusters follow it.
+    let mut commands = duplicates::find_if_changed(model);
+    if model.project.mapping == model.project.autosaved {
+        return commands;
     }
     model.project.autosaved = model.project.mapping.clone();
     let key = model.ctx.recovery_key.clone();
     if !model.project.unsaved() {
-        return vec![Command::DiscardRecovery { key }];
+        commands.push(Command::DiscardRecovery { key });
+        return commands;
     }
     let doc = RecoveryDoc {
         saved_at: super::recovery::now(),
@@ -230,7 +259,8 @@ fn on_tick(model: &mut Model) -> Vec<Command> {
             .collect(),
         profile: build_profile(model),
     };
-    vec![Command::Autosave { key, doc }]
+    commands.push(Command::Autosave { key, doc });
+    commands
 }
 
 fn on_saved(model: &mut Model, result: Result<PathBuf, String>) -> Vec<Command> {

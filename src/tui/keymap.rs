@@ -94,6 +94,20 @@ pub enum Action {
     PrevGroup,
     EditOut,
     Export,
+    /// Duplicates: merge the cluster into the picked survivor.
+    Merge,
+    /// Duplicates: keep the cluster's records separate (not duplicates).
+    KeepSeparate,
+    /// Duplicates: drop the picked record.
+    Drop,
+    /// Duplicates: merge every undecided cluster whose links all rest on the same e-mail.
+    MergeSameEmail,
+    /// Duplicates: pick the next record of the cluster (survivor, or the one to drop).
+    NextRecord,
+    /// Duplicates: pick the previous record.
+    PrevRecord,
+    /// Duplicates: compute the clusters again from the current mapping.
+    Recompute,
 }
 
 /// One binding: the keys, what they do, and how help describes it.
@@ -134,7 +148,8 @@ pub const GLOBAL: &[Binding] = &[
     b(&[C('1')], Action::GoScreen(0), "Files screen", ""),
     b(&[C('2')], Action::GoScreen(1), "Mapping screen", ""),
     b(&[C('3')], Action::GoScreen(2), "Values screen", ""),
-    b(&[C('4')], Action::GoScreen(3), "Review & Export screen", ""),
+    b(&[C('4')], Action::GoScreen(3), "Duplicates screen", ""),
+    b(&[C('5')], Action::GoScreen(4), "Review & Export screen", ""),
     b(&[K(KeyCode::Up), C('k')], Action::Up, "move up", ""),
     b(&[K(KeyCode::Down), C('j')], Action::Down, "move down", ""),
     b(&[K(KeyCode::PageUp)], Action::PageUp, "page up", ""),
@@ -255,6 +270,40 @@ pub const VALUES: &[Binding] = &[
     ),
 ];
 
+/// Keys of the Duplicates screen (`k` here keeps a cluster; ↑ still moves up).
+pub const DUPLICATES: &[Binding] = &[
+    b(&[C('m')], Action::Merge, "merge into the ★ record", "merge"),
+    b(
+        &[C('k')],
+        Action::KeepSeparate,
+        "keep apart (not dupes)",
+        "keep",
+    ),
+    b(&[C('d')], Action::Drop, "drop the ★ record", "drop"),
+    b(
+        &[C('M')],
+        Action::MergeSameEmail,
+        "merge all same-e-mail",
+        "",
+    ),
+    b(
+        &[K(KeyCode::Enter), K(KeyCode::Right), C(']')],
+        Action::NextRecord,
+        "★ the next record",
+        "",
+    ),
+    b(
+        &[K(KeyCode::Left), C('[')],
+        Action::PrevRecord,
+        "★ the previous record",
+        "",
+    ),
+    b(&[C('r')], Action::Recompute, "find duplicates again", ""),
+];
+
+/// Global keys a screen's table takes over on purpose.
+pub const SHADOWED: &[(Screen, Key)] = &[(Screen::Duplicates, C('k'))];
+
 /// Keys of the Review & Export screen.
 pub const EXPORT: &[Binding] = &[
     b(
@@ -277,6 +326,7 @@ pub fn screen_bindings(screen: Screen) -> &'static [Binding] {
         Screen::Files => FILES,
         Screen::Mapping => MAPPING,
         Screen::Values => VALUES,
+        Screen::Duplicates => DUPLICATES,
         Screen::Export => EXPORT,
     }
 }
@@ -311,6 +361,9 @@ mod tests {
             for (i, a) in table.iter().enumerate() {
                 for other in &table[i + 1..] {
                     for key in a.keys {
+                        if SHADOWED.contains(&(screen, *key)) {
+                            continue;
+                        }
                         assert!(
                             !other.keys.contains(key),
                             "{key:?} bound twice on {screen:?}"

@@ -169,6 +169,26 @@ pub fn export(body: Rect) -> ExportAreas {
     }
 }
 
+/// The Duplicates screen: a header line, the clusters, the selected cluster's records.
+#[derive(Debug, Clone, Copy)]
+pub struct DuplicatesAreas {
+    pub header: Rect,
+    pub list: Rect,
+    pub compare: Rect,
+}
+
+/// Lays out the Duplicates screen.
+pub fn duplicates(body: Rect) -> DuplicatesAreas {
+    let [header, main] = Layout::vertical([Constraint::Length(1), Constraint::Min(0)]).areas(body);
+    let [list, compare] =
+        Layout::horizontal([Constraint::Percentage(38), Constraint::Percentage(62)]).areas(main);
+    DuplicatesAreas {
+        header,
+        list,
+        compare,
+    }
+}
+
 /// The rows the current screen's main list shows.
 pub fn main_list_rows(model: &Model) -> usize {
     let body = model_chrome(model).body;
@@ -176,6 +196,7 @@ pub fn main_list_rows(model: &Model) -> usize {
         Screen::Files => files(body).0,
         Screen::Mapping => mapping(body).columns,
         Screen::Values => values(body).values,
+        Screen::Duplicates => duplicates(body).list,
         Screen::Export => export(body).checks,
     };
     list_rows(area).max(1)

@@ -131,7 +131,10 @@ pub fn run(session: Session) -> io::Result<Outcome> {
             let commands = app::update(&mut model, message);
             for command in commands {
                 if model.quit {
-                    worker.execute(command); // finish small last writes before exiting
+                    // Finish small last writes before exiting; a search for duplicates is moot.
+                    if !matches!(command, app::Command::FindDuplicates { .. }) {
+                        worker.execute(command);
+                    }
                 } else {
                     worker.run(command);
                 }

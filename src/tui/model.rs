@@ -20,15 +20,17 @@ pub enum Screen {
     Files,
     Mapping,
     Values,
+    Duplicates,
     Export,
 }
 
 impl Screen {
     /// Every screen in tab order.
-    pub const ALL: [Screen; 4] = [
+    pub const ALL: [Screen; 5] = [
         Screen::Files,
         Screen::Mapping,
         Screen::Values,
+        Screen::Duplicates,
         Screen::Export,
     ];
 
@@ -38,6 +40,7 @@ impl Screen {
             Screen::Files => "Files",
             Screen::Mapping => "Mapping",
             Screen::Values => "Values",
+            Screen::Duplicates => "Duplicates",
             Screen::Export => "Review & Export",
         }
     }
@@ -212,6 +215,48 @@ pub struct ExportView {
     pub queued: bool,
 }
 
+/// One cluster of duplicates as the Duplicates screen reviews it.
+#[derive(Debug, Clone)]
+pub struct DuplicateCluster {
+    /// The source file (index into the project's files) its records come from.
+    pub file: usize,
+    pub entity: crate::entity::Entity,
+    pub cluster: crate::dedupe::Cluster,
+    /// The stable identity of each member, in the order of `cluster.members`.
+    pub identities: Vec<String>,
+}
+
+/// What the Duplicates screen's clusters were computed from: per file, its entity, the rows
+/// taken (a split's side) and the mapped columns.
+#[derive(Debug, Clone, PartialEq)]
+pub struct DuplicateJob {
+    pub file: usize,
+    pub path: PathBuf,
+    pub entity: crate::entity::Entity,
+    /// Only rows whose split column (index) is true, or false: one side of a split.
+    pub split: Option<(usize, bool)>,
+    pub targets: Vec<(usize, crate::entity::Target)>,
+    pub headers: Vec<String>,
+}
+
+/// The Duplicates screen's state.
+#[derive(Debug, Clone, Default)]
+pub struct DuplicatesView {
+    /// Clusters of every file, highest score first.
+    pub clusters: Vec<DuplicateCluster>,
+    pub cursor: ListCursor,
+    /// The record of the selected cluster picked as survivor (or to drop).
+    pub record: usize,
+    /// The jobs the shown clusters (or the running computation) come from.
+    pub jobs: Option<Vec<DuplicateJob>>,
+    /// Numbers computations, so a stale result is ignored.
+    pub generation: u64,
+    /// True while the worker computes.
+    pub computing: bool,
+    /// Why the last computation failed, if it did.
+    pub error: Option<String>,
+}
+
 /// What a text input is for.
 #[derive(Debug, Clone, PartialEq)]
 pub enum InputPurpose {
@@ -253,6 +298,7 @@ pub struct Model {
     pub files_cursor: ListCursor,
     pub mapping_view: MappingView,
     pub values_view: ValuesView,
+    pub duplicates_view: DuplicatesView,
     pub export_view: ExportView,
     pub overlay: Option<Overlay>,
     /// A transient message and its level.
@@ -273,9 +319,11 @@ impl Model {
     pub fn new(ctx: Context, paths: Vec<PathBuf>, out: PathBuf) -> Model {
         let files: Vec<SourceFile> = paths.into_iter().map(SourceFile::new).collect();
         let values = ctx.base.values.clone();
+        let dedupe = super::project::decisions_of(&ctx.base);
         let mapping = Mapping {
             files: files.iter().map(super::project::placeholder).collect(),
             values,
+            dedupe,
         };
         Model {
             ctx,
@@ -290,6 +338,7 @@ impl Model {
             files_cursor: ListCursor::default(),
             mapping_view: MappingView::default(),
             values_view: ValuesView::default(),
+            duplicates_view: DuplicatesView::default(),
             export_view: ExportView {
                 out,
                 ..ExportView::default()

@@ -5,7 +5,7 @@ use std::collections::BTreeMap;
 use std::path::PathBuf;
 
 use crate::entity::{Entity, Target};
-use crate::profile::{ColumnDetail, ColumnSpec, FileMapping, Match, Profile, Split};
+use crate::profile::{ColumnDetail, ColumnSpec, Decision, FileMapping, Match, Profile, Split};
 use crate::source::TextFormat;
 use crate::source::stats::ColumnProfile;
 use crate::suggest::{ColumnSuggestion, Tier};
@@ -147,6 +147,18 @@ pub struct FileChoice {
 pub struct Mapping {
     pub files: Vec<FileChoice>,
     pub values: BTreeMap<Target, indexmap::IndexMap<String, String>>,
+    /// Duplicate decisions per entity, as the profile stores them.
+    pub dedupe: BTreeMap<Entity, Vec<Decision>>,
+}
+
+/// The duplicate decisions a profile holds, per entity.
+pub fn decisions_of(profile: &Profile) -> BTreeMap<Entity, Vec<Decision>> {
+    profile
+        .dedupe
+        .iter()
+        .filter(|(_, s)| !s.decisions.is_empty())
+        .map(|(e, s)| (*e, s.decisions.clone()))
+        .collect()
 }
 
 /// A spec for a plain target, or a custom field with the type to create.
@@ -316,6 +328,17 @@ pub fn to_profile(base: &Profile, files: &[SourceFile], mapping: &Mapping) -> Pr
     profile.description = base.description.clone();
     profile.options = base.options.clone();
     profile.dedupe = base.dedupe.clone();
+    for settings in profile.dedupe.values_mut() {
+        settings.decisions.clear();
+    }
+    for (entity, decisions) in &mapping.dedupe {
+        if !decisions.is_empty() {
+            profile.dedupe.entry(*entity).or_default().decisions = decisions.clone();
+        }
+    }
+    profile
+        .dedupe
+        .retain(|_, s| *s != crate::profile::DedupeSettings::default());
     profile.source_crm = base.source_crm.clone().or_else(|| {
         files
             .iter()

@@ -89,6 +89,7 @@ pub fn view(model: &Model, frame: &mut Frame) {
         Screen::Files => screens::files::render(model, frame, chrome.body, &theme),
         Screen::Mapping => screens::mapping::render(model, frame, chrome.body, &theme),
         Screen::Values => screens::values::render(model, frame, chrome.body, &theme),
+        Screen::Duplicates => screens::duplicates::render(model, frame, chrome.body, &theme),
         Screen::Export => screens::export::render(model, frame, chrome.body, &theme),
     }
     status_bar(model, frame, chrome.status, &theme);
@@ -228,10 +229,21 @@ pub fn dialog(
 }
 
 fn help(model: &Model, frame: &mut Frame, theme: &Theme) {
+    let screen = model.screen;
     let line = |b: &Binding| -> Line<'static> {
         let keys: Vec<String> = match b.action {
-            keymap::Action::GoScreen(_) => vec!["1–4".into()],
-            _ => b.keys.iter().map(|k| k.label()).collect(),
+            keymap::Action::GoScreen(_) => vec![format!("1–{}", Screen::ALL.len())],
+            // A global key the screen takes over is listed with the screen's keys only.
+            _ => b
+                .keys
+                .iter()
+                .filter(|k| {
+                    !keymap::screen_bindings(screen)
+                        .iter()
+                        .any(|own| own.action != b.action && own.keys.contains(k))
+                })
+                .map(|k| k.label())
+                .collect(),
         };
         let help = if matches!(b.action, keymap::Action::GoScreen(_)) {
             "go to a screen"

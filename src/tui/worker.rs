@@ -17,9 +17,10 @@ use crate::suggest::{detect, suggest_file};
 use crate::transform::engine::{ApplyOptions, apply};
 
 use super::app::{Command, Message};
-use super::model::ExportSummary;
+use super::model::{DuplicateCluster, DuplicateJob, ExportSummary};
 use super::project::{Distinct, LoadedFile};
 use super::recovery;
+use crate::dedupe::{DedupeOptions, RecordBuilder, find_clusters};
 
 /// Distinct values counted per column; rarer values past this are not listed.
 const DISTINCT_CAP: usize = 2_000;
@@ -83,6 +84,10 @@ impl Worker {
                 let result = export(&sources, &profile, &self.schema, &out, tx);
                 let _ = tx.send(Message::ExportDone(result));
             }
+            Command::FindDuplicates { generation, jobs } => {
+                let result = find_duplicates(&jobs);
+                let _ = tx.send(Message::DuplicatesFound { generation, result });
+            }
         }
     }
 }
@@ -126,6 +131,47 @@ pub fn resuggest(
     loaded: &LoadedFile,
 ) -> Vec<crate::suggest::ColumnSuggestion> {
     suggest_file(vocabularies, name, Some(entity), &loaded.columns).columns
+}
+
+/// Reads each job's file into records and finds their clusters; all clusters, highest score
+/// first (ties by file, then first row).
+pub fn find_duplicates(jobs: &[DuplicateJob]) -> Result<Vec<DuplicateCluster>, String> {
+    let mut out = Vec::new();
+    for job in jobs {
+        let mut builder = RecordBuilder::new(job.entity, &job.targets, &job.headers)
+            .map_err(|e| e.to_string())?;
+        if !builder.has_keys() {
+            continue;
+        }
+        let mut table = Table::open(&job.path).map_err(|e| e.to_string())?;
+        let mut records = Vec::new();
+        let mut row = 0u64;
+        while let Some(record) = table.next_record().map_err(|e| e.to_string())? {
+            row += 1;
+            if let Some((column, wanted)) = job.split
+                && crate::transform::row::is_true(record.fields.get(column).unwrap_or("")) != wanted
+            {
+                continue;
+            }
+            records.push(builder.build(row, |i| record.fields.get(i)));
+        }
+        let found = find_clusters(job.entity, &records, &DedupeOptions::default())
+            .map_err(|e| e.to_string())?;
+        out.extend(found.clusters.into_iter().map(|cluster| {
+            DuplicateCluster {
+                file: job.file,
+                entity: job.entity,
+                identities: cluster
+                    .members
+                    .iter()
+                    .map(|&m| records[m].identity.clone())
+                    .collect(),
+                cluster,
+            }
+        }));
+    }
+    out.sort_by(|a, b| b.cluster.score.total_cmp(&a.cluster.score));
+    Ok(out)
 }
 
 /// Reads a whole file: the row count (reported as it grows) and each column's distinct values.

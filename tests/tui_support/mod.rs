@@ -70,7 +70,10 @@ pub fn drain(model: &mut Model, worker: &Worker, rx: &mpsc::Receiver<Message>) {
 /// Runs commands on this thread, except the ones touching the user's folders.
 pub fn run(worker: &Worker, commands: Vec<Command>) {
     for c in commands {
-        if matches!(c, Command::Load { .. } | Command::Export { .. }) {
+        if matches!(
+            c,
+            Command::Load { .. } | Command::Export { .. } | Command::FindDuplicates { .. }
+        ) {
             worker.execute(c);
         }
     }

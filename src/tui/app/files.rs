@@ -204,12 +204,14 @@ pub fn restore(model: &mut Model, doc: &RecoveryDoc) -> usize {
         restored.push((i, choice));
     }
     let values = doc.profile.values.clone();
+    let dedupe = crate::tui::project::decisions_of(&doc.profile);
     let n = restored.len();
     edit(model, |m| {
         for (i, choice) in restored {
             m.files[i] = choice;
         }
         m.values = values;
+        m.dedupe = dedupe;
     });
     global::clamp_cursors(model);
     n

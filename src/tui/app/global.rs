@@ -124,6 +124,7 @@ fn main_len(model: &Model) -> usize {
         Screen::Files => model.project.files.len(),
         Screen::Mapping => mapping::visible_columns(model).len(),
         Screen::Values => values::current_values_len(model),
+        Screen::Duplicates => model.duplicates_view.clusters.len(),
         Screen::Export => super::checks(model).len(),
     }
 }
@@ -144,9 +145,13 @@ fn move_cursor(model: &mut Model, action: Action) {
         Screen::Files => &mut model.files_cursor,
         Screen::Mapping => &mut model.mapping_view.cursor,
         Screen::Values => &mut model.values_view.cursor,
+        Screen::Duplicates => &mut model.duplicates_view.cursor,
         Screen::Export => &mut model.export_view.cursor,
     };
     cursor.step(delta, len, height);
+    if model.screen == Screen::Duplicates {
+        model.duplicates_view.record = 0;
+    }
 }
 
 /// Keeps every cursor inside its list after the lists or the terminal changed.
@@ -160,6 +165,7 @@ pub fn clamp_cursors(model: &mut Model) {
             Screen::Files => &mut model.files_cursor,
             Screen::Mapping => &mut model.mapping_view.cursor,
             Screen::Values => &mut model.values_view.cursor,
+            Screen::Duplicates => &mut model.duplicates_view.cursor,
             Screen::Export => &mut model.export_view.cursor,
         };
         let selected = cursor.selected;

@@ -92,6 +92,7 @@ fn click(model: &mut Model, x: u16, y: u16) {
             }
             (a.values, None)
         }
+        Screen::Duplicates => (layout::duplicates(body).list, None),
         Screen::Export => (layout::export(body).checks, None),
     };
     let row = layout::row_at(area, x, y).or_else(|| extra.and_then(|e| layout::row_at(e, x, y)));
@@ -101,12 +102,14 @@ fn click(model: &mut Model, x: u16, y: u16) {
         Screen::Files => model.project.files.len(),
         Screen::Mapping => super::visible_columns(model).len(),
         Screen::Values => super::values::current_values_len(model),
+        Screen::Duplicates => model.duplicates_view.clusters.len(),
         Screen::Export => super::checks(model).len(),
     };
     let cursor = match model.screen {
         Screen::Files => &mut model.files_cursor,
         Screen::Mapping => &mut model.mapping_view.cursor,
         Screen::Values => &mut model.values_view.cursor,
+        Screen::Duplicates => &mut model.duplicates_view.cursor,
         Screen::Export => &mut model.export_view.cursor,
     };
     if cursor.offset + row < len {

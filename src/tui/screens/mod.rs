@@ -1,6 +1,6 @@
-//! One file per screen, each only drawing the model. (The duplicate review screen slots in here
-//! as one more module when it comes.)
+//! One file per screen, each only drawing the model.
 
+pub mod duplicates;
 pub mod export;
 pub mod files;
 pub mod mapping;
