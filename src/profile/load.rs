@@ -159,6 +159,23 @@ pub fn validate(
             }
         }
     }
+    for (entity, settings) in &profile.dedupe {
+        for key in &settings.keys {
+            key.parse::<crate::dedupe::MatchKey>()
+                .map_err(|e| invalid(format!("dedupe.{entity}.keys"), e.to_string()))?;
+        }
+        for (i, decision) in settings.decisions.iter().enumerate() {
+            if !matches!(
+                decision.action.trim().to_lowercase().as_str(),
+                "merge" | "keep" | "keep_separate" | "separate" | "drop"
+            ) {
+                return Err(invalid(
+                    format!("dedupe.{entity}.decisions[{i}].action"),
+                    format!("{:?} is not merge, keep or drop", decision.action),
+                ));
+            }
+        }
+    }
     for target in profile.values.keys() {
         let key = target.to_string();
         match schema.field(target) {
@@ -257,6 +274,24 @@ mod tests {
             .unwrap_err()
             .to_string();
         assert!(err.starts_with("t.yaml:7: Email:"), "{err}");
+    }
+
+    #[test]
+    fn unknown_dedupe_keys_and_actions_are_refused() {
+        let text = format!("{MINIMAL}dedupe:\n  person: {{keys: [shoe size]}}\n");
+        let profile = from_yaml("t.yaml", &text).unwrap();
+        let err = validate("t.yaml", &text, &profile, &Schema::builtin())
+            .unwrap_err()
+            .to_string();
+        assert!(err.contains("dedupe.person.keys"), "{err}");
+        let text = format!(
+            "{MINIMAL}dedupe:\n  person: {{decisions: [{{action: burn, records: [a, b]}}]}}\n"
+        );
+        let profile = from_yaml("t.yaml", &text).unwrap();
+        let err = validate("t.yaml", &text, &profile, &Schema::builtin())
+            .unwrap_err()
+            .to_string();
+        assert!(err.contains("\"burn\" is not merge, keep or drop"), "{err}");
     }
 
     #[test]
