@@ -196,6 +196,25 @@ impl Target {
         }
     }
 
+    /// The same field on another entity: a target of `from` becomes the target of the same key
+    /// (or custom field) on `to` — how a split file's columns carry over to its other rows
+    /// (Sell's companies take the owner, labels and custom fields of the contacts file).
+    /// Targets of other entities stay as they are.
+    pub fn moved(&self, from: Entity, to: Entity) -> Target {
+        match self {
+            Target::Field { entity, key, label } if *entity == from => Target::Field {
+                entity: to,
+                key: key.clone(),
+                label: label.clone(),
+            },
+            Target::Custom { entity, name } if *entity == from => Target::Custom {
+                entity: to,
+                name: name.clone(),
+            },
+            other => other.clone(),
+        }
+    }
+
     /// The same target without its label (`person.email` for `person.email:work`).
     pub fn without_label(&self) -> Target {
         match self {

@@ -327,41 +327,21 @@ fn conv_for(
 /// has it, otherwise the value goes to the note.
 fn translate(rule: &Rule, from: Entity, to: Entity, schema: &Schema) -> Rule {
     match rule {
-        Rule::Set {
-            target: Target::Field { entity, key, label },
-            conv,
-            ..
-        } if *entity == from => {
-            let other = Target::Field {
-                entity: to,
-                key: key.clone(),
-                label: label.clone(),
-            };
-            if schema.field(&other.without_label()).is_some() {
+        Rule::Set { target, conv, .. } if target.entity() == Some(from) => {
+            let other = target.moved(from, to);
+            // A built-in field the other entity lacks (a person's e-mail on a company) goes to
+            // the note; custom fields are created for the other entity too.
+            let exists = matches!(other, Target::Custom { .. })
+                || schema.field(&other.without_label()).is_some();
+            if exists {
                 set_rule(other, conv.clone())
             } else {
                 Rule::Note
             }
         }
-        Rule::Set {
-            target: Target::Custom { entity, name },
-            conv,
-            ..
-        } if *entity == from => set_rule(
-            Target::Custom {
-                entity: to,
-                name: name.clone(),
-            },
-            conv.clone(),
-        ),
         Rule::Link { to: linked, .. } if *linked == to => Rule::Note,
         other => other.clone(),
     }
-}
-
-/// The default date style for a column with no sample (a header-only file).
-pub fn empty_style() -> DateStyle {
-    DateStyle::default()
 }
 
 /// The profile's file mapping for each source, by headers. Files no mapping fits are errors.

@@ -245,19 +245,7 @@ fn split_targets(
         if targets.iter().any(|(j, _)| j == i) {
             continue;
         }
-        let carried = match t {
-            Target::Field { entity, key, label } if *entity == from => Target::Field {
-                entity: to,
-                key: key.clone(),
-                label: label.clone(),
-            },
-            Target::Custom { entity, name } if *entity == from => Target::Custom {
-                entity: to,
-                name: name.clone(),
-            },
-            other => other.clone(),
-        };
-        targets.push((*i, carried));
+        targets.push((*i, t.moved(from, to)));
     }
     targets
 }
