@@ -12,6 +12,8 @@ Examples:
   pipemap map ./sell-export/                     map a whole export folder in the terminal UI
   pipemap apply ./sell-export/*.csv --profile zendesk-sell --out ./to-import
   pipemap plan ./to-import                       the numbered import steps for that output
+  pipemap dedupe contacts.csv --entity person    clusters of likely duplicates with their reasons
+  pipemap relink ./to-import --pipedrive-export organizations.csv persons.csv
   pipemap schema show --schema personFields.json the fields pipemap maps onto";
 
 /// Move CRM exports (Zendesk Sell, Salesforce, HubSpot, …) into Pipedrive's spreadsheet import.
@@ -122,8 +124,11 @@ pub enum Command {
         #[command(subcommand)]
         command: ProfileCommand,
     },
-    /// After importing organizations, persons (and deals), rewrite the files still to import
-    /// with Pipedrive System IDs taken from Pipedrive's export of the imported items.
+    /// Add Pipedrive System IDs to the links of the files still to import.
+    ///
+    /// After importing organizations and persons (and deals), export them from Pipedrive with
+    /// their ID and source-id columns; relink writes OUT/relinked/ with every link carrying the
+    /// linked item's ID, which the import matches exactly.
     Relink {
         /// The folder `apply` wrote.
         out: PathBuf,
