@@ -8,9 +8,9 @@ use std::sync::mpsc;
 
 use pipemap::profile::{self, library};
 use pipemap::schema::Schema;
-use pipemap::tui::app::{self, Command};
+use pipemap::tui::Session;
+use pipemap::tui::app;
 use pipemap::tui::model::{ColumnFilter, Screen};
-use pipemap::tui::{Session, prepare};
 
 fn session(
     dir: &std::path::Path,
@@ -49,16 +49,7 @@ fn session(
         out: dir.join("out"),
         recovery_key: "tui-drift-test".into(),
     };
-    let (tx, rx) = mpsc::channel();
-    let (mut model, worker) = prepare(session, tx);
-    model.size = (80, 24);
-    for command in app::init(&model) {
-        if let Command::Load { .. } = command {
-            worker.execute(command);
-        }
-    }
-    tui_support::drain(&mut model, &worker, &rx);
-    (model, worker, rx)
+    tui_support::start(session)
 }
 
 #[test]

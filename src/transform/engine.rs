@@ -265,25 +265,15 @@ pub fn apply<S: AsSources>(
             )
         })
         .collect();
-    let rejects_path = staging.path("rejects.csv");
-    let mut rejects =
-        csv::Writer::from_path(&rejects_path).map_err(|e| csv_io(&rejects_path, e))?;
-    rejects
-        .write_record(["file", "line", "entity", "column", "value", "reason"])
-        .map_err(|e| csv_io(&rejects_path, e))?;
-    let warnings_path = staging.path("warnings.csv");
-    let mut warnings =
-        csv::Writer::from_path(&warnings_path).map_err(|e| csv_io(&warnings_path, e))?;
-    warnings
-        .write_record(["file", "line", "entity", "column", "value", "reason"])
-        .map_err(|e| csv_io(&warnings_path, e))?;
-
+    const PROBLEM_COLUMNS: [&str; 6] = ["file", "line", "entity", "column", "value", "reason"];
+    let (rejects_path, mut rejects) = sidecar(&staging, "rejects.csv", &PROBLEM_COLUMNS)?;
+    let (warnings_path, mut warnings) = sidecar(&staging, "warnings.csv", &PROBLEM_COLUMNS)?;
     // For `relink`: which output row links to which source record by id.
-    let links_path = staging.path("links.csv");
-    let mut links = csv::Writer::from_path(&links_path).map_err(|e| csv_io(&links_path, e))?;
-    links
-        .write_record(["file", "part", "row", "link", "source_id"])
-        .map_err(|e| csv_io(&links_path, e))?;
+    let (links_path, mut links) = sidecar(
+        &staging,
+        "links.csv",
+        &["file", "part", "row", "link", "source_id"],
+    )?;
     let mut tally = Tally::default();
     let mut census = NameCensus::default();
     let mut referenced: HashMap<(Entity, u64), String> = HashMap::new();
@@ -431,6 +421,18 @@ pub fn apply<S: AsSources>(
     super::finish::write_rest(&staging, &export, profile, schema, opts)?;
     staging.commit().map_err(out_err(&opts.out))?;
     Ok(export)
+}
+
+/// A CSV file written beside the entity files (rejects, warnings, links), with its header.
+fn sidecar(
+    staging: &Staging,
+    name: &str,
+    header: &[&str],
+) -> Result<(PathBuf, csv::Writer<std::fs::File>), ApplyError> {
+    let path = staging.path(name);
+    let mut writer = csv::Writer::from_path(&path).map_err(|e| csv_io(&path, e))?;
+    writer.write_record(header).map_err(|e| csv_io(&path, e))?;
+    Ok((path, writer))
 }
 
 fn csv_io(path: &Path, e: csv::Error) -> ApplyError {

@@ -42,6 +42,11 @@ pub fn loaded(paths: Vec<PathBuf>) -> (Model, Worker, mpsc::Receiver<Message>) {
         out: PathBuf::from("pipemap-demo-out"),
         recovery_key: "tui-test".into(),
     };
+    start(session)
+}
+
+/// Prepares a session, loads its files and applies everything the worker reported.
+pub fn start(session: Session) -> (Model, Worker, mpsc::Receiver<Message>) {
     let (tx, rx) = mpsc::channel();
     let (mut model, worker) = prepare(session, tx);
     model.size = (80, 24);
