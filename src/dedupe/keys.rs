@@ -5,119 +5,6 @@
 
 use crate::transform::values::clean_phone;
 
-/// Legal-form words dropped from organisation names before they are compared: "Acme Inc." and
-/// "ACME Incorporated" are one company. Written as their fingerprint tokens (lower-case, accents
-/// folded, dots and slashes removed, so `S.A.` is `sa` and `A/S` is `as`).
-pub const LEGAL_SUFFIXES: &[&str] = &[
-    "inc",
-    "incorporated",
-    "llc",
-    "llp",
-    "lp",
-    "pllc",
-    "pc",
-    "ltd",
-    "limited",
-    "gmbh",
-    "mbh",
-    "ag",
-    "kg",
-    "ohg",
-    "gbr",
-    "ug",
-    "ev",
-    "se",
-    "as",
-    "asa",
-    "ab",
-    "publ",
-    "oy",
-    "oyj",
-    "sa",
-    "sas",
-    "sarl",
-    "sasu",
-    "eurl",
-    "sl",
-    "slu",
-    "bv",
-    "nv",
-    "vof",
-    "srl",
-    "spa",
-    "sro",
-    "kk",
-    "co",
-    "corp",
-    "corporation",
-    "company",
-    "companies",
-    "cie",
-    "plc",
-    "pty",
-    "pte",
-    "pvt",
-    "private",
-    "ltda",
-    "sac",
-    "cv",
-    "de",
-    "bhd",
-    "sdn",
-    "kft",
-    "zrt",
-    "nyrt",
-    "aps",
-    "ks",
-    "sp",
-    "zoo",
-    "ooo",
-    "zao",
-    "oao",
-    "pjsc",
-    "jsc",
-    "ojsc",
-    "tbk",
-    "pt",
-    "gk",
-    "yk",
-    "aktiebolag",
-    "aksjeselskap",
-    "aktieselskab",
-    "osakeyhtio",
-    "anonyme",
-    "anonima",
-    "societe",
-    "sociedad",
-    "societa",
-    "gesellschaft",
-    "aktiengesellschaft",
-    "kabushiki",
-    "kaisha",
-    "naamloze",
-    "vennootschap",
-    "besloten",
-];
-
-/// Words that carry no identity in an organisation's name ("Barnes & Noble", "The Acme Co").
-const NAME_STOPWORDS: &[&str] = &["and", "the", "und", "et"];
-
-/// Legal forms that are also written before the name ("AB Volvo", "PT Astra", "OOO Romashka").
-const LEADING_FORMS: &[&str] = &["ab", "as", "oy", "pt", "ooo", "zao", "oao", "kk", "sa"];
-
-/// E-mail providers whose domain says nothing about the company a person works for (more are
-/// found in the data: see `fields::provider_domains`).
-#[rustfmt::skip]
-const FREE_MAIL: &[&str] = &[
-    "gmail.com", "googlemail.com", "yahoo.com", "yahoo.co.uk", "yahoo.fr", "yahoo.de", "ymail.com",
-    "hotmail.com", "hotmail.co.uk", "hotmail.fr", "hotmail.de", "outlook.com", "live.com",
-    "msn.com", "aol.com", "icloud.com", "me.com", "mac.com", "gmx.de", "gmx.net", "gmx.com",
-    "web.de", "t-online.de", "mail.ru", "yandex.ru", "yandex.com", "protonmail.com", "proton.me",
-    "qq.com", "163.com", "126.com", "naver.com", "orange.fr", "free.fr", "laposte.net",
-    "libero.it", "seznam.cz", "wp.pl", "o2.pl", "comcast.net", "zoho.com", "fastmail.com",
-    "mail.com",
-];
-
 /// Folds text for comparison: accents transliterated (`Müller` → `muller`), lower-case, dots,
 /// apostrophes and slashes removed (`S.A.` → `sa`, `O'Brien` → `obrien`), every other
 /// non-alphanumeric character a space, runs of spaces collapsed.
@@ -171,17 +58,22 @@ pub fn organization_key(name: &str) -> String {
 /// The words of [`organization_key`] in the order written (typos that change a word's first
 /// letter also change the sorted order, so similarity looks at both).
 pub fn organization_words(name: &str) -> String {
+    let lexicon = super::lexicon::lexicon();
     let folded = fold(name);
     let all: Vec<&str> = folded.split(' ').filter(|w| !w.is_empty()).collect();
     let mut words: Vec<&str> = all
         .iter()
         .copied()
-        .filter(|w| !NAME_STOPWORDS.contains(w))
+        .filter(|w| !lexicon.name_stopwords.contains(*w))
         .collect();
-    while words.len() > 1 && words.last().is_some_and(|w| LEGAL_SUFFIXES.contains(w)) {
+    while words.len() > 1
+        && words
+            .last()
+            .is_some_and(|w| lexicon.legal_suffixes.contains(*w))
+    {
         words.pop();
     }
-    while words.len() > 1 && LEADING_FORMS.contains(&words[0]) {
+    while words.len() > 1 && lexicon.leading_forms.contains(words[0]) {
         words.remove(0);
     }
     if words.is_empty() {
@@ -206,7 +98,7 @@ pub fn email_key(email: &str) -> Option<String> {
 /// The domain of an e-mail key when it names a company rather than a free mail provider.
 pub fn company_mail_domain(email_key: &str) -> Option<&str> {
     let domain = email_key.rsplit_once('@')?.1;
-    (!FREE_MAIL.contains(&domain)).then_some(domain)
+    (!super::lexicon::lexicon().free_mail.contains(domain)).then_some(domain)
 }
 
 /// A phone number as a key: its last 9 digits (the subscriber number without country or trunk

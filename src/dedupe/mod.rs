@@ -24,6 +24,7 @@ mod cluster;
 mod compare;
 mod fields;
 pub mod keys;
+pub mod lexicon;
 mod merge;
 mod names;
 mod nicknames;
