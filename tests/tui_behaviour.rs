@@ -413,3 +413,74 @@ fn duplicates_follow_the_mapping_once_it_settles() {
     assert!(model.duplicates_view.generation > before);
     assert!(model.duplicates_view.computing);
 }
+
+#[test]
+fn a_merge_keeps_the_value_picked_field_by_field() {
+    let (mut model, _w, _rx) = demo();
+    press(&mut model, KeyCode::Char('4'));
+    // The first cluster with a differing field a merge keeps one value of.
+    let (index, field) = model
+        .duplicates_view
+        .clusters
+        .iter()
+        .enumerate()
+        .find_map(|(i, c)| {
+            c.cluster
+                .fields
+                .iter()
+                .position(|f| {
+                    f.differs && f.key.is_some() && f.values.iter().all(|v| !v.is_empty())
+                })
+                .map(|f| (i, f))
+        })
+        .expect("the demo has a cluster whose records disagree on a field");
+    for _ in 0..index {
+        press(&mut model, KeyCode::Down);
+    }
+    let cluster = model.duplicates_view.clusters[index].clone();
+    let key = cluster.cluster.fields[field].key.clone().unwrap();
+    for _ in 0..field {
+        press(&mut model, KeyCode::Char('J'));
+    }
+    assert_eq!(model.duplicates_view.field, field);
+    // ★ the second record and keep its value: the cluster merges into its first record.
+    press(&mut model, KeyCode::Right);
+    press(&mut model, KeyCode::Char('v'));
+    let decisions = dedupe_decisions(&model);
+    assert_eq!(decisions.len(), 1, "{decisions:?}");
+    assert_eq!(decisions[0].action, "merge");
+    assert_eq!(decisions[0].survivor.as_ref(), Some(&cluster.identities[0]));
+    assert_eq!(
+        decisions[0].fields.get(&key),
+        Some(&cluster.identities[1]),
+        "the field's value comes from the ★ record"
+    );
+    let text = render(&mut model, 120, 40);
+    assert!(
+        text.contains(" from row "),
+        "the decision names the choice: {text}"
+    );
+    // Merging into another survivor keeps the choice; u takes it back.
+    press(&mut model, KeyCode::Char('m'));
+    let decisions = dedupe_decisions(&model);
+    assert_eq!(decisions[0].survivor.as_ref(), Some(&cluster.identities[1]));
+    assert_eq!(decisions[0].fields.get(&key), Some(&cluster.identities[1]));
+    press(&mut model, KeyCode::Char('u'));
+    press(&mut model, KeyCode::Char('u'));
+    assert!(dedupe_decisions(&model).is_empty());
+    // E-mails are united, never picked.
+    if let Some(emails) = cluster.cluster.fields.iter().position(|f| f.key.is_none()) {
+        let up = model.duplicates_view.field;
+        for _ in 0..(emails + cluster.cluster.fields.len() - up) % cluster.cluster.fields.len() {
+            press(&mut model, KeyCode::Char('J'));
+        }
+        press(&mut model, KeyCode::Char('v'));
+        assert!(dedupe_decisions(&model).is_empty());
+        let status = model
+            .status
+            .as_ref()
+            .map(|s| s.0.clone())
+            .unwrap_or_default();
+        assert!(status.contains("each once"), "{status}");
+    }
+}

@@ -121,6 +121,7 @@ fn ten_thousand_clusters_stay_instant() {
                 }],
                 fields: vec![ComparedField {
                     field: "Name".into(),
+                    key: Some("name".into()),
                     values: vec![format!("Ann {i}"), format!("Anne {i}")],
                     differs: true,
                 }],

@@ -80,6 +80,10 @@ pub struct Link {
 pub struct ComparedField {
     /// The field's label ("Name", "E-mails", "Birthday", a custom field's name).
     pub field: String,
+    /// The key a merge decision names to keep one record's value of this field (`name`,
+    /// `org_id`, `city`, `job_title`, `custom:Zip code`); None for e-mails, phones and labels,
+    /// which a merge unites.
+    pub key: Option<String>,
     /// One value per member, in member order ("" when the record has none).
     pub values: Vec<String>,
     /// True when the members' non-empty values are not all the same.
@@ -210,20 +214,40 @@ pub fn side_by_side(
     members: &[usize],
 ) -> Vec<ComparedField> {
     let opt = |v: &Option<String>| v.clone().unwrap_or_default();
-    let mut rows: Vec<(String, Vec<String>)> = Vec::new();
+    let mut rows: Vec<(String, Option<String>, Vec<String>)> = Vec::new();
     let column = |f: &dyn Fn(&DedupeRecord) -> String| -> Vec<String> {
         members.iter().map(|&m| f(&records[m])).collect()
     };
-    rows.push(("Name".into(), column(&|r| r.name.clone())));
+    rows.push((
+        "Name".into(),
+        Some("name".into()),
+        column(&|r| r.name.clone()),
+    ));
     if entity != Entity::Organization {
-        rows.push(("Organization".into(), column(&|r| opt(&r.organization))));
+        rows.push((
+            "Organization".into(),
+            Some("org_id".into()),
+            column(&|r| opt(&r.organization)),
+        ));
     }
-    rows.push(("E-mails".into(), column(&|r| r.emails.join(", "))));
-    rows.push(("Phones".into(), column(&|r| r.phones.join(", "))));
-    rows.push(("Website".into(), column(&|r| opt(&r.website))));
-    rows.push(("City".into(), column(&|r| opt(&r.city))));
-    rows.push(("Address".into(), column(&|r| opt(&r.address))));
-    rows.push(("Labels".into(), column(&|r| r.labels.join(", "))));
+    rows.push(("E-mails".into(), None, column(&|r| r.emails.join(", "))));
+    rows.push(("Phones".into(), None, column(&|r| r.phones.join(", "))));
+    rows.push((
+        "Website".into(),
+        Some("website".into()),
+        column(&|r| opt(&r.website)),
+    ));
+    rows.push((
+        "City".into(),
+        Some("city".into()),
+        column(&|r| opt(&r.city)),
+    ));
+    rows.push((
+        "Address".into(),
+        Some("address".into()),
+        column(&|r| opt(&r.address)),
+    ));
+    rows.push(("Labels".into(), None, column(&|r| r.labels.join(", "))));
     let mut extra_names: Vec<&str> = Vec::new();
     for &m in members {
         for (field, _) in &records[m].extras {
@@ -240,16 +264,18 @@ pub fn side_by_side(
                 .map(|(_, v)| v.clone())
                 .unwrap_or_default()
         });
-        rows.push((field_label(name), values));
+        let key = name.split_once('.').map_or(name, |(_, k)| k).to_string();
+        rows.push((field_label(name), Some(key), values));
     }
     rows.into_iter()
-        .filter(|(_, values)| values.iter().any(|v| !v.is_empty()))
-        .map(|(field, values)| {
+        .filter(|(_, _, values)| values.iter().any(|v| !v.is_empty()))
+        .map(|(field, key, values)| {
             let mut filled = values.iter().filter(|v| !v.is_empty());
             let first = filled.next();
             let differs = filled.any(|v| Some(v) != first);
             ComparedField {
                 field,
+                key,
                 values,
                 differs,
             }

@@ -39,7 +39,7 @@ use crate::entity::Entity;
 pub use cluster::{Cluster, ComparedField, Link, UnionFind, side_by_side};
 pub use compare::{Agreement, Evidence};
 pub use merge::{MatchKey, MergePlan, MergedRecord, plan_merges};
-pub use record::{DedupeRecord, RecordBuilder};
+pub use record::{DedupeRecord, MergeField, RecordBuilder, merge_field};
 
 /// The score (0..1) at or above which two records are taken for one. Calibrated on generated
 /// CRM data with known duplicates (tests/dedupe_quality.rs) for precision ≥ 0.98 at

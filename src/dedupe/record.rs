@@ -231,6 +231,35 @@ fn is_id_name(name: &str) -> bool {
 
 /// Where a target's values go for records of `entity`; None for values that say nothing about
 /// identity (owner, visibility, timestamps, statuses, notes) or belong to another record.
+/// How a merge treats the values a column maps to `target` on records of `entity`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum MergeField {
+    /// E-mails, phones and labels: every member's values are united.
+    United,
+    /// One value is kept, chosen per field under this key (the key a decision's `fields`
+    /// names, as the Duplicates screen shows it: `name`, `org_id`, `website`, `city`,
+    /// `address`, `job_title`, `custom:Zip code` …).
+    Chosen(String),
+}
+
+/// The merge treatment of `target` on records of `entity`: its compared field's key when the
+/// duplicate finder reads it, else the target's own key.
+pub fn merge_field(entity: Entity, target: &Target) -> MergeField {
+    let own_key = || {
+        let t = target.without_label().to_string();
+        t.split_once('.').map_or(t.clone(), |(_, k)| k.to_string())
+    };
+    match slot_for(entity, target) {
+        Some(Slot::Email | Slot::Phone | Slot::Label) => MergeField::United,
+        Some(Slot::Name | Slot::FirstName | Slot::LastName) => MergeField::Chosen("name".into()),
+        Some(Slot::Organization) => MergeField::Chosen("org_id".into()),
+        Some(Slot::Website) => MergeField::Chosen("website".into()),
+        Some(Slot::City) => MergeField::Chosen("city".into()),
+        Some(Slot::Address) => MergeField::Chosen("address".into()),
+        Some(Slot::Extra(_)) | None => MergeField::Chosen(own_key()),
+    }
+}
+
 fn slot_for(entity: Entity, target: &Target) -> Option<Slot> {
     let (e, key, custom) = match target {
         Target::Field { entity, key, .. } => (*entity, key.as_str(), None),

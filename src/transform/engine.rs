@@ -11,7 +11,7 @@ use crate::profile::Profile;
 use crate::schema::Schema;
 use crate::source::{AsSources, Record, SourceError, SourceRef, Table};
 
-use super::duplicates::FileDuplicates;
+use super::duplicates::{Absorbed, FileDuplicates, column_merges, fold_absorbed};
 use super::layout::{self, Layout, Slot};
 use super::links::{LinkIndex, Linked, NameCensus};
 use super::plan::{self, FilePlan, PlanError, Rule};
@@ -335,7 +335,7 @@ pub fn apply<S: AsSources>(
         while let Some(record) = source.next_record()? {
             let result = converter.convert(plan, &record);
             seen_bytes += record_bytes(&record);
-            sink.take(&record, result)?;
+            sink.take(&record, result, &converter)?;
             if seen_bytes > 1 << 20 {
                 bytes_done += seen_bytes;
                 seen_bytes = 0;
@@ -488,7 +488,12 @@ struct RowSink<'a> {
 const MAX_OPTIONS: usize = 500;
 
 impl RowSink<'_> {
-    fn take(&mut self, record: &Record, mut result: RowResult) -> Result<(), ApplyError> {
+    fn take(
+        &mut self,
+        record: &Record,
+        mut result: RowResult,
+        converter: &Converter,
+    ) -> Result<(), ApplyError> {
         let counts = &mut self.tally.files[self.file_index];
         counts.rows_in += 1;
         let columns = &mut self.tally.columns[self.file_index];
@@ -520,6 +525,28 @@ impl RowSink<'_> {
             }
             if let Some(m) = d.plan.merged.get(id) {
                 let layout = self.layout(entity);
+                let absorbed: Vec<Absorbed> = d
+                    .absorbed_rows
+                    .get(id)
+                    .into_iter()
+                    .flatten()
+                    .map(|(identity, row)| Absorbed {
+                        identity,
+                        line: row.line,
+                        draft: converter.convert(self.plan, row).primary,
+                    })
+                    .filter(|a| a.draft.entity == entity)
+                    .collect();
+                let left = fold_absorbed(
+                    layout,
+                    &column_merges(layout),
+                    &mut result.primary,
+                    id,
+                    record.line,
+                    &absorbed,
+                    &m.fields,
+                );
+                result.warnings.extend(left);
                 unite(layout, &mut result.primary, "email", &m.emails);
                 unite(layout, &mut result.primary, "phone", &m.phones);
                 if !m.labels.is_empty()

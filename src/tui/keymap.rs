@@ -108,6 +108,12 @@ pub enum Action {
     PrevRecord,
     /// Duplicates: compute the clusters again from the current mapping.
     Recompute,
+    /// Duplicates: move the field cursor of the side-by-side records down.
+    NextField,
+    /// Duplicates: move the field cursor up.
+    PrevField,
+    /// Duplicates: keep the ★ record's value of the field under the cursor in the merge.
+    TakeValue,
 }
 
 /// One binding: the keys, what they do, and how help describes it.
@@ -297,6 +303,19 @@ pub const DUPLICATES: &[Binding] = &[
         Action::PrevRecord,
         "★ the previous record",
         "",
+    ),
+    b(
+        &[C('J')],
+        Action::NextField,
+        "next field of the records",
+        "",
+    ),
+    b(&[C('K')], Action::PrevField, "previous field", ""),
+    b(
+        &[C('v'), C(' ')],
+        Action::TakeValue,
+        "★'s value for ▸ field",
+        "value",
     ),
     b(&[C('r')], Action::Recompute, "find duplicates again", ""),
 ];

@@ -247,6 +247,8 @@ pub struct DuplicatesView {
     pub cursor: ListCursor,
     /// The record of the selected cluster picked as survivor (or to drop).
     pub record: usize,
+    /// The field (row of the side-by-side records) under the cursor, for `TakeValue`.
+    pub field: usize,
     /// The jobs the shown clusters (or the running computation) come from.
     pub jobs: Option<Vec<DuplicateJob>>,
     /// Numbers computations, so a stale result is ignored.

@@ -24,6 +24,18 @@ pub fn on_action(model: &mut Model, action: Action) -> Vec<Command> {
                 };
             }
         }
+        Action::NextField | Action::PrevField => {
+            let view = &mut model.duplicates_view;
+            if let Some(c) = view.clusters.get(view.cursor.selected) {
+                let n = c.cluster.fields.len().max(1);
+                view.field = if action == Action::NextField {
+                    (view.field + 1) % n
+                } else {
+                    (view.field + n - 1) % n
+                };
+            }
+        }
+        Action::TakeValue => take_value(model),
         Action::Merge | Action::KeepSeparate | Action::Drop => decide(model, action),
         Action::MergeSameEmail => merge_same_email(model),
         Action::Recompute => {
@@ -52,7 +64,11 @@ fn decide(model: &mut Model, action: Action) {
             action: "merge".into(),
             records: cluster.identities.clone(),
             survivor: Some(picked.clone()),
-            fields: Default::default(),
+            // A new survivor keeps the values already chosen field by field.
+            fields: decision_of(model, cluster)
+                .filter(|d| d.action == "merge")
+                .map(|d| d.fields.clone())
+                .unwrap_or_default(),
         },
         Action::KeepSeparate => Decision {
             action: "keep".into(),
@@ -83,6 +99,65 @@ fn decide(model: &mut Model, action: Action) {
     let height = crate::tui::layout::main_list_rows(model);
     model.duplicates_view.cursor.step(1, len, height);
     model.duplicates_view.record = 0;
+    model.duplicates_view.field = 0;
+}
+
+/// `v`: the merge keeps the ★ record's value of the field under the cursor. Without a merge
+/// decision yet, the cluster is merged into its first record with that choice.
+fn take_value(model: &mut Model) {
+    let view = &model.duplicates_view;
+    let Some(cluster) = view.clusters.get(view.cursor.selected) else {
+        model.status = Some(("no cluster selected".into(), Level::Info));
+        return;
+    };
+    let Some(field) = cluster.cluster.fields.get(view.field) else {
+        model.status = Some(("this cluster shows no fields".into(), Level::Info));
+        return;
+    };
+    let Some(key) = field.key.clone() else {
+        model.status = Some((
+            format!(
+                "{}: a merge keeps every record's values, each once",
+                field.field
+            ),
+            Level::Info,
+        ));
+        return;
+    };
+    let record = view.record.min(cluster.identities.len().saturating_sub(1));
+    let (Some(picked), Some(value)) = (cluster.identities.get(record), field.values.get(record))
+    else {
+        return;
+    };
+    if value.is_empty() {
+        model.status = Some((
+            format!("the ★ record has no {}: ←→ pick another", field.field),
+            Level::Warn,
+        ));
+        return;
+    }
+    let mut decision = decision_of(model, cluster)
+        .filter(|d| d.action == "merge")
+        .cloned()
+        .unwrap_or_else(|| Decision {
+            action: "merge".into(),
+            records: cluster.identities.clone(),
+            survivor: cluster.identities.first().cloned(),
+            fields: Default::default(),
+        });
+    if decision.survivor.as_ref() == Some(picked) {
+        // The survivor's own value is what a merge keeps anyway.
+        decision.fields.remove(&key);
+    } else {
+        decision.fields.insert(key, picked.clone());
+    }
+    let row = cluster.cluster.rows.get(record).copied().unwrap_or(0);
+    let what = format!("{}: keep “{value}” (row {row}) in the merge", field.field);
+    let (entity, members) = (cluster.entity, cluster.identities.clone());
+    edit(model, |m| {
+        set_decision(m.dedupe.entry(entity).or_default(), &members, decision);
+    });
+    global::changed(model, format!("{what} (u undoes)"));
 }
 
 /// Puts a decision in place of the one it overrides: a merge or keep replaces the cluster's
@@ -290,5 +365,6 @@ pub fn on_found(model: &mut Model, generation: u64, result: Result<Vec<Duplicate
         Err(e) => view.error = Some(e),
     }
     view.record = 0;
+    view.field = 0;
     global::clamp_cursors(model);
 }

@@ -151,6 +151,7 @@ fn move_cursor(model: &mut Model, action: Action) {
     cursor.step(delta, len, height);
     if model.screen == Screen::Duplicates {
         model.duplicates_view.record = 0;
+        model.duplicates_view.field = 0;
     }
 }
 

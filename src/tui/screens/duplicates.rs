@@ -9,6 +9,7 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Borders, Cell, Paragraph, Row, Wrap};
 
 use super::{dim, group};
+use crate::dedupe::ComparedField;
 use crate::entity::Entity;
 use crate::tui::app::duplicate_decision;
 use crate::tui::layout;
@@ -170,20 +171,39 @@ fn compare(model: &Model, c: &DuplicateCluster, frame: &mut Frame, area: Rect, t
         head.push(Span::styled(cell(&label, col_w), style));
     }
     lines.push(Line::from(head));
-    for f in &c.cluster.fields {
-        let (mark, style) = if f.differs {
-            ("≠ ", theme.warn)
+    let decision = duplicate_decision(model, c);
+    let merge = decision.filter(|d| d.action == "merge");
+    // The record whose value a merge keeps, per field: the decision's choice, else the survivor.
+    let kept = |f: &ComparedField| -> Option<usize> {
+        let merge = merge?;
+        let key = f.key.as_ref()?;
+        let id = merge.fields.get(key).or(merge.survivor.as_ref())?;
+        c.identities.iter().position(|i| i == id)
+    };
+    for (i, f) in c.cluster.fields.iter().enumerate() {
+        let style = if f.differs { theme.warn } else { theme.dim };
+        let cursor = if i == model.duplicates_view.field {
+            "▸"
         } else {
-            ("  ", theme.dim)
+            " "
         };
+        let mark = if f.differs { "≠" } else { " " };
         let mut spans = vec![
+            Span::styled(cursor, theme.accent),
             Span::styled(mark, style),
             Span::styled(cell(&f.field, field_w), style),
         ];
+        let keep = kept(f);
         for m in first..first + shown {
             let value = f.values.get(m).map_or("", String::as_str);
-            let style = if f.differs { theme.warn } else { theme.dim };
-            spans.push(Span::styled(cell(value, col_w), style));
+            if keep == Some(m) && f.differs {
+                spans.push(Span::styled(
+                    cell(&format!("✓{value}"), col_w),
+                    theme.ok.add_modifier(Modifier::BOLD),
+                ));
+            } else {
+                spans.push(Span::styled(cell(value, col_w), style));
+            }
         }
         lines.push(Line::from(spans));
     }
@@ -198,14 +218,33 @@ fn compare(model: &Model, c: &DuplicateCluster, frame: &mut Frame, area: Rect, t
         format!("Why: {}", c.cluster.reasons.join("; ")),
         theme.dim,
     ));
-    let decision = match duplicate_decision(model, c) {
-        Some(d) if d.action == "merge" => format!(
-            "Decided: merge into {}",
-            d.survivor.as_deref().unwrap_or("?")
-        ),
+    let row_of = |id: &str| {
+        c.identities
+            .iter()
+            .position(|i| i == id)
+            .and_then(|m| c.cluster.rows.get(m))
+            .map_or_else(|| id.to_string(), |r| format!("row {r}"))
+    };
+    let decision = match decision {
+        Some(d) if d.action == "merge" => {
+            let mut text = format!(
+                "Decided: merge into {}",
+                d.survivor.as_deref().map_or("?".into(), row_of)
+            );
+            for (key, id) in &d.fields {
+                let label = c
+                    .cluster
+                    .fields
+                    .iter()
+                    .find(|f| f.key.as_ref() == Some(key))
+                    .map_or(key.as_str(), |f| f.field.as_str());
+                text.push_str(&format!(" · {label} from {}", row_of(id)));
+            }
+            text
+        }
         Some(d) if d.action == "keep" => "Decided: keep separate".to_string(),
         Some(d) => format!("Decided: drop {}", d.records.join(", ")),
-        None => "Undecided: ←→ pick ★ · m merge into ★ · k keep · d drop ★".to_string(),
+        None => "Undecided: ←→ pick ★ · m merge into ★ · J/K ▸ field, v keep ★'s value · k keep apart · d drop ★".to_string(),
     };
     lines.push(Line::styled(decision, theme.accent));
     frame.render_widget(Paragraph::new(lines).wrap(Wrap { trim: false }), inner);
