@@ -95,6 +95,11 @@ pub enum Command {
         /// Prefix cells that start with = + - @ so spreadsheet programs do not run them.
         #[arg(long)]
         escape_formulas: bool,
+        /// `combined`: each deal row also carries its first activity and note and its
+        /// contacts' e-mail, phone and address, which the import links exactly (overrides the
+        /// profile's `options.layout`).
+        #[arg(long, value_enum, value_name = "LAYOUT")]
+        layout: Option<pipemap::profile::OutputLayout>,
         /// No progress bar or summary on stderr.
         #[arg(long, short)]
         quiet: bool,

@@ -17,6 +17,7 @@ pub struct Args {
     pub out: PathBuf,
     pub sample: Option<usize>,
     pub escape_formulas: bool,
+    pub layout: Option<profile::OutputLayout>,
     pub allow_drift: bool,
     pub quiet: bool,
 }
@@ -76,7 +77,10 @@ fn check_out(out: &Path) -> anyhow::Result<()> {
 
 pub fn run(args: Args) -> anyhow::Result<ExitCode> {
     let schema = Schema::load(&args.schemas)?;
-    let (profile, is_preset) = load_profile_with_origin(&args.profile, &schema)?;
+    let (mut profile, is_preset) = load_profile_with_origin(&args.profile, &schema)?;
+    if let Some(layout) = args.layout {
+        profile.options.layout = layout;
+    }
     let sources = expand_tables(&args.paths)?;
     check_out(&args.out)?;
     let show = !args.quiet && std::io::stderr().is_terminal();

@@ -40,6 +40,7 @@ pub fn run(command: Command) -> anyhow::Result<ExitCode> {
             sample,
             allow_drift,
             escape_formulas,
+            layout,
             quiet,
         } => apply::run(apply::Args {
             paths,
@@ -48,6 +49,7 @@ pub fn run(command: Command) -> anyhow::Result<ExitCode> {
             out,
             sample,
             escape_formulas,
+            layout,
             allow_drift,
             quiet,
         }),

@@ -177,6 +177,29 @@ pub struct Options {
     /// The currency of amounts that carry none.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub default_currency: Option<String>,
+    /// `separate` (one file per entity) or `combined` (deal rows also carry their first
+    /// activity and note and their contacts' details; see docs/links.md).
+    #[serde(default, skip_serializing_if = "OutputLayout::is_separate")]
+    pub layout: OutputLayout,
+}
+
+/// How the export lays records out over its files.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize, clap::ValueEnum)]
+#[serde(rename_all = "lowercase")]
+pub enum OutputLayout {
+    /// One file per entity, linked by names.
+    #[default]
+    Separate,
+    /// As separate, and each deal row carries its first activity, its first note (when it has
+    /// none of its own) and its person's e-mail and phone and organization's address, which the
+    /// import links to that deal and matches exactly.
+    Combined,
+}
+
+impl OutputLayout {
+    fn is_separate(&self) -> bool {
+        *self == OutputLayout::Separate
+    }
 }
 
 impl Options {

@@ -214,6 +214,9 @@ pub fn plan_steps(export: &Export, pre: &Prerequisites) -> Vec<String> {
             Entity::Person => {
                 " — merge duplicates: a person with the same name and the same e-mail, phone or organization becomes one"
             }
+            Entity::Deal if export.summary.combined.is_some() => {
+                " — deals are never merged: each row makes a deal; keep duplicate merging on, so the person and organization written in each row (name with e-mail/phone, name with address) merge into the ones imported before, and the activity and note in a row are linked to that row's deal"
+            }
             Entity::Deal => " — deals are never merged: each row makes a deal",
             Entity::Activity | Entity::Note => " — each row links by the names (or IDs) it carries",
             _ => "",
@@ -333,6 +336,13 @@ pub fn markdown(export: &Export, profile: &Profile, schema: &Schema, steps: &[St
         "- Links to a name that several records share (Pipedrive's import links by name, so these may land on the wrong record): {}.",
         s.ambiguous_links
     );
+    if let Some(c) = &s.combined {
+        let _ = writeln!(
+            md,
+            "- Combined layout: {} activities and {} notes are written in their deal's row (linked to exactly that deal, not by title); {} deal rows carry their person's e-mail and phone or their organization's address, which the import's duplicate matching uses to pick the right person and organization.",
+            c.activities, c.notes, c.contacts
+        );
+    }
     if !export.ambiguous.is_empty() {
         let _ = writeln!(md, "\n| entity | shared name | records | links |");
         let _ = writeln!(md, "|---|---|---:|---:|");

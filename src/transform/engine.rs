@@ -80,6 +80,9 @@ pub struct Summary {
     /// Organizations and persons written only because other rows link to them by name.
     pub created_for_links: u64,
     pub formula_cells: u64,
+    /// With the combined layout: what moved into the deal rows.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub combined: Option<super::combined::Folded>,
 }
 
 /// Everything the report needs after an export.
@@ -274,6 +277,17 @@ pub fn apply<S: AsSources>(
         "links.csv",
         &["file", "part", "row", "link", "source_id"],
     )?;
+    // For the combined layout: each person's, organization's and deal's own source id and row.
+    let combined = profile.options.layout == crate::profile::OutputLayout::Combined;
+    let mut own_ids = if combined {
+        Some(sidecar(
+            &staging,
+            ".own-ids.csv",
+            &["file", "part", "row", "source_id"],
+        )?)
+    } else {
+        None
+    };
     let mut tally = Tally::default();
     let mut census = NameCensus::default();
     let mut referenced: HashMap<(Entity, u64), String> = HashMap::new();
@@ -329,6 +343,7 @@ pub fn apply<S: AsSources>(
             option_fields: &option_fields,
             duplicates: duplicates[i].as_ref(),
             renames: &renames,
+            own_ids: own_ids.as_mut().map(|(_, w)| w),
         };
         let source = &mut opened[i];
         let mut seen_bytes = 0u64;
@@ -388,6 +403,17 @@ pub fn apply<S: AsSources>(
             outputs.push(OutputFile { file, entity, rows });
         }
     }
+    let combined = match own_ids {
+        Some((path, mut w)) => {
+            w.flush().map_err(out_err(&path))?;
+            drop(w);
+            Some(
+                super::combined::fold(&staging.path(""), &layouts, &mut outputs, &path)
+                    .map_err(out_err(&opts.out))?,
+            )
+        }
+        None => None,
+    };
     let ambiguous = census.ambiguous();
     let summary = Summary {
         rejected: tally.files.iter().map(|f| f.rejected).sum(),
@@ -401,6 +427,7 @@ pub fn apply<S: AsSources>(
         warnings: tally.files.iter().map(|f| f.with_warnings).sum(),
         created_for_links: tally.created_for_links.values().sum(),
         formula_cells: tally.formula_cells,
+        combined,
         files: tally.files.clone(),
         outputs,
     };
@@ -480,6 +507,8 @@ struct RowSink<'a> {
     option_fields: &'a HashMap<Entity, Vec<bool>>,
     /// This file's duplicates to merge or drop.
     duplicates: Option<&'a FileDuplicates>,
+    /// Where the combined layout learns each record's output row (None: separate layout).
+    own_ids: Option<&'a mut csv::Writer<std::fs::File>>,
     /// Names of merged records → their survivors' names, which links follow.
     renames: &'a HashMap<(Entity, u64), String>,
 }
@@ -616,7 +645,20 @@ impl RowSink<'_> {
                 self.write(d)?;
             }
         }
-        self.write(primary)
+        let entity = primary.entity;
+        let (part, row) = self.write(primary)?;
+        if let (Some(w), Some(id)) = (self.own_ids.as_deref_mut(), &result.source_id)
+            && matches!(entity, Entity::Person | Entity::Organization | Entity::Deal)
+        {
+            w.write_record([
+                entity.file_stem(),
+                &part.to_string(),
+                &row.to_string(),
+                id.as_str(),
+            ])
+            .map_err(|e| csv_io(Path::new(".own-ids.csv"), e))?;
+        }
+        Ok(())
     }
 
     fn layout(&self, entity: Entity) -> &Layout {
@@ -626,7 +668,8 @@ impl RowSink<'_> {
             .expect("layout")
     }
 
-    fn write(&mut self, mut d: Draft) -> Result<(), ApplyError> {
+    /// Writes a record; returns its part and row in its output file.
+    fn write(&mut self, mut d: Draft) -> Result<(usize, u64), ApplyError> {
         let layouts: &[Layout] = self.layouts;
         let layout = layouts
             .iter()
@@ -702,7 +745,7 @@ impl RowSink<'_> {
                     source: std::io::Error::other(e.to_string()),
                 })?;
         }
-        Ok(())
+        Ok((part, row))
     }
 
     fn note_vocabulary(&mut self, entity: Entity, key: &str, value: &str) {

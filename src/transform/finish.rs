@@ -128,13 +128,19 @@ fn write_sample(staging: &Staging, export: &Export, n: usize) -> Result<(), Appl
         let out_path = dir.join(format!("{}.csv", entity.file_stem()));
         let mut out = csv::Writer::from_path(&out_path)
             .map_err(|e| io(&out_path)(std::io::Error::other(e.to_string())))?;
-        out.write_record(&layout.headers)
-            .map_err(|e| io(&out_path)(std::io::Error::other(e.to_string())))?;
         let mut taken = 0usize;
-        for file in files {
+        for (i, file) in files.into_iter().enumerate() {
             let path = staging.path(file);
             let mut reader = csv::Reader::from_path(&path)
                 .map_err(|e| io(&path)(std::io::Error::other(e.to_string())))?;
+            // The file's own header: the combined layout widens the deals' rows.
+            if i == 0 {
+                let header = reader
+                    .headers()
+                    .map_err(|e| io(&path)(std::io::Error::other(e.to_string())))?;
+                out.write_record(header)
+                    .map_err(|e| io(&out_path)(std::io::Error::other(e.to_string())))?;
+            }
             for row in reader.records() {
                 let row = row.map_err(|e| io(&path)(std::io::Error::other(e.to_string())))?;
                 let name = name_col.and_then(|c| row.get(c)).unwrap_or("");

@@ -1,6 +1,7 @@
 //! Turning source rows into linked, import-ready files: value parsers, the compiled plan,
 //! output layouts, link resolution, and the streaming export itself.
 
+pub mod combined;
 mod duplicates;
 pub mod engine;
 mod finish;

@@ -1,0 +1,424 @@
+//! The combined layout (`--layout combined`): Pipedrive's import links the items written in
+//! one row to each other (docs/pipedrive-import.md §4), so each deal row also carries its
+//! person's e-mail and phone, its organization's address, its first activity and, when the deal
+//! has no note of its own, its first note. The activity and note are then linked to exactly that
+//! deal instead of to whichever deal has the same title, and the person and organization are
+//! matched by the import's duplicate rules (name + e-mail/phone/organization; name + address,
+//! §5) rather than by name alone.
+//!
+//! It rewrites a finished, staged export: the deals file gains the columns, the folded activity
+//! and note rows leave `05-activities`/`06-notes`, and `links.csv` follows the rows that moved.
+//! Every row is still written exactly once.
+
+use std::collections::{HashMap, HashSet};
+use std::io;
+use std::path::Path;
+
+use crate::entity::Entity;
+
+use super::layout::{Layout, Slot};
+use super::tally::OutputFile;
+use super::writer::PartWriter;
+
+/// A row of an output file: its part (1-based) and its row in that part (1-based).
+type At = (usize, u64);
+
+/// What the combined layout moved into the deal rows.
+#[derive(Debug, Default, Clone, Copy, PartialEq, Eq, serde::Serialize)]
+pub struct Folded {
+    /// Activities written in their deal's row.
+    pub activities: u64,
+    /// Notes written in their deal's row.
+    pub notes: u64,
+    /// Deal rows that gained their person's e-mail/phone or their organization's address.
+    pub contacts: u64,
+}
+
+/// The header of the extra contact columns of a combined deal row.
+const CONTACT_HEADERS: [&str; 3] = ["Person - Email", "Person - Phone", "Organization - Address"];
+
+fn csv_err(path: &Path) -> impl Fn(csv::Error) -> io::Error + '_ {
+    move |e| io::Error::other(format!("{}: {e}", path.display()))
+}
+
+/// The parts of one entity's output, in order.
+fn parts(outputs: &[OutputFile], entity: Entity) -> Vec<String> {
+    outputs
+        .iter()
+        .filter(|o| o.entity == entity)
+        .map(|o| o.file.clone())
+        .collect()
+}
+
+/// Reads every row of an entity's parts, calling `each(at, row)`.
+fn each_row(
+    dir: &Path,
+    files: &[String],
+    mut each: impl FnMut(At, &csv::StringRecord) -> io::Result<()>,
+) -> io::Result<()> {
+    for (p, file) in files.iter().enumerate() {
+        let path = dir.join(file);
+        let mut reader = csv::Reader::from_path(&path).map_err(csv_err(&path))?;
+        let mut record = csv::StringRecord::new();
+        let mut row = 0u64;
+        while reader.read_record(&mut record).map_err(csv_err(&path))? {
+            row += 1;
+            each((p + 1, row), &record)?;
+        }
+    }
+    Ok(())
+}
+
+/// One line of `links.csv`: (file stem, part, row, linked entity, source id).
+type LinkRow = (String, usize, u64, String, String);
+
+fn read_links(path: &Path) -> io::Result<Vec<LinkRow>> {
+    let mut reader = csv::Reader::from_path(path).map_err(csv_err(path))?;
+    let mut rows = Vec::new();
+    for record in reader.records() {
+        let r = record.map_err(csv_err(path))?;
+        let (Ok(part), Ok(row)) = (r[1].parse(), r[2].parse()) else {
+            continue;
+        };
+        rows.push((
+            r[0].to_string(),
+            part,
+            row,
+            r[3].to_string(),
+            r[4].to_string(),
+        ));
+    }
+    Ok(rows)
+}
+
+/// Source id → the output row of each person, organization and deal, from the sidecar the
+/// export wrote (stem, part, row, source id).
+fn read_own_ids(path: &Path) -> io::Result<HashMap<(String, String), At>> {
+    let mut reader = csv::Reader::from_path(path).map_err(csv_err(path))?;
+    let mut ids = HashMap::new();
+    for record in reader.records() {
+        let r = record.map_err(csv_err(path))?;
+        if let (Ok(part), Ok(row)) = (r[1].parse(), r[2].parse()) {
+            ids.entry((r[0].to_string(), r[3].to_string()))
+                .or_insert((part, row));
+        }
+    }
+    Ok(ids)
+}
+
+/// The first non-empty cell among the columns whose header starts with `prefix`.
+fn first_cell<'a>(
+    headers: &csv::StringRecord,
+    row: &'a csv::StringRecord,
+    prefix: &str,
+) -> &'a str {
+    headers
+        .iter()
+        .zip(row.iter())
+        .find(|(h, v)| h.starts_with(prefix) && !v.is_empty())
+        .map_or("", |(_, v)| v)
+}
+
+fn headers_of(dir: &Path, files: &[String]) -> io::Result<Option<csv::StringRecord>> {
+    let Some(first) = files.first() else {
+        return Ok(None);
+    };
+    let path = dir.join(first);
+    let mut reader = csv::Reader::from_path(&path).map_err(csv_err(&path))?;
+    Ok(Some(reader.headers().map_err(csv_err(&path))?.clone()))
+}
+
+/// Rows taken out of an entity's files.
+#[derive(Default)]
+struct Taken {
+    /// The headers of the kept columns.
+    headers: Vec<String>,
+    /// The rewritten files.
+    outputs: Vec<OutputFile>,
+    /// The rows taken out (old position → the kept columns).
+    aside: HashMap<At, Vec<String>>,
+    /// The rows left: old position → new position.
+    moved: HashMap<At, At>,
+}
+
+/// Rewrites an entity's parts without the rows in `taken` (kept aside, by position, with
+/// the columns `keep`), returning the new outputs and where each kept row moved.
+fn take_rows(
+    dir: &Path,
+    entity: Entity,
+    files: &[String],
+    taken: &HashSet<At>,
+    keep: &[usize],
+) -> io::Result<Taken> {
+    let Some(headers) = headers_of(dir, files)? else {
+        return Ok(Taken::default());
+    };
+    let staged = dir.join(format!(".combined-{}", entity.as_str()));
+    std::fs::create_dir_all(&staged)?;
+    let mut writer = PartWriter::new(
+        &staged,
+        entity.file_stem(),
+        headers.iter().map(String::from).collect(),
+    );
+    let mut aside = HashMap::new();
+    let mut moved = HashMap::new();
+    each_row(dir, files, |at, row| {
+        if taken.contains(&at) {
+            aside.insert(
+                at,
+                keep.iter()
+                    .map(|&c| row.get(c).unwrap_or("").to_string())
+                    .collect(),
+            );
+        } else {
+            let cells: Vec<String> = row.iter().map(String::from).collect();
+            moved.insert(at, writer.write(&cells)?);
+        }
+        Ok(())
+    })?;
+    let written = writer.finish()?;
+    for file in files {
+        std::fs::remove_file(dir.join(file))?;
+    }
+    let mut outputs = Vec::new();
+    for (file, rows) in written {
+        std::fs::rename(staged.join(&file), dir.join(&file))?;
+        outputs.push(OutputFile { file, entity, rows });
+    }
+    std::fs::remove_dir(&staged)?;
+    Ok(Taken {
+        headers: Vec::new(),
+        outputs,
+        aside,
+        moved,
+    })
+}
+
+/// Folds activities, notes and contact details into the deal rows of the export staged in
+/// `dir`, updating `outputs` and `links.csv`. `own_ids` is the sidecar of the records' own
+/// source ids; it is removed.
+pub fn fold(
+    dir: &Path,
+    layouts: &[Layout],
+    outputs: &mut Vec<OutputFile>,
+    own_ids: &Path,
+) -> io::Result<Folded> {
+    let mut folded = Folded::default();
+    let deal_files = parts(outputs, Entity::Deal);
+    let links_path = dir.join("links.csv");
+    let links = read_links(&links_path)?;
+    let ids = read_own_ids(own_ids)?;
+    std::fs::remove_file(own_ids)?;
+    let Some(deal_headers) = headers_of(dir, &deal_files)? else {
+        return Ok(folded);
+    };
+    let deal_stem = Entity::Deal.file_stem();
+    let deal_at_id: HashMap<At, &str> = ids
+        .iter()
+        .filter(|((stem, _), _)| stem == deal_stem)
+        .map(|((_, id), at)| (*at, id.as_str()))
+        .collect();
+    let note_col = deal_headers.iter().position(|h| h == "Note - Content");
+    let mut deals_without_note: HashSet<String> = HashSet::new();
+    each_row(dir, &deal_files, |at, row| {
+        if let (Some(id), Some(c)) = (deal_at_id.get(&at), note_col)
+            && row.get(c).unwrap_or("").is_empty()
+        {
+            deals_without_note.insert(id.to_string());
+        }
+        Ok(())
+    })?;
+
+    // The first activity and note linked to each deal by id, and each deal row's contacts.
+    let mut first: HashMap<(Entity, &str), At> = HashMap::new();
+    let mut contacts_of: HashMap<At, (Option<&str>, Option<&str>)> = HashMap::new();
+    for (stem, part, row, link, id) in &links {
+        let entity = if stem == Entity::Activity.file_stem() {
+            Entity::Activity
+        } else if stem == Entity::Note.file_stem() {
+            Entity::Note
+        } else {
+            if stem == deal_stem {
+                let c = contacts_of.entry((*part, *row)).or_default();
+                match link.as_str() {
+                    "person" => c.0 = Some(id),
+                    "organization" => c.1 = Some(id),
+                    _ => {}
+                }
+            }
+            continue;
+        };
+        if link != "deal" || (entity == Entity::Note && !deals_without_note.contains(id)) {
+            continue;
+        }
+        first.entry((entity, id.as_str())).or_insert((*part, *row));
+    }
+
+    // Contact details of the persons and organizations deal rows link to.
+    let wanted = |entity: Entity| {
+        contacts_of
+            .values()
+            .filter_map(|(person, org)| {
+                if entity == Entity::Person {
+                    *person
+                } else {
+                    *org
+                }
+            })
+            .filter_map(|id| ids.get(&(entity.file_stem().to_string(), id.to_string())))
+            .copied()
+            .collect::<HashSet<At>>()
+    };
+    let mut person_details: HashMap<At, (String, String)> = HashMap::new();
+    let person_files = parts(outputs, Entity::Person);
+    if let Some(h) = headers_of(dir, &person_files)? {
+        let rows = wanted(Entity::Person);
+        each_row(dir, &person_files, |at, row| {
+            if rows.contains(&at) {
+                let email = first_cell(&h, row, "Person - Email").to_string();
+                let phone = first_cell(&h, row, "Person - Phone").to_string();
+                person_details.insert(at, (email, phone));
+            }
+            Ok(())
+        })?;
+    }
+    let mut org_address: HashMap<At, String> = HashMap::new();
+    let org_files = parts(outputs, Entity::Organization);
+    if let Some(h) = headers_of(dir, &org_files)? {
+        let rows = wanted(Entity::Organization);
+        each_row(dir, &org_files, |at, row| {
+            if rows.contains(&at) {
+                org_address.insert(
+                    at,
+                    first_cell(&h, row, "Organization - Address").to_string(),
+                );
+            }
+            Ok(())
+        })?;
+    }
+
+    // Activities and notes leave their files; their columns (links aside) join the deal rows.
+    let mut taken_out = |entity: Entity| -> io::Result<Taken> {
+        let files = parts(outputs, entity);
+        let Some(layout) = layouts.iter().find(|l| l.entity == entity) else {
+            return Ok(Taken::default());
+        };
+        let keep: Vec<usize> = layout
+            .slots
+            .iter()
+            .enumerate()
+            .filter(|(_, s)| !matches!(s, Slot::Link(_)))
+            .map(|(i, _)| i)
+            .collect();
+        let taken: HashSet<At> = first
+            .iter()
+            .filter(|((e, _), _)| *e == entity)
+            .map(|(_, at)| *at)
+            .collect();
+        if files.is_empty() || taken.is_empty() {
+            return Ok(Taken::default());
+        }
+        let mut rows = take_rows(dir, entity, &files, &taken, &keep)?;
+        rows.headers = keep.iter().map(|&c| layout.headers[c].clone()).collect();
+        outputs.retain(|o| o.entity != entity);
+        outputs.append(&mut rows.outputs);
+        Ok(rows)
+    };
+    let Taken {
+        headers: activity_headers,
+        aside: activities,
+        moved: activity_moved,
+        ..
+    } = taken_out(Entity::Activity)?;
+    let Taken {
+        aside: notes,
+        moved: note_moved,
+        ..
+    } = taken_out(Entity::Note)?;
+
+    // The deal rows, widened.
+    let mut header: Vec<String> = deal_headers.iter().map(String::from).collect();
+    header.extend(CONTACT_HEADERS.iter().map(|h| h.to_string()));
+    header.extend(activity_headers.iter().cloned());
+    let staged = dir.join(".combined-deal");
+    std::fs::create_dir_all(&staged)?;
+    let mut writer = PartWriter::new(&staged, deal_stem, header);
+    let mut deal_moved: HashMap<At, At> = HashMap::new();
+    each_row(dir, &deal_files, |at, row| {
+        let mut cells: Vec<String> = row.iter().map(String::from).collect();
+        let (person, org) = contacts_of.get(&at).copied().unwrap_or_default();
+        let person = person
+            .and_then(|id| ids.get(&(Entity::Person.file_stem().to_string(), id.to_string())))
+            .and_then(|p| person_details.get(p));
+        let address = org
+            .and_then(|id| ids.get(&(Entity::Organization.file_stem().to_string(), id.to_string())))
+            .and_then(|o| org_address.get(o));
+        let (email, phone) = person.cloned().unwrap_or_default();
+        let address = address.cloned().unwrap_or_default();
+        if !(email.is_empty() && phone.is_empty() && address.is_empty()) {
+            folded.contacts += 1;
+        }
+        cells.extend([email, phone, address]);
+        let id = deal_at_id.get(&at).copied();
+        let activity = id
+            .and_then(|id| first.get(&(Entity::Activity, id)))
+            .and_then(|a| activities.get(a));
+        match activity {
+            Some(a) => {
+                cells.extend(a.iter().cloned());
+                folded.activities += 1;
+            }
+            None => cells.extend(std::iter::repeat_n(String::new(), activity_headers.len())),
+        }
+        let note = id
+            .and_then(|id| first.get(&(Entity::Note, id)))
+            .and_then(|n| notes.get(n))
+            .and_then(|n| n.first());
+        if let (Some(note), Some(c)) = (note, note_col) {
+            cells[c].clone_from(note);
+            folded.notes += 1;
+        }
+        deal_moved.insert(at, writer.write(&cells)?);
+        Ok(())
+    })?;
+    let written = writer.finish()?;
+    for file in &deal_files {
+        std::fs::remove_file(dir.join(file))?;
+    }
+    outputs.retain(|o| o.entity != Entity::Deal);
+    for (file, rows) in written {
+        std::fs::rename(staged.join(&file), dir.join(&file))?;
+        outputs.push(OutputFile {
+            file,
+            entity: Entity::Deal,
+            rows,
+        });
+    }
+    std::fs::remove_dir(&staged)?;
+    outputs.sort_by(|a, b| (a.entity, &a.file).cmp(&(b.entity, &b.file)));
+
+    // links.csv follows the rows: folded rows are linked by their deal row now.
+    let mut writer = csv::Writer::from_path(&links_path).map_err(csv_err(&links_path))?;
+    writer
+        .write_record(["file", "part", "row", "link", "source_id"])
+        .map_err(csv_err(&links_path))?;
+    for (stem, part, row, link, id) in links {
+        let moved = if stem == Entity::Activity.file_stem() {
+            activity_moved.get(&(part, row))
+        } else if stem == Entity::Note.file_stem() {
+            note_moved.get(&(part, row))
+        } else if stem == deal_stem {
+            deal_moved.get(&(part, row))
+        } else {
+            Some(&(part, row))
+        };
+        let Some(&(part, row)) = moved else {
+            continue;
+        };
+        writer
+            .write_record([stem, part.to_string(), row.to_string(), link, id])
+            .map_err(csv_err(&links_path))?;
+    }
+    writer.flush()?;
+    Ok(folded)
+}
