@@ -484,3 +484,25 @@ fn a_merge_keeps_the_value_picked_field_by_field() {
         assert!(status.contains("each once"), "{status}");
     }
 }
+
+#[test]
+fn review_toggles_formula_escaping_and_the_layout_into_the_profile() {
+    let (mut model, _w, _rx) = demo();
+    press(&mut model, KeyCode::Char('5'));
+    assert!(!build_profile(&model).options.escape_formulas);
+    press(&mut model, KeyCode::Char('f'));
+    press(&mut model, KeyCode::Char('l'));
+    let options = build_profile(&model).options;
+    assert!(options.escape_formulas);
+    assert_eq!(options.layout, pipemap::profile::OutputLayout::Combined);
+    let text = render(&mut model, 120, 40);
+    assert!(text.contains("get a leading '"), "{text}");
+    assert!(text.contains("layout combined"), "{text}");
+    press(&mut model, KeyCode::Char('u'));
+    assert_eq!(
+        build_profile(&model).options.layout,
+        pipemap::profile::OutputLayout::Separate,
+        "each toggle is one undoable step"
+    );
+    assert!(build_profile(&model).options.escape_formulas);
+}

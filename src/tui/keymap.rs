@@ -114,6 +114,10 @@ pub enum Action {
     PrevField,
     /// Duplicates: keep the ★ record's value of the field under the cursor in the merge.
     TakeValue,
+    /// Review & Export: escape cells that spreadsheet programs would run as formulas, or not.
+    ToggleFormulas,
+    /// Review & Export: switch between the separate and the combined layout.
+    ToggleLayout,
 }
 
 /// One binding: the keys, what they do, and how help describes it.
@@ -336,6 +340,18 @@ pub const EXPORT: &[Binding] = &[
         Action::EditOut,
         "change the output folder",
         "folder",
+    ),
+    b(
+        &[C('f')],
+        Action::ToggleFormulas,
+        "escape formula cells or not",
+        "",
+    ),
+    b(
+        &[C('l')],
+        Action::ToggleLayout,
+        "separate or combined layout",
+        "",
     ),
 ];
 

@@ -326,6 +326,7 @@ impl Model {
             files: files.iter().map(super::project::placeholder).collect(),
             values,
             dedupe,
+            options: ctx.base.options.clone(),
         };
         Model {
             ctx,

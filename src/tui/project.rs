@@ -149,6 +149,8 @@ pub struct Mapping {
     pub values: BTreeMap<Target, indexmap::IndexMap<String, String>>,
     /// Duplicate decisions per entity, as the profile stores them.
     pub dedupe: BTreeMap<Entity, Vec<Decision>>,
+    /// Export options (formula escaping, layout), toggled on the Review & Export screen.
+    pub options: crate::profile::Options,
 }
 
 /// The duplicate decisions a profile holds, per entity.
@@ -326,7 +328,7 @@ pub fn distinctive_headers(
 pub fn to_profile(base: &Profile, files: &[SourceFile], mapping: &Mapping) -> Profile {
     let mut profile = Profile::new(&base.name);
     profile.description = base.description.clone();
-    profile.options = base.options.clone();
+    profile.options = mapping.options.clone();
     profile.dedupe = base.dedupe.clone();
     for settings in profile.dedupe.values_mut() {
         settings.decisions.clear();

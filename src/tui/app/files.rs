@@ -205,6 +205,7 @@ pub fn restore(model: &mut Model, doc: &RecoveryDoc) -> usize {
     }
     let values = doc.profile.values.clone();
     let dedupe = crate::tui::project::decisions_of(&doc.profile);
+    let options = doc.profile.options.clone();
     let n = restored.len();
     edit(model, |m| {
         for (i, choice) in restored {
@@ -212,6 +213,7 @@ pub fn restore(model: &mut Model, doc: &RecoveryDoc) -> usize {
         }
         m.values = values;
         m.dedupe = dedupe;
+        m.options = options;
     });
     global::clamp_cursors(model);
     n

@@ -3,7 +3,7 @@
 
 use std::path::PathBuf;
 
-use super::{Command, mapping, values};
+use super::{Command, edit, global, mapping, values};
 use crate::entity::{Entity, Target};
 use crate::tui::keymap::Action;
 use crate::tui::model::{ExportState, ExportSummary, InputPurpose, Level, Model, Overlay, Screen};
@@ -159,6 +159,28 @@ pub fn checks(model: &Model) -> Vec<Check> {
             Some(Screen::Mapping),
         ));
     }
+    let options = &model.project.mapping.options;
+    out.push(check(
+        CheckLevel::Info,
+        if options.escape_formulas {
+            "f: formula cells (= + - @) get a leading ' so Excel shows text".into()
+        } else {
+            "f: formula cells (= + - @) written as typed (report.md counts them)".into()
+        },
+        None,
+    ));
+    out.push(check(
+        CheckLevel::Info,
+        match options.layout {
+            crate::profile::OutputLayout::Separate => {
+                "l: layout separate, one file per entity".into()
+            }
+            crate::profile::OutputLayout::Combined => {
+                "l: layout combined, deal rows carry their first activity and note".into()
+            }
+        },
+        None,
+    ));
     if !out.iter().any(|c| c.level <= CheckLevel::Warning) {
         out.insert(
             0,
@@ -214,6 +236,35 @@ pub fn on_action(model: &mut Model, action: Action) -> Vec<Command> {
             Vec::new()
         }
         Action::Export => start_export(model),
+        Action::ToggleFormulas => {
+            edit(model, |m| {
+                m.options.escape_formulas = !m.options.escape_formulas
+            });
+            let what = if model.project.mapping.options.escape_formulas {
+                "cells starting with = + - @ (or a tab or CR) will be written with a leading ' so spreadsheet programs show them as text"
+            } else {
+                "cells starting with = + - @ will be written as typed (report.md counts them)"
+            };
+            global::changed(model, format!("{what} (u undoes)"));
+            Vec::new()
+        }
+        Action::ToggleLayout => {
+            use crate::profile::OutputLayout;
+            edit(model, |m| {
+                m.options.layout = match m.options.layout {
+                    OutputLayout::Separate => OutputLayout::Combined,
+                    OutputLayout::Combined => OutputLayout::Separate,
+                }
+            });
+            let what = match model.project.mapping.options.layout {
+                OutputLayout::Combined => {
+                    "combined layout: each deal row also carries its first activity and note and its contacts' e-mail, phone and address"
+                }
+                OutputLayout::Separate => "separate layout: one file per entity",
+            };
+            global::changed(model, format!("{what} (u undoes)"));
+            Vec::new()
+        }
         _ => Vec::new(),
     }
 }
