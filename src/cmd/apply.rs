@@ -75,7 +75,7 @@ fn check_out(out: &Path) -> anyhow::Result<()> {
 }
 
 pub fn run(args: Args) -> anyhow::Result<ExitCode> {
-    let schema = Schema::load(&args.schemas)?;
+    let schema = Schema::load_default(&args.schemas)?;
     let (profile, is_preset) = load_profile_with_origin(&args.profile, &schema)?;
     let sources = expand_tables(&args.paths)?;
     check_out(&args.out)?;
