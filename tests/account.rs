@@ -174,7 +174,7 @@ fn pull_reads_every_page_and_saves_a_snapshot_without_the_token() {
     let tier = persons.iter().find(|f| f["name"] == "Tier").expect("Tier");
     assert_eq!(tier["key"], format!("{:040x}", 5));
     assert_eq!(tier["options"], json!(["Gold", "Silver"]));
-    assert!(persons.iter().all(|f| f["name"] != "Person created"));
+    assert!(persons.iter().all(|f| f["name"] != "Total activities"));
     let account = &snap["account"];
     assert_eq!(account["labels"]["person"], json!(["Customer", "Hot lead"]));
     assert_eq!(account["labels"]["lead"], json!(["Hot", "Warm"]));

@@ -277,9 +277,16 @@ impl Client {
                 return Err(failure);
             }
             attempt += 1;
+            let reason = match &failure {
+                AccountError::Server { reason, .. } | AccountError::Network { reason, .. } => {
+                    reason.clone()
+                }
+                AccountError::Timeout { seconds, .. } => format!("no answer within {seconds} s"),
+                other => other.to_string(),
+            };
             (self.notify)(&Notice::Retrying {
                 what: format!("{method} {shown}"),
-                reason: failure.to_string(),
+                reason,
                 attempt,
                 of: self.retries,
             });

@@ -99,7 +99,7 @@ impl FakePipedrive {
                 field(1, "name", "Name", "varchar", &[]),
                 field(2, "email", "Email", "varchar", &[]),
                 field(3, "label", "Label", "enum", &["Customer", "Hot lead"]),
-                field(4, "add_time", "Person created", "date", &[]),
+                field(4, "activities_count", "Total activities", "int", &[]),
                 field(5, &hex_key(5), "Tier", "enum", &["Gold", "Silver"]),
             ],
         );
