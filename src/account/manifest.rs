@@ -124,11 +124,10 @@ impl Manifest {
                 });
             }
         };
-        let manifest: Manifest =
-            serde_json::from_str(&text).map_err(|e| AccountError::Export {
-                path: path.display().to_string(),
-                message: format!("not a pipemap account manifest: {e}"),
-            })?;
+        let manifest: Manifest = serde_json::from_str(&text).map_err(|e| AccountError::Export {
+            path: path.display().to_string(),
+            message: format!("not a pipemap account manifest: {e}"),
+        })?;
         if manifest.version > MANIFEST_VERSION {
             return Err(AccountError::Export {
                 path: path.display().to_string(),

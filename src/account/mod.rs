@@ -6,10 +6,13 @@
 //! in the `x-api-token` header to the account's own host.
 
 pub mod client;
+pub mod diff;
+pub mod endpoint;
 pub mod manifest;
 pub mod prepare;
 pub mod pull;
 pub mod remote;
+pub mod undo;
 
 use std::fmt;
 use std::path::Path;
@@ -75,7 +78,9 @@ pub enum AccountError {
         "no API token: set {TOKEN_VARIABLE} or give --token-file (Pipedrive: Personal preferences → API)"
     )]
     NoToken,
-    #[error("the API token holds spaces or control characters; copy it again from Personal preferences → API")]
+    #[error(
+        "the API token holds spaces or control characters; copy it again from Personal preferences → API"
+    )]
     MalformedToken,
     #[error("{path}: cannot read the token file: {source}")]
     TokenFile {
@@ -88,9 +93,7 @@ pub enum AccountError {
     BadApiUrl { url: String, why: String },
     #[error("the API token belongs to the company {token:?}, not {asked:?}")]
     WrongCompany { asked: String, token: String },
-    #[error(
-        "Pipedrive refused the API token (401): copy it again from Personal preferences → API"
-    )]
+    #[error("Pipedrive refused the API token (401): copy it again from Personal preferences → API")]
     Unauthorized,
     #[error(
         "the token's user has no permission to {action} (403): ask an admin of the Pipedrive account for it"
@@ -98,7 +101,9 @@ pub enum AccountError {
     Forbidden { action: String },
     #[error("cannot reach {host}: {reason}; check the network connection and try again")]
     Network { host: String, reason: String },
-    #[error("{url} gave no answer within {seconds} s, also after retries; try again later or raise --timeout")]
+    #[error(
+        "{url} gave no answer within {seconds} s, also after retries; try again later or raise --timeout"
+    )]
     Timeout { url: String, seconds: f64 },
     #[error("Pipedrive failed to answer {url} ({reason}), also after retries; try again later")]
     Server { url: String, reason: String },
@@ -152,10 +157,9 @@ impl AccountError {
 
 /// Now, as RFC 3339, for snapshots and manifests.
 pub(crate) fn now() -> String {
-    jiff::Timestamp::now().round(jiff::Unit::Second).map_or_else(
-        |_| jiff::Timestamp::now().to_string(),
-        |t| t.to_string(),
-    )
+    jiff::Timestamp::now()
+        .round(jiff::Unit::Second)
+        .map_or_else(|_| jiff::Timestamp::now().to_string(), |t| t.to_string())
 }
 
 #[cfg(test)]

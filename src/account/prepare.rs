@@ -1,6 +1,5 @@
-//! `account prepare OUT` and `account undo OUT`: what an export's plan (OUT/summary.json)
-//! needs that the account lacks, created through the API and recorded in the manifest; and
-//! the removal of exactly what the manifest records.
+//! `account prepare OUT`: what an export's plan (OUT/summary.json)
+//! needs that the account lacks, created through the API and recorded in the manifest.
 //!
 //! What is missing comes from a fresh read of the account, not from the manifest, so a second
 //! run creates nothing and a run after a failure creates only the rest. Endpoints
@@ -11,7 +10,7 @@
 //! order keeps the order); `POST /activityTypes` with `name`, `icon_key`; `POST /leadLabels`
 //! with `name`, `color`; person, organization and deal labels are options of their `label`
 //! field, added with `PUT /personFields/{id}` listing every option, existing ones by id
-//! (https://pipedrive.readme.io/docs/working-with-labels). Undo uses the matching DELETEs.
+//! (https://pipedrive.readme.io/docs/working-with-labels). Undo is in [`super::undo`].
 
 use std::collections::BTreeMap;
 use std::fmt;
@@ -161,7 +160,11 @@ pub fn plan(needs: &Needs, remote: &Remote) -> Plan {
             ));
             continue;
         }
-        if !remote.fields_of(entity).iter().any(|r| same(&r.name, &f.name)) {
+        if !remote
+            .fields_of(entity)
+            .iter()
+            .any(|r| same(&r.name, &f.name))
+        {
             let options = if matches!(f.field_type.as_str(), "enum" | "set") {
                 f.options.clone()
             } else {
@@ -179,9 +182,18 @@ pub fn plan(needs: &Needs, remote: &Remote) -> Plan {
         }
     }
     for need in &needs.stages {
-        let existing = remote.pipelines.iter().find(|p| same(&p.name, &need.pipeline));
+        let existing = remote
+            .pipelines
+            .iter()
+            .find(|p| same(&p.name, &need.pipeline));
         let have: Vec<String> = existing
-            .map(|p| remote.stages_of(p.id).iter().map(|s| s.name.clone()).collect())
+            .map(|p| {
+                remote
+                    .stages_of(p.id)
+                    .iter()
+                    .map(|s| s.name.clone())
+                    .collect()
+            })
             .unwrap_or_default();
         if existing.is_none() {
             push(
@@ -216,7 +228,12 @@ pub fn plan(needs: &Needs, remote: &Remote) -> Plan {
         for label in labels {
             if *entity == Entity::Lead {
                 if !remote.lead_labels.iter().any(|l| same(&l.name, label)) {
-                    push(&mut plan, Creation::LeadLabel { name: label.clone() });
+                    push(
+                        &mut plan,
+                        Creation::LeadLabel {
+                            name: label.clone(),
+                        },
+                    );
                 }
                 continue;
             }
@@ -300,13 +317,23 @@ pub fn apply(
                 // icon_key is required; "task" is the neutral one among the documented keys.
                 let body = json!({"name": name, "icon_key": "task"});
                 let data = client.post("/activityTypes", &body)?;
-                entry(Kind::ActivityType, id_of(&data, "/activityTypes")?, name, None)
+                entry(
+                    Kind::ActivityType,
+                    id_of(&data, "/activityTypes")?,
+                    name,
+                    None,
+                )
             }
             Creation::LeadLabel { name } => {
                 // color is required and one of green, blue, red, yellow, purple, gray.
                 let body = json!({"name": name, "color": "gray"});
                 let data = client.post("/leadLabels", &body)?;
-                entry(Kind::LeadLabel, id_of(&data, "/leadLabels")?, name, Some(Entity::Lead))
+                entry(
+                    Kind::LeadLabel,
+                    id_of(&data, "/leadLabels")?,
+                    name,
+                    Some(Entity::Lead),
+                )
             }
             Creation::Label { entity, name } => {
                 let field = remote
@@ -352,7 +379,7 @@ pub fn apply(
     Ok(())
 }
 
-fn option_json(id: &Value, label: &Value, color: Option<&str>) -> Value {
+pub(super) fn option_json(id: &Value, label: &Value, color: Option<&str>) -> Value {
     let mut o = json!({"id": id, "label": label});
     if let Some(c) = color {
         o["color"] = json!(c);
@@ -381,70 +408,4 @@ fn id_of(data: &Value, path: &str) -> Result<Value, AccountError> {
             message: "the answer gives no id of the created item".into(),
         }),
     }
-}
-
-/// Removes what the manifest says this folder's runs created and is still there, newest
-/// first, recording each removal in the manifest as it goes. `removed` hears of each.
-pub fn undo(
-    client: &mut Client,
-    manifest: &mut Manifest,
-    out: &Path,
-    removed: &mut dyn FnMut(&Entry),
-) -> Result<(), AccountError> {
-    for entry in manifest.still_present() {
-        let id = match &entry.id {
-            Value::String(s) => s.clone(),
-            other => other.to_string(),
-        };
-        let gone = match entry.kind {
-            Kind::CustomField => {
-                let endpoint = entry.entity.and_then(field_endpoint).ok_or_else(|| {
-                    AccountError::Export {
-                        path: Manifest::path(out).display().to_string(),
-                        message: format!("{} names no entity", entry.describe()),
-                    }
-                })?;
-                client.delete(&format!("{endpoint}/{id}"))?
-            }
-            Kind::Pipeline => client.delete(&format!("/pipelines/{id}"))?,
-            Kind::Stage => client.delete(&format!("/stages/{id}"))?,
-            Kind::ActivityType => client.delete(&format!("/activityTypes/{id}"))?,
-            Kind::LeadLabel => client.delete(&format!("/leadLabels/{id}"))?,
-            Kind::LabelOption => remove_label_option(client, &entry)?,
-        };
-        let mut done = entry.clone();
-        done.time = super::now();
-        done.outcome = Some(if gone { "deleted" } else { "already gone" }.into());
-        manifest.removed.push(done);
-        manifest.save(out)?;
-        removed(manifest.removed.last().expect("just pushed"));
-    }
-    Ok(())
-}
-
-/// Takes one option out of a label field: the field is read now and written back without it.
-fn remove_label_option(client: &mut Client, entry: &Entry) -> Result<bool, AccountError> {
-    let (Some(entity), Some(field_id)) = (entry.entity, entry.field_id) else {
-        return Ok(false);
-    };
-    let Some(endpoint) = field_endpoint(entity) else {
-        return Ok(false);
-    };
-    let path = format!("{endpoint}/{field_id}");
-    let field = match client.get(&path) {
-        Ok(f) => f,
-        Err(AccountError::NotFound { .. }) => return Ok(false),
-        Err(e) => return Err(e),
-    };
-    let options = field["options"].as_array().cloned().unwrap_or_default();
-    if !options.iter().any(|o| o["id"] == entry.id) {
-        return Ok(false);
-    }
-    let kept: Vec<Value> = options
-        .iter()
-        .filter(|o| o["id"] != entry.id)
-        .map(|o| option_json(&o["id"], &o["label"], o["color"].as_str()))
-        .collect();
-    client.put(&path, &json!({"options": kept}))?;
-    Ok(true)
 }

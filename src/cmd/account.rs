@@ -138,7 +138,8 @@ fn run_prepare(out: &Path, apply: bool, c: &Connection) -> anyhow::Result<ExitCo
     }
     let manifest = manifest.get_or_insert_with(|| Manifest::new(&me.company_domain));
     let before = manifest.created.len();
-    let mut report = |e: &account::manifest::Entry| println!("Created {} (id {}).", e.describe(), e.id);
+    let mut report =
+        |e: &account::manifest::Entry| println!("Created {} (id {}).", e.describe(), e.id);
     let result = prepare::apply(&mut client, &remote, &plan, manifest, out, &mut report);
     let done = manifest.created.len() - before;
     if let Err(e) = result {
@@ -179,7 +180,7 @@ fn run_undo(out: &Path, c: &Connection) -> anyhow::Result<ExitCode> {
         let how = e.outcome.as_deref().unwrap_or("deleted");
         println!("Removed {} (id {}): {how}.", e.describe(), e.id);
     };
-    prepare::undo(&mut client, &mut manifest, out, &mut report)?;
+    account::undo::undo(&mut client, &mut manifest, out, &mut report)?;
     println!(
         "Removed {} that pipemap created for {}; recorded in {}.",
         plural(manifest.removed.len() - before),
@@ -190,7 +191,10 @@ fn run_undo(out: &Path, c: &Connection) -> anyhow::Result<ExitCode> {
 }
 
 fn same_company(manifest: &Manifest, me: &Me) -> Result<(), AccountError> {
-    if manifest.company_domain.eq_ignore_ascii_case(&me.company_domain) {
+    if manifest
+        .company_domain
+        .eq_ignore_ascii_case(&me.company_domain)
+    {
         Ok(())
     } else {
         Err(AccountError::WrongCompany {

@@ -78,7 +78,13 @@ pub fn parse_fields(
             .into_iter()
             .filter_map(|o| o.label.map(option_label))
             .collect();
-        fields.push(field_from_api(key, name, field_type, options, &api.mandatory_flag));
+        fields.push(field_from_api(
+            key,
+            name,
+            field_type,
+            options,
+            &api.mandatory_flag,
+        ));
     }
     let entity = entity_from_name(path)
         .or_else(|| entity_from_keys(&fields))

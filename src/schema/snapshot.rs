@@ -135,7 +135,9 @@ mod tests {
         };
         let text = serde_json::to_string(&snapshot).unwrap();
         assert!(looks_like_snapshot(&text));
-        assert!(!looks_like_snapshot("{\"data\": [{\"field_type\": \"varchar\"}]}"));
+        assert!(!looks_like_snapshot(
+            "{\"data\": [{\"field_type\": \"varchar\"}]}"
+        ));
         assert_eq!(parse("s.json", &text).unwrap(), snapshot);
         let newer = text.replace(
             "\"pipemap_account_snapshot\":1",
