@@ -14,7 +14,9 @@ Examples:
   pipemap plan ./to-import                       the numbered import steps for that output
   pipemap dedupe contacts.csv --entity person    clusters of likely duplicates with their reasons
   pipemap relink ./to-import --pipedrive-export organizations.csv persons.csv
-  pipemap schema show --schema personFields.json the fields pipemap maps onto";
+  pipemap schema show --schema personFields.json the fields pipemap maps onto
+  pipemap account pull                           read your Pipedrive account (token in PIPEDRIVE_API_TOKEN)
+  pipemap account prepare ./to-import --apply    create the fields, stages, types and labels the export needs";
 
 /// Move CRM exports (Zendesk Sell, Salesforce, HubSpot, …) into Pipedrive's spreadsheet import.
 #[derive(Debug, Parser)]
@@ -146,6 +148,62 @@ pub enum Command {
         /// The folder `apply` wrote.
         out: PathBuf,
     },
+    /// Read the Pipedrive account over its API; create what an export lacks; undo that.
+    ///
+    /// The API token comes from PIPEDRIVE_API_TOKEN or --token-file and is sent only in a
+    /// header to the account's own host over HTTPS.
+    Account {
+        #[command(subcommand)]
+        command: AccountCommand,
+    },
+}
+
+/// `pipemap account …`
+#[derive(Debug, Subcommand)]
+pub enum AccountCommand {
+    /// Read the account's fields, pipelines, users, activity types, labels and currencies
+    /// into the snapshot every command uses when no --schema is given.
+    Pull {
+        #[command(flatten)]
+        connection: Connection,
+    },
+    /// Create in the account what an export's plan lacks (dry run unless --apply).
+    Prepare {
+        /// The folder `apply` wrote.
+        out: PathBuf,
+        /// Create the objects (otherwise only print what would be created).
+        #[arg(long)]
+        apply: bool,
+        #[command(flatten)]
+        connection: Connection,
+    },
+    /// Remove what `prepare --apply` created for this export folder, and nothing else.
+    Undo {
+        /// The folder `prepare` wrote its manifest into.
+        out: PathBuf,
+        #[command(flatten)]
+        connection: Connection,
+    },
+}
+
+/// How to reach the Pipedrive account.
+#[derive(Debug, clap::Args)]
+pub struct Connection {
+    /// A file holding the API token (otherwise PIPEDRIVE_API_TOKEN).
+    #[arg(long, value_name = "FILE")]
+    pub token_file: Option<PathBuf>,
+    /// The company's Pipedrive name, as in NAME.pipedrive.com (otherwise asked of the API).
+    #[arg(long, value_name = "NAME")]
+    pub domain: Option<String>,
+    /// Send requests to this API root instead of https://NAME.pipedrive.com/api/v1 (HTTPS, or HTTP to this machine only).
+    #[arg(long, value_name = "URL", env = "PIPEMAP_API_URL")]
+    pub api_url: Option<String>,
+    /// Seconds one request may take.
+    #[arg(long, value_name = "SECONDS", default_value_t = 30.0)]
+    pub timeout: f64,
+    /// How often a failed read is tried again.
+    #[arg(long, value_name = "N", default_value_t = 3)]
+    pub retries: u32,
 }
 
 /// `pipemap schema …`

@@ -5,8 +5,10 @@
 //! [`source`] (read and profile the export) → [`schema`] (what Pipedrive accepts) →
 //! [`suggest`] (propose a mapping) → [`profile`] (the mapping the user keeps) →
 //! [`transform`] (write linked, import-ready files) → [`report`] (audit and plan).
-//! The terminal UI in [`tui`] sits on top and is never imported by the core.
+//! [`account`] reads and prepares the Pipedrive account over its API. The terminal UI in
+//! [`tui`] sits on top and is never imported by the core.
 
+pub mod account;
 pub mod dedupe;
 pub mod entity;
 pub mod link;

@@ -1,5 +1,6 @@
 //! The `pipemap` binary: parses arguments, calls the library, maps errors to exit codes
-//! (0 done, 2 bad usage or bad input, 3 done with rejected rows).
+//! (0 done, 2 bad usage or bad input, 3 done with rejected rows, 4 the Pipedrive API refused
+//! the token, 5 the Pipedrive API could not be reached or failed).
 
 mod cli;
 mod cmd;
@@ -21,7 +22,10 @@ fn main() -> ExitCode {
         Ok(code) => code,
         Err(err) => {
             eprintln!("pipemap: {err:#}");
-            ExitCode::from(2)
+            let code = err
+                .downcast_ref::<pipemap::account::AccountError>()
+                .map_or(2, |e| e.exit_code());
+            ExitCode::from(code)
         }
     }
 }

@@ -76,7 +76,7 @@ fn check_out(out: &Path) -> anyhow::Result<()> {
 }
 
 pub fn run(args: Args) -> anyhow::Result<ExitCode> {
-    let schema = Schema::load(&args.schemas)?;
+    let schema = Schema::load_default(&args.schemas)?;
     let (mut profile, is_preset) = load_profile_with_origin(&args.profile, &schema)?;
     if let Some(layout) = args.layout {
         profile.options.layout = layout;

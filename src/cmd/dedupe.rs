@@ -39,7 +39,7 @@ pub fn run(
     if !dedupe::ENTITIES.contains(&entity) {
         bail!("--entity {entity}: duplicates are found among persons, organizations and leads");
     }
-    let schema = Schema::load(schemas)?;
+    let schema = Schema::load_default(schemas)?;
     let table = Table::open(file)?;
     let name = table.name.clone();
     let mapping = match profile {

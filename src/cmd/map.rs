@@ -40,7 +40,7 @@ pub fn run_map(
         );
     }
     need_terminal()?;
-    let schema = Schema::load(&schemas)?;
+    let schema = Schema::load_default(&schemas)?;
     let sources = expand_sources(&paths)?;
     let (base, base_is_preset) = match &profile {
         Some(spec) => {

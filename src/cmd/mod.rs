@@ -1,5 +1,6 @@
 //! One module per subcommand; each turns parsed arguments into library calls and output.
 
+mod account;
 mod apply;
 mod dedupe;
 mod inspect;
@@ -14,7 +15,8 @@ use std::process::ExitCode;
 
 use crate::cli::{Command, ProfileCommand, SchemaCommand};
 
-/// Runs a subcommand; an error means bad usage or bad input (exit 2).
+/// Runs a subcommand; an error means bad usage or bad input (exit 2), except an account
+/// error, which carries its own code (see `AccountError::exit_code`).
 pub fn run(command: Command) -> anyhow::Result<ExitCode> {
     match command {
         Command::Inspect {
@@ -74,5 +76,6 @@ pub fn run(command: Command) -> anyhow::Result<ExitCode> {
             schemas,
             json,
         } => dedupe::run(&file, &entity, profile.as_deref(), &schemas, json),
+        Command::Account { command } => account::run(command),
     }
 }

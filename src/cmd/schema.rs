@@ -7,7 +7,7 @@ use std::process::ExitCode;
 use pipemap::schema::Schema;
 
 pub fn show(files: &[PathBuf], json: bool) -> anyhow::Result<ExitCode> {
-    let schema = Schema::load(files)?;
+    let schema = Schema::load_default(files)?;
     let mut out = std::io::stdout().lock();
     if json {
         serde_json::to_writer_pretty(&mut out, &schema)?;
@@ -67,5 +67,8 @@ pub fn show(files: &[PathBuf], json: bool) -> anyhow::Result<ExitCode> {
             users.join(", ")
         }
     )?;
+    if !schema.sources.is_empty() {
+        writeln!(out, "  read from: {}", schema.sources.join(", "))?;
+    }
     Ok(ExitCode::SUCCESS)
 }

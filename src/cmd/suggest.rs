@@ -17,7 +17,7 @@ pub fn run(file: &Path, entity: &str, schemas: &[PathBuf], json: bool) -> anyhow
         "auto" => None,
         other => Some(other.parse().context("--entity")?),
     };
-    let schema = Schema::load(schemas)?;
+    let schema = Schema::load_default(schemas)?;
     let expansion = source::resolve(file)?;
     let Some(first) = expansion.sources.first() else {
         anyhow::bail!("{}: holds no tables", file.display());

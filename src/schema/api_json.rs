@@ -76,28 +76,15 @@ pub fn parse_fields(
             .options
             .unwrap_or_default()
             .into_iter()
-            .filter_map(|o| match o.label? {
-                serde_json::Value::String(s) => Some(s),
-                other => Some(other.to_string()),
-            })
+            .filter_map(|o| o.label.map(option_label))
             .collect();
-        let mandatory = match api.mandatory_flag {
-            serde_json::Value::Bool(b) => b,
-            serde_json::Value::Object(_) => true,
-            _ => false,
-        };
-        fields.push(Field {
-            custom: is_hash_key(&key),
+        fields.push(field_from_api(
             key,
             name,
             field_type,
-            mandatory,
-            multi: false,
-            labels: Vec::new(),
             options,
-            relation: None,
-            note: None,
-        });
+            &api.mandatory_flag,
+        ));
     }
     let entity = entity_from_name(path)
         .or_else(|| entity_from_keys(&fields))
@@ -108,6 +95,42 @@ pub fn parse_fields(
                 .into(),
         })?;
     Ok((entity, fields))
+}
+
+/// One field as the API describes it: `mandatory_flag` is a boolean or, for fields required
+/// only in some pipelines, an object (counted as mandatory).
+pub fn field_from_api(
+    key: String,
+    name: String,
+    field_type: String,
+    options: Vec<String>,
+    mandatory_flag: &serde_json::Value,
+) -> Field {
+    let mandatory = match mandatory_flag {
+        serde_json::Value::Bool(b) => *b,
+        serde_json::Value::Object(_) => true,
+        _ => false,
+    };
+    Field {
+        custom: is_hash_key(&key),
+        key,
+        name,
+        field_type,
+        mandatory,
+        multi: false,
+        labels: Vec::new(),
+        options,
+        relation: None,
+        note: None,
+    }
+}
+
+/// An option's label as text; numeric labels, which the API sometimes sends, are kept as written.
+pub fn option_label(label: serde_json::Value) -> String {
+    match label {
+        serde_json::Value::String(s) => s,
+        other => other.to_string(),
+    }
 }
 
 /// Custom fields carry a 40-character hexadecimal key.

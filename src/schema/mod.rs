@@ -4,6 +4,7 @@
 
 mod account;
 mod api_json;
+pub mod snapshot;
 
 use std::path::Path;
 
@@ -12,6 +13,8 @@ use serde::{Deserialize, Serialize};
 use crate::entity::{Entity, Target};
 
 pub use account::{Account, ActivityType, Pipeline, User};
+pub use api_json::{field_from_api, is_hash_key, option_label};
+pub use snapshot::Snapshot;
 
 /// The built-in fields, taken from Pipedrive's API reference and import knowledge base.
 const BUILTIN_FIELDS: &str = include_str!("../../assets/pipedrive/fields.yaml");
@@ -151,13 +154,43 @@ impl Schema {
         Ok(schema)
     }
 
+    /// What every command that takes `--schema` reads: the given files when there are any,
+    /// otherwise the account snapshot the last `pipemap account pull` saved, otherwise the
+    /// built-ins alone.
+    pub fn load_default(files: &[impl AsRef<Path>]) -> Result<Schema, SchemaError> {
+        if !files.is_empty() {
+            return Schema::load(files);
+        }
+        match snapshot::current_snapshot() {
+            Some(path) => Schema::load(&[path]),
+            None => Ok(Schema::builtin()),
+        }
+    }
+
+    /// The built-ins updated by an account snapshot.
+    pub fn from_snapshot(snapshot: &Snapshot) -> Schema {
+        let mut schema = Schema::builtin();
+        schema.add_snapshot(snapshot.clone());
+        schema
+    }
+
+    fn add_snapshot(&mut self, snapshot: Snapshot) {
+        for (entity, fields) in snapshot.fields {
+            self.merge_fields(entity, fields);
+        }
+        self.account.merge(snapshot.account);
+    }
+
     fn add_file(&mut self, path: &Path) -> Result<(), SchemaError> {
         let name = path.display().to_string();
         let text = std::fs::read_to_string(path).map_err(|source| SchemaError::Io {
             file: name.clone(),
             source,
         })?;
-        if api_json::looks_like_fields_response(&text) {
+        if snapshot::looks_like_snapshot(&text) {
+            let snapshot = snapshot::parse(&name, &text)?;
+            self.add_snapshot(snapshot);
+        } else if api_json::looks_like_fields_response(&text) {
             let (entity, fields) = api_json::parse_fields(&name, path, &text)?;
             self.merge_fields(entity, fields);
         } else {

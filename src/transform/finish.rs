@@ -48,6 +48,23 @@ pub fn write_rest(
             "custom_fields_to_create".into(),
             serde_json::Value::Array(fields),
         );
+        // What `pipemap account prepare` creates besides the fields, in the plan's order.
+        let stages: Vec<serde_json::Value> = pre
+            .stages
+            .iter()
+            .map(|(pipeline, stages)| serde_json::json!({"pipeline": pipeline, "stages": stages}))
+            .collect();
+        obj.insert("stages_to_create".into(), serde_json::Value::Array(stages));
+        obj.insert(
+            "activity_types_to_create".into(),
+            serde_json::json!(pre.activity_types),
+        );
+        let labels: serde_json::Map<String, serde_json::Value> = pre
+            .labels
+            .iter()
+            .map(|(entity, labels)| (entity.to_string(), serde_json::json!(labels)))
+            .collect();
+        obj.insert("labels_to_create".into(), serde_json::Value::Object(labels));
     }
     let text = serde_json::to_string_pretty(&value)
         .map_err(|e| io(&summary_path)(std::io::Error::other(e)))?

@@ -1,0 +1,180 @@
+//! The Pipedrive account over its API: read it into a snapshot every command uses as its
+//! schema ([`pull`]), create what an export's plan lacks and undo that ([`prepare`]). No UI
+//! code: progress reaches the caller as [`client::Notice`]s, results as values.
+//!
+//! The API token is held in a [`Token`] that neither prints nor serialises; it travels only
+//! in the `x-api-token` header to the account's own host.
+
+pub mod client;
+pub mod diff;
+pub mod endpoint;
+pub mod manifest;
+pub mod prepare;
+pub mod pull;
+pub mod remote;
+pub mod undo;
+
+use std::fmt;
+use std::path::Path;
+
+pub use client::{Client, Me, Notice, Settings};
+
+/// The environment variable the token is read from when no `--token-file` is given.
+pub const TOKEN_VARIABLE: &str = "PIPEDRIVE_API_TOKEN";
+
+/// A Pipedrive API token. Its `Debug` shows nothing of it and it has no `Display`, so no
+/// message, log or file written through formatting can carry it.
+#[derive(Clone)]
+pub struct Token(String);
+
+impl fmt::Debug for Token {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("Token([hidden])")
+    }
+}
+
+impl Token {
+    /// A token from text (surrounding white space dropped).
+    pub fn new(text: &str) -> Result<Token, AccountError> {
+        let t = text.trim();
+        if t.is_empty() {
+            return Err(AccountError::NoToken);
+        }
+        // It goes into a header: control characters or spaces would break the request.
+        if t.bytes().any(|b| !b.is_ascii_graphic()) {
+            return Err(AccountError::MalformedToken);
+        }
+        Ok(Token(t.to_string()))
+    }
+
+    /// The token from `--token-file` when given, else from `PIPEDRIVE_API_TOKEN`.
+    pub fn from_file_or_env(file: Option<&Path>) -> Result<Token, AccountError> {
+        match file {
+            Some(path) => {
+                let text =
+                    std::fs::read_to_string(path).map_err(|source| AccountError::TokenFile {
+                        path: path.display().to_string(),
+                        source,
+                    })?;
+                Token::new(&text)
+            }
+            None => match std::env::var(TOKEN_VARIABLE) {
+                Ok(text) => Token::new(&text),
+                Err(_) => Err(AccountError::NoToken),
+            },
+        }
+    }
+
+    pub(crate) fn expose(&self) -> &str {
+        &self.0
+    }
+}
+
+/// Why talking to the account failed. Every message is one sentence a user can act on, and
+/// none holds the token.
+#[derive(Debug, thiserror::Error)]
+pub enum AccountError {
+    #[error(
+        "no API token: set {TOKEN_VARIABLE} or give --token-file (Pipedrive: Personal preferences → API)"
+    )]
+    NoToken,
+    #[error(
+        "the API token holds spaces or control characters; copy it again from Personal preferences → API"
+    )]
+    MalformedToken,
+    #[error("{path}: cannot read the token file: {source}")]
+    TokenFile {
+        path: String,
+        source: std::io::Error,
+    },
+    #[error("--domain {domain:?} is not a Pipedrive company name (the part before .pipedrive.com)")]
+    BadDomain { domain: String },
+    #[error("refusing the API URL {url}: {why}")]
+    BadApiUrl { url: String, why: String },
+    #[error("the API token belongs to the company {token:?}, not {asked:?}")]
+    WrongCompany { asked: String, token: String },
+    #[error("Pipedrive refused the API token (401): copy it again from Personal preferences → API")]
+    Unauthorized,
+    #[error(
+        "the token's user has no permission to {action} (403): ask an admin of the Pipedrive account for it"
+    )]
+    Forbidden { action: String },
+    #[error("cannot reach {host}: {reason}; check the network connection and try again")]
+    Network { host: String, reason: String },
+    #[error(
+        "{url} gave no answer within {seconds} s, also after retries; try again later or raise --timeout"
+    )]
+    Timeout { url: String, seconds: f64 },
+    #[error("Pipedrive failed to answer {url} ({reason}), also after retries; try again later")]
+    Server { url: String, reason: String },
+    #[error("Pipedrive kept asking to slow down at {url}; try again in a minute")]
+    RateLimited { url: String },
+    #[error("{url}: not found (404)")]
+    NotFound { url: String },
+    #[error("Pipedrive refused {url} (HTTP {status}): {message}")]
+    Refused {
+        url: String,
+        status: u16,
+        message: String,
+    },
+    #[error("{url}: unexpected answer: {message}")]
+    Unexpected { url: String, message: String },
+    #[error("{path}: {message}")]
+    Export { path: String, message: String },
+    #[error("{path}: {source}")]
+    Io {
+        path: String,
+        source: std::io::Error,
+    },
+    #[error(transparent)]
+    Schema(#[from] crate::schema::SchemaError),
+}
+
+/// Exit code for a bad or unauthorised token.
+pub const EXIT_AUTH: u8 = 4;
+/// Exit code for a network failure, a timeout or the server failing.
+pub const EXIT_NETWORK: u8 = 5;
+
+impl AccountError {
+    /// The process exit code this failure maps to: 4 for the token (401, 403), 5 for the
+    /// network or the server, 2 for bad usage or input.
+    pub fn exit_code(&self) -> u8 {
+        match self {
+            AccountError::Unauthorized
+            | AccountError::Forbidden { .. }
+            | AccountError::WrongCompany { .. } => EXIT_AUTH,
+            AccountError::Network { .. }
+            | AccountError::Timeout { .. }
+            | AccountError::Server { .. }
+            | AccountError::RateLimited { .. }
+            | AccountError::Refused { .. }
+            | AccountError::Unexpected { .. }
+            | AccountError::NotFound { .. } => EXIT_NETWORK,
+            _ => 2,
+        }
+    }
+}
+
+/// Now, as RFC 3339, for snapshots and manifests.
+pub(crate) fn now() -> String {
+    jiff::Timestamp::now()
+        .round(jiff::Unit::Second)
+        .map_or_else(|_| jiff::Timestamp::now().to_string(), |t| t.to_string())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_token_never_formats() {
+        let token = Token::new("  abc123secret\n").unwrap();
+        assert_eq!(token.expose(), "abc123secret");
+        assert!(!format!("{token:?}").contains("abc123"));
+        assert!(matches!(Token::new(" "), Err(AccountError::NoToken)));
+        assert!(matches!(
+            Token::new("a b"),
+            Err(AccountError::MalformedToken)
+        ));
+    }
+}

@@ -1,0 +1,213 @@
+//! `pipemap account pull | prepare OUT [--apply] | undo OUT`: the Pipedrive account over its
+//! API. Results go to stdout; waits (rate-limit countdown, retries) to stderr.
+
+use std::io::Write;
+use std::path::Path;
+use std::process::ExitCode;
+use std::time::Duration;
+
+use pipemap::account::manifest::Manifest;
+use pipemap::account::{self, AccountError, Client, Me, Notice, Settings, Token, prepare, pull};
+
+use crate::cli::{AccountCommand, Connection};
+
+pub fn run(command: AccountCommand) -> anyhow::Result<ExitCode> {
+    match command {
+        AccountCommand::Pull { connection } => run_pull(&connection),
+        AccountCommand::Prepare {
+            out,
+            apply,
+            connection,
+        } => run_prepare(&out, apply, &connection),
+        AccountCommand::Undo { out, connection } => run_undo(&out, &connection),
+    }
+}
+
+fn connect(c: &Connection) -> Result<(Client, Me), AccountError> {
+    if !(c.timeout.is_finite() && c.timeout > 0.0) {
+        return Err(AccountError::Export {
+            path: "--timeout".into(),
+            message: "give a number of seconds above 0".into(),
+        });
+    }
+    let token = Token::from_file_or_env(c.token_file.as_deref())?;
+    let settings = Settings {
+        domain: c.domain.clone(),
+        api_url: c.api_url.clone(),
+        timeout: Duration::from_secs_f64(c.timeout),
+        retries: c.retries,
+    };
+    let (client, me) = Client::connect(token, &settings, Box::new(show_notice))?;
+    eprintln!(
+        "Connected to {} ({}) as {} <{}>.",
+        me.company_domain,
+        client.api_url(),
+        me.name,
+        me.email
+    );
+    Ok((client, me))
+}
+
+fn show_notice(notice: &Notice) {
+    let mut err = std::io::stderr().lock();
+    let _ = match notice {
+        Notice::RateLimited { seconds_left } => write!(
+            err,
+            "\rPipedrive's rate limit was reached; resuming in {seconds_left} s  "
+        ),
+        Notice::Resumed => writeln!(err, "\rPipedrive's rate limit: resuming now.            "),
+        Notice::Retrying {
+            what,
+            reason,
+            attempt,
+            of,
+        } => writeln!(err, "{what}: {reason}; trying again ({attempt} of {of})."),
+    };
+    let _ = err.flush();
+}
+
+fn run_pull(c: &Connection) -> anyhow::Result<ExitCode> {
+    let (mut client, me) = connect(c)?;
+    let pulled = pull::pull(&mut client, &me)?;
+    let s = &pulled.snapshot;
+    let custom: usize = s
+        .fields
+        .values()
+        .map(|f| f.iter().filter(|f| f.custom).count())
+        .sum();
+    let stages: usize = s.account.pipelines.iter().map(|p| p.stages.len()).sum();
+    println!(
+        "Read {}: {custom} custom fields, {} pipelines with {stages} stages, {} users, {} activity types, {} currencies.",
+        s.company_domain,
+        s.account.pipelines.len(),
+        s.account.users.len(),
+        s.account.activity_types.len(),
+        s.account.currencies.len(),
+    );
+    println!(
+        "Saved the account snapshot to {}; every command uses it when no --schema is given.",
+        pulled.path.display()
+    );
+    if !pulled.had_previous {
+        println!("First pull of {}.", s.company_domain);
+    } else if pulled.changes.is_empty() {
+        println!("No changes since the previous pull.");
+    } else {
+        println!("Changes since the previous pull:");
+        for change in &pulled.changes {
+            println!("  {change}");
+        }
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+fn run_prepare(out: &Path, apply: bool, c: &Connection) -> anyhow::Result<ExitCode> {
+    let needs = prepare::read_needs(out)?;
+    let mut manifest = Manifest::load(out)?;
+    let (mut client, me) = connect(c)?;
+    if let Some(m) = &manifest {
+        same_company(m, &me)?;
+    }
+    let remote = account::remote::Remote::read(&mut client, &me)?;
+    let plan = prepare::plan(&needs, &remote);
+    for reason in &plan.cannot {
+        eprintln!("Cannot create {reason}.");
+    }
+    if plan.creations.is_empty() {
+        println!(
+            "The account {} already has everything {} needs; nothing to create.",
+            me.company_domain,
+            out.display()
+        );
+        return Ok(ExitCode::SUCCESS);
+    }
+    if !apply {
+        println!(
+            "Would create in {} for {}:",
+            me.company_domain,
+            out.display()
+        );
+        for creation in &plan.creations {
+            println!("  {creation}");
+        }
+        println!(
+            "Dry run: nothing was created. Run again with --apply to create these {}.",
+            plural(plan.creations.len())
+        );
+        return Ok(ExitCode::SUCCESS);
+    }
+    let manifest = manifest.get_or_insert_with(|| Manifest::new(&me.company_domain));
+    let before = manifest.created.len();
+    let mut report =
+        |e: &account::manifest::Entry| println!("Created {} (id {}).", e.describe(), e.id);
+    let result = prepare::apply(&mut client, &remote, &plan, manifest, out, &mut report);
+    let done = manifest.created.len() - before;
+    if let Err(e) = result {
+        eprintln!(
+            "Created {done} of {} before this failure; {} lists them, and `pipemap account prepare {} --apply` creates the rest.",
+            plan.creations.len(),
+            Manifest::path(out).display(),
+            out.display()
+        );
+        return Err(e.into());
+    }
+    println!(
+        "Created {}; recorded in {} (remove them with `pipemap account undo {}`).",
+        plural(done),
+        Manifest::path(out).display(),
+        out.display()
+    );
+    Ok(ExitCode::SUCCESS)
+}
+
+fn run_undo(out: &Path, c: &Connection) -> anyhow::Result<ExitCode> {
+    let Some(mut manifest) = Manifest::load(out)? else {
+        println!(
+            "Nothing to undo: {} has no {} (prepare --apply writes it).",
+            out.display(),
+            pipemap::account::manifest::MANIFEST_FILE
+        );
+        return Ok(ExitCode::SUCCESS);
+    };
+    if manifest.still_present().is_empty() {
+        println!("Nothing to undo: everything the manifest lists was removed already.");
+        return Ok(ExitCode::SUCCESS);
+    }
+    let (mut client, me) = connect(c)?;
+    same_company(&manifest, &me)?;
+    let before = manifest.removed.len();
+    let mut report = |e: &account::manifest::Entry| {
+        let how = e.outcome.as_deref().unwrap_or("deleted");
+        println!("Removed {} (id {}): {how}.", e.describe(), e.id);
+    };
+    account::undo::undo(&mut client, &mut manifest, out, &mut report)?;
+    println!(
+        "Removed {} that pipemap created for {}; recorded in {}.",
+        plural(manifest.removed.len() - before),
+        out.display(),
+        Manifest::path(out).display()
+    );
+    Ok(ExitCode::SUCCESS)
+}
+
+fn same_company(manifest: &Manifest, me: &Me) -> Result<(), AccountError> {
+    if manifest
+        .company_domain
+        .eq_ignore_ascii_case(&me.company_domain)
+    {
+        Ok(())
+    } else {
+        Err(AccountError::WrongCompany {
+            asked: manifest.company_domain.clone(),
+            token: me.company_domain.clone(),
+        })
+    }
+}
+
+fn plural(n: usize) -> String {
+    if n == 1 {
+        "1 object".into()
+    } else {
+        format!("{n} objects")
+    }
+}

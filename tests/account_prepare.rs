@@ -1,0 +1,176 @@
+//! `pipemap account prepare OUT` and `undo OUT` against a Pipedrive look-alike: dry run,
+//! creation recorded in the manifest, idempotency from the account's state, a failure half
+//! way completed by the next run, and undo removing exactly what was created.
+
+mod account_support;
+
+use account_support::{FakePipedrive, Machine, TO_CREATE, manifest, ok, run, writes};
+use serde_json::Value;
+
+#[test]
+fn prepare_is_a_dry_run_by_default() {
+    let server = FakePipedrive::start();
+    let m = Machine::new();
+    let out = m.export();
+    let r = ok(m.account(&server, &["prepare", out.to_str().unwrap()]));
+    let listed: Vec<&str> = r
+        .stdout
+        .lines()
+        .filter(|l| l.starts_with("  "))
+        .map(str::trim)
+        .collect();
+    assert_eq!(listed, TO_CREATE);
+    assert!(r.stdout.contains("Dry run: nothing was created"));
+    assert_eq!(writes(&server), 0);
+    assert!(!out.join("account-manifest.json").exists());
+}
+
+#[test]
+fn apply_creates_once_records_each_and_undo_removes_exactly_those() {
+    let server = FakePipedrive::start();
+    let m = Machine::new();
+    let out = m.export();
+    let initial = server.inventory();
+    let r = ok(m.account(&server, &["prepare", out.to_str().unwrap(), "--apply"]));
+    assert!(r.stdout.contains("Created 11 objects"), "{}", r.stdout);
+    let after = server.inventory();
+    assert_eq!(
+        after["stages"],
+        [
+            "Qualified",
+            "Contact Made",
+            "Demo",
+            "Won back",
+            "Due",
+            "Renewed"
+        ]
+    );
+    assert_eq!(
+        after["personFields labels"],
+        ["Customer", "Hot lead", "VIP"]
+    );
+    assert_eq!(after["leadLabels"], ["Hot", "Warm", "Partner"]);
+    assert!(after["activityTypes"].contains(&"Demo".to_string()));
+    let created = manifest(&out)["created"].as_array().unwrap().clone();
+    let kinds: Vec<&str> = created
+        .iter()
+        .map(|e| e["kind"].as_str().unwrap())
+        .collect();
+    assert_eq!(
+        kinds,
+        [
+            "custom_field",
+            "custom_field",
+            "custom_field",
+            "stage",
+            "stage",
+            "pipeline",
+            "stage",
+            "stage",
+            "activity_type",
+            "label_option",
+            "lead_label"
+        ]
+    );
+    assert!(
+        created
+            .iter()
+            .all(|e| !e["id"].is_null() && e["time"].is_string())
+    );
+    // The stages went into the right pipelines: the new pipeline's id for Due.
+    let renewals = created.iter().find(|e| e["kind"] == "pipeline").unwrap()["id"].clone();
+    let due = server
+        .seen()
+        .into_iter()
+        .find(|s| s.method == "POST" && s.body.contains("\"Due\""))
+        .unwrap();
+    let body: Value = serde_json::from_str(&due.body).unwrap();
+    assert_eq!(body["pipeline_id"], renewals);
+    // A second run finds everything in the account and creates nothing.
+    let writes_before = writes(&server);
+    let again = ok(m.account(&server, &["prepare", out.to_str().unwrap(), "--apply"]));
+    assert!(
+        again.stdout.contains("already has everything"),
+        "{}",
+        again.stdout
+    );
+    assert_eq!(writes(&server), writes_before);
+    // Undo takes out the eleven, newest first, and nothing that was there before.
+    let undone = ok(m.account(&server, &["undo", out.to_str().unwrap()]));
+    assert!(
+        undone.stdout.contains("Removed 11 objects"),
+        "{}",
+        undone.stdout
+    );
+    let first_removed = undone.stdout.lines().next().unwrap();
+    assert!(
+        first_removed.contains("lead label \"Partner\""),
+        "{first_removed}"
+    );
+    assert_eq!(server.inventory(), initial);
+    assert_eq!(manifest(&out)["removed"].as_array().unwrap().len(), 11);
+    let nothing = ok(m.account(&server, &["undo", out.to_str().unwrap()]));
+    assert!(nothing.stdout.contains("Nothing to undo"));
+}
+
+#[test]
+fn a_failure_on_the_third_creation_leaves_a_manifest_of_two_and_the_next_run_completes() {
+    let server = FakePipedrive::start();
+    let m = Machine::new();
+    let out = m.export();
+    server.fail_post_number(3);
+    let r = run(m.account(&server, &["prepare", out.to_str().unwrap(), "--apply"]));
+    assert_eq!(r.code, 5, "{}", r.stderr);
+    assert!(
+        r.stderr.contains("Created 2 of 11 before this failure"),
+        "{}",
+        r.stderr
+    );
+    assert_eq!(manifest(&out)["created"].as_array().unwrap().len(), 2);
+    let rest = ok(m.account(&server, &["prepare", out.to_str().unwrap(), "--apply"]));
+    assert!(rest.stdout.contains("Created 9 objects"), "{}", rest.stdout);
+    assert_eq!(manifest(&out)["created"].as_array().unwrap().len(), 11);
+    let inventory = server.inventory();
+    let sources = inventory["personFields"]
+        .iter()
+        .filter(|n| *n == "Source")
+        .count();
+    assert_eq!(sources, 1, "created twice: {inventory:?}");
+}
+
+#[test]
+fn an_export_of_the_sample_lists_what_prepare_would_create() {
+    let server = FakePipedrive::start();
+    let m = Machine::new();
+    let out = m.dir.path().join("to-import");
+    let mut apply = m.pipemap();
+    apply.args([
+        "apply",
+        "assets/samples/zendesk-sell",
+        "--profile",
+        "zendesk-sell",
+        "--out",
+        out.to_str().unwrap(),
+        "--quiet",
+    ]);
+    let r = run(apply);
+    assert!(r.code == 0 || r.code == 3, "{}", r.stderr);
+    let summary: Value =
+        serde_json::from_str(&std::fs::read_to_string(out.join("summary.json")).unwrap()).unwrap();
+    for key in [
+        "custom_fields_to_create",
+        "stages_to_create",
+        "activity_types_to_create",
+        "labels_to_create",
+    ] {
+        assert!(summary.get(key).is_some(), "{key} missing");
+    }
+    let r = ok(m.account(&server, &["prepare", out.to_str().unwrap()]));
+    assert!(
+        r.stdout
+            .contains("organization field \"Customer status\" (enum:"),
+        "{}",
+        r.stdout
+    );
+    assert_eq!(writes(&server), 0);
+}

@@ -1,0 +1,304 @@
+//! The Pipedrive API v1 look-alike on a loopback port: it answers with
+//! the documented shapes (`{"success", "data", "additional_data": {"pagination"}}`), pages
+//! every list two items at a time, keeps what is created so later reads see it, records each
+//! request, and misbehaves on cue (429 with Retry-After, 5xx, slow answers, 403).
+
+use std::collections::BTreeMap;
+use std::io::{BufRead, BufReader, Read, Write};
+use std::net::{TcpListener, TcpStream};
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
+
+use serde_json::{Value, json};
+
+use super::routes::{error_body, route};
+
+/// The token the tests use: distinctive, so its absence from every output can be asserted.
+pub const TOKEN: &str = "pdtok-7f3a9c1e5b2d-SECRET";
+
+/// One request as the server saw it.
+#[derive(Debug, Clone)]
+pub struct Seen {
+    pub method: String,
+    /// Path and query as sent.
+    pub target: String,
+    pub token_header: Option<String>,
+    pub body: String,
+}
+
+/// How the server misbehaves for matching requests.
+#[derive(Debug, Clone)]
+pub enum Fault {
+    /// Answer with this status and a Pipedrive error body.
+    Status(u16),
+    /// 429 with `Retry-After: seconds`.
+    RateLimit(u64),
+    /// Wait this long, then answer normally.
+    Slow(Duration),
+}
+
+pub(super) struct Rule {
+    method: String,
+    path: String,
+    fault: Fault,
+    times: usize,
+}
+
+#[derive(Default)]
+pub(super) struct State {
+    pub(super) fields: BTreeMap<String, Vec<Value>>,
+    pub(super) pipelines: Vec<Value>,
+    pub(super) stages: Vec<Value>,
+    pub(super) users: Vec<Value>,
+    pub(super) activity_types: Vec<Value>,
+    pub(super) lead_labels: Vec<Value>,
+    pub(super) currencies: Vec<Value>,
+    pub(super) next_id: i64,
+    pub(super) posts: usize,
+    pub(super) fail_post: Option<usize>,
+    pub(super) rules: Vec<Rule>,
+    pub(super) seen: Vec<Seen>,
+}
+
+/// The running server.
+pub struct FakePipedrive {
+    /// The API root to give `--api-url`.
+    pub url: String,
+    state: Arc<Mutex<State>>,
+}
+
+pub(super) fn hex_key(n: i64) -> String {
+    format!("{n:040x}")
+}
+
+pub(super) fn field(id: i64, key: &str, name: &str, field_type: &str, options: &[&str]) -> Value {
+    let options: Vec<Value> = options
+        .iter()
+        .enumerate()
+        .map(|(i, l)| json!({"id": id * 100 + i as i64 + 1, "label": l}))
+        .collect();
+    let mut f = json!({"id": id, "key": key, "name": name, "field_type": field_type,
+                       "mandatory_flag": false, "edit_flag": key.len() == 40});
+    if !options.is_empty() {
+        f["options"] = json!(options);
+    }
+    f
+}
+
+impl FakePipedrive {
+    /// Starts the server with a small account: person fields over three pages (a custom
+    /// "Tier" among them), one pipeline, three activity types, default labels.
+    pub fn start() -> FakePipedrive {
+        let mut s = State {
+            next_id: 1000,
+            ..State::default()
+        };
+        s.fields.insert(
+            "personFields".into(),
+            vec![
+                field(1, "name", "Name", "varchar", &[]),
+                field(2, "email", "Email", "varchar", &[]),
+                field(3, "label", "Label", "enum", &["Customer", "Hot lead"]),
+                field(4, "activities_count", "Total activities", "int", &[]),
+                field(5, &hex_key(5), "Tier", "enum", &["Gold", "Silver"]),
+            ],
+        );
+        s.fields.insert(
+            "organizationFields".into(),
+            vec![
+                field(11, "name", "Name", "varchar", &[]),
+                field(12, "label", "Label", "enum", &["Customer"]),
+            ],
+        );
+        s.fields.insert(
+            "dealFields".into(),
+            vec![
+                field(21, "title", "Title", "varchar", &[]),
+                field(22, "label", "Label", "enum", &[]),
+            ],
+        );
+        s.fields.insert(
+            "productFields".into(),
+            vec![field(31, "name", "Name", "varchar", &[])],
+        );
+        s.fields.insert(
+            "activityFields".into(),
+            vec![field(41, "subject", "Subject", "varchar", &[])],
+        );
+        s.fields.insert(
+            "noteFields".into(),
+            vec![field(51, "content", "Content", "text", &[])],
+        );
+        s.pipelines = vec![json!({"id": 1, "name": "Sales pipeline"})];
+        s.stages = vec![
+            json!({"id": 1, "name": "Qualified", "pipeline_id": 1, "order_nr": 1}),
+            json!({"id": 2, "name": "Contact Made", "pipeline_id": 1, "order_nr": 2}),
+        ];
+        s.users = vec![
+            json!({"id": 7, "name": "Jane Roe", "email": "jane@acme.test", "active_flag": true}),
+        ];
+        s.activity_types = vec![
+            json!({"id": 1, "name": "Call", "key_string": "call", "active_flag": true}),
+            json!({"id": 2, "name": "Meeting", "key_string": "meeting", "active_flag": true}),
+            json!({"id": 3, "name": "Task", "key_string": "task", "active_flag": true}),
+        ];
+        s.lead_labels = vec![
+            json!({"id": "f08b42a0-4e75-11ea-9643-03698ef1cfd6", "name": "Hot", "color": "red"}),
+            json!({"id": "f08b42a1-4e75-11ea-9643-03698ef1cfd6", "name": "Warm", "color": "yellow"}),
+        ];
+        s.currencies = vec![
+            json!({"id": 1, "code": "EUR"}),
+            json!({"id": 2, "code": "USD"}),
+        ];
+        let listener = TcpListener::bind("127.0.0.1:0").expect("a loopback port");
+        let url = format!("http://{}/api/v1", listener.local_addr().unwrap());
+        let state = Arc::new(Mutex::new(s));
+        let shared = state.clone();
+        std::thread::spawn(move || {
+            for stream in listener.incoming().flatten() {
+                let state = shared.clone();
+                std::thread::spawn(move || {
+                    let _ = serve(stream, &state);
+                });
+            }
+        });
+        FakePipedrive { url, state }
+    }
+
+    /// Misbehave on the next `times` requests of this method to this path (without query).
+    pub fn fault(&self, method: &str, path: &str, fault: Fault, times: usize) {
+        self.state.lock().unwrap().rules.push(Rule {
+            method: method.into(),
+            path: path.into(),
+            fault,
+            times,
+        });
+    }
+
+    /// Answer the `n`-th POST (counted from now, 1-based) with a 500.
+    pub fn fail_post_number(&self, n: usize) {
+        let mut s = self.state.lock().unwrap();
+        s.fail_post = Some(s.posts + n);
+    }
+
+    /// Every request so far.
+    pub fn seen(&self) -> Vec<Seen> {
+        self.state.lock().unwrap().seen.clone()
+    }
+
+    /// Renames a field, adds an option to another, adds a stage (for the pull diff).
+    pub fn change_account(&self) {
+        let mut s = self.state.lock().unwrap();
+        let persons = s.fields.get_mut("personFields").unwrap();
+        persons[4]["name"] = json!("Level");
+        persons[4]["options"]
+            .as_array_mut()
+            .unwrap()
+            .push(json!({"id": 503, "label": "Bronze"}));
+        persons.push(field(6, &hex_key(6), "Region", "varchar", &[]));
+        s.stages
+            .push(json!({"id": 3, "name": "Won back", "pipeline_id": 1, "order_nr": 3}));
+    }
+
+    /// Names of the objects the account holds now, by kind, for before/after comparisons.
+    pub fn inventory(&self) -> BTreeMap<String, Vec<String>> {
+        let s = self.state.lock().unwrap();
+        let names = |v: &[Value], k: &str| {
+            v.iter()
+                .map(|x| match &x[k] {
+                    Value::String(s) => s.clone(),
+                    other => other.to_string(),
+                })
+                .collect::<Vec<_>>()
+        };
+        let mut out = BTreeMap::new();
+        for (endpoint, fields) in &s.fields {
+            out.insert(endpoint.clone(), names(fields, "name"));
+            for f in fields.iter().filter(|f| f["key"] == "label") {
+                let opts = f["options"].as_array().cloned().unwrap_or_default();
+                out.insert(format!("{endpoint} labels"), names(&opts, "label"));
+            }
+        }
+        out.insert("pipelines".into(), names(&s.pipelines, "name"));
+        out.insert("stages".into(), names(&s.stages, "name"));
+        out.insert("activityTypes".into(), names(&s.activity_types, "name"));
+        out.insert("leadLabels".into(), names(&s.lead_labels, "name"));
+        out
+    }
+}
+
+fn serve(stream: TcpStream, state: &Mutex<State>) -> std::io::Result<()> {
+    let mut reader = BufReader::new(stream.try_clone()?);
+    let mut line = String::new();
+    reader.read_line(&mut line)?;
+    let mut parts = line.split_whitespace();
+    let method = parts.next().unwrap_or("").to_string();
+    let target = parts.next().unwrap_or("").to_string();
+    let mut length = 0usize;
+    let mut token = None;
+    loop {
+        let mut h = String::new();
+        reader.read_line(&mut h)?;
+        let h = h.trim_end();
+        if h.is_empty() {
+            break;
+        }
+        if let Some((k, v)) = h.split_once(':') {
+            match k.trim().to_ascii_lowercase().as_str() {
+                "content-length" => length = v.trim().parse().unwrap_or(0),
+                "x-api-token" => token = Some(v.trim().to_string()),
+                _ => {}
+            }
+        }
+    }
+    let mut body = vec![0; length];
+    reader.read_exact(&mut body)?;
+    let body = String::from_utf8_lossy(&body).to_string();
+    let (path, query) = target.split_once('?').unwrap_or((&target, ""));
+    let path = path.trim_start_matches("/api/v1").to_string();
+    let query: BTreeMap<String, String> = query
+        .split('&')
+        .filter_map(|p| p.split_once('='))
+        .map(|(k, v)| (k.to_string(), v.to_string()))
+        .collect();
+    let (status, extra, answer) = {
+        let mut s = state.lock().unwrap();
+        s.seen.push(Seen {
+            method: method.clone(),
+            target: target.clone(),
+            token_header: token.clone(),
+            body: body.clone(),
+        });
+        let fault = s
+            .rules
+            .iter_mut()
+            .find(|r| r.times > 0 && r.method == method && r.path == path)
+            .map(|r| {
+                r.times -= 1;
+                r.fault.clone()
+            });
+        match fault {
+            Some(Fault::Slow(d)) => {
+                drop(s);
+                std::thread::sleep(d);
+                let mut s = state.lock().unwrap();
+                route(&mut s, &method, &path, &query, &body, token.as_deref())
+            }
+            Some(Fault::Status(code)) => (code, String::new(), error_body(code)),
+            Some(Fault::RateLimit(secs)) => (
+                429,
+                format!("Retry-After: {secs}\r\nx-ratelimit-remaining: 0\r\n"),
+                error_body(429),
+            ),
+            None => route(&mut s, &method, &path, &query, &body, token.as_deref()),
+        }
+    };
+    let text = answer.to_string();
+    let mut stream = stream;
+    write!(
+        stream,
+        "HTTP/1.1 {status} X\r\ncontent-type: application/json\r\ncontent-length: {}\r\nconnection: close\r\n{extra}\r\n{text}",
+        text.len()
+    )?;
+    stream.flush()
+}
