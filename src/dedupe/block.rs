@@ -12,6 +12,7 @@ use crate::entity::Entity;
 use super::compare::compare_above;
 use super::fields::FieldStats;
 use super::keys::sound_code;
+use super::merge::MatchKey;
 use super::prepare::Prepared;
 
 /// A pair whose evidence reached the threshold.
@@ -235,8 +236,24 @@ pub(crate) fn candidate_links(
     window: usize,
     accept: f64,
     threads: usize,
+    only: &[MatchKey],
 ) -> (Vec<Edge>, u64) {
-    let todo = passes(entity, stats);
+    let mut todo = passes(entity, stats);
+    if !only.is_empty() {
+        // The passes where records sharing such evidence meet.
+        todo.retain(|pass| {
+            only.iter().any(|key| match key {
+                MatchKey::Email => *pass == Pass::Email,
+                MatchKey::Phone => *pass == Pass::Phone,
+                MatchKey::Domain => *pass == Pass::Domain,
+                MatchKey::Name => *pass == Pass::Name,
+                MatchKey::NameCompany => matches!(pass, Pass::Name | Pass::CompanyName),
+            })
+        });
+    }
+    if todo.is_empty() {
+        return (Vec::new(), 0);
+    }
     let next = AtomicUsize::new(0);
     let found = Mutex::new((Vec::new(), 0u64));
     std::thread::scope(|s| {

@@ -89,6 +89,9 @@ pub struct DedupeOptions {
     /// The most records a cluster may hold: links that would grow one further are left out,
     /// strongest links first, so a chain of look-alikes cannot swallow a file.
     pub max_cluster: usize,
+    /// Only look for links that rest on these kinds of evidence (empty: every kind). An export
+    /// that auto-merges on e-mail alone needs no fuzzy name comparisons.
+    pub only: Vec<MatchKey>,
 }
 
 impl Default for DedupeOptions {
@@ -98,6 +101,7 @@ impl Default for DedupeOptions {
             window: DEFAULT_WINDOW,
             threads: std::thread::available_parallelism().map_or(1, |n| n.get()),
             max_cluster: DEFAULT_MAX_CLUSTER,
+            only: Vec::new(),
         }
     }
 }
@@ -130,6 +134,7 @@ pub fn find_clusters(
         options.window.max(1),
         accept,
         threads,
+        &options.only,
     );
     let linked = edges.len();
     let clusters = cluster::build(

@@ -106,10 +106,26 @@ pub fn find(
     }
     for (g, (entity, _, _)) in groups.iter().enumerate() {
         let settings = &profile.dedupe[entity];
-        let found = dedupe::find_clusters(*entity, &records[g], &DedupeOptions::default())
-            .map_err(dedupe_err)?;
-        let merge =
-            dedupe::plan_merges(&found.clusters, &records[g], settings).map_err(dedupe_err)?;
+        // Decisions name their records; clusters only matter to auto-merge, and only those
+        // whose links rest on its keys, so the search looks for nothing else.
+        let clusters = if settings.auto_merge {
+            let only = settings
+                .keys
+                .iter()
+                .map(|k| k.parse())
+                .collect::<Result<Vec<dedupe::MatchKey>, _>>()
+                .map_err(dedupe_err)?;
+            let options = DedupeOptions {
+                only,
+                ..DedupeOptions::default()
+            };
+            dedupe::find_clusters(*entity, &records[g], &options)
+                .map_err(dedupe_err)?
+                .clusters
+        } else {
+            Vec::new()
+        };
+        let merge = dedupe::plan_merges(&clusters, &records[g], settings).map_err(dedupe_err)?;
         let names: HashMap<&str, String> = records[g]
             .iter()
             .map(|r| (r.identity.as_str(), display_name(r)))
