@@ -270,3 +270,24 @@ fn nicknames_titles_and_suffixes_do_not_split_a_person() {
     let c = person(3, "Dr. Robert", "Fairbanks", "", "", "Holloway Marine");
     assert!(score(&a, &c) >= DEFAULT_THRESHOLD);
 }
+
+#[test]
+fn a_search_limited_to_some_evidence_finds_only_links_resting_on_it() {
+    let records = vec![
+        person(1, "Jane", "Roe", "jane@acme.com", "", "Acme"),
+        person(2, "Ada", "Lovelace", "ada@engine.org", "", "Engine"),
+        person(3, "Jane", "Roe", "JANE@acme.com", "+1 512 555 0191", ""),
+        person(4, "Jane", "Roe", "", "(512) 555-0191", "Acme"),
+    ];
+    let all = find_clusters(Entity::Person, &records, &DedupeOptions::default()).unwrap();
+    assert_eq!(all.clusters.len(), 1);
+    assert_eq!(all.clusters[0].rows, [1, 3, 4]);
+    let options = DedupeOptions {
+        only: vec![MatchKey::Email],
+        ..DedupeOptions::default()
+    };
+    let email = find_clusters(Entity::Person, &records, &options).unwrap();
+    assert_eq!(email.clusters.len(), 1);
+    assert_eq!(email.clusters[0].rows, [1, 3], "row 4 shares no e-mail");
+    assert!(email.compared < all.compared);
+}
