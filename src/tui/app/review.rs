@@ -152,7 +152,7 @@ pub fn checks(model: &Model) -> Vec<Check> {
         out.push(check(
             CheckLevel::Info,
             format!(
-                "{} custom field(s) to create in Pipedrive before importing: {}",
+                "{} custom field(s) to create in Pipedrive before importing (after the export, `pipemap account prepare <folder>` creates them): {}",
                 customs.len(),
                 customs.join(", ")
             ),
