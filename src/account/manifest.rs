@@ -96,6 +96,18 @@ pub struct Manifest {
 }
 
 impl Manifest {
+    /// Refuses a manifest written for another company than the token's.
+    pub fn check_company(&self, me: &super::Me) -> Result<(), AccountError> {
+        if self.company_domain.eq_ignore_ascii_case(&me.company_domain) {
+            Ok(())
+        } else {
+            Err(AccountError::WrongCompany {
+                asked: self.company_domain.clone(),
+                token: me.company_domain.clone(),
+            })
+        }
+    }
+
     /// An empty manifest for a company.
     pub fn new(company_domain: &str) -> Manifest {
         Manifest {

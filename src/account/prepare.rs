@@ -409,3 +409,41 @@ fn id_of(data: &Value, path: &str) -> Result<Value, AccountError> {
         }),
     }
 }
+
+/// What one run of [`prepare_export`] found and did.
+#[derive(Debug)]
+pub struct Prepared {
+    /// What the account lacks for the export (created when the run applied it).
+    pub plan: Plan,
+    /// How many objects this run created.
+    pub created: usize,
+}
+
+/// Prepares the account for the export in `out`: reads what its summary.json needs and what the
+/// account holds now, and, with `create`, creates the difference, recording each creation in
+/// `out`'s manifest as it goes (`created` hears of each, with the number planned). A manifest of another company is
+/// refused. On a failure half way, the manifest keeps what was done.
+pub fn prepare_export(
+    client: &mut Client,
+    me: &super::Me,
+    out: &Path,
+    create: bool,
+    created: &mut dyn FnMut(&Entry, usize),
+) -> Result<Prepared, AccountError> {
+    let needs = read_needs(out)?;
+    let mut manifest = Manifest::load(out)?;
+    if let Some(m) = &manifest {
+        m.check_company(me)?;
+    }
+    let remote = Remote::read(client, me)?;
+    let plan = plan(&needs, &remote);
+    if !create || plan.creations.is_empty() {
+        return Ok(Prepared { plan, created: 0 });
+    }
+    let manifest = manifest.get_or_insert_with(|| Manifest::new(&me.company_domain));
+    let before = manifest.created.len();
+    let total = plan.creations.len();
+    apply(client, &remote, &plan, manifest, out, &mut |e| created(e, total))?;
+    let created = manifest.created.len() - before;
+    Ok(Prepared { plan, created })
+}

@@ -102,14 +102,30 @@ fn run_pull(c: &Connection) -> anyhow::Result<ExitCode> {
 }
 
 fn run_prepare(out: &Path, apply: bool, c: &Connection) -> anyhow::Result<ExitCode> {
-    let needs = prepare::read_needs(out)?;
-    let mut manifest = Manifest::load(out)?;
+    // The export is checked before the token is used.
+    prepare::read_needs(out)?;
     let (mut client, me) = connect(c)?;
-    if let Some(m) = &manifest {
-        same_company(m, &me)?;
-    }
-    let remote = account::remote::Remote::read(&mut client, &me)?;
-    let plan = prepare::plan(&needs, &remote);
+    let (mut done, mut planned) = (0usize, 0usize);
+    let mut report = |e: &account::manifest::Entry, total: usize| {
+        done += 1;
+        planned = total;
+        println!("Created {} (id {}).", e.describe(), e.id);
+    };
+    let result = prepare::prepare_export(&mut client, &me, out, apply, &mut report);
+    let prepared = match result {
+        Ok(p) => p,
+        Err(e) => {
+            if done > 0 {
+                eprintln!(
+                    "Created {done} of {planned} before this failure; {} lists them, and `pipemap account prepare {} --apply` creates the rest.",
+                    Manifest::path(out).display(),
+                    out.display()
+                );
+            }
+            return Err(e.into());
+        }
+    };
+    let plan = &prepared.plan;
     for reason in &plan.cannot {
         eprintln!("Cannot create {reason}.");
     }
@@ -119,9 +135,7 @@ fn run_prepare(out: &Path, apply: bool, c: &Connection) -> anyhow::Result<ExitCo
             me.company_domain,
             out.display()
         );
-        return Ok(ExitCode::SUCCESS);
-    }
-    if !apply {
+    } else if !apply {
         println!(
             "Would create in {} for {}:",
             me.company_domain,
@@ -134,29 +148,14 @@ fn run_prepare(out: &Path, apply: bool, c: &Connection) -> anyhow::Result<ExitCo
             "Dry run: nothing was created. Run again with --apply to create these {}.",
             plural(plan.creations.len())
         );
-        return Ok(ExitCode::SUCCESS);
-    }
-    let manifest = manifest.get_or_insert_with(|| Manifest::new(&me.company_domain));
-    let before = manifest.created.len();
-    let mut report =
-        |e: &account::manifest::Entry| println!("Created {} (id {}).", e.describe(), e.id);
-    let result = prepare::apply(&mut client, &remote, &plan, manifest, out, &mut report);
-    let done = manifest.created.len() - before;
-    if let Err(e) = result {
-        eprintln!(
-            "Created {done} of {} before this failure; {} lists them, and `pipemap account prepare {} --apply` creates the rest.",
-            plan.creations.len(),
+    } else {
+        println!(
+            "Created {}; recorded in {} (remove them with `pipemap account undo {}`).",
+            plural(prepared.created),
             Manifest::path(out).display(),
             out.display()
         );
-        return Err(e.into());
     }
-    println!(
-        "Created {}; recorded in {} (remove them with `pipemap account undo {}`).",
-        plural(done),
-        Manifest::path(out).display(),
-        out.display()
-    );
     Ok(ExitCode::SUCCESS)
 }
 
@@ -174,7 +173,7 @@ fn run_undo(out: &Path, c: &Connection) -> anyhow::Result<ExitCode> {
         return Ok(ExitCode::SUCCESS);
     }
     let (mut client, me) = connect(c)?;
-    same_company(&manifest, &me)?;
+    manifest.check_company(&me)?;
     let before = manifest.removed.len();
     let mut report = |e: &account::manifest::Entry| {
         let how = e.outcome.as_deref().unwrap_or("deleted");
@@ -188,20 +187,6 @@ fn run_undo(out: &Path, c: &Connection) -> anyhow::Result<ExitCode> {
         Manifest::path(out).display()
     );
     Ok(ExitCode::SUCCESS)
-}
-
-fn same_company(manifest: &Manifest, me: &Me) -> Result<(), AccountError> {
-    if manifest
-        .company_domain
-        .eq_ignore_ascii_case(&me.company_domain)
-    {
-        Ok(())
-    } else {
-        Err(AccountError::WrongCompany {
-            asked: manifest.company_domain.clone(),
-            token: me.company_domain.clone(),
-        })
-    }
 }
 
 fn plural(n: usize) -> String {
