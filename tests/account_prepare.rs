@@ -3,8 +3,9 @@
 //! way completed by the next run, and undo removing exactly what was created.
 
 mod account_support;
+mod tui_support;
 
-use account_support::{FakePipedrive, Machine, TO_CREATE, manifest, ok, run, writes};
+use account_support::{FakePipedrive, Machine, TO_CREATE, TOKEN, manifest, ok, run, writes};
 use serde_json::Value;
 
 #[test]
@@ -173,4 +174,70 @@ fn an_export_of_the_sample_lists_what_prepare_would_create() {
         r.stdout
     );
     assert_eq!(writes(&server), 0);
+}
+
+/// The Review & Export screen: after an export, `p` shows what the account lacks and `P`
+/// creates it, through the same flow as `pipemap account prepare`.
+#[test]
+fn the_ui_shows_what_the_account_lacks_and_creates_it() {
+    use crossterm::event::{KeyCode, KeyModifiers};
+    use pipemap::tui::app::Command;
+    use pipemap::tui::model::{AccountState, ExportState};
+    use tui_support::{demo, drain, press, press_with, run as run_commands, type_text};
+
+    let server = FakePipedrive::start();
+    let (mut model, mut worker, rx) = demo();
+    worker.connection = pipemap::tui::worker::AccountConnection {
+        token: Some(pipemap::account::Token::new(TOKEN).unwrap()),
+        api_url: Some(server.url.clone()),
+    };
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("out");
+    press(&mut model, KeyCode::Char('5'));
+    let early = press(&mut model, KeyCode::Char('p'));
+    assert!(early.is_empty(), "nothing to compare before an export");
+    press(&mut model, KeyCode::Char('o'));
+    press_with(&mut model, KeyCode::Char('u'), KeyModifiers::CONTROL);
+    type_text(&mut model, &out.display().to_string());
+    press(&mut model, KeyCode::Enter);
+    let commands = press(&mut model, KeyCode::Char('e'));
+    run_commands(&worker, commands);
+    drain(&mut model, &worker, &rx);
+    assert!(matches!(model.export_view.state, ExportState::Done(_)));
+
+    let account = |model: &mut pipemap::tui::model::Model, key: char| {
+        for c in press(model, KeyCode::Char(key)) {
+            assert!(matches!(c, Command::PrepareAccount { .. }), "{c:?}");
+            worker.execute(c);
+        }
+        drain(model, &worker, &rx);
+    };
+    let before = server.inventory();
+    account(&mut model, 'p');
+    let AccountState::Planned { items, .. } = &model.export_view.account else {
+        panic!("{:?}", model.export_view.account);
+    };
+    assert!(!items.is_empty(), "the sample needs fields and stages");
+    let planned = items.len();
+    assert_eq!(server.inventory(), before, "p creates nothing");
+    let text = tui_support::render(&mut model, 120, 40);
+    assert!(text.contains("P creates them"), "{text}");
+
+    account(&mut model, 'P');
+    assert!(
+        matches!(&model.export_view.account, AccountState::Created { count, .. } if *count == planned),
+        "{:?}",
+        model.export_view.account
+    );
+    assert_ne!(server.inventory(), before);
+    assert_eq!(
+        manifest(&out)["created"].as_array().unwrap().len(),
+        planned,
+        "recorded for undo"
+    );
+    account(&mut model, 'p');
+    assert!(
+        matches!(&model.export_view.account, AccountState::Planned { items, .. } if items.is_empty()),
+        "a second look finds nothing missing"
+    );
 }

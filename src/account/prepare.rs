@@ -443,7 +443,9 @@ pub fn prepare_export(
     let manifest = manifest.get_or_insert_with(|| Manifest::new(&me.company_domain));
     let before = manifest.created.len();
     let total = plan.creations.len();
-    apply(client, &remote, &plan, manifest, out, &mut |e| created(e, total))?;
+    apply(client, &remote, &plan, manifest, out, &mut |e| {
+        created(e, total)
+    })?;
     let created = manifest.created.len() - before;
     Ok(Prepared { plan, created })
 }

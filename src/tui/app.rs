@@ -60,6 +60,9 @@ pub enum Message {
         generation: u64,
         result: Result<Vec<DuplicateCluster>, String>,
     },
+    /// A wait while the account is read or written (rate limit, retry), in words.
+    AccountNotice(String),
+    AccountPrepared(Result<crate::tui::model::AccountOutcome, String>),
 }
 
 /// File work for the worker.
@@ -90,6 +93,12 @@ pub enum Command {
     FindDuplicates {
         generation: u64,
         jobs: Vec<DuplicateJob>,
+    },
+    /// Compare the export in `out` with the Pipedrive account and, with `create`, create
+    /// what it lacks (`pipemap account prepare`).
+    PrepareAccount {
+        out: PathBuf,
+        create: bool,
     },
 }
 
@@ -185,6 +194,14 @@ pub fn update(model: &mut Model, message: Message) -> Vec<Command> {
         }
         Message::DuplicatesFound { generation, result } => {
             duplicates::on_found(model, generation, result);
+            Vec::new()
+        }
+        Message::AccountNotice(text) => {
+            model.export_view.account = crate::tui::model::AccountState::Working(text);
+            Vec::new()
+        }
+        Message::AccountPrepared(result) => {
+            review::on_account_prepared(model, result);
             Vec::new()
         }
     }

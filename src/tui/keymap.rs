@@ -118,6 +118,10 @@ pub enum Action {
     ToggleFormulas,
     /// Review & Export: switch between the separate and the combined layout.
     ToggleLayout,
+    /// Review & Export: show what the Pipedrive account lacks for the finished export.
+    AccountDryRun,
+    /// Review & Export: create it.
+    AccountCreate,
 }
 
 /// One binding: the keys, what they do, and how help describes it.
@@ -351,6 +355,18 @@ pub const EXPORT: &[Binding] = &[
         &[C('l')],
         Action::ToggleLayout,
         "separate or combined layout",
+        "",
+    ),
+    b(
+        &[C('p')],
+        Action::AccountDryRun,
+        "what Pipedrive lacks (token)",
+        "",
+    ),
+    b(
+        &[C('P')],
+        Action::AccountCreate,
+        "create it in Pipedrive",
         "",
     ),
 ];

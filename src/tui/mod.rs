@@ -80,6 +80,7 @@ pub fn prepare(session: Session, tx: mpsc::Sender<Message>) -> (Model, Worker) {
             schema,
             vocabularies,
             base,
+            connection: worker::AccountConnection::from_env(),
         },
     )
 }

@@ -203,11 +203,46 @@ pub struct ExportSummary {
     pub warnings: u64,
 }
 
+/// Preparing the Pipedrive account for a finished export, from the Review & Export screen.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub enum AccountState {
+    #[default]
+    Idle,
+    /// Reading or writing the account: what is going on (a rate-limit wait, a retry).
+    Working(String),
+    /// What the account lacks (created by `P`); `cannot` lists what pipemap cannot create.
+    Planned {
+        company: String,
+        items: Vec<String>,
+        cannot: Vec<String>,
+    },
+    /// Objects this run created (recorded in the export's manifest).
+    Created {
+        company: String,
+        count: usize,
+    },
+    Failed(String),
+}
+
+/// What a run of the account preparation reports back.
+#[derive(Debug, Clone, PartialEq)]
+pub struct AccountOutcome {
+    pub company: String,
+    /// What the account lacked when read.
+    pub items: Vec<String>,
+    pub cannot: Vec<String>,
+    /// How many were created (0 for a dry run).
+    pub created: usize,
+    pub applied: bool,
+}
+
 /// The Review & Export screen's state.
 #[derive(Debug, Clone, Default)]
 pub struct ExportView {
     pub out: PathBuf,
     pub state: ExportState,
+    /// The Pipedrive account's preparation for the finished export.
+    pub account: AccountState,
     pub cursor: ListCursor,
     /// Set after a first `e` with blockers: a second `e` exports anyway.
     pub confirm_blockers: bool,

@@ -34,6 +34,29 @@ pub struct Worker {
     pub schema: Arc<Schema>,
     pub vocabularies: Arc<Vocabularies>,
     pub base: Arc<Profile>,
+    /// How to reach the Pipedrive account (`p`/`P` on Review & Export).
+    pub connection: AccountConnection,
+}
+
+/// The token and API root the UI's account preparation uses.
+#[derive(Debug, Clone, Default)]
+pub struct AccountConnection {
+    /// From `PIPEDRIVE_API_TOKEN`; None when it is not set.
+    pub token: Option<crate::account::Token>,
+    /// From `PIPEMAP_API_URL` (a proxy or a test server); None for Pipedrive itself.
+    pub api_url: Option<String>,
+}
+
+impl AccountConnection {
+    /// The connection the environment describes.
+    pub fn from_env() -> AccountConnection {
+        AccountConnection {
+            token: crate::account::Token::from_file_or_env(None).ok(),
+            api_url: std::env::var("PIPEMAP_API_URL")
+                .ok()
+                .filter(|u| !u.is_empty()),
+        }
+    }
 }
 
 impl Worker {
@@ -87,6 +110,10 @@ impl Worker {
             Command::FindDuplicates { generation, jobs } => {
                 let result = find_duplicates(&jobs);
                 let _ = tx.send(Message::DuplicatesFound { generation, result });
+            }
+            Command::PrepareAccount { out, create } => {
+                let result = prepare_account(&self.connection, &out, create, tx);
+                let _ = tx.send(Message::AccountPrepared(result));
             }
         }
     }
@@ -288,5 +315,56 @@ fn export(
         unresolved_links: s.unresolved_links,
         ambiguous_links: s.ambiguous_links,
         warnings: s.warnings,
+    })
+}
+
+/// `pipemap account prepare OUT [--apply]` for the UI; waits are reported as they happen.
+fn prepare_account(
+    connection: &AccountConnection,
+    out: &Path,
+    create: bool,
+    tx: &Sender<Message>,
+) -> Result<super::model::AccountOutcome, String> {
+    use crate::account::{AccountError, Client, Notice, Settings, prepare};
+    let token = connection
+        .token
+        .clone()
+        .ok_or_else(|| AccountError::NoToken.to_string())?;
+    let settings = Settings {
+        domain: None,
+        api_url: connection.api_url.clone(),
+        timeout: std::time::Duration::from_secs(30),
+        retries: 3,
+    };
+    let notices = tx.clone();
+    let notify = Box::new(move |n: &Notice| {
+        let text = match n {
+            Notice::RateLimited { seconds_left } => {
+                format!("Pipedrive's rate limit: resuming in {seconds_left} s")
+            }
+            Notice::Retrying {
+                what,
+                reason,
+                attempt,
+                of,
+            } => format!("{what}: {reason}; trying again ({attempt} of {of})"),
+            Notice::Resumed => "resuming…".to_string(),
+        };
+        let _ = notices.send(Message::AccountNotice(text));
+    });
+    let (mut client, me) = Client::connect(token, &settings, notify).map_err(|e| e.to_string())?;
+    let prepared = prepare::prepare_export(&mut client, &me, out, create, &mut |_, _| {})
+        .map_err(|e| e.to_string())?;
+    Ok(super::model::AccountOutcome {
+        company: me.company_domain,
+        items: prepared
+            .plan
+            .creations
+            .iter()
+            .map(ToString::to_string)
+            .collect(),
+        cannot: prepared.plan.cannot,
+        created: prepared.created,
+        applied: create,
     })
 }

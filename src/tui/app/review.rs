@@ -236,6 +236,7 @@ pub fn on_action(model: &mut Model, action: Action) -> Vec<Command> {
             Vec::new()
         }
         Action::Export => start_export(model),
+        Action::AccountDryRun | Action::AccountCreate => account(model, action),
         Action::ToggleFormulas => {
             edit(model, |m| {
                 m.options.escape_formulas = !m.options.escape_formulas
@@ -314,6 +315,7 @@ pub fn start_export(model: &mut Model) -> Vec<Command> {
         return Vec::new();
     }
     model.export_view.state = ExportState::Running { done: 0, total: 0 };
+    model.export_view.account = crate::tui::model::AccountState::Idle;
     model.status = Some((
         format!("exporting to {}…", model.export_view.out.display()),
         Level::Info,
@@ -358,4 +360,63 @@ pub fn on_export_done(model: &mut Model, result: Result<ExportSummary, String>) 
             model.export_view.state = ExportState::Failed(e);
         }
     }
+}
+
+/// `p` / `P`: compare the finished export with the Pipedrive account, then create what it lacks.
+fn account(model: &mut Model, action: Action) -> Vec<Command> {
+    use crate::tui::model::AccountState;
+    let ExportState::Done(summary) = &model.export_view.state else {
+        model.status = Some((
+            "export first (e); then p shows what the Pipedrive account lacks for it".into(),
+            Level::Info,
+        ));
+        return Vec::new();
+    };
+    let out = summary.out.clone();
+    let create = action == Action::AccountCreate;
+    match &model.export_view.account {
+        AccountState::Working(_) => {
+            model.status = Some(("the account is being read".into(), Level::Info));
+            return Vec::new();
+        }
+        AccountState::Planned { items, .. } if create && items.is_empty() => {
+            model.status = Some(("the account lacks nothing".into(), Level::Info));
+            return Vec::new();
+        }
+        AccountState::Planned { .. } => {}
+        _ if create => {
+            model.status = Some((
+                "p first: it shows what would be created".into(),
+                Level::Info,
+            ));
+            return Vec::new();
+        }
+        _ => {}
+    }
+    model.export_view.account = AccountState::Working(if create {
+        "creating in Pipedrive…".into()
+    } else {
+        "reading the Pipedrive account…".into()
+    });
+    vec![Command::PrepareAccount { out, create }]
+}
+
+/// The account's preparation came back.
+pub fn on_account_prepared(
+    model: &mut Model,
+    result: Result<crate::tui::model::AccountOutcome, String>,
+) {
+    use crate::tui::model::AccountState;
+    model.export_view.account = match result {
+        Ok(o) if o.applied => AccountState::Created {
+            company: o.company,
+            count: o.created,
+        },
+        Ok(o) => AccountState::Planned {
+            company: o.company,
+            items: o.items,
+            cannot: o.cannot,
+        },
+        Err(e) => AccountState::Failed(e),
+    };
 }

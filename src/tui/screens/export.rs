@@ -158,10 +158,47 @@ fn result(model: &Model, frame: &mut Frame, area: Rect, theme: &Theme) {
                     theme.warn,
                 ));
             }
+            account_lines(model, &mut lines, theme);
             frame.render_widget(
                 Paragraph::new(lines).wrap(Wrap { trim: true }).block(block),
                 area,
             );
         }
+    }
+}
+
+/// The Pipedrive account's preparation for the finished export (`p`, `P`).
+fn account_lines(model: &Model, lines: &mut Vec<Line<'static>>, theme: &Theme) {
+    use crate::tui::model::AccountState;
+    match &model.export_view.account {
+        AccountState::Idle => lines.push(Line::from(vec![dim(
+            "Pipedrive: p shows what the account lacks for this export (token in PIPEDRIVE_API_TOKEN), P creates it",
+            theme,
+        )])),
+        AccountState::Working(what) => lines.push(Line::styled(format!("Pipedrive: {what}"), theme.warn)),
+        AccountState::Planned { company, items, cannot } => {
+            if items.is_empty() {
+                lines.push(Line::styled(
+                    format!("✔ {company} has everything this export needs"),
+                    theme.ok,
+                ));
+            } else {
+                lines.push(Line::styled(
+                    format!("{company} lacks {} — P creates them (undo: pipemap account undo):", items.len()),
+                    theme.accent,
+                ));
+                for item in items {
+                    lines.push(Line::raw(format!("  {item}")));
+                }
+            }
+            for c in cannot {
+                lines.push(Line::styled(format!("! cannot create {c}"), theme.warn));
+            }
+        }
+        AccountState::Created { company, count } => lines.push(Line::styled(
+            format!("✔ created {count} in {company}; recorded in account-manifest.json (pipemap account undo removes them)"),
+            theme.ok,
+        )),
+        AccountState::Failed(e) => lines.push(Line::styled(format!("✗ Pipedrive: {e}"), theme.error)),
     }
 }
