@@ -33,7 +33,7 @@ fn apply_creates_once_records_each_and_undo_removes_exactly_those() {
     let out = m.export();
     let initial = server.inventory();
     let r = ok(m.account(&server, &["prepare", out.to_str().unwrap(), "--apply"]));
-    assert!(r.stdout.contains("Created 11 objects"), "{}", r.stdout);
+    assert!(r.stdout.contains("Created 12 objects"), "{}", r.stdout);
     let after = server.inventory();
     assert_eq!(
         after["stages"],
@@ -60,6 +60,7 @@ fn apply_creates_once_records_each_and_undo_removes_exactly_those() {
     assert_eq!(
         kinds,
         [
+            "field_option",
             "custom_field",
             "custom_field",
             "custom_field",
@@ -96,10 +97,10 @@ fn apply_creates_once_records_each_and_undo_removes_exactly_those() {
         again.stdout
     );
     assert_eq!(writes(&server), writes_before);
-    // Undo takes out the eleven, newest first, and nothing that was there before.
+    // Undo takes out the twelve, newest first, and nothing that was there before.
     let undone = ok(m.account(&server, &["undo", out.to_str().unwrap()]));
     assert!(
-        undone.stdout.contains("Removed 11 objects"),
+        undone.stdout.contains("Removed 12 objects"),
         "{}",
         undone.stdout
     );
@@ -109,13 +110,13 @@ fn apply_creates_once_records_each_and_undo_removes_exactly_those() {
         "{first_removed}"
     );
     assert_eq!(server.inventory(), initial);
-    assert_eq!(manifest(&out)["removed"].as_array().unwrap().len(), 11);
+    assert_eq!(manifest(&out)["removed"].as_array().unwrap().len(), 12);
     let nothing = ok(m.account(&server, &["undo", out.to_str().unwrap()]));
     assert!(nothing.stdout.contains("Nothing to undo"));
 }
 
 #[test]
-fn a_failure_on_the_third_creation_leaves_a_manifest_of_two_and_the_next_run_completes() {
+fn a_failure_on_the_third_creation_leaves_a_manifest_of_what_was_done_and_the_next_run_completes() {
     let server = FakePipedrive::start();
     let m = Machine::new();
     let out = m.export();
@@ -123,14 +124,15 @@ fn a_failure_on_the_third_creation_leaves_a_manifest_of_two_and_the_next_run_com
     let r = run(m.account(&server, &["prepare", out.to_str().unwrap(), "--apply"]));
     assert_eq!(r.code, 5, "{}", r.stderr);
     assert!(
-        r.stderr.contains("Created 2 of 11 before this failure"),
+        r.stderr.contains("Created 3 of 12 before this failure"),
         "{}",
         r.stderr
     );
-    assert_eq!(manifest(&out)["created"].as_array().unwrap().len(), 2);
+    // An option (a PUT) and two fields went through; the third POST failed.
+    assert_eq!(manifest(&out)["created"].as_array().unwrap().len(), 3);
     let rest = ok(m.account(&server, &["prepare", out.to_str().unwrap(), "--apply"]));
     assert!(rest.stdout.contains("Created 9 objects"), "{}", rest.stdout);
-    assert_eq!(manifest(&out)["created"].as_array().unwrap().len(), 11);
+    assert_eq!(manifest(&out)["created"].as_array().unwrap().len(), 12);
     let inventory = server.inventory();
     let sources = inventory["personFields"]
         .iter()

@@ -28,6 +28,8 @@ pub enum Kind {
     LeadLabel,
     /// A label of persons, organizations or deals: an option of their `label` field.
     LabelOption,
+    /// An option added to a dropdown (enum or set) custom field the account already had.
+    FieldOption,
 }
 
 impl Kind {
@@ -40,6 +42,7 @@ impl Kind {
             Kind::ActivityType => "activity type",
             Kind::LeadLabel => "lead label",
             Kind::LabelOption => "label",
+            Kind::FieldOption => "field option",
         }
     }
 }

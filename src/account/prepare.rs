@@ -93,6 +93,12 @@ pub enum Creation {
         entity: Entity,
         name: String,
     },
+    /// An option missing from a dropdown field the account already has.
+    FieldOption {
+        entity: Entity,
+        field: String,
+        name: String,
+    },
 }
 
 impl fmt::Display for Creation {
@@ -121,6 +127,11 @@ impl fmt::Display for Creation {
             Creation::ActivityType { name } => write!(f, "activity type \"{name}\""),
             Creation::LeadLabel { name } => write!(f, "lead label \"{name}\""),
             Creation::Label { entity, name } => write!(f, "{entity} label \"{name}\""),
+            Creation::FieldOption {
+                entity,
+                field,
+                name,
+            } => write!(f, "option \"{name}\" of {entity} field \"{field}\""),
         }
     }
 }
@@ -160,11 +171,32 @@ pub fn plan(needs: &Needs, remote: &Remote) -> Plan {
             ));
             continue;
         }
-        if !remote
+        let dropdown = |t: &str| matches!(t, "enum" | "set");
+        if let Some(existing) = remote
             .fields_of(entity)
             .iter()
-            .any(|r| same(&r.name, &f.name))
+            .find(|r| same(&r.name, &f.name))
         {
+            if dropdown(&f.field_type) && dropdown(&existing.field_type) {
+                for option in &f.options {
+                    if !existing.options.iter().any(|o| same(&o.text(), option)) {
+                        push(
+                            &mut plan,
+                            Creation::FieldOption {
+                                entity,
+                                field: existing.name.clone(),
+                                name: option.clone(),
+                            },
+                        );
+                    }
+                }
+            } else if dropdown(&f.field_type) != dropdown(&existing.field_type) {
+                plan.cannot.push(format!(
+                    "{entity} field \"{}\" as {}: the account has it as {} already (its values are imported as that type)",
+                    f.name, f.field_type, existing.field_type
+                ));
+            }
+        } else {
             let options = if matches!(f.field_type.as_str(), "enum" | "set") {
                 f.options.clone()
             } else {
@@ -274,8 +306,8 @@ pub fn apply(
         .iter()
         .map(|p| (p.name.to_lowercase(), p.id))
         .collect();
-    // The current options of each label field, as the last PUT left them.
-    let mut label_options: BTreeMap<Entity, Vec<Value>> = BTreeMap::new();
+    // The current options of each dropdown or label field (by id), as the last PUT left them.
+    let mut field_options: BTreeMap<i64, Vec<Value>> = BTreeMap::new();
     for creation in &plan.creations {
         let entry = match creation {
             Creation::Field {
@@ -339,35 +371,23 @@ pub fn apply(
                 let field = remote
                     .label_field(*entity)
                     .expect("planned only where the label field exists");
-                let path = format!(
-                    "{}/{}",
-                    field_endpoint(*entity).expect("label entities have fields"),
-                    field.id
-                );
-                let current = label_options.entry(*entity).or_insert_with(|| {
-                    field
-                        .options
-                        .iter()
-                        .map(|o| option_json(&o.id, &o.label, o.color.as_deref()))
-                        .collect()
-                });
-                let mut options = current.clone();
-                options.push(json!({"label": name}));
-                let data = client.put(&path, &json!({"options": options}))?;
-                let returned = data["options"].as_array().cloned().unwrap_or_default();
-                let option_id = returned
-                    .iter()
-                    .find(|o| o["label"].as_str().is_some_and(|l| same(l, name)))
-                    .map(|o| o["id"].clone())
-                    .ok_or_else(|| AccountError::Unexpected {
-                        url: format!("{}{path}", client.api_url()),
-                        message: format!("the label \"{name}\" is not among the field's options"),
-                    })?;
-                *current = returned
-                    .iter()
-                    .map(|o| option_json(&o["id"], &o["label"], o["color"].as_str()))
-                    .collect();
+                let option_id = add_option(client, &mut field_options, *entity, field, name)?;
                 let mut e = entry(Kind::LabelOption, option_id, name, Some(*entity));
+                e.field_id = Some(field.id);
+                e
+            }
+            Creation::FieldOption {
+                entity,
+                field,
+                name,
+            } => {
+                let field = remote
+                    .fields_of(*entity)
+                    .iter()
+                    .find(|r| same(&r.name, field))
+                    .expect("planned only for fields the account has");
+                let option_id = add_option(client, &mut field_options, *entity, field, name)?;
+                let mut e = entry(Kind::FieldOption, option_id, name, Some(*entity));
                 e.field_id = Some(field.id);
                 e
             }
@@ -377,6 +397,46 @@ pub fn apply(
         created(manifest.created.last().expect("just pushed"));
     }
     Ok(())
+}
+
+/// Adds the option `name` to a field (PUT with its current options plus the new one, as the
+/// API reference's "Update a person field" takes them) and returns the new option's id.
+fn add_option(
+    client: &mut Client,
+    current: &mut BTreeMap<i64, Vec<Value>>,
+    entity: Entity,
+    field: &super::remote::RemoteField,
+    name: &str,
+) -> Result<Value, AccountError> {
+    let path = format!(
+        "{}/{}",
+        field_endpoint(entity).expect("fields of entities with an endpoint"),
+        field.id
+    );
+    let options = current.entry(field.id).or_insert_with(|| {
+        field
+            .options
+            .iter()
+            .map(|o| option_json(&o.id, &o.label, o.color.as_deref()))
+            .collect()
+    });
+    let mut wanted = options.clone();
+    wanted.push(json!({"label": name}));
+    let data = client.put(&path, &json!({"options": wanted}))?;
+    let returned = data["options"].as_array().cloned().unwrap_or_default();
+    let option_id = returned
+        .iter()
+        .find(|o| o["label"].as_str().is_some_and(|l| same(l, name)))
+        .map(|o| o["id"].clone())
+        .ok_or_else(|| AccountError::Unexpected {
+            url: format!("{}{path}", client.api_url()),
+            message: format!("\"{name}\" is not among the field's options"),
+        })?;
+    *options = returned
+        .iter()
+        .map(|o| option_json(&o["id"], &o["label"], o["color"].as_str()))
+        .collect();
+    Ok(option_id)
 }
 
 pub(super) fn option_json(id: &Value, label: &Value, color: Option<&str>) -> Value {

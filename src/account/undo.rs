@@ -42,7 +42,7 @@ pub fn undo(
                 Kind::Stage => client.delete(&format!("/stages/{id}"))?,
                 Kind::ActivityType => client.delete(&format!("/activityTypes/{id}"))?,
                 Kind::LeadLabel => client.delete(&format!("/leadLabels/{id}"))?,
-                Kind::LabelOption => remove_label_option(client, &entry)?,
+                Kind::LabelOption | Kind::FieldOption => remove_label_option(client, &entry)?,
             };
         let mut done = entry.clone();
         done.time = super::now();

@@ -78,7 +78,7 @@ impl Machine {
         let summary = json!({
             "plan": [],
             "custom_fields_to_create": [
-                {"entity": "person", "name": "Tier", "field_type": "enum", "options": ["Gold"]},
+                {"entity": "person", "name": "Tier", "field_type": "enum", "options": ["Gold", "Bronze"]},
                 {"entity": "person", "name": "Source", "field_type": "varchar", "options": []},
                 {"entity": "deal", "name": "Budget", "field_type": "monetary", "options": []},
                 {"entity": "organization", "name": "Segment", "field_type": "enum",
@@ -96,7 +96,8 @@ impl Machine {
     }
 }
 
-pub const TO_CREATE: [&str; 11] = [
+pub const TO_CREATE: [&str; 12] = [
+    "option \"Bronze\" of person field \"Tier\"",
     "person field \"Source\" (varchar)",
     "deal field \"Budget\" (monetary)",
     "organization field \"Segment\" (enum: SMB, Enterprise)",

@@ -214,9 +214,15 @@ impl FakePipedrive {
         let mut out = BTreeMap::new();
         for (endpoint, fields) in &s.fields {
             out.insert(endpoint.clone(), names(fields, "name"));
-            for f in fields.iter().filter(|f| f["key"] == "label") {
+            // Label options and every dropdown's options, so undo is checked down to them.
+            for f in fields.iter().filter(|f| f["options"].is_array()) {
                 let opts = f["options"].as_array().cloned().unwrap_or_default();
-                out.insert(format!("{endpoint} labels"), names(&opts, "label"));
+                let what = if f["key"] == "label" {
+                    "labels".to_string()
+                } else {
+                    format!("{} options", f["name"].as_str().unwrap_or(""))
+                };
+                out.insert(format!("{endpoint} {what}"), names(&opts, "label"));
             }
         }
         out.insert("pipelines".into(), names(&s.pipelines, "name"));
