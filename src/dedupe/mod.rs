@@ -22,6 +22,7 @@
 mod block;
 mod cluster;
 mod compare;
+pub mod exact;
 mod fields;
 pub mod keys;
 pub mod lexicon;

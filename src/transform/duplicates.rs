@@ -3,23 +3,46 @@
 //! clusters, plan the merges, and tell the export which rows are absorbed or dropped, what a
 //! survivor takes from the records it absorbed, and which names links must follow.
 
-use std::collections::{BTreeMap, HashMap};
+use std::collections::{HashMap, HashSet};
 
-use crate::dedupe::{self, DedupeOptions, DedupeRecord, MergePlan, RecordBuilder};
+use crate::dedupe::exact::{ExactKeys, KeyIndex};
+use crate::dedupe::{self, DedupeOptions, DedupeRecord, MatchKey, MergePlan, RecordBuilder};
 use crate::entity::{Entity, Target};
 use crate::profile::Profile;
 use crate::source::{Record, SourceRef};
 
 use super::engine::ApplyError;
-use super::layout::{Layout, Slot};
 use super::plan::{FilePlan, Rule};
-use super::row::{Draft, Problem, is_true};
+use super::row::is_true;
+
+/// Every row's record identity, in one buffer: a million rows cost a few megabytes.
+#[derive(Debug, Default)]
+pub struct Identities {
+    text: String,
+    ends: Vec<usize>,
+}
+
+impl Identities {
+    fn push(&mut self, identity: &str) {
+        self.text.push_str(identity);
+        self.ends.push(self.text.len());
+    }
+
+    /// The identity of data row `i` (0-based); empty where no dedupe applies.
+    pub fn get(&self, i: usize) -> &str {
+        let Some(&end) = self.ends.get(i) else {
+            return "";
+        };
+        let start = if i == 0 { 0 } else { self.ends[i - 1] };
+        &self.text[start..end]
+    }
+}
 
 /// What the export does with one file's duplicates.
 #[derive(Debug, Default)]
 pub struct FileDuplicates {
     /// Per data row (0-based): the record's identity, empty where no dedupe applies.
-    pub identities: Vec<String>,
+    pub identities: Identities,
     pub plan: MergePlan,
     /// (entity, an absorbed record's name, its survivor's name), where the names differ: links
     /// by name follow the survivor.
@@ -87,22 +110,95 @@ pub fn find(
                 .map_err(dedupe_err)?,
         );
     }
+    // Per group: the exact form of its auto-merge keys, when they have one. Then only records
+    // sharing such a key with another (or named by a decision) are kept and compared; the rest
+    // cannot be merged, and holding a million of them would cost a gigabyte.
+    let mut exact: Vec<Option<ExactKeys>> = Vec::new();
+    let mut decided: Vec<HashSet<&str>> = Vec::new();
+    for (entity, _, _) in &groups {
+        let settings = &profile.dedupe[entity];
+        let keys = settings
+            .keys
+            .iter()
+            .map(|k| k.parse())
+            .collect::<Result<Vec<MatchKey>, _>>()
+            .map_err(dedupe_err)?;
+        exact.push(if settings.auto_merge {
+            ExactKeys::new(*entity, &keys)
+        } else {
+            // Without auto-merge only the records decisions name matter.
+            Some(ExactKeys::none(*entity))
+        });
+        decided.push(
+            settings
+                .decisions
+                .iter()
+                .flat_map(|d| d.records.iter().map(String::as_str))
+                .collect(),
+        );
+    }
+    let mut index: Vec<KeyIndex> = groups.iter().map(|_| KeyIndex::default()).collect();
+    // Per group, the rows whose keys went into its index, in order.
+    let mut indexed: Vec<Vec<u64>> = vec![Vec::new(); groups.len()];
     let mut records: Vec<Vec<DedupeRecord>> = vec![Vec::new(); groups.len()];
     let mut out = FileDuplicates::default();
+    let group_of = |record: &crate::source::Record| {
+        let split_row = plan
+            .split
+            .is_some_and(|(c, _)| is_true(record.fields.get(c).unwrap_or("")));
+        groups.iter().position(|(_, _, split)| *split == split_row)
+    };
     let mut table = crate::source::Table::open_ref(source)?;
     let mut row = 0u64;
     while let Some(record) = table.next_record()? {
         row += 1;
-        let split_row = plan
-            .split
-            .is_some_and(|(c, _)| is_true(record.fields.get(c).unwrap_or("")));
-        let Some(g) = groups.iter().position(|(_, _, split)| *split == split_row) else {
-            out.identities.push(String::new());
+        let Some(g) = group_of(&record) else {
+            out.identities.push("");
             continue;
         };
         let r = builders[g].build(row, |i| record.fields.get(i));
-        out.identities.push(r.identity.clone());
-        records[g].push(r);
+        out.identities.push(&r.identity);
+        match &exact[g] {
+            Some(keys) => {
+                index[g].add(keys, &r);
+                indexed[g].push(row);
+            }
+            None => records[g].push(r),
+        }
+    }
+    // Source rows kept by the second read (candidates), for the absorbed ones' values.
+    let mut kept: HashMap<u64, crate::source::Record> = HashMap::new();
+    if exact.iter().any(Option::is_some) {
+        let mut candidates: HashMap<u64, usize> = HashMap::new();
+        for (g, rows) in indexed.iter().enumerate() {
+            for (i, &row) in rows.iter().enumerate() {
+                let identity = out.identities.get(row as usize - 1);
+                if index[g].shared(i) || decided[g].contains(identity) {
+                    candidates.insert(row, g);
+                }
+            }
+        }
+        drop(index);
+        // The candidates, read again; identities as the first read handed them out.
+        let mut fresh: Vec<RecordBuilder> = Vec::new();
+        for (entity, rules, _) in &groups {
+            fresh.push(
+                RecordBuilder::new(*entity, &targets(rules, *entity), &plan.headers)
+                    .map_err(dedupe_err)?,
+            );
+        }
+        let mut table = crate::source::Table::open_ref(source)?;
+        let mut row = 0u64;
+        while let Some(record) = table.next_record()? {
+            row += 1;
+            let Some(&g) = candidates.get(&row) else {
+                continue;
+            };
+            let mut r = fresh[g].build(row, |i| record.fields.get(i));
+            r.identity = out.identities.get(row as usize - 1).to_string();
+            records[g].push(r);
+            kept.insert(row, record);
+        }
     }
     for (g, (entity, _, _)) in groups.iter().enumerate() {
         let settings = &profile.dedupe[entity];
@@ -156,7 +252,6 @@ pub fn find(
     }
     out.renames.sort();
     if !out.plan.absorbed.is_empty() {
-        // A second read keeps just the absorbed rows: a few among millions, so memory stays small.
         let mut wanted: HashMap<u64, (&str, &str)> = HashMap::new();
         for group in &records {
             for r in group {
@@ -165,175 +260,31 @@ pub fn find(
                 }
             }
         }
-        let mut table = crate::source::Table::open_ref(source)?;
-        let mut row = 0u64;
-        while let Some(record) = table.next_record()? {
-            row += 1;
+        let mut keep = |row: u64, record: crate::source::Record| {
             if let Some((identity, survivor)) = wanted.get(&row) {
                 out.absorbed_rows
                     .entry(survivor.to_string())
                     .or_default()
                     .push((identity.to_string(), record));
             }
+        };
+        if exact.iter().all(Option::is_some) {
+            // Every absorbed row is a candidate the second read kept.
+            let mut rows: Vec<u64> = kept.keys().copied().collect();
+            rows.sort_unstable();
+            for row in rows {
+                let record = kept.remove(&row).expect("a kept row");
+                keep(row, record);
+            }
+        } else {
+            // A third read keeps just the absorbed rows: a few among millions.
+            let mut table = crate::source::Table::open_ref(source)?;
+            let mut row = 0u64;
+            while let Some(record) = table.next_record()? {
+                row += 1;
+                keep(row, record);
+            }
         }
     }
     Ok(Some(out))
-}
-
-/// How a merge fills each output column of one entity's layout.
-#[derive(Debug, Clone, PartialEq)]
-pub enum ColumnMerge {
-    /// E-mails, phones, labels: united from every member elsewhere.
-    United,
-    /// The record's note: the absorbed records' notes are appended.
-    Note,
-    /// One value kept, under this decision key.
-    Chosen(String),
-}
-
-/// The merge treatment of every column of `layout`.
-pub fn column_merges(layout: &Layout) -> Vec<ColumnMerge> {
-    layout
-        .slots
-        .iter()
-        .map(|slot| {
-            let target = match slot {
-                Slot::Note => return ColumnMerge::Note,
-                Slot::Field { key, label } => Target::Field {
-                    entity: layout.entity,
-                    key: key.clone(),
-                    label: label.clone(),
-                },
-                Slot::Custom(name) => Target::Custom {
-                    entity: layout.entity,
-                    name: name.clone(),
-                },
-                Slot::Link(to) => Target::field(layout.entity, to.relation_key().unwrap_or("")),
-            };
-            match dedupe::merge_field(layout.entity, &target) {
-                dedupe::MergeField::United => ColumnMerge::United,
-                dedupe::MergeField::Chosen(key) => ColumnMerge::Chosen(key),
-            }
-        })
-        .collect()
-}
-
-/// A record absorbed by a survivor, converted as its own row would have been.
-pub struct Absorbed<'a> {
-    pub identity: &'a str,
-    /// Its source line, named in what the survivor's note keeps of it.
-    pub line: u64,
-    pub draft: Draft,
-}
-
-/// Folds the absorbed records' values into the survivor's draft, column by column: the value of
-/// the record a decision chose for the field (`chosen`: field key → identity), else the
-/// survivor's, else the first absorbed record's that has one. A different value left behind is
-/// not lost: it is written in the survivor's note (`Merged from line 17 — Job title: CTO`), or,
-/// without a note column, returned as a warning.
-pub fn fold_absorbed(
-    layout: &Layout,
-    merges: &[ColumnMerge],
-    survivor: &mut Draft,
-    survivor_identity: &str,
-    survivor_line: u64,
-    absorbed: &[Absorbed],
-    chosen: &BTreeMap<String, String>,
-) -> Vec<Problem> {
-    let same = |a: &str, b: &str| a.trim().eq_ignore_ascii_case(b.trim());
-    // (line, column header, value) of the values not kept.
-    let mut left: Vec<(u64, usize, String)> = Vec::new();
-    let mut notes: Vec<(u64, String)> = Vec::new();
-    for (c, merge) in merges.iter().enumerate() {
-        match merge {
-            ColumnMerge::United => {}
-            ColumnMerge::Note => {
-                // Only the lines the survivor's note does not hold already.
-                for a in absorbed {
-                    let new: Vec<&str> = a.draft.cells[c]
-                        .lines()
-                        .map(str::trim)
-                        .filter(|l| !l.is_empty())
-                        .filter(|l| !survivor.cells[c].lines().any(|s| same(s, l)))
-                        .collect();
-                    if !new.is_empty() {
-                        notes.push((a.line, new.join("; ")));
-                    }
-                }
-            }
-            ColumnMerge::Chosen(key) => {
-                let pick = chosen
-                    .get(key)
-                    .filter(|id| id.as_str() != survivor_identity)
-                    .and_then(|id| absorbed.iter().find(|a| a.identity == id.as_str()))
-                    .filter(|a| !a.draft.cells[c].trim().is_empty());
-                let from = match pick {
-                    Some(a) => Some(a),
-                    None if survivor.cells[c].trim().is_empty() => absorbed
-                        .iter()
-                        .find(|a| !a.draft.cells[c].trim().is_empty()),
-                    None => None,
-                };
-                if let Some(a) = from {
-                    let old = std::mem::replace(&mut survivor.cells[c], a.draft.cells[c].clone());
-                    if !old.trim().is_empty() && !same(&old, &survivor.cells[c]) {
-                        left.push((survivor_line, c, old));
-                    }
-                    if let Slot::Link(to) = &layout.slots[c] {
-                        survivor.link_ids.retain(|(e, _)| e != to);
-                        survivor
-                            .link_ids
-                            .extend(a.draft.link_ids.iter().filter(|(e, _)| e == to).cloned());
-                    }
-                }
-                for a in absorbed {
-                    let value = &a.draft.cells[c];
-                    if !value.trim().is_empty()
-                        && !same(value, &survivor.cells[c])
-                        && !left.iter().any(|(_, lc, v)| *lc == c && same(v, value))
-                    {
-                        left.push((a.line, c, value.clone()));
-                    }
-                }
-            }
-        }
-    }
-    let mut lines: Vec<String> = Vec::new();
-    for (line, c, value) in &left {
-        lines.push(format!(
-            "Merged from line {line} — {}: {value}",
-            short_header(&layout.headers[*c])
-        ));
-    }
-    for (line, note) in notes {
-        lines.push(format!("Merged from line {line} — note: {note}"));
-    }
-    if lines.is_empty() {
-        return Vec::new();
-    }
-    match layout.column(&Slot::Note) {
-        Some(n) => {
-            let cell = &mut survivor.cells[n];
-            for line in lines {
-                if !cell.is_empty() {
-                    cell.push('\n');
-                }
-                cell.push_str(&line);
-            }
-            Vec::new()
-        }
-        None => lines
-            .into_iter()
-            .map(|reason| Problem {
-                column: String::new(),
-                value: String::new(),
-                reason,
-            })
-            .collect(),
-    }
-}
-
-/// `Person - Job title` → `Job title`.
-fn short_header(header: &str) -> &str {
-    header.split_once(" - ").map_or(header, |(_, h)| h)
 }

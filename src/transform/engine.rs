@@ -11,11 +11,12 @@ use crate::profile::Profile;
 use crate::schema::Schema;
 use crate::source::{AsSources, Record, SourceError, SourceRef, Table};
 
-use super::duplicates::{Absorbed, FileDuplicates, column_merges, fold_absorbed};
+use super::duplicates::FileDuplicates;
 use super::layout::{self, Layout, Slot};
 use super::links::{LinkIndex, Linked, NameCensus};
 use super::plan::{self, FilePlan, PlanError, Rule};
 use super::row::{Converter, Draft, Problem, RowResult};
+use super::survivor::{Absorbed, column_merges, fold_absorbed};
 use super::tally::{FileCounts, OutputFile, Tally};
 use super::vocab::ValueMaps;
 use super::writer::{PartWriter, Staging};
@@ -536,7 +537,7 @@ impl RowSink<'_> {
         let row_index = counts.rows_in as usize - 1;
         let identity = self
             .duplicates
-            .and_then(|d| d.identities.get(row_index))
+            .map(|d| d.identities.get(row_index))
             .filter(|i| !i.is_empty());
         if let (Some(d), Some(id)) = (self.duplicates, identity) {
             if d.plan.absorbed.contains_key(id) {
@@ -547,7 +548,7 @@ impl RowSink<'_> {
                 counts.rejected += 1;
                 let p = Problem {
                     column: String::new(),
-                    value: id.clone(),
+                    value: id.to_string(),
                     reason: "dropped as a duplicate (the profile's decision)".into(),
                 };
                 return self.problem(true, &line, entity, &p);

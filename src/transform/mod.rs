@@ -9,6 +9,7 @@ pub mod layout;
 pub mod links;
 pub mod plan;
 pub mod row;
+mod survivor;
 pub mod tally;
 pub mod values;
 pub mod vocab;
