@@ -4,7 +4,8 @@
 use std::collections::BTreeMap;
 
 use crate::dedupe;
-use crate::entity::Target;
+use crate::dedupe::keys::organization_key;
+use crate::entity::{Entity, Target};
 
 use super::layout::{Layout, Slot};
 use super::row::{Draft, Problem};
@@ -69,7 +70,17 @@ pub fn fold_absorbed(
     absorbed: &[Absorbed],
     chosen: &BTreeMap<String, String>,
 ) -> Vec<Problem> {
-    let same = |a: &str, b: &str| a.trim().eq_ignore_ascii_case(b.trim());
+    let plain = |a: &str, b: &str| a.trim().eq_ignore_ascii_case(b.trim());
+    // An organization written two ways ("Acme Inc." / "ACME, Inc") is one value: the one kept
+    // stands for both, and the import links both spellings to it.
+    let org_column = |c: usize| {
+        matches!(layout.slots[c], Slot::Link(Entity::Organization))
+            || (layout.entity == Entity::Organization
+                && layout.slots[c] == Slot::Field { key: "name".into(), label: None })
+    };
+    let same_in = |c: usize, a: &str, b: &str| {
+        plain(a, b) || (org_column(c) && organization_key(a) == organization_key(b))
+    };
     // (line, column header, value) of the values not kept.
     let mut left: Vec<(u64, usize, String)> = Vec::new();
     let mut notes: Vec<(u64, String)> = Vec::new();
@@ -83,7 +94,7 @@ pub fn fold_absorbed(
                         .lines()
                         .map(str::trim)
                         .filter(|l| !l.is_empty())
-                        .filter(|l| !survivor.cells[c].lines().any(|s| same(s, l)))
+                        .filter(|l| !survivor.cells[c].lines().any(|s| plain(s, l)))
                         .collect();
                     if !new.is_empty() {
                         notes.push((a.line, new.join("; ")));
@@ -105,7 +116,7 @@ pub fn fold_absorbed(
                 };
                 if let Some(a) = from {
                     let old = std::mem::replace(&mut survivor.cells[c], a.draft.cells[c].clone());
-                    if !old.trim().is_empty() && !same(&old, &survivor.cells[c]) {
+                    if !old.trim().is_empty() && !same_in(c, &old, &survivor.cells[c]) {
                         left.push((survivor_line, c, old));
                     }
                     if let Slot::Link(to) = &layout.slots[c] {
@@ -118,8 +129,8 @@ pub fn fold_absorbed(
                 for a in absorbed {
                     let value = &a.draft.cells[c];
                     if !value.trim().is_empty()
-                        && !same(value, &survivor.cells[c])
-                        && !left.iter().any(|(_, lc, v)| *lc == c && same(v, value))
+                        && !same_in(c, value, &survivor.cells[c])
+                        && !left.iter().any(|(_, lc, v)| *lc == c && same_in(c, v, value))
                     {
                         left.push((a.line, c, value.clone()));
                     }
@@ -129,10 +140,11 @@ pub fn fold_absorbed(
     }
     let mut lines: Vec<String> = Vec::new();
     for (line, c, value) in &left {
-        lines.push(format!(
-            "Merged from line {line} — {}: {value}",
-            short_header(&layout.headers[*c])
-        ));
+        let field = match &layout.slots[*c] {
+            Slot::Link(to) => to.title().to_string(),
+            _ => short_header(&layout.headers[*c]).to_string(),
+        };
+        lines.push(format!("Merged from line {line} — {field}: {value}"));
     }
     for (line, note) in notes {
         lines.push(format!("Merged from line {line} — note: {note}"));
