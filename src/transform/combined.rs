@@ -69,26 +69,20 @@ fn each_row(
     Ok(())
 }
 
-/// One line of `links.csv`: (file stem, part, row, linked entity, source id).
-type LinkRow = (String, usize, u64, String, String);
-
-fn read_links(path: &Path) -> io::Result<Vec<LinkRow>> {
+/// Calls `each(file stem, part, row, linked entity, source id)` for every line of `links.csv`,
+/// streaming: a whole export's links would not fit in memory twice.
+fn each_link(
+    path: &Path,
+    mut each: impl FnMut(&str, usize, u64, &str, &str) -> io::Result<()>,
+) -> io::Result<()> {
     let mut reader = csv::Reader::from_path(path).map_err(csv_err(path))?;
-    let mut rows = Vec::new();
-    for record in reader.records() {
-        let r = record.map_err(csv_err(path))?;
-        let (Ok(part), Ok(row)) = (r[1].parse(), r[2].parse()) else {
-            continue;
-        };
-        rows.push((
-            r[0].to_string(),
-            part,
-            row,
-            r[3].to_string(),
-            r[4].to_string(),
-        ));
+    let mut r = csv::StringRecord::new();
+    while reader.read_record(&mut r).map_err(csv_err(path))? {
+        if let (Ok(part), Ok(row)) = (r[1].parse(), r[2].parse()) {
+            each(&r[0], part, row, &r[3], &r[4])?;
+        }
     }
-    Ok(rows)
+    Ok(())
 }
 
 /// Source id → the output row of each person, organization and deal, from the sidecar the
@@ -206,7 +200,6 @@ pub fn fold(
     let mut folded = Folded::default();
     let deal_files = parts(outputs, Entity::Deal);
     let links_path = dir.join("links.csv");
-    let links = read_links(&links_path)?;
     let ids = read_own_ids(own_ids)?;
     std::fs::remove_file(own_ids)?;
     let Some(deal_headers) = headers_of(dir, &deal_files)? else {
@@ -230,29 +223,34 @@ pub fn fold(
     })?;
 
     // The first activity and note linked to each deal by id, and each deal row's contacts.
-    let mut first: HashMap<(Entity, &str), At> = HashMap::new();
-    let mut contacts_of: HashMap<At, (Option<&str>, Option<&str>)> = HashMap::new();
-    for (stem, part, row, link, id) in &links {
+    // Per entity (activity, note): deal source id → the row of its first item.
+    let mut first: HashMap<Entity, HashMap<String, At>> = HashMap::new();
+    let mut contacts_of: HashMap<At, (Option<String>, Option<String>)> = HashMap::new();
+    each_link(&links_path, |stem, part, row, link, id| {
         let entity = if stem == Entity::Activity.file_stem() {
             Entity::Activity
         } else if stem == Entity::Note.file_stem() {
             Entity::Note
         } else {
             if stem == deal_stem {
-                let c = contacts_of.entry((*part, *row)).or_default();
-                match link.as_str() {
-                    "person" => c.0 = Some(id),
-                    "organization" => c.1 = Some(id),
+                let c = contacts_of.entry((part, row)).or_default();
+                match link {
+                    "person" => c.0 = Some(id.to_string()),
+                    "organization" => c.1 = Some(id.to_string()),
                     _ => {}
                 }
             }
-            continue;
+            return Ok(());
         };
-        if link != "deal" || (entity == Entity::Note && !deals_without_note.contains(id)) {
-            continue;
+        if link == "deal" && (entity == Entity::Activity || deals_without_note.contains(id)) {
+            first
+                .entry(entity)
+                .or_default()
+                .entry(id.to_string())
+                .or_insert((part, row));
         }
-        first.entry((entity, id.as_str())).or_insert((*part, *row));
-    }
+        Ok(())
+    })?;
 
     // Contact details of the persons and organizations deal rows link to.
     let wanted = |entity: Entity| {
@@ -260,9 +258,9 @@ pub fn fold(
             .values()
             .filter_map(|(person, org)| {
                 if entity == Entity::Person {
-                    *person
+                    person.as_deref()
                 } else {
-                    *org
+                    org.as_deref()
                 }
             })
             .filter_map(|id| ids.get(&(entity.file_stem().to_string(), id.to_string())))
@@ -311,10 +309,9 @@ pub fn fold(
             .map(|(i, _)| i)
             .collect();
         let taken: HashSet<At> = first
-            .iter()
-            .filter(|((e, _), _)| *e == entity)
-            .map(|(_, at)| *at)
-            .collect();
+            .get(&entity)
+            .map(|m| m.values().copied().collect())
+            .unwrap_or_default();
         if files.is_empty() || taken.is_empty() {
             return Ok(Taken::default());
         }
@@ -346,7 +343,10 @@ pub fn fold(
     let mut deal_moved: HashMap<At, At> = HashMap::new();
     each_row(dir, &deal_files, |at, row| {
         let mut cells: Vec<String> = row.iter().map(String::from).collect();
-        let (person, org) = contacts_of.get(&at).copied().unwrap_or_default();
+        let (person, org) = contacts_of
+            .get(&at)
+            .map(|(p, o)| (p.as_deref(), o.as_deref()))
+            .unwrap_or_default();
         let person = person
             .and_then(|id| ids.get(&(Entity::Person.file_stem().to_string(), id.to_string())))
             .and_then(|p| person_details.get(p));
@@ -361,7 +361,7 @@ pub fn fold(
         cells.extend([email, phone, address]);
         let id = deal_at_id.get(&at).copied();
         let activity = id
-            .and_then(|id| first.get(&(Entity::Activity, id)))
+            .and_then(|id| first.get(&Entity::Activity)?.get(id))
             .and_then(|a| activities.get(a));
         match activity {
             Some(a) => {
@@ -371,7 +371,7 @@ pub fn fold(
             None => cells.extend(std::iter::repeat_n(String::new(), activity_headers.len())),
         }
         let note = id
-            .and_then(|id| first.get(&(Entity::Note, id)))
+            .and_then(|id| first.get(&Entity::Note)?.get(id))
             .and_then(|n| notes.get(n))
             .and_then(|n| n.first());
         if let (Some(note), Some(c)) = (note, note_col) {
@@ -398,11 +398,12 @@ pub fn fold(
     outputs.sort_by(|a, b| (a.entity, &a.file).cmp(&(b.entity, &b.file)));
 
     // links.csv follows the rows: folded rows are linked by their deal row now.
-    let mut writer = csv::Writer::from_path(&links_path).map_err(csv_err(&links_path))?;
+    let rewritten = dir.join(".links-combined.csv");
+    let mut writer = csv::Writer::from_path(&rewritten).map_err(csv_err(&rewritten))?;
     writer
         .write_record(["file", "part", "row", "link", "source_id"])
-        .map_err(csv_err(&links_path))?;
-    for (stem, part, row, link, id) in links {
+        .map_err(csv_err(&rewritten))?;
+    each_link(&links_path, |stem, part, row, link, id| {
         let moved = if stem == Entity::Activity.file_stem() {
             activity_moved.get(&(part, row))
         } else if stem == Entity::Note.file_stem() {
@@ -412,13 +413,15 @@ pub fn fold(
         } else {
             Some(&(part, row))
         };
-        let Some(&(part, row)) = moved else {
-            continue;
-        };
-        writer
-            .write_record([stem, part.to_string(), row.to_string(), link, id])
-            .map_err(csv_err(&links_path))?;
-    }
+        if let Some(&(part, row)) = moved {
+            writer
+                .write_record([stem, &part.to_string(), &row.to_string(), link, id])
+                .map_err(csv_err(&rewritten))?;
+        }
+        Ok(())
+    })?;
     writer.flush()?;
+    drop(writer);
+    std::fs::rename(&rewritten, &links_path)?;
     Ok(folded)
 }

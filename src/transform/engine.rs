@@ -404,6 +404,16 @@ pub fn apply<S: AsSources>(
             outputs.push(OutputFile { file, entity, rows });
         }
     }
+    let ambiguous = census.ambiguous();
+    // What the rows needed is done with: free it before the combined layout's own tables.
+    let merges: Vec<_> = duplicates
+        .iter()
+        .flatten()
+        .flat_map(|d| d.merges.iter().cloned())
+        .collect();
+    drop(census);
+    drop(index);
+    drop(duplicates);
     let combined = match own_ids {
         Some((path, mut w)) => {
             w.flush().map_err(out_err(&path))?;
@@ -415,7 +425,6 @@ pub fn apply<S: AsSources>(
         }
         None => None,
     };
-    let ambiguous = census.ambiguous();
     let summary = Summary {
         rejected: tally.files.iter().map(|f| f.rejected).sum(),
         merged: tally.files.iter().map(|f| f.merged).sum(),
@@ -432,11 +441,6 @@ pub fn apply<S: AsSources>(
         files: tally.files.clone(),
         outputs,
     };
-    let merges = duplicates
-        .iter()
-        .flatten()
-        .flat_map(|d| d.merges.iter().cloned())
-        .collect();
     let export = Export {
         merges,
         drift,
