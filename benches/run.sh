@@ -33,3 +33,6 @@ fi
 echo "== apply the whole 1M export (contacts, leads, deals, tasks, notes; ids resolved across files)"
 rm -rf "$work/out-all"
 t "$bin" apply "$work/1m" --profile zendesk-sell --out "$work/out-all" -q || true
+echo "== the same with the combined layout (each deal row carries its first activity)"
+rm -rf "$work/out-combined"
+t "$bin" apply "$work/1m" --profile zendesk-sell --layout combined --out "$work/out-combined" -q || true
