@@ -18,7 +18,9 @@ pub enum ProfileError {
         file: String,
         source: std::io::Error,
     },
-    #[error("{file}: {size} bytes is too large for a profile (at most {MAX_PROFILE_BYTES})")]
+    #[error(
+        "{file}: refused: a profile holds at most {MAX_PROFILE_BYTES} bytes, this one {size} or more"
+    )]
     TooLarge { file: String, size: u64 },
     #[error("{file}:{line}:{column}: {message}")]
     Parse {

@@ -106,6 +106,22 @@ impl Table {
         }
     }
 
+    /// Opens delimited text held in memory exactly as a file with these bytes opens: sniffed,
+    /// header row read, records handed out one by one. `name` is used in messages. This is the
+    /// smallest way into the reader for callers that hold bytes rather than a path (the fuzz
+    /// targets under `fuzz/` drive the reader through it).
+    pub fn from_bytes(name: &str, bytes: Vec<u8>) -> Result<Table, SourceError> {
+        let size = bytes.len() as u64;
+        Table::open_text(
+            name.to_string(),
+            Path::new(name),
+            Box::new(Cursor::new(bytes)),
+            false,
+            None,
+            Some(size),
+        )
+    }
+
     fn open_sheet(
         name: &str,
         path: &Path,
