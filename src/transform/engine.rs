@@ -150,6 +150,11 @@ pub fn apply<S: AsSources>(
         tables.extend(s.as_sources()?);
     }
     let sources = tables;
+    // Taken before the first byte is read, compared before anything is moved into place.
+    let fingerprints: Vec<_> = sources
+        .iter()
+        .map(SourceRef::fingerprint)
+        .collect::<Result<_, _>>()?;
     let mut opened: Vec<Opened> = sources.iter().map(open).collect::<Result<_, _>>()?;
     let headers: Vec<(String, Vec<String>)> = opened
         .iter()
@@ -419,6 +424,16 @@ pub fn apply<S: AsSources>(
         ambiguous,
     };
     super::finish::write_rest(&staging, &export, profile, schema, opts)?;
+    // The sources are read more than once (samples, duplicates, links, the export): a file
+    // written to meanwhile would give counts and links that do not belong together.
+    for (source, before) in sources.iter().zip(&fingerprints) {
+        if source.fingerprint()? != *before {
+            return Err(SourceError::Changed {
+                file: source.name.clone(),
+            }
+            .into());
+        }
+    }
     staging.commit().map_err(out_err(&opts.out))?;
     Ok(export)
 }
