@@ -533,3 +533,52 @@ fn staging_exists(dir: &Path) -> bool {
             .starts_with(".pipemap-staging")
     })
 }
+
+#[test]
+fn formula_cells_are_counted_and_escaped_on_request() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(dir.path().join("profile.yaml"), PROFILE).unwrap();
+    let input = "Name,Email,Notes\n\
+        =HYPERLINK(\"http://x.example\"),a@example.com,+1 cmd\n\
+        @SUM(A1),=cmd(),-2+3\n\
+        Plain,-12,ordinary\n";
+    std::fs::write(dir.path().join("persons.csv"), input).unwrap();
+    let mut cells = Vec::new();
+    for (out, flag) in [("plain", None), ("escaped", Some("--escape-formulas"))] {
+        let mut args = vec![
+            "apply",
+            "persons.csv",
+            "--profile",
+            "profile.yaml",
+            "--quiet",
+            "--out",
+            out,
+        ];
+        args.extend(flag);
+        let outcome = run(&args, dir.path());
+        assert!(matches!(outcome.code, 0 | 3), "{}", outcome.stderr);
+        let out = dir.path().join(out);
+        let summary = common::assert_reconciles(&out);
+        // The two names would be evaluated by a spreadsheet; the notes start with their
+        // column's name, and "-12" is a number.
+        assert_eq!(summary["formula_cells"], 2, "{summary}");
+        let report = std::fs::read_to_string(out.join("report.md")).unwrap();
+        assert!(report.contains("2 cell(s) start with ="), "{report}");
+        let mut reader = csv::Reader::from_path(out.join("02-persons.csv")).unwrap();
+        let names: Vec<String> = reader
+            .records()
+            .map(|r| r.unwrap()[0].to_string())
+            .collect();
+        let warnings = std::fs::read_to_string(out.join("warnings.csv")).unwrap();
+        cells.push((names, warnings));
+    }
+    let (plain, escaped) = (&cells[0], &cells[1]);
+    assert_eq!(plain.0[0], "=HYPERLINK(\"http://x.example\")");
+    assert_eq!(plain.0[1], "@SUM(A1)");
+    assert_eq!(escaped.0[0], "'=HYPERLINK(\"http://x.example\")");
+    assert_eq!(escaped.0[1], "'@SUM(A1)");
+    assert_eq!(escaped.0[2], "Plain");
+    // The e-mail that is no e-mail goes to warnings.csv with its text, guarded alike.
+    assert!(plain.1.contains(",=cmd(),"), "{}", plain.1);
+    assert!(escaped.1.contains(",'=cmd(),"), "{}", escaped.1);
+}

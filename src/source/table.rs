@@ -458,3 +458,50 @@ fn is_gzip(path: &Path) -> bool {
         .and_then(|e| e.to_str())
         .is_some_and(|e| e.eq_ignore_ascii_case("gz"))
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn read_all(bytes: &[u8]) -> Result<usize, SourceError> {
+        let mut table = Table::from_bytes("t.csv", bytes.to_vec())?;
+        let mut rows = 0;
+        while table.next_record()?.is_some() {
+            rows += 1;
+        }
+        Ok(rows)
+    }
+
+    fn refusal(bytes: &[u8]) -> (u64, String) {
+        match read_all(bytes) {
+            Err(SourceError::Malformed { line, message, .. }) => (line, message),
+            other => panic!("expected a refusal, got {other:?}"),
+        }
+    }
+
+    #[test]
+    fn a_quote_that_never_closes_is_refused_at_its_line() {
+        let (line, message) = refusal(b"Name,Notes\nAda,\"open\nBob,x\nCy,y\n");
+        assert_eq!(line, 2);
+        assert!(message.contains("never closes"), "{message}");
+        // In the header row too.
+        assert_eq!(refusal(b"Name,\"Notes\nAda,x\n").0, 1);
+    }
+
+    #[test]
+    fn a_row_cut_short_at_the_end_is_refused() {
+        let (line, message) = refusal(b"Name,Email,Phone\nAda,a@x.com,1\nBob,b@x");
+        assert_eq!(line, 3);
+        assert!(message.contains("2 of 3 fields"), "{message}");
+    }
+
+    #[test]
+    fn complete_files_without_a_final_line_break_are_read() {
+        assert_eq!(read_all(b"Name,Email\nAda,a@x.com").unwrap(), 1);
+        // Short rows throughout are the file's habit, not a cut.
+        assert_eq!(read_all(b"Name,Email,Phone\nAda,a\nBob,b").unwrap(), 2);
+        // A closed multi-line cell at the end, and a short last row that ends its line.
+        assert_eq!(read_all(b"Name,Notes\nAda,\"two\nlines\"").unwrap(), 1);
+        assert_eq!(read_all(b"Name,Email,Phone\nAda,a,1\nBob,b\n").unwrap(), 2);
+    }
+}

@@ -720,6 +720,15 @@ impl RowSink<'_> {
         entity: Entity,
         p: &Problem,
     ) -> Result<(), ApplyError> {
+        // These files are opened in spreadsheets too: the source's own text is guarded alike.
+        let escape = self.escape;
+        let guard = |text: &str| {
+            if escape && is_formula(text) {
+                format!("'{text}")
+            } else {
+                text.to_string()
+            }
+        };
         let writer = if reject {
             &mut *self.rejects
         } else {
@@ -727,11 +736,11 @@ impl RowSink<'_> {
         };
         writer
             .write_record([
-                self.plan.file.as_str(),
+                guard(&self.plan.file).as_str(),
                 line,
                 entity.as_str(),
-                p.column.as_str(),
-                p.value.as_str(),
+                guard(&p.column).as_str(),
+                guard(&p.value).as_str(),
                 p.reason.as_str(),
             ])
             .map_err(|e| ApplyError::Output {
