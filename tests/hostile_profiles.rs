@@ -164,6 +164,30 @@ fn an_alias_bomb_in_a_schema_file_is_refused() {
 }
 
 #[test]
+fn deep_schema_json_is_refused() {
+    let dir = tempfile::tempdir().unwrap();
+    let depth = 10_000;
+    let text = format!(
+        "{{\"success\": true, \"data\": [{{\"key\": \"x\", \"name\": \"X\", \"field_type\": \"varchar\", \"options\": {}{}}}]}}",
+        "[".repeat(depth),
+        "]".repeat(depth)
+    );
+    std::fs::write(dir.path().join("personFields.json"), text).unwrap();
+    let outcome = apply_with(
+        dir.path(),
+        "zendesk-sell",
+        &["--schema", "personFields.json"],
+    );
+    assert_eq!(outcome.code, 2, "{}", outcome.stderr);
+    assert!(
+        outcome.stderr.contains("personFields.json:1:")
+            && outcome.stderr.contains("recursion limit"),
+        "{}",
+        outcome.stderr
+    );
+}
+
+#[test]
 fn tags_are_refused_with_their_line() {
     let dir = tempfile::tempdir().unwrap();
     let text = "version: 1\nname: tagged\nfiles:\n  - match: {headers_include: [Name]}\n    entity: !shell person\n    columns:\n      Name: person.name\n";
