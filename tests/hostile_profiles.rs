@@ -75,7 +75,7 @@ fn billion_laughs() -> String {
     );
     for i in 1..10 {
         let prev = format!("*a{}", i - 1);
-        let items = vec![prev.as_str(); 9].join(", ");
+        let items = [prev.as_str(); 9].join(", ");
         text.push_str(&format!("a{i}: &a{i} [{items}]\n"));
     }
     text.push_str("files: *a9\n");

@@ -393,7 +393,7 @@ impl Tail {
     fn note(&mut self, line: u64, record: &csv::ByteRecord, width: usize) {
         self.open_quote = record
             .iter()
-            .last()
+            .next_back()
             .filter(|f| f.ends_with(b"\n") || f.ends_with(b"\r"))
             .map(|_| line);
         let short = width > 0 && record.len() < width;
