@@ -516,7 +516,13 @@ fn ctrl_c_during_an_export_leaves_no_half_written_file() {
     let out = dir.path().join("out");
     if code == 130 {
         assert!(stderr.contains("pipemap: interrupted"), "{stderr}");
-        assert!(final_outputs(&out).is_empty(), "{:?}", final_outputs(&out));
+        if stderr.contains("the export was abandoned") || final_outputs(&out).is_empty() {
+            assert!(final_outputs(&out).is_empty(), "{:?}", final_outputs(&out));
+        } else {
+            // The signal came while the finished export was being moved into place, which
+            // completes first: then every output is there and whole.
+            common::assert_reconciles(&out);
+        }
     } else {
         // The export finished before the signal came: every output is then complete.
         assert!(matches!(code, 0 | 3), "exit {code}: {stderr}");
