@@ -5,7 +5,7 @@ use std::fs::File;
 use std::io::{self, Cursor, Read};
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
-use std::sync::atomic::{AtomicU16, Ordering};
+use std::sync::atomic::{AtomicU8, Ordering};
 
 use super::{
     LineEnding, Origin, Record, SourceError, SourceRef, TextFormat, archive, cells, display_name,
@@ -378,7 +378,7 @@ impl Table {
 #[derive(Default)]
 struct Tail {
     /// The last byte read from the text, set by [`TailReader`].
-    last_byte: Arc<AtomicU16>,
+    last_byte: Arc<AtomicU8>,
     /// The line of the last record when its last cell ends with a line break, which only a
     /// quoted cell can hold: the mark of a quote still open at the end of the file.
     open_quote: Option<u64>,
@@ -409,7 +409,7 @@ impl Tail {
             ));
         }
         let last = self.last_byte.load(Ordering::Relaxed);
-        let ends_with_break = last == u16::from(b'\n') || last == u16::from(b'\r');
+        let ends_with_break = last == b'\n' || last == b'\r';
         match self.short_last.take() {
             Some((line, fields)) if !ends_with_break => Some((
                 line,
@@ -425,14 +425,14 @@ impl Tail {
 /// Passes text through, remembering its last byte for [`Tail`].
 struct TailReader {
     inner: Box<dyn Read + Send>,
-    last: Arc<AtomicU16>,
+    last: Arc<AtomicU8>,
 }
 
 impl Read for TailReader {
     fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
         let n = self.inner.read(buf)?;
         if n > 0 {
-            self.last.store(u16::from(buf[n - 1]), Ordering::Relaxed);
+            self.last.store(buf[n - 1], Ordering::Relaxed);
         }
         Ok(n)
     }
