@@ -93,6 +93,9 @@ pub struct Export {
     pub drift: Vec<crate::profile::drift::Drift>,
     /// (entity, survivor's name, names of the records it absorbed).
     pub merges: Vec<(Entity, String, Vec<String>)>,
+    /// What the sources' readers noticed (renamed blank or repeated headers, a header row that
+    /// looks like data), each as `file: note`.
+    pub source_notes: Vec<String>,
 }
 
 /// An opened source with its first rows read.
@@ -414,7 +417,17 @@ pub fn apply<S: AsSources>(
         .flatten()
         .flat_map(|d| d.merges.iter().cloned())
         .collect();
+    let source_notes = opened
+        .iter()
+        .flat_map(|o| {
+            o.table
+                .warnings
+                .iter()
+                .map(|w| format!("{}: {w}", o.table.name))
+        })
+        .collect();
     let export = Export {
+        source_notes,
         merges,
         drift,
         summary,
