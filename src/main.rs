@@ -1,6 +1,7 @@
 //! The `pipemap` binary: parses arguments, calls the library, maps errors to exit codes
 //! (0 done, 2 bad usage or bad input, 3 done with rejected rows, 4 the Pipedrive API refused
-//! the token, 5 the Pipedrive API could not be reached or failed).
+//! the token, 5 the Pipedrive API could not be reached or failed, 128 + the signal's number
+//! when interrupted: 130 for Ctrl-C).
 
 mod cli;
 mod cmd;
@@ -18,6 +19,12 @@ fn main() -> ExitCode {
             return ExitCode::from(code);
         }
     };
+    if !matches!(
+        cli.command,
+        cli::Command::Map { .. } | cli::Command::Demo { .. }
+    ) {
+        end_on_signals();
+    }
     match cmd::run(cli.command) {
         Ok(code) => code,
         Err(err) => {
@@ -28,4 +35,28 @@ fn main() -> ExitCode {
             ExitCode::from(code)
         }
     }
+}
+
+/// Ctrl-C (or a termination request) ends the command at once with 128 + the signal's number,
+/// after removing the staging folder of any export in progress, so that nothing is left behind
+/// and nothing half-done appears under the output folder. The terminal UI reads Ctrl-C as a key
+/// and restores the terminal itself, so it is left out.
+fn end_on_signals() {
+    use signal_hook::consts::{SIGINT, SIGTERM};
+    let Ok(mut signals) = signal_hook::iterator::Signals::new([SIGINT, SIGTERM]) else {
+        return; // the default handling (end at once) stays
+    };
+    std::thread::spawn(move || {
+        if let Some(signal) = signals.forever().next() {
+            let abandoned = pipemap::transform::writer::abandon_all();
+            if abandoned > 0 {
+                eprintln!(
+                    "\npipemap: interrupted; the export was abandoned and nothing was written"
+                );
+            } else {
+                eprintln!("\npipemap: interrupted");
+            }
+            std::process::exit(128 + signal);
+        }
+    });
 }

@@ -115,6 +115,9 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
     }
     let s = &export.summary;
     if !args.quiet {
+        for note in &export.source_notes {
+            eprintln!("pipemap: note: {note}");
+        }
         for o in &s.outputs {
             eprintln!("  {:<28} {:>9} rows", o.file, o.rows);
         }

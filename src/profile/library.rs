@@ -1,6 +1,7 @@
 //! Where profiles live: built-in presets named by source CRM (bundled from `assets/presets/`),
 //! and the user's saved profiles in the platform's config folder (XDG on Linux).
 
+use std::io::Read;
 use std::path::{Path, PathBuf};
 
 use super::Profile;
@@ -117,10 +118,24 @@ fn read_text(path: &Path) -> Result<(String, String), ProfileError> {
             size: meta.len(),
         });
     }
-    let text = std::fs::read_to_string(path).map_err(|source| ProfileError::Io {
-        file: file.clone(),
-        source,
-    })?;
+    // The size on record says nothing for a device or a pipe, and a file may grow after it was
+    // measured: read one byte past the cap at most.
+    let mut text = String::new();
+    std::fs::File::open(path)
+        .and_then(|f| {
+            f.take(super::load::MAX_PROFILE_BYTES as u64 + 1)
+                .read_to_string(&mut text)
+        })
+        .map_err(|source| ProfileError::Io {
+            file: file.clone(),
+            source,
+        })?;
+    if text.len() > super::load::MAX_PROFILE_BYTES {
+        return Err(ProfileError::TooLarge {
+            file,
+            size: text.len() as u64,
+        });
+    }
     Ok((file, text))
 }
 

@@ -18,7 +18,9 @@ pub enum ProfileError {
         file: String,
         source: std::io::Error,
     },
-    #[error("{file}: {size} bytes is too large for a profile (at most {MAX_PROFILE_BYTES})")]
+    #[error(
+        "{file}: refused: a profile holds at most {MAX_PROFILE_BYTES} bytes, this one {size} or more"
+    )]
     TooLarge { file: String, size: u64 },
     #[error("{file}:{line}:{column}: {message}")]
     Parse {
@@ -56,7 +58,55 @@ pub fn from_yaml(file: &str, text: &str) -> Result<Profile, ProfileError> {
         });
     }
     check_version(file, text)?;
-    serde_yaml::from_str::<Profile>(text).map_err(|e| parse_error(file, &e))
+    let profile = serde_yaml::from_str::<Profile>(text).map_err(|e| parse_error(file, &e))?;
+    check_tags(file, text)?;
+    Ok(profile)
+}
+
+/// Refuses YAML tags (`!shell x`, `!!binary …`): no key of a profile takes one, and serde
+/// would quietly read a tagged text as plain text, hiding what the author meant.
+fn check_tags(file: &str, text: &str) -> Result<(), ProfileError> {
+    // The typed parse above succeeded, so this one does too (and within the same limits).
+    let Ok(document) = serde_yaml::from_str::<serde_yaml::Value>(text) else {
+        return Ok(());
+    };
+    let Some((key, tag)) = first_tag(&document, String::new()) else {
+        return Ok(());
+    };
+    Err(ProfileError::Invalid {
+        file: file.to_string(),
+        line: text.lines().position(|l| l.contains(&tag)).map(|i| i + 1),
+        key,
+        message: format!("the YAML tag {tag} has no meaning in a profile; remove it"),
+    })
+}
+
+/// The path (`files[0].entity`) and text of the first tag in a document.
+fn first_tag(value: &serde_yaml::Value, path: String) -> Option<(String, String)> {
+    use serde_yaml::Value;
+    match value {
+        Value::Tagged(tagged) => Some((path, tagged.tag.to_string())),
+        Value::Sequence(items) => items
+            .iter()
+            .enumerate()
+            .find_map(|(i, v)| first_tag(v, format!("{path}[{i}]"))),
+        Value::Mapping(map) => map.iter().find_map(|(k, v)| {
+            let name = match k {
+                Value::String(s) => s.clone(),
+                other => serde_yaml::to_string(other)
+                    .unwrap_or_default()
+                    .trim()
+                    .to_string(),
+            };
+            let path = if path.is_empty() {
+                name
+            } else {
+                format!("{path}.{name}")
+            };
+            first_tag(k, path.clone()).or_else(|| first_tag(v, path))
+        }),
+        _ => None,
+    }
 }
 
 fn parse_error(file: &str, e: &serde_yaml::Error) -> ProfileError {
@@ -255,6 +305,16 @@ mod tests {
         let err = from_yaml("t.yaml", &text).unwrap_err().to_string();
         assert!(err.starts_with("t.yaml:6:"), "{err}");
         assert!(err.contains("colour"), "{err}");
+    }
+
+    #[test]
+    fn tags_are_refused_with_their_key_and_line() {
+        let text = MINIMAL.replace("entity: person", "entity: !shell person");
+        let err = from_yaml("t.yaml", &text).unwrap_err().to_string();
+        assert_eq!(
+            err,
+            "t.yaml:5: files[0].entity: the YAML tag !shell has no meaning in a profile; remove it"
+        );
     }
 
     #[test]

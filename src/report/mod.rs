@@ -318,6 +318,12 @@ pub fn markdown(export: &Export, profile: &Profile, schema: &Schema, steps: &[St
             );
         }
     }
+    if !export.source_notes.is_empty() {
+        let _ = writeln!(md, "\n## Notes on the files\n");
+        for note in &export.source_notes {
+            let _ = writeln!(md, "- {}", escape(note));
+        }
+    }
     let drift: Vec<String> = export.drift.iter().flat_map(|d| d.lines()).collect();
     if !drift.is_empty() {
         let _ = writeln!(md, "\n## Changes since the profile\n");

@@ -6,6 +6,7 @@ mod account;
 mod api_json;
 pub mod snapshot;
 
+use std::io::Read;
 use std::path::Path;
 
 use serde::{Deserialize, Serialize};
@@ -20,6 +21,19 @@ pub use snapshot::Snapshot;
 const BUILTIN_FIELDS: &str = include_str!("../../assets/pipedrive/fields.yaml");
 /// What a new Pipedrive account holds before anyone changes it.
 const DEFAULT_ACCOUNT: &str = include_str!("../../assets/pipedrive/account.yaml");
+
+/// Schema files larger than this are refused before parsing: Pipedrive's field lists of the
+/// largest accounts are a few megabytes.
+pub const MAX_SCHEMA_BYTES: u64 = 16 * 1024 * 1024;
+
+fn too_large(file: &str, size: u64) -> SchemaError {
+    SchemaError::Invalid {
+        file: file.to_string(),
+        message: format!(
+            "refused: {size} bytes is too large for a schema file (at most {MAX_SCHEMA_BYTES})"
+        ),
+    }
+}
 
 /// A schema file that cannot be used, naming the file and the line or key.
 #[derive(Debug, thiserror::Error)]
@@ -183,21 +197,42 @@ impl Schema {
 
     fn add_file(&mut self, path: &Path) -> Result<(), SchemaError> {
         let name = path.display().to_string();
-        let text = std::fs::read_to_string(path).map_err(|source| SchemaError::Io {
+        let io = |source| SchemaError::Io {
             file: name.clone(),
             source,
-        })?;
-        if snapshot::looks_like_snapshot(&text) {
-            let snapshot = snapshot::parse(&name, &text)?;
+        };
+        let size = std::fs::metadata(path).map_err(io)?.len();
+        if size > MAX_SCHEMA_BYTES {
+            return Err(too_large(&name, size));
+        }
+        // Read no more than the cap even if the file grows after it was measured.
+        let mut text = String::new();
+        std::fs::File::open(path)
+            .map_err(io)?
+            .take(MAX_SCHEMA_BYTES + 1)
+            .read_to_string(&mut text)
+            .map_err(io)?;
+        self.add_text(&name, &text)
+    }
+
+    /// Adds one schema file's text, named `name` (its file name tells a `personFields.json`'s
+    /// entity): an API `*Fields` response or an account reference file (YAML or JSON).
+    /// Text over [`MAX_SCHEMA_BYTES`] is refused before parsing.
+    pub fn add_text(&mut self, name: &str, text: &str) -> Result<(), SchemaError> {
+        if text.len() as u64 > MAX_SCHEMA_BYTES {
+            return Err(too_large(name, text.len() as u64));
+        }
+        if snapshot::looks_like_snapshot(text) {
+            let snapshot = snapshot::parse(name, text)?;
             self.add_snapshot(snapshot);
-        } else if api_json::looks_like_fields_response(&text) {
-            let (entity, fields) = api_json::parse_fields(&name, path, &text)?;
+        } else if api_json::looks_like_fields_response(text) {
+            let (entity, fields) = api_json::parse_fields(name, Path::new(name), text)?;
             self.merge_fields(entity, fields);
         } else {
-            let account = account::parse_any(&name, &text)?;
+            let account = account::parse_any(name, text)?;
             self.account.merge(account);
         }
-        self.sources.push(name);
+        self.sources.push(name.to_string());
         Ok(())
     }
 

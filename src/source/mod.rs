@@ -22,7 +22,9 @@ use std::path::Path;
 
 use serde::Serialize;
 
-pub use origin::{AsSources, Expansion, Origin, SourceRef, expand, is_container, resolve};
+pub use origin::{
+    AsSources, Expansion, Fingerprint, Origin, SourceRef, expand, is_container, resolve,
+};
 pub use sniff::{EncodingGuess, LineEnding};
 pub use table::Table;
 
@@ -58,6 +60,10 @@ pub enum SourceError {
     NoSuchTable { file: String, found: String },
     #[error("{file}: the sheet is empty (not even a header row)")]
     EmptySheet { file: String },
+    #[error(
+        "{file}: the file changed while it was read (its size or time stamp moved); nothing was written. Run again once whatever writes it has finished"
+    )]
+    Changed { file: String },
 }
 
 /// An I/O error on a source, with "no such file" told apart.

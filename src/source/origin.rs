@@ -347,7 +347,35 @@ fn sheets_into(
     Ok(())
 }
 
+/// What the file system says about the file that holds a table: its size and modification
+/// time. Two equal fingerprints taken before and after reading mean the file did not change
+/// under the reader.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Fingerprint {
+    len: u64,
+    modified: Option<std::time::SystemTime>,
+}
+
 impl SourceRef {
+    /// The file on disk that holds this table: the file itself, or its archive or workbook.
+    pub fn disk_path(&self) -> &Path {
+        match &self.origin {
+            Origin::File(p) | Origin::Gzip(p) => p,
+            Origin::ZipMember { archive, .. } => archive,
+            Origin::Sheet { workbook, .. } => workbook,
+        }
+    }
+
+    /// The size and modification time of [`SourceRef::disk_path`] now.
+    pub fn fingerprint(&self) -> Result<Fingerprint, SourceError> {
+        let meta =
+            std::fs::metadata(self.disk_path()).map_err(|e| super::io_error(&self.name, e))?;
+        Ok(Fingerprint {
+            len: meta.len(),
+            modified: meta.modified().ok(),
+        })
+    }
+
     /// Bytes the source holds, as far as it can be known without reading it, for progress:
     /// the file's size, a member's unpacked size, a workbook's size for its sheets.
     pub fn size_hint(&self) -> Option<u64> {

@@ -4,6 +4,8 @@
 use std::fs::File;
 use std::io::{self, Cursor, Read};
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
+use std::sync::atomic::{AtomicU8, Ordering};
 
 use super::{
     LineEnding, Origin, Record, SourceError, SourceRef, TextFormat, archive, cells, display_name,
@@ -34,6 +36,8 @@ enum Rows {
     Csv {
         reader: Box<csv::Reader<Box<dyn Read + Send>>>,
         record: csv::ByteRecord,
+        /// How the text ended, to tell a complete file from one cut short.
+        tail: Tail,
     },
     Sheet(workbook::SheetRows),
 }
@@ -104,6 +108,22 @@ impl Table {
                 sheet,
             } => Table::open_sheet(&name, workbook, member.as_deref(), sheet),
         }
+    }
+
+    /// Opens delimited text held in memory exactly as a file with these bytes opens: sniffed,
+    /// header row read, records handed out one by one. `name` is used in messages. This is the
+    /// smallest way into the reader for callers that hold bytes rather than a path (the fuzz
+    /// targets under `fuzz/` drive the reader through it).
+    pub fn from_bytes(name: &str, bytes: Vec<u8>) -> Result<Table, SourceError> {
+        let size = bytes.len() as u64;
+        Table::open_text(
+            name.to_string(),
+            Path::new(name),
+            Box::new(Cursor::new(bytes)),
+            false,
+            None,
+            Some(size),
+        )
     }
 
     fn open_sheet(
@@ -197,6 +217,11 @@ impl Table {
                     .build(Cursor::new(head).chain(raw)),
             )
         };
+        let tail = Tail::default();
+        let stream: Box<dyn Read + Send> = Box::new(TailReader {
+            inner: stream,
+            last: Arc::clone(&tail.last_byte),
+        });
         let reader = csv::ReaderBuilder::new()
             .delimiter(format.delimiter_byte)
             .has_headers(false)
@@ -206,6 +231,7 @@ impl Table {
         let rows = Rows::Csv {
             reader: Box::new(reader),
             record: csv::ByteRecord::new(),
+            tail,
         };
         Table::start(name, path, format, rows, size_hint)
     }
@@ -262,8 +288,12 @@ impl Table {
 
     /// The next data row, or None at the end of the table.
     pub fn next_record(&mut self) -> Result<Option<Record>, SourceError> {
-        let (reader, record) = match &mut self.rows {
-            Rows::Csv { reader, record } => (reader, record),
+        let (reader, record, tail) = match &mut self.rows {
+            Rows::Csv {
+                reader,
+                record,
+                tail,
+            } => (reader, record, tail),
             Rows::Sheet(rows) => {
                 let width = self.headers.len();
                 return Ok(rows.next_row()?.map(|(line, mut cells)| {
@@ -282,10 +312,19 @@ impl Table {
         let more = reader
             .read_byte_record(record)
             .map_err(|e| csv_error(&self.name, e))?;
+        let width = self.headers.len();
         if !more {
-            return Ok(None);
+            return match tail.cut_short(width) {
+                Some((line, message)) => Err(SourceError::Malformed {
+                    file: self.name.clone(),
+                    line,
+                    message,
+                }),
+                None => Ok(None),
+            };
         }
         let line = record.position().map_or(0, |p| p.line());
+        tail.note(line, record, width);
         match csv::StringRecord::from_byte_record(record.clone()) {
             Ok(fields) => Ok(Some(Record {
                 line,
@@ -332,6 +371,73 @@ impl Table {
     }
 }
 
+/// What the last record and the last byte of a text table say about how the file ended: a
+/// quoted cell that never closes swallows the rest of the file into one cell, and a file cut
+/// off mid-record ends without a line break on a short row. Both are refused at the end of the
+/// file rather than read as data.
+#[derive(Default)]
+struct Tail {
+    /// The last byte read from the text, set by [`TailReader`].
+    last_byte: Arc<AtomicU8>,
+    /// The line of the last record when its last cell ends with a line break, which only a
+    /// quoted cell can hold: the mark of a quote still open at the end of the file.
+    open_quote: Option<u64>,
+    /// The line and field count of the last data row when it has fewer fields than the header
+    /// while the row before it had them all.
+    short_last: Option<(u64, usize)>,
+    /// Whether the row before the last was short too (then short rows are the file's habit).
+    short_before: bool,
+}
+
+impl Tail {
+    fn note(&mut self, line: u64, record: &csv::ByteRecord, width: usize) {
+        self.open_quote = record
+            .iter()
+            .next_back()
+            .filter(|f| f.ends_with(b"\n") || f.ends_with(b"\r"))
+            .map(|_| line);
+        let short = width > 0 && record.len() < width;
+        self.short_last = (short && !self.short_before).then_some((line, record.len()));
+        self.short_before = short;
+    }
+
+    fn cut_short(&mut self, width: usize) -> Option<(u64, String)> {
+        if let Some(line) = self.open_quote.take() {
+            return Some((
+                line,
+                "a quoted cell on this line never closes, so the rest of the file would be read into it; close the quote or export the file again".to_string(),
+            ));
+        }
+        let last = self.last_byte.load(Ordering::Relaxed);
+        let ends_with_break = last == b'\n' || last == b'\r';
+        match self.short_last.take() {
+            Some((line, fields)) if !ends_with_break => Some((
+                line,
+                format!(
+                    "the file ends in the middle of this row ({fields} of {width} fields, no line break after it): it looks cut short; export it again"
+                ),
+            )),
+            _ => None,
+        }
+    }
+}
+
+/// Passes text through, remembering its last byte for [`Tail`].
+struct TailReader {
+    inner: Box<dyn Read + Send>,
+    last: Arc<AtomicU8>,
+}
+
+impl Read for TailReader {
+    fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
+        let n = self.inner.read(buf)?;
+        if n > 0 {
+            self.last.store(buf[n - 1], Ordering::Relaxed);
+        }
+        Ok(n)
+    }
+}
+
 fn csv_error(file: &str, err: csv::Error) -> SourceError {
     let line = err.position().map_or(0, |p| p.line());
     match err.into_kind() {
@@ -351,4 +457,51 @@ fn is_gzip(path: &Path) -> bool {
     path.extension()
         .and_then(|e| e.to_str())
         .is_some_and(|e| e.eq_ignore_ascii_case("gz"))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn read_all(bytes: &[u8]) -> Result<usize, SourceError> {
+        let mut table = Table::from_bytes("t.csv", bytes.to_vec())?;
+        let mut rows = 0;
+        while table.next_record()?.is_some() {
+            rows += 1;
+        }
+        Ok(rows)
+    }
+
+    fn refusal(bytes: &[u8]) -> (u64, String) {
+        match read_all(bytes) {
+            Err(SourceError::Malformed { line, message, .. }) => (line, message),
+            other => panic!("expected a refusal, got {other:?}"),
+        }
+    }
+
+    #[test]
+    fn a_quote_that_never_closes_is_refused_at_its_line() {
+        let (line, message) = refusal(b"Name,Notes\nAda,\"open\nBob,x\nCy,y\n");
+        assert_eq!(line, 2);
+        assert!(message.contains("never closes"), "{message}");
+        // In the header row too.
+        assert_eq!(refusal(b"Name,\"Notes\nAda,x\n").0, 1);
+    }
+
+    #[test]
+    fn a_row_cut_short_at_the_end_is_refused() {
+        let (line, message) = refusal(b"Name,Email,Phone\nAda,a@x.com,1\nBob,b@x");
+        assert_eq!(line, 3);
+        assert!(message.contains("2 of 3 fields"), "{message}");
+    }
+
+    #[test]
+    fn complete_files_without_a_final_line_break_are_read() {
+        assert_eq!(read_all(b"Name,Email\nAda,a@x.com").unwrap(), 1);
+        // Short rows throughout are the file's habit, not a cut.
+        assert_eq!(read_all(b"Name,Email,Phone\nAda,a\nBob,b").unwrap(), 2);
+        // A closed multi-line cell at the end, and a short last row that ends its line.
+        assert_eq!(read_all(b"Name,Notes\nAda,\"two\nlines\"").unwrap(), 1);
+        assert_eq!(read_all(b"Name,Email,Phone\nAda,a,1\nBob,b\n").unwrap(), 2);
+    }
 }

@@ -97,6 +97,9 @@ pub struct Export {
     pub drift: Vec<crate::profile::drift::Drift>,
     /// (entity, survivor's name, names of the records it absorbed).
     pub merges: Vec<(Entity, String, Vec<String>)>,
+    /// What the sources' readers noticed (renamed blank or repeated headers, a header row that
+    /// looks like data), each as `file: note`.
+    pub source_notes: Vec<String>,
 }
 
 /// An opened source with its first rows read.
@@ -154,6 +157,11 @@ pub fn apply<S: AsSources>(
         tables.extend(s.as_sources()?);
     }
     let sources = tables;
+    // Taken before the first byte is read, compared before anything is moved into place.
+    let fingerprints: Vec<_> = sources
+        .iter()
+        .map(SourceRef::fingerprint)
+        .collect::<Result<_, _>>()?;
     let mut opened: Vec<Opened> = sources.iter().map(open).collect::<Result<_, _>>()?;
     let headers: Vec<(String, Vec<String>)> = opened
         .iter()
@@ -441,7 +449,17 @@ pub fn apply<S: AsSources>(
         files: tally.files.clone(),
         outputs,
     };
+    let source_notes = opened
+        .iter()
+        .flat_map(|o| {
+            o.table
+                .warnings
+                .iter()
+                .map(|w| format!("{}: {w}", o.table.name))
+        })
+        .collect();
     let export = Export {
+        source_notes,
         merges,
         drift,
         summary,
@@ -451,6 +469,16 @@ pub fn apply<S: AsSources>(
         ambiguous,
     };
     super::finish::write_rest(&staging, &export, profile, schema, opts)?;
+    // The sources are read more than once (samples, duplicates, links, the export): a file
+    // written to meanwhile would give counts and links that do not belong together.
+    for (source, before) in sources.iter().zip(&fingerprints) {
+        if source.fingerprint()? != *before {
+            return Err(SourceError::Changed {
+                file: source.name.clone(),
+            }
+            .into());
+        }
+    }
     staging.commit().map_err(out_err(&opts.out))?;
     Ok(export)
 }
@@ -780,6 +808,15 @@ impl RowSink<'_> {
         entity: Entity,
         p: &Problem,
     ) -> Result<(), ApplyError> {
+        // These files are opened in spreadsheets too: the source's own text is guarded alike.
+        let escape = self.escape;
+        let guard = |text: &str| {
+            if escape && is_formula(text) {
+                format!("'{text}")
+            } else {
+                text.to_string()
+            }
+        };
         let writer = if reject {
             &mut *self.rejects
         } else {
@@ -787,11 +824,11 @@ impl RowSink<'_> {
         };
         writer
             .write_record([
-                self.plan.file.as_str(),
+                guard(&self.plan.file).as_str(),
                 line,
                 entity.as_str(),
-                p.column.as_str(),
-                p.value.as_str(),
+                guard(&p.column).as_str(),
+                guard(&p.value).as_str(),
                 p.reason.as_str(),
             ])
             .map_err(|e| ApplyError::Output {

@@ -135,6 +135,26 @@ impl Converter<'_> {
                 });
             }
         }
+        if record.fields.len() < plan.headers.len() && !record.fields.is_empty() {
+            out.warnings.push(Problem {
+                column: "(missing fields)".into(),
+                value: String::new(),
+                reason: format!(
+                    "the row has {} of the header's {} fields; the missing ones are read as empty",
+                    record.fields.len(),
+                    plan.headers.len()
+                ),
+            });
+        }
+        if record.fields.as_slice().contains('\0')
+            && let Some(col) = record.fields.iter().position(|f| f.contains('\0'))
+        {
+            out.warnings.push(Problem {
+                column: plan.headers.get(col).cloned().unwrap_or_default(),
+                value: field(col).replace('\0', "\\0"),
+                reason: "NUL bytes in the cell were left out".into(),
+            });
+        }
         if let Some(col) = record.invalid_text {
             out.warnings.push(Problem {
                 column: plan.headers.get(col).cloned().unwrap_or_default(),

@@ -76,7 +76,11 @@ pub fn fold_absorbed(
     let org_column = |c: usize| {
         matches!(layout.slots[c], Slot::Link(Entity::Organization))
             || (layout.entity == Entity::Organization
-                && layout.slots[c] == Slot::Field { key: "name".into(), label: None })
+                && layout.slots[c]
+                    == Slot::Field {
+                        key: "name".into(),
+                        label: None,
+                    })
     };
     let same_in = |c: usize, a: &str, b: &str| {
         plain(a, b) || (org_column(c) && organization_key(a) == organization_key(b))
@@ -130,7 +134,9 @@ pub fn fold_absorbed(
                     let value = &a.draft.cells[c];
                     if !value.trim().is_empty()
                         && !same_in(c, value, &survivor.cells[c])
-                        && !left.iter().any(|(_, lc, v)| *lc == c && same_in(c, v, value))
+                        && !left
+                            .iter()
+                            .any(|(_, lc, v)| *lc == c && same_in(c, v, value))
                     {
                         left.push((a.line, c, value.clone()));
                     }

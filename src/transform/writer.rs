@@ -5,11 +5,48 @@
 use std::fs::File;
 use std::io::{self, BufWriter};
 use std::path::{Path, PathBuf};
+use std::sync::{Mutex, MutexGuard, PoisonError};
 
 /// Pipedrive's spreadsheet import takes at most this many rows per file.
 pub const MAX_ROWS: u64 = 50_000;
 /// … and at most this many bytes (50 MB), kept with a margin.
 pub const MAX_BYTES: u64 = 50 * 1000 * 1000 - 64 * 1024;
+
+/// The staging folders this process has open, so that a process ending on a signal (which
+/// runs no destructors) can still remove them; `None` once [`abandon_all`] ran.
+static OPEN_STAGING: Mutex<Option<Vec<PathBuf>>> = Mutex::new(Some(Vec::new()));
+
+fn open_staging() -> MutexGuard<'static, Option<Vec<PathBuf>>> {
+    // A panic elsewhere while the list was held leaves it usable: it is only a list of paths.
+    OPEN_STAGING.lock().unwrap_or_else(PoisonError::into_inner)
+}
+
+/// Removes every staging folder of this process and refuses every later commit and staging
+/// folder, so that nothing more appears under a final name. For a process about to end on a
+/// signal (Ctrl-C): it runs no destructors, so the folders would stay behind. An export that is
+/// moving its files into place when this is called finishes that move first. Returns how many
+/// exports were abandoned.
+pub fn abandon_all() -> usize {
+    let mut open = open_staging();
+    let dirs = open.take().unwrap_or_default();
+    for dir in &dirs {
+        // The export may still be creating a file in it; a few tries outlast that.
+        for _ in 0..10 {
+            match std::fs::remove_dir_all(dir) {
+                Err(e) if e.kind() != io::ErrorKind::NotFound => continue,
+                _ => break,
+            }
+        }
+    }
+    dirs.len()
+}
+
+fn interrupted() -> io::Error {
+    io::Error::new(
+        io::ErrorKind::Interrupted,
+        "interrupted; the export was abandoned",
+    )
+}
 
 /// A folder the export is written into before it is moved to its final place.
 #[derive(Debug)]
@@ -26,9 +63,14 @@ impl Staging {
             _ => PathBuf::from("."),
         };
         std::fs::create_dir_all(&parent)?;
+        let mut open = open_staging();
+        let Some(list) = open.as_mut() else {
+            return Err(interrupted());
+        };
         let dir = tempfile::Builder::new()
             .prefix(".pipemap-staging-")
             .tempdir_in(&parent)?;
+        list.push(dir.path().to_path_buf());
         Ok(Staging {
             dir,
             out: out.to_path_buf(),
@@ -43,10 +85,25 @@ impl Staging {
     /// Moves every staged file into `out` (created if missing), replacing files of an earlier
     /// export with the same names. Each file appears under its final name only when complete.
     pub fn commit(self) -> io::Result<Vec<PathBuf>> {
+        // Held for the whole move: an interrupt waits for it rather than cutting it short.
+        let open = open_staging();
+        if open.is_none() {
+            return Err(interrupted());
+        }
         std::fs::create_dir_all(&self.out)?;
         let mut moved = Vec::new();
         move_tree(self.dir.path(), &self.out, &mut moved)?;
+        drop(open);
         Ok(moved)
+    }
+}
+
+impl Drop for Staging {
+    fn drop(&mut self) {
+        // The folder itself goes with `dir`; here it only leaves the list.
+        if let Some(list) = open_staging().as_mut() {
+            list.retain(|p| p != self.dir.path());
+        }
     }
 }
 
