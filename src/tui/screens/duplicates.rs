@@ -92,6 +92,12 @@ fn header(model: &Model, theme: &Theme) -> Line<'static> {
         .iter()
         .filter(|c| c.entity == Entity::Organization)
         .count();
+    let leads = view.clusters.len() - persons - organizations;
+    let leads = if leads > 0 {
+        format!(", {} leads", group(leads as u64))
+    } else {
+        String::new()
+    };
     let mut spans = vec![
         Span::styled(
             format!(" {} clusters ", group(view.clusters.len() as u64)),
@@ -99,7 +105,7 @@ fn header(model: &Model, theme: &Theme) -> Line<'static> {
         ),
         dim(
             format!(
-                "({} persons, {} organizations) · {decided} decision(s)",
+                "({} persons, {} organizations{leads}) · {decided} decision(s)",
                 group(persons as u64),
                 group(organizations as u64)
             ),
