@@ -360,7 +360,7 @@ pub const EXPORT: &[Binding] = &[
     b(
         &[C('p')],
         Action::AccountDryRun,
-        "what Pipedrive lacks (token)",
+        "show what Pipedrive lacks",
         "",
     ),
     b(
