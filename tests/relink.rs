@@ -64,6 +64,17 @@ fn pretend_import(
 
 #[test]
 fn relinked_notes_and_tasks_land_on_the_records_they_belonged_to() {
+    relink_and_check("separate");
+}
+
+/// With the combined layout, tasks that rode in their deal's row are imported with it; the
+/// rest, and the notes, are relinked as with separate files.
+#[test]
+fn relinking_a_combined_export_lands_the_rest_exactly() {
+    relink_and_check("combined");
+}
+
+fn relink_and_check(layout: &str) {
     let dir = tempfile::tempdir().unwrap();
     let out = dir.path().join("out");
     // The links alone: the preset without its duplicate merging (merged records leave the export,
@@ -85,6 +96,8 @@ fn relinked_notes_and_tasks_land_on_the_records_they_belonged_to() {
             "--profile",
             profile.to_str().unwrap(),
             "--allow-drift",
+            "--layout",
+            layout,
             "--out",
             out.to_str().unwrap(),
         ])
@@ -177,7 +190,7 @@ fn relinked_notes_and_tasks_land_on_the_records_they_belonged_to() {
         }
     }
     println!(
-        "relink: {checked} links checked, {tally_exact} exact, {} wrong, {unresolved} to records not in the export",
+        "relink ({layout} layout): {checked} links checked, {tally_exact} exact, {} wrong, {unresolved} to records not in the export",
         wrong.len()
     );
     assert!(wrong.is_empty(), "{wrong:?}");

@@ -133,6 +133,8 @@ struct Taken {
     aside: HashMap<At, Vec<String>>,
     /// The rows left: old position → new position.
     moved: HashMap<At, At>,
+    /// False when nothing was taken out: the files and their rows stay as they were.
+    rewritten: bool,
 }
 
 /// Rewrites an entity's parts without the rows in `taken` (kept aside, by position, with
@@ -185,6 +187,7 @@ fn take_rows(
         outputs,
         aside,
         moved,
+        rewritten: true,
     })
 }
 
@@ -325,11 +328,13 @@ pub fn fold(
         headers: activity_headers,
         aside: activities,
         moved: activity_moved,
+        rewritten: activities_rewritten,
         ..
     } = taken_out(Entity::Activity)?;
     let Taken {
         aside: notes,
         moved: note_moved,
+        rewritten: notes_rewritten,
         ..
     } = taken_out(Entity::Note)?;
 
@@ -404,9 +409,10 @@ pub fn fold(
         .write_record(["file", "part", "row", "link", "source_id"])
         .map_err(csv_err(&rewritten))?;
     each_link(&links_path, |stem, part, row, link, id| {
-        let moved = if stem == Entity::Activity.file_stem() {
+        // A file nothing was taken out of keeps its rows where they were.
+        let moved = if stem == Entity::Activity.file_stem() && activities_rewritten {
             activity_moved.get(&(part, row))
-        } else if stem == Entity::Note.file_stem() {
+        } else if stem == Entity::Note.file_stem() && notes_rewritten {
             note_moved.get(&(part, row))
         } else if stem == deal_stem {
             deal_moved.get(&(part, row))
