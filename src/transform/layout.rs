@@ -31,6 +31,8 @@ pub struct Layout {
     pub slots: Vec<Slot>,
     pub headers: Vec<String>,
     index: FxHashMap<Slot, usize>,
+    /// Fields without label by key, looked up per row without building a `Slot`.
+    fields: FxHashMap<String, usize>,
 }
 
 impl Layout {
@@ -41,10 +43,7 @@ impl Layout {
 
     /// The column of a field without label.
     pub fn field(&self, key: &str) -> Option<usize> {
-        self.column(&Slot::Field {
-            key: key.to_string(),
-            label: None,
-        })
+        self.fields.get(key).copied()
     }
 }
 
@@ -268,11 +267,20 @@ fn finish(schema: &Schema, entity: Entity, mut slots: Vec<Slot>) -> Layout {
         .enumerate()
         .map(|(i, s)| (s, i))
         .collect();
+    let fields = slots
+        .iter()
+        .enumerate()
+        .filter_map(|(i, s)| match s {
+            Slot::Field { key, label: None } => Some((key.clone(), i)),
+            _ => None,
+        })
+        .collect();
     Layout {
         entity,
         slots,
         headers,
         index,
+        fields,
     }
 }
 
