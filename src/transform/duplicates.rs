@@ -80,8 +80,10 @@ fn targets(rules: &[Rule], entity: Entity) -> Vec<(usize, Target)> {
         .collect()
 }
 
-/// Finds and plans the merges of one file, reading it through once. None when the profile asks
-/// for no duplicate handling of the file's entities.
+/// Finds and plans the merges of one file, reading it twice: once for every record's identity
+/// (and its exact keys), once more for the records worth comparing and the rows they absorb (a
+/// third read when a split file's two entities need both kinds of search).
+/// None when the profile asks for no duplicate handling of the file's entities.
 pub fn find(
     source: &SourceRef,
     plan: &FilePlan,
@@ -103,28 +105,32 @@ pub fn find(
     }
     let dedupe_err =
         |e: dedupe::DedupeError| ApplyError::Unmatched(format!("{}: duplicates: {e}", plan.file));
-    let mut builders = Vec::new();
-    for (entity, rules, _) in &groups {
-        builders.push(
-            RecordBuilder::new(*entity, &targets(rules, *entity), &plan.headers)
-                .map_err(dedupe_err)?,
-        );
-    }
+    let new_builders = || -> Result<Vec<RecordBuilder>, ApplyError> {
+        groups
+            .iter()
+            .map(|(entity, rules, _)| {
+                RecordBuilder::new(*entity, &targets(rules, *entity), &plan.headers)
+                    .map_err(dedupe_err)
+            })
+            .collect()
+    };
+    let mut builders = new_builders()?;
     // Per group: the exact form of its auto-merge keys, when they have one. Then only records
     // sharing such a key with another (or named by a decision) are kept and compared; the rest
     // cannot be merged, and holding a million of them would cost a gigabyte.
+    let mut keys: Vec<Vec<MatchKey>> = Vec::new();
     let mut exact: Vec<Option<ExactKeys>> = Vec::new();
     let mut decided: Vec<HashSet<&str>> = Vec::new();
     for (entity, _, _) in &groups {
         let settings = &profile.dedupe[entity];
-        let keys = settings
+        let parsed = settings
             .keys
             .iter()
             .map(|k| k.parse())
             .collect::<Result<Vec<MatchKey>, _>>()
             .map_err(dedupe_err)?;
         exact.push(if settings.auto_merge {
-            ExactKeys::new(*entity, &keys)
+            ExactKeys::new(*entity, &parsed)
         } else {
             // Without auto-merge only the records decisions name matter.
             Some(ExactKeys::none(*entity))
@@ -136,13 +142,14 @@ pub fn find(
                 .flat_map(|d| d.records.iter().map(String::as_str))
                 .collect(),
         );
+        keys.push(parsed);
     }
     let mut index: Vec<KeyIndex> = groups.iter().map(|_| KeyIndex::default()).collect();
     // Per group, the rows whose keys went into its index, in order.
     let mut indexed: Vec<Vec<u64>> = vec![Vec::new(); groups.len()];
     let mut records: Vec<Vec<DedupeRecord>> = vec![Vec::new(); groups.len()];
     let mut out = FileDuplicates::default();
-    let group_of = |record: &crate::source::Record| {
+    let group_of = |record: &Record| {
         let split_row = plan
             .split
             .is_some_and(|(c, _)| is_true(record.fields.get(c).unwrap_or("")));
@@ -167,7 +174,7 @@ pub fn find(
         }
     }
     // Source rows kept by the second read (candidates), for the absorbed ones' values.
-    let mut kept: HashMap<u64, crate::source::Record> = HashMap::new();
+    let mut kept: HashMap<u64, Record> = HashMap::new();
     if exact.iter().any(Option::is_some) {
         let mut candidates: HashMap<u64, usize> = HashMap::new();
         for (g, rows) in indexed.iter().enumerate() {
@@ -180,13 +187,7 @@ pub fn find(
         }
         drop(index);
         // The candidates, read again; identities as the first read handed them out.
-        let mut fresh: Vec<RecordBuilder> = Vec::new();
-        for (entity, rules, _) in &groups {
-            fresh.push(
-                RecordBuilder::new(*entity, &targets(rules, *entity), &plan.headers)
-                    .map_err(dedupe_err)?,
-            );
-        }
+        let mut fresh = new_builders()?;
         let mut table = crate::source::Table::open_ref(source)?;
         let mut row = 0u64;
         while let Some(record) = table.next_record()? {
@@ -205,14 +206,8 @@ pub fn find(
         // Decisions name their records; clusters only matter to auto-merge, and only those
         // whose links rest on its keys, so the search looks for nothing else.
         let clusters = if settings.auto_merge {
-            let only = settings
-                .keys
-                .iter()
-                .map(|k| k.parse())
-                .collect::<Result<Vec<dedupe::MatchKey>, _>>()
-                .map_err(dedupe_err)?;
             let options = DedupeOptions {
-                only,
+                only: keys[g].clone(),
                 ..DedupeOptions::default()
             };
             dedupe::find_clusters(*entity, &records[g], &options)
@@ -260,7 +255,7 @@ pub fn find(
                 }
             }
         }
-        let mut keep = |row: u64, record: crate::source::Record| {
+        let mut keep = |row: u64, record: Record| {
             if let Some((identity, survivor)) = wanted.get(&row) {
                 out.absorbed_rows
                     .entry(survivor.to_string())
