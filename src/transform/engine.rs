@@ -16,7 +16,7 @@ use super::layout::{self, Layout, Slot};
 use super::links::{LinkIndex, Linked, NameCensus};
 use super::plan::{self, FilePlan, PlanError, Rule};
 use super::row::{Converter, Draft, Problem, RowResult};
-use super::survivor::{Absorbed, column_merges, fold_absorbed};
+use super::survivor::{Absorbed, ColumnMerge, column_merges, fold_absorbed};
 use super::tally::{FileCounts, OutputFile, Tally};
 use super::vocab::ValueMaps;
 use super::writer::{PartWriter, Staging};
@@ -320,6 +320,15 @@ pub fn apply<S: AsSources>(
         .map(|l| (l.entity, l.slots.iter().map(|s| matches!(s, Slot::Custom(n) if option_fields.contains(&(l.entity, n.clone())))).collect()))
         .collect();
     let escape = opts.escape_formulas || profile.options.escape_formulas;
+    let column_merges: HashMap<Entity, Vec<ColumnMerge>> = if duplicates.iter().any(Option::is_some)
+    {
+        layouts
+            .iter()
+            .map(|l| (l.entity, column_merges(l)))
+            .collect()
+    } else {
+        HashMap::new()
+    };
     tally.files = plans
         .iter()
         .map(|p| FileCounts::new(&p.file, p.entity))
@@ -352,6 +361,7 @@ pub fn apply<S: AsSources>(
             option_fields: &option_fields,
             duplicates: duplicates[i].as_ref(),
             renames: &renames,
+            column_merges: &column_merges,
             own_ids: own_ids.as_mut().map(|(_, w)| w),
         };
         let source = &mut opened[i];
@@ -544,6 +554,8 @@ struct RowSink<'a> {
     own_ids: Option<&'a mut csv::Writer<std::fs::File>>,
     /// Names of merged records → their survivors' names, which links follow.
     renames: &'a HashMap<(Entity, u64), String>,
+    /// How a merge fills each column, per entity (computed once, for survivors' rows).
+    column_merges: &'a HashMap<Entity, Vec<ColumnMerge>>,
 }
 
 /// Most options pipemap lists for one custom field.
@@ -601,7 +613,7 @@ impl RowSink<'_> {
                     .collect();
                 let left = fold_absorbed(
                     layout,
-                    &column_merges(layout),
+                    &self.column_merges[&entity],
                     &mut result.primary,
                     id,
                     record.line,
