@@ -85,19 +85,28 @@ fn each_link(
     Ok(())
 }
 
-/// Source id → the output row of each person, organization and deal, from the sidecar the
-/// export wrote (stem, part, row, source id).
-fn read_own_ids(path: &Path) -> io::Result<HashMap<(String, String), At>> {
+/// Per file stem, source id → the output row of each person, organization and deal, from the
+/// sidecar the export wrote (stem, part, row, source id).
+type OwnIds = HashMap<String, HashMap<String, At>>;
+
+fn read_own_ids(path: &Path) -> io::Result<OwnIds> {
     let mut reader = csv::Reader::from_path(path).map_err(csv_err(path))?;
-    let mut ids = HashMap::new();
+    let mut ids: OwnIds = HashMap::new();
     for record in reader.records() {
         let r = record.map_err(csv_err(path))?;
         if let (Ok(part), Ok(row)) = (r[1].parse(), r[2].parse()) {
-            ids.entry((r[0].to_string(), r[3].to_string()))
+            ids.entry(r[0].to_string())
+                .or_default()
+                .entry(r[3].to_string())
                 .or_insert((part, row));
         }
     }
     Ok(ids)
+}
+
+/// The output row of the `entity` record with this source id.
+fn row_of(ids: &OwnIds, entity: Entity, id: &str) -> Option<At> {
+    ids.get(entity.file_stem())?.get(id).copied()
 }
 
 /// The first non-empty cell among the columns whose header starts with `prefix`.
@@ -137,37 +146,21 @@ struct Taken {
     rewritten: bool,
 }
 
-/// Rewrites an entity's parts without the rows in `taken` (kept aside, by position, with
-/// the columns `keep`), returning the new outputs and where each kept row moved.
-fn take_rows(
+/// Rewrites an entity's parts through a staging folder: `each` gives a row's new cells, or None
+/// to leave it out. Returns the new parts and where each written row went.
+fn rewrite_parts(
     dir: &Path,
     entity: Entity,
     files: &[String],
-    taken: &HashSet<At>,
-    keep: &[usize],
-) -> io::Result<Taken> {
-    let Some(headers) = headers_of(dir, files)? else {
-        return Ok(Taken::default());
-    };
+    header: Vec<String>,
+    mut each: impl FnMut(At, &csv::StringRecord) -> io::Result<Option<Vec<String>>>,
+) -> io::Result<(Vec<OutputFile>, HashMap<At, At>)> {
     let staged = dir.join(format!(".combined-{}", entity.as_str()));
     std::fs::create_dir_all(&staged)?;
-    let mut writer = PartWriter::new(
-        &staged,
-        entity.file_stem(),
-        headers.iter().map(String::from).collect(),
-    );
-    let mut aside = HashMap::new();
+    let mut writer = PartWriter::new(&staged, entity.file_stem(), header);
     let mut moved = HashMap::new();
     each_row(dir, files, |at, row| {
-        if taken.contains(&at) {
-            aside.insert(
-                at,
-                keep.iter()
-                    .map(|&c| row.get(c).unwrap_or("").to_string())
-                    .collect(),
-            );
-        } else {
-            let cells: Vec<String> = row.iter().map(String::from).collect();
+        if let Some(cells) = each(at, row)? {
             moved.insert(at, writer.write(&cells)?);
         }
         Ok(())
@@ -182,6 +175,32 @@ fn take_rows(
         outputs.push(OutputFile { file, entity, rows });
     }
     std::fs::remove_dir(&staged)?;
+    Ok((outputs, moved))
+}
+
+/// Rewrites an entity's parts without the rows in `taken` (kept aside, by position, with
+/// the columns `keep`), returning the new outputs and where each kept row moved.
+fn take_rows(
+    dir: &Path,
+    entity: Entity,
+    files: &[String],
+    taken: &HashSet<At>,
+    keep: &[usize],
+) -> io::Result<Taken> {
+    let Some(headers) = headers_of(dir, files)? else {
+        return Ok(Taken::default());
+    };
+    let mut aside = HashMap::new();
+    let header = headers.iter().map(String::from).collect();
+    let (outputs, moved) = rewrite_parts(dir, entity, files, header, |at, row| {
+        if taken.contains(&at) {
+            let kept = keep.iter().map(|&c| row.get(c).unwrap_or("").to_string());
+            aside.insert(at, kept.collect());
+            Ok(None)
+        } else {
+            Ok(Some(row.iter().map(String::from).collect()))
+        }
+    })?;
     Ok(Taken {
         headers: Vec::new(),
         outputs,
@@ -210,9 +229,10 @@ pub fn fold(
     };
     let deal_stem = Entity::Deal.file_stem();
     let deal_at_id: HashMap<At, &str> = ids
-        .iter()
-        .filter(|((stem, _), _)| stem == deal_stem)
-        .map(|((_, id), at)| (*at, id.as_str()))
+        .get(deal_stem)
+        .into_iter()
+        .flatten()
+        .map(|(id, at)| (*at, id.as_str()))
         .collect();
     let note_col = deal_headers.iter().position(|h| h == "Note - Content");
     let mut deals_without_note: HashSet<String> = HashSet::new();
@@ -266,8 +286,7 @@ pub fn fold(
                     org.as_deref()
                 }
             })
-            .filter_map(|id| ids.get(&(entity.file_stem().to_string(), id.to_string())))
-            .copied()
+            .filter_map(|id| row_of(&ids, entity, id))
             .collect::<HashSet<At>>()
     };
     let mut person_details: HashMap<At, (String, String)> = HashMap::new();
@@ -342,64 +361,48 @@ pub fn fold(
     let mut header: Vec<String> = deal_headers.iter().map(String::from).collect();
     header.extend(CONTACT_HEADERS.iter().map(|h| h.to_string()));
     header.extend(activity_headers.iter().cloned());
-    let staged = dir.join(".combined-deal");
-    std::fs::create_dir_all(&staged)?;
-    let mut writer = PartWriter::new(&staged, deal_stem, header);
-    let mut deal_moved: HashMap<At, At> = HashMap::new();
-    each_row(dir, &deal_files, |at, row| {
-        let mut cells: Vec<String> = row.iter().map(String::from).collect();
-        let (person, org) = contacts_of
-            .get(&at)
-            .map(|(p, o)| (p.as_deref(), o.as_deref()))
-            .unwrap_or_default();
-        let person = person
-            .and_then(|id| ids.get(&(Entity::Person.file_stem().to_string(), id.to_string())))
-            .and_then(|p| person_details.get(p));
-        let address = org
-            .and_then(|id| ids.get(&(Entity::Organization.file_stem().to_string(), id.to_string())))
-            .and_then(|o| org_address.get(o));
-        let (email, phone) = person.cloned().unwrap_or_default();
-        let address = address.cloned().unwrap_or_default();
-        if !(email.is_empty() && phone.is_empty() && address.is_empty()) {
-            folded.contacts += 1;
-        }
-        cells.extend([email, phone, address]);
-        let id = deal_at_id.get(&at).copied();
-        let activity = id
-            .and_then(|id| first.get(&Entity::Activity)?.get(id))
-            .and_then(|a| activities.get(a));
-        match activity {
-            Some(a) => {
-                cells.extend(a.iter().cloned());
-                folded.activities += 1;
+    let (deal_outputs, deal_moved) =
+        rewrite_parts(dir, Entity::Deal, &deal_files, header, |at, row| {
+            let mut cells: Vec<String> = row.iter().map(String::from).collect();
+            let (person, org) = contacts_of
+                .get(&at)
+                .map(|(p, o)| (p.as_deref(), o.as_deref()))
+                .unwrap_or_default();
+            let person = person
+                .and_then(|id| row_of(&ids, Entity::Person, id))
+                .and_then(|p| person_details.get(&p));
+            let address = org
+                .and_then(|id| row_of(&ids, Entity::Organization, id))
+                .and_then(|o| org_address.get(&o));
+            let (email, phone) = person.cloned().unwrap_or_default();
+            let address = address.cloned().unwrap_or_default();
+            if !(email.is_empty() && phone.is_empty() && address.is_empty()) {
+                folded.contacts += 1;
             }
-            None => cells.extend(std::iter::repeat_n(String::new(), activity_headers.len())),
-        }
-        let note = id
-            .and_then(|id| first.get(&Entity::Note)?.get(id))
-            .and_then(|n| notes.get(n))
-            .and_then(|n| n.first());
-        if let (Some(note), Some(c)) = (note, note_col) {
-            cells[c].clone_from(note);
-            folded.notes += 1;
-        }
-        deal_moved.insert(at, writer.write(&cells)?);
-        Ok(())
-    })?;
-    let written = writer.finish()?;
-    for file in &deal_files {
-        std::fs::remove_file(dir.join(file))?;
-    }
+            cells.extend([email, phone, address]);
+            let id = deal_at_id.get(&at).copied();
+            let activity = id
+                .and_then(|id| first.get(&Entity::Activity)?.get(id))
+                .and_then(|a| activities.get(a));
+            match activity {
+                Some(a) => {
+                    cells.extend(a.iter().cloned());
+                    folded.activities += 1;
+                }
+                None => cells.extend(std::iter::repeat_n(String::new(), activity_headers.len())),
+            }
+            let note = id
+                .and_then(|id| first.get(&Entity::Note)?.get(id))
+                .and_then(|n| notes.get(n))
+                .and_then(|n| n.first());
+            if let (Some(note), Some(c)) = (note, note_col) {
+                cells[c].clone_from(note);
+                folded.notes += 1;
+            }
+            Ok(Some(cells))
+        })?;
     outputs.retain(|o| o.entity != Entity::Deal);
-    for (file, rows) in written {
-        std::fs::rename(staged.join(&file), dir.join(&file))?;
-        outputs.push(OutputFile {
-            file,
-            entity: Entity::Deal,
-            rows,
-        });
-    }
-    std::fs::remove_dir(&staged)?;
+    outputs.extend(deal_outputs);
     outputs.sort_by(|a, b| (a.entity, &a.file).cmp(&(b.entity, &b.file)));
 
     // links.csv follows the rows: folded rows are linked by their deal row now.
