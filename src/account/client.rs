@@ -69,6 +69,25 @@ pub enum Notice {
     Resumed,
 }
 
+impl std::fmt::Display for Notice {
+    /// The sentence a terminal or the UI shows for it.
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Notice::RateLimited { seconds_left } => write!(
+                f,
+                "Pipedrive's rate limit was reached; resuming in {seconds_left} s"
+            ),
+            Notice::Resumed => f.write_str("Pipedrive's rate limit: resuming now."),
+            Notice::Retrying {
+                what,
+                reason,
+                attempt,
+                of,
+            } => write!(f, "{what}: {reason}; trying again ({attempt} of {of})."),
+        }
+    }
+}
+
 /// The user the token belongs to and that user's company.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Me {

@@ -50,18 +50,11 @@ fn connect(c: &Connection) -> Result<(Client, Me), AccountError> {
 
 fn show_notice(notice: &Notice) {
     let mut err = std::io::stderr().lock();
+    // The countdown rewrites one line; the padding clears a longer line it replaces.
     let _ = match notice {
-        Notice::RateLimited { seconds_left } => write!(
-            err,
-            "\rPipedrive's rate limit was reached; resuming in {seconds_left} s  "
-        ),
-        Notice::Resumed => writeln!(err, "\rPipedrive's rate limit: resuming now.            "),
-        Notice::Retrying {
-            what,
-            reason,
-            attempt,
-            of,
-        } => writeln!(err, "{what}: {reason}; trying again ({attempt} of {of})."),
+        Notice::RateLimited { .. } => write!(err, "\r{notice}  "),
+        Notice::Resumed => writeln!(err, "\r{notice}            "),
+        Notice::Retrying { .. } => writeln!(err, "{notice}"),
     };
     let _ = err.flush();
 }

@@ -338,19 +338,7 @@ fn prepare_account(
     };
     let notices = tx.clone();
     let notify = Box::new(move |n: &Notice| {
-        let text = match n {
-            Notice::RateLimited { seconds_left } => {
-                format!("Pipedrive's rate limit: resuming in {seconds_left} s")
-            }
-            Notice::Retrying {
-                what,
-                reason,
-                attempt,
-                of,
-            } => format!("{what}: {reason}; trying again ({attempt} of {of})"),
-            Notice::Resumed => "resuming…".to_string(),
-        };
-        let _ = notices.send(Message::AccountNotice(text));
+        let _ = notices.send(Message::AccountNotice(n.to_string()));
     });
     let (mut client, me) = Client::connect(token, &settings, notify).map_err(|e| e.to_string())?;
     let prepared = prepare::prepare_export(&mut client, &me, out, create, &mut |_, _| {})
