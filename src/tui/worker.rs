@@ -331,10 +331,8 @@ fn prepare_account(
         .clone()
         .ok_or_else(|| AccountError::NoToken.to_string())?;
     let settings = Settings {
-        domain: None,
         api_url: connection.api_url.clone(),
-        timeout: std::time::Duration::from_secs(30),
-        retries: 3,
+        ..Settings::default()
     };
     let notices = tx.clone();
     let notify = Box::new(move |n: &Notice| {
