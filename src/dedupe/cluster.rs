@@ -12,6 +12,7 @@ use super::compare::{compare, match_keys, reasons};
 use super::fields::FieldStats;
 use super::merge::MatchKey;
 use super::prepare::Prepared;
+use super::record::Slot;
 
 /// Disjoint sets over `0..n` with path halving and union by size.
 #[derive(Debug, Clone)]
@@ -220,34 +221,46 @@ pub fn side_by_side(
     };
     rows.push((
         "Name".into(),
-        Some("name".into()),
+        Slot::Name.merge_key(),
         column(&|r| r.name.clone()),
     ));
     if entity != Entity::Organization {
         rows.push((
             "Organization".into(),
-            Some("org_id".into()),
+            Slot::Organization.merge_key(),
             column(&|r| opt(&r.organization)),
         ));
     }
-    rows.push(("E-mails".into(), None, column(&|r| r.emails.join(", "))));
-    rows.push(("Phones".into(), None, column(&|r| r.phones.join(", "))));
+    rows.push((
+        "E-mails".into(),
+        Slot::Email.merge_key(),
+        column(&|r| r.emails.join(", ")),
+    ));
+    rows.push((
+        "Phones".into(),
+        Slot::Phone.merge_key(),
+        column(&|r| r.phones.join(", ")),
+    ));
     rows.push((
         "Website".into(),
-        Some("website".into()),
+        Slot::Website.merge_key(),
         column(&|r| opt(&r.website)),
     ));
     rows.push((
         "City".into(),
-        Some("city".into()),
+        Slot::City.merge_key(),
         column(&|r| opt(&r.city)),
     ));
     rows.push((
         "Address".into(),
-        Some("address".into()),
+        Slot::Address.merge_key(),
         column(&|r| opt(&r.address)),
     ));
-    rows.push(("Labels".into(), None, column(&|r| r.labels.join(", "))));
+    rows.push((
+        "Labels".into(),
+        Slot::Label.merge_key(),
+        column(&|r| r.labels.join(", ")),
+    ));
     let mut extra_names: Vec<&str> = Vec::new();
     for &m in members {
         for (field, _) in &records[m].extras {
@@ -264,8 +277,8 @@ pub fn side_by_side(
                 .map(|(_, v)| v.clone())
                 .unwrap_or_default()
         });
-        let key = name.split_once('.').map_or(name, |(_, k)| k).to_string();
-        rows.push((field_label(name), Some(key), values));
+        let key = Slot::Extra(std::sync::Arc::from(name)).merge_key();
+        rows.push((field_label(name), key, values));
     }
     rows.into_iter()
         .filter(|(_, _, values)| values.iter().any(|v| !v.is_empty()))

@@ -47,7 +47,7 @@ pub struct DedupeRecord {
 
 /// What a mapped column contributes to a [`DedupeRecord`].
 #[derive(Debug, Clone, PartialEq, Eq)]
-enum Slot {
+pub(super) enum Slot {
     Name,
     FirstName,
     LastName,
@@ -245,19 +245,37 @@ pub enum MergeField {
 /// The merge treatment of `target` on records of `entity`: its compared field's key when the
 /// duplicate finder reads it, else the target's own key.
 pub fn merge_field(entity: Entity, target: &Target) -> MergeField {
-    let own_key = || {
-        let t = target.without_label().to_string();
-        t.split_once('.').map_or(t.clone(), |(_, k)| k.to_string())
-    };
     match slot_for(entity, target) {
-        Some(Slot::Email | Slot::Phone | Slot::Label) => MergeField::United,
-        Some(Slot::Name | Slot::FirstName | Slot::LastName) => MergeField::Chosen("name".into()),
-        Some(Slot::Organization) => MergeField::Chosen("org_id".into()),
-        Some(Slot::Website) => MergeField::Chosen("website".into()),
-        Some(Slot::City) => MergeField::Chosen("city".into()),
-        Some(Slot::Address) => MergeField::Chosen("address".into()),
-        Some(Slot::Extra(_)) | None => MergeField::Chosen(own_key()),
+        Some(slot) => slot
+            .merge_key()
+            .map_or(MergeField::United, MergeField::Chosen),
+        None => MergeField::Chosen(target_key(&target.without_label().to_string())),
     }
+}
+
+impl Slot {
+    /// The key a merge decision names this field by (the Duplicates screen shows the same);
+    /// None for e-mails, phones and labels, which a merge unites.
+    pub(super) fn merge_key(&self) -> Option<String> {
+        let key = match self {
+            Slot::Email | Slot::Phone | Slot::Label => return None,
+            Slot::Name | Slot::FirstName | Slot::LastName => "name",
+            Slot::Organization => "org_id",
+            Slot::Website => "website",
+            Slot::City => "city",
+            Slot::Address => "address",
+            Slot::Extra(target) => return Some(target_key(target)),
+        };
+        Some(key.to_string())
+    }
+}
+
+/// A target id without its entity: `person.job_title` → `job_title`.
+fn target_key(target: &str) -> String {
+    target
+        .split_once('.')
+        .map_or(target, |(_, k)| k)
+        .to_string()
 }
 
 fn slot_for(entity: Entity, target: &Target) -> Option<Slot> {
