@@ -195,7 +195,7 @@ pub struct Connection {
     /// The company's Pipedrive name, as in NAME.pipedrive.com (otherwise asked of the API).
     #[arg(long, value_name = "NAME")]
     pub domain: Option<String>,
-    /// Send requests to this API root instead of https://NAME.pipedrive.com/api/v1 (HTTPS, or HTTP to this machine only).
+    /// The company's root to send requests to instead of https://NAME.pipedrive.com (HTTPS, or HTTP to this machine only); pipemap adds /api/v1 or /api/v2 itself.
     #[arg(long, value_name = "URL", env = "PIPEMAP_API_URL")]
     pub api_url: Option<String>,
     /// Seconds one request may take.

@@ -17,20 +17,51 @@ fn pull_reads_every_page_and_saves_a_snapshot_without_the_token() {
     let r = ok(m.account(&server, &["pull"]));
     assert!(r.stdout.contains("Read acme: 1 custom fields, 1 pipelines with 2 stages, 1 users, 3 activity types, 2 currencies."), "{}", r.stdout);
     assert!(r.stdout.contains("First pull of acme."), "{}", r.stdout);
-    // Person fields come two to a page: three requests, following next_start.
-    let starts: Vec<String> = server
+    // Person fields come from API v2 two to a page: three requests, following next_cursor.
+    let pages: Vec<String> = server
         .seen()
         .iter()
-        .filter(|s| s.target.starts_with("/api/v1/personFields"))
+        .filter(|s| s.target.contains("personFields"))
         .map(|s| s.target.clone())
         .collect();
     assert_eq!(
-        starts,
+        pages,
         [
-            "/api/v1/personFields?start=0&limit=500",
-            "/api/v1/personFields?start=2&limit=500",
-            "/api/v1/personFields?start=4&limit=500"
+            "/api/v2/personFields?include_fields=required_fields&limit=500",
+            "/api/v2/personFields?include_fields=required_fields&limit=500&cursor=c2",
+            "/api/v2/personFields?include_fields=required_fields&limit=500&cursor=c4"
         ]
+    );
+    // Lead fields exist only in v1, paged by offset.
+    let leads: Vec<String> = server
+        .seen()
+        .iter()
+        .filter(|s| s.target.contains("leadFields"))
+        .map(|s| s.target.clone())
+        .collect();
+    assert_eq!(
+        leads,
+        [
+            "/api/v1/leadFields?start=0&limit=500",
+            "/api/v1/leadFields?start=2&limit=500"
+        ]
+    );
+    // Every request names the version Pipedrive publishes it under; none goes to v1 for
+    // what v2 has.
+    for seen in server.seen() {
+        let v2 = ["Fields?", "pipelines", "stages"]
+            .iter()
+            .any(|p| seen.target.contains(p))
+            && !seen.target.contains("noteFields")
+            && !seen.target.contains("leadFields");
+        let prefix = if v2 { "/api/v2/" } else { "/api/v1/" };
+        assert!(seen.target.starts_with(prefix), "{seen:?}");
+    }
+    assert!(
+        r.stderr
+            .contains("tokens of the company's daily API budget"),
+        "{}",
+        r.stderr
     );
     for seen in server.seen() {
         assert_eq!(seen.token_header.as_deref(), Some(TOKEN), "{seen:?}");
@@ -175,7 +206,7 @@ fn a_slow_answer_times_out_and_is_retried_then_given_up() {
     assert!(start.elapsed() < Duration::from_secs(4));
     assert!(
         r.stderr
-            .contains("/api/v1/users?start=0&limit=500 gave no answer within 0.5 s"),
+            .contains("GET /api/v1/users gave no answer within 0.5 s"),
         "{}",
         r.stderr
     );
@@ -213,7 +244,7 @@ fn a_network_failure_gets_one_sentence() {
         "account",
         "pull",
         "--api-url",
-        "http://127.0.0.1:1/api/v1",
+        "http://127.0.0.1:1",
         "--retries",
         "0",
     ]);
@@ -235,7 +266,7 @@ fn plain_http_goes_only_to_this_machine_and_the_token_must_be_given() {
         "account",
         "pull",
         "--api-url",
-        "http://pipedrive.example.com/api/v1",
+        "http://pipedrive.example.com",
     ]);
     let r = run(cmd);
     assert_eq!(r.code, 2);
@@ -260,7 +291,7 @@ fn plain_http_goes_only_to_this_machine_and_the_token_must_be_given() {
         "account",
         "pull",
         "--api-url",
-        "http://127.0.0.1:1/v1",
+        "http://127.0.0.1:1",
     ]);
     let r = run(cmd);
     assert_eq!(r.code, 2);
@@ -277,4 +308,86 @@ fn the_token_can_come_from_a_file() {
     cmd.env_remove("PIPEDRIVE_API_TOKEN");
     ok(cmd);
     assert!(m.snapshot().exists());
+}
+
+#[test]
+fn a_spent_daily_budget_stops_the_run_and_says_when_it_resets() {
+    let server = FakePipedrive::start();
+    let m = Machine::new();
+    server.fault("GET", "/stages", Fault::DaySpent, 1);
+    let r = run(m.account(&server, &["pull"]));
+    assert_eq!(r.code, 5, "{}", r.stderr);
+    let last = r.stderr.trim().lines().last().unwrap();
+    assert!(
+        last.starts_with(
+            "pipemap: GET /api/v2/stages: the company's daily API budget is spent; it resets at "
+        ) && last.contains("T00:00:00Z"),
+        "{last}"
+    );
+    assert!(!m.snapshot().exists(), "nothing half-read is saved");
+}
+
+#[test]
+fn a_full_burst_window_is_waited_out_before_the_next_request() {
+    let server = FakePipedrive::start();
+    let m = Machine::new();
+    server.fault("GET", "/pipelines", Fault::BurstFull, 1);
+    let start = Instant::now();
+    let r = ok(m.account(&server, &["pull"]));
+    assert!(start.elapsed() >= Duration::from_secs(1));
+    assert!(r.stderr.contains("resuming in 1 s"), "{}", r.stderr);
+}
+
+#[test]
+fn an_endpoint_the_account_does_not_offer_is_named_with_the_version_it_needs() {
+    let server = FakePipedrive::start();
+    let m = Machine::new();
+    server.fault("GET", "/pipelines", Fault::Status(410), 1);
+    let r = run(m.account(&server, &["pull"]));
+    assert_eq!(r.code, 5);
+    let last = r.stderr.trim().lines().last().unwrap();
+    assert!(
+        last.contains("answered GET /api/v2/pipelines with HTTP 410: pipemap needs this endpoint of Pipedrive API v2"),
+        "{last}"
+    );
+}
+
+#[test]
+fn an_answer_off_the_documents_is_an_error_naming_the_request_and_the_key() {
+    let server = FakePipedrive::start();
+    server.break_field_codes("dealFields");
+    let m = Machine::new();
+    let r = run(m.account(&server, &["pull"]));
+    assert_eq!(r.code, 5, "{}", r.stderr);
+    let last = r.stderr.trim().lines().last().unwrap();
+    assert!(
+        last.contains("GET /api/v2/dealFields: the answer does not match Pipedrive's published API: data[0]: missing field `field_code`"),
+        "{last}"
+    );
+    server.forgive_answers();
+}
+
+#[test]
+fn an_api_url_is_the_company_root_and_an_old_api_root_still_works() {
+    let server = FakePipedrive::start();
+    let m = Machine::new();
+    let mut cmd = m.pipemap();
+    cmd.args([
+        "account",
+        "pull",
+        "--api-url",
+        &format!("{}/api/v1/", server.url),
+    ]);
+    let r = ok(cmd);
+    assert!(
+        r.stderr.contains(&format!("({})", server.url)),
+        "{}",
+        r.stderr
+    );
+    assert!(
+        server
+            .seen()
+            .iter()
+            .all(|s| !s.target.contains("/api/v1/api/"))
+    );
 }

@@ -22,6 +22,17 @@ fn prepare_is_a_dry_run_by_default() {
         .collect();
     assert_eq!(listed, TO_CREATE);
     assert!(r.stdout.contains("Dry run: nothing was created"));
+    // What --apply spends, by the documents' token costs: reading the account as this run
+    // did, then the twelve creations (activity type and lead label 10 each in v1, the rest 5).
+    let read: u64 = 5 * 10 + 20 + 20 + 5 + 5 + 20 + 20 + 10 + 20;
+    let read_pages = read + 10 * 2 + 20; // person fields span 3 pages, lead fields 2
+    let create = 10 * 5 + 2 * 10;
+    let line = format!(
+        "it sends {} requests costing {} tokens of the company's daily API budget ({read_pages} to read the account again, {create} to create)",
+        server.seen().len() - 1 + 12,
+        read_pages + create
+    );
+    assert!(r.stdout.contains(&line), "{line}\nnot in:\n{}", r.stdout);
     assert_eq!(writes(&server), 0);
     assert!(!out.join("account-manifest.json").exists());
 }
@@ -124,14 +135,18 @@ fn a_failure_on_the_third_creation_leaves_a_manifest_of_what_was_done_and_the_ne
     let r = run(m.account(&server, &["prepare", out.to_str().unwrap(), "--apply"]));
     assert_eq!(r.code, 5, "{}", r.stderr);
     assert!(
-        r.stderr.contains("Created 3 of 12 before this failure"),
+        r.stderr.contains("Created 2 of 12 before this failure"),
         "{}",
         r.stderr
     );
-    // An option (a PUT) and two fields went through; the third POST failed.
-    assert_eq!(manifest(&out)["created"].as_array().unwrap().len(), 3);
+    // An option and a field went through; the third creation failed and is not recorded.
+    assert_eq!(manifest(&out)["created"].as_array().unwrap().len(), 2);
     let rest = ok(m.account(&server, &["prepare", out.to_str().unwrap(), "--apply"]));
-    assert!(rest.stdout.contains("Created 9 objects"), "{}", rest.stdout);
+    assert!(
+        rest.stdout.contains("Created 10 objects"),
+        "{}",
+        rest.stdout
+    );
     assert_eq!(manifest(&out)["created"].as_array().unwrap().len(), 12);
     let inventory = server.inventory();
     let sources = inventory["personFields"]

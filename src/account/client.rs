@@ -1,44 +1,47 @@
-//! The HTTP side of talking to Pipedrive's API v1: where requests go, how the token travels,
-//! and what happens when the answer is slow, refused or rate limited.
+//! The HTTP side of talking to Pipedrive's API: where requests go, how the token travels,
+//! how lists page, and what happens when the answer is slow, refused or rate limited.
 //!
 //! - The token goes in the `x-api-token` header, never in a URL, so no URL pipemap shows or
 //!   a proxy logs carries it (https://pipedrive.readme.io/docs/core-api-concepts-authentication).
-//! - Requests go to `https://<company>.pipedrive.com/api/v1`; the company comes from
-//!   `--domain` or from `GET https://api.pipedrive.com/v1/users/me`, whose answer carries
-//!   `company_domain` (https://pipedrive.readme.io/docs/marketplace-getting-user-data).
-//!   An API URL override (tests, proxies) must be HTTPS, or plain HTTP to a loopback address.
-//! - List endpoints page with `start`/`limit`; the answer's
-//!   `additional_data.pagination.more_items_in_collection` and `next_start` say what follows
-//!   (https://pipedrive.readme.io/docs/core-api-concepts-pagination).
-//! - 429 answers carry `Retry-After` (seconds), every answer `x-ratelimit-reset`
-//!   (https://pipedrive.readme.io/docs/core-api-concepts-rate-limiting); pipemap waits that
-//!   long, telling the caller each second so the user sees a countdown.
+//! - Requests go to the company's root, `https://<company>.pipedrive.com`, under `/api/v1` or
+//!   `/api/v2` as [`super::api`] says for each; the company comes from `--domain` or from
+//!   `GET https://api.pipedrive.com/api/v1/users/me`, whose answer carries `company_domain`
+//!   (https://pipedrive.readme.io/docs/marketplace-getting-user-data). A root given with
+//!   `--api-url` (tests, proxies) must be HTTPS, or plain HTTP to a loopback address.
+//! - Lists page as their version does (https://pipedrive.readme.io/docs/core-api-concepts-pagination):
+//!   v1 with `start`/`limit` and `additional_data.pagination`, v2 with `limit`/`cursor` and
+//!   `additional_data.next_cursor`; 500 items a page, the documents' maximum.
+//! - Rate limits are counted in [`super::budget`]: a full burst window is waited out before
+//!   the next request, a 429 as long as it says (each second told to the caller, so the user
+//!   sees a countdown), and a spent daily budget stops the run with the time it resets.
 
 use std::time::Duration;
 
 use serde_json::Value;
 
-use super::endpoint::{check_api_url, check_domain, company_url, host_of, redact_url};
+use super::api::{self, Call, Method, PAGE_LIMIT, Paging, Target};
+use super::budget::{self, Budget, Throttle};
+use super::endpoint::{DISCOVERY_ROOT, check_api_url, check_domain, company_root, host_of};
 use super::{AccountError, Token};
 
-/// The page size asked of list endpoints (the API's maximum).
-const PAGE_LIMIT: u64 = 500;
-/// Rate-limit waits in a row before giving up: the limit window is seconds long, so more
+/// Rate-limit waits in a row before giving up: the burst window is 2 seconds long, so more
 /// than this means something else is wrong.
 const MAX_RATE_WAITS: u32 = 10;
-/// The longest single rate-limit wait honoured.
-const MAX_WAIT_SECONDS: u64 = 120;
+/// Pages of one list before pipemap stops following cursors (500 items each: far beyond any
+/// account's fields, pipelines or stages), so an API that never ends a list cannot loop.
+const MAX_PAGES: usize = 1000;
 
 /// How to reach the account.
 #[derive(Debug, Clone)]
 pub struct Settings {
     /// The company subdomain (`acme` for acme.pipedrive.com); asked of the API when `None`.
     pub domain: Option<String>,
-    /// Replaces `https://<company>.pipedrive.com/api/v1` (tests, proxies).
+    /// The company's root instead of `https://<company>.pipedrive.com` (tests, proxies);
+    /// pipemap adds `/api/v1` or `/api/v2` itself.
     pub api_url: Option<String>,
     /// The longest one request may take.
     pub timeout: Duration,
-    /// How often a failed read (5xx, timeout, network) is tried again.
+    /// How often a failed read is tried again.
     pub retries: u32,
 }
 
@@ -56,7 +59,8 @@ impl Default for Settings {
 /// What the client tells its caller while it waits, so a terminal can show it.
 #[derive(Debug, Clone, PartialEq)]
 pub enum Notice {
-    /// Pipedrive's rate limit was hit; requests resume in this many seconds.
+    /// Pipedrive's rate limit was hit (or the burst window is full); requests resume in this
+    /// many seconds.
     RateLimited { seconds_left: u64 },
     /// A request failed and is tried again after a pause.
     Retrying {
@@ -101,10 +105,12 @@ pub struct Me {
 /// An authenticated connection to one company's API.
 pub struct Client {
     agent: ureq::Agent,
-    base: String,
+    /// The company's root, without `/api/vN`.
+    root: String,
     token: Token,
     retries: u32,
     timeout: Duration,
+    budget: Budget,
     notify: Box<dyn FnMut(&Notice)>,
 }
 
@@ -116,10 +122,10 @@ impl Client {
         notify: Box<dyn FnMut(&Notice)>,
     ) -> Result<(Client, Me), AccountError> {
         let domain = settings.domain.as_deref().map(check_domain).transpose()?;
-        let (base, loopback) = match (&settings.api_url, &domain) {
+        let (root, loopback) = match (&settings.api_url, &domain) {
             (Some(url), _) => check_api_url(url)?,
-            (None, Some(d)) => (company_url(d), false),
-            (None, None) => (super::endpoint::DISCOVERY_URL.to_string(), false),
+            (None, Some(d)) => (company_root(d), false),
+            (None, None) => (DISCOVERY_ROOT.to_string(), false),
         };
         let mut config = ureq::Agent::config_builder()
             .http_status_as_error(false)
@@ -132,10 +138,11 @@ impl Client {
         }
         let mut client = Client {
             agent: config.build().into(),
-            base,
+            root,
             token,
             retries: settings.retries,
             timeout: settings.timeout,
+            budget: Budget::default(),
             notify,
         };
         let me = client.me()?;
@@ -148,22 +155,29 @@ impl Client {
             });
         }
         if settings.api_url.is_none() && domain.is_none() {
-            client.base = company_url(&check_domain(&me.company_domain)?);
+            client.root = company_root(&check_domain(&me.company_domain)?);
         }
         Ok((client, me))
     }
 
-    /// The API root requests go to, as safe to show (no token is ever in it).
+    /// The company's root requests go to, as safe to show (no token is ever in it).
     pub fn api_url(&self) -> &str {
-        &self.base
+        &self.root
+    }
+
+    /// What this connection's requests spent, and what the answers said is left.
+    pub fn budget(&self) -> &Budget {
+        &self.budget
     }
 
     fn me(&mut self) -> Result<Me, AccountError> {
-        let data = self.get("/users/me")?;
+        let call = api::me();
+        let data = self.get(&call)?;
         let text = |k: &str| data.get(k).and_then(Value::as_str).map(str::to_string);
-        let company_domain = text("company_domain").ok_or_else(|| AccountError::Unexpected {
-            url: self.shown("/users/me"),
-            message: "the answer names no company_domain".into(),
+        let company_domain = text("company_domain").ok_or_else(|| AccountError::Answer {
+            call: call.to_string(),
+            key: "data.company_domain".into(),
+            problem: "missing".into(),
         })?;
         Ok(Me {
             name: text("name").unwrap_or_default(),
@@ -175,110 +189,125 @@ impl Client {
     }
 
     /// `data` of a GET.
-    pub fn get(&mut self, path: &str) -> Result<Value, AccountError> {
-        let body = self.send("GET", path, None)?;
+    pub fn get(&mut self, call: &Call) -> Result<Value, AccountError> {
+        let body = self.send(call, &[], None)?;
         Ok(body.get("data").cloned().unwrap_or(Value::Null))
     }
 
-    /// Every item of a list endpoint, page after page.
-    pub fn get_all(&mut self, path: &str) -> Result<Vec<Value>, AccountError> {
+    /// Every item of a list, page after page as the call's version pages.
+    pub fn get_all(&mut self, call: &Call) -> Result<Vec<Value>, AccountError> {
         let mut items = Vec::new();
-        let mut start = 0u64;
-        loop {
-            let sep = if path.contains('?') { '&' } else { '?' };
-            let page = format!("{path}{sep}start={start}&limit={PAGE_LIMIT}");
-            let body = self.send("GET", &page, None)?;
+        let mut page = Page::First;
+        for _ in 0..MAX_PAGES {
+            let paging = page.query(call.paging);
+            let body = self.send(call, &paging, None)?;
             match body.get("data") {
                 Some(Value::Array(data)) => items.extend(data.iter().cloned()),
                 Some(Value::Null) | None => {}
-                Some(_) => {
-                    return Err(AccountError::Unexpected {
-                        url: self.shown(path),
-                        message: "\"data\" is not a list".into(),
-                    });
-                }
+                Some(_) => return Err(answer(call, "data", "not a list")),
             }
-            let pagination = &body["additional_data"]["pagination"];
-            let more = pagination["more_items_in_collection"]
-                .as_bool()
-                .unwrap_or(false);
-            match pagination["next_start"].as_u64() {
-                // A next_start that does not move forward would loop for ever.
-                Some(next) if more && next > start => start = next,
-                _ => return Ok(items),
-            }
+            page = match next_page(call, &body, &page)? {
+                Some(next) => next,
+                None => return Ok(items),
+            };
         }
+        Err(answer(
+            call,
+            "additional_data",
+            &format!("the list did not end after {MAX_PAGES} pages"),
+        ))
     }
 
     /// `data` of a POST with a JSON body. Not retried after a timeout or a 5xx: the item may
     /// have been created, and the next run sees it in the account instead of creating it twice.
-    pub fn post(&mut self, path: &str, body: &Value) -> Result<Value, AccountError> {
-        let body = self.send("POST", path, Some(body))?;
+    pub fn post(&mut self, call: &Call, body: &Value) -> Result<Value, AccountError> {
+        let body = self.send(call, &[], Some(body))?;
         Ok(body.get("data").cloned().unwrap_or(Value::Null))
     }
 
     /// `data` of a PUT with a JSON body (a PUT sends the whole state, so a retry is safe).
-    pub fn put(&mut self, path: &str, body: &Value) -> Result<Value, AccountError> {
-        let body = self.send("PUT", path, Some(body))?;
+    pub fn put(&mut self, call: &Call, body: &Value) -> Result<Value, AccountError> {
+        let body = self.send(call, &[], Some(body))?;
         Ok(body.get("data").cloned().unwrap_or(Value::Null))
     }
 
-    /// Deletes an item; `Ok(false)` when it was already gone (404).
-    pub fn delete(&mut self, path: &str) -> Result<bool, AccountError> {
-        match self.send("DELETE", path, None) {
+    /// Deletes an item (some deletions take a body: the ids of options to remove);
+    /// `Ok(false)` when it was already gone (404).
+    pub fn delete(&mut self, call: &Call, body: Option<&Value>) -> Result<bool, AccountError> {
+        match self.send(call, &[], body) {
             Ok(_) => Ok(true),
             Err(AccountError::NotFound { .. }) => Ok(false),
             Err(e) => Err(e),
         }
     }
 
-    fn shown(&self, path: &str) -> String {
-        redact_url(&format!("{}{}", self.base, path))
-    }
-
     fn send(
         &mut self,
-        method: &str,
-        path: &str,
+        call: &Call,
+        paging: &[(&'static str, String)],
         body: Option<&Value>,
     ) -> Result<Value, AccountError> {
-        let url = format!("{}{}", self.base, path);
-        let shown = redact_url(&url);
-        // Reads, PUTs and DELETEs change nothing when repeated; a POST might create twice.
-        let repeatable = method != "POST";
+        let url = format!("{}{}", self.root, call.full_path());
+        let shown = call.to_string();
         let mut attempt = 0u32;
         let mut rate_waits = 0u32;
         loop {
-            let failure = match self.call(method, &url, body) {
-                Ok((status, headers, text)) => match status {
-                    200..=299 => return self.parse_ok(&shown, &text),
-                    429 => {
-                        rate_waits += 1;
-                        if rate_waits > MAX_RATE_WAITS {
-                            return Err(AccountError::RateLimited { url: shown });
+            if let Some(seconds) = self.budget.pause_before_next() {
+                self.countdown(seconds);
+                self.budget.burst_left = None;
+            }
+            self.budget.spend(call.cost);
+            let failure = match self.call(call, &url, paging, body) {
+                Ok((status, headers, text)) => {
+                    self.budget.observe(&headers);
+                    match status {
+                        200..=299 => return self.parse_ok(call, &text),
+                        429 => match budget::throttle(&headers, jiff::Timestamp::now()) {
+                            Throttle::DaySpent { resets } => {
+                                return Err(AccountError::DailyBudgetSpent {
+                                    call: shown,
+                                    resets,
+                                });
+                            }
+                            Throttle::Wait(_) if rate_waits >= MAX_RATE_WAITS => {
+                                return Err(AccountError::RateLimited { url: shown });
+                            }
+                            Throttle::Wait(seconds) => {
+                                rate_waits += 1;
+                                self.countdown(seconds);
+                                continue;
+                            }
+                        },
+                        401 => return Err(AccountError::Unauthorized),
+                        403 => {
+                            return Err(AccountError::Forbidden {
+                                action: describe(call),
+                            });
                         }
-                        self.countdown(wait_seconds(&headers));
-                        continue;
+                        404 if call.target == Target::Item => {
+                            return Err(AccountError::NotFound { url: shown });
+                        }
+                        404 | 405 | 410 => {
+                            return Err(AccountError::EndpointMissing {
+                                call: shown,
+                                host: host_of(&url),
+                                status,
+                                version: call.version,
+                            });
+                        }
+                        500..=599 => AccountError::Server {
+                            url: shown.clone(),
+                            reason: format!("HTTP {status}"),
+                        },
+                        _ => {
+                            return Err(AccountError::Refused {
+                                url: shown,
+                                status,
+                                message: self.redact(&api_error(&text)),
+                            });
+                        }
                     }
-                    401 => return Err(AccountError::Unauthorized),
-                    403 => {
-                        return Err(AccountError::Forbidden {
-                            action: describe(method, path),
-                        });
-                    }
-                    404 => return Err(AccountError::NotFound { url: shown }),
-                    500..=599 => AccountError::Server {
-                        url: shown.clone(),
-                        reason: format!("HTTP {status}"),
-                    },
-                    _ => {
-                        return Err(AccountError::Refused {
-                            url: shown,
-                            status,
-                            message: self.redact(&api_error(&text)),
-                        });
-                    }
-                },
+                }
                 Err(ureq::Error::Timeout(_)) => AccountError::Timeout {
                     url: shown.clone(),
                     seconds: self.timeout.as_secs_f64(),
@@ -294,7 +323,8 @@ impl Client {
                     });
                 }
             };
-            if attempt >= self.retries || !repeatable {
+            // Reads, PUTs and DELETEs change nothing when repeated; a POST might create twice.
+            if attempt >= self.retries || !call.method.repeatable() {
                 return Err(failure);
             }
             attempt += 1;
@@ -306,42 +336,55 @@ impl Client {
                 other => other.to_string(),
             };
             (self.notify)(&Notice::Retrying {
-                what: format!("{method} {shown}"),
+                what: shown.clone(),
                 reason,
                 attempt,
                 of: self.retries,
             });
-            std::thread::sleep(backoff(attempt));
+            std::thread::sleep(budget::backoff(attempt));
         }
     }
 
     fn call(
         &self,
-        method: &str,
+        call: &Call,
         url: &str,
+        paging: &[(&'static str, String)],
         body: Option<&Value>,
     ) -> Result<(u16, ureq::http::HeaderMap, String), ureq::Error> {
         let token = self.token.expose();
-        let mut response = match (method, body) {
-            ("GET", _) => self
-                .agent
-                .get(url)
-                .header("x-api-token", token)
-                .header("accept", "application/json")
-                .call()?,
-            ("DELETE", _) => self
+        let query = call.query.iter().chain(paging);
+        let mut response = match (call.method, body) {
+            (Method::Get, _) => {
+                let mut request = self.agent.get(url);
+                for (k, v) in query {
+                    request = request.query(*k, v);
+                }
+                request
+                    .header("x-api-token", token)
+                    .header("accept", "application/json")
+                    .call()?
+            }
+            (Method::Delete, None) => self
                 .agent
                 .delete(url)
                 .header("x-api-token", token)
                 .header("accept", "application/json")
                 .call()?,
-            ("PUT", Some(b)) => self
+            (Method::Delete, Some(b)) => self
+                .agent
+                .delete(url)
+                .header("x-api-token", token)
+                .header("accept", "application/json")
+                .force_send_body()
+                .send_json(b)?,
+            (Method::Put, b) => self
                 .agent
                 .put(url)
                 .header("x-api-token", token)
                 .header("accept", "application/json")
-                .send_json(b)?,
-            (_, b) => self
+                .send_json(b.unwrap_or(&Value::Null))?,
+            (Method::Post, b) => self
                 .agent
                 .post(url)
                 .header("x-api-token", token)
@@ -354,14 +397,15 @@ impl Client {
         Ok((status, headers, text))
     }
 
-    fn parse_ok(&self, shown: &str, text: &str) -> Result<Value, AccountError> {
-        let value: Value = serde_json::from_str(text).map_err(|e| AccountError::Unexpected {
-            url: shown.to_string(),
-            message: format!("the answer is not JSON ({e})"),
-        })?;
+    fn parse_ok(&self, call: &Call, text: &str) -> Result<Value, AccountError> {
+        let value: Value = serde_json::from_str(text)
+            .map_err(|e| answer(call, "(body)", &format!("not JSON ({e})")))?;
+        if !value.is_object() {
+            return Err(answer(call, "(body)", "not a JSON object"));
+        }
         if value.get("success") == Some(&Value::Bool(false)) {
             return Err(AccountError::Unexpected {
-                url: shown.to_string(),
+                url: call.to_string(),
                 message: self.redact(&api_error(text)),
             });
         }
@@ -387,32 +431,77 @@ impl Client {
     }
 }
 
+/// Where a list stands.
+#[derive(Debug, Clone, PartialEq)]
+enum Page {
+    First,
+    /// v1: the next item's offset.
+    Start(u64),
+    /// v2: the cursor the last answer gave.
+    Cursor(String),
+}
+
+impl Page {
+    /// The paging parameters of this page, as the call's version names them.
+    fn query(&self, paging: Paging) -> Vec<(&'static str, String)> {
+        let limit = ("limit", PAGE_LIMIT.to_string());
+        match (paging, self) {
+            (Paging::Whole, _) => Vec::new(),
+            (Paging::Offset, Page::Start(n)) => vec![("start", n.to_string()), limit],
+            (Paging::Offset, _) => vec![("start", "0".into()), limit],
+            (Paging::Cursor, Page::Cursor(c)) => vec![limit, ("cursor", c.clone())],
+            (Paging::Cursor, _) => vec![limit],
+        }
+    }
+}
+
+/// The page after this one, or `None` at the end of the list.
+fn next_page(call: &Call, body: &Value, page: &Page) -> Result<Option<Page>, AccountError> {
+    let additional = &body["additional_data"];
+    match call.paging {
+        Paging::Whole => Ok(None),
+        Paging::Offset => {
+            let pagination = &additional["pagination"];
+            let more = pagination["more_items_in_collection"]
+                .as_bool()
+                .unwrap_or(false);
+            let start = match page {
+                Page::Start(n) => *n,
+                _ => 0,
+            };
+            match pagination["next_start"].as_u64() {
+                // A next_start that does not move forward would loop for ever.
+                Some(next) if more && next > start => Ok(Some(Page::Start(next))),
+                _ => Ok(None),
+            }
+        }
+        Paging::Cursor => match &additional["next_cursor"] {
+            Value::Null => Ok(None),
+            Value::String(c) if c.is_empty() => Ok(None),
+            Value::String(c) if *page == Page::Cursor(c.clone()) => Err(answer(
+                call,
+                "additional_data.next_cursor",
+                "the same cursor twice",
+            )),
+            Value::String(c) => Ok(Some(Page::Cursor(c.clone()))),
+            _ => Err(answer(call, "additional_data.next_cursor", "not text")),
+        },
+    }
+}
+
+fn answer(call: &Call, key: &str, problem: &str) -> AccountError {
+    AccountError::Answer {
+        call: call.to_string(),
+        key: key.to_string(),
+        problem: problem.to_string(),
+    }
+}
+
 fn is_network(e: &ureq::Error) -> bool {
     matches!(
         e,
         ureq::Error::Io(_) | ureq::Error::HostNotFound | ureq::Error::ConnectionFailed
     )
-}
-
-/// Seconds to wait after a 429: `Retry-After`, else `x-ratelimit-reset`, else 2 (the
-/// limit's window).
-fn wait_seconds(headers: &ureq::http::HeaderMap) -> u64 {
-    let number = |name: &str| {
-        headers
-            .get(name)
-            .and_then(|v| v.to_str().ok())
-            .and_then(|v| v.trim().parse::<f64>().ok())
-            .filter(|v| v.is_finite() && *v >= 0.0)
-            .map(|v| v.ceil() as u64)
-    };
-    number("retry-after")
-        .or_else(|| number("x-ratelimit-reset"))
-        .unwrap_or(2)
-        .clamp(1, MAX_WAIT_SECONDS)
-}
-
-fn backoff(attempt: u32) -> Duration {
-    Duration::from_millis(500u64.saturating_mul(1 << attempt.min(4)) / 2)
 }
 
 /// The `error` text of a Pipedrive error body, or the body's start.
@@ -427,32 +516,59 @@ fn api_error(text: &str) -> String {
 }
 
 /// What a request was trying to do, for a 403 sentence.
-fn describe(method: &str, path: &str) -> String {
-    let what = path
+fn describe(call: &Call) -> String {
+    let what = call
+        .path
         .trim_start_matches('/')
-        .split(['/', '?'])
+        .split('/')
         .next()
-        .unwrap_or(path);
-    match method {
-        "GET" => format!("read {what}"),
-        "POST" => format!("create {what}"),
-        "PUT" => format!("change {what}"),
-        "DELETE" => format!("delete {what}"),
-        _ => format!("use {what}"),
+        .unwrap_or(&call.path);
+    match call.method {
+        Method::Get => format!("read {what}"),
+        Method::Post => format!("create {what}"),
+        Method::Put => format!("change {what}"),
+        Method::Delete => format!("delete {what}"),
     }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+    use serde_json::json;
 
     #[test]
-    fn rate_limit_waits_follow_the_headers() {
-        let mut h = ureq::http::HeaderMap::new();
-        assert_eq!(wait_seconds(&h), 2);
-        h.insert("x-ratelimit-reset", "3".parse().unwrap());
-        assert_eq!(wait_seconds(&h), 3);
-        h.insert("retry-after", "1".parse().unwrap());
-        assert_eq!(wait_seconds(&h), 1);
+    fn v1_lists_page_by_offset_and_v2_lists_by_cursor() {
+        let v2 = api::pipelines();
+        assert_eq!(Page::First.query(v2.paging), vec![("limit", "500".into())]);
+        let body = json!({"data": [], "additional_data": {"next_cursor": "abc"}});
+        let next = next_page(&v2, &body, &Page::First).unwrap().unwrap();
+        assert_eq!(
+            next.query(v2.paging),
+            vec![("limit", "500".into()), ("cursor", "abc".into())]
+        );
+        let end = json!({"data": [], "additional_data": {"next_cursor": null}});
+        assert_eq!(next_page(&v2, &end, &next).unwrap(), None);
+        // A cursor that does not move is an error naming the key, not an endless loop.
+        let err = next_page(&v2, &body, &next).unwrap_err().to_string();
+        assert!(err.contains("additional_data.next_cursor"), "{err}");
+
+        let v1 = api::field_endpoint(crate::entity::Entity::Lead)
+            .unwrap()
+            .list();
+        let body = json!({"additional_data": {"pagination":
+            {"more_items_in_collection": true, "next_start": 500}}});
+        let next = next_page(&v1, &body, &Page::First).unwrap().unwrap();
+        assert_eq!(
+            next.query(v1.paging),
+            vec![("start", "500".into()), ("limit", "500".into())]
+        );
+        // A whole list takes no paging parameters at all.
+        assert!(Page::First.query(api::users().paging).is_empty());
+    }
+
+    #[test]
+    fn a_forbidden_request_is_named_by_what_it_tried() {
+        assert_eq!(describe(&api::add_stage()), "create stages");
+        assert_eq!(describe(&api::delete_pipeline("3")), "delete pipelines");
     }
 }

@@ -1,7 +1,8 @@
-//! Where requests may go. Without an override: `https://<company>.pipedrive.com/api/v1`, the
-//! company named by `--domain` or by `GET https://api.pipedrive.com/v1/users/me`
-//! (https://pipedrive.readme.io/docs/how-to-get-the-company-domain). An override (tests,
-//! proxies) must be HTTPS, or plain HTTP to a loopback address, and may not carry a token.
+//! Where requests may go: the company's root, `https://<company>.pipedrive.com`, the company
+//! named by `--domain` or by `GET https://api.pipedrive.com/api/v1/users/me`
+//! (https://pipedrive.readme.io/docs/how-to-get-the-company-domain); the client adds `/api/v1`
+//! or `/api/v2` to it. A root given with `--api-url` (tests, proxies) must be HTTPS, or plain
+//! HTTP to a loopback address, and may not carry a token.
 
 use std::net::IpAddr;
 
@@ -10,10 +11,11 @@ use ureq::http::Uri;
 use super::AccountError;
 
 /// Where the company domain is asked for when `--domain` is not given.
-pub(super) const DISCOVERY_URL: &str = "https://api.pipedrive.com/v1";
+pub(super) const DISCOVERY_ROOT: &str = "https://api.pipedrive.com";
 
-pub(super) fn company_url(domain: &str) -> String {
-    format!("https://{domain}.pipedrive.com/api/v1")
+/// The root of a company's API.
+pub(super) fn company_root(domain: &str) -> String {
+    format!("https://{domain}.pipedrive.com")
 }
 
 /// A company subdomain: letters, digits and hyphens, so it can only name a pipedrive.com host.
@@ -35,8 +37,10 @@ pub(super) fn check_domain(domain: &str) -> Result<String, AccountError> {
     }
 }
 
-/// An API URL override: HTTPS anywhere, plain HTTP to loopback only; no token in it. Returns
-/// the URL without a trailing slash and whether it is loopback.
+/// A company root given with `--api-url`: HTTPS anywhere, plain HTTP to loopback only; no
+/// token in it. Returns the root without a trailing slash, and without a trailing `/api/v1`,
+/// `/api/v2` or `/v1` (an API root as earlier versions of pipemap took it), and whether it is
+/// loopback.
 pub fn check_api_url(url: &str) -> Result<(String, bool), AccountError> {
     let refuse = |why: &str| AccountError::BadApiUrl {
         url: redact_url(url),
@@ -63,7 +67,19 @@ pub fn check_api_url(url: &str) -> Result<(String, bool), AccountError> {
         }
         _ => return Err(refuse("only https (or http to this machine) is allowed")),
     }
-    Ok((url.trim_end_matches('/').to_string(), loopback))
+    if uri.query().is_some() {
+        return Err(refuse(
+            "give the company's root without a query, such as https://NAME.pipedrive.com",
+        ));
+    }
+    let mut root = url.trim_end_matches('/');
+    for version in ["/api/v1", "/api/v2", "/v1"] {
+        if let Some(stripped) = root.strip_suffix(version) {
+            root = stripped.trim_end_matches('/');
+            break;
+        }
+    }
+    Ok((root.to_string(), loopback))
 }
 
 fn is_loopback(host: &str) -> bool {
@@ -100,11 +116,22 @@ mod tests {
 
     #[test]
     fn api_urls_are_https_or_loopback_http_and_never_carry_a_token() {
-        assert!(check_api_url("https://proxy.example.com/pd/v1").is_ok());
         assert_eq!(
-            check_api_url("http://127.0.0.1:8080/api/v1/").unwrap(),
-            ("http://127.0.0.1:8080/api/v1".to_string(), true)
+            check_api_url("https://proxy.example.com/pd/v1").unwrap(),
+            ("https://proxy.example.com/pd".to_string(), false)
         );
+        assert_eq!(
+            check_api_url("http://127.0.0.1:8080/").unwrap(),
+            ("http://127.0.0.1:8080".to_string(), true)
+        );
+        // An API root as earlier versions took it is read as the company's root.
+        assert_eq!(
+            check_api_url("https://acme.pipedrive.com/api/v2")
+                .unwrap()
+                .0,
+            "https://acme.pipedrive.com"
+        );
+        assert!(check_api_url("https://acme.pipedrive.com/?x=1").is_err());
         assert!(check_api_url("http://localhost:1/v1").is_ok());
         assert!(check_api_url("http://[::1]:1/v1").is_ok());
         let err = check_api_url("http://example.com/v1")

@@ -14,7 +14,8 @@ use crate::entity::Entity;
 
 /// The manifest's file name in the export folder.
 pub const MANIFEST_FILE: &str = "account-manifest.json";
-const MANIFEST_VERSION: u32 = 1;
+/// 2 since API v2: custom fields are recorded by their code, options with their field's code.
+const MANIFEST_VERSION: u32 = 2;
 
 /// What kind of object an entry is.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
@@ -59,7 +60,11 @@ pub struct Entry {
     /// The pipeline a stage belongs to.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub pipeline: Option<String>,
-    /// The field a label option belongs to.
+    /// The code of the field an option belongs to.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub field_code: Option<String>,
+    /// The numeric id of the field an option belongs to, as manifests of version 1 (written
+    /// through API v1) recorded it.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub field_id: Option<i64>,
     /// When it was created (in `created`) or removed (in `removed`), RFC 3339.
@@ -83,7 +88,10 @@ impl Entry {
     }
 
     fn same_object(&self, other: &Entry) -> bool {
-        self.kind == other.kind && self.id == other.id && self.field_id == other.field_id
+        self.kind == other.kind
+            && self.id == other.id
+            && self.field_code == other.field_code
+            && self.field_id == other.field_id
     }
 }
 
@@ -149,6 +157,9 @@ impl Manifest {
                 message: "written by a newer pipemap".into(),
             });
         }
+        // Earlier versions' entries are still understood; it is saved in this version's form.
+        let mut manifest = manifest;
+        manifest.version = MANIFEST_VERSION;
         Ok(Some(manifest))
     }
 

@@ -5,7 +5,10 @@
 //! The API token is held in a [`Token`] that neither prints nor serialises; it travels only
 //! in the `x-api-token` header to the account's own host.
 
+pub mod api;
+pub mod budget;
 pub mod client;
+pub mod create;
 pub mod diff;
 pub mod endpoint;
 pub mod manifest;
@@ -111,6 +114,25 @@ pub enum AccountError {
     RateLimited { url: String },
     #[error("{url}: not found (404)")]
     NotFound { url: String },
+    #[error(
+        "{host} answered {call} with HTTP {status}: pipemap needs this endpoint of Pipedrive {version}; check that --api-url names the company's root (https://NAME.pipedrive.com) and that the account's API offers {version}"
+    )]
+    EndpointMissing {
+        call: String,
+        host: String,
+        status: u16,
+        version: api::Version,
+    },
+    #[error(
+        "{call}: the company's daily API budget is spent; it resets at {resets}. What was done is recorded; run the same command again after that"
+    )]
+    DailyBudgetSpent { call: String, resets: String },
+    #[error("{call}: the answer does not match Pipedrive's published API: {key}: {problem}")]
+    Answer {
+        call: String,
+        key: String,
+        problem: String,
+    },
     #[error("Pipedrive refused {url} (HTTP {status}): {message}")]
     Refused {
         url: String,
@@ -149,7 +171,10 @@ impl AccountError {
             | AccountError::RateLimited { .. }
             | AccountError::Refused { .. }
             | AccountError::Unexpected { .. }
-            | AccountError::NotFound { .. } => EXIT_NETWORK,
+            | AccountError::NotFound { .. }
+            | AccountError::EndpointMissing { .. }
+            | AccountError::DailyBudgetSpent { .. }
+            | AccountError::Answer { .. } => EXIT_NETWORK,
             _ => 2,
         }
     }

@@ -1,26 +1,22 @@
-//! `account prepare OUT`: what an export's plan (OUT/summary.json)
-//! needs that the account lacks, created through the API and recorded in the manifest.
+//! `account prepare OUT`: what an export's plan (OUT/summary.json) needs that the account
+//! lacks, and what creating it costs; [`super::create`] creates it and records it in the
+//! manifest, [`super::undo`] removes it.
 //!
 //! What is missing comes from a fresh read of the account, not from the manifest, so a second
-//! run creates nothing and a run after a failure creates only the rest. Endpoints
-//! (https://developers.pipedrive.com/docs/api/v1): `POST /personFields` (likewise
-//! organization, deal, product) with `name`, `field_type` and `options: [{label}]`
-//! (https://pipedrive.readme.io/docs/adding-a-new-custom-field); `POST /pipelines` with
-//! `name`; `POST /stages` with `name`, `pipeline_id` (a new stage goes last, so creating in
-//! order keeps the order); `POST /activityTypes` with `name`, `icon_key`; `POST /leadLabels`
-//! with `name`, `color`; person, organization and deal labels are options of their `label`
-//! field, added with `PUT /personFields/{id}` listing every option, existing ones by id
-//! (https://pipedrive.readme.io/docs/working-with-labels). Undo is in [`super::undo`].
+//! run creates nothing and a run after a failure creates only the rest. Person, organization
+//! and deal labels are options of their `label` field
+//! (https://pipedrive.readme.io/docs/working-with-labels); leads have labels of their own.
 
 use std::collections::BTreeMap;
 use std::fmt;
 use std::path::Path;
 
 use serde::Deserialize;
-use serde_json::{Value, json};
 
-use super::manifest::{Entry, Kind, Manifest};
-use super::remote::{Remote, field_endpoint};
+use super::api::writable_fields;
+use super::create::{self, Cost};
+use super::manifest::{Entry, Manifest};
+use super::remote::Remote;
 use super::{AccountError, Client};
 use crate::entity::Entity;
 
@@ -143,7 +139,7 @@ pub struct Plan {
     pub cannot: Vec<String>,
 }
 
-fn same(a: &str, b: &str) -> bool {
+pub(super) fn same(a: &str, b: &str) -> bool {
     a.trim().eq_ignore_ascii_case(b.trim())
 }
 
@@ -162,7 +158,7 @@ pub fn plan(needs: &Needs, remote: &Remote) -> Plan {
         } else {
             f.entity
         };
-        if field_endpoint(entity).is_none() || matches!(entity, Entity::Activity | Entity::Note) {
+        if writable_fields(entity).is_none() {
             plan.cannot.push(format!(
                 "{} field \"{}\": Pipedrive has no custom fields for {}",
                 f.entity,
@@ -291,185 +287,6 @@ pub fn plan(needs: &Needs, remote: &Remote) -> Plan {
     plan
 }
 
-/// Creates each object in turn, adding it to the manifest and saving that after each one,
-/// so a failure half way leaves a manifest of what was done. `created` hears of each.
-pub fn apply(
-    client: &mut Client,
-    remote: &Remote,
-    plan: &Plan,
-    manifest: &mut Manifest,
-    out: &Path,
-    created: &mut dyn FnMut(&Entry),
-) -> Result<(), AccountError> {
-    let mut pipeline_ids: BTreeMap<String, i64> = remote
-        .pipelines
-        .iter()
-        .map(|p| (p.name.to_lowercase(), p.id))
-        .collect();
-    // The current options of each dropdown or label field (by id), as the last PUT left them.
-    let mut field_options: BTreeMap<i64, Vec<Value>> = BTreeMap::new();
-    for creation in &plan.creations {
-        let entry = match creation {
-            Creation::Field {
-                entity,
-                name,
-                field_type,
-                options,
-            } => {
-                let path = field_endpoint(*entity).expect("planned only for entities with fields");
-                let mut body = json!({"name": name, "field_type": field_type});
-                if !options.is_empty() {
-                    body["options"] = options.iter().map(|o| json!({"label": o})).collect();
-                }
-                let data = client.post(path, &body)?;
-                entry(Kind::CustomField, id_of(&data, path)?, name, Some(*entity))
-            }
-            Creation::Pipeline { name } => {
-                let data = client.post("/pipelines", &json!({"name": name}))?;
-                let id = id_of(&data, "/pipelines")?;
-                if let Some(n) = id.as_i64() {
-                    pipeline_ids.insert(name.to_lowercase(), n);
-                }
-                entry(Kind::Pipeline, id, name, None)
-            }
-            Creation::Stage { pipeline, name } => {
-                let pipeline_id = *pipeline_ids.get(&pipeline.to_lowercase()).ok_or_else(|| {
-                    AccountError::Unexpected {
-                        url: format!("{}/pipelines", client.api_url()),
-                        message: format!("pipeline \"{pipeline}\" has no id"),
-                    }
-                })?;
-                let body = json!({"name": name, "pipeline_id": pipeline_id});
-                let data = client.post("/stages", &body)?;
-                let mut e = entry(Kind::Stage, id_of(&data, "/stages")?, name, None);
-                e.pipeline = Some(pipeline.clone());
-                e
-            }
-            Creation::ActivityType { name } => {
-                // icon_key is required; "task" is the neutral one among the documented keys.
-                let body = json!({"name": name, "icon_key": "task"});
-                let data = client.post("/activityTypes", &body)?;
-                entry(
-                    Kind::ActivityType,
-                    id_of(&data, "/activityTypes")?,
-                    name,
-                    None,
-                )
-            }
-            Creation::LeadLabel { name } => {
-                // color is required and one of green, blue, red, yellow, purple, gray.
-                let body = json!({"name": name, "color": "gray"});
-                let data = client.post("/leadLabels", &body)?;
-                entry(
-                    Kind::LeadLabel,
-                    id_of(&data, "/leadLabels")?,
-                    name,
-                    Some(Entity::Lead),
-                )
-            }
-            Creation::Label { entity, name } => {
-                let field = remote
-                    .label_field(*entity)
-                    .expect("planned only where the label field exists");
-                let option_id = add_option(client, &mut field_options, *entity, field, name)?;
-                let mut e = entry(Kind::LabelOption, option_id, name, Some(*entity));
-                e.field_id = Some(field.id);
-                e
-            }
-            Creation::FieldOption {
-                entity,
-                field,
-                name,
-            } => {
-                let field = remote
-                    .fields_of(*entity)
-                    .iter()
-                    .find(|r| same(&r.name, field))
-                    .expect("planned only for fields the account has");
-                let option_id = add_option(client, &mut field_options, *entity, field, name)?;
-                let mut e = entry(Kind::FieldOption, option_id, name, Some(*entity));
-                e.field_id = Some(field.id);
-                e
-            }
-        };
-        manifest.created.push(entry);
-        manifest.save(out)?;
-        created(manifest.created.last().expect("just pushed"));
-    }
-    Ok(())
-}
-
-/// Adds the option `name` to a field (PUT with its current options plus the new one, as the
-/// API reference's "Update a person field" takes them) and returns the new option's id.
-fn add_option(
-    client: &mut Client,
-    current: &mut BTreeMap<i64, Vec<Value>>,
-    entity: Entity,
-    field: &super::remote::RemoteField,
-    name: &str,
-) -> Result<Value, AccountError> {
-    let path = format!(
-        "{}/{}",
-        field_endpoint(entity).expect("fields of entities with an endpoint"),
-        field.id
-    );
-    let options = current.entry(field.id).or_insert_with(|| {
-        field
-            .options
-            .iter()
-            .map(|o| option_json(&o.id, &o.label, o.color.as_deref()))
-            .collect()
-    });
-    let mut wanted = options.clone();
-    wanted.push(json!({"label": name}));
-    let data = client.put(&path, &json!({"options": wanted}))?;
-    let returned = data["options"].as_array().cloned().unwrap_or_default();
-    let option_id = returned
-        .iter()
-        .find(|o| o["label"].as_str().is_some_and(|l| same(l, name)))
-        .map(|o| o["id"].clone())
-        .ok_or_else(|| AccountError::Unexpected {
-            url: format!("{}{path}", client.api_url()),
-            message: format!("\"{name}\" is not among the field's options"),
-        })?;
-    *options = returned
-        .iter()
-        .map(|o| option_json(&o["id"], &o["label"], o["color"].as_str()))
-        .collect();
-    Ok(option_id)
-}
-
-pub(super) fn option_json(id: &Value, label: &Value, color: Option<&str>) -> Value {
-    let mut o = json!({"id": id, "label": label});
-    if let Some(c) = color {
-        o["color"] = json!(c);
-    }
-    o
-}
-
-fn entry(kind: Kind, id: Value, name: &str, entity: Option<Entity>) -> Entry {
-    Entry {
-        kind,
-        id,
-        name: name.to_string(),
-        entity,
-        pipeline: None,
-        field_id: None,
-        time: super::now(),
-        outcome: None,
-    }
-}
-
-fn id_of(data: &Value, path: &str) -> Result<Value, AccountError> {
-    match data.get("id") {
-        Some(id @ (Value::Number(_) | Value::String(_))) => Ok(id.clone()),
-        _ => Err(AccountError::Unexpected {
-            url: path.to_string(),
-            message: "the answer gives no id of the created item".into(),
-        }),
-    }
-}
-
 /// What one run of [`prepare_export`] found and did.
 #[derive(Debug)]
 pub struct Prepared {
@@ -477,6 +294,20 @@ pub struct Prepared {
     pub plan: Plan,
     /// How many objects this run created.
     pub created: usize,
+    /// What reading the account cost this run (`--apply` reads it again first).
+    pub read_cost: Cost,
+    /// What creating the plan costs.
+    pub create_cost: Cost,
+}
+
+impl Prepared {
+    /// What a run with `--apply` spends: reading the account, then one request per object.
+    pub fn apply_cost(&self) -> Cost {
+        Cost {
+            requests: self.read_cost.requests + self.create_cost.requests,
+            tokens: self.read_cost.tokens + self.create_cost.tokens,
+        }
+    }
 }
 
 /// Prepares the account for the export in `out`: reads what its summary.json needs and what the
@@ -495,17 +326,30 @@ pub fn prepare_export(
     if let Some(m) = &manifest {
         m.check_company(me)?;
     }
+    let before_read = client.budget().clone();
     let remote = Remote::read(client, me)?;
+    let after_read = client.budget();
+    let read_cost = Cost {
+        requests: after_read.requests - before_read.requests,
+        tokens: after_read.tokens - before_read.tokens,
+    };
     let plan = plan(&needs, &remote);
-    if !create || plan.creations.is_empty() {
-        return Ok(Prepared { plan, created: 0 });
+    let create_cost = plan.cost(&remote);
+    let mut prepared = Prepared {
+        plan,
+        created: 0,
+        read_cost,
+        create_cost,
+    };
+    if !create || prepared.plan.creations.is_empty() {
+        return Ok(prepared);
     }
     let manifest = manifest.get_or_insert_with(|| Manifest::new(&me.company_domain));
     let before = manifest.created.len();
-    let total = plan.creations.len();
-    apply(client, &remote, &plan, manifest, out, &mut |e| {
+    let total = prepared.plan.creations.len();
+    create::apply(client, &remote, &prepared.plan, manifest, out, &mut |e| {
         created(e, total)
     })?;
-    let created = manifest.created.len() - before;
-    Ok(Prepared { plan, created })
+    prepared.created = manifest.created.len() - before;
+    Ok(prepared)
 }

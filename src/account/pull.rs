@@ -58,7 +58,7 @@ pub fn to_snapshot(remote: &Remote, pulled_at: String) -> Snapshot {
                     f.name.clone(),
                     f.field_type.clone(),
                     options,
-                    &f.mandatory_flag,
+                    &serde_json::Value::Bool(f.mandatory),
                 )
             })
             .filter(|f| f.custom || known.is_some_and(|k| k.field(&f.key).is_some()))

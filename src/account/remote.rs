@@ -1,9 +1,11 @@
-//! The account as the API returns it, with the ids that creating and undoing need.
-//! Shapes from the API reference (https://developers.pipedrive.com/docs/api/v1): the
-//! `*Fields` endpoints (`id`, `key`, `name`, `field_type`, `options: [{id, label}]`),
-//! `/pipelines` (`id`, `name`), `/stages` (`id`, `name`, `pipeline_id`, `order_nr`), `/users`
-//! (`name`, `email`, `active_flag`), `/activityTypes` (`id`, `name`, `key_string`,
-//! `active_flag`), `/leadLabels` (`id` a UUID, `name`, `color`), `/currencies` (`code`).
+//! The account as the API returns it, with the ids that creating and undoing need. Shapes from
+//! Pipedrive's published documents (https://developers.pipedrive.com/docs/api/v1 and …/v2):
+//! v2's `*Fields` (`field_code`, `field_name`, `field_type`, `options: [{id, label, color}]`,
+//! `is_custom_field`, `required_fields.enabled`), v1's note and lead fields (`key`, `name`,
+//! `field_type`, `options`, `mandatory_flag`), v2's `/pipelines` (`id`, `name`) and `/stages`
+//! (`id`, `name`, `pipeline_id`, `order_nr`), v1's `/users` (`name`, `email`, `active_flag`),
+//! `/activityTypes` (`id`, `name`, `key_string`, `active_flag`), `/leadLabels` (`id` a UUID,
+//! `name`, `color`) and `/currencies` (`code`).
 
 use std::collections::BTreeMap;
 
@@ -11,43 +13,82 @@ use serde::Deserialize;
 use serde::de::DeserializeOwned;
 use serde_json::Value;
 
+use super::api::{self, Call, FIELD_ENDPOINTS, Version};
 use super::{AccountError, Client, Me};
 use crate::entity::Entity;
 
-/// The field endpoint of each entity that has one. Leads share the deals' fields
-/// (https://pipedrive.readme.io/docs/core-api-concepts-custom-fields).
-pub const FIELD_ENDPOINTS: [(Entity, &str); 6] = [
-    (Entity::Person, "/personFields"),
-    (Entity::Organization, "/organizationFields"),
-    (Entity::Deal, "/dealFields"),
-    (Entity::Product, "/productFields"),
-    (Entity::Activity, "/activityFields"),
-    (Entity::Note, "/noteFields"),
-];
-
-/// The field endpoint of an entity, if it has one.
-pub fn field_endpoint(entity: Entity) -> Option<&'static str> {
-    FIELD_ENDPOINTS
-        .iter()
-        .find(|(e, _)| *e == entity)
-        .map(|(_, p)| *p)
-}
-
-/// A field with its numeric id (for PUT and DELETE) and its options' ids.
-#[derive(Debug, Clone, Deserialize)]
+/// A field: its code (the key records use, a 40-hex hash for custom fields), name, type and
+/// options with their ids.
+#[derive(Debug, Clone, PartialEq)]
 pub struct RemoteField {
-    pub id: i64,
     pub key: String,
     pub name: String,
     pub field_type: String,
-    #[serde(default, deserialize_with = "null_as_empty")]
     pub options: Vec<RemoteOption>,
+    pub mandatory: bool,
+    pub custom: bool,
+}
+
+/// A field as API v2's field endpoints describe it.
+#[derive(Debug, Deserialize)]
+struct V2Field {
+    field_code: String,
+    field_name: String,
+    field_type: String,
+    #[serde(default, deserialize_with = "null_as_empty")]
+    options: Vec<RemoteOption>,
+    is_custom_field: bool,
     #[serde(default)]
-    pub mandatory_flag: Value,
+    required_fields: Option<V2Required>,
+}
+
+#[derive(Debug, Deserialize)]
+struct V2Required {
+    #[serde(default)]
+    enabled: bool,
+}
+
+/// A field as API v1's note and lead field endpoints describe it.
+#[derive(Debug, Deserialize)]
+struct V1Field {
+    key: String,
+    name: String,
+    field_type: String,
+    #[serde(default, deserialize_with = "null_as_empty")]
+    options: Vec<RemoteOption>,
+    #[serde(default)]
+    mandatory_flag: Value,
+}
+
+impl From<V2Field> for RemoteField {
+    fn from(f: V2Field) -> RemoteField {
+        RemoteField {
+            key: f.field_code,
+            name: f.field_name,
+            field_type: f.field_type,
+            options: f.options,
+            mandatory: f.required_fields.is_some_and(|r| r.enabled),
+            custom: f.is_custom_field,
+        }
+    }
+}
+
+impl From<V1Field> for RemoteField {
+    fn from(f: V1Field) -> RemoteField {
+        RemoteField {
+            custom: crate::schema::is_hash_key(&f.key),
+            key: f.key,
+            name: f.name,
+            field_type: f.field_type,
+            options: f.options,
+            // v1 writes `true`, or an object of the conditions under which it is mandatory.
+            mandatory: matches!(f.mandatory_flag, Value::Bool(true) | Value::Object(_)),
+        }
+    }
 }
 
 /// One option of an enum, set or label field.
-#[derive(Debug, Clone, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Deserialize)]
 pub struct RemoteOption {
     pub id: Value,
     pub label: Value,
@@ -144,22 +185,33 @@ impl Remote {
     /// types, lead labels and currencies.
     pub fn read(client: &mut Client, me: &Me) -> Result<Remote, AccountError> {
         let mut fields = BTreeMap::new();
-        for (entity, path) in FIELD_ENDPOINTS {
-            fields.insert(entity, list(client, path)?);
+        for endpoint in FIELD_ENDPOINTS {
+            let call = endpoint.list();
+            let read: Vec<RemoteField> = match endpoint.version {
+                Version::V2 => list::<V2Field>(client, &call)?
+                    .into_iter()
+                    .map(RemoteField::from)
+                    .collect(),
+                Version::V1 => list::<V1Field>(client, &call)?
+                    .into_iter()
+                    .map(RemoteField::from)
+                    .collect(),
+            };
+            fields.insert(endpoint.entity, read);
         }
         Ok(Remote {
             me: me.clone(),
             fields,
-            pipelines: list(client, "/pipelines")?,
-            stages: list(client, "/stages")?,
-            users: list(client, "/users")?,
-            activity_types: list(client, "/activityTypes")?,
-            lead_labels: list(client, "/leadLabels")?,
-            currencies: list(client, "/currencies")?,
+            pipelines: list(client, &api::pipelines())?,
+            stages: list(client, &api::stages())?,
+            users: list(client, &api::users())?,
+            activity_types: list(client, &api::activity_types())?,
+            lead_labels: list(client, &api::lead_labels())?,
+            currencies: list(client, &api::currencies())?,
         })
     }
 
-    /// The fields of an entity (leads: the deals').
+    /// The fields custom fields of an entity are created among (leads: the deals').
     pub fn fields_of(&self, entity: Entity) -> &[RemoteField] {
         let entity = if entity == Entity::Lead {
             Entity::Deal
@@ -192,17 +244,55 @@ impl Remote {
     }
 }
 
-/// Every item of a list endpoint, typed.
-pub fn list<T: DeserializeOwned>(client: &mut Client, path: &str) -> Result<Vec<T>, AccountError> {
+/// Every item of a list, typed; an item that is not as the documents describe it is an error
+/// naming the request, the item and the key.
+pub fn list<T: DeserializeOwned>(client: &mut Client, call: &Call) -> Result<Vec<T>, AccountError> {
     client
-        .get_all(path)?
+        .get_all(call)?
         .into_iter()
         .enumerate()
         .map(|(i, v)| {
-            serde_json::from_value(v).map_err(|e| AccountError::Unexpected {
-                url: format!("{}{path}", client.api_url()),
-                message: format!("item {i}: {e}"),
+            serde_json::from_value(v).map_err(|e| AccountError::Answer {
+                call: call.to_string(),
+                key: format!("data[{i}]"),
+                problem: e.to_string(),
             })
         })
         .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    #[test]
+    fn v2_and_v1_fields_read_into_one_shape() {
+        let v2: V2Field = serde_json::from_value(json!({
+            "field_name": "Lead Source", "field_code": "40characterhashforcustomfieldidentifier",
+            "field_type": "enum", "options": [{"id": 1, "label": "Inbound"}],
+            "subfields": null, "is_custom_field": true, "is_optional_response_field": false,
+            "required_fields": {"enabled": true}}))
+        .unwrap();
+        let f = RemoteField::from(v2);
+        assert_eq!(f.key, "40characterhashforcustomfieldidentifier");
+        assert_eq!(f.name, "Lead Source");
+        assert!(f.custom && f.mandatory);
+        assert_eq!(f.options[0].text(), "Inbound");
+        let v1: V1Field = serde_json::from_value(json!({
+            "id": 1, "key": "content", "name": "Content", "field_type": "text",
+            "mandatory_flag": true}))
+        .unwrap();
+        let f = RemoteField::from(v1);
+        assert!(f.mandatory && !f.custom && f.options.is_empty());
+    }
+
+    #[test]
+    fn a_field_without_its_code_is_an_error_naming_the_key() {
+        let err = serde_json::from_value::<V2Field>(json!({
+            "field_name": "X", "field_type": "varchar", "is_custom_field": false}))
+        .unwrap_err()
+        .to_string();
+        assert!(err.contains("field_code"), "{err}");
+    }
 }

@@ -1,17 +1,21 @@
 //! `account undo OUT`: removes exactly what the manifest of an export folder records as
 //! created and still present, newest first (stages before their pipeline), with the DELETE
-//! endpoints of the API reference (https://developers.pipedrive.com/docs/api/v1):
-//! `/personFields/{id}` (likewise organization, deal, product), `/pipelines/{id}`,
-//! `/stages/{id}`, `/activityTypes/{id}`, `/leadLabels/{id}`; a label option is taken out of
-//! its field's options with a PUT. Something already gone (404) is recorded as such.
+//! operations of Pipedrive's published API: v2 for custom fields
+//! (`/api/v2/personFields/{field_code}`, likewise organization, deal, product), a field's
+//! options (`DELETE /api/v2/personFields/{field_code}/options` with their ids, after a
+//! `GET` of the field shows the option is still there), pipelines and stages; v1 for activity
+//! types and lead labels. Something already gone (404) is recorded as such.
+//!
+//! Manifests written through API v1 by earlier versions of pipemap name fields by a numeric id,
+//! which v2 does not know; those are removed through the v1 operations the document still
+//! publishes for them (`DELETE /api/v1/personFields/{id}`, `GET` + `PUT` for an option).
 
 use std::path::Path;
 
 use serde_json::{Value, json};
 
+use super::api::{self, FieldEndpoint, writable_fields};
 use super::manifest::{Entry, Kind, Manifest};
-use super::prepare::option_json;
-use super::remote::field_endpoint;
 use super::{AccountError, Client};
 
 /// Removes what the manifest says this folder's runs created and is still there, newest
@@ -27,23 +31,29 @@ pub fn undo(
             Value::String(s) => s.clone(),
             other => other.to_string(),
         };
-        let gone =
-            match entry.kind {
-                Kind::CustomField => {
-                    let endpoint = entry.entity.and_then(field_endpoint).ok_or_else(|| {
-                        AccountError::Export {
-                            path: Manifest::path(out).display().to_string(),
-                            message: format!("{} names no entity", entry.describe()),
-                        }
-                    })?;
-                    client.delete(&format!("{endpoint}/{id}"))?
+        let gone = match entry.kind {
+            Kind::CustomField => {
+                let fields = fields_of(&entry, out)?;
+                match entry.id.as_i64() {
+                    Some(old) => client.delete(&fields.legacy_delete(old), None)?,
+                    None => client.delete(&fields.delete(&id), None)?,
                 }
-                Kind::Pipeline => client.delete(&format!("/pipelines/{id}"))?,
-                Kind::Stage => client.delete(&format!("/stages/{id}"))?,
-                Kind::ActivityType => client.delete(&format!("/activityTypes/{id}"))?,
-                Kind::LeadLabel => client.delete(&format!("/leadLabels/{id}"))?,
-                Kind::LabelOption | Kind::FieldOption => remove_label_option(client, &entry)?,
-            };
+            }
+            Kind::Pipeline => client.delete(&api::delete_pipeline(&id), None)?,
+            Kind::Stage => client.delete(&api::delete_stage(&id), None)?,
+            Kind::ActivityType => client.delete(&api::delete_activity_type(&id), None)?,
+            Kind::LeadLabel => client.delete(&api::delete_lead_label(&id), None)?,
+            Kind::LabelOption | Kind::FieldOption => {
+                let fields = fields_of(&entry, out)?;
+                match (&entry.field_code, entry.field_id) {
+                    (Some(code), _) => remove_option(client, fields, code, &entry.id)?,
+                    (None, Some(old)) => remove_legacy_option(client, fields, old, &entry.id)?,
+                    (None, None) => {
+                        return Err(unreadable(out, &entry, "names no field"));
+                    }
+                }
+            }
+        };
         let mut done = entry.clone();
         done.time = super::now();
         done.outcome = Some(if gone { "deleted" } else { "already gone" }.into());
@@ -54,29 +64,73 @@ pub fn undo(
     Ok(())
 }
 
-/// Takes one option out of a label field: the field is read now and written back without it.
-fn remove_label_option(client: &mut Client, entry: &Entry) -> Result<bool, AccountError> {
-    let (Some(entity), Some(field_id)) = (entry.entity, entry.field_id) else {
-        return Ok(false);
+fn fields_of(entry: &Entry, out: &Path) -> Result<FieldEndpoint, AccountError> {
+    entry
+        .entity
+        .and_then(writable_fields)
+        .ok_or_else(|| unreadable(out, entry, "names no entity with custom fields"))
+}
+
+fn unreadable(out: &Path, entry: &Entry, why: &str) -> AccountError {
+    AccountError::Export {
+        path: Manifest::path(out).display().to_string(),
+        message: format!("{} {why}", entry.describe()),
+    }
+}
+
+/// Takes one option out of a field: the field is read now, and the option deleted by id when
+/// it is still among the field's options (the delete fails whole for an option that is gone).
+fn remove_option(
+    client: &mut Client,
+    fields: FieldEndpoint,
+    field_code: &str,
+    option: &Value,
+) -> Result<bool, AccountError> {
+    let field = match client.get(&fields.get(field_code)) {
+        Ok(f) => f,
+        Err(AccountError::NotFound { .. }) => return Ok(false),
+        Err(e) => return Err(e),
     };
-    let Some(endpoint) = field_endpoint(entity) else {
+    let present = field["options"]
+        .as_array()
+        .is_some_and(|options| options.iter().any(|o| o["id"] == *option));
+    if !present {
         return Ok(false);
-    };
-    let path = format!("{endpoint}/{field_id}");
-    let field = match client.get(&path) {
+    }
+    client.delete(
+        &fields.delete_options(field_code),
+        Some(&json!([{"id": option}])),
+    )
+}
+
+/// Takes one option out of a field recorded by its v1 id: the field is read and written back
+/// without it.
+fn remove_legacy_option(
+    client: &mut Client,
+    fields: FieldEndpoint,
+    field_id: i64,
+    option: &Value,
+) -> Result<bool, AccountError> {
+    let field = match client.get(&fields.legacy_get(field_id)) {
         Ok(f) => f,
         Err(AccountError::NotFound { .. }) => return Ok(false),
         Err(e) => return Err(e),
     };
     let options = field["options"].as_array().cloned().unwrap_or_default();
-    if !options.iter().any(|o| o["id"] == entry.id) {
+    if !options.iter().any(|o| o["id"] == *option) {
         return Ok(false);
     }
     let kept: Vec<Value> = options
         .iter()
-        .filter(|o| o["id"] != entry.id)
-        .map(|o| option_json(&o["id"], &o["label"], o["color"].as_str()))
+        .filter(|o| o["id"] != *option)
+        .map(|o| {
+            let mut kept = json!({"id": o["id"], "label": o["label"]});
+            if let Some(c) = o["color"].as_str() {
+                kept["color"] = json!(c);
+            }
+            kept
+        })
         .collect();
-    client.put(&path, &json!({"options": kept}))?;
+    client.put(&fields.legacy_put(field_id), &json!({"options": kept}))?;
     Ok(true)
 }

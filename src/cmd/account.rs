@@ -81,6 +81,7 @@ fn run_pull(c: &Connection) -> anyhow::Result<ExitCode> {
         "Saved the account snapshot to {}; every command uses it when no --schema is given.",
         pulled.path.display()
     );
+    eprintln!("{}.", client.budget().summary());
     if !pulled.had_previous {
         println!("First pull of {}.", s.company_domain);
     } else if pulled.changes.is_empty() {
@@ -105,6 +106,9 @@ fn run_prepare(out: &Path, apply: bool, c: &Connection) -> anyhow::Result<ExitCo
         println!("Created {} (id {}).", e.describe(), e.id);
     };
     let result = prepare::prepare_export(&mut client, &me, out, apply, &mut report);
+    if result.is_err() {
+        eprintln!("{}.", client.budget().summary());
+    }
     let prepared = match result {
         Ok(p) => p,
         Err(e) => {
@@ -118,6 +122,7 @@ fn run_prepare(out: &Path, apply: bool, c: &Connection) -> anyhow::Result<ExitCo
             return Err(e.into());
         }
     };
+    eprintln!("{}.", client.budget().summary());
     let plan = &prepared.plan;
     for reason in &plan.cannot {
         eprintln!("Cannot create {reason}.");
@@ -137,9 +142,14 @@ fn run_prepare(out: &Path, apply: bool, c: &Connection) -> anyhow::Result<ExitCo
         for creation in &plan.creations {
             println!("  {creation}");
         }
+        let cost = prepared.apply_cost();
         println!(
-            "Dry run: nothing was created. Run again with --apply to create these {}.",
-            plural(plan.creations.len())
+            "Dry run: nothing was created. Run again with --apply to create these {}: it sends {} requests costing {} tokens of the company's daily API budget ({} to read the account again, {} to create).",
+            plural(plan.creations.len()),
+            cost.requests,
+            cost.tokens,
+            prepared.read_cost.tokens,
+            prepared.create_cost.tokens,
         );
     } else {
         println!(
@@ -172,7 +182,9 @@ fn run_undo(out: &Path, c: &Connection) -> anyhow::Result<ExitCode> {
         let how = e.outcome.as_deref().unwrap_or("deleted");
         println!("Removed {} (id {}): {how}.", e.describe(), e.id);
     };
-    account::undo::undo(&mut client, &mut manifest, out, &mut report)?;
+    let result = account::undo::undo(&mut client, &mut manifest, out, &mut report);
+    eprintln!("{}.", client.budget().summary());
+    result?;
     println!(
         "Removed {} that pipemap created for {}; recorded in {}.",
         plural(manifest.removed.len() - before),

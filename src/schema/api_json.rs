@@ -1,8 +1,9 @@
-//! Pipedrive API field definitions as a user saves them: the JSON body of
-//! `GET /v1/personFields`, `/v1/organizationFields`, `/v1/dealFields`, `/v1/productFields`,
-//! `/v1/activityFields`, `/v1/noteFields` (see developers.pipedrive.com, "PersonFields" etc.):
-//! `{"success": true, "data": [{"key", "name", "field_type", "options": [{"id", "label"}],
-//! "mandatory_flag", "edit_flag", …}], "additional_data": {"pagination": …}}`.
+//! Pipedrive API field definitions as a user saves them: the JSON body of API v2's
+//! `GET /api/v2/personFields` (likewise organization, deal, product, activity:
+//! `{"data": [{"field_code", "field_name", "field_type", "options": [{"id", "label"}],
+//! "is_custom_field", "required_fields": {"enabled"}}], "additional_data": {"next_cursor"}}`)
+//! or of API v1's `GET /api/v1/personFields`, `/noteFields`, `/leadFields` (`key`, `name`,
+//! `field_type`, `options`, `mandatory_flag`); see developers.pipedrive.com, "PersonFields".
 
 use std::path::Path;
 
@@ -20,13 +21,24 @@ struct Response {
 
 #[derive(Deserialize)]
 struct ApiField {
+    #[serde(alias = "field_code")]
     key: Option<String>,
+    #[serde(alias = "field_name")]
     name: Option<String>,
     field_type: Option<String>,
     #[serde(default)]
     options: Option<Vec<ApiOption>>,
+    /// v1; v2 says it in `required_fields.enabled`.
     #[serde(default)]
     mandatory_flag: serde_json::Value,
+    #[serde(default)]
+    required_fields: Option<Required>,
+}
+
+#[derive(Deserialize)]
+struct Required {
+    #[serde(default)]
+    enabled: bool,
 }
 
 #[derive(Deserialize)]
@@ -78,13 +90,11 @@ pub fn parse_fields(
             .into_iter()
             .filter_map(|o| o.label.map(option_label))
             .collect();
-        fields.push(field_from_api(
-            key,
-            name,
-            field_type,
-            options,
-            &api.mandatory_flag,
-        ));
+        let mandatory = match api.required_fields {
+            Some(r) => serde_json::Value::Bool(r.enabled),
+            None => api.mandatory_flag,
+        };
+        fields.push(field_from_api(key, name, field_type, options, &mandatory));
     }
     let entity = entity_from_name(path)
         .or_else(|| entity_from_keys(&fields))
@@ -172,5 +182,28 @@ fn entity_from_keys(fields: &[Field]) -> Option<Entity> {
         Some(Entity::Product)
     } else {
         None
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn an_api_v2_answer_reads_like_a_v1_one() {
+        let v2 = r#"{"success": true, "data": [
+            {"field_name": "Name", "field_code": "name", "field_type": "varchar",
+             "options": null, "is_custom_field": false, "required_fields": {"enabled": true}},
+            {"field_name": "Tier", "field_code": "0123456789abcdef0123456789abcdef01234567",
+             "field_type": "enum", "options": [{"id": 1, "label": "Gold"}],
+             "is_custom_field": true, "required_fields": {"enabled": false}}],
+            "additional_data": {"next_cursor": null}}"#;
+        let (entity, fields) =
+            parse_fields("personFields.json", Path::new("personFields.json"), v2).unwrap();
+        assert_eq!(entity, Entity::Person);
+        assert!(fields[0].mandatory && !fields[0].custom);
+        assert_eq!(fields[1].name, "Tier");
+        assert!(fields[1].custom && !fields[1].mandatory);
+        assert_eq!(fields[1].options, ["Gold"]);
     }
 }

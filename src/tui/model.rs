@@ -215,6 +215,8 @@ pub enum AccountState {
         company: String,
         items: Vec<String>,
         cannot: Vec<String>,
+        /// What `P` spends of the company's daily API budget.
+        cost: crate::account::create::Cost,
     },
     /// Objects this run created (recorded in the export's manifest).
     Created {
@@ -234,6 +236,8 @@ pub struct AccountOutcome {
     /// How many were created (0 for a dry run).
     pub created: usize,
     pub applied: bool,
+    /// What creating them spends: requests and tokens of the company's daily API budget.
+    pub cost: crate::account::create::Cost,
 }
 
 /// The Review & Export screen's state.

@@ -341,6 +341,7 @@ fn prepare_account(
     let (mut client, me) = Client::connect(token, &settings, notify).map_err(|e| e.to_string())?;
     let prepared = prepare::prepare_export(&mut client, &me, out, create, &mut |_, _| {})
         .map_err(|e| e.to_string())?;
+    let cost = prepared.apply_cost();
     Ok(super::model::AccountOutcome {
         company: me.company_domain,
         items: prepared
@@ -352,5 +353,6 @@ fn prepare_account(
         cannot: prepared.plan.cannot,
         created: prepared.created,
         applied: create,
+        cost,
     })
 }

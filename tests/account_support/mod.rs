@@ -6,6 +6,7 @@
 
 mod routes;
 mod server;
+mod spec;
 
 use std::path::{Path, PathBuf};
 

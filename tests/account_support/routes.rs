@@ -1,31 +1,63 @@
-//! How the look-alike answers each endpoint: lists paged two at a time, creations kept so
-//! later reads see them, PUT replacing a field's options, DELETE removing; 401 without the
-//! test token.
+//! How the look-alike answers each operation, in the shapes of Pipedrive's published documents:
+//! API v2 for pipelines, stages and the person, organization, deal, product and activity fields
+//! (cursor pages of two items, `field_code`/`field_name`, options through `/options`); API v1
+//! for `users/me`, users, activity types, lead labels, currencies (whole lists), note fields
+//! (whole) and lead fields (offset pages of two). What is created is kept, so later reads see
+//! it; deletions remove. Any other path, or the other version of one of these, is a 404, as
+//! Pipedrive answers an endpoint it no longer publishes. 401 without the test token.
 
 use std::collections::BTreeMap;
 
 use serde_json::{Value, json};
 
 use super::server::{State, TOKEN, hex_key};
+use super::spec::split_version;
+
+type Answer = (u16, String, Value);
 
 pub(super) fn error_body(code: u16) -> Value {
     json!({"success": false, "error": format!("fake error {code}"), "errorCode": code})
 }
 
-fn ok(data: Value) -> (u16, String, Value) {
+fn ok(data: Value) -> Answer {
     (200, String::new(), json!({"success": true, "data": data}))
 }
 
-fn page(items: &[Value], query: &BTreeMap<String, String>) -> (u16, String, Value) {
+fn not_found() -> Answer {
+    (404, String::new(), error_body(404))
+}
+
+const PAGE: usize = 2;
+const TIME: &str = "2026-01-05T10:00:00Z";
+
+/// A v2 list page: `additional_data.next_cursor` names the next, null at the end.
+fn cursor_page(items: &[Value], query: &BTreeMap<String, String>) -> Answer {
+    let start: usize = query
+        .get("cursor")
+        .and_then(|c| c.strip_prefix('c'))
+        .and_then(|n| n.parse().ok())
+        .unwrap_or(0);
+    let end = (start + PAGE).min(items.len());
+    let data = &items[start.min(end)..end];
+    // The document types next_cursor as text: the last page leaves it out.
+    let additional = if end < items.len() {
+        json!({"next_cursor": format!("c{end}")})
+    } else {
+        json!({})
+    };
+    (
+        200,
+        String::new(),
+        json!({"success": true, "data": data, "additional_data": additional}),
+    )
+}
+
+/// A v1 list page: `additional_data.pagination` says whether more follow.
+fn offset_page(items: &[Value], query: &BTreeMap<String, String>) -> Answer {
     let start: usize = query.get("start").and_then(|v| v.parse().ok()).unwrap_or(0);
-    let limit: usize = query
-        .get("limit")
-        .and_then(|v| v.parse().ok())
-        .unwrap_or(100);
-    let size = limit.min(2);
-    let end = (start + size).min(items.len());
+    let end = (start + PAGE).min(items.len());
     let more = end < items.len();
-    let mut pagination = json!({"start": start, "limit": size, "more_items_in_collection": more});
+    let mut pagination = json!({"start": start, "limit": PAGE, "more_items_in_collection": more});
     if more {
         pagination["next_start"] = json!(end);
     }
@@ -45,17 +77,13 @@ fn id_text(id: &Value) -> String {
     }
 }
 
-fn collection<'a>(s: &'a mut State, name: &str) -> Option<&'a mut Vec<Value>> {
-    Some(match name {
-        "pipelines" => &mut s.pipelines,
-        "stages" => &mut s.stages,
-        "users" => &mut s.users,
-        "activityTypes" => &mut s.activity_types,
-        "leadLabels" => &mut s.lead_labels,
-        "currencies" => &mut s.currencies,
-        other => s.fields.get_mut(other)?,
-    })
-}
+const V2_FIELDS: [&str; 5] = [
+    "personFields",
+    "organizationFields",
+    "dealFields",
+    "productFields",
+    "activityFields",
+];
 
 pub(super) fn route(
     s: &mut State,
@@ -64,7 +92,7 @@ pub(super) fn route(
     query: &BTreeMap<String, String>,
     body: &str,
     token: Option<&str>,
-) -> (u16, String, Value) {
+) -> Answer {
     if token != Some(TOKEN) {
         return (401, String::new(), error_body(401));
     }
@@ -75,78 +103,267 @@ pub(super) fn route(
         }
     }
     let body: Value = serde_json::from_str(body).unwrap_or(Value::Null);
-    let segments: Vec<&str> = path.trim_start_matches('/').split('/').collect();
+    let Some((version, rest)) = split_version(path) else {
+        return not_found();
+    };
+    let segments: Vec<&str> = rest.trim_start_matches('/').split('/').collect();
     s.next_id += 1;
     let new_id = s.next_id;
-    match (method, segments.as_slice()) {
+    match (version, segments.as_slice()) {
+        ("v1", _) => v1(s, method, &segments, query, &body, new_id),
+        ("v2", [name, ..]) if V2_FIELDS.contains(name) => {
+            v2_fields(s, method, &segments, query, &body, new_id)
+        }
+        ("v2", _) => v2(s, method, &segments, query, &body, new_id),
+        _ => not_found(),
+    }
+}
+
+fn v1(
+    s: &mut State,
+    method: &str,
+    segments: &[&str],
+    query: &BTreeMap<String, String>,
+    body: &Value,
+    new_id: i64,
+) -> Answer {
+    match (method, segments) {
         ("GET", ["users", "me"]) => ok(json!({
             "id": 7, "name": "Jane Roe", "email": "jane@acme.test", "company_id": 99,
             "company_name": "Acme", "company_domain": "acme", "default_currency": "EUR"})),
-        (_, [name, rest @ ..]) => {
-            let Some(list) = collection(s, name) else {
-                return (404, String::new(), error_body(404));
-            };
-            let is_fields = name.ends_with("Fields");
-            match (method, rest) {
-                ("GET", []) => page(list, query),
-                ("GET", [id]) => match list.iter().find(|x| id_text(&x["id"]) == *id) {
-                    Some(x) => ok(x.clone()),
-                    None => (404, String::new(), error_body(404)),
-                },
-                ("POST", []) => {
-                    let mut item = body.clone();
-                    item["id"] = if *name == "leadLabels" {
-                        json!(format!("00000000-0000-4000-8000-{new_id:012}"))
-                    } else {
-                        json!(new_id)
-                    };
-                    if is_fields {
-                        item["key"] = json!(hex_key(new_id));
-                        if let Some(opts) = item["options"].as_array_mut() {
-                            for (i, o) in opts.iter_mut().enumerate() {
-                                o["id"] = json!(new_id * 100 + i as i64);
-                            }
-                        }
-                    }
-                    if *name == "stages" {
-                        let pid = item["pipeline_id"].clone();
-                        let n = list.iter().filter(|x| x["pipeline_id"] == pid).count();
-                        item["order_nr"] = json!(n + 1);
-                    }
-                    if *name == "activityTypes" {
-                        item["key_string"] = json!(format!("type{new_id}"));
-                        item["active_flag"] = json!(true);
-                    }
-                    list.push(item.clone());
-                    ok(item)
-                }
-                ("PUT", [id]) => {
-                    let Some(x) = list.iter_mut().find(|x| id_text(&x["id"]) == *id) else {
-                        return (404, String::new(), error_body(404));
-                    };
-                    if let Some(opts) = body["options"].as_array() {
-                        let mut opts = opts.clone();
-                        for (i, o) in opts.iter_mut().enumerate() {
-                            if o.get("id").is_none() {
-                                o["id"] = json!(new_id * 100 + i as i64);
-                            }
-                        }
-                        x["options"] = json!(opts);
-                    }
-                    ok(x.clone())
-                }
-                ("DELETE", [id]) => {
-                    let before = list.len();
-                    list.retain(|x| id_text(&x["id"]) != *id);
-                    if list.len() == before {
-                        (404, String::new(), error_body(404))
-                    } else {
-                        ok(json!({"id": id}))
-                    }
-                }
-                _ => (404, String::new(), error_body(404)),
-            }
+        ("GET", ["users"]) => ok(json!(s.users)),
+        ("GET", ["currencies"]) => ok(json!(s.currencies)),
+        ("GET", ["noteFields"]) => ok(json!(s.fields["noteFields"])),
+        ("GET", ["leadFields"]) => offset_page(&s.fields["leadFields"], query),
+        ("GET", ["activityTypes"]) => ok(json!(s.activity_types)),
+        ("POST", ["activityTypes"]) => {
+            let item = json!({"id": new_id, "order_nr": s.activity_types.len() + 1,
+                "name": body["name"], "key_string": format!("type{new_id}"),
+                "icon_key": body["icon_key"], "active_flag": true, "color": "FFFFFF",
+                "is_custom_flag": true, "add_time": "2026-01-05 10:00:00",
+                "update_time": "2026-01-05 10:00:00"});
+            s.activity_types.push(item.clone());
+            ok(item)
         }
-        _ => (404, String::new(), error_body(404)),
+        ("DELETE", ["activityTypes", id]) => match take(&mut s.activity_types, id) {
+            Some(mut gone) => {
+                gone["active_flag"] = json!(false);
+                ok(gone)
+            }
+            None => not_found(),
+        },
+        ("GET", ["leadLabels"]) => ok(json!(s.lead_labels)),
+        ("POST", ["leadLabels"]) => {
+            let item = json!({"id": format!("00000000-0000-4000-8000-{new_id:012}"),
+                "name": body["name"], "color": body["color"], "add_time": TIME,
+                "update_time": TIME});
+            s.lead_labels.push(item.clone());
+            ok(item)
+        }
+        ("DELETE", ["leadLabels", id]) => match take(&mut s.lead_labels, id) {
+            Some(_) => ok(json!({"id": id})),
+            None => not_found(),
+        },
+        _ => not_found(),
     }
+}
+
+fn v2(
+    s: &mut State,
+    method: &str,
+    segments: &[&str],
+    query: &BTreeMap<String, String>,
+    body: &Value,
+    new_id: i64,
+) -> Answer {
+    match (method, segments) {
+        ("GET", ["pipelines"]) => cursor_page(&s.pipelines, query),
+        ("POST", ["pipelines"]) => {
+            let item = pipeline(new_id, body["name"].as_str().unwrap_or(""));
+            s.pipelines.push(item.clone());
+            ok(item)
+        }
+        ("DELETE", ["pipelines", id]) => match take(&mut s.pipelines, id) {
+            Some(_) => ok(json!({"id": number_or_text(id)})),
+            None => not_found(),
+        },
+        ("GET", ["stages"]) => cursor_page(&s.stages, query),
+        ("POST", ["stages"]) => {
+            let pipeline_id = body["pipeline_id"].as_i64().unwrap_or(0);
+            let order = s
+                .stages
+                .iter()
+                .filter(|x| x["pipeline_id"] == pipeline_id)
+                .count()
+                + 1;
+            let item = stage(
+                new_id,
+                body["name"].as_str().unwrap_or(""),
+                pipeline_id,
+                order as i64,
+            );
+            s.stages.push(item.clone());
+            ok(item)
+        }
+        ("DELETE", ["stages", id]) => match take(&mut s.stages, id) {
+            Some(_) => ok(json!({"id": number_or_text(id)})),
+            None => not_found(),
+        },
+        _ => not_found(),
+    }
+}
+
+fn v2_fields(
+    s: &mut State,
+    method: &str,
+    segments: &[&str],
+    query: &BTreeMap<String, String>,
+    body: &Value,
+    new_id: i64,
+) -> Answer {
+    let name = segments[0];
+    let required = query
+        .get("include_fields")
+        .is_some_and(|v| v.contains("required_fields"));
+    let list = s
+        .fields
+        .get_mut(name)
+        .expect("every v2 field endpoint is set up");
+    let find =
+        |list: &mut Vec<Value>, code: &str| list.iter().position(|f| f["field_code"] == code);
+    match (method, &segments[1..]) {
+        ("GET", []) => {
+            let shown: Vec<Value> = list.iter().map(|f| shown(f, required)).collect();
+            cursor_page(&shown, query)
+        }
+        ("POST", []) => {
+            if name == "activityFields" {
+                return not_found();
+            }
+            let options = body["options"].as_array().map(|o| {
+                o.iter()
+                    .enumerate()
+                    .map(|(i, x)| json!({"id": new_id * 100 + i as i64, "label": x["label"]}))
+                    .collect::<Vec<_>>()
+            });
+            let field = v2_field(
+                &hex_key(new_id),
+                body["field_name"].as_str().unwrap_or(""),
+                body["field_type"].as_str().unwrap_or(""),
+                options,
+                true,
+            );
+            list.push(field.clone());
+            ok(shown(&field, false))
+        }
+        ("GET", [code]) => match find(list, code) {
+            Some(i) => ok(shown(&list[i], required)),
+            None => not_found(),
+        },
+        ("DELETE", [code]) => match find(list, code) {
+            Some(i) => ok(shown(&list.remove(i), false)),
+            None => not_found(),
+        },
+        ("POST", [code, "options"]) => {
+            let Some(i) = find(list, code) else {
+                return not_found();
+            };
+            let mut added = Vec::new();
+            for (n, o) in body.as_array().into_iter().flatten().enumerate() {
+                added.push(json!({"id": new_id * 100 + n as i64, "label": o["label"]}));
+            }
+            let options = &mut list[i]["options"];
+            if !options.is_array() {
+                *options = json!([]);
+            }
+            options.as_array_mut().unwrap().extend(added.clone());
+            (
+                200,
+                String::new(),
+                json!({"success": true, "data": added, "additional_data": null}),
+            )
+        }
+        ("DELETE", [code, "options"]) => {
+            let Some(i) = find(list, code) else {
+                return not_found();
+            };
+            let ids: Vec<Value> = body
+                .as_array()
+                .into_iter()
+                .flatten()
+                .map(|o| o["id"].clone())
+                .collect();
+            let options = list[i]["options"].as_array_mut();
+            let Some(options) = options else {
+                return (400, String::new(), error_body(400));
+            };
+            // The whole request fails when any option does not exist.
+            if !ids.iter().all(|id| options.iter().any(|o| o["id"] == *id)) {
+                return (400, String::new(), error_body(400));
+            }
+            let removed: Vec<Value> = options
+                .iter()
+                .filter(|o| ids.contains(&o["id"]))
+                .cloned()
+                .collect();
+            options.retain(|o| !ids.contains(&o["id"]));
+            (
+                200,
+                String::new(),
+                json!({"success": true, "data": removed, "additional_data": null}),
+            )
+        }
+        _ => not_found(),
+    }
+}
+
+/// A field as an answer shows it: `required_fields` only when asked for.
+fn shown(field: &Value, required: bool) -> Value {
+    let mut f = field.clone();
+    if !required && let Some(map) = f.as_object_mut() {
+        map.remove("required_fields");
+    }
+    f
+}
+
+fn take(list: &mut Vec<Value>, id: &str) -> Option<Value> {
+    let i = list.iter().position(|x| id_text(&x["id"]) == id)?;
+    Some(list.remove(i))
+}
+
+fn number_or_text(id: &str) -> Value {
+    id.parse::<i64>().map_or_else(|_| json!(id), |n| json!(n))
+}
+
+/// A field in v2's shape.
+pub(super) fn v2_field(
+    code: &str,
+    name: &str,
+    field_type: &str,
+    options: Option<Vec<Value>>,
+    custom: bool,
+) -> Value {
+    json!({"field_name": name, "field_code": code, "description": format!("The {name} field"),
+           "field_type": field_type,
+           "options": options, "subfields": null, "is_custom_field": custom,
+           "is_optional_response_field": false, "required_fields": {"enabled": code == "name"}})
+}
+
+/// A field in v1's shape (note and lead fields).
+pub(super) fn v1_field(id: i64, key: &str, name: &str, field_type: &str) -> Value {
+    json!({"id": id, "key": key, "name": name, "field_type": field_type, "active_flag": true,
+           "edit_flag": key.len() == 40, "bulk_edit_allowed": true, "mandatory_flag": false})
+}
+
+/// A pipeline in v2's shape.
+pub(super) fn pipeline(id: i64, name: &str) -> Value {
+    json!({"id": id, "name": name, "order_nr": id, "is_deleted": false,
+           "is_deal_probability_enabled": false, "add_time": TIME, "update_time": TIME})
+}
+
+/// A stage in v2's shape.
+pub(super) fn stage(id: i64, name: &str, pipeline_id: i64, order_nr: i64) -> Value {
+    json!({"id": id, "order_nr": order_nr, "name": name, "is_deleted": false,
+           "deal_probability": 100, "pipeline_id": pipeline_id, "is_deal_rot_enabled": false,
+           "days_to_rotten": null, "add_time": TIME, "update_time": TIME})
 }

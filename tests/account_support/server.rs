@@ -1,7 +1,10 @@
-//! The Pipedrive API v1 look-alike on a loopback port: it answers with
-//! the documented shapes (`{"success", "data", "additional_data": {"pagination"}}`), pages
-//! every list two items at a time, keeps what is created so later reads see it, records each
-//! request, and misbehaves on cue (429 with Retry-After, 5xx, slow answers, 403).
+//! The Pipedrive look-alike on a loopback port: it answers API v1 and v2 as Pipedrive's
+//! published documents describe them ([`super::routes`]), pages lists two items at a time,
+//! keeps what is created so later reads see it, records each request, and misbehaves on cue
+//! (429 with Retry-After, a spent daily budget, a full burst window, 5xx, slow answers, 403).
+//! Every request it gets and every answer it gives is held to the documents
+//! ([`super::spec`]); a test whose client sent anything off the documents fails when the
+//! look-alike is dropped.
 
 use std::collections::BTreeMap;
 use std::io::{BufRead, BufReader, Read, Write};
@@ -9,9 +12,12 @@ use std::net::{TcpListener, TcpStream};
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
+use super::spec::split_version;
+
 use serde_json::{Value, json};
 
-use super::routes::{error_body, route};
+use super::routes::{error_body, pipeline, route, stage, v1_field, v2_field};
+use super::spec::{check_answer, check_request};
 
 /// The token the tests use: distinctive, so its absence from every output can be asserted.
 pub const TOKEN: &str = "pdtok-7f3a9c1e5b2d-SECRET";
@@ -35,6 +41,10 @@ pub enum Fault {
     RateLimit(u64),
     /// Wait this long, then answer normally.
     Slow(Duration),
+    /// 429 with `x-daily-requests-left: 0`: the company's daily budget is spent.
+    DaySpent,
+    /// Answer normally, saying the burst window has no request left for 1 second.
+    BurstFull,
 }
 
 pub(super) struct Rule {
@@ -58,6 +68,8 @@ pub(super) struct State {
     pub(super) fail_post: Option<usize>,
     pub(super) rules: Vec<Rule>,
     pub(super) seen: Vec<Seen>,
+    /// What the documents say is wrong with the requests and answers so far.
+    pub(super) off_spec: Vec<String>,
 }
 
 /// The running server.
@@ -71,18 +83,15 @@ pub(super) fn hex_key(n: i64) -> String {
     format!("{n:040x}")
 }
 
-pub(super) fn field(id: i64, key: &str, name: &str, field_type: &str, options: &[&str]) -> Value {
+/// A field in v2's shape, with options numbered from `id`.
+pub(super) fn field(id: i64, code: &str, name: &str, field_type: &str, options: &[&str]) -> Value {
     let options: Vec<Value> = options
         .iter()
         .enumerate()
         .map(|(i, l)| json!({"id": id * 100 + i as i64 + 1, "label": l}))
         .collect();
-    let mut f = json!({"id": id, "key": key, "name": name, "field_type": field_type,
-                       "mandatory_flag": false, "edit_flag": key.len() == 40});
-    if !options.is_empty() {
-        f["options"] = json!(options);
-    }
-    f
+    let options = (!options.is_empty()).then_some(options);
+    v2_field(code, name, field_type, options, code.len() == 40)
 }
 
 impl FakePipedrive {
@@ -127,13 +136,18 @@ impl FakePipedrive {
         );
         s.fields.insert(
             "noteFields".into(),
-            vec![field(51, "content", "Content", "text", &[])],
+            vec![v1_field(51, "content", "Content", "text")],
         );
-        s.pipelines = vec![json!({"id": 1, "name": "Sales pipeline"})];
-        s.stages = vec![
-            json!({"id": 1, "name": "Qualified", "pipeline_id": 1, "order_nr": 1}),
-            json!({"id": 2, "name": "Contact Made", "pipeline_id": 1, "order_nr": 2}),
-        ];
+        s.fields.insert(
+            "leadFields".into(),
+            vec![
+                v1_field(61, "title", "Title", "varchar"),
+                v1_field(62, "value", "Value", "monetary"),
+                v1_field(63, "expected_close_date", "Expected close date", "date"),
+            ],
+        );
+        s.pipelines = vec![pipeline(1, "Sales pipeline")];
+        s.stages = vec![stage(1, "Qualified", 1, 1), stage(2, "Contact Made", 1, 2)];
         s.users = vec![
             json!({"id": 7, "name": "Jane Roe", "email": "jane@acme.test", "active_flag": true}),
         ];
@@ -150,8 +164,9 @@ impl FakePipedrive {
             json!({"id": 1, "code": "EUR"}),
             json!({"id": 2, "code": "USD"}),
         ];
+        super::spec::load();
         let listener = TcpListener::bind("127.0.0.1:0").expect("a loopback port");
-        let url = format!("http://{}/api/v1", listener.local_addr().unwrap());
+        let url = format!("http://{}", listener.local_addr().unwrap());
         let state = Arc::new(Mutex::new(s));
         let shared = state.clone();
         std::thread::spawn(move || {
@@ -165,7 +180,8 @@ impl FakePipedrive {
         FakePipedrive { url, state }
     }
 
-    /// Misbehave on the next `times` requests of this method to this path (without query).
+    /// Misbehave on the next `times` requests of this method to this path (without the
+    /// version and the query: `/personFields`).
     pub fn fault(&self, method: &str, path: &str, fault: Fault, times: usize) {
         self.state.lock().unwrap().rules.push(Rule {
             method: method.into(),
@@ -190,14 +206,13 @@ impl FakePipedrive {
     pub fn change_account(&self) {
         let mut s = self.state.lock().unwrap();
         let persons = s.fields.get_mut("personFields").unwrap();
-        persons[4]["name"] = json!("Level");
+        persons[4]["field_name"] = json!("Level");
         persons[4]["options"]
             .as_array_mut()
             .unwrap()
             .push(json!({"id": 503, "label": "Bronze"}));
         persons.push(field(6, &hex_key(6), "Region", "varchar", &[]));
-        s.stages
-            .push(json!({"id": 3, "name": "Won back", "pipeline_id": 1, "order_nr": 3}));
+        s.stages.push(stage(3, "Won back", 1, 3));
     }
 
     /// Names of the objects the account holds now, by kind, for before/after comparisons.
@@ -213,14 +228,19 @@ impl FakePipedrive {
         };
         let mut out = BTreeMap::new();
         for (endpoint, fields) in &s.fields {
-            out.insert(endpoint.clone(), names(fields, "name"));
+            let name = if endpoint == "noteFields" || endpoint == "leadFields" {
+                "name"
+            } else {
+                "field_name"
+            };
+            out.insert(endpoint.clone(), names(fields, name));
             // Label options and every dropdown's options, so undo is checked down to them.
             for f in fields.iter().filter(|f| f["options"].is_array()) {
                 let opts = f["options"].as_array().cloned().unwrap_or_default();
-                let what = if f["key"] == "label" {
+                let what = if f["field_code"] == "label" {
                     "labels".to_string()
                 } else {
-                    format!("{} options", f["name"].as_str().unwrap_or(""))
+                    format!("{} options", f[name].as_str().unwrap_or(""))
                 };
                 out.insert(format!("{endpoint} {what}"), names(&opts, "label"));
             }
@@ -261,12 +281,17 @@ fn serve(stream: TcpStream, state: &Mutex<State>) -> std::io::Result<()> {
     reader.read_exact(&mut body)?;
     let body = String::from_utf8_lossy(&body).to_string();
     let (path, query) = target.split_once('?').unwrap_or((&target, ""));
-    let path = path.trim_start_matches("/api/v1").to_string();
+    let path = path.to_string();
+    let rest = split_version(&path)
+        .map_or(path.as_str(), |(_, r)| r)
+        .to_string();
     let query: BTreeMap<String, String> = query
         .split('&')
         .filter_map(|p| p.split_once('='))
         .map(|(k, v)| (k.to_string(), v.to_string()))
         .collect();
+    let keys: Vec<String> = query.keys().cloned().collect();
+    let problem = check_request(&method, &path, &keys, &body);
     let (status, extra, answer) = {
         let mut s = state.lock().unwrap();
         s.seen.push(Seen {
@@ -275,10 +300,13 @@ fn serve(stream: TcpStream, state: &Mutex<State>) -> std::io::Result<()> {
             token_header: token.clone(),
             body: body.clone(),
         });
+        if let Some(p) = problem {
+            s.off_spec.push(p);
+        }
         let fault = s
             .rules
             .iter_mut()
-            .find(|r| r.times > 0 && r.method == method && r.path == path)
+            .find(|r| r.times > 0 && r.method == method && r.path == rest)
             .map(|r| {
                 r.times -= 1;
                 r.fault.clone()
@@ -296,9 +324,32 @@ fn serve(stream: TcpStream, state: &Mutex<State>) -> std::io::Result<()> {
                 format!("Retry-After: {secs}\r\nx-ratelimit-remaining: 0\r\n"),
                 error_body(429),
             ),
+            Some(Fault::DaySpent) => (
+                429,
+                "Retry-After: 2\r\nx-daily-requests-left: 0\r\nx-ratelimit-remaining: 0\r\n".into(),
+                error_body(429),
+            ),
+            Some(Fault::BurstFull) => {
+                let (status, _, answer) =
+                    route(&mut s, &method, &path, &query, &body, token.as_deref());
+                (
+                    status,
+                    "x-ratelimit-remaining: 0\r\nx-ratelimit-reset: 1\r\n".into(),
+                    answer,
+                )
+            }
             None => route(&mut s, &method, &path, &query, &body, token.as_deref()),
         }
     };
+    if (200..300).contains(&status)
+        && let Some(p) = check_answer(&method, &path, status, &answer)
+    {
+        state
+            .lock()
+            .unwrap()
+            .off_spec
+            .push(format!("the look-alike's {p}"));
+    }
     let text = answer.to_string();
     let mut stream = stream;
     write!(
@@ -307,4 +358,39 @@ fn serve(stream: TcpStream, state: &Mutex<State>) -> std::io::Result<()> {
         text.len()
     )?;
     stream.flush()
+}
+
+impl FakePipedrive {
+    /// Takes `field_code` out of every field of an endpoint: an answer off the documents.
+    pub fn break_field_codes(&self, endpoint: &str) {
+        let mut s = self.state.lock().unwrap();
+        for f in s.fields.get_mut(endpoint).unwrap() {
+            f.as_object_mut().unwrap().remove("field_code");
+        }
+    }
+
+    /// Forgets what was off the documents so far (for a test that broke the answers on purpose).
+    pub fn forgive_answers(&self) {
+        self.state.lock().unwrap().off_spec.clear();
+    }
+
+    /// What the documents say is wrong with what the client sent (and the look-alike answered).
+    pub fn off_spec(&self) -> Vec<String> {
+        self.state.lock().unwrap().off_spec.clone()
+    }
+}
+
+impl Drop for FakePipedrive {
+    /// Every test that talks to the look-alike is held to Pipedrive's published documents.
+    fn drop(&mut self) {
+        if std::thread::panicking() {
+            return;
+        }
+        let off = self.off_spec();
+        assert!(
+            off.is_empty(),
+            "requests or answers off Pipedrive's published documents:\n{}",
+            off.join("\n")
+        );
+    }
 }

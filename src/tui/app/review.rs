@@ -416,6 +416,7 @@ pub fn on_account_prepared(
             company: o.company,
             items: o.items,
             cannot: o.cannot,
+            cost: o.cost,
         },
         Err(e) => AccountState::Failed(e),
     };

@@ -176,7 +176,12 @@ fn account_lines(model: &Model, lines: &mut Vec<Line<'static>>, theme: &Theme) {
             theme,
         )])),
         AccountState::Working(what) => lines.push(Line::styled(format!("Pipedrive: {what}"), theme.warn)),
-        AccountState::Planned { company, items, cannot } => {
+        AccountState::Planned {
+            company,
+            items,
+            cannot,
+            cost,
+        } => {
             if items.is_empty() {
                 lines.push(Line::styled(
                     format!("✔ {company} has everything this export needs"),
@@ -190,6 +195,10 @@ fn account_lines(model: &Model, lines: &mut Vec<Line<'static>>, theme: &Theme) {
                 for item in items {
                     lines.push(Line::raw(format!("  {item}")));
                 }
+                lines.push(Line::raw(format!(
+                    "  P sends {} requests, {} tokens of the company's daily API budget",
+                    cost.requests, cost.tokens
+                )));
             }
             for c in cannot {
                 lines.push(Line::styled(format!("! cannot create {c}"), theme.warn));
