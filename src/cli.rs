@@ -131,6 +131,22 @@ pub enum Command {
         #[command(subcommand)]
         command: ProfileCommand,
     },
+    /// Create the export's activities and notes on exactly the records they belong to.
+    ///
+    /// After the import wizard created the organizations, persons, deals and leads, link reads
+    /// their ids back from the account (by the source-id field each record carries) and, with
+    /// --apply, creates each activity and note through the API with exact links. What cannot
+    /// be linked exactly is left for the wizard in OUT/linked/. Without --apply: a dry run that
+    /// says what it would create and what it costs of the daily API budget.
+    Link {
+        /// The folder `apply` wrote.
+        out: PathBuf,
+        /// Create the activities and notes (otherwise a dry run).
+        #[arg(long)]
+        apply: bool,
+        #[command(flatten)]
+        connection: Connection,
+    },
     /// Add Pipedrive System IDs to the links of the files still to import.
     ///
     /// After importing organizations and persons (and deals), export them from Pipedrive with

@@ -228,6 +228,46 @@ pub fn delete_stage(id: &str) -> Call {
     Call::new(Version::V2, Method::Delete, format!("/stages/{id}"), 3).item()
 }
 
+/// The records of an entity the import wizard created, with one custom field's values (v2 by
+/// cursor for organizations, persons and deals; v1 by offset for leads, whose custom fields
+/// come with every lead). `None` for entities pipemap does not read back.
+pub fn records(entity: Entity, custom_field: Option<&str>) -> Option<Call> {
+    let v2 = |path: &str| {
+        let call = Call::new(Version::V2, Method::Get, path, 10).paged(Paging::Cursor);
+        match custom_field {
+            Some(code) => call.with("custom_fields", code),
+            None => call,
+        }
+    };
+    Some(match entity {
+        Entity::Organization => v2("/organizations"),
+        Entity::Person => v2("/persons"),
+        Entity::Deal => v2("/deals"),
+        Entity::Lead => Call::new(Version::V1, Method::Get, "/leads", 20).paged(Paging::Offset),
+        _ => return None,
+    })
+}
+
+/// Creates an activity (v2).
+pub fn add_activity() -> Call {
+    Call::new(Version::V2, Method::Post, "/activities", 5)
+}
+
+/// Deletes an activity (v2).
+pub fn delete_activity(id: &str) -> Call {
+    Call::new(Version::V2, Method::Delete, format!("/activities/{id}"), 3).item()
+}
+
+/// Creates a note (v1 only).
+pub fn add_note() -> Call {
+    Call::new(Version::V1, Method::Post, "/notes", 10)
+}
+
+/// Deletes a note (v1 only).
+pub fn delete_note(id: &str) -> Call {
+    Call::new(Version::V1, Method::Delete, format!("/notes/{id}"), 6).item()
+}
+
 /// Where an entity's fields are published, and in which shape.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct FieldEndpoint {

@@ -222,6 +222,7 @@ fn entry(kind: Kind, id: Value, name: &str, entity: Option<Entity>) -> Entry {
         pipeline: None,
         field_code: None,
         field_id: None,
+        source: None,
         time: super::now(),
         outcome: None,
     }

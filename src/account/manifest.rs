@@ -31,6 +31,10 @@ pub enum Kind {
     LabelOption,
     /// An option added to a dropdown (enum or set) custom field the account already had.
     FieldOption,
+    /// An activity `link --apply` created with exact links.
+    Activity,
+    /// A note `link --apply` created with exact links.
+    Note,
 }
 
 impl Kind {
@@ -44,6 +48,8 @@ impl Kind {
             Kind::LeadLabel => "lead label",
             Kind::LabelOption => "label",
             Kind::FieldOption => "field option",
+            Kind::Activity => "activity",
+            Kind::Note => "note",
         }
     }
 }
@@ -67,6 +73,9 @@ pub struct Entry {
     /// through API v1) recorded it.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub field_id: Option<i64>,
+    /// The export row it was made from, for an activity or note: `05-activities.csv#12`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub source: Option<String>,
     /// When it was created (in `created`) or removed (in `removed`), RFC 3339.
     pub time: String,
     /// How a removal went: `deleted`, or `already gone` when someone removed it first.

@@ -11,6 +11,7 @@ pub mod client;
 pub mod create;
 pub mod diff;
 pub mod endpoint;
+pub mod link;
 pub mod manifest;
 pub mod prepare;
 pub mod pull;

@@ -13,7 +13,7 @@ use serde::Deserialize;
 use serde::de::DeserializeOwned;
 use serde_json::Value;
 
-use super::api::{self, Call, FIELD_ENDPOINTS, Version};
+use super::api::{self, Call, FIELD_ENDPOINTS, FieldEndpoint, Version};
 use super::{AccountError, Client, Me};
 use crate::entity::Entity;
 
@@ -124,6 +124,8 @@ pub struct RemoteStage {
 #[derive(Debug, Clone, Deserialize)]
 pub struct RemoteUser {
     #[serde(default)]
+    pub id: i64,
+    #[serde(default)]
     pub name: String,
     #[serde(default)]
     pub email: String,
@@ -186,18 +188,7 @@ impl Remote {
     pub fn read(client: &mut Client, me: &Me) -> Result<Remote, AccountError> {
         let mut fields = BTreeMap::new();
         for endpoint in FIELD_ENDPOINTS {
-            let call = endpoint.list();
-            let read: Vec<RemoteField> = match endpoint.version {
-                Version::V2 => list::<V2Field>(client, &call)?
-                    .into_iter()
-                    .map(RemoteField::from)
-                    .collect(),
-                Version::V1 => list::<V1Field>(client, &call)?
-                    .into_iter()
-                    .map(RemoteField::from)
-                    .collect(),
-            };
-            fields.insert(endpoint.entity, read);
+            fields.insert(endpoint.entity, read_fields(client, endpoint)?);
         }
         Ok(Remote {
             me: me.clone(),
@@ -242,6 +233,24 @@ impl Remote {
         stages.sort_by_key(|s| (s.order_nr, s.id));
         stages
     }
+}
+
+/// The fields of one endpoint, in whichever version's shape it answers.
+pub fn read_fields(
+    client: &mut Client,
+    endpoint: FieldEndpoint,
+) -> Result<Vec<RemoteField>, AccountError> {
+    let call = endpoint.list();
+    Ok(match endpoint.version {
+        Version::V2 => list::<V2Field>(client, &call)?
+            .into_iter()
+            .map(RemoteField::from)
+            .collect(),
+        Version::V1 => list::<V1Field>(client, &call)?
+            .into_iter()
+            .map(RemoteField::from)
+            .collect(),
+    })
 }
 
 /// Every item of a list, typed; an item that is not as the documents describe it is an error

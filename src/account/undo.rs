@@ -4,7 +4,9 @@
 //! (`/api/v2/personFields/{field_code}`, likewise organization, deal, product), a field's
 //! options (`DELETE /api/v2/personFields/{field_code}/options` with their ids, after a
 //! `GET` of the field shows the option is still there), pipelines and stages; v1 for activity
-//! types and lead labels. Something already gone (404) is recorded as such.
+//! types and lead labels; the activities and notes `link --apply` created with v2's
+//! `DELETE /api/v2/activities/{id}` and v1's `DELETE /api/v1/notes/{id}`. Something already
+//! gone (404) is recorded as such.
 //!
 //! Manifests written through API v1 by earlier versions of pipemap name fields by a numeric id,
 //! which v2 does not know; those are removed through the v1 operations the document still
@@ -43,6 +45,8 @@ pub fn undo(
             Kind::Stage => client.delete(&api::delete_stage(&id), None)?,
             Kind::ActivityType => client.delete(&api::delete_activity_type(&id), None)?,
             Kind::LeadLabel => client.delete(&api::delete_lead_label(&id), None)?,
+            Kind::Activity => client.delete(&api::delete_activity(&id), None)?,
+            Kind::Note => client.delete(&api::delete_note(&id), None)?,
             Kind::LabelOption | Kind::FieldOption => {
                 let fields = fields_of(&entry, out)?;
                 match (&entry.field_code, entry.field_id) {

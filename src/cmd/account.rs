@@ -23,7 +23,7 @@ pub fn run(command: AccountCommand) -> anyhow::Result<ExitCode> {
     }
 }
 
-fn connect(c: &Connection) -> Result<(Client, Me), AccountError> {
+pub(crate) fn connect(c: &Connection) -> Result<(Client, Me), AccountError> {
     if !(c.timeout.is_finite() && c.timeout > 0.0) {
         return Err(AccountError::Export {
             path: "--timeout".into(),

@@ -4,6 +4,7 @@ mod account;
 mod apply;
 mod dedupe;
 mod inspect;
+mod link;
 mod map;
 mod plan;
 mod profile;
@@ -69,6 +70,11 @@ pub fn run(command: Command) -> anyhow::Result<ExitCode> {
         },
         Command::Plan { out } => plan::run(&out),
         Command::Relink { out, exports } => relink::run(&out, &exports),
+        Command::Link {
+            out,
+            apply,
+            connection,
+        } => link::run(&out, apply, &connection),
         Command::Dedupe {
             file,
             entity,

@@ -106,15 +106,7 @@ pub fn relink(out: &Path, exports: &[PathBuf]) -> Result<RelinkReport, RelinkErr
             continue;
         }
         let stem = entity.file_stem();
-        let part = if parts_of(stem) > 1 {
-            file.trim_start_matches(stem)
-                .trim_start_matches('-')
-                .trim_end_matches(".csv")
-                .parse()
-                .unwrap_or(1)
-        } else {
-            1
-        };
+        let part = part_number(file, stem, parts_of(stem));
         rewrite(
             out,
             &staging,
@@ -214,9 +206,11 @@ fn export_entity(path: &Path, headers: &[String]) -> Option<Entity> {
     crate::suggest::detect::entity_from_file_name(&path.display().to_string())
 }
 
-type LinkIds = HashMap<(String, usize, u64), Vec<(Entity, String)>>;
+/// links.csv read back: (file stem, part, row) → the linked records' (entity, source id).
+pub(crate) type LinkIds = HashMap<(String, usize, u64), Vec<(Entity, String)>>;
 
-fn read_link_ids(path: &Path) -> Result<LinkIds, RelinkError> {
+/// Reads OUT/links.csv (an export without one has names only).
+pub(crate) fn read_link_ids(path: &Path) -> Result<LinkIds, RelinkError> {
     let mut out = LinkIds::new();
     let Ok(mut reader) = csv::Reader::from_path(path) else {
         return Ok(out); // an export without id links: names only
@@ -308,6 +302,20 @@ fn rewrite(
         source,
     })?;
     Ok(())
+}
+
+/// The part an output file is of its entity's output (`05-activities-2.csv` → 2; 1 when the
+/// entity has one file), as links.csv numbers them.
+pub(crate) fn part_number(file: &str, stem: &str, parts: usize) -> usize {
+    if parts > 1 {
+        file.trim_start_matches(stem)
+            .trim_start_matches('-')
+            .trim_end_matches(".csv")
+            .parse()
+            .unwrap_or(1)
+    } else {
+        1
+    }
 }
 
 fn file_entity(stem: &str) -> Option<Entity> {

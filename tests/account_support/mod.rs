@@ -67,6 +67,23 @@ impl Machine {
         cmd
     }
 
+    /// `pipemap link OUT [--apply]` against the server.
+    pub fn account_link(&self, server: &FakePipedrive, out: &Path, apply: bool) -> Command {
+        let mut cmd = self.pipemap();
+        cmd.arg("link").arg(out).args([
+            "--api-url",
+            &server.url,
+            "--timeout",
+            "2",
+            "--retries",
+            "2",
+        ]);
+        if apply {
+            cmd.arg("--apply");
+        }
+        cmd
+    }
+
     pub fn snapshot(&self) -> PathBuf {
         self.dir.path().join("config/pipemap/account/acme.json")
     }

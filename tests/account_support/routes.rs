@@ -164,6 +164,18 @@ fn v1(
             Some(_) => ok(json!({"id": id})),
             None => not_found(),
         },
+        ("GET", ["leads"]) => offset_page(&s.records["leads"], query),
+        ("POST", ["notes"]) => {
+            let mut item = body.clone();
+            item["id"] = json!(new_id);
+            item["active_flag"] = json!(true);
+            s.notes.push(item.clone());
+            ok(item)
+        }
+        ("DELETE", ["notes", id]) => match take(&mut s.notes, id) {
+            Some(_) => ok(json!(true)),
+            None => not_found(),
+        },
         _ => not_found(),
     }
 }
@@ -206,6 +218,37 @@ fn v2(
             ok(item)
         }
         ("DELETE", ["stages", id]) => match take(&mut s.stages, id) {
+            Some(_) => ok(json!({"id": number_or_text(id)})),
+            None => not_found(),
+        },
+        ("GET", [name @ ("organizations" | "persons" | "deals")]) => {
+            let wanted: Vec<&str> = query
+                .get("custom_fields")
+                .map(|c| c.split(',').collect())
+                .unwrap_or_default();
+            // v2 returns the custom fields asked for, under custom_fields.
+            let shown: Vec<Value> = s.records[*name]
+                .iter()
+                .map(|r| {
+                    let mut r = r.clone();
+                    if let Some(custom) = r["custom_fields"].as_object_mut() {
+                        custom.retain(|k, _| wanted.contains(&k.as_str()));
+                    }
+                    r
+                })
+                .collect();
+            cursor_page(&shown, query)
+        }
+        ("POST", ["activities"]) => {
+            let mut item = body.clone();
+            item["id"] = json!(new_id);
+            item["is_deleted"] = json!(false);
+            item["add_time"] = json!(TIME);
+            item["update_time"] = json!(TIME);
+            s.activities.push(item.clone());
+            ok(item)
+        }
+        ("DELETE", ["activities", id]) => match take(&mut s.activities, id) {
             Some(_) => ok(json!({"id": number_or_text(id)})),
             None => not_found(),
         },

@@ -63,6 +63,10 @@ pub(super) struct State {
     pub(super) activity_types: Vec<Value>,
     pub(super) lead_labels: Vec<Value>,
     pub(super) currencies: Vec<Value>,
+    /// Organizations, persons, deals (v2 shape) and leads (v1 shape) "imported by the wizard".
+    pub(super) records: BTreeMap<String, Vec<Value>>,
+    pub(super) activities: Vec<Value>,
+    pub(super) notes: Vec<Value>,
     pub(super) next_id: i64,
     pub(super) posts: usize,
     pub(super) fail_post: Option<usize>,
@@ -160,6 +164,9 @@ impl FakePipedrive {
             json!({"id": "f08b42a0-4e75-11ea-9643-03698ef1cfd6", "name": "Hot", "color": "red"}),
             json!({"id": "f08b42a1-4e75-11ea-9643-03698ef1cfd6", "name": "Warm", "color": "yellow"}),
         ];
+        for name in ["organizations", "persons", "deals", "leads"] {
+            s.records.insert(name.into(), Vec::new());
+        }
         s.currencies = vec![
             json!({"id": 1, "code": "EUR"}),
             json!({"id": 2, "code": "USD"}),
@@ -361,6 +368,109 @@ fn serve(stream: TcpStream, state: &Mutex<State>) -> std::io::Result<()> {
 }
 
 impl FakePipedrive {
+    /// Does what Pipedrive's import wizard does with an export's organizations, persons, deals
+    /// and leads (each row one record, the source id in the custom field of that name), and
+    /// returns the Pipedrive id given to each source id, by entity.
+    pub fn import(
+        &self,
+        out: &std::path::Path,
+        id_field: &str,
+    ) -> BTreeMap<String, BTreeMap<String, Value>> {
+        let mut s = self.state.lock().unwrap();
+        let mut ids: BTreeMap<String, BTreeMap<String, Value>> = BTreeMap::new();
+        for (file, title, name_col, fields, records) in [
+            (
+                "01-organizations.csv",
+                "Organization",
+                "Name",
+                "organizationFields",
+                "organizations",
+            ),
+            (
+                "02-persons.csv",
+                "Person",
+                "Name",
+                "personFields",
+                "persons",
+            ),
+            ("03-deals.csv", "Deal", "Title", "dealFields", "deals"),
+            ("04-leads.csv", "Lead", "Title", "dealFields", "leads"),
+        ] {
+            let Ok(mut reader) = csv::Reader::from_path(out.join(file)) else {
+                continue;
+            };
+            let headers = reader.headers().unwrap().clone();
+            let col = |h: &str| headers.iter().position(|x| x == format!("{title} - {h}"));
+            let (name_at, id_at) = (col(name_col).unwrap(), col(id_field));
+            let code = s.fields[fields]
+                .iter()
+                .find(|f| f["field_name"] == id_field)
+                .map(|f| f["field_code"].as_str().unwrap().to_string());
+            for record in reader.records() {
+                let record = record.unwrap();
+                s.next_id += 1;
+                let id = s.next_id;
+                let name = record.get(name_at).unwrap_or("").to_string();
+                let source = id_at.and_then(|i| record.get(i)).unwrap_or("").to_string();
+                let item = if records == "leads" {
+                    let uuid = format!("00000000-0000-4000-8000-{id:012}");
+                    let mut lead = json!({"id": uuid, "title": name, "owner_id": 7,
+                        "creator_id": 7, "label_ids": [], "is_archived": false,
+                        "was_seen": false, "add_time": "2026-01-05T10:00:00.000Z",
+                        "update_time": "2026-01-05T10:00:00.000Z", "visible_to": "3"});
+                    if let Some(code) = &code {
+                        lead[code] = json!(source);
+                    }
+                    lead
+                } else {
+                    let mut custom = serde_json::Map::new();
+                    if let Some(code) = &code {
+                        custom.insert(code.clone(), json!(source));
+                    }
+                    let key = if title == "Deal" { "title" } else { "name" };
+                    let mut item = json!({"id": id, "owner_id": 7, "add_time": "2026-01-05T10:00:00Z",
+                        "update_time": "2026-01-05T10:00:00Z", "is_deleted": false,
+                        "visible_to": 3, "custom_fields": custom});
+                    item[key] = json!(name);
+                    item
+                };
+                ids.entry(records.to_string())
+                    .or_default()
+                    .insert(source, item["id"].clone());
+                s.records.get_mut(records).unwrap().push(item);
+            }
+        }
+        ids
+    }
+
+    /// Removes the imported record whose source-id field holds `source` (as an import that
+    /// merged it into another would).
+    pub fn forget_record(&self, records: &str, id_field: &str, source: &str) {
+        let mut s = self.state.lock().unwrap();
+        let fields = if records == "organizations" {
+            "organizationFields"
+        } else if records == "persons" {
+            "personFields"
+        } else {
+            "dealFields"
+        };
+        let code = s.fields[fields]
+            .iter()
+            .find(|f| f["field_name"] == id_field)
+            .map(|f| f["field_code"].as_str().unwrap().to_string())
+            .unwrap();
+        s.records
+            .get_mut(records)
+            .unwrap()
+            .retain(|r| r["custom_fields"][&code] != source && r[&code] != source);
+    }
+
+    /// The activities and notes created through the API so far.
+    pub fn created_items(&self) -> (Vec<Value>, Vec<Value>) {
+        let s = self.state.lock().unwrap();
+        (s.activities.clone(), s.notes.clone())
+    }
+
     /// Takes `field_code` out of every field of an endpoint: an answer off the documents.
     pub fn break_field_codes(&self, endpoint: &str) {
         let mut s = self.state.lock().unwrap();

@@ -1,0 +1,103 @@
+//! `pipemap link OUT [--apply]`: activities and notes created on exactly the records they
+//! belong to, through the account. Results go to stdout; waits and the budget line to stderr.
+
+use std::path::Path;
+use std::process::ExitCode;
+
+use pipemap::account::link::{self, Fidelity};
+use pipemap::account::manifest::Manifest;
+use pipemap::entity::Entity;
+
+use crate::cli::Connection;
+
+pub fn run(out: &Path, apply: bool, c: &Connection) -> anyhow::Result<ExitCode> {
+    // The export is checked before the token is used.
+    link::rows::read(out)?;
+    let (mut client, me) = super::account::connect(c)?;
+    let planned = link::plan(&mut client, out);
+    let mut plan = match planned {
+        Ok(p) => p,
+        Err(e) => {
+            eprintln!("{}.", client.budget().summary());
+            return Err(e.into());
+        }
+    };
+    let found: Vec<String> = plan
+        .found
+        .iter()
+        .map(|(e, n)| format!("{n} {}", e.plural()))
+        .collect();
+    println!(
+        "Read back from {}: {}.",
+        me.company_domain,
+        if found.is_empty() {
+            "nothing".to_string()
+        } else {
+            found.join(", ")
+        }
+    );
+    for notice in &plan.notices {
+        println!("Note: {notice}.");
+    }
+    for entity in [Entity::Activity, Entity::Note] {
+        let n = |f| plan.count(entity, f);
+        println!(
+            "{}: {} linked by source id, {} by a unique name, {} left for the wizard, {} not linkable, {} created by an earlier run.",
+            entity.plural(),
+            n(Fidelity::LinkedById),
+            n(Fidelity::LinkedByUniqueName),
+            n(Fidelity::LeftForWizard),
+            n(Fidelity::NotLinkable),
+            n(Fidelity::CreatedEarlier),
+        );
+    }
+    let cost = plan.create_cost;
+    let budget = match plan.fits_budget() {
+        Some(true) => " (Pipedrive says enough is left today)".to_string(),
+        Some(false) => format!(
+            " — more than the {} Pipedrive says is left today: --apply stops when the budget is spent and a run after its reset creates the rest",
+            plan.daily_left.unwrap_or(0)
+        ),
+        None => String::new(),
+    };
+    if !apply {
+        println!(
+            "Dry run: nothing was created. --apply creates {} items through the API: {} requests, {} tokens of the company's daily API budget{budget}.",
+            cost.requests, cost.requests, cost.tokens
+        );
+        eprintln!("{}.", client.budget().summary());
+        return Ok(ExitCode::SUCCESS);
+    }
+    let mut done = 0usize;
+    let mut report = |_: &pipemap::account::manifest::Entry| {
+        done += 1;
+        if done.is_multiple_of(500) {
+            eprintln!("Created {done} of {}…", cost.requests);
+        }
+    };
+    let result = link::apply(&mut client, &me, &mut plan, out, &mut report);
+    eprintln!("{}.", client.budget().summary());
+    let created = match result {
+        Ok(n) => n,
+        Err(e) => {
+            eprintln!(
+                "Created {done} of {} before this failure; {} lists them, and `pipemap link {} --apply` creates the rest.",
+                cost.requests,
+                Manifest::path(out).display(),
+                out.display()
+            );
+            return Err(e.into());
+        }
+    };
+    link::write_results(out, &plan)?;
+    println!(
+        "Created {created} activities and notes with exact links; recorded in {} (remove them with `pipemap account undo {}`).",
+        Manifest::path(out).display(),
+        out.display()
+    );
+    println!(
+        "Import what is left from {}/linked/ (every row's outcome: linked/link-fidelity.csv).",
+        out.display()
+    );
+    Ok(ExitCode::SUCCESS)
+}
