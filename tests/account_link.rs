@@ -5,6 +5,7 @@
 //! stops the run and the next run creates only the rest.
 
 mod account_support;
+mod tui_support;
 
 use std::path::{Path, PathBuf};
 
@@ -301,4 +302,67 @@ fn a_spent_daily_budget_stops_cleanly_and_says_when_it_resets() {
         "{}",
         rest.stdout
     );
+}
+
+/// The Review & Export screen: after an export and the wizard's import, `i` shows how the
+/// activities and notes link by id and `I` creates them, through the same flow as `pipemap link`.
+#[test]
+fn the_ui_links_activities_and_notes_after_the_import() {
+    use crossterm::event::{KeyCode, KeyModifiers};
+    use pipemap::tui::app::Command;
+    use pipemap::tui::model::{ExportState, LinkState};
+    use tui_support::{demo, drain, press, press_with, run as run_commands, type_text};
+
+    let server = FakePipedrive::start();
+    let m = Machine::new();
+    let (mut model, mut worker, rx) = demo();
+    worker.connection = pipemap::tui::worker::AccountConnection {
+        token: Some(pipemap::account::Token::new(account_support::TOKEN).unwrap()),
+        api_url: Some(server.url.clone()),
+    };
+    let out = m.dir.path().join("out");
+    press(&mut model, KeyCode::Char('5'));
+    assert!(
+        press(&mut model, KeyCode::Char('i')).is_empty(),
+        "nothing to link before an export"
+    );
+    press(&mut model, KeyCode::Char('o'));
+    press_with(&mut model, KeyCode::Char('u'), KeyModifiers::CONTROL);
+    type_text(&mut model, &out.display().to_string());
+    press(&mut model, KeyCode::Enter);
+    let commands = press(&mut model, KeyCode::Char('e'));
+    run_commands(&worker, commands);
+    drain(&mut model, &worker, &rx);
+    assert!(matches!(model.export_view.state, ExportState::Done(_)));
+    ok(m.account(&server, &["prepare", out.to_str().unwrap(), "--apply"]));
+    server.import(&out, "Sell ID");
+
+    let link = |model: &mut pipemap::tui::model::Model, key: char| {
+        for c in press(model, KeyCode::Char(key)) {
+            assert!(matches!(c, Command::LinkAccount { .. }), "{c:?}");
+            worker.execute(c);
+        }
+        drain(model, &worker, &rx);
+    };
+    link(&mut model, 'i');
+    let LinkState::Planned { to_create, .. } = model.export_view.link.clone() else {
+        panic!("{:?}", model.export_view.link);
+    };
+    assert!(
+        to_create > 100,
+        "most of the sample's activities and notes: {to_create}"
+    );
+    assert_eq!(server.created_items().0.len(), 0, "i creates nothing");
+    let text = tui_support::render(&mut model, 120, 40);
+    assert!(text.contains("I creates"), "{text}");
+
+    link(&mut model, 'I');
+    assert!(
+        matches!(&model.export_view.link, LinkState::Created { count, .. } if *count as u32 == to_create),
+        "{:?}",
+        model.export_view.link
+    );
+    let (activities, notes) = server.created_items();
+    assert_eq!((activities.len() + notes.len()) as u32, to_create);
+    assert!(out.join("linked/link-fidelity.csv").exists());
 }

@@ -63,6 +63,9 @@ pub enum Message {
     /// A wait while the account is read or written (rate limit, retry), in words.
     AccountNotice(String),
     AccountPrepared(Result<crate::tui::model::AccountOutcome, String>),
+    /// A wait or retry while linking through the account.
+    LinkNotice(String),
+    AccountLinked(Result<crate::tui::model::LinkOutcome, String>),
 }
 
 /// File work for the worker.
@@ -97,6 +100,12 @@ pub enum Command {
     /// Compare the export in `out` with the Pipedrive account and, with `create`, create
     /// what it lacks (`pipemap account prepare`).
     PrepareAccount {
+        out: PathBuf,
+        create: bool,
+    },
+    /// Read back the imported records and, with `create`, create the export's activities and
+    /// notes on them (`pipemap link`).
+    LinkAccount {
         out: PathBuf,
         create: bool,
     },
@@ -202,6 +211,14 @@ pub fn update(model: &mut Model, message: Message) -> Vec<Command> {
         }
         Message::AccountPrepared(result) => {
             review::on_account_prepared(model, result);
+            Vec::new()
+        }
+        Message::LinkNotice(text) => {
+            model.export_view.link = crate::tui::model::LinkState::Working(text);
+            Vec::new()
+        }
+        Message::AccountLinked(result) => {
+            review::on_account_linked(model, result);
             Vec::new()
         }
     }

@@ -122,6 +122,11 @@ pub enum Action {
     AccountDryRun,
     /// Review & Export: create it.
     AccountCreate,
+    /// Review & Export: after the import of organizations, persons, deals and leads, show how
+    /// the activities and notes would be linked through the account.
+    LinkDryRun,
+    /// Review & Export: create them with exact links.
+    LinkCreate,
 }
 
 /// One binding: the keys, what they do, and how help describes it.
@@ -367,6 +372,18 @@ pub const EXPORT: &[Binding] = &[
         &[C('P')],
         Action::AccountCreate,
         "create it in Pipedrive",
+        "",
+    ),
+    b(
+        &[C('i')],
+        Action::LinkDryRun,
+        "after importing: link activities, notes by id",
+        "",
+    ),
+    b(
+        &[C('I')],
+        Action::LinkCreate,
+        "create them in Pipedrive",
         "",
     ),
 ];

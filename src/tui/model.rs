@@ -226,6 +226,39 @@ pub enum AccountState {
     Failed(String),
 }
 
+/// Linking activities and notes through the account, from the Review & Export screen.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub enum LinkState {
+    #[default]
+    Idle,
+    /// Reading or writing the account: what is going on.
+    Working(String),
+    /// What `I` would do: one line per entity, and what it costs.
+    Planned {
+        company: String,
+        lines: Vec<String>,
+        to_create: u32,
+        cost: crate::account::create::Cost,
+    },
+    /// What `I` created; the rest is in OUT/linked/.
+    Created {
+        company: String,
+        count: usize,
+    },
+    Failed(String),
+}
+
+/// What a run of `link` reports back.
+#[derive(Debug, Clone, PartialEq)]
+pub struct LinkOutcome {
+    pub company: String,
+    /// The counts of activities and notes by outcome, and notices.
+    pub lines: Vec<String>,
+    pub cost: crate::account::create::Cost,
+    pub created: usize,
+    pub applied: bool,
+}
+
 /// What a run of the account preparation reports back.
 #[derive(Debug, Clone, PartialEq)]
 pub struct AccountOutcome {
@@ -247,6 +280,8 @@ pub struct ExportView {
     pub state: ExportState,
     /// The Pipedrive account's preparation for the finished export.
     pub account: AccountState,
+    /// Linking the export's activities and notes through the account (`i`, `I`).
+    pub link: LinkState,
     pub cursor: ListCursor,
     /// Set after a first `e` with blockers: a second `e` exports anyway.
     pub confirm_blockers: bool,

@@ -115,6 +115,10 @@ impl Worker {
                 let result = prepare_account(&self.connection, &out, create, tx);
                 let _ = tx.send(Message::AccountPrepared(result));
             }
+            Command::LinkAccount { out, create } => {
+                let result = link_account(&self.connection, &out, create, tx);
+                let _ = tx.send(Message::AccountLinked(result));
+            }
         }
     }
 }
@@ -315,6 +319,61 @@ fn export(
         unresolved_links: s.unresolved_links,
         ambiguous_links: s.ambiguous_links,
         warnings: s.warnings,
+    })
+}
+
+/// `pipemap link OUT [--apply]` for the UI; waits are reported as they happen.
+fn link_account(
+    connection: &AccountConnection,
+    out: &Path,
+    create: bool,
+    tx: &Sender<Message>,
+) -> Result<super::model::LinkOutcome, String> {
+    use crate::account::link::{self, Fidelity};
+    use crate::account::{AccountError, Client, Notice, Settings};
+    use crate::entity::Entity;
+    let token = connection
+        .token
+        .clone()
+        .ok_or_else(|| AccountError::NoToken.to_string())?;
+    let settings = Settings {
+        api_url: connection.api_url.clone(),
+        ..Settings::default()
+    };
+    let notices = tx.clone();
+    let notify = Box::new(move |n: &Notice| {
+        let _ = notices.send(Message::LinkNotice(n.to_string()));
+    });
+    let (mut client, me) = Client::connect(token, &settings, notify).map_err(|e| e.to_string())?;
+    let mut plan = link::plan(&mut client, out).map_err(|e| e.to_string())?;
+    let mut lines: Vec<String> = [Entity::Activity, Entity::Note]
+        .into_iter()
+        .map(|e| {
+            format!(
+                "{}: {} by id, {} by a unique name, {} left for the wizard, {} not linkable, {} created before",
+                e.plural(),
+                plan.count(e, Fidelity::LinkedById),
+                plan.count(e, Fidelity::LinkedByUniqueName),
+                plan.count(e, Fidelity::LeftForWizard),
+                plan.count(e, Fidelity::NotLinkable),
+                plan.count(e, Fidelity::CreatedEarlier),
+            )
+        })
+        .collect();
+    lines.extend(plan.notices.iter().cloned());
+    let cost = plan.create_cost;
+    let mut created = 0;
+    if create {
+        created = link::apply(&mut client, &me, &mut plan, out, &mut |_| {})
+            .map_err(|e| e.to_string())?;
+        link::write_results(out, &plan).map_err(|e| e.to_string())?;
+    }
+    Ok(super::model::LinkOutcome {
+        company: me.company_domain,
+        lines,
+        cost,
+        created,
+        applied: create,
     })
 }
 

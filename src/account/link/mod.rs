@@ -186,6 +186,7 @@ fn id_field_codes(
 ) -> Result<BTreeMap<Entity, String>, AccountError> {
     let mut codes = BTreeMap::new();
     let mut read: BTreeMap<Entity, Vec<RemoteField>> = BTreeMap::new();
+    let mut missing: BTreeMap<(Entity, String), Vec<&str>> = BTreeMap::new();
     for entity in IMPORTED {
         let Some(name) = export.id_fields.get(&entity) else {
             continue;
@@ -206,12 +207,17 @@ fn id_field_codes(
             Some(f) => {
                 codes.insert(entity, f.key.clone());
             }
-            None => notices.push(format!(
-                "the account has no {} field \"{name}\" (the source id the export writes): links to {} resolve by unique names only; create it with `pipemap account prepare` before importing",
-                endpoint.entity,
-                entity.plural()
-            )),
+            None => missing
+                .entry((endpoint.entity, name.clone()))
+                .or_default()
+                .push(entity.plural()),
         }
+    }
+    for ((fields_of, name), plurals) in missing {
+        notices.push(format!(
+            "the account has no {fields_of} field \"{name}\" (the source id the export writes): links to {} resolve by unique names only; create it with `pipemap account prepare` before importing",
+            plurals.join(" and ")
+        ));
     }
     Ok(codes)
 }

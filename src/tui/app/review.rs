@@ -237,6 +237,7 @@ pub fn on_action(model: &mut Model, action: Action) -> Vec<Command> {
         }
         Action::Export => start_export(model),
         Action::AccountDryRun | Action::AccountCreate => account(model, action),
+        Action::LinkDryRun | Action::LinkCreate => link(model, action),
         Action::ToggleFormulas => {
             edit(model, |m| {
                 m.options.escape_formulas = !m.options.escape_formulas
@@ -419,5 +420,66 @@ pub fn on_account_prepared(
             cost: o.cost,
         },
         Err(e) => AccountState::Failed(e),
+    };
+}
+
+/// `i` / `I`: after the import wizard created organizations, persons, deals and leads, show how
+/// the export's activities and notes link to them by id, then create them.
+fn link(model: &mut Model, action: Action) -> Vec<Command> {
+    use crate::tui::model::LinkState;
+    let ExportState::Done(summary) = &model.export_view.state else {
+        model.status = Some((
+            "export first (e), import its organizations, persons, deals and leads; then i links the rest".into(),
+            Level::Info,
+        ));
+        return Vec::new();
+    };
+    let out = summary.out.clone();
+    let create = action == Action::LinkCreate;
+    match &model.export_view.link {
+        LinkState::Working(_) => {
+            model.status = Some(("the account is being read".into(), Level::Info));
+            return Vec::new();
+        }
+        LinkState::Planned { to_create: 0, .. } if create => {
+            model.status = Some(("nothing can be linked exactly yet".into(), Level::Info));
+            return Vec::new();
+        }
+        LinkState::Planned { .. } => {}
+        _ if create => {
+            model.status = Some((
+                "i first: it shows what would be created".into(),
+                Level::Info,
+            ));
+            return Vec::new();
+        }
+        _ => {}
+    }
+    model.export_view.link = LinkState::Working(if create {
+        "creating activities and notes in Pipedrive…".into()
+    } else {
+        "reading back the imported records…".into()
+    });
+    vec![Command::LinkAccount { out, create }]
+}
+
+/// The linking came back.
+pub fn on_account_linked(
+    model: &mut Model,
+    result: Result<crate::tui::model::LinkOutcome, String>,
+) {
+    use crate::tui::model::LinkState;
+    model.export_view.link = match result {
+        Ok(o) if o.applied => LinkState::Created {
+            company: o.company,
+            count: o.created,
+        },
+        Ok(o) => LinkState::Planned {
+            company: o.company,
+            lines: o.lines,
+            to_create: o.cost.requests,
+            cost: o.cost,
+        },
+        Err(e) => LinkState::Failed(e),
     };
 }

@@ -159,11 +159,45 @@ fn result(model: &Model, frame: &mut Frame, area: Rect, theme: &Theme) {
                 ));
             }
             account_lines(model, &mut lines, theme);
+            link_lines(model, &mut lines, theme);
             frame.render_widget(
                 Paragraph::new(lines).wrap(Wrap { trim: true }).block(block),
                 area,
             );
         }
+    }
+}
+
+/// Linking activities and notes through the account (`i`, `I`); nothing until asked.
+fn link_lines(model: &Model, lines: &mut Vec<Line<'static>>, theme: &Theme) {
+    use crate::tui::model::LinkState;
+    match &model.export_view.link {
+        LinkState::Idle => {}
+        LinkState::Working(what) => {
+            lines.push(Line::styled(format!("Links: {what}"), theme.warn));
+        }
+        LinkState::Planned {
+            company,
+            lines: counts,
+            to_create,
+            cost,
+        } => {
+            lines.push(Line::styled(
+                format!(
+                    "Links in {company}: I creates {to_create} activities and notes by id ({} tokens of the daily API budget); the rest goes to linked/ for the wizard",
+                    cost.tokens
+                ),
+                theme.accent,
+            ));
+            for l in counts {
+                lines.push(Line::raw(format!("  {l}")));
+            }
+        }
+        LinkState::Created { company, count } => lines.push(Line::styled(
+            format!("✔ created {count} activities and notes in {company} with exact links; import the rest from linked/"),
+            theme.ok,
+        )),
+        LinkState::Failed(e) => lines.push(Line::styled(format!("✗ Links: {e}"), theme.error)),
     }
 }
 
