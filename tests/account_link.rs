@@ -120,16 +120,32 @@ fn every_activity_and_note_lands_on_the_record_it_belonged_to() {
         "{}",
         dry.stdout
     );
-    // 6 activities at 5 tokens (v2) and 4 notes at 10 (v1).
+    // The import linked deal 102 to the first John Smith and the first Acme, by name.
+    let deal_102 = pd("deals", "102");
+    assert_eq!(
+        server.record("deals", &deal_102)["person_id"],
+        pd("persons", "11")
+    );
+    assert!(
+        dry.stdout.contains(
+            "1 deals and 0 leads were linked by the import to another person or organization"
+        ),
+        "{}",
+        dry.stdout
+    );
+    // One deal corrected (5 tokens, v2), 6 activities at 5 (v2) and 4 notes at 10 (v1).
     assert!(
         dry.stdout
-            .contains("10 requests, 70 tokens of the company's daily API budget"),
+            .contains("sends 11 requests, 75 tokens of the company's daily API budget"),
         "{}",
         dry.stdout
     );
     assert_eq!(server.created_items().0.len(), 0);
 
     let applied = ok(m.account_link(&server, &out, true));
+    let fixed = server.record("deals", &deal_102);
+    assert_eq!(fixed["person_id"], pd("persons", "12"), "{fixed}");
+    assert_eq!(fixed["org_id"], pd("organizations", "2"), "{fixed}");
     assert!(
         applied.stdout.contains("Created 10 activities and notes"),
         "{}",
@@ -201,10 +217,14 @@ fn every_activity_and_note_lands_on_the_record_it_belonged_to() {
         again.stdout
     );
     assert_eq!(server.created_items().0.len(), 6);
-    // Undo removes them with the rest of what pipemap created.
+    // Undo removes them with the rest of what pipemap created, and puts the deal's links back.
     ok(m.account(&server, &["undo", out.to_str().unwrap()]));
     let (activities, notes) = server.created_items();
     assert!(activities.is_empty() && notes.is_empty());
+    assert_eq!(
+        server.record("deals", &deal_102)["person_id"],
+        pd("persons", "11")
+    );
 }
 
 #[test]
@@ -251,7 +271,7 @@ fn links_that_cannot_be_made_exact_are_left_for_the_wizard_with_the_reason() {
 }
 
 #[test]
-fn a_spent_budget_stops_and_the_next_run_creates_only_the_rest() {
+fn a_failure_half_way_stops_and_the_next_run_creates_only_the_rest() {
     let server = FakePipedrive::start();
     let m = Machine::new();
     let (out, _) = exported_and_imported(&server, &m);
@@ -259,7 +279,7 @@ fn a_spent_budget_stops_and_the_next_run_creates_only_the_rest() {
     let r = run(m.account_link(&server, &out, true));
     assert_eq!(r.code, 5, "{}", r.stderr);
     assert!(
-        r.stderr.contains("Created 3 of 10 before this failure"),
+        r.stderr.contains("Created 4 of 11 before this failure"),
         "{}",
         r.stderr
     );
@@ -267,9 +287,10 @@ fn a_spent_budget_stops_and_the_next_run_creates_only_the_rest() {
         .as_array()
         .unwrap()
         .iter()
-        .filter(|e| e["kind"] == "activity" || e["kind"] == "note")
+        .filter(|e| ["relinked", "activity", "note"].contains(&e["kind"].as_str().unwrap()))
         .count();
-    assert_eq!(recorded, 3);
+    // The deal's correction (a PATCH), then three creations; the fourth POST failed.
+    assert_eq!(recorded, 4);
     let rest = ok(m.account_link(&server, &out, true));
     assert!(
         rest.stdout.contains("Created 7 activities and notes"),

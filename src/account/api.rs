@@ -48,6 +48,7 @@ pub enum Method {
     Get,
     Post,
     Put,
+    Patch,
     Delete,
 }
 
@@ -58,6 +59,7 @@ impl Method {
             Method::Get => "GET",
             Method::Post => "POST",
             Method::Put => "PUT",
+            Method::Patch => "PATCH",
             Method::Delete => "DELETE",
         }
     }
@@ -244,6 +246,15 @@ pub fn records(entity: Entity, custom_field: Option<&str>) -> Option<Call> {
         Entity::Person => v2("/persons"),
         Entity::Deal => v2("/deals"),
         Entity::Lead => Call::new(Version::V1, Method::Get, "/leads", 20).paged(Paging::Offset),
+        _ => return None,
+    })
+}
+
+/// Changes a deal's links (v2), or a lead's (v1 only).
+pub fn patch_record(entity: Entity, id: &str) -> Option<Call> {
+    Some(match entity {
+        Entity::Deal => Call::new(Version::V2, Method::Patch, format!("/deals/{id}"), 5).item(),
+        Entity::Lead => Call::new(Version::V1, Method::Patch, format!("/leads/{id}"), 10).item(),
         _ => return None,
     })
 }

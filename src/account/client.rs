@@ -225,6 +225,12 @@ impl Client {
         Ok(body.get("data").cloned().unwrap_or(Value::Null))
     }
 
+    /// `data` of a PATCH with a JSON body (it sets the fields it names, so a retry is safe).
+    pub fn patch(&mut self, call: &Call, body: &Value) -> Result<Value, AccountError> {
+        let body = self.send(call, &[], Some(body))?;
+        Ok(body.get("data").cloned().unwrap_or(Value::Null))
+    }
+
     /// `data` of a PUT with a JSON body (a PUT sends the whole state, so a retry is safe).
     pub fn put(&mut self, call: &Call, body: &Value) -> Result<Value, AccountError> {
         let body = self.send(call, &[], Some(body))?;
@@ -378,6 +384,12 @@ impl Client {
                 .header("accept", "application/json")
                 .force_send_body()
                 .send_json(b)?,
+            (Method::Patch, b) => self
+                .agent
+                .patch(url)
+                .header("x-api-token", token)
+                .header("accept", "application/json")
+                .send_json(b.unwrap_or(&Value::Null))?,
             (Method::Put, b) => self
                 .agent
                 .put(url)
@@ -526,7 +538,7 @@ fn describe(call: &Call) -> String {
     match call.method {
         Method::Get => format!("read {what}"),
         Method::Post => format!("create {what}"),
-        Method::Put => format!("change {what}"),
+        Method::Put | Method::Patch => format!("change {what}"),
         Method::Delete => format!("delete {what}"),
     }
 }

@@ -223,6 +223,7 @@ fn entry(kind: Kind, id: Value, name: &str, entity: Option<Entity>) -> Entry {
         field_code: None,
         field_id: None,
         source: None,
+        before: None,
         time: super::now(),
         outcome: None,
     }

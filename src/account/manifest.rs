@@ -35,6 +35,8 @@ pub enum Kind {
     Activity,
     /// A note `link --apply` created with exact links.
     Note,
+    /// A deal or lead whose person or organization `link --apply` corrected.
+    Relinked,
 }
 
 impl Kind {
@@ -50,6 +52,7 @@ impl Kind {
             Kind::FieldOption => "field option",
             Kind::Activity => "activity",
             Kind::Note => "note",
+            Kind::Relinked => "links of",
         }
     }
 }
@@ -76,6 +79,9 @@ pub struct Entry {
     /// The export row it was made from, for an activity or note: `05-activities.csv#12`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub source: Option<String>,
+    /// For a corrected record: its links before (what undo puts back).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub before: Option<Value>,
     /// When it was created (in `created`) or removed (in `removed`), RFC 3339.
     pub time: String,
     /// How a removal went: `deleted`, or `already gone` when someone removed it first.

@@ -47,6 +47,7 @@ pub fn undo(
             Kind::LeadLabel => client.delete(&api::delete_lead_label(&id), None)?,
             Kind::Activity => client.delete(&api::delete_activity(&id), None)?,
             Kind::Note => client.delete(&api::delete_note(&id), None)?,
+            Kind::Relinked => restore_links(client, &entry, &id, out)?,
             Kind::LabelOption | Kind::FieldOption => {
                 let fields = fields_of(&entry, out)?;
                 match (&entry.field_code, entry.field_id) {
@@ -60,12 +61,45 @@ pub fn undo(
         };
         let mut done = entry.clone();
         done.time = super::now();
-        done.outcome = Some(if gone { "deleted" } else { "already gone" }.into());
+        done.outcome = Some(
+            match (entry.kind, gone) {
+                (Kind::Relinked, true) => "links restored",
+                (_, true) => "deleted",
+                (_, false) => "already gone",
+            }
+            .into(),
+        );
         manifest.removed.push(done);
         manifest.save(out)?;
         removed(manifest.removed.last().expect("just pushed"));
     }
     Ok(())
+}
+
+/// Puts a corrected deal's or lead's links back as they were; a link that was empty stays as
+/// set, since the API takes no empty id for it.
+fn restore_links(
+    client: &mut Client,
+    entry: &Entry,
+    id: &str,
+    out: &Path,
+) -> Result<bool, AccountError> {
+    let call = entry
+        .entity
+        .and_then(|e| api::patch_record(e, id))
+        .ok_or_else(|| unreadable(out, entry, "names no deal or lead"))?;
+    let mut before = entry.before.clone().unwrap_or_else(|| json!({}));
+    if let Some(map) = before.as_object_mut() {
+        map.retain(|_, v| !v.is_null());
+        if map.is_empty() {
+            return Ok(true);
+        }
+    }
+    match client.patch(&call, &before) {
+        Ok(_) => Ok(true),
+        Err(AccountError::NotFound { .. }) => Ok(false),
+        Err(e) => Err(e),
+    }
 }
 
 fn fields_of(entry: &Entry, out: &Path) -> Result<FieldEndpoint, AccountError> {

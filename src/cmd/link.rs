@@ -51,6 +51,17 @@ pub fn run(out: &Path, apply: bool, c: &Connection) -> anyhow::Result<ExitCode> 
             n(Fidelity::CreatedEarlier),
         );
     }
+    if !plan.corrections.is_empty() {
+        let deals = plan
+            .corrections
+            .iter()
+            .filter(|c| c.entity == Entity::Deal)
+            .count();
+        println!(
+            "{deals} deals and {} leads were linked by the import to another person or organization than in the source; --apply sets the source's (listed in linked/link-report.md).",
+            plan.corrections.len() - deals
+        );
+    }
     let cost = plan.create_cost;
     let budget = match plan.fits_budget() {
         Some(true) => " (Pipedrive says enough is left today)".to_string(),
@@ -62,8 +73,8 @@ pub fn run(out: &Path, apply: bool, c: &Connection) -> anyhow::Result<ExitCode> 
     };
     if !apply {
         println!(
-            "Dry run: nothing was created. --apply creates {} items through the API: {} requests, {} tokens of the company's daily API budget{budget}.",
-            cost.requests, cost.requests, cost.tokens
+            "Dry run: nothing was created. --apply sends {} requests, {} tokens of the company's daily API budget{budget}.",
+            cost.requests, cost.tokens
         );
         eprintln!("{}.", client.budget().summary());
         return Ok(ExitCode::SUCCESS);

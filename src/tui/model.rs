@@ -252,6 +252,8 @@ pub enum LinkState {
 #[derive(Debug, Clone, PartialEq)]
 pub struct LinkOutcome {
     pub company: String,
+    /// Activities and notes `I` creates.
+    pub to_create: u32,
     /// The counts of activities and notes by outcome, and notices.
     pub lines: Vec<String>,
     pub cost: crate::account::create::Cost,

@@ -360,8 +360,19 @@ fn link_account(
             )
         })
         .collect();
+    if !plan.corrections.is_empty() {
+        lines.push(format!(
+            "{} deals and leads linked by the import to another person or organization: I sets the source's",
+            plan.corrections.len()
+        ));
+    }
     lines.extend(plan.notices.iter().cloned());
     let cost = plan.create_cost;
+    let to_create = plan
+        .outcomes
+        .iter()
+        .filter(|o| o.fidelity.to_create())
+        .count() as u32;
     let mut created = 0;
     if create {
         created = link::apply(&mut client, &me, &mut plan, out, &mut |_| {})
@@ -371,6 +382,7 @@ fn link_account(
     Ok(super::model::LinkOutcome {
         company: me.company_domain,
         lines,
+        to_create,
         cost,
         created,
         applied: create,

@@ -165,6 +165,21 @@ fn v1(
             None => not_found(),
         },
         ("GET", ["leads"]) => offset_page(&s.records["leads"], query),
+        ("PATCH", ["leads", id]) => {
+            let Some(lead) = s
+                .records
+                .get_mut("leads")
+                .unwrap()
+                .iter_mut()
+                .find(|d| id_text(&d["id"]) == *id)
+            else {
+                return not_found();
+            };
+            for (k, v) in body.as_object().into_iter().flatten() {
+                lead[k] = v.clone();
+            }
+            ok(lead.clone())
+        }
         ("POST", ["notes"]) => {
             let mut item = body.clone();
             item["id"] = json!(new_id);
@@ -238,6 +253,21 @@ fn v2(
                 })
                 .collect();
             cursor_page(&shown, query)
+        }
+        ("PATCH", ["deals", id]) => {
+            let Some(deal) = s
+                .records
+                .get_mut("deals")
+                .unwrap()
+                .iter_mut()
+                .find(|d| id_text(&d["id"]) == *id)
+            else {
+                return not_found();
+            };
+            for (k, v) in body.as_object().into_iter().flatten() {
+                deal[k] = v.clone();
+            }
+            ok(deal.clone())
         }
         ("POST", ["activities"]) => {
             let mut item = body.clone();

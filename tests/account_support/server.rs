@@ -402,6 +402,10 @@ impl FakePipedrive {
             let headers = reader.headers().unwrap().clone();
             let col = |h: &str| headers.iter().position(|x| x == format!("{title} - {h}"));
             let (name_at, id_at) = (col(name_col).unwrap(), col(id_field));
+            // A deal or lead links to its person and organization by name, as the wizard does:
+            // with several of one name, it takes one of them (here the first).
+            let person_at = headers.iter().position(|x| x == "Person - Name");
+            let org_at = headers.iter().position(|x| x == "Organization - Name");
             let code = s.fields[fields]
                 .iter()
                 .find(|f| f["field_name"] == id_field)
@@ -412,6 +416,15 @@ impl FakePipedrive {
                 let id = s.next_id;
                 let name = record.get(name_at).unwrap_or("").to_string();
                 let source = id_at.and_then(|i| record.get(i)).unwrap_or("").to_string();
+                let by_name = |list: &str, key: &str, at: Option<usize>| {
+                    let name = at.and_then(|i| record.get(i)).unwrap_or("");
+                    s.records[list]
+                        .iter()
+                        .find(|r| !name.is_empty() && r[key] == name)
+                        .map(|r| r["id"].clone())
+                };
+                let person = by_name("persons", "name", person_at);
+                let org = by_name("organizations", "name", org_at);
                 let item = if records == "leads" {
                     let uuid = format!("00000000-0000-4000-8000-{id:012}");
                     let mut lead = json!({"id": uuid, "title": name, "owner_id": 7,
@@ -421,6 +434,8 @@ impl FakePipedrive {
                     if let Some(code) = &code {
                         lead[code] = json!(source);
                     }
+                    lead["person_id"] = person.clone().unwrap_or(Value::Null);
+                    lead["organization_id"] = org.clone().unwrap_or(Value::Null);
                     lead
                 } else {
                     let mut custom = serde_json::Map::new();
@@ -432,6 +447,14 @@ impl FakePipedrive {
                         "update_time": "2026-01-05T10:00:00Z", "is_deleted": false,
                         "visible_to": 3, "custom_fields": custom});
                     item[key] = json!(name);
+                    if title == "Deal" {
+                        if let Some(p) = &person {
+                            item["person_id"] = p.clone();
+                        }
+                        if let Some(o) = &org {
+                            item["org_id"] = o.clone();
+                        }
+                    }
                     item
                 };
                 ids.entry(records.to_string())
@@ -463,6 +486,16 @@ impl FakePipedrive {
             .get_mut(records)
             .unwrap()
             .retain(|r| r["custom_fields"][&code] != source && r[&code] != source);
+    }
+
+    /// An imported record by its Pipedrive id.
+    pub fn record(&self, records: &str, id: &Value) -> Value {
+        let s = self.state.lock().unwrap();
+        s.records[records]
+            .iter()
+            .find(|r| r["id"] == *id)
+            .cloned()
+            .unwrap_or(Value::Null)
     }
 
     /// The activities and notes created through the API so far.

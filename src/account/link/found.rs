@@ -21,6 +21,20 @@ pub struct Found {
     with_ids: std::collections::BTreeSet<Entity>,
 }
 
+/// The source id a record carries under `code`: in `custom_fields` as v2 answers, or at the
+/// top as v1's leads carry it ("" when it has none).
+pub fn source_text(record: &Value, code: &str) -> String {
+    let value = match &record["custom_fields"][code] {
+        Value::Null => &record[code],
+        v => v,
+    };
+    match value {
+        Value::String(s) => s.trim().to_string(),
+        Value::Number(n) => n.to_string(),
+        _ => String::new(),
+    }
+}
+
 /// How one link resolved.
 #[derive(Debug, Clone, PartialEq)]
 pub enum Resolution {
@@ -56,15 +70,7 @@ impl Found {
         }
         if let Some(code) = id_code {
             self.with_ids.insert(entity);
-            let value = match &record["custom_fields"][code] {
-                Value::Null => &record[code],
-                v => v,
-            };
-            let text = match value {
-                Value::String(s) => s.trim().to_string(),
-                Value::Number(n) => n.to_string(),
-                _ => String::new(),
-            };
+            let text = source_text(record, code);
             if !text.is_empty() {
                 self.by_source.entry((entity, text)).or_default().push(id);
             }

@@ -77,10 +77,25 @@ pub struct Outcome {
     pub created: Option<Value>,
 }
 
+/// A deal or lead the wizard linked to another person or organization than the source did
+/// (by a name several records share): `--apply` sets the exact ones.
+#[derive(Debug, Clone)]
+pub struct Correction {
+    pub entity: Entity,
+    pub id: Value,
+    pub title: String,
+    /// The links to set: `person_id`, `org_id` (`organization_id` for a lead).
+    pub set: serde_json::Map<String, Value>,
+    /// What they were.
+    pub before: serde_json::Map<String, Value>,
+}
+
 /// What `link` found and will do.
 #[derive(Debug)]
 pub struct Plan {
     pub outcomes: Vec<Outcome>,
+    /// Imported deals and leads whose person or organization is not the source's.
+    pub corrections: Vec<Correction>,
     /// Records read back per entity.
     pub found: BTreeMap<Entity, u64>,
     /// Sentences about what limits the exactness (a source-id field missing in the account).
@@ -126,6 +141,7 @@ pub fn plan(client: &mut Client, out: &Path) -> Result<Plan, AccountError> {
     let mut notices = Vec::new();
     let codes = id_field_codes(client, &export, &mut notices)?;
     let mut found = Found::default();
+    let mut parents_read: Vec<(Entity, String, Value)> = Vec::new();
     for entity in IMPORTED {
         let wanted = export.outputs.iter().any(|(_, e)| *e == entity)
             || export
@@ -139,8 +155,17 @@ pub fn plan(client: &mut Client, out: &Path) -> Result<Plan, AccountError> {
         let call = api::records(entity, code).expect("imported entities have a list");
         for record in client.get_all(&call)? {
             found.add(entity, &record, code);
+            if let (Entity::Deal | Entity::Lead, Some(code)) = (entity, code) {
+                parents_read.push((entity, found::source_text(&record, code), record));
+            }
         }
     }
+    let corrections: Vec<Correction> = parents_read
+        .iter()
+        .filter_map(|(entity, source, record)| {
+            correction(*entity, source, record, &export.parents, &found)
+        })
+        .collect();
     let users: Vec<RemoteUser> = list(client, &api::users())?;
     let activity_types: Vec<RemoteActivityType> = list(client, &api::activity_types())?;
     let after = client.budget();
@@ -153,20 +178,68 @@ pub fn plan(client: &mut Client, out: &Path) -> Result<Plan, AccountError> {
         .into_iter()
         .map(|row| decide(row, &found, &earlier))
         .collect();
-    let creations: Vec<Call> = outcomes
+    let mut calls: Vec<Call> = corrections
         .iter()
-        .filter(|o| o.fidelity.to_create())
-        .map(|o| creation_call(o.row.entity))
+        .filter_map(|c| api::patch_record(c.entity, &id_text(&c.id)))
         .collect();
+    calls.extend(
+        outcomes
+            .iter()
+            .filter(|o| o.fidelity.to_create())
+            .map(|o| creation_call(o.row.entity)),
+    );
     Ok(Plan {
-        create_cost: Cost::of(&creations),
+        create_cost: Cost::of(&calls),
         outcomes,
+        corrections,
         found: found.counts.clone(),
         notices,
         read_cost,
         daily_left: client.budget().daily_left,
         users,
         activity_types,
+    })
+}
+
+/// The correction an imported deal or lead needs: its source's person and organization, where
+/// both are known by source id and the record links to others.
+fn correction(
+    entity: Entity,
+    source: &str,
+    record: &Value,
+    parents: &rows::Parents,
+    found: &Found,
+) -> Option<Correction> {
+    let links = parents.get(&(entity, source.to_string()))?;
+    let mut set = serde_json::Map::new();
+    let mut before = serde_json::Map::new();
+    for (linked, source_id) in links {
+        let key = match (entity, linked) {
+            (_, Entity::Person) => "person_id",
+            (Entity::Lead, Entity::Organization) => "organization_id",
+            (_, Entity::Organization) => "org_id",
+            _ => continue,
+        };
+        let exact = found.resolve(&rows::Named {
+            entity: *linked,
+            name: String::new(),
+            source_id: Some(source_id.clone()),
+            own: true,
+        });
+        if let Resolution::BySourceId(id) = exact
+            && record[key] != id
+        {
+            before.insert(key.into(), record[key].clone());
+            set.insert(key.into(), id);
+        }
+    }
+    let title = record["title"].as_str().unwrap_or("").to_string();
+    (!set.is_empty()).then(|| Correction {
+        entity,
+        id: record["id"].clone(),
+        title,
+        set,
+        before,
     })
 }
 
@@ -293,6 +366,27 @@ pub fn apply(
         activity_types: &plan.activity_types,
     };
     let mut count = 0;
+    for c in &plan.corrections {
+        let Some(call) = api::patch_record(c.entity, &id_text(&c.id)) else {
+            continue;
+        };
+        client.patch(&call, &Value::Object(c.set.clone()))?;
+        manifest.created.push(Entry {
+            kind: Kind::Relinked,
+            id: c.id.clone(),
+            name: c.title.clone(),
+            entity: Some(c.entity),
+            pipeline: None,
+            field_code: None,
+            field_id: None,
+            source: None,
+            before: Some(Value::Object(c.before.clone())),
+            time: super::now(),
+            outcome: None,
+        });
+        manifest.save(out)?;
+        created(manifest.created.last().expect("just pushed"));
+    }
     for outcome in plan.outcomes.iter_mut() {
         if !outcome.fidelity.to_create() {
             continue;
@@ -323,6 +417,7 @@ pub fn apply(
             field_code: None,
             field_id: None,
             source: Some(outcome.row.key()),
+            before: None,
             time: super::now(),
             outcome: None,
         });
@@ -461,6 +556,8 @@ fn add_to_summary(out: &Path, plan: &Plan) -> Result<(), AccountError> {
         "activities": counts(plan, Entity::Activity),
         "notes": counts(plan, Entity::Note),
         "records_found": found,
+        "deals_relinked": plan.corrections.iter().filter(|c| c.entity == Entity::Deal).count(),
+        "leads_relinked": plan.corrections.iter().filter(|c| c.entity == Entity::Lead).count(),
         "files_left_for_wizard": "linked/",
     });
     let text = serde_json::to_string_pretty(&summary).expect("JSON writes") + "\n";
@@ -496,6 +593,26 @@ pub fn report_text(plan: &Plan) -> String {
             plan.count(Entity::Activity, f),
             plan.count(Entity::Note, f)
         ));
+    }
+    if !plan.corrections.is_empty() {
+        t.push_str(&format!(
+            "\n{} imported deals and leads were linked by the import to another person or organization than in the source (a name several records share); `--apply` sets the source's:\n\n| item | id | set |\n|---|---|---|\n",
+            plan.corrections.len()
+        ));
+        for c in plan.corrections.iter().take(500) {
+            let set: Vec<String> = c
+                .set
+                .iter()
+                .map(|(k, v)| format!("{k} {} → {}", id_text(&c.before[k]), id_text(v)))
+                .collect();
+            t.push_str(&format!(
+                "| {} \"{}\" | {} | {} |\n",
+                c.entity,
+                c.title.replace('|', "\\|"),
+                id_text(&c.id),
+                set.join(", ")
+            ));
+        }
     }
     for n in &plan.notices {
         t.push_str(&format!("\n- {n}"));

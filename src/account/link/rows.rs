@@ -72,6 +72,8 @@ pub struct Export {
     pub id_fields: BTreeMap<Entity, String>,
     /// Activity and note rows, in file order.
     pub rows: Vec<Row>,
+    /// Each imported deal's and lead's own links by its source id: its person and organization.
+    pub parents: Parents,
 }
 
 #[derive(Deserialize)]
@@ -113,7 +115,7 @@ pub fn read(out: &Path) -> Result<Export, AccountError> {
         .map_err(|e| problem(&out.join("links.csv"), e.to_string()))?;
     let mut export = Export::default();
     // Each imported record's own links, by its source id: a deal's person and organization.
-    let mut parents: HashMap<(Entity, String), Vec<(Entity, String)>> = HashMap::new();
+    let mut parents = Parents::new();
     for (file, entity) in &outputs {
         let path = out.join(file);
         let mut reader =
@@ -167,6 +169,7 @@ pub fn read(out: &Path) -> Result<Export, AccountError> {
         }
     }
     export.outputs = outputs;
+    export.parents = parents;
     Ok(export)
 }
 
@@ -181,7 +184,7 @@ fn id_field(entity: Entity, headers: &[String]) -> Option<String> {
 }
 
 /// Each imported record's own links by its source id (a deal's person and organization).
-type Parents = HashMap<(Entity, String), Vec<(Entity, String)>>;
+pub type Parents = HashMap<(Entity, String), Vec<(Entity, String)>>;
 
 fn named_links(
     cells: &[(String, String)],

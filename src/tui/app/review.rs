@@ -477,7 +477,7 @@ pub fn on_account_linked(
         Ok(o) => LinkState::Planned {
             company: o.company,
             lines: o.lines,
-            to_create: o.cost.requests,
+            to_create: o.to_create,
             cost: o.cost,
         },
         Err(e) => LinkState::Failed(e),
