@@ -225,3 +225,86 @@ fn a_profile_maps_the_columns_and_splits_organizations_from_persons() {
         .code(2)
         .stderr(predicate::str::contains("not person"));
 }
+
+/// An organizations export as Pipedrive writes one, with counters,
+/// timestamps and owners beside the names: demo organizations created in the same second, with
+/// as many people and open deals, are not one company; a real pair (same name, same website)
+/// still is, and its reasons name only what identifies it.
+#[test]
+fn counters_timestamps_and_owners_are_never_evidence() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("organizations.csv");
+    let mut text = String::from(
+        "Organization - Name,Organization - People,Organization - Open deals,Organization - Organization created,Organization - Owner,Organization - Website\n",
+    );
+    let names = [
+        "Hollow Pine Studio",
+        "Brisa Alimentos",
+        "Quartzo Engenharia",
+        "Vela Azul Turismo",
+        "Nimbus Logística",
+        "Cedro Móveis",
+        "Ponte Alta Seguros",
+        "Lince Software",
+        "Maré Pescados",
+        "Trevo Farmácias",
+        "Granito Obras",
+        "Aurora Têxtil",
+        "Falcão Frete",
+        "Oliva Cosméticos",
+        "Rio Claro Papel",
+        "Serra Verde Café",
+        "Tucano Brinquedos",
+        "Urca Náutica",
+        "Vento Sul Energia",
+        "Xisto Mineração",
+        "Zebra Impressos",
+        "Âmbar Joias",
+        "Baía Imóveis",
+        "Cipó Jardinagem",
+        "Duna Viagens",
+        "Eco Vidros",
+        "Figo Doces",
+        "Gaivota Pesca",
+        "Hera Decorações",
+        "Ipê Madeiras",
+    ];
+    for (i, name) in names.iter().enumerate() {
+        // The first three: demo data created together, the same counters and owner.
+        let (people, deals, created) = if i < 3 {
+            (3, 1, "2023-05-01 10:00:00".to_string())
+        } else {
+            (i, i % 4, format!("2023-06-{:02} 09:{:02}:00", i + 1, i))
+        };
+        text.push_str(&format!(
+            "{name},{people},{deals},{created},Ana Souza,https://www.org{i}.example\n"
+        ));
+    }
+    text.push_str(
+        "Lince Software Ltda,7,3,2024-01-09 11:00:00,Ana Souza,https://www.org7.example\n",
+    );
+    std::fs::write(&path, text).unwrap();
+    let out = pipemap()
+        .args([
+            "dedupe",
+            path.to_str().unwrap(),
+            "--entity",
+            "organization",
+            "--json",
+        ])
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let found: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let clusters = found["clusters"].as_array().unwrap();
+    assert_eq!(clusters.len(), 1, "{found}");
+    assert_eq!(clusters[0]["rows"], serde_json::json!([8, 31]));
+    let reasons = clusters[0]["reasons"].to_string().to_lowercase();
+    for word in ["people", "deals", "created", "owner"] {
+        assert!(!reasons.contains(word), "{reasons}");
+    }
+}

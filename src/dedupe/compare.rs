@@ -9,6 +9,7 @@
 use crate::entity::Entity;
 
 use super::fields::FieldStats;
+use super::meaning::Meaning;
 use super::merge::MatchKey;
 use super::names::{company, organization_name, person_name};
 use super::prepare::Prepared;
@@ -108,8 +109,8 @@ pub(crate) fn compare(entity: Entity, a: &Prepared, b: &Prepared, stats: &FieldS
 /// common custom values) adds up to at most this: such fields go together (a city and its zip
 /// code, a company and its country), so counting each in full would count one fact many times.
 const CONTEXT_CAP: f64 = 4.5;
-/// Rare identifier-like values (a birthday, a tax number) add up to at most this.
-const IDENTIFIER_CAP: f64 = 7.0;
+/// Identity fields (a birthday, a tax number) add up to at most this.
+const IDENTIFIER_CAP: f64 = 12.0;
 
 /// Compares two prepared records, giving up (log-odds −∞) as soon as the evidence can no
 /// longer reach `floor`: the cheap, hashed fields are weighed first, the names last.
@@ -215,7 +216,17 @@ pub(crate) fn compare_above(
             Agreement::Unknown => {}
         }
     }
-    e.log_odds = w + context.min(CONTEXT_CAP);
+    // Only identity evidence makes a match: corroboration alone (a city, an industry, a
+    // shared postal code) never does.
+    let identity = e.name.is_some_and(|s| s >= 0.8)
+        || [e.email, e.phone, e.website, e.address].contains(&Agreement::Same)
+        || extra.identity
+        || extra.address >= 3.0;
+    e.log_odds = if identity {
+        w + context.min(CONTEXT_CAP)
+    } else {
+        f64::NEG_INFINITY
+    };
     e
 }
 
@@ -233,21 +244,34 @@ fn commonness(a: &Prepared, b: &Prepared, stats: &FieldStats, weight: f64) -> f6
 
 /// What the extra fields both records have say.
 struct ExtraEvidence {
-    /// Agreement on rare, identifier-like values.
+    /// Agreement on identity fields (birthdays, id numbers).
     identifiers: f64,
-    /// Agreement on common values (counted with the other context).
+    /// Agreement on address parts and other corroborating values (counted with the other
+    /// context).
     context: f64,
+    /// Of that, address parts.
+    address: f64,
     /// Disagreement.
     against: f64,
+    /// Some identity field agrees (exactly, or but for a typo).
+    identity: bool,
 }
 
-/// The extra fields both records have: agreement weighs by how rare the value is,
-/// disagreement a little against.
+/// The most an id number (national, tax, company registration) adds: rare values in a file
+/// are as good as an e-mail address.
+const ID_NUMBER_CAP: f64 = 9.0;
+/// The most a birthday adds: many people share one.
+const BIRTHDAY_CAP: f64 = 4.5;
+
+/// The extra fields both records have: agreement weighs by how rare the value is and by what
+/// the field means, disagreement a little against (an identity field's more).
 fn extras(a: &Prepared, b: &Prepared, stats: &FieldStats, same: &mut Vec<u16>) -> ExtraEvidence {
     let mut out = ExtraEvidence {
         identifiers: 0.0,
         context: 0.0,
+        address: 0.0,
         against: 0.0,
+        identity: false,
     };
     let (mut i, mut j) = (0, 0);
     while i < a.extras.len() && j < b.extras.len() {
@@ -258,25 +282,91 @@ fn extras(a: &Prepared, b: &Prepared, stats: &FieldStats, same: &mut Vec<u16>) -
             j += 1;
         } else {
             let u = stats.u_extras[fa as usize];
-            if u >= 1.0 {
+            let meaning = stats
+                .extra_meaning
+                .get(fa as usize)
+                .copied()
+                .unwrap_or(Meaning::Context);
+            match meaning {
                 // Every value distinct (or every value the same): no evidence either way.
-            } else if va == vb {
-                if stats.extra_identifies[fa as usize] {
-                    out.identifiers += agree_weight(u, 4.5);
-                } else {
-                    out.context += agree_weight(u, 3.0);
+                _ if u >= 1.0 => {}
+                // Compared below, typos allowed.
+                Meaning::Birthday | Meaning::IdNumber | Meaning::Bookkeeping => {}
+                Meaning::AddressPart if va == vb => {
+                    let w = agree_weight(u, 2.0);
+                    out.context += w;
+                    out.address += w;
+                    same.push(fa);
                 }
-                same.push(fa);
-            } else {
-                out.against -= 0.7;
+                Meaning::Context if va == vb => out.context += agree_weight(u, 2.0),
+                Meaning::AddressPart | Meaning::Context => out.against -= 0.3,
             }
             i += 1;
             j += 1;
         }
     }
+    let (mut i, mut j) = (0, 0);
+    while i < a.codes.len() && j < b.codes.len() {
+        let ((fa, ca), (fb, cb)) = (&a.codes[i], &b.codes[j]);
+        if fa < fb {
+            i += 1;
+            continue;
+        }
+        if fb < fa {
+            j += 1;
+            continue;
+        }
+        let u = stats.u_extras[*fa as usize];
+        let id_number = stats.extra_meaning.get(*fa as usize) == Some(&Meaning::IdNumber);
+        let (cap, typo, against) = if id_number {
+            (ID_NUMBER_CAP, 2.5, -2.0)
+        } else {
+            (BIRTHDAY_CAP, 1.5, -1.0)
+        };
+        if u < 1.0 {
+            if ca == cb {
+                out.identifiers += agree_weight(u, cap);
+                out.identity = true;
+                same.push(*fa);
+            } else if one_typo_apart(ca, cb) {
+                out.identifiers += typo;
+                out.identity = true;
+            } else {
+                out.against += against;
+            }
+        }
+        i += 1;
+        j += 1;
+    }
     out.identifiers = out.identifiers.min(IDENTIFIER_CAP);
-    out.against = out.against.max(-2.5);
+    out.against = out.against.max(-4.0);
     out
+}
+
+/// Whether two codes differ by one typo: a character changed, two neighbours swapped, or one
+/// left out or added (codes of six characters or more).
+fn one_typo_apart(a: &str, b: &str) -> bool {
+    let (a, b): (Vec<char>, Vec<char>) = (a.chars().collect(), b.chars().collect());
+    if a.len() == b.len() {
+        let diff: Vec<usize> = (0..a.len()).filter(|&k| a[k] != b[k]).collect();
+        return match diff.as_slice() {
+            [_] => true,
+            [x, y] => *y == x + 1 && a[*x] == b[*y] && a[*y] == b[*x],
+            _ => false,
+        };
+    }
+    let (short, long) = if a.len() < b.len() {
+        (&a, &b)
+    } else {
+        (&b, &a)
+    };
+    if long.len() != short.len() + 1 || short.len() < 6 {
+        return false;
+    }
+    let k = (0..short.len())
+        .find(|&k| short[k] != long[k])
+        .unwrap_or(short.len());
+    short[k..] == long[k + 1..]
 }
 
 /// The reasons a pair was linked, as a user reads them: each shared identifier on its own

@@ -34,7 +34,8 @@ pub(crate) struct FieldStats {
     pub u_extras: Vec<f64>,
     /// Per extra field: whether its values identify (rare by chance, or mostly one record's
     /// own) rather than describe a context many records share.
-    pub extra_identifies: Vec<bool>,
+    /// What each extra field means for sameness.
+    pub extra_meaning: Vec<super::meaning::Meaning>,
     /// Extra field names by index.
     pub extra_names: Vec<Arc<str>>,
 }
@@ -45,6 +46,7 @@ pub(crate) fn finish(
     entity: Entity,
     mut prepared: Vec<Prepared>,
     extra_names: Vec<Arc<str>>,
+    meanings: Vec<super::meaning::Meaning>,
 ) -> (Vec<Prepared>, FieldStats) {
     let providers = provider_domains(entity, &prepared);
     if !providers.is_empty() {
@@ -61,7 +63,8 @@ pub(crate) fn finish(
             }
         }
     }
-    let stats = field_stats(&prepared, extra_names);
+    let mut stats = field_stats(&prepared, extra_names);
+    stats.extra_meaning = meanings;
     (prepared, stats)
 }
 
@@ -153,7 +156,7 @@ fn field_stats(prepared: &[Prepared], extra_names: Vec<Arc<str>>) -> FieldStats 
         u_city: chance_agreement(&city),
         u_address: chance_agreement(&address),
         u_extras: extras.iter().map(extra_chance_agreement).collect(),
-        extra_identifies: extras.iter().map(identifies).collect(),
+        extra_meaning: Vec::new(),
         extra_names,
     }
 }
@@ -167,14 +170,6 @@ fn extra_chance_agreement(counts: &FxHashMap<u64, u32>) -> f64 {
         return 1.0;
     }
     chance_agreement(counts)
-}
-
-/// Whether a field's values identify: chance agreement under 1 in 1,000, or so many distinct
-/// values that each is held by three records or fewer on average (a small file cannot show
-/// a chance as low as 1 in 1,000 however rare its values).
-fn identifies(counts: &FxHashMap<u64, u32>) -> bool {
-    let filled: u32 = counts.values().sum();
-    chance_agreement(counts) < 0.001 || (filled >= 20 && counts.len() as f64 >= 0.3 * filled as f64)
 }
 
 /// The chance that two records drawn at random (both with a value) agree: Σ pᵢ².

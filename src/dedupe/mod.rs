@@ -26,6 +26,7 @@ pub mod exact;
 mod fields;
 pub mod keys;
 pub mod lexicon;
+mod meaning;
 mod merge;
 mod names;
 mod nicknames;
@@ -168,7 +169,6 @@ pub fn score_pair(
     stats.u_city = 0.01;
     stats.u_address = 0.001;
     stats.u_extras.iter_mut().for_each(|u| *u = 0.01);
-    stats.extra_identifies.iter_mut().for_each(|i| *i = false);
     let evidence = compare::compare(entity, &prepared[0], &prepared[1], &stats);
     Ok((evidence.score(), compare::reasons(&evidence, &stats)))
 }

@@ -12,6 +12,7 @@ use super::keys::{
     company_mail_domain, domain_key, email_key, fingerprint, fold, organization_key,
     organization_words, phone_key, stable_hash,
 };
+use super::meaning::{Meaning, ValueProfile, meaning};
 use super::nicknames::canonical;
 
 /// One record's keys, normalised and hashed for cheap comparison. Hashes are never 0; 0 means
@@ -45,8 +46,11 @@ pub(crate) struct Prepared {
     pub personal_mail: bool,
     pub city: u64,
     pub address: u64,
-    /// Extra fields: (field index, value hash).
+    /// Extra fields: (field index, value hash); bookkeeping fields left out.
     pub extras: Box<[(u16, u64)]>,
+    /// Identity fields (birthdays, id numbers): (field index, letters and digits as written,
+    /// lower case), compared with typos allowed.
+    pub codes: Box<[(u16, Box<str>)]>,
 }
 
 pub(crate) fn hash(text: &str) -> u64 {
@@ -99,13 +103,32 @@ pub(crate) fn prepare_all(
             }
         }
     }
+    let mut profiles = vec![ValueProfile::default(); extra_names.len()];
+    for r in records {
+        for (field, value) in &r.extras {
+            if let Some(&i) = extra_index.get(field)
+                && !value.trim().is_empty()
+            {
+                profiles[i as usize].add(value);
+            }
+        }
+    }
+    let meanings: Vec<Meaning> = extra_names
+        .iter()
+        .zip(&profiles)
+        .map(|(name, profile)| meaning(name, None, profile))
+        .collect();
+    let extra_index: HashMap<Arc<str>, (u16, Meaning)> = extra_index
+        .into_iter()
+        .map(|(k, i)| (k, (i, meanings[i as usize])))
+        .collect();
     let chunk = records.len().div_ceil(threads.max(1)).max(1);
     if threads <= 1 || records.len() < 10_000 {
         let prepared: Vec<Prepared> = records
             .iter()
             .map(|r| prepare(entity, r, &extra_index))
             .collect();
-        return finish(entity, prepared, extra_names);
+        return finish(entity, prepared, extra_names, meanings);
     }
     let prepared: Vec<Prepared> = std::thread::scope(|s| {
         let handles: Vec<_> = records
@@ -124,10 +147,23 @@ pub(crate) fn prepare_all(
             .flat_map(|h| h.join().expect("a preparing thread panicked"))
             .collect()
     });
-    finish(entity, prepared, extra_names)
+    finish(entity, prepared, extra_names, meanings)
 }
 
-fn prepare(entity: Entity, r: &DedupeRecord, extra_index: &HashMap<Arc<str>, u16>) -> Prepared {
+/// An identity value's letters and digits, lower case: `1981-04-06` → `19810406`.
+fn code(value: &str) -> String {
+    value
+        .chars()
+        .filter(|c| c.is_alphanumeric())
+        .flat_map(char::to_lowercase)
+        .collect()
+}
+
+fn prepare(
+    entity: Entity,
+    r: &DedupeRecord,
+    extra_index: &HashMap<Arc<str>, (u16, Meaning)>,
+) -> Prepared {
     let email_keys: Vec<String> = r.emails.iter().filter_map(|e| email_key(e)).collect();
     let mut emails: Vec<u64> = email_keys.iter().map(|e| hash(e)).collect();
     emails.sort_unstable();
@@ -173,16 +209,28 @@ fn prepare(entity: Entity, r: &DedupeRecord, extra_index: &HashMap<Arc<str>, u16
         .and_then(domain_key)
         .map_or(0, |d| hash(&d));
     let field_hash = |v: &Option<String>| v.as_deref().map_or(0, |v| hash(&fingerprint(v)));
-    let mut extras: Vec<(u16, u64)> = r
-        .extras
-        .iter()
-        .filter_map(|(field, value)| {
-            let h = hash(&fingerprint(value));
-            (h != 0).then(|| extra_index.get(field).map(|&i| (i, h)))?
-        })
-        .collect();
+    let mut extras: Vec<(u16, u64)> = Vec::new();
+    let mut codes: Vec<(u16, Box<str>)> = Vec::new();
+    for (field, value) in &r.extras {
+        let Some(&(i, meaning)) = extra_index.get(field) else {
+            continue;
+        };
+        let h = hash(&fingerprint(value));
+        if h == 0 || meaning == Meaning::Bookkeeping {
+            continue;
+        }
+        extras.push((i, h));
+        if meaning.identifies() {
+            let c = code(value);
+            if !c.is_empty() {
+                codes.push((i, c.into()));
+            }
+        }
+    }
     extras.sort_unstable();
     extras.dedup_by_key(|(field, _)| *field);
+    codes.sort_unstable();
+    codes.dedup_by_key(|(field, _)| *field);
     Prepared {
         first_given: hash(canonical(&first)),
         last_given: hash(canonical(&last)),
@@ -200,6 +248,7 @@ fn prepare(entity: Entity, r: &DedupeRecord, extra_index: &HashMap<Arc<str>, u16
         city: field_hash(&r.city),
         address: field_hash(&r.address),
         extras: extras.into(),
+        codes: codes.into(),
     }
 }
 
