@@ -94,6 +94,15 @@ pub fn build(schema: &Schema, plans: &[FilePlan]) -> Vec<Layout> {
                 add(e, Slot::Link(*link));
             }
         }
+        if plan.entity == Entity::Deal && !plan.status_flags.is_empty() {
+            add(
+                Entity::Deal,
+                Slot::Field {
+                    key: "status".into(),
+                    label: None,
+                },
+            );
+        }
         for (rules, owner) in [
             (&plan.rules, plan.entity),
             (&plan.split_rules, plan.split.map_or(plan.entity, |s| s.1)),
@@ -232,6 +241,12 @@ fn derived(entity: Entity, slots: &mut Vec<Slot>) {
     if entity == Entity::Deal && has(slots, "stage_id") {
         push(slots, "pipeline_id");
         push(slots, "status");
+    }
+    // A closed deal's close time is also its won or lost time, which the import wants.
+    if entity == Entity::Deal && has(slots, "close_time") {
+        push(slots, "status");
+        push(slots, "won_time");
+        push(slots, "lost_time");
     }
     if matches!(entity, Entity::Deal | Entity::Lead | Entity::Product)
         && (has(slots, "value") || has(slots, "price"))

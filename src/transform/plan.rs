@@ -8,7 +8,9 @@ use crate::profile::{ColumnSpec, FileMapping, Profile};
 use crate::schema::Schema;
 use crate::source::stats::profile_column;
 use crate::transform::layout::Slot;
-use crate::transform::values::{DateStyle, DayOrder, infer_date_style};
+use crate::transform::values::{
+    DateStyle, DayOrder, StatusFlag, holds_codes, infer_date_style, is_secret_column, status_flag,
+};
 
 /// How a cell's text becomes a Pipedrive value.
 #[derive(Debug, Clone, PartialEq)]
@@ -19,6 +21,8 @@ pub enum Conv {
     Date(DateStyle),
     Time,
     Money,
+    /// A currency code, name or symbol, read to its ISO 4217 code.
+    Currency,
     Number,
     Bool,
     /// Through the profile's value map for this target; unknown values kept as written.
@@ -67,6 +71,12 @@ pub struct FilePlan {
     pub missing_columns: Vec<String>,
     /// File columns the profile does not mention (carried into notes).
     pub unmapped_columns: Vec<String>,
+    /// Yes/no columns that say whether a deal is won or closed (`IsWon`, `IsClosed`), read
+    /// for the deal's status whatever else the profile does with them.
+    pub status_flags: Vec<(usize, StatusFlag)>,
+    /// Columns whose values are secrets (passwords, tokens, keys, card numbers): never written,
+    /// whatever the profile maps them to.
+    pub secret_columns: Vec<String>,
 }
 
 /// A profile mapping that cannot be compiled against a file.
@@ -155,16 +165,34 @@ pub fn compile(
         .cloned()
         .collect();
     let mut unmapped_columns = Vec::new();
-    let rules: Vec<Rule> = main
+    let secret_columns: Vec<String> = headers
+        .iter()
+        .filter(|h| is_secret_column(h))
+        .cloned()
+        .collect();
+    let mut rules: Vec<Rule> = main
         .into_iter()
         .enumerate()
         .map(|(i, r)| {
             r.unwrap_or_else(|| {
-                unmapped_columns.push(headers[i].clone());
+                if !secret_columns.contains(&headers[i]) {
+                    unmapped_columns.push(headers[i].clone());
+                }
                 Rule::Note
             })
         })
         .collect();
+    let status_flags: Vec<(usize, StatusFlag)> = if mapping.entity == Entity::Deal {
+        headers
+            .iter()
+            .enumerate()
+            .filter(|(i, _)| !sets_builtin_field(&rules[*i]))
+            .filter_map(|(i, h)| status_flag(h).map(|f| (i, f)))
+            .collect()
+    } else {
+        Vec::new()
+    };
+    leave_out_secrets(&mut rules, headers);
     let (split, split_rules) = match &mapping.split {
         None => (None, Vec::new()),
         Some(split) => {
@@ -181,6 +209,8 @@ pub fn compile(
                     own.unwrap_or_else(|| translate(rule, mapping.entity, split.then, schema))
                 })
                 .collect();
+            let mut translated: Vec<Rule> = translated;
+            leave_out_secrets(&mut translated, headers);
             (Some((column, split.then)), translated)
         }
     };
@@ -199,7 +229,30 @@ pub fn compile(
         id_column,
         missing_columns,
         unmapped_columns,
+        status_flags,
+        secret_columns,
     })
+}
+
+/// Secrets are never written, whatever a profile maps them to.
+fn leave_out_secrets(rules: &mut [Rule], headers: &[String]) {
+    for (rule, header) in rules.iter_mut().zip(headers) {
+        if is_secret_column(header) {
+            *rule = Rule::Skip;
+        }
+    }
+}
+
+/// Whether a rule writes a built-in field (then a flag column is the user's own business).
+fn sets_builtin_field(rule: &Rule) -> bool {
+    matches!(
+        rule,
+        Rule::Set {
+            target: Target::Field { .. },
+            ..
+        } | Rule::Link { .. }
+            | Rule::LinkBy { .. }
+    )
 }
 
 /// A rule that writes `target`, with its output slot.
@@ -271,6 +324,9 @@ fn rule_for(
                     // made when the profile asks for one, since each option must be created too.
                     match profile_column(header, 0, values).kind.pipedrive_type() {
                         "enum" | "set" => "varchar".to_string(),
+                        "double" | "int" | "monetary" if holds_codes(header) => {
+                            "varchar".to_string()
+                        }
                         other => other.to_string(),
                     }
                 });
@@ -297,6 +353,7 @@ fn conv_for(
             return Conv::Values;
         }
         "done" | "busy_flag" => return Conv::Bool,
+        "currency" if !has_map => return Conv::Currency,
         "due_time" => return Conv::Time,
         _ => {}
     }
