@@ -181,6 +181,40 @@ fn dynamics_statuses_currencies_close_times_and_postal_codes() {
     assert_eq!(field["field_type"], "varchar");
 }
 
+#[test]
+fn dynamics_appointments_keep_their_date_time_and_duration() {
+    let folder = "dynamics365-contoso-coffee";
+    let (_dir, out) = export(
+        folder,
+        &["Account.csv", "Contact.csv", "Appointments.csv"],
+        "dynamics365-contoso",
+    );
+    let appointments = source(folder, "Appointments.csv");
+    let activities = Table::read(&out.join("05-activities.csv"));
+    assert_eq!(activities.rows.len(), appointments.rows.len());
+    let (date, time, duration) = (
+        activities.column("Activity - Due date"),
+        activities.column("Activity - Due time"),
+        activities.column("Activity - Duration"),
+    );
+    let starts = appointments.values("Start Time");
+    let minutes = appointments.values("Duration");
+    for (i, activity) in activities.rows.iter().enumerate() {
+        // `3/11/2025 13:00`: the date and the time, each in its own column.
+        let (day, clock) = us_date(starts[i])
+            .split_once(' ')
+            .map(|(d, t)| (d.to_string(), t[..5].to_string()))
+            .expect("a date and time");
+        assert_eq!(activity[date], day, "row {}", i + 2);
+        assert_eq!(activity[time], clock, "row {}", i + 2);
+        // Minutes as HH:MM.
+        let m: u32 = minutes[i].parse().expect("minutes");
+        assert_eq!(activity[duration], format!("{:02}:{:02}", m / 60, m % 60));
+    }
+    let warnings = std::fs::read_to_string(out.join("warnings.csv")).unwrap();
+    assert!(!warnings.contains("not a time"), "{warnings}");
+}
+
 /// `8/31/2024` → `2024-08-31`, `9/3/2025 7:45` → `2025-09-03 07:45:00`; empty stays empty.
 fn us_date(text: &str) -> String {
     if text.is_empty() {

@@ -34,7 +34,7 @@ pub struct Prerequisites {
 fn type_of(conv: &Conv) -> &'static str {
     match conv {
         Conv::Date(_) => "date",
-        Conv::Time => "time",
+        Conv::Time(_) | Conv::Duration(_) => "time",
         Conv::Money => "monetary",
         Conv::Currency => "varchar",
         Conv::Number => "double",
@@ -413,6 +413,17 @@ pub fn markdown(export: &Export, profile: &Profile, schema: &Schema, steps: &[St
                 md,
                 "\nLeft out, whatever the profile says, because their names say they hold secrets (passwords, tokens, keys, card numbers) that must not travel in an import file: {}.",
                 plan.secret_columns.join(", ")
+            );
+        }
+        let due = |r: &Rule| {
+            matches!(r, Rule::Set { target, conv: Conv::Date(_) | Conv::Time(_), .. }
+                if target.entity() == Some(Entity::Activity)
+                    && matches!(target.key(), Some("due_date" | "due_time")))
+        };
+        if plan.rules.iter().any(due) {
+            let _ = writeln!(
+                md,
+                "\nDue dates and times: a date and time fills both the due date and the due time. One written with `Z` or an offset (`+02:00`) is converted to UTC, the time zone Pipedrive keeps due times in; one without is written as the source wrote it, in the source's own time zone (check a due time in the sample import: how the import wizard reads times is not documented)."
             );
         }
         if !plan.status_flags.is_empty() {

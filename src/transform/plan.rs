@@ -9,7 +9,8 @@ use crate::schema::Schema;
 use crate::source::stats::profile_column;
 use crate::transform::layout::Slot;
 use crate::transform::values::{
-    DateStyle, DayOrder, StatusFlag, holds_codes, infer_date_style, is_secret_column, status_flag,
+    DateStyle, DayOrder, DurationUnit, StatusFlag, holds_codes, infer_date_style, is_secret_column,
+    status_flag,
 };
 
 /// How a cell's text becomes a Pipedrive value.
@@ -19,7 +20,11 @@ pub enum Conv {
     Email,
     Phone,
     Date(DateStyle),
-    Time,
+    /// A time of day, or a date and time whose date goes to the record's date field (an
+    /// activity's due date) and whose time to its time field.
+    Time(DateStyle),
+    /// A length of time to `HH:MM`; bare numbers count the unit.
+    Duration(DurationUnit),
     Money,
     /// A currency code, name or symbol, read to its ISO 4217 code.
     Currency,
@@ -301,6 +306,7 @@ fn rule_for(
             let has_map = profile.values.contains_key(&target.without_label());
             let conv = conv_for(
                 key,
+                header,
                 field_type,
                 detail,
                 values,
@@ -331,7 +337,7 @@ fn rule_for(
                     }
                 });
             let has_map = profile.values.contains_key(target);
-            let conv = conv_for("", &declared, detail, values, has_map, false);
+            let conv = conv_for("", header, &declared, detail, values, has_map, false);
             set_rule(target.clone(), conv)
         }
     }
@@ -339,6 +345,7 @@ fn rule_for(
 
 fn conv_for(
     key: &str,
+    header: &str,
     field_type: &str,
     detail: &crate::profile::ColumnDetail,
     values: &[String],
@@ -354,20 +361,13 @@ fn conv_for(
         }
         "done" | "busy_flag" => return Conv::Bool,
         "currency" if !has_map => return Conv::Currency,
-        "due_time" => return Conv::Time,
+        "due_time" => return Conv::Time(date_style(detail, values)),
+        "duration" => return Conv::Duration(DurationUnit::of_column(header)),
         _ => {}
     }
     match field_type {
-        "date" | "daterange" | "datetime" => {
-            let mut style = infer_date_style(values.iter().map(String::as_str));
-            match detail.date_order.as_deref() {
-                Some("dmy") => style.order = Some(DayOrder::Dmy),
-                Some("mdy") => style.order = Some(DayOrder::Mdy),
-                _ => {}
-            }
-            Conv::Date(style)
-        }
-        "time" | "timerange" => Conv::Time,
+        "date" | "daterange" | "datetime" => Conv::Date(date_style(detail, values)),
+        "time" | "timerange" => Conv::Time(date_style(detail, values)),
         "monetary" => Conv::Money,
         "double" | "int" => Conv::Number,
         "set" => Conv::Labels(detail.split.clone().unwrap_or_else(|| ",".to_string())),
@@ -378,6 +378,17 @@ fn conv_for(
             None => Conv::Text,
         },
     }
+}
+
+/// How a column writes its dates: from its values, unless the profile says the order.
+fn date_style(detail: &crate::profile::ColumnDetail, values: &[String]) -> DateStyle {
+    let mut style = infer_date_style(values.iter().map(String::as_str));
+    match detail.date_order.as_deref() {
+        Some("dmy") => style.order = Some(DayOrder::Dmy),
+        Some("mdy") => style.order = Some(DayOrder::Mdy),
+        _ => {}
+    }
+    style
 }
 
 /// A rule of the main entity carried over to split rows: the same field when the other entity

@@ -8,6 +8,7 @@
 mod clock;
 mod contact;
 mod date;
+mod duration;
 mod excel;
 mod money;
 mod name;
@@ -19,6 +20,7 @@ mod written;
 pub use clock::parse_time;
 pub use contact::{clean_phone, parse_email, split_multi};
 pub use date::{DateStyle, DateValue, DayOrder, infer_date_style, parse_date};
+pub use duration::{DurationUnit, parse_duration};
 pub use money::{Money, parse_money, parse_number};
 pub use name::{join_name, split_full_name};
 pub use text::{clean_text, parse_bool, split_labels};
@@ -68,6 +70,9 @@ pub enum ValueError {
     /// A CRM's placeholder for "no value" (`'-99`, `none`), not a value.
     #[error("a placeholder for no value: {0:?}")]
     Placeholder(String),
+    /// Not a length of time.
+    #[error("not a duration: {0:?}")]
+    NotADuration(String),
     /// Not a deal status (won, lost or open) in any language pipemap knows.
     #[error("not a deal status (won, lost or open): {0:?}")]
     NotAStatus(String),
