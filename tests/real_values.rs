@@ -215,6 +215,57 @@ fn dynamics_appointments_keep_their_date_time_and_duration() {
     assert!(!warnings.contains("not a time"), "{warnings}");
 }
 
+#[test]
+fn dynamics_html_bodies_become_text_with_their_links() {
+    let folder = "dynamics365-contoso-coffee";
+    let (_dir, out) = export(
+        folder,
+        &[
+            "Account.csv",
+            "Contact.csv",
+            "Appointments.csv",
+            "Emails.csv",
+        ],
+        "dynamics365-contoso",
+    );
+    let mut bodies = source(folder, "Appointments.csv")
+        .values("Description")
+        .into_iter()
+        .map(String::from)
+        .collect::<Vec<_>>();
+    bodies.extend(
+        source(folder, "Emails.csv")
+            .values("Description")
+            .into_iter()
+            .map(String::from),
+    );
+    let html = bodies
+        .iter()
+        .filter(|b| b.trim_start().to_lowercase().starts_with("<html"))
+        .count();
+    assert!(html > 100, "the export has HTML bodies ({html})");
+    let activities = Table::read(&out.join("05-activities.csv"));
+    let notes = activities.values("Activity - Note");
+    for note in &notes {
+        for markup in [
+            "<html", "<head", "<p ", "<div", "</", "&nbsp;", "&gt;", "&amp;",
+        ] {
+            assert!(!note.contains(markup), "{markup} in {note}");
+        }
+    }
+    // The links of the Teams invitations are kept.
+    let links = notes
+        .iter()
+        .filter(|n| n.contains("https://teams.microsoft.com/l/meetup-join/"))
+        .count();
+    let source_links = bodies
+        .iter()
+        .filter(|b| b.contains("https://teams.microsoft.com/l/meetup-join/"))
+        .count();
+    assert!(source_links > 0);
+    assert_eq!(links, source_links);
+}
+
 /// `8/31/2024` → `2024-08-31`, `9/3/2025 7:45` → `2025-09-03 07:45:00`; empty stays empty.
 fn us_date(text: &str) -> String {
     if text.is_empty() {
