@@ -227,3 +227,41 @@ fn postal_codes_phones_and_account_numbers_stay_text() {
         assert_eq!(field["field_type"], "varchar", "{field}");
     }
 }
+
+#[test]
+fn a_tasks_export_with_every_row_wrapped_in_quotes_is_unwrapped_and_reported() {
+    let dir = tempfile::tempdir().unwrap();
+    // As a Zendesk Sell tasks export writes it: each data row one quoted field.
+    let tasks = write(
+        dir.path(),
+        "tasks.csv",
+        "content,owner,date,taskable_name\n\
+         \"Ring kund,Kim Doe,2014-09-04 10:30,Example AB\"\n\
+         \"Skicka offert,Kim Doe,2014-09-05,\"\"Example, Ltd\"\"\"\n",
+    );
+    let profile = write(
+        dir.path(),
+        "profile.yaml",
+        "version: 1\nname: t\nfiles:\n  - match: {headers_include: [content, owner]}\n    entity: activity\n    columns:\n      content: activity.subject\n      owner: activity.owner_id\n      date: activity.due_date\n      taskable_name: activity.org_id\n",
+    );
+    let out = dir.path().join("out");
+    pipemap()
+        .args(["apply", &tasks, "--profile", &profile, "-q"])
+        .arg("--out")
+        .arg(&out)
+        .assert()
+        .code(0);
+    let written = rows(&out.join("05-activities.csv"));
+    assert_eq!(written.len(), 2);
+    assert_eq!(written[0]["Activity - Subject"], "Ring kund");
+    assert_eq!(written[0]["Activity - Due date"], "2014-09-04");
+    assert_eq!(written[0]["Activity - Due time"], "10:30");
+    assert_eq!(written[0]["Organization - Name"], "Example AB");
+    assert_eq!(written[1]["Activity - Subject"], "Skicka offert");
+    assert_eq!(written[1]["Organization - Name"], "Example, Ltd");
+    let report = std::fs::read_to_string(out.join("report.md")).unwrap();
+    assert!(
+        report.contains("2 row(s) were wrapped whole in quotes"),
+        "{report}"
+    );
+}
