@@ -150,24 +150,33 @@ pub fn parse_status(s: &str) -> Option<DealStatus> {
     lexicon().status.get(&fold(s)).copied()
 }
 
-/// The status a stage's name says, when it names a closed stage: a won or lost word, alone or
-/// after a "closed" word (`Closed Won`, `Closed - Lost`, `Fechado ganho`). Open-sounding stage
-/// names say nothing (`Negotiation/Review` is open only as long as no other column says so).
+/// The status a stage's name says, when it names a closed stage: a won or lost word alone
+/// (`Won`, HubSpot's `closedwon`), or after a "closed" word and followed by anything
+/// (`Closed Won`, `Closed - Lost`, Zoho's `Closed-Lost to Competition`, `Fechado ganho`).
+/// Open-sounding stage names say nothing (`Negotiation/Review` is open only as long as no
+/// other column says so).
 pub fn stage_status(stage: &str) -> Option<DealStatus> {
     let folded = fold(stage);
     let lexicon = lexicon();
-    let rest = lexicon
-        .closed_prefixes
-        .iter()
-        .find_map(|p| {
-            folded
-                .strip_prefix(p.as_str())
-                .filter(|r| r.starts_with(' '))
-        })
-        .map_or(folded.as_str(), str::trim);
-    match lexicon.status.get(rest) {
+    let closed = |words: &str| match lexicon.status.get(words) {
         Some(DealStatus::Open) | None => None,
-        Some(closed) => Some(*closed),
+        Some(status) => Some(*status),
+    };
+    let after_prefix = lexicon.closed_prefixes.iter().find_map(|p| {
+        folded
+            .strip_prefix(p.as_str())
+            .filter(|r| r.starts_with(' '))
+            .map(str::trim)
+    });
+    match after_prefix {
+        // The status word may be followed by a reason ("to Competition").
+        Some(rest) => {
+            let words: Vec<&str> = rest.split(' ').collect();
+            (1..=words.len().min(2))
+                .rev()
+                .find_map(|n| closed(&words[..n].join(" ")))
+        }
+        None => closed(&folded),
     }
 }
 
@@ -344,9 +353,15 @@ mod tests {
         assert_eq!(stage_status("Closed Won"), Some(DealStatus::Won));
         assert_eq!(stage_status("Closed Lost"), Some(DealStatus::Lost));
         assert_eq!(stage_status("Closed - Won"), Some(DealStatus::Won));
-        assert_eq!(stage_status("closedwon"), None);
+        // HubSpot's internal ids of its default closing stages; Zoho's third closing stage.
+        assert_eq!(stage_status("closedwon"), Some(DealStatus::Won));
+        assert_eq!(stage_status("closedlost"), Some(DealStatus::Lost));
+        assert_eq!(
+            stage_status("Closed-Lost to Competition"),
+            Some(DealStatus::Lost)
+        );
         assert_eq!(stage_status("Closed (Lost)"), None);
-        assert_eq!(stage_status("Closed-Lost to Competition"), None);
+        assert_eq!(stage_status("Won over by a rival"), None);
         assert_eq!(stage_status("Won"), Some(DealStatus::Won));
         assert_eq!(stage_status("Fechado ganho"), Some(DealStatus::Won));
         assert_eq!(
