@@ -188,7 +188,7 @@ impl Table {
             .map_err(io_err)?;
         let complete = head.len() < sniff::SNIFF_BYTES;
         let guess = sniff::guess_encoding(&head, complete);
-        let (text, _, _) = guess.encoding.decode(&head);
+        let text = guess.decode(&head);
         if text
             .trim_matches(|c: char| c.is_whitespace() || c == '\u{feff}')
             .is_empty()
@@ -200,7 +200,7 @@ impl Table {
         }
         let delimiter = sniff::guess_delimiter(&text);
         let format = TextFormat {
-            encoding: guess.encoding.name().to_string(),
+            encoding: guess.name().to_string(),
             bom: guess.bom_len > 0,
             delimiter: sniff::describe_delimiter(delimiter),
             line_ending: sniff::guess_line_ending(&text),
@@ -208,7 +208,10 @@ impl Table {
             container,
             delimiter_byte: delimiter,
         };
-        let stream: Box<dyn Read + Send> = if guess.encoding == encoding_rs::UTF_8 {
+        let stream: Box<dyn Read + Send> = if let Some(page) = guess.code_page {
+            // Decoded to UTF-8 on the way in; every byte is a character of the page.
+            Box::new(page.reader(Cursor::new(head).chain(raw)))
+        } else if guess.encoding == encoding_rs::UTF_8 {
             // UTF-8 is read as bytes and checked record by record, so a bad byte is reported
             // with its line and column instead of failing the whole file.
             Box::new(Cursor::new(head).chain(raw))
