@@ -118,6 +118,18 @@ fn salesforce_statuses_come_from_stages_and_flags_and_stages_stay_whole() {
         assert_eq!(deal[value], amounts[i], "{}", ids[i]);
     }
     assert!(closed_deals > 10, "the export has closed deals");
+    // What a new user is offered for the flags: read for the status, no custom field.
+    let suggested = common::pipemap()
+        .args(["suggest", "--entity", "deal", "--json"])
+        .arg(Path::new(REAL).join(folder).join("Opportunity.csv"))
+        .output()
+        .unwrap();
+    let json: serde_json::Value = serde_json::from_slice(&suggested.stdout).unwrap();
+    for column in json["columns"].as_array().unwrap() {
+        if matches!(column["column"].as_str(), Some("IsWon" | "IsClosed")) {
+            assert_eq!(column["target"], "skip", "{column}");
+        }
+    }
     assert!(stages.contains(&"Negotiation/Review"));
     let report = std::fs::read_to_string(out.join("report.md")).unwrap();
     assert!(!report.contains("Pipeline \"Negotiation\""), "{report}");

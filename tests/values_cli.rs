@@ -265,3 +265,47 @@ fn a_tasks_export_with_every_row_wrapped_in_quotes_is_unwrapped_and_reported() {
         "{report}"
     );
 }
+
+#[test]
+fn won_and_closed_flags_give_the_status_when_nothing_else_does() {
+    let dir = tempfile::tempdir().unwrap();
+    // Salesforce's Opportunity columns; the stages say nothing about the outcome.
+    let deals = write(
+        dir.path(),
+        "Opportunity.csv",
+        "Name,Account,StageName,IsClosed,IsWon,Closed\n\
+         O1,Org A,Negotiation/Review,TRUE,TRUE,2024-01-05\n\
+         O2,Org A,Negotiation/Review,TRUE,FALSE,2024-01-06\n\
+         O3,Org A,Negotiation/Review,FALSE,FALSE,\n\
+         O4,Org A,Closed Won,,,\n",
+    );
+    let profile = write(
+        dir.path(),
+        "profile.yaml",
+        "version: 1\nname: t\nfiles:\n  - match: {headers_include: [Name, StageName]}\n    entity: deal\n    columns:\n      Name: deal.title\n      Account: deal.org_id\n      StageName: deal.stage_id\n      IsClosed: deal.custom:Is closed\n",
+    );
+    let out = dir.path().join("out");
+    pipemap()
+        .args([
+            "apply",
+            &deals,
+            "--profile",
+            &profile,
+            "-q",
+            "--allow-drift",
+        ])
+        .arg("--out")
+        .arg(&out)
+        .assert()
+        .code(0);
+    let written = rows(&out.join("03-deals.csv"));
+    let statuses: Vec<&str> = written
+        .iter()
+        .map(|r| r["Deal - Status"].as_str())
+        .collect();
+    assert_eq!(statuses, ["won", "lost", "open", "won"]);
+    // The dates of a column named "Closed" are no flag: kept, and no warning about them.
+    assert!(written[0]["Note - Content"].contains("Closed: 2024-01-05"));
+    let warnings = std::fs::read_to_string(out.join("warnings.csv")).unwrap();
+    assert!(!warnings.contains("yes/no"), "{warnings}");
+}

@@ -13,7 +13,7 @@ use serde::Serialize;
 use crate::entity::{Entity, Target};
 use crate::source::kinds::ColumnKind;
 use crate::source::stats::ColumnProfile;
-use crate::transform::values::{holds_codes, is_secret_column};
+use crate::transform::values::{holds_codes, is_secret_column, status_flag};
 use normalize::{normalize, split_number, strip_own_prefix, token_set};
 use vocabulary::{Vocabularies, Vocabulary};
 
@@ -164,22 +164,37 @@ pub fn suggest_columns(
     let suggestions = match_columns(vocabularies, own, entity, columns, source_label);
     suggestions
         .into_iter()
-        .map(|s| {
-            if is_secret_column(&s.column) {
-                ColumnSuggestion {
-                    target: Some(Target::Skip),
-                    confidence: 1.0,
-                    tier: Tier::High,
-                    reason: "holds secrets (passwords, tokens, keys, card numbers): never written"
-                        .to_string(),
-                    field_type: None,
-                    ..s
-                }
-            } else {
-                s
-            }
+        .zip(columns)
+        .map(|(s, column)| match left_out(entity, &s, column) {
+            Some(reason) => ColumnSuggestion {
+                target: Some(Target::Skip),
+                confidence: 1.0,
+                tier: Tier::High,
+                reason: reason.to_string(),
+                field_type: None,
+                ..s
+            },
+            None => s,
         })
         .collect()
+}
+
+/// Why a column is better skipped than written, whatever its name matched: it holds secrets,
+/// or it is a deal's yes/no won/closed flag (`IsWon`), which the export reads for the deal's status
+/// anyway (a custom field for it would only repeat the status).
+fn left_out(entity: Entity, s: &ColumnSuggestion, column: &ColumnProfile) -> Option<&'static str> {
+    let builtin = matches!(s.target, Some(Target::Field { .. }));
+    if is_secret_column(&s.column) {
+        Some("holds secrets (passwords, tokens, keys, card numbers): never written")
+    } else if entity == Entity::Deal
+        && !builtin
+        && column.kind == ColumnKind::Boolean
+        && status_flag(&s.column).is_some()
+    {
+        Some("a won/closed flag: the export reads it for the deal's status")
+    } else {
+        None
+    }
 }
 
 /// The best target for each column, one column per field.

@@ -6,6 +6,7 @@ use std::collections::BTreeMap;
 use crate::entity::{Entity, Target};
 use crate::profile::{ColumnSpec, FileMapping, Profile};
 use crate::schema::Schema;
+use crate::source::kinds::ColumnKind;
 use crate::source::stats::profile_column;
 use crate::transform::layout::Slot;
 use crate::transform::values::{
@@ -193,6 +194,10 @@ pub fn compile(
             .enumerate()
             .filter(|(i, _)| !sets_builtin_field(&rules[*i]))
             .filter_map(|(i, h)| status_flag(h).map(|f| (i, f)))
+            // A "Closed" column of dates is no flag; a yes/no one is.
+            .filter(|(i, _)| {
+                profile_column(&headers[*i], 0, &column_values(*i)).kind == ColumnKind::Boolean
+            })
             .collect()
     } else {
         Vec::new()
