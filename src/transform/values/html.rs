@@ -3,21 +3,27 @@
 //! HTML entities (`&gt;`, `&amp;`, `&#39;`) in any text become the characters they stand for.
 
 /// Whether a cell holds HTML markup rather than text that merely mentions a `<`: it starts with
-/// a tag, a doctype or a comment and closes an element (`</p>`), or breaks a line with `<br>`.
+/// a tag, a doctype or a comment and closes an element (`</p>`), or, anywhere, breaks a line
+/// with `<br>` or closes a paragraph, division, list item, link or span (`Hi<br>there`, as
+/// HubSpot's and Pipedrive's notes are written).
 pub fn is_html(s: &str) -> bool {
     let text = s.trim_start();
-    if !text.starts_with('<') {
+    if !text.contains('<') {
         return false;
     }
-    let lower = text.get(..text.len().min(4096)).map_or_else(
-        || text.chars().take(4096).collect::<String>(),
-        str::to_string,
-    );
-    let lower = lower.to_ascii_lowercase();
-    lower.starts_with("<!doctype html")
-        || lower.starts_with("<html")
-        || lower.starts_with("<!--")
-        || ((lower.contains("</") || lower.contains("<br")) && opens_known_tag(&lower))
+    let head: String = text.chars().take(4096).collect();
+    let lower = head.to_ascii_lowercase();
+    const CLOSERS: [&str; 9] = [
+        "<br>", "<br/>", "<br />", "</p>", "</div>", "</li>", "</a>", "</span>", "</td>",
+    ];
+    if CLOSERS.iter().any(|c| lower.contains(c)) {
+        return true;
+    }
+    text.starts_with('<')
+        && (lower.starts_with("<!doctype html")
+            || lower.starts_with("<html")
+            || lower.starts_with("<!--")
+            || (lower.contains("</") && opens_known_tag(&lower)))
 }
 
 /// The text starts with a tag HTML bodies start with.
@@ -108,6 +114,11 @@ mod tests {
         assert!(is_html("<p>One</p><p>Two</p>"));
         assert!(is_html("<div>Line<br>next</div>"));
         assert!(is_html("<!DOCTYPE html><html><body>x</body></html>"));
+        assert!(is_html("Hi Sam,<br>see you <b>Monday</b>"));
+        assert_eq!(
+            html_to_text("Hi Sam,<br>see you Monday"),
+            "Hi Sam,\nsee you Monday"
+        );
         let text = html_to_text("<p>One</p><p>Two<br>Three</p>");
         assert_eq!(text, "One\n\nTwo\nThree");
     }
