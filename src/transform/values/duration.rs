@@ -171,6 +171,16 @@ mod tests {
         }
     }
 
+    proptest::proptest! {
+        #[test]
+        fn never_panics_and_always_writes_hh_mm(s in "\\PC{0,16}|[0-9.,:hmPTs ]{0,12}") {
+            if let Ok(text) = parse_duration(&s, DurationUnit::Minutes) {
+                let (h, m) = text.split_once(':').expect("HH:MM");
+                proptest::prop_assert!(h.len() >= 2 && m.len() == 2);
+            }
+        }
+    }
+
     #[test]
     fn units_from_column_names() {
         assert_eq!(DurationUnit::of_column("Duration"), DurationUnit::Minutes);

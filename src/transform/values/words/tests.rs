@@ -178,3 +178,17 @@ fn country_codes_with_one_currency() {
     assert_eq!(country_currency("XX"), None);
     assert_eq!(country_currency("se"), None);
 }
+
+proptest::proptest! {
+    #[test]
+    fn readers_never_panic(s in "\\PC{0,24}") {
+        let _ = parse_status(&s);
+        let _ = stage_status(&s);
+        let _ = status_flag(&s);
+        let _ = is_secret_column(&s);
+        let _ = holds_codes(&s);
+        let _ = parse_currency(&s);
+        let _ = country_currency(&s);
+        let _ = starts_with_calling_code(&s);
+    }
+}
