@@ -68,6 +68,10 @@ fn flag_columns() {
     assert_eq!(status_flag("IsClosed"), Some(StatusFlag::Closed));
     assert_eq!(status_flag("Is Closed"), Some(StatusFlag::Closed));
     assert_eq!(status_flag("is_won"), Some(StatusFlag::Won));
+    // HubSpot's deal properties, by label and by internal name.
+    assert_eq!(status_flag("Is Closed Won"), Some(StatusFlag::Won));
+    assert_eq!(status_flag("hs_is_closed_won"), Some(StatusFlag::Won));
+    assert_eq!(status_flag("hs_is_closed"), Some(StatusFlag::Closed));
     assert_eq!(status_flag("IsDeleted"), None);
     assert_eq!(status_flag("Closed Date"), None);
 }
