@@ -8,7 +8,7 @@ use pipemap::source::{Table, sniff, stats};
 fuzz_target!(|data: &[u8]| {
     for complete in [true, false] {
         let guess = sniff::guess_encoding(data, complete);
-        let (text, _, _) = guess.encoding.decode(data);
+        let text = guess.decode(data);
         let _ = sniff::looks_binary(&text);
         let _ = sniff::guess_delimiter(&text);
         let _ = sniff::guess_line_ending(&text);

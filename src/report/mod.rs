@@ -34,8 +34,9 @@ pub struct Prerequisites {
 fn type_of(conv: &Conv) -> &'static str {
     match conv {
         Conv::Date(_) => "date",
-        Conv::Time => "time",
+        Conv::Time(_) | Conv::Duration(_) => "time",
         Conv::Money => "monetary",
+        Conv::Currency => "varchar",
         Conv::Number => "double",
         Conv::Bool | Conv::Values => "enum",
         Conv::Labels(_) => "set",
@@ -380,7 +381,11 @@ pub fn markdown(export: &Export, profile: &Profile, schema: &Schema, steps: &[St
                 .and_then(|f| f.get(c))
                 .cloned()
                 .unwrap_or_default();
-            let (target, ty) = describe(rule, schema);
+            let (target, ty) = if plan.secret_columns.contains(&plan.headers[c]) {
+                ("**left out: holds secrets**".to_string(), "—".to_string())
+            } else {
+                describe(rule, schema)
+            };
             let fill = if counts.rows_in == 0 {
                 0.0
             } else {
@@ -401,6 +406,36 @@ pub fn markdown(export: &Export, profile: &Profile, schema: &Schema, steps: &[St
                 md,
                 "\nColumns the profile maps but this file lacks: {}.",
                 plan.missing_columns.join(", ")
+            );
+        }
+        if !plan.secret_columns.is_empty() {
+            let _ = writeln!(
+                md,
+                "\nLeft out, whatever the profile says, because their names say they hold secrets (passwords, tokens, keys, card numbers) that must not travel in an import file: {}.",
+                plan.secret_columns.join(", ")
+            );
+        }
+        let due = |r: &Rule| {
+            matches!(r, Rule::Set { target, conv: Conv::Date(_) | Conv::Time(_), .. }
+                if target.entity() == Some(Entity::Activity)
+                    && matches!(target.key(), Some("due_date" | "due_time")))
+        };
+        if plan.rules.iter().any(due) {
+            let _ = writeln!(
+                md,
+                "\nDue dates and times: a date and time fills both the due date and the due time. One written with `Z` or an offset (`+02:00`) is converted to UTC, the time zone Pipedrive keeps due times in; one without is written as the source wrote it, in the source's own time zone (check a due time in the sample import: how the import wizard reads times is not documented)."
+            );
+        }
+        if !plan.status_flags.is_empty() {
+            let names: Vec<&str> = plan
+                .status_flags
+                .iter()
+                .map(|(c, _)| plan.headers[*c].as_str())
+                .collect();
+            let _ = writeln!(
+                md,
+                "\nThe deal's status (won, lost, open) is also read from {} where no status column or won/lost stage says it.",
+                names.join(", ")
             );
         }
         let _ = writeln!(md);

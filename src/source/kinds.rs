@@ -103,8 +103,8 @@ impl ColumnKind {
 /// 5. Money — also needs a currency mark on at least half of the values.
 /// 6. Id — every value distinct, no spaces, letters-and-digits codes of 4+ characters
 ///    (lengths within 3) or integers of 5+ digits, or 3+ when zero-padded (lengths within 2).
-/// 7. Integer / Decimal — not counting zero-padded values (`01067`) or `+`-prefixed
-///    phone-length numbers, whose leading characters a number would lose.
+/// 7. Integer / Decimal — not when any value is zero-padded (`01067`) or a `+`-prefixed
+///    phone-length number, whose leading characters a number would lose.
 /// 8. Phone — 7–15 digits, and at least half written with `+`, `00` or
 ///    separators (so plain integers stay Integer).
 /// 9. Enum — at least 10 values, at most 20 distinct and at most half of them distinct.
@@ -144,7 +144,8 @@ pub fn infer_kind(values: &[&str]) -> ColumnKind {
     if is_id_column(&values) {
         return ColumnKind::Id;
     }
-    if most(&|v| parse_number(v).is_ok() && !is_code_like(v)) {
+    // One zero-padded value (`03902` among postal codes) is enough: a number would lose it.
+    if most(&|v| parse_number(v).is_ok() && !is_code_like(v)) && count(&is_code_like) == 0 {
         let fraction = values
             .iter()
             .filter(|v| !is_code_like(v))
@@ -369,6 +370,13 @@ mod tests {
         assert_eq!(kind(&["0001", "0002", "0003"]), ColumnKind::Id);
         assert_eq!(kind(&["+4930123456", "+4930123457"]), ColumnKind::Phone);
         assert_eq!(kind(&["01067", "01067", "10115"]), ColumnKind::Text);
+        // One New Hampshire postal code among others keeps the whole column text.
+        let mut postal = vec!["60012", "10011", "43151", "75034", "98101"];
+        postal.extend(["90021", "92127", "97242", "98020", "84001"]);
+        postal.extend(["45678", "48026", "62903", "74285", "80160"]);
+        postal.extend(["88558", "89713", "90025", "90032", "03902"]);
+        assert_ne!(kind(&postal), ColumnKind::Integer);
+        assert_ne!(kind(&postal), ColumnKind::Decimal);
     }
 
     #[test]

@@ -10,6 +10,7 @@
 
 pub mod archive;
 pub mod cells;
+pub mod cyrillic;
 pub mod kinds;
 pub mod origin;
 pub mod sniff;

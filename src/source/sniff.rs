@@ -4,6 +4,8 @@
 use encoding_rs::{Encoding, UTF_8, UTF_16BE, UTF_16LE};
 use serde::Serialize;
 
+use super::cyrillic::{self, CodePage, Decoding};
+
 /// How many bytes of a file are read to guess its encoding and dialect.
 pub const SNIFF_BYTES: usize = 256 * 1024;
 
@@ -17,16 +19,33 @@ pub struct EncodingGuess {
     pub encoding: &'static Encoding,
     /// How many bytes of byte-order mark open the file (0, 2 or 3).
     pub bom_len: usize,
+    /// A code page encoding_rs cannot decode (IBM855), which then decodes the file instead.
+    pub code_page: Option<&'static CodePage>,
 }
 
 impl EncodingGuess {
     /// A short human name, such as `UTF-8 (BOM)` or `windows-1252`.
     pub fn describe(&self) -> String {
-        let name = self.encoding.name();
+        let name = self.name();
         if self.bom_len > 0 {
             format!("{name} (BOM)")
         } else {
             name.to_string()
+        }
+    }
+}
+
+impl EncodingGuess {
+    /// The encoding's name (`windows-1251`, `IBM855`).
+    pub fn name(&self) -> &'static str {
+        self.code_page.map_or(self.encoding.name(), |p| p.name)
+    }
+
+    /// Decodes the first bytes (a byte-order mark dropped).
+    pub fn decode<'a>(&self, head: &'a [u8]) -> std::borrow::Cow<'a, str> {
+        match self.code_page {
+            Some(page) => std::borrow::Cow::Owned(page.decode(head)),
+            None => self.encoding.decode(head).0,
         }
     }
 }
@@ -52,15 +71,21 @@ impl LineEnding {
 }
 
 /// Guesses the encoding from a byte-order mark, UTF-16's zero bytes, UTF-8 validity, or
-/// chardetng's statistics for legacy single-byte encodings such as Windows-1252.
+/// chardetng's statistics for legacy single-byte encodings such as Windows-1252, checked for
+/// Cyrillic code pages it confuses (Mac Cyrillic, IBM855) by [`cyrillic::refine`].
 pub fn guess_encoding(head: &[u8], complete: bool) -> EncodingGuess {
     if let Some((encoding, bom_len)) = Encoding::for_bom(head) {
-        return EncodingGuess { encoding, bom_len };
+        return EncodingGuess {
+            encoding,
+            bom_len,
+            code_page: None,
+        };
     }
     if let Some(encoding) = utf16_without_bom(head) {
         return EncodingGuess {
             encoding,
             bom_len: 0,
+            code_page: None,
         };
     }
     let utf8_ok = match std::str::from_utf8(head) {
@@ -72,14 +97,22 @@ pub fn guess_encoding(head: &[u8], complete: bool) -> EncodingGuess {
         return EncodingGuess {
             encoding: UTF_8,
             bom_len: 0,
+            code_page: None,
         };
     }
     let mut detector = chardetng::EncodingDetector::new(chardetng::Iso2022JpDetection::Deny);
     detector.feed(head, complete);
-    let encoding = detector.guess(None, chardetng::Utf8Detection::Allow);
+    let guessed = detector.guess(None, chardetng::Utf8Detection::Allow);
+    // chardetng reads Mac Cyrillic and IBM855 as other code pages: a letter model checks.
+    let (encoding, code_page) = match cyrillic::refine(head, guessed) {
+        Some(Decoding::Standard(encoding)) => (encoding, None),
+        Some(Decoding::Table(page)) => (guessed, Some(page)),
+        None => (guessed, None),
+    };
     EncodingGuess {
         encoding,
         bom_len: 0,
+        code_page,
     }
 }
 

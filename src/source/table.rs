@@ -27,6 +27,8 @@ pub struct Table {
     pub headers: Vec<String>,
     /// Things about the file a user should know (renamed headers, a header that looks like data).
     pub warnings: Vec<String>,
+    /// Rows read so far that were wrapped whole in quotes and read as their fields.
+    pub unwrapped_rows: u64,
     rows: Rows,
     size_hint: Option<u64>,
 }
@@ -186,7 +188,7 @@ impl Table {
             .map_err(io_err)?;
         let complete = head.len() < sniff::SNIFF_BYTES;
         let guess = sniff::guess_encoding(&head, complete);
-        let (text, _, _) = guess.encoding.decode(&head);
+        let text = guess.decode(&head);
         if text
             .trim_matches(|c: char| c.is_whitespace() || c == '\u{feff}')
             .is_empty()
@@ -198,7 +200,7 @@ impl Table {
         }
         let delimiter = sniff::guess_delimiter(&text);
         let format = TextFormat {
-            encoding: guess.encoding.name().to_string(),
+            encoding: guess.name().to_string(),
             bom: guess.bom_len > 0,
             delimiter: sniff::describe_delimiter(delimiter),
             line_ending: sniff::guess_line_ending(&text),
@@ -206,7 +208,10 @@ impl Table {
             container,
             delimiter_byte: delimiter,
         };
-        let stream: Box<dyn Read + Send> = if guess.encoding == encoding_rs::UTF_8 {
+        let stream: Box<dyn Read + Send> = if let Some(page) = guess.code_page {
+            // Decoded to UTF-8 on the way in; every byte is a character of the page.
+            Box::new(page.reader(Cursor::new(head).chain(raw)))
+        } else if guess.encoding == encoding_rs::UTF_8 {
             // UTF-8 is read as bytes and checked record by record, so a bad byte is reported
             // with its line and column instead of failing the whole file.
             Box::new(Cursor::new(head).chain(raw))
@@ -254,6 +259,7 @@ impl Table {
             warnings: Vec::new(),
             rows,
             size_hint,
+            unwrapped_rows: 0,
         };
         let file = table.name.clone();
         let header = table.next_record()?.ok_or(if sheet {
@@ -325,6 +331,10 @@ impl Table {
         }
         let line = record.position().map_or(0, |p| p.line());
         tail.note(line, record, width);
+        if let Some(fields) = unwrap_row(record, width, self.format.delimiter_byte()) {
+            self.unwrapped_rows += 1;
+            *record = fields;
+        }
         match csv::StringRecord::from_byte_record(record.clone()) {
             Ok(fields) => Ok(Some(Record {
                 line,
@@ -344,6 +354,19 @@ impl Table {
                 }))
             }
         }
+    }
+
+    /// What the reader noticed about the file: its warnings, and rows it unwrapped.
+    pub fn notes(&self) -> Vec<String> {
+        let mut notes = self.warnings.clone();
+        if self.unwrapped_rows > 0 {
+            notes.push(format!(
+                "{} row(s) were wrapped whole in quotes (one field holding the {} the header names, as Zendesk Sell writes some task exports): each was read as its fields",
+                self.unwrapped_rows,
+                self.headers.len()
+            ));
+        }
+        notes
     }
 
     /// Bytes read from the (decoded) stream so far, for progress and size estimates.
@@ -369,6 +392,34 @@ impl Table {
             }
         }
     }
+}
+
+/// A row written whole inside one pair of quotes (`"Call,Kim Doe,2014-09-04"`, inner quotes
+/// doubled): one field that, read as a row itself, holds exactly the header's `width` fields.
+fn unwrap_row(record: &csv::ByteRecord, width: usize, delimiter: u8) -> Option<csv::ByteRecord> {
+    if width < 2 || record.len() != 1 {
+        return None;
+    }
+    let field = record.get(0)?;
+    if !field.contains(&delimiter) {
+        return None;
+    }
+    let mut reader = csv::ReaderBuilder::new()
+        .has_headers(false)
+        .delimiter(delimiter)
+        .flexible(true)
+        .from_reader(field);
+    let mut inner = csv::ByteRecord::new();
+    if !reader.read_byte_record(&mut inner).ok()? || inner.len() != width {
+        return None;
+    }
+    // One row only: a field with a line break inside it is no row of its own.
+    let mut more = csv::ByteRecord::new();
+    if reader.read_byte_record(&mut more).ok()? {
+        return None;
+    }
+    inner.set_position(record.position().cloned());
+    Some(inner)
 }
 
 /// What the last record and the last byte of a text table say about how the file ended: a
@@ -470,6 +521,58 @@ mod tests {
             rows += 1;
         }
         Ok(rows)
+    }
+
+    #[test]
+    fn rows_wrapped_whole_in_quotes_are_read_as_their_fields() {
+        // The shape of a Zendesk Sell tasks export: every data row one quoted field, inner
+        // quotes doubled; one row written normally between them.
+        let text = "content,owner,date,note\n\
+                    \"Ring kund,Kim Doe,2014-09-04,\"\"call, then mail\"\"\"\n\
+                    Send offer,Kim Doe,2014-09-05,plain\n\
+                    \"Follow up,Kim Doe,2014-09-06,\"\n";
+        let mut table = Table::from_bytes("tasks.csv", text.as_bytes().to_vec()).unwrap();
+        let mut rows = Vec::new();
+        while let Some(r) = table.next_record().unwrap() {
+            rows.push((
+                r.line,
+                r.fields.iter().map(String::from).collect::<Vec<_>>(),
+            ));
+        }
+        assert_eq!(
+            rows,
+            [
+                (
+                    2,
+                    vec!["Ring kund", "Kim Doe", "2014-09-04", "call, then mail"]
+                ),
+                (3, vec!["Send offer", "Kim Doe", "2014-09-05", "plain"]),
+                (4, vec!["Follow up", "Kim Doe", "2014-09-06", ""]),
+            ]
+            .map(|(l, f)| (l, f.into_iter().map(String::from).collect::<Vec<_>>()))
+        );
+        assert_eq!(table.unwrapped_rows, 2);
+        assert!(
+            table
+                .notes()
+                .iter()
+                .any(|n| n.starts_with("2 row(s) were wrapped"))
+        );
+    }
+
+    #[test]
+    fn a_quoted_field_that_is_no_row_stays_one_field() {
+        // One field with commas, but not as many as the header has: a short row, not a
+        // wrapped one; and a one-column file is never unwrapped.
+        let text = "a,b,c\n\"x,y\"\n";
+        let mut table = Table::from_bytes("t.csv", text.as_bytes().to_vec()).unwrap();
+        let row = table.next_record().unwrap().unwrap();
+        assert_eq!(row.fields.len(), 1);
+        assert_eq!(table.unwrapped_rows, 0);
+        let text = "name\n\"Doe, Kim\"\n";
+        let mut table = Table::from_bytes("t.csv", text.as_bytes().to_vec()).unwrap();
+        let row = table.next_record().unwrap().unwrap();
+        assert_eq!(&row.fields[0], "Doe, Kim");
     }
 
     fn refusal(bytes: &[u8]) -> (u64, String) {

@@ -13,6 +13,7 @@ use serde::Serialize;
 use crate::entity::{Entity, Target};
 use crate::source::kinds::ColumnKind;
 use crate::source::stats::ColumnProfile;
+use crate::transform::values::{holds_codes, is_secret_column, status_flag};
 use normalize::{normalize, split_number, strip_own_prefix, token_set};
 use vocabulary::{Vocabularies, Vocabulary};
 
@@ -160,6 +161,50 @@ pub fn suggest_columns(
     let Some(own) = vocabularies.get(entity) else {
         return Vec::new();
     };
+    let suggestions = match_columns(vocabularies, own, entity, columns, source_label);
+    suggestions
+        .into_iter()
+        .zip(columns)
+        .map(|(s, column)| match left_out(entity, &s, column) {
+            Some(reason) => ColumnSuggestion {
+                target: Some(Target::Skip),
+                confidence: 1.0,
+                tier: Tier::High,
+                reason: reason.to_string(),
+                field_type: None,
+                ..s
+            },
+            None => s,
+        })
+        .collect()
+}
+
+/// Why a column is better skipped than written, whatever its name matched: it holds secrets,
+/// or it is a deal's yes/no won/closed flag (`IsWon`), which the export reads for the deal's status
+/// anyway (a custom field for it would only repeat the status).
+fn left_out(entity: Entity, s: &ColumnSuggestion, column: &ColumnProfile) -> Option<&'static str> {
+    let builtin = matches!(s.target, Some(Target::Field { .. }));
+    if is_secret_column(&s.column) {
+        Some("holds secrets (passwords, tokens, keys, card numbers): never written")
+    } else if entity == Entity::Deal
+        && !builtin
+        && column.kind == ColumnKind::Boolean
+        && status_flag(&s.column).is_some()
+    {
+        Some("a won/closed flag: the export reads it for the deal's status")
+    } else {
+        None
+    }
+}
+
+/// The best target for each column, one column per field.
+fn match_columns(
+    vocabularies: &Vocabularies,
+    own: &Vocabulary,
+    entity: Entity,
+    columns: &[ColumnProfile],
+    source_label: Option<&str>,
+) -> Vec<ColumnSuggestion> {
     let mut vocabs: Vec<(&Vocabulary, f64, Option<&[&str]>)> = vec![(own, 1.0, None)];
     for (other, keys) in related(entity) {
         if let Some(v) = vocabularies.get(*other) {
@@ -286,7 +331,14 @@ fn no_standard_home(
             0.8,
         )
     } else if seen_rows && profile.filled == 0 {
-        (Target::Skip, "empty in every sampled row", None, 0.7)
+        // A sample cannot promise the rest of the file is empty too: the note keeps whatever a
+        // later row holds (row 1,380's "Mr.") instead of losing it.
+        (
+            Target::Note,
+            "empty in every sampled row: kept in the note, so a value in a later row is not lost",
+            None,
+            0.7,
+        )
     } else {
         (
             Target::Custom {
@@ -294,7 +346,11 @@ fn no_standard_home(
                 name: custom_field_name(&profile.name),
             },
             "no standard field: a custom field to create",
-            Some(profile.kind.pipedrive_type()),
+            Some(match profile.kind.pipedrive_type() {
+                // Postal codes, phone and account numbers are text, however numeric they look.
+                "double" | "int" | "monetary" if holds_codes(&profile.name) => "varchar",
+                other => other,
+            }),
             0.7,
         )
     };

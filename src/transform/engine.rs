@@ -463,8 +463,8 @@ pub fn apply<S: AsSources>(
         .iter()
         .flat_map(|o| {
             o.table
-                .warnings
-                .iter()
+                .notes()
+                .into_iter()
                 .map(|w| format!("{}: {w}", o.table.name))
         })
         .collect();

@@ -94,6 +94,15 @@ pub fn build(schema: &Schema, plans: &[FilePlan]) -> Vec<Layout> {
                 add(e, Slot::Link(*link));
             }
         }
+        if plan.entity == Entity::Deal && !plan.status_flags.is_empty() {
+            add(
+                Entity::Deal,
+                Slot::Field {
+                    key: "status".into(),
+                    label: None,
+                },
+            );
+        }
         for (rules, owner) in [
             (&plan.rules, plan.entity),
             (&plan.split_rules, plan.split.map_or(plan.entity, |s| s.1)),
@@ -173,6 +182,7 @@ fn slots_of(schema: &Schema, target: &Target) -> Vec<(Entity, Slot)> {
             _ => vec![(*entity, Slot::Custom(name.clone()))],
         },
         Target::Field { entity, key, .. } => {
+            // A due time needs its date: both columns come together.
             if key == "due_time" {
                 return vec![(
                     *entity,
@@ -233,6 +243,12 @@ fn derived(entity: Entity, slots: &mut Vec<Slot>) {
         push(slots, "pipeline_id");
         push(slots, "status");
     }
+    // A closed deal's close time is also its won or lost time, which the import wants.
+    if entity == Entity::Deal && has(slots, "close_time") {
+        push(slots, "status");
+        push(slots, "won_time");
+        push(slots, "lost_time");
+    }
     if matches!(entity, Entity::Deal | Entity::Lead | Entity::Product)
         && (has(slots, "value") || has(slots, "price"))
     {
@@ -244,6 +260,19 @@ fn derived(entity: Entity, slots: &mut Vec<Slot>) {
         slots.push(Slot::Note);
     }
     if entity == Entity::Activity {
+        // The due time sits beside its date.
+        let time = Slot::Field {
+            key: "due_time".into(),
+            label: None,
+        };
+        let date = slots
+            .iter()
+            .position(|s| matches!(s, Slot::Field { key, .. } if key == "due_date"));
+        if let Some(at) = date
+            && !slots.contains(&time)
+        {
+            slots.insert(at + 1, time);
+        }
         push(slots, "note");
     }
 }

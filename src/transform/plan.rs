@@ -6,9 +6,13 @@ use std::collections::BTreeMap;
 use crate::entity::{Entity, Target};
 use crate::profile::{ColumnSpec, FileMapping, Profile};
 use crate::schema::Schema;
+use crate::source::kinds::ColumnKind;
 use crate::source::stats::profile_column;
 use crate::transform::layout::Slot;
-use crate::transform::values::{DateStyle, DayOrder, infer_date_style};
+use crate::transform::values::{
+    DateStyle, DayOrder, DurationUnit, StatusFlag, holds_codes, infer_date_style, is_secret_column,
+    status_flag,
+};
 
 /// How a cell's text becomes a Pipedrive value.
 #[derive(Debug, Clone, PartialEq)]
@@ -17,8 +21,14 @@ pub enum Conv {
     Email,
     Phone,
     Date(DateStyle),
-    Time,
+    /// A time of day, or a date and time whose date goes to the record's date field (an
+    /// activity's due date) and whose time to its time field.
+    Time(DateStyle),
+    /// A length of time to `HH:MM`; bare numbers count the unit.
+    Duration(DurationUnit),
     Money,
+    /// A currency code, name or symbol, read to its ISO 4217 code.
+    Currency,
     Number,
     Bool,
     /// Through the profile's value map for this target; unknown values kept as written.
@@ -67,6 +77,12 @@ pub struct FilePlan {
     pub missing_columns: Vec<String>,
     /// File columns the profile does not mention (carried into notes).
     pub unmapped_columns: Vec<String>,
+    /// Yes/no columns that say whether a deal is won or closed (`IsWon`, `IsClosed`), read
+    /// for the deal's status whatever else the profile does with them.
+    pub status_flags: Vec<(usize, StatusFlag)>,
+    /// Columns whose values are secrets (passwords, tokens, keys, card numbers): never written,
+    /// whatever the profile maps them to.
+    pub secret_columns: Vec<String>,
 }
 
 /// A profile mapping that cannot be compiled against a file.
@@ -155,16 +171,38 @@ pub fn compile(
         .cloned()
         .collect();
     let mut unmapped_columns = Vec::new();
-    let rules: Vec<Rule> = main
+    let secret_columns: Vec<String> = headers
+        .iter()
+        .filter(|h| is_secret_column(h))
+        .cloned()
+        .collect();
+    let mut rules: Vec<Rule> = main
         .into_iter()
         .enumerate()
         .map(|(i, r)| {
             r.unwrap_or_else(|| {
-                unmapped_columns.push(headers[i].clone());
+                if !secret_columns.contains(&headers[i]) {
+                    unmapped_columns.push(headers[i].clone());
+                }
                 Rule::Note
             })
         })
         .collect();
+    let status_flags: Vec<(usize, StatusFlag)> = if mapping.entity == Entity::Deal {
+        headers
+            .iter()
+            .enumerate()
+            .filter(|(i, _)| !sets_builtin_field(&rules[*i]))
+            .filter_map(|(i, h)| status_flag(h).map(|f| (i, f)))
+            // A "Closed" column of dates is no flag; a yes/no one is.
+            .filter(|(i, _)| {
+                profile_column(&headers[*i], 0, &column_values(*i)).kind == ColumnKind::Boolean
+            })
+            .collect()
+    } else {
+        Vec::new()
+    };
+    leave_out_secrets(&mut rules, headers);
     let (split, split_rules) = match &mapping.split {
         None => (None, Vec::new()),
         Some(split) => {
@@ -181,6 +219,8 @@ pub fn compile(
                     own.unwrap_or_else(|| translate(rule, mapping.entity, split.then, schema))
                 })
                 .collect();
+            let mut translated: Vec<Rule> = translated;
+            leave_out_secrets(&mut translated, headers);
             (Some((column, split.then)), translated)
         }
     };
@@ -199,7 +239,30 @@ pub fn compile(
         id_column,
         missing_columns,
         unmapped_columns,
+        status_flags,
+        secret_columns,
     })
+}
+
+/// Secrets are never written, whatever a profile maps them to.
+fn leave_out_secrets(rules: &mut [Rule], headers: &[String]) {
+    for (rule, header) in rules.iter_mut().zip(headers) {
+        if is_secret_column(header) {
+            *rule = Rule::Skip;
+        }
+    }
+}
+
+/// Whether a rule writes a built-in field (then a flag column is the user's own business).
+fn sets_builtin_field(rule: &Rule) -> bool {
+    matches!(
+        rule,
+        Rule::Set {
+            target: Target::Field { .. },
+            ..
+        } | Rule::Link { .. }
+            | Rule::LinkBy { .. }
+    )
 }
 
 /// A rule that writes `target`, with its output slot.
@@ -248,6 +311,7 @@ fn rule_for(
             let has_map = profile.values.contains_key(&target.without_label());
             let conv = conv_for(
                 key,
+                header,
                 field_type,
                 detail,
                 values,
@@ -271,11 +335,14 @@ fn rule_for(
                     // made when the profile asks for one, since each option must be created too.
                     match profile_column(header, 0, values).kind.pipedrive_type() {
                         "enum" | "set" => "varchar".to_string(),
+                        "double" | "int" | "monetary" if holds_codes(header) => {
+                            "varchar".to_string()
+                        }
                         other => other.to_string(),
                     }
                 });
             let has_map = profile.values.contains_key(target);
-            let conv = conv_for("", &declared, detail, values, has_map, false);
+            let conv = conv_for("", header, &declared, detail, values, has_map, false);
             set_rule(target.clone(), conv)
         }
     }
@@ -283,6 +350,7 @@ fn rule_for(
 
 fn conv_for(
     key: &str,
+    header: &str,
     field_type: &str,
     detail: &crate::profile::ColumnDetail,
     values: &[String],
@@ -297,20 +365,14 @@ fn conv_for(
             return Conv::Values;
         }
         "done" | "busy_flag" => return Conv::Bool,
-        "due_time" => return Conv::Time,
+        "currency" if !has_map => return Conv::Currency,
+        "due_time" => return Conv::Time(date_style(detail, values)),
+        "duration" => return Conv::Duration(DurationUnit::of_column(header)),
         _ => {}
     }
     match field_type {
-        "date" | "daterange" | "datetime" => {
-            let mut style = infer_date_style(values.iter().map(String::as_str));
-            match detail.date_order.as_deref() {
-                Some("dmy") => style.order = Some(DayOrder::Dmy),
-                Some("mdy") => style.order = Some(DayOrder::Mdy),
-                _ => {}
-            }
-            Conv::Date(style)
-        }
-        "time" | "timerange" => Conv::Time,
+        "date" | "daterange" | "datetime" => Conv::Date(date_style(detail, values)),
+        "time" | "timerange" => Conv::Time(date_style(detail, values)),
         "monetary" => Conv::Money,
         "double" | "int" => Conv::Number,
         "set" => Conv::Labels(detail.split.clone().unwrap_or_else(|| ",".to_string())),
@@ -321,6 +383,17 @@ fn conv_for(
             None => Conv::Text,
         },
     }
+}
+
+/// How a column writes its dates: from its values, unless the profile says the order.
+fn date_style(detail: &crate::profile::ColumnDetail, values: &[String]) -> DateStyle {
+    let mut style = infer_date_style(values.iter().map(String::as_str));
+    match detail.date_order.as_deref() {
+        Some("dmy") => style.order = Some(DayOrder::Dmy),
+        Some("mdy") => style.order = Some(DayOrder::Mdy),
+        _ => {}
+    }
+    style
 }
 
 /// A rule of the main entity carried over to split rows: the same field when the other entity

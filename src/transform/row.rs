@@ -10,7 +10,7 @@ use crate::source::Record;
 use super::layout::{Layout, Slot, name_key};
 use super::links::LinkIndex;
 use super::plan::{Conv, FilePlan, Rule};
-use super::values;
+use super::values::{self, DealStatus, StatusFlag};
 use super::vocab::ValueMaps;
 
 /// A record being assembled for one output file.
@@ -21,6 +21,9 @@ pub struct Draft {
     pub notes: Vec<String>,
     /// A time of day waiting to join the due date (activities).
     time: Option<String>,
+    /// What the record's other columns say about a deal's status, used when no status column
+    /// does: its `IsWon` / `IsClosed` flags, then its stage's name ("Closed Won").
+    status: StatusHints,
     /// The source ids of the records this one links to by id, for `relink`.
     pub link_ids: Vec<(Entity, String)>,
 }
@@ -32,6 +35,7 @@ impl Draft {
             cells: vec![String::new(); layout.slots.len()],
             notes: Vec::new(),
             time: None,
+            status: StatusHints::default(),
             link_ids: Vec::new(),
         }
     }
@@ -52,6 +56,25 @@ impl Draft {
 
     fn is_blank(&self) -> bool {
         self.cells.iter().all(String::is_empty) && self.notes.is_empty()
+    }
+}
+
+/// A deal's status as other columns than a status column tell it.
+#[derive(Debug, Clone, Copy, Default)]
+struct StatusHints {
+    won: Option<bool>,
+    closed: Option<bool>,
+    stage: Option<DealStatus>,
+}
+
+impl StatusHints {
+    fn status(self) -> Option<DealStatus> {
+        match (self.closed, self.won) {
+            (Some(false), _) => Some(DealStatus::Open),
+            (_, Some(true)) => Some(DealStatus::Won),
+            (Some(true), Some(false)) => Some(DealStatus::Lost),
+            _ => self.stage,
+        }
     }
 }
 
@@ -168,6 +191,23 @@ impl Converter<'_> {
                 continue;
             }
             self.apply(plan, rule, i, raw, record, &mut out);
+        }
+        for &(col, flag) in &plan.status_flags {
+            let raw = field(col);
+            if raw.is_empty() || out.primary.entity != Entity::Deal {
+                continue;
+            }
+            match values::parse_bool(raw) {
+                Ok(yes) => match flag {
+                    StatusFlag::Won => out.primary.status.won = Some(yes),
+                    StatusFlag::Closed => out.primary.status.closed = Some(yes),
+                },
+                Err(e) => out.warnings.push(Problem {
+                    column: plan.headers[col].clone(),
+                    value: raw.to_string(),
+                    reason: format!("{e}; the deal's status is not read from it"),
+                }),
+            }
         }
         self.complete(&mut out);
         out
@@ -337,21 +377,54 @@ impl Converter<'_> {
                 spill(layout, d, slot, good);
                 return;
             }
-            Conv::Date(style) => values::parse_date(raw, style)
-                .map(|d| vec![(None, d.to_pipedrive())])
-                .map_err(|e| e.to_string()),
-            Conv::Time => match values::parse_time(raw) {
+            Conv::Date(style) => match values::parse_date(raw, style) {
+                // An activity has a due date and a due time: a date-time fills both.
+                Ok(values::DateValue::DateTime(dt))
+                    if entity == Entity::Activity && target.key() == Some("due_date") =>
+                {
+                    if let Some(d) = self.draft(out, entity) {
+                        d.time.get_or_insert_with(|| dt.time().strftime("%H:%M").to_string());
+                    }
+                    Ok(vec![(None, dt.date().strftime("%Y-%m-%d").to_string())])
+                }
+                Ok(d) => Ok(vec![(None, d.to_pipedrive())]),
+                Err(e) => Err(e.to_string()),
+            },
+            Conv::Time(style) => match values::parse_time(raw) {
                 Ok(t) => {
                     if let Some(d) = self.draft(out, entity) {
-                        d.time = Some(t.strftime("%H:%M:%S").to_string());
+                        d.time = Some(t.strftime("%H:%M").to_string());
                     }
                     return;
                 }
-                Err(e) => Err(e.to_string()),
+                // "Start Time" columns hold the date too (Dynamics 365 `3/11/2025 13:00`).
+                Err(e) => match values::parse_date(raw, style) {
+                    Ok(values::DateValue::DateTime(dt)) => {
+                        if let Some(d) = self.draft(out, entity) {
+                            d.time = Some(dt.time().strftime("%H:%M").to_string());
+                        }
+                        Ok(vec![(
+                            Some(Slot::Field {
+                                key: "due_date".into(),
+                                label: None,
+                            }),
+                            dt.date().strftime("%Y-%m-%d").to_string(),
+                        )])
+                    }
+                    _ => Err(e.to_string()),
+                },
             },
+            Conv::Duration(unit) => values::parse_duration(raw, *unit)
+                .map(|d| vec![(None, d)])
+                .map_err(|e| e.to_string()),
             Conv::Money => values::parse_money(raw)
                 .map_err(|e| e.to_string())
                 .map(|m| {
+                    if let (Some(country), Some(code)) = (&m.country, &m.currency) {
+                        out.warnings.push(problem(format!(
+                            "{country} in front of the amount is read as the country code whose currency is {code}"
+                        )));
+                    }
                     let mut cells = vec![(None, m.amount)];
                     if let Some(c) = m.currency {
                         cells.push((
@@ -364,6 +437,9 @@ impl Converter<'_> {
                     }
                     cells
                 }),
+            Conv::Currency => values::parse_currency(raw)
+                .map(|code| vec![(None, code)])
+                .map_err(|e| e.to_string()),
             Conv::Number => values::parse_number(raw)
                 .map(|n| vec![(None, n)])
                 .map_err(|e| e.to_string()),
@@ -412,11 +488,12 @@ impl Converter<'_> {
     ) -> Result<Vec<(Option<Slot>, String)>, String> {
         let base = target.without_label();
         let mapped = self.maps.lookup(&base, raw);
-        if mapped.is_none() {
+        let key = base.key().unwrap_or("");
+        let known_status = key == "status" && values::parse_status(raw).is_some();
+        if mapped.is_none() && !known_status {
             out.unmapped_values.push((base.clone(), raw.to_string()));
         }
-        let value = mapped.unwrap_or_else(|| raw.to_string());
-        let key = base.key().unwrap_or("");
+        let value = mapped.clone().unwrap_or_else(|| raw.to_string());
         let field = |k: &str| {
             Some(Slot::Field {
                 key: k.into(),
@@ -425,24 +502,32 @@ impl Converter<'_> {
         };
         Ok(match key {
             "stage_id" => {
-                // "Pipeline/Stage" names both; a bare stage keeps the row's own pipeline (or
-                // the account's first, filled in when the row is complete).
+                // A mapped "Pipeline/Stage" names both; a stage as the source writes it stays
+                // one stage, slashes and all (Salesforce's `Negotiation/Review`), and keeps the
+                // row's own pipeline (or the account's first, filled in when the row is
+                // complete).
+                let explicit = mapped.is_some() && value.trim() != raw.trim();
                 let mut cells = match value.split_once('/') {
-                    Some((p, s)) => vec![
+                    Some((p, s)) if explicit => vec![
                         (field("stage_id"), s.trim().to_string()),
                         (field("pipeline_id"), p.trim().to_string()),
                     ],
-                    None => vec![(field("stage_id"), value.trim().to_string())],
+                    _ => vec![(field("stage_id"), value.trim().to_string())],
                 };
                 if let Some(status) = self
                     .maps
                     .lookup(&Target::field(Entity::Deal, "status"), raw)
                 {
                     cells.push((field("status"), status));
+                } else if let Some(deal) = self.draft(out, Entity::Deal) {
+                    deal.status.stage = values::stage_status(raw);
                 }
                 cells
             }
-            "status" => vec![(None, value.to_lowercase())],
+            "status" => match values::parse_status(&value) {
+                Some(status) => vec![(None, status.as_str().to_string())],
+                None => return Err(values::ValueError::NotAStatus(raw.to_string()).to_string()),
+            },
             _ => vec![(None, value)],
         })
     }
@@ -487,14 +572,17 @@ impl Converter<'_> {
         self.finish_names(&mut out.primary);
         let layout = self.layout(out.primary.entity).expect("layout");
         let d = &mut out.primary;
-        if let Some(time) = d.time.take()
-            && let Some(col) = layout.field("due_date")
-        {
-            if d.cells[col].len() == 10 {
-                d.cells[col] = format!("{} {time}", d.cells[col]);
-            } else if d.cells[col].is_empty() {
-                d.notes.push(format!("Due time: {time}"));
+        if let Some(time) = d.time.take() {
+            let has_date = layout
+                .field("due_date")
+                .is_some_and(|c| !d.cells[c].is_empty());
+            match layout.field("due_time") {
+                Some(col) if has_date => d.cells[col] = time,
+                _ => d.notes.push(format!("Due time: {time}")),
             }
+        }
+        if d.entity == Entity::Deal {
+            settle_status(layout, d);
         }
         if d.entity == Entity::Deal
             && let (Some(stage), Some(pipeline)) =
@@ -594,6 +682,30 @@ impl Converter<'_> {
             d.cells[f] = fst;
             d.cells[l] = lst;
         }
+    }
+}
+
+/// A deal's status from its flags or stage when no status column gave one, and its won or lost
+/// time from its close time when the source has only that.
+fn settle_status(layout: &Layout, d: &mut Draft) {
+    let Some(col) = layout.field("status") else {
+        return;
+    };
+    if d.cells[col].is_empty()
+        && let Some(status) = d.status.status()
+    {
+        d.cells[col] = status.as_str().to_string();
+    }
+    let time_key = match d.cells[col].as_str() {
+        "won" => "won_time",
+        "lost" => "lost_time",
+        _ => return,
+    };
+    if let (Some(close), Some(time)) = (layout.field("close_time"), layout.field(time_key))
+        && d.cells[time].is_empty()
+        && !d.cells[close].is_empty()
+    {
+        d.cells[time] = d.cells[close].clone();
     }
 }
 

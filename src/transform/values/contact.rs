@@ -67,6 +67,13 @@ fn address(s: &str) -> Option<String> {
 
 fn phone(s: &str) -> Option<String> {
     let mut text = s.trim();
+    text = text.strip_prefix('\'').unwrap_or(text).trim_start();
+    if let Some(whole) = text.strip_suffix(".0")
+        && whole.len() >= 3
+        && whole.bytes().all(|b| b.is_ascii_digit())
+    {
+        text = whole;
+    }
     for scheme in ["tel:", "callto:"] {
         text = strip_prefix_ignore_case(text, scheme)
             .unwrap_or(text)
@@ -91,7 +98,10 @@ fn phone(s: &str) -> Option<String> {
             _ => return None,
         }
     }
-    if !plus && let Some(rest) = digits.strip_prefix("00") {
+    if !plus
+        && let Some(rest) = digits.strip_prefix("00")
+        && super::words::starts_with_calling_code(rest)
+    {
         digits = rest.to_string();
         plus = true;
     }
@@ -123,7 +133,7 @@ fn split_extension(text: &str) -> (&str, Option<&str>) {
                 continue;
             }
             let rest = text[at + marker.len()..]
-                .trim_start_matches([' ', '.', ':'])
+                .trim_start_matches([' ', '.', ':', '-'])
                 .trim_end();
             if (1..=8).contains(&rest.len()) && rest.bytes().all(|b| b.is_ascii_digit()) {
                 return (&text[..at], Some(rest));
@@ -229,6 +239,16 @@ mod tests {
             ("tel:+1-555-1234;ext=9", "+15551234 ext. 9"),
             ("0044 (0)20 7946 0958", "+442079460958"),
             ("112", "112"),
+            // Excel's artefacts: a leading apostrophe, a float's ".0".
+            ("'+55 19 98343-1600", "+5519983431600"),
+            ("'0049 30 1234567", "+49301234567"),
+            ("4930123456.0", "4930123456"),
+            // Extensions as US CRMs write them.
+            ("703-778-3080 x-15", "7037783080 ext. 15"),
+            ("703-778-3080 ext: 15", "7037783080 ext. 15"),
+            // 00 and no calling code after it: kept, not made an international number.
+            ("00879299213", "00879299213"),
+            ("00880 2 9891234", "+88029891234"),
         ];
         for (text, expected) in cases {
             assert_eq!(clean_phone(text).as_deref(), Ok(expected), "{text}");

@@ -8,19 +8,28 @@
 mod clock;
 mod contact;
 mod date;
+mod duration;
 mod excel;
+mod html;
 mod money;
 mod name;
 mod text;
 mod web;
+mod words;
 mod written;
 
 pub use clock::parse_time;
 pub use contact::{clean_phone, parse_email, split_multi};
 pub use date::{DateStyle, DateValue, DayOrder, infer_date_style, parse_date};
+pub use duration::{DurationUnit, parse_duration};
+pub use html::{decode_entities, html_to_text, is_html};
 pub use money::{Money, parse_money, parse_number};
 pub use name::{join_name, split_full_name};
 pub use text::{clean_text, parse_bool, split_labels};
+pub use words::{
+    DealStatus, StatusFlag, holds_codes, is_secret_column, parse_currency, parse_status,
+    stage_status, status_flag,
+};
 
 pub(crate) use date::describe_date_format;
 pub(crate) use excel::{is_excel_datetime_serial, is_excel_serial};
@@ -57,6 +66,18 @@ pub enum ValueError {
     /// Not a phone number (too few digits, or letters in it).
     #[error("not a phone number: {0:?}")]
     NotAPhone(String),
+    /// Not a currency code, name or symbol.
+    #[error("not a currency: {0:?}")]
+    NotACurrency(String),
+    /// A CRM's placeholder for "no value" (`'-99`, `none`), not a value.
+    #[error("a placeholder for no value: {0:?}")]
+    Placeholder(String),
+    /// Not a length of time.
+    #[error("not a duration: {0:?}")]
+    NotADuration(String),
+    /// Not a deal status (won, lost or open) in any language pipemap knows.
+    #[error("not a deal status (won, lost or open): {0:?}")]
+    NotAStatus(String),
 }
 
 #[cfg(test)]

@@ -10,6 +10,9 @@ pub struct Money {
     pub amount: String,
     /// ISO 4217 code, or `None` when there was no currency or only an ambiguous one (`kr`, `¥`).
     pub currency: Option<String>,
+    /// The ISO 3166 country code the currency was read from (`SE100000,00` → SEK), so callers
+    /// can say so: a country is not a currency, only the currency of one.
+    pub country: Option<String>,
 }
 
 /// Parses an amount of money with an optional currency before or after the number.
@@ -20,8 +23,13 @@ pub struct Money {
 /// a code, which then wins: `$12 CAD` is CAD). `kr` (SEK, NOK, DKK, ISK) and `¥` (JPY, CNY) are
 /// accepted with currency `None`.
 ///
+/// Any ISO 4217 code is accepted. A two-letter country code in front (`SE100000,00`) stands
+/// for that country's currency when it has only one; [`Money::country`] then names it.
+///
 /// Negative amounts: `-12`, `−12`, `12-`, `-$12`, `$-12`, `(1,234.00)`. A trailing `,-` or `.-`
-/// ("12,-") means no cents. Separators follow [`parse_number`]'s rules.
+/// ("12,-") means no cents. A lone dash, with or without a currency (`-`, `$ -`), is the zero
+/// of spreadsheets' accounting format. A leading `'` (Excel's "keep as text") is dropped.
+/// Separators follow [`parse_number`]'s rules.
 pub fn parse_money(s: &str) -> Result<Money, ValueError> {
     read_money(s)
         .map(|(money, _)| money)
@@ -63,6 +71,10 @@ pub(crate) fn has_currency_marker(s: &str) -> bool {
 /// Reads money; the flag tells whether a currency mark was present.
 fn read_money(s: &str) -> Option<(Money, bool)> {
     let text = s.trim();
+    let text = text.strip_prefix('\'').unwrap_or(text).trim();
+    if let Some(zero) = accounting_zero(text) {
+        return Some(zero);
+    }
     let (start, end) = number_span(text)?;
     let (prefix, body) = (&text[..start], &text[start..end]);
     let suffix = &text[end..];
@@ -75,6 +87,13 @@ fn read_money(s: &str) -> Option<(Money, bool)> {
         None => (suffix, None),
     };
     let (negative, prefix_mark, suffix_mark) = signs(prefix, suffix)?;
+    let country = (suffix_mark.is_empty() && currency(&prefix_mark).is_none())
+        .then(|| super::words::country_currency(&prefix_mark).map(|_| prefix_mark.clone()))
+        .flatten();
+    let prefix_mark = match &country {
+        Some(code) => super::words::country_currency(code)?.to_string(),
+        None => prefix_mark,
+    };
     let currency = match (currency(&prefix_mark)?, currency(&suffix_mark)?) {
         (None, None) => None,
         (Some(only), None) | (None, Some(only)) => Some(only),
@@ -90,7 +109,34 @@ fn read_money(s: &str) -> Option<(Money, bool)> {
     };
     let amount = signed(negative, magnitude);
     let currency = currency.and_then(|c| c.code).map(str::to_string);
-    Some((Money { amount, currency }, marked))
+    Some((
+        Money {
+            amount,
+            currency,
+            country,
+        },
+        marked,
+    ))
+}
+
+/// `-`, `$ -`, `- €`: the accounting format's zero, with its currency when it has one.
+fn accounting_zero(text: &str) -> Option<(Money, bool)> {
+    let dash = text.find(['-', '–', '—'])?;
+    let (before, after) = (&text[..dash], &text[dash..]);
+    let after = after.trim_start_matches(['-', '–', '—']);
+    let mark = match (before.trim(), after.trim()) {
+        ("", mark) | (mark, "") => mark,
+        _ => return None,
+    };
+    let currency = currency(mark)?;
+    Some((
+        Money {
+            amount: "0".to_string(),
+            currency: currency.and_then(|c| c.code).map(str::to_string),
+            country: None,
+        },
+        currency.is_some(),
+    ))
 }
 
 /// Byte range from the first digit (or a separator right before one) to the last digit.
@@ -138,15 +184,6 @@ struct Currency {
     generic: bool,
 }
 
-/// ISO 4217 codes accepted as currency marks.
-#[rustfmt::skip]
-const CODES: [&str; 48] = [
-    "USD", "EUR", "GBP", "JPY", "CNY", "CHF", "CAD", "AUD", "NZD", "SEK", "NOK", "DKK", "ISK",
-    "PLN", "CZK", "HUF", "RON", "BGN", "TRY", "RUB", "UAH", "INR", "BRL", "MXN", "ARS", "CLP",
-    "COP", "PEN", "ZAR", "NGN", "KES", "EGP", "MAD", "AED", "SAR", "QAR", "ILS", "SGD", "HKD",
-    "TWD", "KRW", "THB", "MYR", "IDR", "PHP", "VND", "PKR", "BDT",
-];
-
 /// Currency symbols (lower-cased) and the ISO code each stands for, `None` when it is shared.
 #[rustfmt::skip]
 const SYMBOLS: [(&str, Option<&str>); 35] = [
@@ -161,15 +198,26 @@ const SYMBOLS: [(&str, Option<&str>); 35] = [
     ("¥", None), ("kr", None), ("kr.", None),
 ];
 
+/// The ISO code of an unambiguous currency symbol (`€`, `R$`; a bare `$` is USD).
+pub(crate) fn symbol_code(text: &str) -> Option<&'static str> {
+    let lower = text.trim().to_lowercase();
+    SYMBOLS
+        .iter()
+        .find(|(symbol, _)| *symbol == lower)
+        .and_then(|(_, code)| *code)
+}
+
 /// `Some(None)`: no mark at all; `None`: a mark that is no known currency (so no money).
 fn currency(mark: &str) -> Option<Option<Currency>> {
     if mark.is_empty() {
         return Some(None);
     }
-    let upper = mark.to_uppercase();
-    if let Some(code) = CODES.iter().find(|&&c| c == upper) {
+    if mark.len() == 3
+        && mark.chars().all(|c| c.is_ascii_alphabetic())
+        && let Some(code) = iso_currency::Currency::from_code(&mark.to_uppercase())
+    {
         return Some(Some(Currency {
-            code: Some(*code),
+            code: Some(code.code()),
             generic: false,
         }));
     }

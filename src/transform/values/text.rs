@@ -1,6 +1,7 @@
 //! Yes/no values, label lists and free text.
 
 use super::ValueError;
+use super::html::{decode_entities, html_to_text, is_html};
 
 #[rustfmt::skip]
 const TRUE_WORDS: [&str; 20] = [
@@ -51,9 +52,18 @@ pub fn split_labels(s: &str, sep: &str) -> Vec<String> {
     labels
 }
 
-/// Cleans free text: CRLF and CR become LF, control characters other than LF and tab are
+/// Cleans free text: an HTML body becomes plain text ([`html_to_text`]), HTML entities are
+/// decoded (`&gt;` → `>`), CRLF and CR become LF, control characters other than LF and tab are
 /// dropped (as is the byte-order mark U+FEFF), and the result is trimmed.
 pub fn clean_text(s: &str) -> String {
+    let trimmed = s.trim();
+    if is_html(trimmed) {
+        return clean_plain(&html_to_text(trimmed));
+    }
+    clean_plain(&decode_entities(trimmed))
+}
+
+fn clean_plain(s: &str) -> String {
     let trimmed = s.trim();
     // Most cells need nothing but the trim: skip the rebuild for them.
     if !trimmed
@@ -129,6 +139,12 @@ mod tests {
         );
         assert_eq!(clean_text("a\u{0}b\u{7}c\td\u{feff}"), "abc\td");
         assert_eq!(clean_text("\u{1b}[31mred"), "[31mred");
+        assert_eq!(
+            clean_text("Tom &amp; Jerry &gt; Inc."),
+            "Tom & Jerry > Inc."
+        );
+        assert_eq!(clean_text("<p>Hello</p><p>World</p>"), "Hello\n\nWorld");
+        assert_eq!(clean_text("a < b"), "a < b");
     }
 
     proptest! {

@@ -5,6 +5,7 @@ fn money(amount: &str, currency: Option<&str>) -> Result<Money, ValueError> {
     Ok(Money {
         amount: amount.to_string(),
         currency: currency.map(str::to_string),
+        country: None,
     })
 }
 
@@ -47,6 +48,15 @@ fn money_formats() {
         ("$.50", money("0.50", Some("USD"))),
         ("007", money("7", None)),
         ("-0.00", money("0.00", None)),
+        // Excel's "keep as text" apostrophe, any ISO 4217 code, accounting zeros.
+        ("'1234,50", money("1234.50", None)),
+        ("1 000 ISK", money("1000", Some("ISK"))),
+        ("KES 2,500.00", money("2500.00", Some("KES"))),
+        ("-", money("0", None)),
+        ("$ -", money("0", Some("USD"))),
+        ("$  -   ", money("0", Some("USD"))),
+        ("- €", money("0", Some("EUR"))),
+        ("(12.345,67 €)", money("-12345.67", Some("EUR"))),
     ];
     for (text, expected) in cases {
         assert_eq!(parse_money(text), expected, "{text}");
@@ -72,6 +82,24 @@ fn not_money() {
         "12 CAD USD",
         "€12 £",
     ] {
+        assert_eq!(
+            parse_money(text),
+            Err(ValueError::NotMoney(text.into())),
+            "{text}"
+        );
+    }
+}
+
+#[test]
+fn a_country_code_in_front_is_its_currency() {
+    let read = parse_money("SE100000,00").unwrap();
+    assert_eq!(read.amount, "100000.00");
+    assert_eq!(read.currency.as_deref(), Some("SEK"));
+    assert_eq!(read.country.as_deref(), Some("SE"));
+    let read = parse_money("DE 1.234,50").unwrap();
+    assert_eq!(read.currency.as_deref(), Some("EUR"));
+    // A country with several currencies, or a pair of letters that is none, is not money.
+    for text in ["XX100", "se100", "SE100 EUR", "- -", "$ - €"] {
         assert_eq!(
             parse_money(text),
             Err(ValueError::NotMoney(text.into())),
