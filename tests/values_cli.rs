@@ -254,8 +254,7 @@ fn a_tasks_export_with_every_row_wrapped_in_quotes_is_unwrapped_and_reported() {
     let written = rows(&out.join("05-activities.csv"));
     assert_eq!(written.len(), 2);
     assert_eq!(written[0]["Activity - Subject"], "Ring kund");
-    assert_eq!(written[0]["Activity - Due date"], "2014-09-04");
-    assert_eq!(written[0]["Activity - Due time"], "10:30");
+    assert_eq!(written[0]["Activity - Due date"], "2014-09-04 10:30:00");
     assert_eq!(written[0]["Organization - Name"], "Example AB");
     assert_eq!(written[1]["Activity - Subject"], "Skicka offert");
     assert_eq!(written[1]["Organization - Name"], "Example, Ltd");

@@ -423,7 +423,7 @@ pub fn markdown(export: &Export, profile: &Profile, schema: &Schema, steps: &[St
         if plan.rules.iter().any(due) {
             let _ = writeln!(
                 md,
-                "\nDue dates and times: a date and time fills both the due date and the due time. One written with `Z` or an offset (`+02:00`) is converted to UTC, the time zone Pipedrive keeps due times in; one without is written as the source wrote it, in the source's own time zone (check a due time in the sample import: how the import wizard reads times is not documented)."
+                "\nDue dates and times: a date and time is written whole in the due date (`YYYY-MM-DD HH:MM:SS`). One written with `Z` or an offset (`+02:00`) is converted to UTC, the time zone Pipedrive keeps due times in; one without is written as the source wrote it, in the source's own time zone (check a due time in the sample import: how the import wizard reads times is not documented)."
             );
         }
         if !plan.status_flags.is_empty() {

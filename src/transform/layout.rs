@@ -182,7 +182,8 @@ fn slots_of(schema: &Schema, target: &Target) -> Vec<(Entity, Slot)> {
             _ => vec![(*entity, Slot::Custom(name.clone()))],
         },
         Target::Field { entity, key, .. } => {
-            // A due time needs its date: both columns come together.
+            // A due time is written with its date, in the due date column
+            // (`YYYY-MM-DD HH:MM:SS`, the ISO form the import reads).
             if key == "due_time" {
                 return vec![(
                     *entity,
@@ -260,19 +261,6 @@ fn derived(entity: Entity, slots: &mut Vec<Slot>) {
         slots.push(Slot::Note);
     }
     if entity == Entity::Activity {
-        // The due time sits beside its date.
-        let time = Slot::Field {
-            key: "due_time".into(),
-            label: None,
-        };
-        let date = slots
-            .iter()
-            .position(|s| matches!(s, Slot::Field { key, .. } if key == "due_date"));
-        if let Some(at) = date
-            && !slots.contains(&time)
-        {
-            slots.insert(at + 1, time);
-        }
         push(slots, "note");
     }
 }

@@ -377,23 +377,13 @@ impl Converter<'_> {
                 spill(layout, d, slot, good);
                 return;
             }
-            Conv::Date(style) => match values::parse_date(raw, style) {
-                // An activity has a due date and a due time: a date-time fills both.
-                Ok(values::DateValue::DateTime(dt))
-                    if entity == Entity::Activity && target.key() == Some("due_date") =>
-                {
-                    if let Some(d) = self.draft(out, entity) {
-                        d.time.get_or_insert_with(|| dt.time().strftime("%H:%M").to_string());
-                    }
-                    Ok(vec![(None, dt.date().strftime("%Y-%m-%d").to_string())])
-                }
-                Ok(d) => Ok(vec![(None, d.to_pipedrive())]),
-                Err(e) => Err(e.to_string()),
-            },
+            Conv::Date(style) => values::parse_date(raw, style)
+                .map(|d| vec![(None, d.to_pipedrive())])
+                .map_err(|e| e.to_string()),
             Conv::Time(style) => match values::parse_time(raw) {
                 Ok(t) => {
                     if let Some(d) = self.draft(out, entity) {
-                        d.time = Some(t.strftime("%H:%M").to_string());
+                        d.time = Some(t.strftime("%H:%M:%S").to_string());
                     }
                     return;
                 }
@@ -401,7 +391,7 @@ impl Converter<'_> {
                 Err(e) => match values::parse_date(raw, style) {
                     Ok(values::DateValue::DateTime(dt)) => {
                         if let Some(d) = self.draft(out, entity) {
-                            d.time = Some(dt.time().strftime("%H:%M").to_string());
+                            d.time = Some(dt.time().strftime("%H:%M:%S").to_string());
                         }
                         Ok(vec![(
                             Some(Slot::Field {
@@ -572,13 +562,15 @@ impl Converter<'_> {
         self.finish_names(&mut out.primary);
         let layout = self.layout(out.primary.entity).expect("layout");
         let d = &mut out.primary;
-        if let Some(time) = d.time.take() {
-            let has_date = layout
-                .field("due_date")
-                .is_some_and(|c| !d.cells[c].is_empty());
-            match layout.field("due_time") {
-                Some(col) if has_date => d.cells[col] = time,
-                _ => d.notes.push(format!("Due time: {time}")),
+        // A due time joins its date in the due date column; without a date it is kept in the
+        // note.
+        if let Some(time) = d.time.take()
+            && let Some(col) = layout.field("due_date")
+        {
+            if d.cells[col].len() == 10 {
+                d.cells[col] = format!("{} {time}", d.cells[col]);
+            } else if d.cells[col].is_empty() {
+                d.notes.push(format!("Due time: {time}"));
             }
         }
         if d.entity == Entity::Deal {
