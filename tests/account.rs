@@ -10,6 +10,16 @@ use std::time::{Duration, Instant};
 use account_support::{FakePipedrive, Fault, Machine, TOKEN, ok, run};
 use serde_json::{Value, json};
 
+/// The requests' paths and queries that name `what`, in the order sent.
+fn targets(server: &FakePipedrive, what: &str) -> Vec<String> {
+    server
+        .seen()
+        .iter()
+        .filter(|s| s.target.contains(what))
+        .map(|s| s.target.clone())
+        .collect()
+}
+
 #[test]
 fn pull_reads_every_page_and_saves_a_snapshot_without_the_token() {
     let server = FakePipedrive::start();
@@ -18,14 +28,8 @@ fn pull_reads_every_page_and_saves_a_snapshot_without_the_token() {
     assert!(r.stdout.contains("Read acme: 1 custom fields, 1 pipelines with 2 stages, 1 users, 3 activity types, 2 currencies."), "{}", r.stdout);
     assert!(r.stdout.contains("First pull of acme."), "{}", r.stdout);
     // Person fields come from API v2 two to a page: three requests, following next_cursor.
-    let pages: Vec<String> = server
-        .seen()
-        .iter()
-        .filter(|s| s.target.contains("personFields"))
-        .map(|s| s.target.clone())
-        .collect();
     assert_eq!(
-        pages,
+        targets(&server, "personFields"),
         [
             "/api/v2/personFields?include_fields=required_fields&limit=500",
             "/api/v2/personFields?include_fields=required_fields&limit=500&cursor=c2",
@@ -33,14 +37,8 @@ fn pull_reads_every_page_and_saves_a_snapshot_without_the_token() {
         ]
     );
     // Lead fields exist only in v1, paged by offset.
-    let leads: Vec<String> = server
-        .seen()
-        .iter()
-        .filter(|s| s.target.contains("leadFields"))
-        .map(|s| s.target.clone())
-        .collect();
     assert_eq!(
-        leads,
+        targets(&server, "leadFields"),
         [
             "/api/v1/leadFields?start=0&limit=500",
             "/api/v1/leadFields?start=2&limit=500"

@@ -19,12 +19,16 @@ fn pipemap() -> Command {
 }
 
 fn dedupe_json(path: &Path) -> serde_json::Value {
+    dedupe_json_of(path, "person")
+}
+
+fn dedupe_json_of(path: &Path, entity: &str) -> serde_json::Value {
     let out = pipemap()
         .args([
             "dedupe",
             path.to_str().unwrap(),
             "--entity",
-            "person",
+            entity,
             "--json",
         ])
         .output()
@@ -284,22 +288,7 @@ fn counters_timestamps_and_owners_are_never_evidence() {
         "Lince Software Ltda,7,3,2024-01-09 11:00:00,Ana Souza,https://www.org7.example\n",
     );
     std::fs::write(&path, text).unwrap();
-    let out = pipemap()
-        .args([
-            "dedupe",
-            path.to_str().unwrap(),
-            "--entity",
-            "organization",
-            "--json",
-        ])
-        .output()
-        .unwrap();
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    let found: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let found = dedupe_json_of(&path, "organization");
     let clusters = found["clusters"].as_array().unwrap();
     assert_eq!(clusters.len(), 1, "{found}");
     assert_eq!(clusters[0]["rows"], serde_json::json!([8, 31]));

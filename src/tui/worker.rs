@@ -322,16 +322,13 @@ fn export(
     })
 }
 
-/// `pipemap link OUT [--apply]` for the UI; waits are reported as they happen.
-fn link_account(
+/// Connects to the account with the UI's token; waits and retries reach the UI as `notice`.
+fn connect_account(
     connection: &AccountConnection,
-    out: &Path,
-    create: bool,
     tx: &Sender<Message>,
-) -> Result<super::model::LinkOutcome, String> {
-    use crate::account::link::{self, Fidelity};
+    notice: fn(String) -> Message,
+) -> Result<(crate::account::Client, crate::account::Me), String> {
     use crate::account::{AccountError, Client, Notice, Settings};
-    use crate::entity::Entity;
     let token = connection
         .token
         .clone()
@@ -342,9 +339,21 @@ fn link_account(
     };
     let notices = tx.clone();
     let notify = Box::new(move |n: &Notice| {
-        let _ = notices.send(Message::LinkNotice(n.to_string()));
+        let _ = notices.send(notice(n.to_string()));
     });
-    let (mut client, me) = Client::connect(token, &settings, notify).map_err(|e| e.to_string())?;
+    Client::connect(token, &settings, notify).map_err(|e| e.to_string())
+}
+
+/// `pipemap link OUT [--apply]` for the UI; waits are reported as they happen.
+fn link_account(
+    connection: &AccountConnection,
+    out: &Path,
+    create: bool,
+    tx: &Sender<Message>,
+) -> Result<super::model::LinkOutcome, String> {
+    use crate::account::link::{self, Fidelity};
+    use crate::entity::Entity;
+    let (mut client, me) = connect_account(connection, tx, Message::LinkNotice)?;
     let mut plan = link::plan(&mut client, out).map_err(|e| e.to_string())?;
     let mut lines: Vec<String> = [Entity::Activity, Entity::Note]
         .into_iter()
@@ -396,20 +405,8 @@ fn prepare_account(
     create: bool,
     tx: &Sender<Message>,
 ) -> Result<super::model::AccountOutcome, String> {
-    use crate::account::{AccountError, Client, Notice, Settings, prepare};
-    let token = connection
-        .token
-        .clone()
-        .ok_or_else(|| AccountError::NoToken.to_string())?;
-    let settings = Settings {
-        api_url: connection.api_url.clone(),
-        ..Settings::default()
-    };
-    let notices = tx.clone();
-    let notify = Box::new(move |n: &Notice| {
-        let _ = notices.send(Message::AccountNotice(n.to_string()));
-    });
-    let (mut client, me) = Client::connect(token, &settings, notify).map_err(|e| e.to_string())?;
+    use crate::account::prepare;
+    let (mut client, me) = connect_account(connection, tx, Message::AccountNotice)?;
     let prepared = prepare::prepare_export(&mut client, &me, out, create, &mut |_, _| {})
         .map_err(|e| e.to_string())?;
     let cost = prepared.apply_cost();

@@ -165,21 +165,7 @@ fn v1(
             None => not_found(),
         },
         ("GET", ["leads"]) => offset_page(&s.records["leads"], query),
-        ("PATCH", ["leads", id]) => {
-            let Some(lead) = s
-                .records
-                .get_mut("leads")
-                .unwrap()
-                .iter_mut()
-                .find(|d| id_text(&d["id"]) == *id)
-            else {
-                return not_found();
-            };
-            for (k, v) in body.as_object().into_iter().flatten() {
-                lead[k] = v.clone();
-            }
-            ok(lead.clone())
-        }
+        ("PATCH", ["leads", id]) => patch(s, "leads", id, body),
         ("POST", ["notes"]) => {
             let mut item = body.clone();
             item["id"] = json!(new_id);
@@ -254,21 +240,7 @@ fn v2(
                 .collect();
             cursor_page(&shown, query)
         }
-        ("PATCH", ["deals", id]) => {
-            let Some(deal) = s
-                .records
-                .get_mut("deals")
-                .unwrap()
-                .iter_mut()
-                .find(|d| id_text(&d["id"]) == *id)
-            else {
-                return not_found();
-            };
-            for (k, v) in body.as_object().into_iter().flatten() {
-                deal[k] = v.clone();
-            }
-            ok(deal.clone())
-        }
+        ("PATCH", ["deals", id]) => patch(s, "deals", id, body),
         ("POST", ["activities"]) => {
             let mut item = body.clone();
             item["id"] = json!(new_id);
@@ -388,6 +360,21 @@ fn v2_fields(
         }
         _ => not_found(),
     }
+}
+
+/// Sets the fields a PATCH names on an imported record.
+fn patch(s: &mut State, records: &str, id: &str, body: &Value) -> Answer {
+    let list = s
+        .records
+        .get_mut(records)
+        .expect("imported records are set up");
+    let Some(record) = list.iter_mut().find(|r| id_text(&r["id"]) == id) else {
+        return not_found();
+    };
+    for (k, v) in body.as_object().into_iter().flatten() {
+        record[k] = v.clone();
+    }
+    ok(record.clone())
 }
 
 /// A field as an answer shows it: `required_fields` only when asked for.
