@@ -377,7 +377,7 @@ pub const EXPORT: &[Binding] = &[
     b(
         &[C('i')],
         Action::LinkDryRun,
-        "after importing: link activities, notes by id",
+        "link activities and notes by id",
         "",
     ),
     b(
