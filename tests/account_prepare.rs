@@ -258,3 +258,52 @@ fn the_ui_shows_what_the_account_lacks_and_creates_it() {
         "a second look finds nothing missing"
     );
 }
+
+/// A manifest written through API v1 by an earlier pipemap names fields by numeric ids, which
+/// API v2 does not know: undo removes them through the v1 operations still published for them.
+#[test]
+fn a_manifest_written_through_api_v1_is_undone() {
+    let server = FakePipedrive::start();
+    let m = Machine::new();
+    let out = m.export();
+    let earlier = serde_json::json!({
+        "version": 1,
+        "company_domain": "acme",
+        "created": [
+            {"kind": "custom_field", "id": 5, "name": "Tier", "entity": "person",
+             "time": "2026-07-01T10:00:00Z"},
+            {"kind": "label_option", "id": 302, "name": "Hot lead", "entity": "person",
+             "field_id": 3, "time": "2026-07-01T10:00:01Z"}
+        ],
+        "removed": []
+    });
+    std::fs::write(
+        out.join("account-manifest.json"),
+        serde_json::to_string_pretty(&earlier).unwrap(),
+    )
+    .unwrap();
+    let r = ok(m.account(&server, &["undo", out.to_str().unwrap()]));
+    assert!(r.stdout.contains("Removed 2 objects"), "{}", r.stdout);
+    let after = server.inventory();
+    assert!(
+        !after["personFields"].contains(&"Tier".to_string()),
+        "{after:?}"
+    );
+    assert_eq!(after["personFields labels"], ["Customer"]);
+    let sent: Vec<String> = server
+        .seen()
+        .iter()
+        .filter(|s| s.method != "GET" || s.target.starts_with("/api/v1/personFields/"))
+        .map(|s| format!("{} {}", s.method, s.target))
+        .collect();
+    assert_eq!(
+        sent,
+        [
+            "GET /api/v1/personFields/3",
+            "PUT /api/v1/personFields/3",
+            "DELETE /api/v1/personFields/5"
+        ]
+    );
+    // Saved in this version's form.
+    assert_eq!(manifest(&out)["version"], 2);
+}

@@ -127,6 +127,12 @@ fn v1(
     body: &Value,
     new_id: i64,
 ) -> Answer {
+    if let [name, id] = segments
+        && V2_FIELDS.contains(name)
+        && id.parse::<i64>().is_ok()
+    {
+        return v1_legacy_field(s, method, name, id, body);
+    }
     match (method, segments) {
         ("GET", ["users", "me"]) => ok(json!({
             "id": 7, "name": "Jane Roe", "email": "jane@acme.test", "company_id": 99,
@@ -357,6 +363,40 @@ fn v2_fields(
                 String::new(),
                 json!({"success": true, "data": removed, "additional_data": null}),
             )
+        }
+        _ => not_found(),
+    }
+}
+
+/// API v1's field operations by numeric id, still published for persons, organizations, deals
+/// and products: what undoing a manifest written through API v1 uses.
+fn v1_legacy_field(s: &mut State, method: &str, name: &str, id: &str, body: &Value) -> Answer {
+    let list = s
+        .fields
+        .get_mut(name)
+        .expect("every field endpoint is set up");
+    let Some(i) = list.iter().position(|f| id_text(&f["id"]) == id) else {
+        return not_found();
+    };
+    let v1 = |f: &Value| {
+        let mut shown = json!({"id": f["id"], "key": f["field_code"], "name": f["field_name"],
+                               "field_type": f["field_type"], "active_flag": true});
+        if f["options"].is_array() {
+            shown["options"] = f["options"].clone();
+        }
+        shown
+    };
+    match method {
+        "GET" => ok(v1(&list[i])),
+        "PUT" => {
+            if let Some(options) = body["options"].as_array() {
+                list[i]["options"] = json!(options);
+            }
+            ok(v1(&list[i]))
+        }
+        "DELETE" => {
+            list.remove(i);
+            ok(json!({"id": number_or_text(id)}))
         }
         _ => not_found(),
     }

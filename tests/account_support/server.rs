@@ -95,7 +95,10 @@ pub(super) fn field(id: i64, code: &str, name: &str, field_type: &str, options: 
         .map(|(i, l)| json!({"id": id * 100 + i as i64 + 1, "label": l}))
         .collect();
     let options = (!options.is_empty()).then_some(options);
-    v2_field(code, name, field_type, options, code.len() == 40)
+    let mut f = v2_field(code, name, field_type, options, code.len() == 40);
+    // The numeric id API v1 knew the field by, which manifests of earlier versions recorded.
+    f["id"] = json!(id);
+    f
 }
 
 impl FakePipedrive {
