@@ -80,9 +80,14 @@ pub enum Command {
         /// Source files or folders.
         #[arg(required = true)]
         paths: Vec<PathBuf>,
-        /// A profile: a preset name (zendesk-sell, salesforce, …), a saved profile's name, or a path.
+        /// A profile: a preset name (zendesk-sell, salesforce, …), a saved profile's name, or a
+        /// path. Without it (or with `auto`): a saved profile or preset that recognises every
+        /// file, else pipemap's own suggestions; OUT/mapping.yaml holds what was used.
         #[arg(long)]
-        profile: String,
+        profile: Option<String>,
+        /// With no profile: the entity every file's rows become (otherwise told from each file).
+        #[arg(long, value_name = "ENTITY")]
+        entity: Option<pipemap::Entity>,
         #[arg(long = "schema", value_name = "FILE")]
         schemas: Vec<PathBuf>,
         /// The output folder (created; must be empty or hold an earlier pipemap export).

@@ -1,4 +1,4 @@
-//! `pipemap apply PATH… --profile F [--schema F]… --out DIR [--sample N]`
+//! `pipemap apply PATH… [--profile F|auto] [--entity E] [--schema F]… --out DIR [--sample N]`
 
 use std::io::IsTerminal;
 use std::path::{Path, PathBuf};
@@ -12,7 +12,8 @@ use pipemap::transform::engine::{self, ApplyOptions};
 /// Arguments of `apply`, as parsed.
 pub struct Args {
     pub paths: Vec<PathBuf>,
-    pub profile: String,
+    pub profile: Option<String>,
+    pub entity: Option<pipemap::Entity>,
     pub schemas: Vec<PathBuf>,
     pub out: PathBuf,
     pub sample: Option<usize>,
@@ -34,6 +35,56 @@ pub fn load_profile_with_origin(spec: &str, schema: &Schema) -> anyhow::Result<(
     let profile = profile::from_yaml(&name, &text)?;
     profile::validate(&name, &text, &profile, schema)?;
     Ok((profile, name.starts_with("preset ")))
+}
+
+/// The profile for a run without one: a saved profile or preset that recognises every file
+/// (by its headers), else pipemap's own suggestions; said on stderr either way.
+fn auto_profile(
+    sources: &[SourceRef],
+    schema: &Schema,
+    entity: Option<pipemap::Entity>,
+) -> anyhow::Result<Profile> {
+    use pipemap::source::Table;
+    use pipemap::source::stats::{DEFAULT_SAMPLE_ROWS, inspect};
+    use pipemap::suggest::auto_profile::{self, SuggestedFile};
+    use pipemap::suggest::suggest_file;
+    use pipemap::suggest::vocabulary::Vocabularies;
+    let mut inspected = Vec::with_capacity(sources.len());
+    for source in sources {
+        let table = Table::open_ref(source)?;
+        inspected.push(inspect(table, DEFAULT_SAMPLE_ROWS, false)?);
+    }
+    let headers: Vec<Vec<String>> = inspected.iter().map(|i| i.headers.clone()).collect();
+    if entity.is_none() {
+        let known: Vec<(String, Profile)> = library::list()
+            .into_iter()
+            .filter_map(|e| {
+                let (name, text) = library::resolve_text(&e.name).ok()?;
+                let p = profile::from_yaml(&name, &text).ok()?;
+                profile::validate(&name, &text, &p, schema).ok()?;
+                Some((e.name, p))
+            })
+            .collect();
+        if let Some((name, p)) = auto_profile::recognising(&known, &headers) {
+            eprintln!("pipemap: using the profile \"{name}\", which recognises every file");
+            return Ok(p.clone());
+        }
+    }
+    let vocabularies = Vocabularies::new(schema);
+    let files: Vec<SuggestedFile> = sources
+        .iter()
+        .zip(&inspected)
+        .map(|(source, inspection)| SuggestedFile {
+            headers: inspection.headers.clone(),
+            suggestion: suggest_file(&vocabularies, &source.name, entity, &inspection.columns),
+        })
+        .collect();
+    let names: Vec<String> = sources.iter().map(|s| s.name.clone()).collect();
+    eprintln!(
+        "pipemap: no saved profile or preset recognises these files; using pipemap's own suggestions ({}); review OUT/mapping.yaml and pass it to --profile to change them",
+        auto_profile::describe(&names, &files).join(", ")
+    );
+    Ok(auto_profile::from_suggestions(&files))
 }
 
 /// The tables that files, folders, workbooks and archives hold, in order; what was passed
@@ -77,11 +128,21 @@ fn check_out(out: &Path) -> anyhow::Result<()> {
 
 pub fn run(args: Args) -> anyhow::Result<ExitCode> {
     let schema = Schema::load_default(&args.schemas)?;
-    let (mut profile, is_preset) = load_profile_with_origin(&args.profile, &schema)?;
+    let sources = expand_tables(&args.paths)?;
+    let (mut profile, is_preset) = match args.profile.as_deref() {
+        Some(spec) if spec != "auto" => {
+            if args.entity.is_some() {
+                anyhow::bail!(
+                    "--entity is for a run without a profile; the profile says each file's entity"
+                );
+            }
+            load_profile_with_origin(spec, &schema)?
+        }
+        _ => (auto_profile(&sources, &schema, args.entity)?, true),
+    };
     if let Some(layout) = args.layout {
         profile.options.layout = layout;
     }
-    let sources = expand_tables(&args.paths)?;
     check_out(&args.out)?;
     let show = !args.quiet && std::io::stderr().is_terminal();
     let bar = show.then(|| {

@@ -38,6 +38,7 @@ pub fn run(command: Command) -> anyhow::Result<ExitCode> {
         Command::Apply {
             paths,
             profile,
+            entity,
             schemas,
             out,
             sample,
@@ -48,6 +49,7 @@ pub fn run(command: Command) -> anyhow::Result<ExitCode> {
         } => apply::run(apply::Args {
             paths,
             profile,
+            entity,
             schemas,
             out,
             sample,

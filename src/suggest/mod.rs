@@ -1,6 +1,7 @@
 //! Proposing a target for every column: names (normalized, synonyms, fuzzy), data evidence,
 //! entity context, then a one-to-one assignment, best pairs first, with honest confidence.
 
+pub mod auto_profile;
 pub mod detect;
 pub mod evidence;
 pub mod normalize;

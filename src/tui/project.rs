@@ -4,8 +4,10 @@
 use std::collections::BTreeMap;
 use std::path::PathBuf;
 
+pub use crate::suggest::auto_profile::{distinctive_headers, spec_for, suggested_spec};
+
 use crate::entity::{Entity, Target};
-use crate::profile::{ColumnDetail, ColumnSpec, Decision, FileMapping, Match, Profile, Split};
+use crate::profile::{ColumnSpec, Decision, FileMapping, Match, Profile, Split};
 use crate::source::TextFormat;
 use crate::source::stats::ColumnProfile;
 use crate::suggest::{ColumnSuggestion, Tier};
@@ -163,26 +165,6 @@ pub fn decisions_of(profile: &Profile) -> BTreeMap<Entity, Vec<Decision>> {
         .collect()
 }
 
-/// A spec for a plain target, or a custom field with the type to create.
-pub fn spec_for(target: Target, field_type: Option<&str>) -> ColumnSpec {
-    match (&target, field_type) {
-        (Target::Custom { .. }, Some(t)) => ColumnSpec::Detailed(ColumnDetail {
-            target: Some(target),
-            field_type: Some(t.to_string()),
-            ..ColumnDetail::default()
-        }),
-        _ => ColumnSpec::Target(target),
-    }
-}
-
-/// The spec a suggestion proposes, when its tier pre-selects one.
-pub fn suggested_spec(s: &ColumnSuggestion) -> Option<ColumnSpec> {
-    if s.tier < Tier::Medium {
-        return None;
-    }
-    s.target.clone().map(|t| spec_for(t, s.field_type))
-}
-
 /// The choices for a file's columns from its suggestions alone.
 pub fn choices_from_suggestions(suggestions: &[ColumnSuggestion]) -> Vec<ColumnChoice> {
     suggestions
@@ -289,39 +271,6 @@ impl History {
     }
 }
 
-/// Headers that pick this file out among the others: up to three of its headers that no other
-/// file has, preferring the ones the starting profile used.
-pub fn distinctive_headers(
-    own: &[String],
-    others: &[Vec<String>],
-    preferred: &[String],
-) -> Vec<String> {
-    let elsewhere = |h: &String| {
-        others
-            .iter()
-            .any(|o| o.iter().any(|x| x.eq_ignore_ascii_case(h)))
-    };
-    let owned = |h: &String| own.iter().any(|x| x.eq_ignore_ascii_case(h));
-    let mut picked: Vec<String> = preferred
-        .iter()
-        .filter(|h| owned(h) && !elsewhere(h))
-        .take(3)
-        .cloned()
-        .collect();
-    for h in own {
-        if picked.len() >= 3 {
-            break;
-        }
-        if !elsewhere(h) && !picked.iter().any(|p| p.eq_ignore_ascii_case(h)) {
-            picked.push(h.clone());
-        }
-    }
-    if picked.is_empty() {
-        picked = own.iter().take(3).cloned().collect();
-    }
-    picked
-}
-
 /// The profile the session's state stands for: one file mapping per loaded file (every mapped
 /// or skipped column in file order; unmapped columns absent, so they go to notes) and the
 /// value maps.
@@ -389,25 +338,6 @@ pub fn to_profile(base: &Profile, files: &[SourceFile], mapping: &Mapping) -> Pr
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    fn strings(items: &[&str]) -> Vec<String> {
-        items.iter().map(|s| s.to_string()).collect()
-    }
-
-    #[test]
-    fn distinctive_headers_avoid_other_files() {
-        let own = strings(&["id", "name", "email", "is_organisation"]);
-        let others = vec![strings(&["id", "name", "stage"])];
-        assert_eq!(
-            distinctive_headers(&own, &others, &[]),
-            strings(&["email", "is_organisation"])
-        );
-        let preferred = strings(&["is_organisation"]);
-        assert_eq!(
-            distinctive_headers(&own, &others, &preferred)[0],
-            "is_organisation"
-        );
-    }
 
     #[test]
     fn history_undoes_and_redoes() {

@@ -1,0 +1,193 @@
+//! The profile `apply` uses when none is given: a saved profile or built-in preset that
+//! recognises every file by its headers, else one made of pipemap's own suggestions — the
+//! `high` and `medium` tiers, as the mapping screen pre-selects them; columns it cannot place
+//! stay unmapped and go to the record's note, so nothing is lost. The TUI starts from the same
+//! suggestions.
+
+use crate::entity::Target;
+use crate::profile::{ColumnDetail, ColumnSpec, FileMapping, Match, Profile};
+
+use super::{ColumnSuggestion, FileSuggestion, Tier};
+
+/// A spec for a plain target, or a custom field with the type to create.
+pub fn spec_for(target: Target, field_type: Option<&str>) -> ColumnSpec {
+    match (&target, field_type) {
+        (Target::Custom { .. }, Some(t)) => ColumnSpec::Detailed(ColumnDetail {
+            target: Some(target),
+            field_type: Some(t.to_string()),
+            ..ColumnDetail::default()
+        }),
+        _ => ColumnSpec::Target(target),
+    }
+}
+
+/// The spec a suggestion proposes, when its tier pre-selects one (`high` or `medium`).
+pub fn suggested_spec(s: &ColumnSuggestion) -> Option<ColumnSpec> {
+    if s.tier < Tier::Medium {
+        return None;
+    }
+    s.target.clone().map(|t| spec_for(t, s.field_type))
+}
+
+/// Up to three headers that tell a file apart from the others of the export: `preferred` ones
+/// first (a profile's own marker headers), then the file's in order; never a header another file
+/// has too, unless nothing else is left.
+pub fn distinctive_headers(
+    own: &[String],
+    others: &[Vec<String>],
+    preferred: &[String],
+) -> Vec<String> {
+    let elsewhere = |h: &String| {
+        others
+            .iter()
+            .any(|o| o.iter().any(|x| x.eq_ignore_ascii_case(h)))
+    };
+    let owned = |h: &String| own.iter().any(|x| x.eq_ignore_ascii_case(h));
+    let mut picked: Vec<String> = preferred
+        .iter()
+        .filter(|h| owned(h) && !elsewhere(h))
+        .take(3)
+        .cloned()
+        .collect();
+    for h in own {
+        if picked.len() >= 3 {
+            break;
+        }
+        if !elsewhere(h) && !picked.iter().any(|p| p.eq_ignore_ascii_case(h)) {
+            picked.push(h.clone());
+        }
+    }
+    if picked.is_empty() {
+        picked = own.iter().take(3).cloned().collect();
+    }
+    picked
+}
+
+/// One source file as the automatic profile sees it.
+#[derive(Debug, Clone)]
+pub struct SuggestedFile {
+    pub headers: Vec<String>,
+    pub suggestion: FileSuggestion,
+}
+
+/// The profile of pipemap's own suggestions for these files: one file mapping each, matched
+/// by headers only it has, with every `high` and `medium` target.
+pub fn from_suggestions(files: &[SuggestedFile]) -> Profile {
+    let mut profile = Profile::new("suggested");
+    profile.description = Some(
+        "Made by pipemap from its own suggestions (high and medium tiers); columns it could \
+         not place are kept in each record's note. Review it, then pass it to --profile."
+            .into(),
+    );
+    profile.source_crm = files.iter().find_map(|f| f.suggestion.source_crm.clone());
+    let headers: Vec<Vec<String>> = files.iter().map(|f| f.headers.clone()).collect();
+    for (i, file) in files.iter().enumerate() {
+        let others: Vec<Vec<String>> = headers
+            .iter()
+            .enumerate()
+            .filter(|(j, _)| *j != i)
+            .map(|(_, h)| h.clone())
+            .collect();
+        let mut columns = indexmap::IndexMap::new();
+        for s in &file.suggestion.columns {
+            if let Some(spec) = suggested_spec(s) {
+                columns.insert(s.column.clone(), spec);
+            }
+        }
+        profile.files.push(FileMapping {
+            matcher: Match {
+                headers_include: distinctive_headers(&file.headers, &others, &[]),
+            },
+            entity: file.suggestion.entity,
+            split: None,
+            columns,
+        });
+    }
+    profile
+}
+
+/// The first of `profiles` that recognises every file by its headers.
+pub fn recognising<'a>(
+    profiles: &'a [(String, Profile)],
+    headers: &[Vec<String>],
+) -> Option<&'a (String, Profile)> {
+    profiles
+        .iter()
+        .find(|(_, p)| !p.files.is_empty() && headers.iter().all(|h| p.match_file(h).is_some()))
+}
+
+/// The entities of the files, for a sentence: `contacts.csv → person`.
+pub fn describe(names: &[String], files: &[SuggestedFile]) -> Vec<String> {
+    names
+        .iter()
+        .zip(files)
+        .map(|(n, f)| format!("{n} → {}", f.suggestion.entity))
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::entity::Entity;
+
+    fn strings(items: &[&str]) -> Vec<String> {
+        items.iter().map(|s| s.to_string()).collect()
+    }
+
+    #[test]
+    fn distinctive_headers_avoid_other_files() {
+        let own = strings(&["id", "name", "email", "is_organisation"]);
+        let others = vec![strings(&["id", "name", "stage"])];
+        assert_eq!(
+            distinctive_headers(&own, &others, &[]),
+            strings(&["email", "is_organisation"])
+        );
+        let preferred = strings(&["is_organisation"]);
+        assert_eq!(
+            distinctive_headers(&own, &others, &preferred)[0],
+            "is_organisation"
+        );
+    }
+
+    fn suggestion(column: &str, target: Option<Target>, tier: Tier) -> ColumnSuggestion {
+        ColumnSuggestion {
+            column: column.into(),
+            target,
+            confidence: 0.9,
+            tier,
+            alternatives: Vec::new(),
+            reason: String::new(),
+            field_type: None,
+        }
+    }
+
+    #[test]
+    fn high_and_medium_suggestions_are_mapped_and_the_rest_left_for_the_note() {
+        let name: Target = "person.name".parse().unwrap();
+        let email: Target = "person.email:work".parse().unwrap();
+        let file = SuggestedFile {
+            headers: strings(&["Name", "Email", "Mystery"]),
+            suggestion: FileSuggestion {
+                file: "contacts.csv".into(),
+                entity: Entity::Person,
+                source_crm: None,
+                columns: vec![
+                    suggestion("Name", Some(name.clone()), Tier::High),
+                    suggestion("Email", Some(email.clone()), Tier::Medium),
+                    suggestion("Mystery", None, Tier::Low),
+                ],
+            },
+        };
+        let profile = from_suggestions(&[file]);
+        let mapping = &profile.files[0];
+        assert_eq!(mapping.entity, Entity::Person);
+        assert_eq!(mapping.columns.len(), 2);
+        assert_eq!(mapping.columns["Name"], ColumnSpec::Target(name));
+        assert!(!mapping.columns.contains_key("Mystery"));
+        assert!(
+            profile
+                .match_file(&strings(&["Name", "Email", "Mystery"]))
+                .is_some()
+        );
+    }
+}

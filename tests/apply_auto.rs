@@ -1,0 +1,131 @@
+//! `pipemap apply` without a profile (or with `--profile auto`): a preset that recognises every
+//! file is used; otherwise pipemap's own suggestions, written to OUT/mapping.yaml so the user
+//! can review them and run again with that file.
+
+use std::path::Path;
+
+use assert_cmd::Command;
+
+fn pipemap(config: &Path) -> Command {
+    let mut cmd = Command::cargo_bin("pipemap").expect("the binary builds");
+    cmd.env("XDG_CONFIG_HOME", config).env("HOME", config);
+    cmd
+}
+
+fn read(path: &Path) -> String {
+    std::fs::read_to_string(path).unwrap_or_else(|e| panic!("{}: {e}", path.display()))
+}
+
+#[test]
+fn the_bundled_sample_is_recognised_by_its_preset() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("out");
+    let by_preset = dir.path().join("by-preset");
+    let run = pipemap(dir.path())
+        .args(["apply", "assets/samples/zendesk-sell", "--out"])
+        .arg(&out)
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8_lossy(&run.stderr);
+    assert!(matches!(run.status.code(), Some(0 | 3)), "{stderr}");
+    assert!(
+        stderr.contains("using the profile \"zendesk-sell\", which recognises every file"),
+        "{stderr}"
+    );
+    pipemap(dir.path())
+        .args([
+            "apply",
+            "assets/samples/zendesk-sell",
+            "--profile",
+            "zendesk-sell",
+            "--out",
+        ])
+        .arg(&by_preset)
+        .output()
+        .unwrap();
+    for file in [
+        "02-persons.csv",
+        "03-deals.csv",
+        "05-activities.csv",
+        "mapping.yaml",
+    ] {
+        assert_eq!(read(&out.join(file)), read(&by_preset.join(file)), "{file}");
+    }
+}
+
+#[test]
+fn unknown_files_are_exported_by_the_suggestions_and_the_mapping_is_written_for_review() {
+    let dir = tempfile::tempdir().unwrap();
+    let src = dir.path().join("deals.csv");
+    std::fs::write(
+        &src,
+        "Opportunity Name,Account Name,Amount,Close Date,Mystery\n\
+         Renewal,Acme,1200,2024-03-01,x1\n\
+         Upsell,Globex,800,2024-04-02,x2\n",
+    )
+    .unwrap();
+    let out = dir.path().join("out");
+    let run = pipemap(dir.path())
+        .args(["apply"])
+        .arg(&src)
+        .args(["--profile", "auto", "--out"])
+        .arg(&out)
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8_lossy(&run.stderr);
+    assert_eq!(run.status.code(), Some(0), "{stderr}");
+    assert!(stderr.contains("deals.csv → deal"), "{stderr}");
+    let mapping = read(&out.join("mapping.yaml"));
+    assert!(
+        mapping.contains("Opportunity Name: deal.title"),
+        "{mapping}"
+    );
+    assert!(mapping.contains("Amount: deal.value"), "{mapping}");
+    let deals = read(&out.join("03-deals.csv"));
+    assert!(deals.starts_with("Deal - Title,"), "{deals}");
+    assert!(deals.contains("Renewal,"), "{deals}");
+    // A column no Pipedrive field fits becomes a custom field to create, its values kept.
+    assert!(mapping.contains("target: deal.custom:Mystery"), "{mapping}");
+    assert!(deals.contains(",x1,"), "{deals}");
+    // The written mapping reproduces the export.
+    let again = dir.path().join("again");
+    let run = pipemap(dir.path())
+        .args(["apply"])
+        .arg(&src)
+        .arg("--profile")
+        .arg(out.join("mapping.yaml"))
+        .arg("--out")
+        .arg(&again)
+        .output()
+        .unwrap();
+    assert_eq!(
+        run.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&run.stderr)
+    );
+    assert_eq!(read(&again.join("03-deals.csv")), deals);
+}
+
+#[test]
+fn an_entity_goes_with_no_profile_only() {
+    let dir = tempfile::tempdir().unwrap();
+    let run = pipemap(dir.path())
+        .args([
+            "apply",
+            "assets/samples/zendesk-sell/contacts.csv",
+            "--profile",
+            "zendesk-sell",
+            "--entity",
+            "person",
+            "--out",
+        ])
+        .arg(dir.path().join("out"))
+        .output()
+        .unwrap();
+    assert_eq!(run.status.code(), Some(2));
+    assert!(
+        String::from_utf8_lossy(&run.stderr).contains("--entity is for a run without a profile")
+    );
+    assert!(!dir.path().join("out").exists(), "nothing written");
+}
