@@ -129,3 +129,55 @@ fn an_entity_goes_with_no_profile_only() {
     );
     assert!(!dir.path().join("out").exists(), "nothing written");
 }
+
+/// Whole real export folders (../shared/real_exports) with no profile: every record file is
+/// exported, and the files that are not records — a history of stage changes, the CRM's users,
+/// territories, campaigns — are left out with the reason in report.md.
+#[test]
+fn real_export_folders_export_their_records_and_leave_the_rest_out_with_reasons() {
+    let shared = Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared/real_exports");
+    for (folder, left_out, outputs) in [
+        (
+            "salesforce-devorg-earthfink",
+            &["OpportunityHistory.csv"][..],
+            &["01-organizations.csv", "02-persons.csv", "03-deals.csv"][..],
+        ),
+        (
+            "dynamics365-contoso-coffee",
+            &["User.csv", "Territory.csv", "Campaign.csv"][..],
+            &[
+                "01-organizations.csv",
+                "02-persons.csv",
+                "03-deals.csv",
+                "05-activities.csv",
+            ][..],
+        ),
+    ] {
+        let dir = tempfile::tempdir().unwrap();
+        let out = dir.path().join("out");
+        let run = pipemap(dir.path())
+            .arg("apply")
+            .arg(shared.join(folder))
+            .arg("--out")
+            .arg(&out)
+            .output()
+            .unwrap();
+        let stderr = String::from_utf8_lossy(&run.stderr);
+        assert!(
+            matches!(run.status.code(), Some(0 | 3)),
+            "{folder}: {stderr}"
+        );
+        let report = read(&out.join("report.md"));
+        let summary = read(&out.join("summary.json"));
+        for file in left_out {
+            assert!(
+                report.contains(&format!("{file}: left out: it looks like")),
+                "{folder}/{file}: {report}"
+            );
+            assert!(!summary.contains(&format!("/{file}\"")), "{folder}/{file}");
+        }
+        for file in outputs {
+            assert!(out.join(file).exists(), "{folder}: no {file}");
+        }
+    }
+}

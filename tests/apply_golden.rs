@@ -25,6 +25,7 @@ fn the_sample_exports_to_the_same_files() {
         strict_drift: false,
         allow_drift: false,
         progress: None,
+        notes: Vec::new(),
     };
     let export = apply(&sources, &profile, &schema, &opts).unwrap();
     assert!(export.summary.reconciled);

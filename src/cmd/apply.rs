@@ -37,24 +37,53 @@ pub fn load_profile_with_origin(spec: &str, schema: &Schema) -> anyhow::Result<(
     Ok((profile, name.starts_with("preset ")))
 }
 
-/// The profile for a run without one: a saved profile or preset that recognises every file
-/// (by its headers), else pipemap's own suggestions; said on stderr either way.
+/// What a run without a profile exports, and how.
+struct Auto {
+    profile: Profile,
+    /// The record files (files that are not records left out).
+    sources: Vec<SourceRef>,
+    /// Why files were left out.
+    notes: Vec<String>,
+}
+
+/// The profile for a run without one: files that are not records (a CRM's users, histories,
+/// territories …) are left out unless `--entity` says what they are; then a saved profile or
+/// preset that recognises every file (by its headers), else pipemap's own suggestions; said on
+/// stderr either way.
 fn auto_profile(
-    sources: &[SourceRef],
+    sources: Vec<SourceRef>,
     schema: &Schema,
     entity: Option<pipemap::Entity>,
-) -> anyhow::Result<Profile> {
+) -> anyhow::Result<Auto> {
     use pipemap::source::Table;
     use pipemap::source::stats::{DEFAULT_SAMPLE_ROWS, inspect};
     use pipemap::suggest::auto_profile::{self, SuggestedFile};
+    use pipemap::suggest::file_kind::not_records;
     use pipemap::suggest::suggest_file;
     use pipemap::suggest::vocabulary::Vocabularies;
-    let mut inspected = Vec::with_capacity(sources.len());
+    let mut kept = Vec::with_capacity(sources.len());
+    let mut notes = Vec::new();
     for source in sources {
-        let table = Table::open_ref(source)?;
-        inspected.push(inspect(table, DEFAULT_SAMPLE_ROWS, false)?);
+        let table = Table::open_ref(&source)?;
+        let inspection = inspect(table, DEFAULT_SAMPLE_ROWS, false)?;
+        match not_records(&source.name, &inspection.headers) {
+            Some(what) if entity.is_none() => {
+                let note = format!(
+                    "{}: left out: it looks like {}, not records to import; to import it anyway, run it alone with --entity (person, organization, deal, lead, activity, note, product)",
+                    source.name, what.kind
+                );
+                notes.push(note);
+            }
+            _ => kept.push((source, inspection)),
+        }
     }
-    let headers: Vec<Vec<String>> = inspected.iter().map(|i| i.headers.clone()).collect();
+    if kept.is_empty() {
+        anyhow::bail!(
+            "no file to export: none of the files holds records (see the lines above); give --entity to export them anyway"
+        );
+    }
+    let headers: Vec<Vec<String>> = kept.iter().map(|(_, i)| i.headers.clone()).collect();
+    let sources: Vec<SourceRef> = kept.iter().map(|(s, _)| s.clone()).collect();
     if entity.is_none() {
         let known: Vec<(String, Profile)> = library::list()
             .into_iter()
@@ -67,13 +96,16 @@ fn auto_profile(
             .collect();
         if let Some((name, p)) = auto_profile::recognising(&known, &headers) {
             eprintln!("pipemap: using the profile \"{name}\", which recognises every file");
-            return Ok(p.clone());
+            return Ok(Auto {
+                profile: p.clone(),
+                sources,
+                notes,
+            });
         }
     }
     let vocabularies = Vocabularies::new(schema);
-    let files: Vec<SuggestedFile> = sources
+    let files: Vec<SuggestedFile> = kept
         .iter()
-        .zip(&inspected)
         .map(|(source, inspection)| SuggestedFile {
             headers: inspection.headers.clone(),
             suggestion: suggest_file(&vocabularies, &source.name, entity, &inspection.columns),
@@ -84,7 +116,11 @@ fn auto_profile(
         "pipemap: no saved profile or preset recognises these files; using pipemap's own suggestions ({}); review OUT/mapping.yaml and pass it to --profile to change them",
         auto_profile::describe(&names, &files).join(", ")
     );
-    Ok(auto_profile::from_suggestions(&files))
+    Ok(Auto {
+        profile: auto_profile::from_suggestions(&files),
+        sources,
+        notes,
+    })
 }
 
 /// The tables that files, folders, workbooks and archives hold, in order; what was passed
@@ -128,7 +164,8 @@ fn check_out(out: &Path) -> anyhow::Result<()> {
 
 pub fn run(args: Args) -> anyhow::Result<ExitCode> {
     let schema = Schema::load_default(&args.schemas)?;
-    let sources = expand_tables(&args.paths)?;
+    let mut sources = expand_tables(&args.paths)?;
+    let mut notes = Vec::new();
     let (mut profile, is_preset) = match args.profile.as_deref() {
         Some(spec) if spec != "auto" => {
             if args.entity.is_some() {
@@ -138,7 +175,12 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
             }
             load_profile_with_origin(spec, &schema)?
         }
-        _ => (auto_profile(&sources, &schema, args.entity)?, true),
+        _ => {
+            let auto = auto_profile(sources, &schema, args.entity)?;
+            sources = auto.sources;
+            notes = auto.notes;
+            (auto.profile, true)
+        }
     };
     if let Some(layout) = args.layout {
         profile.options.layout = layout;
@@ -169,6 +211,7 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
         strict_drift: !is_preset,
         allow_drift: args.allow_drift,
         progress: Some(&progress),
+        notes,
     };
     let export = engine::apply(&sources, &profile, &schema, &opts)?;
     if let Some(bar) = bar {

@@ -4,6 +4,7 @@
 pub mod auto_profile;
 pub mod detect;
 pub mod evidence;
+pub mod file_kind;
 pub mod normalize;
 pub mod vocabulary;
 

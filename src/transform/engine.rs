@@ -37,6 +37,9 @@ pub struct ApplyOptions<'a> {
     pub allow_drift: bool,
     /// Called now and then with (bytes read, bytes in all sources).
     pub progress: Option<&'a dyn Fn(u64, u64)>,
+    /// Notes on the run's files from before the export (files left out, and why), listed in
+    /// report.md with the readers' own notes.
+    pub notes: Vec<String>,
 }
 
 /// An export that could not be made; nothing was written under the output folder.
@@ -459,14 +462,16 @@ pub fn apply<S: AsSources>(
         files: tally.files.clone(),
         outputs,
     };
-    let source_notes = opened
+    let source_notes = opts
+        .notes
         .iter()
-        .flat_map(|o| {
+        .cloned()
+        .chain(opened.iter().flat_map(|o| {
             o.table
                 .notes()
                 .into_iter()
                 .map(|w| format!("{}: {w}", o.table.name))
-        })
+        }))
         .collect();
     let export = Export {
         source_notes,

@@ -306,6 +306,7 @@ fn export(
         strict_drift: false,
         allow_drift: true,
         progress: Some(&progress),
+        notes: Vec::new(),
     };
     let export = apply(sources, profile, schema, &opts).map_err(|e| e.to_string())?;
     let s = export.summary;
