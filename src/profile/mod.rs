@@ -224,33 +224,69 @@ impl Profile {
     }
 
     /// The file mapping that fits these headers best: every `headers_include` present, the most
-    /// specific match first. Returns its index and the share of the file's headers it maps.
+    /// specific match first. Failing that, the mapping that explains most of the file — a CRM's
+    /// report export holds a chosen subset of its columns, so a marker may be missing — when it
+    /// knows three or more of the file's headers and at least half of them (60 % when none of
+    /// its markers is there). Returns its index and the share of the file's headers it maps.
     pub fn match_file(&self, headers: &[String]) -> Option<(usize, f64)> {
         let lower: std::collections::HashSet<String> =
             headers.iter().map(|h| h.trim().to_lowercase()).collect();
-        let mut best: Option<(usize, usize, f64)> = None;
-        for (i, file) in self.files.iter().enumerate() {
-            let need = &file.matcher.headers_include;
-            if need.is_empty()
-                || !need
-                    .iter()
-                    .all(|h| lower.contains(&h.trim().to_lowercase()))
-            {
-                continue;
-            }
-            let known = headers
+        let known_of = |file: &FileMapping| {
+            headers
                 .iter()
                 .filter(|h| {
                     file.columns
                         .keys()
                         .any(|c| c.eq_ignore_ascii_case(h.trim()))
                 })
+                .count()
+        };
+        let mut best: Option<(usize, usize, f64)> = None;
+        let mut partial: Option<(usize, f64)> = None;
+        for (i, file) in self.files.iter().enumerate() {
+            let need = &file.matcher.headers_include;
+            if need.is_empty() {
+                continue;
+            }
+            let present = need
+                .iter()
+                .filter(|h| lower.contains(&h.trim().to_lowercase()))
                 .count();
+            let known = known_of(file);
             let share = known as f64 / headers.len().max(1) as f64;
+            if present < need.len() {
+                // Without a marker, the mapping must explain more of the file.
+                let enough = if present > 0 { 0.5 } else { 0.6 };
+                if known >= 3 && share >= enough && partial.is_none_or(|(_, s)| share > s) {
+                    partial = Some((i, share));
+                }
+                continue;
+            }
             if best.is_none_or(|(_, n, s)| need.len() > n || (need.len() == n && share > s)) {
                 best = Some((i, need.len(), share));
             }
         }
+        if best.is_none() {
+            return partial;
+        }
         best.map(|(i, _, share)| (i, share))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn a_report_export_with_a_subset_of_the_columns_is_matched_by_what_it_explains() {
+        let yaml = "version: 1\nname: t\nfiles:\n  - match: {headers_include: [AccountNumber, BillingStreet]}\n    entity: organization\n    columns: {Id: skip, Name: organization.name, BillingCity: skip, Industry: skip, Phone: skip}\n  - match: {headers_include: [Email, LastName]}\n    entity: person\n    columns: {Id: skip, LastName: person.last_name, Email: person.email:work}\n";
+        let p = crate::profile::from_yaml("t", yaml).unwrap();
+        let h = |v: &[&str]| v.iter().map(|s| s.to_string()).collect::<Vec<_>>();
+        // No marker, but the organization mapping knows 4 of 5 headers.
+        let report = h(&["Id", "Name", "BillingCity", "Industry", "Rating"]);
+        assert_eq!(p.match_file(&report).map(|m| m.0), Some(0));
+        // Too little of the file explained: no match.
+        assert_eq!(p.match_file(&h(&["Id", "Name", "A", "B", "C", "D"])), None);
+        // Every marker present still wins.
+        let person = h(&["Id", "Email", "LastName"]);
+        assert_eq!(p.match_file(&person).map(|m| m.0), Some(1));
     }
 }
