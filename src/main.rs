@@ -1,7 +1,8 @@
 //! The `pipemap` binary: parses arguments, calls the library, maps errors to exit codes
 //! (0 done, 2 bad usage or bad input, 3 done with rejected rows, 4 the Pipedrive API refused
 //! the token, 5 the Pipedrive API could not be reached or failed, 128 + the signal's number
-//! when interrupted: 130 for Ctrl-C).
+//! when interrupted: 130 for Ctrl-C). Results go to standard output through `cmd::out`: a
+//! closed pipe there ends quietly with 0, another failed write (a full disk) with one line and 2.
 
 mod cli;
 mod cmd;
@@ -25,9 +26,18 @@ fn main() -> ExitCode {
     ) {
         end_on_signals();
     }
-    match cmd::run(cli.command) {
+    let result = cmd::run(cli.command).and_then(|code| {
+        cmd::out::flush()?;
+        Ok(code)
+    });
+    match result {
         Ok(code) => code,
         Err(err) => {
+            if cmd::out::failure(&err).is_some_and(|e| e.kind() == std::io::ErrorKind::BrokenPipe) {
+                // The reader of the results went away (`pipemap plan OUT | head -1`): what
+                // it wanted it has, so this ends quietly, as a closed pipe ends other tools.
+                return ExitCode::SUCCESS;
+            }
             eprintln!("pipemap: {err:#}");
             let code = err
                 .downcast_ref::<pipemap::account::AccountError>()

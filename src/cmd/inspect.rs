@@ -19,11 +19,13 @@ pub fn run(file: &Path, json: bool, count: bool, sample: usize) -> anyhow::Resul
         let table = Table::open_ref(source)?;
         inspections.push(stats::inspect(table, sample.max(1), count)?);
     }
-    let mut out = std::io::stdout().lock();
+    let mut out = super::out::stdout();
     if json {
         match inspections.as_slice() {
-            [one] if !source::is_container(file) => serde_json::to_writer_pretty(&mut out, one)?,
-            all => serde_json::to_writer_pretty(&mut out, all)?,
+            [one] if !source::is_container(file) => {
+                serde_json::to_writer_pretty(&mut out, one).map_err(std::io::Error::from)?
+            }
+            all => serde_json::to_writer_pretty(&mut out, all).map_err(std::io::Error::from)?,
         }
         writeln!(out)?;
     } else {

@@ -44,9 +44,9 @@ pub fn run(file: &Path, entity: &str, schemas: &[PathBuf], json: bool) -> anyhow
     let inspection = stats::inspect(table, stats::DEFAULT_SAMPLE_ROWS, false)?;
     let vocabularies = Vocabularies::new(&schema);
     let suggestion = suggest::suggest_file(&vocabularies, &name, entity, &inspection.columns);
-    let mut out = std::io::stdout().lock();
+    let mut out = super::out::stdout();
     if json {
-        serde_json::to_writer_pretty(&mut out, &suggestion)?;
+        serde_json::to_writer_pretty(&mut out, &suggestion).map_err(std::io::Error::from)?;
         writeln!(out)?;
         return Ok(ExitCode::SUCCESS);
     }
