@@ -47,13 +47,15 @@ fn main() -> ExitCode {
     }
 }
 
-/// Ctrl-C (or a termination request) ends the command at once with 128 + the signal's number,
-/// after removing the staging folder of any export in progress, so that nothing is left behind
-/// and nothing half-done appears under the output folder. The terminal UI reads Ctrl-C as a key
+/// Ctrl-C, a termination request, a hang-up (the terminal closed, an SSH session dropped) or a
+/// quit (Ctrl+backslash) ends the command at once with 128 + the signal's number, after removing
+/// the staging folder of any export in progress, so that nothing is left behind and nothing
+/// half-done appears under the output folder. The terminal UI reads Ctrl-C as a key
 /// and restores the terminal itself, so it is left out.
 fn end_on_signals() {
-    use signal_hook::consts::{SIGINT, SIGTERM};
-    let Ok(mut signals) = signal_hook::iterator::Signals::new([SIGINT, SIGTERM]) else {
+    use signal_hook::consts::{SIGHUP, SIGINT, SIGQUIT, SIGTERM};
+    let Ok(mut signals) = signal_hook::iterator::Signals::new([SIGINT, SIGTERM, SIGHUP, SIGQUIT])
+    else {
         return; // the default handling (end at once) stays
     };
     std::thread::spawn(move || {
