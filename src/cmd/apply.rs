@@ -55,7 +55,7 @@ pub fn expand_sources(paths: &[PathBuf]) -> anyhow::Result<Vec<PathBuf>> {
         .collect())
 }
 
-/// Refuses an output folder that holds files pipemap did not write.
+/// Refuses an output folder that holds files and no earlier pipemap export (its summary.json).
 fn check_out(out: &Path) -> anyhow::Result<()> {
     if out.is_file() {
         anyhow::bail!(
@@ -73,6 +73,30 @@ fn check_out(out: &Path) -> anyhow::Result<()> {
         }
     }
     Ok(())
+}
+
+/// Says that the earlier export in `out` was replaced whole, naming the files of it that the
+/// new export did not write over and so removed.
+fn replaced_note(out: &Path, removed: &[String]) -> String {
+    let head = format!(
+        "pipemap: note: {} held an earlier export; this export replaced it whole",
+        out.display()
+    );
+    match removed {
+        [] => head,
+        [one] => format!("{head} (removed its {one}, which this export does not write)"),
+        many => {
+            const SHOWN: usize = 8;
+            let mut names = many[..many.len().min(SHOWN)].join(", ");
+            if many.len() > SHOWN {
+                names.push_str(&format!(" and {} more", many.len() - SHOWN));
+            }
+            format!(
+                "{head} (removed {} of its files this export does not write: {names})",
+                many.len()
+            )
+        }
+    }
 }
 
 pub fn run(args: Args) -> anyhow::Result<ExitCode> {
@@ -117,6 +141,9 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
     if !args.quiet {
         for note in &export.source_notes {
             eprintln!("pipemap: note: {note}");
+        }
+        if let Some(removed) = &export.earlier_export {
+            eprintln!("{}", replaced_note(&args.out, removed));
         }
         for o in &s.outputs {
             eprintln!("  {:<28} {:>9} rows", o.file, o.rows);
