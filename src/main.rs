@@ -11,6 +11,8 @@ use std::process::ExitCode;
 
 use clap::Parser;
 
+use crate::cmd::out::errln;
+
 fn main() -> ExitCode {
     let cli = match cli::Cli::try_parse() {
         Ok(cli) => cli,
@@ -38,7 +40,7 @@ fn main() -> ExitCode {
                 // it wanted it has, so this ends quietly, as a closed pipe ends other tools.
                 return ExitCode::SUCCESS;
             }
-            eprintln!("pipemap: {err:#}");
+            errln!("pipemap: {err:#}");
             let code = err
                 .downcast_ref::<pipemap::account::AccountError>()
                 .map_or(2, |e| e.exit_code());
@@ -62,11 +64,9 @@ fn end_on_signals() {
         if let Some(signal) = signals.forever().next() {
             let abandoned = pipemap::transform::writer::abandon_all();
             if abandoned > 0 {
-                eprintln!(
-                    "\npipemap: interrupted; the export was abandoned and nothing was written"
-                );
+                errln!("\npipemap: interrupted; the export was abandoned and nothing was written");
             } else {
-                eprintln!("\npipemap: interrupted");
+                errln!("\npipemap: interrupted");
             }
             std::process::exit(128 + signal);
         }

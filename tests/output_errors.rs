@@ -178,3 +178,65 @@ fn a_timeout_of_a_day_is_accepted() {
         .stderr(predicates::str::contains("no API token"))
         .stderr(predicates::str::contains("--timeout").not());
 }
+
+/// A person file and a profile for it, for commands that tell the user things on stderr.
+fn person_export_inputs(dir: &Path) {
+    std::fs::write(
+        dir.join("profile.yaml"),
+        "version: 1\nname: stderr\nfiles:\n  - match: {headers_include: [Name]}\n    entity: person\n    columns:\n      Name: person.name\n      Email: person.email:work\n",
+    )
+    .unwrap();
+    std::fs::write(
+        dir.join("persons.csv"),
+        "Name,Email\nAnn Lee,ann@example.com\nBo Chan,bo@example.com\n",
+    )
+    .unwrap();
+}
+
+#[test]
+fn messages_that_cannot_be_shown_leave_the_work_and_exit_code_as_they_are() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    person_export_inputs(d);
+    let apply = |out: &str| -> Vec<String> {
+        [
+            "apply",
+            "persons.csv",
+            "--profile",
+            "profile.yaml",
+            "--out",
+            out,
+        ]
+        .iter()
+        .map(|w| w.to_string())
+        .collect()
+    };
+    let full = || std::fs::OpenOptions::new().write(true).open("/dev/full");
+    // (arguments, the exit code they end with, the export folder they write)
+    let cases: [(Vec<String>, i32, Option<&str>); 3] = [
+        (apply("closed"), 0, Some("closed")),
+        (apply("full"), 0, Some("full")),
+        (vec!["plan".into(), "no-such-folder".into()], 2, None),
+    ];
+    for (n, (args, code, out)) in cases.into_iter().enumerate() {
+        let mut cmd = pipemap(&args);
+        cmd.current_dir(d).stdout(Stdio::null());
+        let status = if n == 1 {
+            let Ok(full) = full() else {
+                eprintln!("no /dev/full here");
+                continue;
+            };
+            cmd.stderr(full).status().unwrap()
+        } else {
+            // The reader of stderr goes away before pipemap writes to it.
+            let mut child = cmd.stderr(Stdio::piped()).spawn().unwrap();
+            drop(child.stderr.take());
+            child.wait().unwrap()
+        };
+        assert_eq!(status.code(), Some(code), "{args:?} (101 is a panic)");
+        if let Some(out) = out {
+            let summary = common::assert_reconciles(&d.join(out));
+            assert_eq!(summary["outputs"][0]["rows"], 2, "{args:?}");
+        }
+    }
+}

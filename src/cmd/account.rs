@@ -11,7 +11,7 @@ use pipemap::account::{self, AccountError, Client, Me, Notice, Settings, Token, 
 
 use crate::cli::{AccountCommand, Connection};
 
-use super::out::outln;
+use super::out::{errln, outln};
 
 pub fn run(command: AccountCommand) -> anyhow::Result<ExitCode> {
     match command {
@@ -45,7 +45,7 @@ pub(crate) fn connect(c: &Connection) -> Result<(Client, Me), AccountError> {
         retries: c.retries,
     };
     let (client, me) = Client::connect(token, &settings, Box::new(show_notice))?;
-    eprintln!(
+    errln!(
         "Connected to {} ({}) as {} <{}>.",
         me.company_domain,
         client.api_url(),
@@ -88,7 +88,7 @@ fn run_pull(c: &Connection) -> anyhow::Result<ExitCode> {
         "Saved the account snapshot to {}; every command uses it when no --schema is given.",
         pulled.path.display()
     )?;
-    eprintln!("{}.", client.budget().summary());
+    errln!("{}.", client.budget().summary());
     if !pulled.had_previous {
         outln!("First pull of {}.", s.company_domain)?;
     } else if pulled.changes.is_empty() {
@@ -119,13 +119,13 @@ fn run_prepare(out: &Path, apply: bool, c: &Connection) -> anyhow::Result<ExitCo
     };
     let result = prepare::prepare_export(&mut client, &me, out, apply, &mut report);
     if result.is_err() {
-        eprintln!("{}.", client.budget().summary());
+        errln!("{}.", client.budget().summary());
     }
     let prepared = match result {
         Ok(p) => p,
         Err(e) => {
             if done > 0 {
-                eprintln!(
+                errln!(
                     "Created {done} of {planned} before this failure; {} lists them, and `pipemap account prepare {} --apply` creates the rest.",
                     Manifest::path(out).display(),
                     out.display()
@@ -134,13 +134,13 @@ fn run_prepare(out: &Path, apply: bool, c: &Connection) -> anyhow::Result<ExitCo
             return Err(e.into());
         }
     };
-    eprintln!("{}.", client.budget().summary());
+    errln!("{}.", client.budget().summary());
     if let Some(err) = unwritten {
         return Err(err.into());
     }
     let plan = &prepared.plan;
     for reason in &plan.cannot {
-        eprintln!("Cannot create {reason}.");
+        errln!("Cannot create {reason}.");
     }
     if plan.creations.is_empty() {
         outln!(
@@ -201,7 +201,7 @@ fn run_undo(out: &Path, c: &Connection) -> anyhow::Result<ExitCode> {
         }
     };
     let result = account::undo::undo(&mut client, &mut manifest, out, &mut report);
-    eprintln!("{}.", client.budget().summary());
+    errln!("{}.", client.budget().summary());
     result?;
     if let Some(err) = unwritten {
         return Err(err.into());

@@ -9,6 +9,8 @@ use pipemap::schema::Schema;
 use pipemap::source::{self, SourceRef};
 use pipemap::transform::engine::{self, ApplyOptions};
 
+use super::out::errln;
+
 /// Arguments of `apply`, as parsed.
 pub struct Args {
     pub paths: Vec<PathBuf>,
@@ -41,7 +43,7 @@ pub fn load_profile_with_origin(spec: &str, schema: &Schema) -> anyhow::Result<(
 pub fn expand_tables(paths: &[PathBuf]) -> anyhow::Result<Vec<SourceRef>> {
     let expansion = source::expand(paths)?;
     for note in &expansion.notes {
-        eprintln!("pipemap: note: {note}");
+        errln!("pipemap: note: {note}");
     }
     Ok(expansion.sources)
 }
@@ -140,16 +142,16 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
     let s = &export.summary;
     if !args.quiet {
         for note in &export.source_notes {
-            eprintln!("pipemap: note: {note}");
+            errln!("pipemap: note: {note}");
         }
         if let Some(removed) = &export.earlier_export {
-            eprintln!("{}", replaced_note(&args.out, removed));
+            errln!("{}", replaced_note(&args.out, removed));
         }
         for o in &s.outputs {
-            eprintln!("  {:<28} {:>9} rows", o.file, o.rows);
+            errln!("  {:<28} {:>9} rows", o.file, o.rows);
         }
         let rows_in: u64 = s.files.iter().map(|f| f.rows_in).sum();
-        eprintln!(
+        errln!(
             "pipemap: {} input rows → {} written, {} merged, {} rejected{}; {} unresolved and {} ambiguous links. See {}/report.md",
             rows_in,
             s.files.iter().map(|f| f.rows_out).sum::<u64>(),

@@ -7,12 +7,14 @@ use std::process::ExitCode;
 use pipemap::source::stats::{self, Inspection};
 use pipemap::source::{self, Table, sniff};
 
+use super::out::errln;
+
 /// A single table prints one object (`--json`); a workbook, archive or folder prints every
 /// table it holds (a JSON array), with what it passed over on stderr.
 pub fn run(file: &Path, json: bool, count: bool, sample: usize) -> anyhow::Result<ExitCode> {
     let expansion = source::expand(&[file.to_path_buf()])?;
     for note in &expansion.notes {
-        eprintln!("pipemap: note: {note}");
+        errln!("pipemap: note: {note}");
     }
     let mut inspections = Vec::with_capacity(expansion.sources.len());
     for source in &expansion.sources {

@@ -10,7 +10,7 @@ use pipemap::entity::Entity;
 
 use crate::cli::Connection;
 
-use super::out::outln;
+use super::out::{errln, outln};
 
 pub fn run(out: &Path, apply: bool, c: &Connection) -> anyhow::Result<ExitCode> {
     // The export is checked before the token is used.
@@ -20,7 +20,7 @@ pub fn run(out: &Path, apply: bool, c: &Connection) -> anyhow::Result<ExitCode> 
     let mut plan = match planned {
         Ok(p) => p,
         Err(e) => {
-            eprintln!("{}.", client.budget().summary());
+            errln!("{}.", client.budget().summary());
             return Err(e.into());
         }
     };
@@ -79,22 +79,22 @@ pub fn run(out: &Path, apply: bool, c: &Connection) -> anyhow::Result<ExitCode> 
             cost.requests,
             cost.tokens
         )?;
-        eprintln!("{}.", client.budget().summary());
+        errln!("{}.", client.budget().summary());
         return Ok(ExitCode::SUCCESS);
     }
     let mut done = 0usize;
     let mut report = |_: &pipemap::account::manifest::Entry| {
         done += 1;
         if done.is_multiple_of(500) {
-            eprintln!("Created {done} of {}…", cost.requests);
+            errln!("Created {done} of {}…", cost.requests);
         }
     };
     let result = link::apply(&mut client, &me, &mut plan, out, &mut report);
-    eprintln!("{}.", client.budget().summary());
+    errln!("{}.", client.budget().summary());
     let created = match result {
         Ok(n) => n,
         Err(e) => {
-            eprintln!(
+            errln!(
                 "Created {done} of {} before this failure; {} lists them, and `pipemap link {} --apply` creates the rest.",
                 cost.requests,
                 Manifest::path(out).display(),

@@ -1,7 +1,10 @@
-//! Standard output for a command's results. A write that fails becomes an error that names
-//! standard output, on which `main` ends: quietly when the reader went away (a closed pipe, as
-//! in `pipemap plan OUT | head -1`), with one line and exit 2 otherwise (a full disk). Commands
-//! write through `outln!` or `stdout()`, never `println!`, which panics on both.
+//! Standard output for a command's results, standard error for what it tells the user. A write
+//! to standard output that fails becomes an error that names standard output, on which `main`
+//! ends: quietly when the reader went away (a closed pipe, as in `pipemap plan OUT | head -1`),
+//! with one line and exit 2 otherwise (a full disk). A write to standard error that fails is
+//! let go: there is nowhere left to say so, and the command's work and exit code stand. Commands
+//! write through `outln!`, `stdout()` and `errln!`, never `println!` or `eprintln!`, which
+//! panic on both.
 
 use std::io::{self, StdoutLock, Write};
 
@@ -57,3 +60,13 @@ macro_rules! outln {
     }};
 }
 pub(crate) use outln;
+
+/// `eprintln!` that never panics: a line for the user on standard error, dropped when standard
+/// error cannot be written (its reader went away, a full disk).
+macro_rules! errln {
+    ($($arg:tt)*) => {{
+        use std::io::Write as _;
+        let _ = writeln!(std::io::stderr(), $($arg)*);
+    }};
+}
+pub(crate) use errln;

@@ -12,6 +12,8 @@ use pipemap::suggest::{self, vocabulary::Vocabularies};
 
 use super::inspect::shorten;
 
+use super::out::errln;
+
 pub fn run(file: &Path, entity: &str, schemas: &[PathBuf], json: bool) -> anyhow::Result<ExitCode> {
     let entity: Option<Entity> = match entity {
         "auto" => None,
@@ -28,7 +30,7 @@ pub fn run(file: &Path, entity: &str, schemas: &[PathBuf], json: bool) -> anyhow
             .iter()
             .map(|s| s.name.as_str())
             .collect();
-        eprintln!(
+        errln!(
             "pipemap: {} holds {} tables; suggesting for {} (name another to pick it: {})",
             file.display(),
             expansion.sources.len(),
