@@ -219,7 +219,7 @@ pub struct Connection {
     /// The company's root to send requests to instead of https://NAME.pipedrive.com (HTTPS, or HTTP to this machine only); pipemap adds /api/v1 or /api/v2 itself.
     #[arg(long, value_name = "URL", env = "PIPEMAP_API_URL")]
     pub api_url: Option<String>,
-    /// Seconds one request may take.
+    /// Seconds one request may take: above 0, at most 86400 (a day).
     #[arg(long, value_name = "SECONDS", default_value_t = 30.0)]
     pub timeout: f64,
     /// How often a failed read is tried again.

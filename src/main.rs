@@ -1,7 +1,8 @@
 //! The `pipemap` binary: parses arguments, calls the library, maps errors to exit codes
 //! (0 done, 2 bad usage or bad input, 3 done with rejected rows, 4 the Pipedrive API refused
 //! the token, 5 the Pipedrive API could not be reached or failed, 128 + the signal's number
-//! when interrupted: 130 for Ctrl-C).
+//! when interrupted: 130 for Ctrl-C). Results go to standard output through `cmd::out`: a
+//! closed pipe there ends quietly with 0, another failed write (a full disk) with one line and 2.
 
 mod cli;
 mod cmd;
@@ -9,6 +10,8 @@ mod cmd;
 use std::process::ExitCode;
 
 use clap::Parser;
+
+use crate::cmd::out::errln;
 
 fn main() -> ExitCode {
     let cli = match cli::Cli::try_parse() {
@@ -25,10 +28,19 @@ fn main() -> ExitCode {
     ) {
         end_on_signals();
     }
-    match cmd::run(cli.command) {
+    let result = cmd::run(cli.command).and_then(|code| {
+        cmd::out::flush()?;
+        Ok(code)
+    });
+    match result {
         Ok(code) => code,
         Err(err) => {
-            eprintln!("pipemap: {err:#}");
+            if cmd::out::failure(&err).is_some_and(|e| e.kind() == std::io::ErrorKind::BrokenPipe) {
+                // The reader of the results went away (`pipemap plan OUT | head -1`): what
+                // it wanted it has, so this ends quietly, as a closed pipe ends other tools.
+                return ExitCode::SUCCESS;
+            }
+            errln!("pipemap: {err:#}");
             let code = err
                 .downcast_ref::<pipemap::account::AccountError>()
                 .map_or(2, |e| e.exit_code());
@@ -37,24 +49,24 @@ fn main() -> ExitCode {
     }
 }
 
-/// Ctrl-C (or a termination request) ends the command at once with 128 + the signal's number,
-/// after removing the staging folder of any export in progress, so that nothing is left behind
-/// and nothing half-done appears under the output folder. The terminal UI reads Ctrl-C as a key
+/// Ctrl-C, a termination request, a hang-up (the terminal closed, an SSH session dropped) or a
+/// quit (Ctrl+backslash) ends the command at once with 128 + the signal's number, after removing
+/// the staging folder of any export in progress, so that nothing is left behind and nothing
+/// half-done appears under the output folder. The terminal UI reads Ctrl-C as a key
 /// and restores the terminal itself, so it is left out.
 fn end_on_signals() {
-    use signal_hook::consts::{SIGINT, SIGTERM};
-    let Ok(mut signals) = signal_hook::iterator::Signals::new([SIGINT, SIGTERM]) else {
+    use signal_hook::consts::{SIGHUP, SIGINT, SIGQUIT, SIGTERM};
+    let Ok(mut signals) = signal_hook::iterator::Signals::new([SIGINT, SIGTERM, SIGHUP, SIGQUIT])
+    else {
         return; // the default handling (end at once) stays
     };
     std::thread::spawn(move || {
         if let Some(signal) = signals.forever().next() {
             let abandoned = pipemap::transform::writer::abandon_all();
             if abandoned > 0 {
-                eprintln!(
-                    "\npipemap: interrupted; the export was abandoned and nothing was written"
-                );
+                errln!("\npipemap: interrupted; the export was abandoned and nothing was written");
             } else {
-                eprintln!("\npipemap: interrupted");
+                errln!("\npipemap: interrupted");
             }
             std::process::exit(128 + signal);
         }

@@ -489,6 +489,21 @@ fn a_file_that_grows_while_it_is_exported_is_refused_or_exported_whole() {
 
 #[test]
 fn ctrl_c_during_an_export_leaves_no_half_written_file() {
+    signal_during_an_export_leaves_nothing_behind(libc::SIGINT);
+}
+
+/// A closed terminal or SSH session (SIGHUP) and a quit (SIGQUIT, Ctrl+backslash) clean up as
+/// Ctrl-C does: by default they would end pipemap with its staging folder left behind.
+#[test]
+fn hang_up_or_quit_during_an_export_leaves_no_staging_behind() {
+    for signal in [libc::SIGHUP, libc::SIGQUIT] {
+        signal_during_an_export_leaves_nothing_behind(signal);
+    }
+}
+
+/// Sends `signal` once the export has begun writing; checks that it ends with 128 + the
+/// signal's number and no staging folder or half-written output, or finished whole first.
+fn signal_during_an_export_leaves_nothing_behind(signal: libc::c_int) {
     let dir = tempfile::tempdir().unwrap();
     let input = dir.path().join("persons.csv");
     persons(&input, 300_000);
@@ -517,11 +532,11 @@ fn ctrl_c_during_an_export_leaves_no_half_written_file() {
         std::thread::sleep(Duration::from_millis(5));
     }
     std::thread::sleep(Duration::from_millis(300));
-    assert_eq!(unsafe { libc::kill(pid, libc::SIGINT) }, 0);
+    assert_eq!(unsafe { libc::kill(pid, signal) }, 0);
     let (code, stderr) = finish(child);
-    eprintln!("exit {code}: {stderr}");
+    eprintln!("signal {signal}, exit {code}: {stderr}");
     let out = dir.path().join("out");
-    if code == 130 {
+    if code == 128 + signal {
         assert!(stderr.contains("pipemap: interrupted"), "{stderr}");
         if stderr.contains("the export was abandoned") || final_outputs(&out).is_empty() {
             assert!(final_outputs(&out).is_empty(), "{:?}", final_outputs(&out));

@@ -11,6 +11,8 @@ use pipemap::account::{self, AccountError, Client, Me, Notice, Settings, Token, 
 
 use crate::cli::{AccountCommand, Connection};
 
+use super::out::{errln, outln};
+
 pub fn run(command: AccountCommand) -> anyhow::Result<ExitCode> {
     match command {
         AccountCommand::Pull { connection } => run_pull(&connection),
@@ -23,11 +25,16 @@ pub fn run(command: AccountCommand) -> anyhow::Result<ExitCode> {
     }
 }
 
+/// The longest wait for one answer that `--timeout` accepts: a day.
+const MAX_TIMEOUT_SECONDS: f64 = 86_400.0;
+
 pub(crate) fn connect(c: &Connection) -> Result<(Client, Me), AccountError> {
-    if !(c.timeout.is_finite() && c.timeout > 0.0) {
+    if !(c.timeout.is_finite() && c.timeout > 0.0 && c.timeout <= MAX_TIMEOUT_SECONDS) {
         return Err(AccountError::Export {
             path: "--timeout".into(),
-            message: "give a number of seconds above 0".into(),
+            message: format!(
+                "give a number of seconds above 0 and at most {MAX_TIMEOUT_SECONDS} (a day)"
+            ),
         });
     }
     let token = Token::from_file_or_env(c.token_file.as_deref())?;
@@ -38,7 +45,7 @@ pub(crate) fn connect(c: &Connection) -> Result<(Client, Me), AccountError> {
         retries: c.retries,
     };
     let (client, me) = Client::connect(token, &settings, Box::new(show_notice))?;
-    eprintln!(
+    errln!(
         "Connected to {} ({}) as {} <{}>.",
         me.company_domain,
         client.api_url(),
@@ -69,27 +76,27 @@ fn run_pull(c: &Connection) -> anyhow::Result<ExitCode> {
         .map(|f| f.iter().filter(|f| f.custom).count())
         .sum();
     let stages: usize = s.account.pipelines.iter().map(|p| p.stages.len()).sum();
-    println!(
+    outln!(
         "Read {}: {custom} custom fields, {} pipelines with {stages} stages, {} users, {} activity types, {} currencies.",
         s.company_domain,
         s.account.pipelines.len(),
         s.account.users.len(),
         s.account.activity_types.len(),
         s.account.currencies.len(),
-    );
-    println!(
+    )?;
+    outln!(
         "Saved the account snapshot to {}; every command uses it when no --schema is given.",
         pulled.path.display()
-    );
-    eprintln!("{}.", client.budget().summary());
+    )?;
+    errln!("{}.", client.budget().summary());
     if !pulled.had_previous {
-        println!("First pull of {}.", s.company_domain);
+        outln!("First pull of {}.", s.company_domain)?;
     } else if pulled.changes.is_empty() {
-        println!("No changes since the previous pull.");
+        outln!("No changes since the previous pull.")?;
     } else {
-        println!("Changes since the previous pull:");
+        outln!("Changes since the previous pull:")?;
         for change in &pulled.changes {
-            println!("  {change}");
+            outln!("  {change}")?;
         }
     }
     Ok(ExitCode::SUCCESS)
@@ -100,20 +107,25 @@ fn run_prepare(out: &Path, apply: bool, c: &Connection) -> anyhow::Result<ExitCo
     prepare::read_needs(out)?;
     let (mut client, me) = connect(c)?;
     let (mut done, mut planned) = (0usize, 0usize);
+    // A failed write does not stop the creations (the manifest records them); it ends the
+    // command once they are done.
+    let mut unwritten = None;
     let mut report = |e: &account::manifest::Entry, total: usize| {
         done += 1;
         planned = total;
-        println!("Created {} (id {}).", e.describe(), e.id);
+        if unwritten.is_none() {
+            unwritten = outln!("Created {} (id {}).", e.describe(), e.id).err();
+        }
     };
     let result = prepare::prepare_export(&mut client, &me, out, apply, &mut report);
     if result.is_err() {
-        eprintln!("{}.", client.budget().summary());
+        errln!("{}.", client.budget().summary());
     }
     let prepared = match result {
         Ok(p) => p,
         Err(e) => {
             if done > 0 {
-                eprintln!(
+                errln!(
                     "Created {done} of {planned} before this failure; {} lists them, and `pipemap account prepare {} --apply` creates the rest.",
                     Manifest::path(out).display(),
                     out.display()
@@ -122,75 +134,84 @@ fn run_prepare(out: &Path, apply: bool, c: &Connection) -> anyhow::Result<ExitCo
             return Err(e.into());
         }
     };
-    eprintln!("{}.", client.budget().summary());
+    errln!("{}.", client.budget().summary());
+    if let Some(err) = unwritten {
+        return Err(err.into());
+    }
     let plan = &prepared.plan;
     for reason in &plan.cannot {
-        eprintln!("Cannot create {reason}.");
+        errln!("Cannot create {reason}.");
     }
     if plan.creations.is_empty() {
-        println!(
+        outln!(
             "The account {} already has everything {} needs; nothing to create.",
             me.company_domain,
             out.display()
-        );
+        )?;
     } else if !apply {
-        println!(
+        outln!(
             "Would create in {} for {}:",
             me.company_domain,
             out.display()
-        );
+        )?;
         for creation in &plan.creations {
-            println!("  {creation}");
+            outln!("  {creation}")?;
         }
         let cost = prepared.apply_cost();
-        println!(
+        outln!(
             "Dry run: nothing was created. Run again with --apply to create these {}: it sends {} requests costing {} tokens of the company's daily API budget ({} to read the account again, {} to create).",
             plural(plan.creations.len()),
             cost.requests,
             cost.tokens,
             prepared.read_cost.tokens,
             prepared.create_cost.tokens,
-        );
+        )?;
     } else {
-        println!(
+        outln!(
             "Created {}; recorded in {} (remove them with `pipemap account undo {}`).",
             plural(prepared.created),
             Manifest::path(out).display(),
             out.display()
-        );
+        )?;
     }
     Ok(ExitCode::SUCCESS)
 }
 
 fn run_undo(out: &Path, c: &Connection) -> anyhow::Result<ExitCode> {
     let Some(mut manifest) = Manifest::load(out)? else {
-        println!(
+        outln!(
             "Nothing to undo: {} has no {} (prepare --apply writes it).",
             out.display(),
             pipemap::account::manifest::MANIFEST_FILE
-        );
+        )?;
         return Ok(ExitCode::SUCCESS);
     };
     if manifest.still_present().is_empty() {
-        println!("Nothing to undo: everything the manifest lists was removed already.");
+        outln!("Nothing to undo: everything the manifest lists was removed already.")?;
         return Ok(ExitCode::SUCCESS);
     }
     let (mut client, me) = connect(c)?;
     manifest.check_company(&me)?;
     let before = manifest.removed.len();
+    let mut unwritten = None;
     let mut report = |e: &account::manifest::Entry| {
         let how = e.outcome.as_deref().unwrap_or("deleted");
-        println!("Removed {} (id {}): {how}.", e.describe(), e.id);
+        if unwritten.is_none() {
+            unwritten = outln!("Removed {} (id {}): {how}.", e.describe(), e.id).err();
+        }
     };
     let result = account::undo::undo(&mut client, &mut manifest, out, &mut report);
-    eprintln!("{}.", client.budget().summary());
+    errln!("{}.", client.budget().summary());
     result?;
-    println!(
+    if let Some(err) = unwritten {
+        return Err(err.into());
+    }
+    outln!(
         "Removed {} that pipemap created for {}; recorded in {}.",
         plural(manifest.removed.len() - before),
         out.display(),
         Manifest::path(out).display()
-    );
+    )?;
     Ok(ExitCode::SUCCESS)
 }
 

@@ -9,6 +9,8 @@ use pipemap::schema::Schema;
 use pipemap::source::{self, SourceRef};
 use pipemap::transform::engine::{self, ApplyOptions};
 
+use super::out::errln;
+
 /// Arguments of `apply`, as parsed.
 pub struct Args {
     pub paths: Vec<PathBuf>,
@@ -128,7 +130,7 @@ fn auto_profile(
 pub fn expand_tables(paths: &[PathBuf]) -> anyhow::Result<Vec<SourceRef>> {
     let expansion = source::expand(paths)?;
     for note in &expansion.notes {
-        eprintln!("pipemap: note: {note}");
+        errln!("pipemap: note: {note}");
     }
     Ok(expansion.sources)
 }
@@ -142,7 +144,7 @@ pub fn expand_sources(paths: &[PathBuf]) -> anyhow::Result<Vec<PathBuf>> {
         .collect())
 }
 
-/// Refuses an output folder that holds files pipemap did not write.
+/// Refuses an output folder that holds files and no earlier pipemap export (its summary.json).
 fn check_out(out: &Path) -> anyhow::Result<()> {
     if out.is_file() {
         anyhow::bail!(
@@ -160,6 +162,30 @@ fn check_out(out: &Path) -> anyhow::Result<()> {
         }
     }
     Ok(())
+}
+
+/// Says that the earlier export in `out` was replaced whole, naming the files of it that the
+/// new export did not write over and so removed.
+fn replaced_note(out: &Path, removed: &[String]) -> String {
+    let head = format!(
+        "pipemap: note: {} held an earlier export; this export replaced it whole",
+        out.display()
+    );
+    match removed {
+        [] => head,
+        [one] => format!("{head} (removed its {one}, which this export does not write)"),
+        many => {
+            const SHOWN: usize = 8;
+            let mut names = many[..many.len().min(SHOWN)].join(", ");
+            if many.len() > SHOWN {
+                names.push_str(&format!(" and {} more", many.len() - SHOWN));
+            }
+            format!(
+                "{head} (removed {} of its files this export does not write: {names})",
+                many.len()
+            )
+        }
+    }
 }
 
 pub fn run(args: Args) -> anyhow::Result<ExitCode> {
@@ -220,13 +246,16 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
     let s = &export.summary;
     if !args.quiet {
         for note in &export.source_notes {
-            eprintln!("pipemap: note: {note}");
+            errln!("pipemap: note: {note}");
+        }
+        if let Some(removed) = &export.earlier_export {
+            errln!("{}", replaced_note(&args.out, removed));
         }
         for o in &s.outputs {
-            eprintln!("  {:<28} {:>9} rows", o.file, o.rows);
+            errln!("  {:<28} {:>9} rows", o.file, o.rows);
         }
         let rows_in: u64 = s.files.iter().map(|f| f.rows_in).sum();
-        eprintln!(
+        errln!(
             "pipemap: {} input rows → {} written, {} merged, {} rejected{}; {} unresolved and {} ambiguous links. See {}/report.md",
             rows_in,
             s.files.iter().map(|f| f.rows_out).sum::<u64>(),

@@ -54,7 +54,7 @@ pub fn run(
     }
     let records = read_records(table, &mapping, &mut builder)?;
     let found = dedupe::find_clusters(entity, &records, &DedupeOptions::default())?;
-    let mut out = BufWriter::new(std::io::stdout().lock());
+    let mut out = BufWriter::new(super::out::stdout());
     if json {
         write_json(&mut out, &name, entity, &found.clusters)?;
     } else {
@@ -224,7 +224,7 @@ fn write_json(
             })
             .collect(),
     };
-    serde_json::to_writer(&mut *out, &doc)?;
+    serde_json::to_writer(&mut *out, &doc).map_err(std::io::Error::from)?;
     writeln!(out)?;
     Ok(())
 }

@@ -7,23 +7,27 @@ use std::process::ExitCode;
 use pipemap::source::stats::{self, Inspection};
 use pipemap::source::{self, Table, sniff};
 
+use super::out::errln;
+
 /// A single table prints one object (`--json`); a workbook, archive or folder prints every
 /// table it holds (a JSON array), with what it passed over on stderr.
 pub fn run(file: &Path, json: bool, count: bool, sample: usize) -> anyhow::Result<ExitCode> {
     let expansion = source::expand(&[file.to_path_buf()])?;
     for note in &expansion.notes {
-        eprintln!("pipemap: note: {note}");
+        errln!("pipemap: note: {note}");
     }
     let mut inspections = Vec::with_capacity(expansion.sources.len());
     for source in &expansion.sources {
         let table = Table::open_ref(source)?;
         inspections.push(stats::inspect(table, sample.max(1), count)?);
     }
-    let mut out = std::io::stdout().lock();
+    let mut out = super::out::stdout();
     if json {
         match inspections.as_slice() {
-            [one] if !source::is_container(file) => serde_json::to_writer_pretty(&mut out, one)?,
-            all => serde_json::to_writer_pretty(&mut out, all)?,
+            [one] if !source::is_container(file) => {
+                serde_json::to_writer_pretty(&mut out, one).map_err(std::io::Error::from)?
+            }
+            all => serde_json::to_writer_pretty(&mut out, all).map_err(std::io::Error::from)?,
         }
         writeln!(out)?;
     } else {

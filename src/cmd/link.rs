@@ -10,6 +10,8 @@ use pipemap::entity::Entity;
 
 use crate::cli::Connection;
 
+use super::out::{errln, outln};
+
 pub fn run(out: &Path, apply: bool, c: &Connection) -> anyhow::Result<ExitCode> {
     // The export is checked before the token is used.
     link::rows::read(out)?;
@@ -18,7 +20,7 @@ pub fn run(out: &Path, apply: bool, c: &Connection) -> anyhow::Result<ExitCode> 
     let mut plan = match planned {
         Ok(p) => p,
         Err(e) => {
-            eprintln!("{}.", client.budget().summary());
+            errln!("{}.", client.budget().summary());
             return Err(e.into());
         }
     };
@@ -27,7 +29,7 @@ pub fn run(out: &Path, apply: bool, c: &Connection) -> anyhow::Result<ExitCode> 
         .iter()
         .map(|(e, n)| format!("{n} {}", e.plural()))
         .collect();
-    println!(
+    outln!(
         "Read back from {}: {}.",
         me.company_domain,
         if found.is_empty() {
@@ -35,13 +37,13 @@ pub fn run(out: &Path, apply: bool, c: &Connection) -> anyhow::Result<ExitCode> 
         } else {
             found.join(", ")
         }
-    );
+    )?;
     for notice in &plan.notices {
-        println!("Note: {notice}.");
+        outln!("Note: {notice}.")?;
     }
     for entity in [Entity::Activity, Entity::Note] {
         let n = |f| plan.count(entity, f);
-        println!(
+        outln!(
             "{}: {} linked by source id, {} by a unique name, {} left for the wizard, {} not linkable, {} created by an earlier run.",
             entity.plural(),
             n(Fidelity::LinkedById),
@@ -49,7 +51,7 @@ pub fn run(out: &Path, apply: bool, c: &Connection) -> anyhow::Result<ExitCode> 
             n(Fidelity::LeftForWizard),
             n(Fidelity::NotLinkable),
             n(Fidelity::CreatedEarlier),
-        );
+        )?;
     }
     if !plan.corrections.is_empty() {
         let deals = plan
@@ -57,10 +59,10 @@ pub fn run(out: &Path, apply: bool, c: &Connection) -> anyhow::Result<ExitCode> 
             .iter()
             .filter(|c| c.entity == Entity::Deal)
             .count();
-        println!(
+        outln!(
             "{deals} deals and {} leads were linked by the import to another person or organization than in the source; --apply sets the source's (listed in linked/link-report.md).",
             plan.corrections.len() - deals
-        );
+        )?;
     }
     let cost = plan.create_cost;
     let budget = match plan.fits_budget() {
@@ -72,26 +74,27 @@ pub fn run(out: &Path, apply: bool, c: &Connection) -> anyhow::Result<ExitCode> 
         None => String::new(),
     };
     if !apply {
-        println!(
+        outln!(
             "Dry run: nothing was created. --apply sends {} requests, {} tokens of the company's daily API budget{budget}.",
-            cost.requests, cost.tokens
-        );
-        eprintln!("{}.", client.budget().summary());
+            cost.requests,
+            cost.tokens
+        )?;
+        errln!("{}.", client.budget().summary());
         return Ok(ExitCode::SUCCESS);
     }
     let mut done = 0usize;
     let mut report = |_: &pipemap::account::manifest::Entry| {
         done += 1;
         if done.is_multiple_of(500) {
-            eprintln!("Created {done} of {}…", cost.requests);
+            errln!("Created {done} of {}…", cost.requests);
         }
     };
     let result = link::apply(&mut client, &me, &mut plan, out, &mut report);
-    eprintln!("{}.", client.budget().summary());
+    errln!("{}.", client.budget().summary());
     let created = match result {
         Ok(n) => n,
         Err(e) => {
-            eprintln!(
+            errln!(
                 "Created {done} of {} before this failure; {} lists them, and `pipemap link {} --apply` creates the rest.",
                 cost.requests,
                 Manifest::path(out).display(),
@@ -101,14 +104,14 @@ pub fn run(out: &Path, apply: bool, c: &Connection) -> anyhow::Result<ExitCode> 
         }
     };
     link::write_results(out, &plan)?;
-    println!(
+    outln!(
         "Created {created} activities and notes with exact links; recorded in {} (remove them with `pipemap account undo {}`).",
         Manifest::path(out).display(),
         out.display()
-    );
-    println!(
+    )?;
+    outln!(
         "Import what is left from {}/linked/ (every row's outcome: linked/link-fidelity.csv).",
         out.display()
-    );
+    )?;
     Ok(ExitCode::SUCCESS)
 }

@@ -10,6 +10,8 @@ use pipemap::tui::{self, Session, demo, recovery};
 
 use super::apply::{expand_sources, load_profile};
 
+use super::out::errln;
+
 /// `pipemap demo`: the bundled Zendesk Sell sample with the `zendesk-sell` preset.
 pub fn run_demo(out: Option<PathBuf>) -> anyhow::Result<ExitCode> {
     need_terminal()?;
@@ -72,7 +74,7 @@ fn recognised(paths: &[PathBuf]) -> anyhow::Result<(Profile, bool)> {
     Ok(match library::recognise(&headers) {
         Some((entry, profile, matched)) => {
             let preset = matches!(entry.origin, library::Origin::Preset);
-            eprintln!(
+            errln!(
                 "pipemap: {} of {} files look like the {} {:?} (by their headers); starting from it — --profile picks another",
                 matched,
                 headers.len(),
@@ -98,7 +100,7 @@ fn run(session: Session) -> anyhow::Result<ExitCode> {
     let _ = profile::VERSION;
     let outcome = tui::run(session)?;
     if outcome.left_unsaved {
-        eprintln!(
+        errln!(
             "pipemap: unsaved changes were kept in the recovery file; the next session on the same files offers to restore them (R)"
         );
     }

@@ -6,6 +6,7 @@ mod dedupe;
 mod inspect;
 mod link;
 mod map;
+pub mod out;
 mod plan;
 mod profile;
 mod relink;

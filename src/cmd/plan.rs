@@ -5,6 +5,8 @@ use std::process::ExitCode;
 
 use anyhow::Context;
 
+use super::out::outln;
+
 pub fn run(out: &Path) -> anyhow::Result<ExitCode> {
     let path = out.join("summary.json");
     let text = std::fs::read_to_string(&path).with_context(|| {
@@ -19,9 +21,9 @@ pub fn run(out: &Path) -> anyhow::Result<ExitCode> {
         .get("plan")
         .and_then(|p| p.as_array())
         .ok_or_else(|| anyhow::anyhow!("{}: no \"plan\" in this summary", path.display()))?;
-    println!("Import plan for {}:", out.display());
+    outln!("Import plan for {}:", out.display())?;
     for (i, step) in steps.iter().enumerate() {
-        println!("{:>3}. {}", i + 1, step.as_str().unwrap_or_default());
+        outln!("{:>3}. {}", i + 1, step.as_str().unwrap_or_default())?;
     }
     Ok(ExitCode::SUCCESS)
 }

@@ -5,8 +5,10 @@ use std::process::ExitCode;
 
 use pipemap::profile::library::{self, Origin};
 
+use super::out::outln;
+
 pub fn list() -> anyhow::Result<ExitCode> {
-    let mut out = std::io::stdout().lock();
+    let mut out = super::out::stdout();
     let entries = library::list();
     writeln!(
         out,
@@ -35,13 +37,13 @@ pub fn list() -> anyhow::Result<ExitCode> {
 
 pub fn show(name: &str) -> anyhow::Result<ExitCode> {
     let (_, text) = library::resolve_text(name)?;
-    print!("{text}");
+    write!(super::out::stdout(), "{text}")?;
     Ok(ExitCode::SUCCESS)
 }
 
 pub fn path() -> anyhow::Result<ExitCode> {
     let dir = library::profile_dir()
         .ok_or_else(|| anyhow::anyhow!("no home folder to keep profiles in"))?;
-    println!("{}", dir.display());
+    outln!("{}", dir.display())?;
     Ok(ExitCode::SUCCESS)
 }

@@ -3,10 +3,12 @@
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
+use super::out::errln;
+
 pub fn run(out: &Path, exports: &[PathBuf]) -> anyhow::Result<ExitCode> {
     let report = pipemap::link::relink(out, exports)?;
     let c = &report.counts;
-    eprintln!(
+    errln!(
         "pipemap: rewrote {} into {}/relinked/: {} links exact by source id, {} by a unique name, {} ambiguous, {} not found (see relink-report.md)",
         if report.files.is_empty() {
             "nothing".to_string()

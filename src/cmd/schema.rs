@@ -8,9 +8,9 @@ use pipemap::schema::Schema;
 
 pub fn show(files: &[PathBuf], json: bool) -> anyhow::Result<ExitCode> {
     let schema = Schema::load_default(files)?;
-    let mut out = std::io::stdout().lock();
+    let mut out = super::out::stdout();
     if json {
-        serde_json::to_writer_pretty(&mut out, &schema)?;
+        serde_json::to_writer_pretty(&mut out, &schema).map_err(std::io::Error::from)?;
         writeln!(out)?;
         return Ok(ExitCode::SUCCESS);
     }

@@ -12,6 +12,8 @@ use pipemap::suggest::{self, vocabulary::Vocabularies};
 
 use super::inspect::shorten;
 
+use super::out::errln;
+
 pub fn run(file: &Path, entity: &str, schemas: &[PathBuf], json: bool) -> anyhow::Result<ExitCode> {
     let entity: Option<Entity> = match entity {
         "auto" => None,
@@ -28,7 +30,7 @@ pub fn run(file: &Path, entity: &str, schemas: &[PathBuf], json: bool) -> anyhow
             .iter()
             .map(|s| s.name.as_str())
             .collect();
-        eprintln!(
+        errln!(
             "pipemap: {} holds {} tables; suggesting for {} (name another to pick it: {})",
             file.display(),
             expansion.sources.len(),
@@ -44,9 +46,9 @@ pub fn run(file: &Path, entity: &str, schemas: &[PathBuf], json: bool) -> anyhow
     let inspection = stats::inspect(table, stats::DEFAULT_SAMPLE_ROWS, false)?;
     let vocabularies = Vocabularies::new(&schema);
     let suggestion = suggest::suggest_file(&vocabularies, &name, entity, &inspection.columns);
-    let mut out = std::io::stdout().lock();
+    let mut out = super::out::stdout();
     if json {
-        serde_json::to_writer_pretty(&mut out, &suggestion)?;
+        serde_json::to_writer_pretty(&mut out, &suggestion).map_err(std::io::Error::from)?;
         writeln!(out)?;
         return Ok(ExitCode::SUCCESS);
     }

@@ -103,6 +103,10 @@ pub struct Export {
     /// What the sources' readers noticed (renamed blank or repeated headers, a header row that
     /// looks like data), each as `file: note`.
     pub source_notes: Vec<String>,
+    /// `None` when the output folder held no earlier export; otherwise the earlier export's
+    /// files (relative to the folder) that this export did not write over and so removed, as
+    /// the new export replaces it whole.
+    pub earlier_export: Option<Vec<String>>,
 }
 
 /// An opened source with its first rows read.
@@ -473,7 +477,8 @@ pub fn apply<S: AsSources>(
                 .map(|w| format!("{}: {w}", o.table.name))
         }))
         .collect();
-    let export = Export {
+    let mut export = Export {
+        earlier_export: None,
         source_notes,
         merges,
         drift,
@@ -494,7 +499,7 @@ pub fn apply<S: AsSources>(
             .into());
         }
     }
-    staging.commit().map_err(out_err(&opts.out))?;
+    export.earlier_export = staging.commit().map_err(out_err(&opts.out))?.earlier;
     Ok(export)
 }
 

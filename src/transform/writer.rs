@@ -7,6 +7,8 @@ use std::io::{self, BufWriter};
 use std::path::{Path, PathBuf};
 use std::sync::{Mutex, MutexGuard, PoisonError};
 
+use crate::entity::Entity;
+
 /// Pipedrive's spreadsheet import takes at most this many rows per file.
 pub const MAX_ROWS: u64 = 50_000;
 /// … and at most this many bytes (50 MB), kept with a margin.
@@ -82,20 +84,134 @@ impl Staging {
         self.dir.path().join(relative)
     }
 
-    /// Moves every staged file into `out` (created if missing), replacing files of an earlier
-    /// export with the same names. Each file appears under its final name only when complete.
-    pub fn commit(self) -> io::Result<Vec<PathBuf>> {
+    /// Moves every staged file into `out` (created if missing). Each file appears under its
+    /// final name only when complete. An earlier export in `out` is replaced whole: its files
+    /// with the same names are overwritten, and its own files this export does not write (an
+    /// entity file it no longer has, split parts, sample files) are removed; files of any
+    /// other name are left alone.
+    pub fn commit(self) -> io::Result<Committed> {
         // Held for the whole move: an interrupt waits for it rather than cutting it short.
         let open = open_staging();
         if open.is_none() {
             return Err(interrupted());
         }
         std::fs::create_dir_all(&self.out)?;
+        let earlier = earlier_export_files(&self.out)?;
         let mut moved = Vec::new();
         move_tree(self.dir.path(), &self.out, &mut moved)?;
+        let earlier = match earlier {
+            Some(files) => Some(remove_stale(&self.out, files, &moved)?),
+            None => None,
+        };
         drop(open);
-        Ok(moved)
+        Ok(Committed { moved, earlier })
     }
+}
+
+/// What committing an export did in its output folder.
+#[derive(Debug)]
+pub struct Committed {
+    /// The export's files under their final names.
+    pub moved: Vec<PathBuf>,
+    /// `None` when the folder held no earlier export; otherwise the earlier export's files
+    /// (relative to the folder, `/`-separated) that this export does not write, now removed.
+    pub earlier: Option<Vec<String>>,
+}
+
+/// The files pipemap writes into an export folder under fixed names.
+const FIXED_FILES: [&str; 6] = [
+    "summary.json",
+    "mapping.yaml",
+    "report.md",
+    "links.csv",
+    "rejects.csv",
+    "warnings.csv",
+];
+
+/// Whether `name` is one of the entity files pipemap writes: `02-persons.csv`, or a split part
+/// `02-persons-3.csv`.
+fn is_entity_file(name: &str) -> bool {
+    Entity::ALL.iter().any(|e| {
+        name.strip_prefix(e.file_stem())
+            .and_then(|rest| rest.strip_suffix(".csv"))
+            .is_some_and(|part| {
+                part.is_empty()
+                    || part
+                        .strip_prefix('-')
+                        .is_some_and(|n| !n.is_empty() && n.bytes().all(|b| b.is_ascii_digit()))
+            })
+    })
+}
+
+/// The files of an earlier export in `out` (recognised by its summary.json or mapping.yaml),
+/// relative to `out`: its fixed files, entity files and their parts, and the entity files under
+/// sample/. `None` when `out` holds no earlier export. Symbolic links and folders are never
+/// counted as its files.
+fn earlier_export_files(out: &Path) -> io::Result<Option<Vec<String>>> {
+    let marked = ["summary.json", "mapping.yaml"]
+        .iter()
+        .any(|name| out.join(name).is_file());
+    if !marked {
+        return Ok(None);
+    }
+    let mut files: Vec<String> = plain_files(out)?
+        .into_iter()
+        .filter(|name| FIXED_FILES.contains(&name.as_str()) || is_entity_file(name))
+        .collect();
+    files.extend(
+        plain_files(&out.join("sample"))?
+            .into_iter()
+            .filter(|name| is_entity_file(name))
+            .map(|name| format!("sample/{name}")),
+    );
+    files.sort();
+    Ok(Some(files))
+}
+
+/// The names of the regular files directly in `dir` (none when it does not exist).
+fn plain_files(dir: &Path) -> io::Result<Vec<String>> {
+    let read = match std::fs::read_dir(dir) {
+        Ok(read) => read,
+        Err(e)
+            if matches!(
+                e.kind(),
+                io::ErrorKind::NotFound | io::ErrorKind::NotADirectory
+            ) =>
+        {
+            return Ok(Vec::new());
+        }
+        Err(e) => return Err(e),
+    };
+    let mut names = Vec::new();
+    for entry in read {
+        let entry = entry?;
+        if entry.file_type()?.is_file()
+            && let Ok(name) = entry.file_name().into_string()
+        {
+            names.push(name);
+        }
+    }
+    Ok(names)
+}
+
+/// Removes the earlier export's files that the new export did not write over; returns them.
+fn remove_stale(out: &Path, earlier: Vec<String>, moved: &[PathBuf]) -> io::Result<Vec<String>> {
+    let mut removed = Vec::new();
+    for name in earlier {
+        let path = out.join(&name);
+        if moved.contains(&path) {
+            continue;
+        }
+        match std::fs::remove_file(&path) {
+            Err(e) if e.kind() != io::ErrorKind::NotFound => return Err(e),
+            _ => removed.push(name),
+        }
+    }
+    if removed.iter().any(|name| name.starts_with("sample/")) {
+        // Left when the user keeps files of their own in it.
+        let _ = std::fs::remove_dir(out.join("sample"));
+    }
+    Ok(removed)
 }
 
 impl Drop for Staging {
@@ -274,6 +390,28 @@ mod tests {
             w.finish().unwrap(),
             vec![("01-organizations.csv".to_string(), 1)]
         );
+    }
+
+    #[test]
+    fn entity_files_and_their_parts_are_told_from_other_names() {
+        for own in [
+            "01-organizations.csv",
+            "02-persons-1.csv",
+            "06-notes-12.csv",
+        ] {
+            assert!(is_entity_file(own), "{own}");
+        }
+        for other in [
+            "02-persons.csv.bak",
+            "02-persons-.csv",
+            "02-persons-a.csv",
+            "02-persons copy.csv",
+            "persons.csv",
+            "08-things.csv",
+            "02-persons.CSV",
+        ] {
+            assert!(!is_entity_file(other), "{other}");
+        }
     }
 
     #[test]
