@@ -176,6 +176,7 @@ fn real_export_folders_export_their_records_and_leave_the_rest_out_with_reasons(
             matches!(run.status.code(), Some(0 | 3)),
             "{folder}: {stderr}"
         );
+        assert!(stderr.contains(profile), "{folder}: {stderr}");
         let report = read(&out.join("report.md"));
         let summary = read(&out.join("summary.json"));
         for file in left_out {

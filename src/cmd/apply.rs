@@ -97,7 +97,7 @@ fn auto_profile(
             })
             .collect();
         if let Some((name, p)) = auto_profile::recognising(&known, &headers) {
-            eprintln!("pipemap: using the profile \"{name}\", which recognises every file");
+            errln!("pipemap: using the profile \"{name}\", which recognises every file");
             return Ok(Auto {
                 profile: p.clone(),
                 sources,
@@ -114,7 +114,7 @@ fn auto_profile(
         })
         .collect();
     let names: Vec<String> = sources.iter().map(|s| s.name.clone()).collect();
-    eprintln!(
+    errln!(
         "pipemap: no saved profile or preset recognises these files; using pipemap's own suggestions ({}); review OUT/mapping.yaml and pass it to --profile to change them",
         auto_profile::describe(&names, &files).join(", ")
     );
