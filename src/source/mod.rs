@@ -12,6 +12,7 @@ pub mod archive;
 pub mod cells;
 pub mod cyrillic;
 pub mod kinds;
+mod lines;
 pub mod origin;
 pub mod sniff;
 pub mod stats;

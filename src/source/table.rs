@@ -4,8 +4,10 @@
 use std::fs::File;
 use std::io::{self, Cursor, Read};
 use std::path::{Path, PathBuf};
-use std::sync::Arc;
 use std::sync::atomic::{AtomicU8, Ordering};
+use std::sync::{Arc, Mutex};
+
+use super::lines::LineIndex;
 
 use super::{
     LineEnding, Origin, Record, SourceError, SourceRef, TextFormat, archive, cells, display_name,
@@ -226,6 +228,7 @@ impl Table {
         let stream: Box<dyn Read + Send> = Box::new(TailReader {
             inner: stream,
             last: Arc::clone(&tail.last_byte),
+            lines: Arc::clone(&tail.lines),
         });
         let reader = csv::ReaderBuilder::new()
             .delimiter(format.delimiter_byte)
@@ -329,7 +332,21 @@ impl Table {
                 None => Ok(None),
             };
         }
-        let line = record.position().map_or(0, |p| p.line());
+        // The file's own line, counted from the bytes (the reader's count is off in CRLF
+        // files and after blank lines).
+        let inside: u64 = record
+            .iter()
+            .map(|f| f.iter().filter(|b| **b == b'\n').count() as u64)
+            .sum();
+        let end = reader.position().byte();
+        let last_breaks = record
+            .iter()
+            .next_back()
+            .is_some_and(|f| f.ends_with(b"\n"));
+        let line = match tail.lines.lock() {
+            Ok(mut lines) => lines.first_line(end, inside, last_breaks),
+            Err(_) => record.position().map_or(0, |p| p.line()),
+        };
         tail.note(line, record, width);
         if let Some(fields) = unwrap_row(record, width, self.format.delimiter_byte()) {
             self.unwrapped_rows += 1;
@@ -430,6 +447,8 @@ fn unwrap_row(record: &csv::ByteRecord, width: usize, delimiter: u8) -> Option<c
 struct Tail {
     /// The last byte read from the text, set by [`TailReader`].
     last_byte: Arc<AtomicU8>,
+    /// The text's line breaks, counted by [`TailReader`].
+    lines: Arc<Mutex<LineIndex>>,
     /// The line of the last record when its last cell ends with a line break, which only a
     /// quoted cell can hold: the mark of a quote still open at the end of the file.
     open_quote: Option<u64>,
@@ -477,6 +496,7 @@ impl Tail {
 struct TailReader {
     inner: Box<dyn Read + Send>,
     last: Arc<AtomicU8>,
+    lines: Arc<Mutex<LineIndex>>,
 }
 
 impl Read for TailReader {
@@ -484,6 +504,9 @@ impl Read for TailReader {
         let n = self.inner.read(buf)?;
         if n > 0 {
             self.last.store(buf[n - 1], Ordering::Relaxed);
+            if let Ok(mut lines) = self.lines.lock() {
+                lines.saw(&buf[..n]);
+            }
         }
         Ok(n)
     }

@@ -1,0 +1,116 @@
+//! The file's own line numbers for its records, as an editor or a spreadsheet shows them
+//! (header = line 1, blank lines and the lines inside quoted cells counted, CRLF or LF alike).
+//! The csv reader's own line count is off in CRLF files and gives a record after blank lines the
+//! first blank line's number, so the line breaks are counted here, on the bytes the reader is fed.
+
+use std::collections::VecDeque;
+
+/// Where the line breaks of the text read so far are, past the last record asked about.
+#[derive(Debug, Default)]
+pub(crate) struct LineIndex {
+    /// Bytes seen.
+    read: u64,
+    /// Offsets of `\n` bytes not yet behind a record.
+    pending: VecDeque<u64>,
+    /// `\n` bytes behind the last record asked about.
+    passed: u64,
+    /// The offset of the last of them.
+    last_break: Option<u64>,
+}
+
+impl LineIndex {
+    /// Takes in the next bytes of the text.
+    pub fn saw(&mut self, bytes: &[u8]) {
+        let start = self.read;
+        self.pending
+            .extend(memchr::memchr_iter(b'\n', bytes).map(|i| start + i as u64));
+        self.read += bytes.len() as u64;
+    }
+
+    /// The line a record starts on, given where the reader stands after it (`end`: right
+    /// after its line break, or on the `\n` of its `\r\n`, or at the end of the text), how
+    /// many line breaks its cells hold, and whether its last cell ends with one (a quote left
+    /// open to the end of the text takes the last line break into the cell).
+    pub fn first_line(&mut self, end: u64, breaks_inside: u64, last_cell_breaks: bool) -> u64 {
+        while let Some(&at) = self.pending.front() {
+            if at >= end {
+                break;
+            }
+            self.pending.pop_front();
+            self.passed += 1;
+            self.last_break = Some(at);
+        }
+        // The record's own break is behind `end` only when `end` is right after it, and it is
+        // not the last byte of a cell still open at the end of the text.
+        let open_to_the_end = last_cell_breaks && end == self.read;
+        let last = if end > 0 && self.last_break == Some(end - 1) && !open_to_the_end {
+            self.passed
+        } else {
+            self.passed + 1
+        };
+        last.saturating_sub(breaks_inside).max(1)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Lines of every record of `text`, read as pipemap's reader reads it.
+    fn lines(text: &[u8]) -> Vec<(String, u64)> {
+        let mut index = LineIndex::default();
+        index.saw(text);
+        let mut reader = csv::ReaderBuilder::new()
+            .has_headers(false)
+            .flexible(true)
+            .from_reader(text);
+        let mut record = csv::ByteRecord::new();
+        let mut out = Vec::new();
+        while reader.read_byte_record(&mut record).unwrap() {
+            let inside = record
+                .iter()
+                .map(|f| f.iter().filter(|b| **b == b'\n').count() as u64)
+                .sum();
+            let last_breaks = record
+                .iter()
+                .next_back()
+                .is_some_and(|f| f.ends_with(b"\n"));
+            let line = index.first_line(reader.position().byte(), inside, last_breaks);
+            out.push((String::from_utf8_lossy(&record[0]).into_owned(), line));
+        }
+        out
+    }
+
+    #[test]
+    fn records_get_the_files_own_lines_in_crlf_and_lf_files() {
+        let want = |v: &[(&str, u64)]| -> Vec<(String, u64)> {
+            v.iter().map(|(s, n)| (s.to_string(), *n)).collect()
+        };
+        // Header, a row, a blank line, a row, a two-line quoted cell, a row.
+        let expected = want(&[
+            ("Name", 1),
+            ("Ada", 2),
+            ("Bob", 4),
+            ("Cy\nM", 5),
+            ("Dee", 7),
+        ]);
+        assert_eq!(
+            lines(b"Name,Email\nAda,a\n\nBob,b\n\"Cy\nM\",c\nDee,d\n"),
+            expected
+        );
+        let crlf = lines(b"Name,Email\r\nAda,a\r\n\r\nBob,b\r\n\"Cy\r\nM\",c\r\nDee,d\r\n");
+        let crlf: Vec<(String, u64)> = crlf
+            .into_iter()
+            .map(|(s, n)| (s.replace('\r', ""), n))
+            .collect();
+        assert_eq!(crlf, expected);
+        // No line break at the end.
+        assert_eq!(lines(b"A\nB\nC"), want(&[("A", 1), ("B", 2), ("C", 3)]));
+        assert_eq!(lines(b"A\r\nB\r\nC"), want(&[("A", 1), ("B", 2), ("C", 3)]));
+        // A quote left open takes the rest of the text into its cell.
+        assert_eq!(
+            lines(b"Name\nAda,\"open\nBob\nCy\n"),
+            want(&[("Name", 1), ("Ada", 2)])
+        );
+    }
+}
