@@ -329,10 +329,10 @@ fn a_spent_daily_budget_stops_cleanly_and_says_when_it_resets() {
 /// activities and notes link by id and `I` creates them, through the same flow as `pipemap link`.
 #[test]
 fn the_ui_links_activities_and_notes_after_the_import() {
-    use crossterm::event::{KeyCode, KeyModifiers};
+    use crossterm::event::KeyCode;
     use pipemap::tui::app::Command;
-    use pipemap::tui::model::{ExportState, LinkState};
-    use tui_support::{demo, drain, press, press_with, run as run_commands, type_text};
+    use pipemap::tui::model::LinkState;
+    use tui_support::{demo, drain, export_to, press};
 
     let server = FakePipedrive::start();
     let m = Machine::new();
@@ -347,14 +347,7 @@ fn the_ui_links_activities_and_notes_after_the_import() {
         press(&mut model, KeyCode::Char('i')).is_empty(),
         "nothing to link before an export"
     );
-    press(&mut model, KeyCode::Char('o'));
-    press_with(&mut model, KeyCode::Char('u'), KeyModifiers::CONTROL);
-    type_text(&mut model, &out.display().to_string());
-    press(&mut model, KeyCode::Enter);
-    let commands = press(&mut model, KeyCode::Char('e'));
-    run_commands(&worker, commands);
-    drain(&mut model, &worker, &rx);
-    assert!(matches!(model.export_view.state, ExportState::Done(_)));
+    export_to(&mut model, &worker, &rx, &out);
     ok(m.account(&server, &["prepare", out.to_str().unwrap(), "--apply"]));
     server.import(&out, "Sell ID");
 

@@ -197,10 +197,10 @@ fn an_export_of_the_sample_lists_what_prepare_would_create() {
 /// creates it, through the same flow as `pipemap account prepare`.
 #[test]
 fn the_ui_shows_what_the_account_lacks_and_creates_it() {
-    use crossterm::event::{KeyCode, KeyModifiers};
+    use crossterm::event::KeyCode;
     use pipemap::tui::app::Command;
-    use pipemap::tui::model::{AccountState, ExportState};
-    use tui_support::{demo, drain, press, press_with, run as run_commands, type_text};
+    use pipemap::tui::model::AccountState;
+    use tui_support::{demo, drain, export_to, press};
 
     let server = FakePipedrive::start();
     let (mut model, mut worker, rx) = demo();
@@ -213,14 +213,7 @@ fn the_ui_shows_what_the_account_lacks_and_creates_it() {
     press(&mut model, KeyCode::Char('5'));
     let early = press(&mut model, KeyCode::Char('p'));
     assert!(early.is_empty(), "nothing to compare before an export");
-    press(&mut model, KeyCode::Char('o'));
-    press_with(&mut model, KeyCode::Char('u'), KeyModifiers::CONTROL);
-    type_text(&mut model, &out.display().to_string());
-    press(&mut model, KeyCode::Enter);
-    let commands = press(&mut model, KeyCode::Char('e'));
-    run_commands(&worker, commands);
-    drain(&mut model, &worker, &rx);
-    assert!(matches!(model.export_view.state, ExportState::Done(_)));
+    export_to(&mut model, &worker, &rx, &out);
 
     let account = |model: &mut pipemap::tui::model::Model, key: char| {
         for c in press(model, KeyCode::Char(key)) {

@@ -7,7 +7,7 @@ use pipemap::Target;
 use pipemap::profile::Profile;
 use pipemap::tui::app::{self, Command, Message, build_profile};
 use pipemap::tui::model::{ExportState, Model, Overlay};
-use tui_support::{demo, drain, press, press_with, render, run, select_column, type_text};
+use tui_support::{demo, drain, press, press_with, render, run, select_column, set_out, type_text};
 
 fn target_of(profile: &Profile, file: usize, column: &str) -> Option<String> {
     profile.files[file]
@@ -182,10 +182,7 @@ fn export_writes_the_files_and_a_reconciled_summary() {
     let dir = tempfile::tempdir().unwrap();
     let out = dir.path().join("out");
     press(&mut model, KeyCode::Char('5'));
-    press(&mut model, KeyCode::Char('o'));
-    press_with(&mut model, KeyCode::Char('u'), KeyModifiers::CONTROL);
-    type_text(&mut model, &out.display().to_string());
-    press(&mut model, KeyCode::Enter);
+    set_out(&mut model, &out);
     let commands = press(&mut model, KeyCode::Char('e'));
     assert!(
         commands.iter().any(|c| matches!(c, Command::Export { .. })),

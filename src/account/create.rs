@@ -16,6 +16,7 @@ use std::path::Path;
 use serde_json::{Value, json};
 
 use super::api::{self, Call, writable_fields};
+use super::budget::Budget;
 use super::manifest::{Entry, Kind, Manifest};
 use super::prepare::{Creation, Plan, same};
 use super::remote::{Remote, RemoteField};
@@ -30,6 +31,14 @@ pub struct Cost {
 }
 
 impl Cost {
+    /// What was spent between two readings of a connection's budget.
+    pub fn spent_between(before: &Budget, after: &Budget) -> Cost {
+        Cost {
+            requests: after.requests - before.requests,
+            tokens: after.tokens - before.tokens,
+        }
+    }
+
     /// The cost of sending each of these calls once.
     pub fn of<'a>(calls: impl IntoIterator<Item = &'a Call>) -> Cost {
         calls.into_iter().fold(Cost::default(), |c, call| Cost {

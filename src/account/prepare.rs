@@ -328,11 +328,7 @@ pub fn prepare_export(
     }
     let before_read = client.budget().clone();
     let remote = Remote::read(client, me)?;
-    let after_read = client.budget();
-    let read_cost = Cost {
-        requests: after_read.requests - before_read.requests,
-        tokens: after_read.tokens - before_read.tokens,
-    };
+    let read_cost = Cost::spent_between(&before_read, client.budget());
     let plan = plan(&needs, &remote);
     let create_cost = plan.cost(&remote);
     let mut prepared = Prepared {

@@ -90,9 +90,7 @@ fn auto_profile(
         let known: Vec<(String, Profile)> = library::list()
             .into_iter()
             .filter_map(|e| {
-                let (name, text) = library::resolve_text(&e.name).ok()?;
-                let p = profile::from_yaml(&name, &text).ok()?;
-                profile::validate(&name, &text, &p, schema).ok()?;
+                let (p, _) = load_profile_with_origin(&e.name, schema).ok()?;
                 Some((e.name, p))
             })
             .collect();

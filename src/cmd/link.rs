@@ -4,7 +4,7 @@
 use std::path::Path;
 use std::process::ExitCode;
 
-use pipemap::account::link::{self, Fidelity};
+use pipemap::account::link;
 use pipemap::account::manifest::Manifest;
 use pipemap::entity::Entity;
 
@@ -42,26 +42,13 @@ pub fn run(out: &Path, apply: bool, c: &Connection) -> anyhow::Result<ExitCode> 
         outln!("Note: {notice}.")?;
     }
     for entity in [Entity::Activity, Entity::Note] {
-        let n = |f| plan.count(entity, f);
-        outln!(
-            "{}: {} linked by source id, {} by a unique name, {} left for the wizard, {} not linkable, {} created by an earlier run.",
-            entity.plural(),
-            n(Fidelity::LinkedById),
-            n(Fidelity::LinkedByUniqueName),
-            n(Fidelity::LeftForWizard),
-            n(Fidelity::NotLinkable),
-            n(Fidelity::CreatedEarlier),
-        )?;
+        outln!("{}", plan.outcome_line(entity))?;
     }
     if !plan.corrections.is_empty() {
-        let deals = plan
-            .corrections
-            .iter()
-            .filter(|c| c.entity == Entity::Deal)
-            .count();
         outln!(
-            "{deals} deals and {} leads were linked by the import to another person or organization than in the source; --apply sets the source's (listed in linked/link-report.md).",
-            plan.corrections.len() - deals
+            "{} deals and {} leads were linked by the import to another person or organization than in the source; --apply sets the source's (listed in linked/link-report.md).",
+            plan.relinked(Entity::Deal),
+            plan.relinked(Entity::Lead)
         )?;
     }
     let cost = plan.create_cost;

@@ -182,7 +182,10 @@ fn words_of(name: &str) -> String {
     )
 }
 
-/// Whether `words` (spaced, lower case) holds `term` as whole words.
+/// Whether `words` (spaced, lower case) holds `term` as whole words, or, for terms of five
+/// letters or more, as the start of a word (`street` in `streetname`, `created` in
+/// `createdate`) — except the few that start unrelated words (`state` → `statement`, `stage` →
+/// `stagecoach`, `total` → `totally`).
 fn has(words: &str, term: &str) -> bool {
     words.contains(&format!(" {term} "))
         || words.contains(&format!(" {term}"))

@@ -29,27 +29,25 @@ pub fn suggested_spec(s: &ColumnSuggestion) -> Option<ColumnSpec> {
     s.target.clone().map(|t| spec_for(t, s.field_type))
 }
 
-/// Up to three headers that tell a file apart from the others of the export: `preferred` ones
-/// first (a profile's own marker headers), then the file's in order; never a header another file
-/// has too, unless nothing else is left.
-pub fn distinctive_headers(
-    own: &[String],
-    others: &[Vec<String>],
-    preferred: &[String],
-) -> Vec<String> {
+/// Up to three headers that tell file `own` of `all` apart from the others of the export:
+/// `preferred` ones first (a profile's own marker headers), then the file's in order; never a
+/// header another file has too, unless nothing else is left.
+pub fn distinctive_headers(all: &[Vec<String>], own: usize, preferred: &[String]) -> Vec<String> {
+    let mine = &all[own];
     let elsewhere = |h: &String| {
-        others
-            .iter()
-            .any(|o| o.iter().any(|x| x.eq_ignore_ascii_case(h)))
+        all.iter()
+            .enumerate()
+            .filter(|(j, _)| *j != own)
+            .any(|(_, o)| o.iter().any(|x| x.eq_ignore_ascii_case(h)))
     };
-    let owned = |h: &String| own.iter().any(|x| x.eq_ignore_ascii_case(h));
+    let owned = |h: &String| mine.iter().any(|x| x.eq_ignore_ascii_case(h));
     let mut picked: Vec<String> = preferred
         .iter()
         .filter(|h| owned(h) && !elsewhere(h))
         .take(3)
         .cloned()
         .collect();
-    for h in own {
+    for h in mine {
         if picked.len() >= 3 {
             break;
         }
@@ -58,7 +56,7 @@ pub fn distinctive_headers(
         }
     }
     if picked.is_empty() {
-        picked = own.iter().take(3).cloned().collect();
+        picked = mine.iter().take(3).cloned().collect();
     }
     picked
 }
@@ -82,12 +80,6 @@ pub fn from_suggestions(files: &[SuggestedFile]) -> Profile {
     profile.source_crm = files.iter().find_map(|f| f.suggestion.source_crm.clone());
     let headers: Vec<Vec<String>> = files.iter().map(|f| f.headers.clone()).collect();
     for (i, file) in files.iter().enumerate() {
-        let others: Vec<Vec<String>> = headers
-            .iter()
-            .enumerate()
-            .filter(|(j, _)| *j != i)
-            .map(|(_, h)| h.clone())
-            .collect();
         let mut columns = indexmap::IndexMap::new();
         for s in &file.suggestion.columns {
             if let Some(spec) = suggested_spec(s) {
@@ -96,7 +88,7 @@ pub fn from_suggestions(files: &[SuggestedFile]) -> Profile {
         }
         profile.files.push(FileMapping {
             matcher: Match {
-                headers_include: distinctive_headers(&file.headers, &others, &[]),
+                headers_include: distinctive_headers(&headers, i, &[]),
             },
             entity: file.suggestion.entity,
             split: None,
@@ -136,15 +128,17 @@ mod tests {
 
     #[test]
     fn distinctive_headers_avoid_other_files() {
-        let own = strings(&["id", "name", "email", "is_organisation"]);
-        let others = vec![strings(&["id", "name", "stage"])];
+        let all = vec![
+            strings(&["id", "name", "email", "is_organisation"]),
+            strings(&["id", "name", "stage"]),
+        ];
         assert_eq!(
-            distinctive_headers(&own, &others, &[]),
+            distinctive_headers(&all, 0, &[]),
             strings(&["email", "is_organisation"])
         );
         let preferred = strings(&["is_organisation"]);
         assert_eq!(
-            distinctive_headers(&own, &others, &preferred)[0],
+            distinctive_headers(&all, 0, &preferred)[0],
             "is_organisation"
         );
     }

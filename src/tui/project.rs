@@ -300,12 +300,6 @@ pub fn to_profile(base: &Profile, files: &[SourceFile], mapping: &Mapping) -> Pr
         if file.status != LoadStatus::Ready {
             continue;
         }
-        let others: Vec<Vec<String>> = headers
-            .iter()
-            .enumerate()
-            .filter(|(j, _)| *j != i)
-            .map(|(_, h)| h.clone())
-            .collect();
         let preferred = choice
             .matcher
             .as_ref()
@@ -319,7 +313,7 @@ pub fn to_profile(base: &Profile, files: &[SourceFile], mapping: &Mapping) -> Pr
         let split = choice.split.clone().filter(|s| s.then != choice.entity);
         profile.files.push(FileMapping {
             matcher: Match {
-                headers_include: distinctive_headers(&headers[i], &others, preferred),
+                headers_include: distinctive_headers(&headers, i, preferred),
             },
             entity: choice.entity,
             split,

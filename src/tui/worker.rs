@@ -352,23 +352,13 @@ fn link_account(
     create: bool,
     tx: &Sender<Message>,
 ) -> Result<super::model::LinkOutcome, String> {
-    use crate::account::link::{self, Fidelity};
+    use crate::account::link;
     use crate::entity::Entity;
     let (mut client, me) = connect_account(connection, tx, Message::LinkNotice)?;
     let mut plan = link::plan(&mut client, out).map_err(|e| e.to_string())?;
     let mut lines: Vec<String> = [Entity::Activity, Entity::Note]
         .into_iter()
-        .map(|e| {
-            format!(
-                "{}: {} by id, {} by a unique name, {} left for the wizard, {} not linkable, {} created before",
-                e.plural(),
-                plan.count(e, Fidelity::LinkedById),
-                plan.count(e, Fidelity::LinkedByUniqueName),
-                plan.count(e, Fidelity::LeftForWizard),
-                plan.count(e, Fidelity::NotLinkable),
-                plan.count(e, Fidelity::CreatedEarlier),
-            )
-        })
+        .map(|e| plan.outcome_line(e))
         .collect();
     if !plan.corrections.is_empty() {
         lines.push(format!(
@@ -378,11 +368,7 @@ fn link_account(
     }
     lines.extend(plan.notices.iter().cloned());
     let cost = plan.create_cost;
-    let to_create = plan
-        .outcomes
-        .iter()
-        .filter(|o| o.fidelity.to_create())
-        .count() as u32;
+    let to_create = plan.rows_to_create() as u32;
     let mut created = 0;
     if create {
         created = link::apply(&mut client, &me, &mut plan, out, &mut |_| {})

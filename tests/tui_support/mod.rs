@@ -72,6 +72,35 @@ pub fn drain(model: &mut Model, worker: &Worker, rx: &mpsc::Receiver<Message>) {
     }
 }
 
+/// On the Review & Export screen: sets the output folder (`o`, clear, type, Enter).
+pub fn set_out(model: &mut Model, out: &std::path::Path) {
+    press(model, KeyCode::Char('o'));
+    press_with(model, KeyCode::Char('u'), KeyModifiers::CONTROL);
+    type_text(model, &out.display().to_string());
+    press(model, KeyCode::Enter);
+}
+
+/// On the Review & Export screen: exports into `out` (`e`) and waits until it is done.
+pub fn export_to(
+    model: &mut Model,
+    worker: &Worker,
+    rx: &mpsc::Receiver<Message>,
+    out: &std::path::Path,
+) {
+    set_out(model, out);
+    let commands = press(model, KeyCode::Char('e'));
+    run(worker, commands);
+    drain(model, worker, rx);
+    assert!(
+        matches!(
+            model.export_view.state,
+            pipemap::tui::model::ExportState::Done(_)
+        ),
+        "export not done: {:?}",
+        model.export_view.state
+    );
+}
+
 /// Runs commands on this thread, except the ones touching the user's folders.
 pub fn run(worker: &Worker, commands: Vec<Command>) {
     for c in commands {

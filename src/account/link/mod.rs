@@ -119,6 +119,36 @@ impl Plan {
             .count()
     }
 
+    /// One line on what became of `entity`'s rows, as the command line and the UI show it.
+    pub fn outcome_line(&self, entity: Entity) -> String {
+        let n = |f| self.count(entity, f);
+        format!(
+            "{}: {} linked by source id, {} by a unique name, {} left for the wizard, {} not linkable, {} created by an earlier run.",
+            entity.plural(),
+            n(Fidelity::LinkedById),
+            n(Fidelity::LinkedByUniqueName),
+            n(Fidelity::LeftForWizard),
+            n(Fidelity::NotLinkable),
+            n(Fidelity::CreatedEarlier),
+        )
+    }
+
+    /// How many imported deals (or leads) get the source's person and organization.
+    pub fn relinked(&self, entity: Entity) -> usize {
+        self.corrections
+            .iter()
+            .filter(|c| c.entity == entity)
+            .count()
+    }
+
+    /// How many activities and notes `--apply` creates.
+    pub fn rows_to_create(&self) -> usize {
+        self.outcomes
+            .iter()
+            .filter(|o| o.fidelity.to_create())
+            .count()
+    }
+
     /// Whether what `--apply` creates fits in what Pipedrive says is left today.
     pub fn fits_budget(&self) -> Option<bool> {
         self.daily_left.map(|left| self.create_cost.tokens <= left)
@@ -168,11 +198,7 @@ pub fn plan(client: &mut Client, out: &Path) -> Result<Plan, AccountError> {
         .collect();
     let users: Vec<RemoteUser> = list(client, &api::users())?;
     let activity_types: Vec<RemoteActivityType> = list(client, &api::activity_types())?;
-    let after = client.budget();
-    let read_cost = Cost {
-        requests: after.requests - before.requests,
-        tokens: after.tokens - before.tokens,
-    };
+    let read_cost = Cost::spent_between(&before, client.budget());
     let outcomes: Vec<Outcome> = export
         .rows
         .into_iter()
@@ -556,8 +582,8 @@ fn add_to_summary(out: &Path, plan: &Plan) -> Result<(), AccountError> {
         "activities": counts(plan, Entity::Activity),
         "notes": counts(plan, Entity::Note),
         "records_found": found,
-        "deals_relinked": plan.corrections.iter().filter(|c| c.entity == Entity::Deal).count(),
-        "leads_relinked": plan.corrections.iter().filter(|c| c.entity == Entity::Lead).count(),
+        "deals_relinked": plan.relinked(Entity::Deal),
+        "leads_relinked": plan.relinked(Entity::Lead),
         "files_left_for_wizard": "linked/",
     });
     let text = serde_json::to_string_pretty(&summary).expect("JSON writes") + "\n";
