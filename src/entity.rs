@@ -5,6 +5,8 @@ use std::str::FromStr;
 
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
+use crate::address::AddressPart;
+
 /// One of the item types Pipedrive's spreadsheet import creates, in import order.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum Entity {
@@ -161,8 +163,13 @@ pub enum Target {
         /// The label of a multi-valued field (`work` in `person.email:work`).
         label: Option<String>,
     },
-    /// A custom field the user must create in Pipedrive before importing.
-    Custom { entity: Entity, name: String },
+    /// A custom field the user must create in Pipedrive before importing; with a part, one
+    /// part of an address-type custom field (`organization.custom:Shipping address:city`).
+    Custom {
+        entity: Entity,
+        name: String,
+        part: Option<AddressPart>,
+    },
     /// Deliberately left out.
     Skip,
     /// Kept in a note on the record ("Column: value"), which is also what happens to a column
@@ -177,6 +184,27 @@ impl Target {
             entity,
             key: key.to_string(),
             label: None,
+        }
+    }
+
+    /// A custom field to create, whole (not an address part).
+    pub fn custom(entity: Entity, name: &str) -> Target {
+        Target::Custom {
+            entity,
+            name: name.to_string(),
+            part: None,
+        }
+    }
+
+    /// The address part this target fills: the label of an address field
+    /// (`organization.address:city`) or the part of an address custom field.
+    pub fn address_part(&self) -> Option<AddressPart> {
+        match self {
+            Target::Field {
+                label: Some(label), ..
+            } => label.parse().ok(),
+            Target::Custom { part, .. } => *part,
+            _ => None,
         }
     }
 
@@ -207,18 +235,21 @@ impl Target {
                 key: key.clone(),
                 label: label.clone(),
             },
-            Target::Custom { entity, name } if *entity == from => Target::Custom {
+            Target::Custom { entity, name, part } if *entity == from => Target::Custom {
                 entity: to,
                 name: name.clone(),
+                part: *part,
             },
             other => other.clone(),
         }
     }
 
-    /// The same target without its label (`person.email` for `person.email:work`).
+    /// The same target without its label or address part (`person.email` for
+    /// `person.email:work`, `organization.custom:Shipping address` for its city).
     pub fn without_label(&self) -> Target {
         match self {
             Target::Field { entity, key, .. } => Target::field(*entity, key),
+            Target::Custom { entity, name, .. } => Target::custom(*entity, name),
             other => other.clone(),
         }
     }
@@ -237,7 +268,16 @@ impl fmt::Display for Target {
                 key,
                 label: Some(label),
             } => write!(f, "{entity}.{key}:{label}"),
-            Target::Custom { entity, name } => write!(f, "{entity}.custom:{name}"),
+            Target::Custom {
+                entity,
+                name,
+                part: None,
+            } => write!(f, "{entity}.custom:{name}"),
+            Target::Custom {
+                entity,
+                name,
+                part: Some(part),
+            } => write!(f, "{entity}.custom:{name}:{part}"),
             Target::Skip => f.write_str("skip"),
             Target::Note => f.write_str("note"),
         }
@@ -276,6 +316,14 @@ impl FromStr for Target {
             source: e,
         })?;
         if let Some(name) = rest.strip_prefix("custom:") {
+            // A trailing `:<part>` names one part of an address custom field.
+            let (name, part) = match name.rsplit_once(':') {
+                Some((name, part)) => match part.parse::<AddressPart>() {
+                    Ok(part) => (name, Some(part)),
+                    Err(_) => (rest.trim_start_matches("custom:"), None),
+                },
+                None => (name, None),
+            };
             let name = name.trim();
             if name.is_empty() {
                 return Err(malformed());
@@ -283,10 +331,19 @@ impl FromStr for Target {
             return Ok(Target::Custom {
                 entity,
                 name: name.to_string(),
+                part,
             });
         }
         let (key, label) = match rest.split_once(':') {
-            Some((key, label)) if !label.trim().is_empty() => (key, Some(label.trim().to_string())),
+            // Pipedrive's component keys (`locality`) read as the part's own id (`city`).
+            Some((key, label)) if !label.trim().is_empty() => {
+                let label = label.trim();
+                let label = match label.parse::<AddressPart>() {
+                    Ok(part) => part.as_str().to_string(),
+                    Err(_) => label.to_string(),
+                };
+                (key, Some(label))
+            }
             Some(_) => return Err(malformed()),
             None => (rest, None),
         };
@@ -325,6 +382,9 @@ mod tests {
             "person.email:work",
             "organization.name",
             "deal.custom:Sell ID",
+            "organization.address:city",
+            "organization.custom:Shipping address:postal_code",
+            "deal.custom:Ratio: 2:1",
             "skip",
             "note",
             "person.0a1b2c3d4e5f60718293a4b5c6d7e8f901234567",
@@ -332,6 +392,18 @@ mod tests {
             let target: Target = text.parse().unwrap();
             assert_eq!(target.to_string(), text);
         }
+    }
+
+    #[test]
+    fn address_parts_read_from_either_spelling() {
+        let t: Target = "organization.address:locality".parse().unwrap();
+        assert_eq!(t.to_string(), "organization.address:city");
+        assert_eq!(t.address_part(), Some(AddressPart::City));
+        let t: Target = "person.custom:Home address:country".parse().unwrap();
+        assert_eq!(t.address_part(), Some(AddressPart::Country));
+        assert_eq!(t.without_label().to_string(), "person.custom:Home address");
+        let t: Target = "person.email:work".parse().unwrap();
+        assert_eq!(t.address_part(), None);
     }
 
     #[test]

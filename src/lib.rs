@@ -9,6 +9,7 @@
 //! [`tui`] sits on top and is never imported by the core.
 
 pub mod account;
+pub mod address;
 pub mod dedupe;
 pub mod entity;
 pub mod link;

@@ -36,7 +36,11 @@ fn target() -> impl Strategy<Value = Target> {
                 key: key.to_string(),
                 label: label.map(str::to_string)
             }),
-        (entity(), name()).prop_map(|(entity, name)| Target::Custom { entity, name }),
+        (entity(), name()).prop_map(|(entity, name)| Target::Custom {
+            entity,
+            name,
+            part: None
+        }),
     ]
 }
 

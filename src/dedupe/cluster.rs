@@ -299,6 +299,15 @@ pub fn side_by_side(
 /// A target id as a row label: a custom field's name (`Zip code`), a field's key in words
 /// (`Job title`).
 fn field_label(target: &str) -> String {
+    // An address's part by the part's name (`Postal code`), a second address's with its own.
+    if let Ok(parsed) = target.parse::<crate::entity::Target>()
+        && let Some(part) = parsed.address_part()
+    {
+        return match parsed {
+            crate::entity::Target::Custom { name, .. } => format!("{name}: {}", part.short()),
+            _ => part.short().to_string(),
+        };
+    }
     if let Some((_, name)) = target.split_once("custom:") {
         return name.to_string();
     }
@@ -314,6 +323,20 @@ fn field_label(target: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn address_parts_are_labelled_by_their_part() {
+        assert_eq!(
+            field_label("person.postal_address:postal_code"),
+            "Postal code"
+        );
+        assert_eq!(
+            field_label("organization.custom:Shipping address:city"),
+            "Shipping address: City"
+        );
+        assert_eq!(field_label("person.custom:Zip code"), "Zip code");
+        assert_eq!(field_label("person.job_title"), "Job title");
+    }
 
     #[test]
     fn union_find_joins_and_finds() {

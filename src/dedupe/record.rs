@@ -4,6 +4,7 @@
 use std::collections::{HashMap, HashSet};
 use std::sync::Arc;
 
+use crate::address::AddressPart;
 use crate::entity::{Entity, Target};
 use crate::transform::values::{join_name, split_full_name, split_labels, split_multi};
 
@@ -86,7 +87,11 @@ impl RecordBuilder {
         let mut slots = Vec::new();
         let mut id_column = None;
         for (column, target) in targets {
-            if let Target::Custom { entity: e, name } = target
+            if let Target::Custom {
+                entity: e,
+                name,
+                part: None,
+            } = target
                 && *e == entity
                 && is_id_name(name)
                 && id_column.is_none()
@@ -281,7 +286,7 @@ fn target_key(target: &str) -> String {
 fn slot_for(entity: Entity, target: &Target) -> Option<Slot> {
     let (e, key, custom) = match target {
         Target::Field { entity, key, .. } => (*entity, key.as_str(), None),
-        Target::Custom { entity, name } => (*entity, "", Some(name.as_str())),
+        Target::Custom { entity, name, .. } => (*entity, "", Some(name.as_str())),
         _ => return None,
     };
     // A lead row carries its person and organisation; their fields describe the lead's contact.
@@ -290,6 +295,17 @@ fn slot_for(entity: Entity, target: &Target) -> Option<Slot> {
         || (entity == Entity::Lead && e == Entity::Organization && key == "name");
     if !own {
         return None;
+    }
+    // An address's parts: the city and the street line as the compared city and address, the
+    // others (postal code, state, country, house number) each compared on its own; a second
+    // address (an address custom field) only ever on its own.
+    if let Some(part) = target.address_part() {
+        let primary = custom.is_none();
+        return Some(match part {
+            AddressPart::City if primary => Slot::City,
+            AddressPart::Street | AddressPart::Full if primary => Slot::Address,
+            _ => Slot::Extra(Arc::from(target.to_string())),
+        });
     }
     if let Some(name) = custom {
         return custom_slot(name).or_else(|| {

@@ -255,9 +255,15 @@ fn check_target(schema: &Schema, target: &Target) -> Result<(), String> {
             let field = schema.field(target).ok_or_else(|| {
                 format!("{target} is not a Pipedrive field (see `pipemap schema show`; a field to create is written <entity>.custom:<Name>)")
             })?;
-            if let Some(label) = label
-                && !field.labels.iter().any(|l| l == label)
-            {
+            let Some(label) = label else { return Ok(()) };
+            if field.field_type == "address" {
+                // An address field's label is one of its parts.
+                return match label.parse::<crate::address::AddressPart>() {
+                    Ok(_) => Ok(()),
+                    Err(e) => Err(format!("{key}: {e}")),
+                };
+            }
+            if !field.labels.iter().any(|l| l == label) {
                 return Err(format!(
                     "{key} has no label {label:?} (labels: {})",
                     field.labels.join(", ")

@@ -4,6 +4,7 @@
 use std::collections::{BTreeMap, BTreeSet};
 use std::fmt::Write;
 
+use crate::address::AddressPart;
 use crate::entity::{Entity, Target};
 use crate::profile::Profile;
 use crate::schema::Schema;
@@ -51,7 +52,7 @@ pub fn prerequisites(export: &Export, profile: &Profile, schema: &Schema) -> Pre
     for plan in &export.plans {
         for rule in plan.rules.iter().chain(&plan.split_rules) {
             if let Rule::Set {
-                target: Target::Custom { entity, name },
+                target: Target::Custom { entity, name, part },
                 conv,
                 ..
             } = rule
@@ -73,7 +74,11 @@ pub fn prerequisites(export: &Export, profile: &Profile, schema: &Schema) -> Pre
                 p.custom_fields.insert(CustomField {
                     entity,
                     name: name.clone(),
-                    field_type: type_of(conv).to_string(),
+                    // The parts of an address custom field fill one field of type address.
+                    field_type: match part {
+                        Some(_) => "address".to_string(),
+                        None => type_of(conv).to_string(),
+                    },
                     options,
                 });
             }
@@ -239,6 +244,69 @@ pub fn plan_steps(export: &Export, pre: &Prerequisites) -> Vec<String> {
     steps
 }
 
+/// The "Addresses" section: each address field the export writes in parts, with the columns
+/// that fill each part, so the user knows which address columns the import wizard will map.
+fn addresses(md: &mut String, export: &Export, schema: &Schema) {
+    // (entity, field name) → parts with their source columns, in reading order.
+    let mut fields: BTreeMap<(Entity, String), BTreeMap<AddressPart, Vec<String>>> =
+        BTreeMap::new();
+    for plan in &export.plans {
+        let rules = plan.rules.iter().chain(&plan.split_rules);
+        let headers = plan.headers.iter().chain(&plan.headers);
+        for (rule, header) in rules.zip(headers) {
+            let Rule::Set { target, .. } = rule else {
+                continue;
+            };
+            let (Some(part), Some(entity)) = (target.address_part(), target.entity()) else {
+                continue;
+            };
+            let name = match target {
+                Target::Custom { name, .. } => {
+                    format!("{name} (custom field to create, type address)")
+                }
+                _ => schema
+                    .field(&target.without_label())
+                    .map_or_else(|| target.to_string(), |f| f.name.clone()),
+            };
+            let file = std::path::Path::new(&plan.file)
+                .file_name()
+                .map_or_else(|| plan.file.clone(), |f| f.to_string_lossy().into_owned());
+            let column = format!("{file} `{header}`");
+            let list = fields
+                .entry((entity, name))
+                .or_default()
+                .entry(part)
+                .or_default();
+            if !list.contains(&column) {
+                list.push(column);
+            }
+        }
+    }
+    if fields.is_empty() {
+        return;
+    }
+    let _ = writeln!(md, "\n## Addresses\n");
+    let _ = writeln!(
+        md,
+        "Each address below is written in parts, one column per part named as Pipedrive's exports name them (\"City/town/village/locality of Address\"), which the import wizard maps to the address field's parts; the field's own column holds the whole address, composed from the parts where the source has no single address column.\n"
+    );
+    let _ = writeln!(md, "| item | address field | parts (source columns) |");
+    let _ = writeln!(md, "|---|---|---|");
+    for ((entity, name), parts) in &fields {
+        let parts: Vec<String> = parts
+            .iter()
+            .map(|(part, cols)| format!("{} ← {}", part.label(), cols.join(", ")))
+            .collect();
+        let _ = writeln!(
+            md,
+            "| {} | {} | {} |",
+            entity.title(),
+            escape(name),
+            escape(&parts.join("; "))
+        );
+    }
+}
+
 /// report.md: the plan, the reconciliation, each file's columns, links and unmapped values.
 pub fn markdown(export: &Export, profile: &Profile, schema: &Schema, steps: &[String]) -> String {
     let mut md = String::new();
@@ -357,6 +425,7 @@ pub fn markdown(export: &Export, profile: &Profile, schema: &Schema, steps: &[St
             let _ = writeln!(md, "| {e} | {} | {records} | {links} |", escape(name));
         }
     }
+    addresses(&mut md, export, schema);
     let _ = writeln!(md, "\n## Columns\n");
     for (fi, plan) in export.plans.iter().enumerate() {
         let counts = &s.files[fi];

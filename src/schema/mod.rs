@@ -54,6 +54,22 @@ pub enum SchemaError {
     Invalid { file: String, message: String },
 }
 
+/// Whether `key` is one of the keys Pipedrive gives an address field's parts and coordinates
+/// (`address_locality`, `address_lat`, `<hash>_postal_code`).
+fn is_address_subfield(addresses: &[String], key: &str) -> bool {
+    addresses.iter().any(|a| {
+        key.strip_prefix(a.as_str())
+            .and_then(|rest| rest.strip_prefix('_'))
+            .is_some_and(|rest| {
+                rest == "lat"
+                    || rest == "long"
+                    || crate::address::AddressPart::ALL
+                        .iter()
+                        .any(|p| p.component() == rest)
+            })
+    })
+}
+
 /// One Pipedrive field.
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
 #[serde(deny_unknown_fields)]
@@ -101,6 +117,11 @@ impl Field {
                 self.key.as_str(),
                 "type" | "label" | "stage_id" | "pipeline_id"
             )
+    }
+
+    /// True for an address field, which takes its value in parts (`crate::address`).
+    pub fn is_address(&self) -> bool {
+        self.field_type == "address"
     }
 
     /// True for a field that links to another item by name.
@@ -242,7 +263,19 @@ impl Schema {
         let Some(schema) = self.entities.iter_mut().find(|e| e.entity == entity) else {
             return;
         };
+        let addresses: Vec<String> = schema
+            .fields
+            .iter()
+            .chain(&fields)
+            .filter(|f| f.is_address())
+            .map(|f| f.key.clone())
+            .collect();
         for field in fields {
+            // An address's parts (`address_locality`, "City/town/village/locality of Address")
+            // are targets of the address field itself, not fields of their own.
+            if is_address_subfield(&addresses, &field.key) {
+                continue;
+            }
             match schema.fields.iter_mut().find(|f| f.key == field.key) {
                 Some(existing) => {
                     if !field.options.is_empty() {
@@ -311,6 +344,48 @@ mod tests {
                 assert!(schema.field(&target).is_some());
             }
         }
+    }
+
+    #[test]
+    fn an_accounts_address_parts_are_parts_not_fields() {
+        let mut schema = Schema::builtin();
+        let field = |key: &str, name: &str, field_type: &str| Field {
+            key: key.into(),
+            name: name.into(),
+            field_type: field_type.into(),
+            mandatory: false,
+            multi: false,
+            labels: Vec::new(),
+            options: Vec::new(),
+            relation: None,
+            note: None,
+            custom: true,
+        };
+        let hash = "f148dbf6ca41b034b269938f225cb78674bff921";
+        schema.merge_fields(
+            Entity::Organization,
+            vec![
+                field(
+                    "address_locality",
+                    "City/town/village/locality of Address",
+                    "varchar",
+                ),
+                field("address_lat", "Latitude of Address", "double"),
+                field(hash, "Shipping address", "address"),
+                field(
+                    &format!("{hash}_postal_code"),
+                    "ZIP/Postal code of Shipping address",
+                    "varchar",
+                ),
+                field("address_book", "Address book", "varchar"),
+            ],
+        );
+        let org = schema.entity(Entity::Organization).unwrap();
+        assert!(org.field("address_locality").is_none());
+        assert!(org.field("address_lat").is_none());
+        assert!(org.field(&format!("{hash}_postal_code")).is_none());
+        assert!(org.field(hash).is_some_and(Field::is_address));
+        assert!(org.field("address_book").is_some());
     }
 
     #[test]

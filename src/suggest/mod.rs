@@ -1,6 +1,7 @@
 //! Proposing a target for every column: names (normalized, synonyms, fuzzy), data evidence,
 //! entity context, then a one-to-one assignment, best pairs first, with honest confidence.
 
+pub mod address;
 pub mod auto_profile;
 pub mod detect;
 pub mod evidence;
@@ -163,7 +164,8 @@ pub fn suggest_columns(
     let Some(own) = vocabularies.get(entity) else {
         return Vec::new();
     };
-    let suggestions = match_columns(vocabularies, own, entity, columns, source_label);
+    let mut suggestions = match_columns(vocabularies, own, entity, columns, source_label);
+    address::assign(entity, columns, &mut suggestions);
     suggestions
         .into_iter()
         .zip(columns)
@@ -327,7 +329,7 @@ fn no_standard_home(
     let (target, reason, field_type, confidence) = if is_own_id {
         let name = format!("{} ID", source_label.unwrap_or("Source"));
         (
-            Target::Custom { entity, name },
+            Target::custom(entity, &name),
             "the record's own id: kept as a custom field so every record stays traceable",
             Some("varchar"),
             0.8,
@@ -343,10 +345,7 @@ fn no_standard_home(
         )
     } else {
         (
-            Target::Custom {
-                entity,
-                name: custom_field_name(&profile.name),
-            },
+            Target::custom(entity, &custom_field_name(&profile.name)),
             "no standard field: a custom field to create",
             Some(match profile.kind.pipedrive_type() {
                 // Postal codes, phone and account numbers are text, however numeric they look.

@@ -314,7 +314,12 @@ pub fn apply<S: AsSources>(
         .flat_map(|p| p.rules.iter().chain(&p.split_rules))
         .filter_map(|r| match r {
             Rule::Set {
-                target: crate::Target::Custom { entity, name },
+                target:
+                    crate::Target::Custom {
+                        entity,
+                        name,
+                        part: None,
+                    },
                 conv: super::plan::Conv::Values | super::plan::Conv::Labels(_),
                 ..
             } => Some((*entity, name.clone())),
@@ -324,7 +329,7 @@ pub fn apply<S: AsSources>(
     // Per entity, per output column: does it hold a custom option field (looked up per cell).
     let option_fields: HashMap<Entity, Vec<bool>> = layouts
         .iter()
-        .map(|l| (l.entity, l.slots.iter().map(|s| matches!(s, Slot::Custom(n) if option_fields.contains(&(l.entity, n.clone())))).collect()))
+        .map(|l| (l.entity, l.slots.iter().map(|s| matches!(s, Slot::Custom { name: n, part: None } if option_fields.contains(&(l.entity, n.clone())))).collect()))
         .collect();
     let escape = opts.escape_formulas || profile.options.escape_formulas;
     let column_merges: HashMap<Entity, Vec<ColumnMerge>> = if duplicates.iter().any(Option::is_some)
@@ -749,7 +754,7 @@ impl RowSink<'_> {
                     }
                 }
                 Slot::Field { key, .. } => self.note_vocabulary(d.entity, key, cell),
-                Slot::Custom(name) if options[column] => {
+                Slot::Custom { name, .. } if options[column] => {
                     let options = self
                         .tally
                         .custom_options

@@ -6,6 +6,7 @@ use std::collections::HashMap;
 
 use rustc_hash::FxHashMap;
 
+use crate::address::AddressPart;
 use crate::entity::{Entity, Target};
 use crate::schema::Schema;
 
@@ -16,8 +17,11 @@ use super::plan::{FilePlan, Rule};
 pub enum Slot {
     /// A field of the record (built-in or the account's), with the label of a multi field.
     Field { key: String, label: Option<String> },
-    /// A custom field to create.
-    Custom(String),
+    /// A custom field to create, or one part of an address custom field to create.
+    Custom {
+        name: String,
+        part: Option<AddressPart>,
+    },
     /// The name (or title) of a linked record, which the import links by.
     Link(Entity),
     /// A note created with the record, holding what had no field of its own.
@@ -33,6 +37,17 @@ pub struct Layout {
     index: FxHashMap<Slot, usize>,
     /// Fields without label by key, looked up per row without building a `Slot`.
     fields: FxHashMap<String, usize>,
+    /// Each address written in parts: its whole-address column and its parts' columns.
+    pub addresses: Vec<AddressColumns>,
+}
+
+/// The columns of one address field written in parts.
+#[derive(Debug, Clone, PartialEq)]
+pub struct AddressColumns {
+    /// The column holding the whole address (the field itself).
+    pub whole: usize,
+    /// The part columns, in reading order.
+    pub parts: Vec<(AddressPart, usize)>,
 }
 
 impl Layout {
@@ -164,7 +179,7 @@ fn implied_links(entity: Entity) -> &'static [Entity] {
 fn slots_of(schema: &Schema, target: &Target) -> Vec<(Entity, Slot)> {
     match target {
         Target::Skip | Target::Note => Vec::new(),
-        Target::Custom { entity, name } => match entity {
+        Target::Custom { entity, name, part } => match entity {
             Entity::Activity => vec![(
                 *entity,
                 Slot::Field {
@@ -179,7 +194,26 @@ fn slots_of(schema: &Schema, target: &Target) -> Vec<(Entity, Slot)> {
                     label: None,
                 },
             )],
-            _ => vec![(*entity, Slot::Custom(name.clone()))],
+            // A part fills its own column and, composed with the others, the whole address.
+            _ => {
+                let mut slots = vec![(
+                    *entity,
+                    Slot::Custom {
+                        name: name.clone(),
+                        part: None,
+                    },
+                )];
+                if part.is_some() {
+                    slots.push((
+                        *entity,
+                        Slot::Custom {
+                            name: name.clone(),
+                            part: *part,
+                        },
+                    ));
+                }
+                slots
+            }
         },
         Target::Field { entity, key, .. } => {
             // A due time is written with its date, in the due date column
@@ -194,6 +228,25 @@ fn slots_of(schema: &Schema, target: &Target) -> Vec<(Entity, Slot)> {
                 )];
             }
             match schema.field(&target.without_label()) {
+                Some(f) if f.field_type == "address" => {
+                    let whole = Slot::Field {
+                        key: key.clone(),
+                        label: None,
+                    };
+                    match target.address_part() {
+                        Some(part) => vec![
+                            (*entity, whole),
+                            (
+                                *entity,
+                                Slot::Field {
+                                    key: key.clone(),
+                                    label: Some(part.as_str().to_string()),
+                                },
+                            ),
+                        ],
+                        None => vec![(*entity, whole)],
+                    }
+                }
                 Some(f) if f.multi && !f.labels.is_empty() => f
                     .labels
                     .iter()
@@ -277,6 +330,7 @@ fn finish(schema: &Schema, entity: Entity, mut slots: Vec<Slot>) -> Layout {
         Slot::Note => 3,
         _ => 2,
     });
+    group_address_parts(&mut slots);
     let headers = slots.iter().map(|s| header(schema, entity, s)).collect();
     let index = slots
         .iter()
@@ -292,13 +346,88 @@ fn finish(schema: &Schema, entity: Entity, mut slots: Vec<Slot>) -> Layout {
             _ => None,
         })
         .collect();
+    let addresses = address_columns(&slots);
     Layout {
         entity,
         slots,
         headers,
         index,
         fields,
+        addresses,
     }
+}
+
+/// The part of an address a slot holds, with the slot of its whole address.
+fn address_part_of(slot: &Slot) -> Option<(Slot, AddressPart)> {
+    match slot {
+        Slot::Field {
+            key,
+            label: Some(label),
+        } => label.parse().ok().map(|part| {
+            (
+                Slot::Field {
+                    key: key.clone(),
+                    label: None,
+                },
+                part,
+            )
+        }),
+        Slot::Custom {
+            name,
+            part: Some(part),
+        } => Some((
+            Slot::Custom {
+                name: name.clone(),
+                part: None,
+            },
+            *part,
+        )),
+        _ => None,
+    }
+}
+
+/// Puts each address's parts right after its whole-address column, in reading order, so the
+/// file reads like Pipedrive's own exports.
+fn group_address_parts(slots: &mut Vec<Slot>) {
+    let mut parts: Vec<(Slot, AddressPart, Slot)> = Vec::new();
+    slots.retain(|s| match address_part_of(s) {
+        Some((whole, part)) => {
+            parts.push((whole, part, s.clone()));
+            false
+        }
+        None => true,
+    });
+    parts.sort_by_key(|(_, part, _)| *part);
+    for (whole, _, slot) in parts.into_iter().rev() {
+        let at = slots
+            .iter()
+            .position(|s| *s == whole)
+            .map_or(slots.len(), |i| i + 1);
+        slots.insert(at, slot);
+    }
+}
+
+fn address_columns(slots: &[Slot]) -> Vec<AddressColumns> {
+    let mut out: Vec<(Slot, AddressColumns)> = Vec::new();
+    for (i, slot) in slots.iter().enumerate() {
+        let Some((whole, part)) = address_part_of(slot) else {
+            continue;
+        };
+        let Some(w) = slots.iter().position(|s| *s == whole) else {
+            continue;
+        };
+        match out.iter_mut().find(|(s, _)| *s == whole) {
+            Some((_, cols)) => cols.parts.push((part, i)),
+            None => out.push((
+                whole,
+                AddressColumns {
+                    whole: w,
+                    parts: vec![(part, i)],
+                },
+            )),
+        }
+    }
+    out.into_iter().map(|(_, cols)| cols).collect()
 }
 
 /// A column header as the import wizard names the field.
@@ -306,16 +435,23 @@ fn header(schema: &Schema, entity: Entity, slot: &Slot) -> String {
     let title = entity.title();
     match slot {
         Slot::Field { key, label } => {
-            let name = schema
-                .entity(entity)
-                .and_then(|e| e.field(key))
-                .map_or_else(|| key.replace('_', " "), |f| f.name.clone());
-            match label {
-                Some(l) => format!("{title} - {name} - {}", capitalize(l)),
-                None => format!("{title} - {name}"),
+            let field = schema.entity(entity).and_then(|e| e.field(key));
+            let name = field.map_or_else(|| key.replace('_', " "), |f| f.name.clone());
+            let part = label
+                .as_deref()
+                .filter(|_| field.is_some_and(|f| f.field_type == "address"))
+                .and_then(|l| l.parse::<AddressPart>().ok());
+            match (label, part) {
+                (_, Some(part)) => format!("{title} - {}", part.header(&name)),
+                (Some(l), None) => format!("{title} - {name} - {}", capitalize(l)),
+                (None, None) => format!("{title} - {name}"),
             }
         }
-        Slot::Custom(name) => format!("{title} - {name}"),
+        Slot::Custom { name, part: None } => format!("{title} - {name}"),
+        Slot::Custom {
+            name,
+            part: Some(part),
+        } => format!("{title} - {}", part.header(name)),
         Slot::Link(linked) => link_header(*linked),
         Slot::Note => "Note - Content".to_string(),
     }

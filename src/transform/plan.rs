@@ -226,7 +226,7 @@ pub fn compile(
     };
     let id_column = rules
         .iter()
-        .position(|r| matches!(r, Rule::Set { target: Target::Custom { name, entity }, .. } if *entity == mapping.entity && is_id_name(name)))
+        .position(|r| matches!(r, Rule::Set { target: Target::Custom { name, entity, part: None }, .. } if *entity == mapping.entity && is_id_name(name)))
         .or_else(|| headers.iter().position(|h| h.trim().eq_ignore_ascii_case("id")));
     Ok(FilePlan {
         file: file.to_string(),
@@ -272,7 +272,10 @@ fn set_rule(target: Target, conv: Conv) -> Rule {
             key: key.clone(),
             label: label.clone(),
         },
-        Target::Custom { name, .. } => Slot::Custom(name.clone()),
+        Target::Custom { name, part, .. } => Slot::Custom {
+            name: name.clone(),
+            part: *part,
+        },
         Target::Skip | Target::Note => Slot::Note,
     };
     Rule::Set { target, conv, slot }
@@ -321,7 +324,13 @@ fn rule_for(
             let _ = entity;
             set_rule(target.clone(), conv)
         }
-        Target::Custom { entity: e, name } => {
+        // The parts of an address custom field are text, written as the source has them.
+        Target::Custom { part: Some(_), .. } => set_rule(target.clone(), Conv::Text),
+        Target::Custom {
+            entity: e,
+            name,
+            part: None,
+        } => {
             let declared = detail
                 .field_type
                 .clone()
@@ -401,7 +410,22 @@ fn date_style(detail: &crate::profile::ColumnDetail, values: &[String]) -> DateS
 fn translate(rule: &Rule, from: Entity, to: Entity, schema: &Schema) -> Rule {
     match rule {
         Rule::Set { target, conv, .. } if target.entity() == Some(from) => {
-            let other = target.moved(from, to);
+            let mut other = target.moved(from, to);
+            // A person's postal address is a company's address (Sell's contacts that are
+            // companies): the part moves to the other entity's own address field.
+            if let Target::Field { label, .. } = &other
+                && schema.field(&other.without_label()).is_none()
+                && schema
+                    .field(&target.without_label())
+                    .is_some_and(|f| f.is_address())
+                && let Some(home) = crate::address::home_field(to)
+            {
+                other = Target::Field {
+                    entity: to,
+                    key: home.to_string(),
+                    label: label.clone(),
+                };
+            }
             // A built-in field the other entity lacks (a person's e-mail on a company) goes to
             // the note; custom fields are created for the other entity too.
             let exists = matches!(other, Target::Custom { .. })

@@ -340,6 +340,22 @@ impl Converter<'_> {
             }
             return;
         }
+        // An address part is kept as written, unless it cannot be one (an e-mail address in a
+        // postal-code column): then it joins the note with a warning.
+        if let Some(part) = target.address_part() {
+            let value = values::clean_text(raw);
+            if let Err(reason) = part.check(&value) {
+                out.warnings.push(Problem {
+                    column: header.to_string(),
+                    value: raw.to_string(),
+                    reason: format!("{reason}; kept in the note"),
+                });
+                out.primary.notes.push(format!("{header}: {value}"));
+            } else if let Some(d) = self.draft(out, entity) {
+                put(layout, d, slot, header, value);
+            }
+            return;
+        }
         // Text, the most common case, goes straight into its cell.
         if *conv == Conv::Text {
             if let Some(d) = self.draft(out, entity) {
@@ -527,6 +543,7 @@ impl Converter<'_> {
         let mut secondaries = std::mem::take(&mut out.secondaries);
         for d in &mut secondaries {
             self.finish_names(d);
+            self.finish_addresses(d);
             let layout = self.layout(d.entity).expect("layout");
             let name = d.name(layout).to_string();
             if name.is_empty() {
@@ -560,6 +577,7 @@ impl Converter<'_> {
         secondaries.retain(|d| !d.name(self.layout(d.entity).expect("layout")).is_empty());
         out.secondaries = secondaries;
         self.finish_names(&mut out.primary);
+        self.finish_addresses(&mut out.primary);
         let layout = self.layout(out.primary.entity).expect("layout");
         let d = &mut out.primary;
         // A due time joins its date in the due date column; without a date it is kept in the
@@ -647,6 +665,26 @@ impl Converter<'_> {
                     }
                 }
             }
+        }
+    }
+
+    /// An address given in parts is also written whole, composed from its parts, so Pipedrive
+    /// shows and geocodes the whole address even where a part is missing.
+    fn finish_addresses(&self, d: &mut Draft) {
+        let Some(layout) = self.layout(d.entity) else {
+            return;
+        };
+        for address in &layout.addresses {
+            if !d.cells[address.whole].is_empty() {
+                continue;
+            }
+            let whole = crate::address::compose(
+                address
+                    .parts
+                    .iter()
+                    .map(|&(part, col)| (part, d.cells[col].as_str())),
+            );
+            d.cells[address.whole] = whole;
         }
     }
 

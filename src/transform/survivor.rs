@@ -34,9 +34,10 @@ pub fn column_merges(layout: &Layout) -> Vec<ColumnMerge> {
                     key: key.clone(),
                     label: label.clone(),
                 },
-                Slot::Custom(name) => Target::Custom {
+                Slot::Custom { name, part } => Target::Custom {
                     entity: layout.entity,
                     name: name.clone(),
+                    part: *part,
                 },
                 Slot::Link(to) => Target::field(layout.entity, to.relation_key().unwrap_or("")),
             };

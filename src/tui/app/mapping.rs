@@ -231,7 +231,17 @@ fn open_picker(model: &mut Model, file: usize, column: usize) {
     for e in entities {
         let Some(es) = schema.entity(e) else { continue };
         for f in &es.fields {
-            let labels: Vec<Option<&String>> = if f.labels.is_empty() {
+            // An address is one target with its parts ("Address › City"), listed together.
+            let parts: Vec<String>;
+            let labels: Vec<Option<&String>> = if f.is_address() {
+                parts = crate::address::AddressPart::ALL
+                    .iter()
+                    .map(|p| p.as_str().to_string())
+                    .collect();
+                std::iter::once(None)
+                    .chain(parts.iter().map(Some))
+                    .collect()
+            } else if f.labels.is_empty() {
                 vec![None]
             } else {
                 f.labels.iter().map(Some).collect()
@@ -248,7 +258,7 @@ fn open_picker(model: &mut Model, file: usize, column: usize) {
                 let mark = if f.mandatory { " *" } else { "" };
                 let used_mark = if used(&t) { "  (used)" } else { "" };
                 let shown = match label {
-                    Some(l) => format!("{} ({l})", f.name),
+                    Some(_) => target_label(schema, &t),
                     None => f.name.clone(),
                 };
                 let prefix = if e == entity {
@@ -265,13 +275,29 @@ fn open_picker(model: &mut Model, file: usize, column: usize) {
         }
     }
     for c in &choice.columns {
-        if let Some(t @ Target::Custom { .. }) = c.target()
-            && !items.iter().any(|i| i.choice == Choice::Target(t.clone()))
-        {
+        let Some(t @ Target::Custom { entity, name, part }) = c.target() else {
+            continue;
+        };
+        // An address custom field offers each of its parts.
+        let targets: Vec<Target> = match part {
+            None => vec![t.clone()],
+            Some(_) => crate::address::AddressPart::ALL
+                .iter()
+                .map(|p| Target::Custom {
+                    entity: *entity,
+                    name: name.clone(),
+                    part: Some(*p),
+                })
+                .collect(),
+        };
+        for t in targets {
+            if items.iter().any(|i| i.choice == Choice::Target(t.clone())) {
+                continue;
+            }
             items.push(Item {
-                label: format!("{t}"),
-                detail: "custom field to create".into(),
-                choice: Choice::Target(t.clone()),
+                label: target_label(schema, &t),
+                detail: format!("{t}  custom field to create"),
+                choice: Choice::Target(t),
             });
         }
     }
@@ -313,14 +339,21 @@ fn open_picker(model: &mut Model, file: usize, column: usize) {
 pub fn target_label(schema: &crate::schema::Schema, target: &Target) -> String {
     match target {
         Target::Field { label, .. } => {
-            let name = schema
-                .field(&target.without_label())
-                .map_or_else(|| target.to_string(), |f| f.name.clone());
-            match label {
-                Some(l) => format!("{name} ({l})"),
-                None => name,
+            let field = schema.field(&target.without_label());
+            let name = field.map_or_else(|| target.to_string(), |f| f.name.clone());
+            match (label, target.address_part()) {
+                (Some(_), Some(part)) if field.is_some_and(|f| f.is_address()) => {
+                    format!("{name} › {}", part.short())
+                }
+                (Some(l), _) => format!("{name} ({l})"),
+                (None, _) => name,
             }
         }
+        Target::Custom {
+            name,
+            part: Some(part),
+            ..
+        } => format!("{name} › {} (custom address)", part.short()),
         Target::Custom { name, .. } => format!("{name} (custom)"),
         Target::Skip => "skip".into(),
         Target::Note => "kept in the note".into(),
@@ -340,10 +373,7 @@ pub fn create_custom(model: &mut Model, name: &str, type_index: usize) {
     };
     let entity = model.project.mapping.files[file].entity;
     let field_type = CUSTOM_TYPES.get(type_index).copied().unwrap_or("varchar");
-    let target = Target::Custom {
-        entity,
-        name: name.to_string(),
-    };
+    let target = Target::custom(entity, name);
     set(
         model,
         file,

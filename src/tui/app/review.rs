@@ -111,9 +111,12 @@ pub fn checks(model: &Model) -> Vec<Check> {
         }
         for c in &choice.columns {
             if let Some(spec) = &c.spec
-                && let Some(Target::Custom { entity, name }) = spec.target()
+                && let Some(Target::Custom { entity, name, part }) = spec.target()
             {
-                let t = spec.detail().field_type.unwrap_or_else(|| "varchar".into());
+                let t = match part {
+                    Some(_) => "address".into(),
+                    None => spec.detail().field_type.unwrap_or_else(|| "varchar".into()),
+                };
                 let text = format!("{} “{name}” ({t})", entity.title());
                 if !customs.contains(&text) {
                     customs.push(text);
