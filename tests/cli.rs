@@ -188,6 +188,29 @@ fn a_profile_with_an_unknown_target_writes_nothing() {
 }
 
 #[test]
+fn an_address_part_that_does_not_exist_is_refused_by_name() {
+    let dir = tempfile::tempdir().unwrap();
+    let profile = dir.path().join("bad.yaml");
+    std::fs::write(&profile, "version: 1\nname: bad\nfiles:\n  - match: {headers_include: [city]}\n    entity: person\n    columns:\n      city: person.postal_address:town\n").unwrap();
+    let out = dir.path().join("out");
+    pipemap()
+        .args([
+            "apply",
+            &format!("{SAMPLE}/contacts.csv"),
+            "--profile",
+            profile.to_str().unwrap(),
+            "--out",
+            out.to_str().unwrap(),
+        ])
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains(
+            "bad.yaml:7: city: postal_address: unknown address part \"town\"",
+        ));
+    assert!(!out.exists(), "apply left output behind");
+}
+
+#[test]
 fn a_profile_from_the_future_is_refused() {
     let dir = tempfile::tempdir().unwrap();
     let profile = dir.path().join("future.yaml");

@@ -402,6 +402,35 @@ mod tests {
     }
 
     #[test]
+    fn an_addresss_parts_are_compared_as_city_address_and_each_on_its_own() {
+        let h = headers(&["Name", "Street", "City", "Zip", "Ship city"]);
+        let targets = vec![
+            (0, target("organization.name")),
+            (1, target("organization.address:street")),
+            (2, target("organization.address:city")),
+            (3, target("organization.address:postal_code")),
+            (4, target("organization.custom:Shipping address:city")),
+        ];
+        let mut builder = RecordBuilder::new(Entity::Organization, &targets, &h).unwrap();
+        let cells = ["Acme", "1 Main St", "Boston", "02139", "Leeds"];
+        let r = builder.build(1, |i| cells.get(i).copied());
+        assert_eq!(r.city.as_deref(), Some("Boston"));
+        assert_eq!(r.address.as_deref(), Some("1 Main St"));
+        let extras: Vec<(&str, &str)> = r
+            .extras
+            .iter()
+            .map(|(k, v)| (k.as_ref(), v.as_str()))
+            .collect();
+        assert_eq!(
+            extras,
+            [
+                ("organization.address:postal_code", "02139"),
+                ("organization.custom:Shipping address:city", "Leeds"),
+            ]
+        );
+    }
+
+    #[test]
     fn a_person_row_becomes_a_record() {
         let h = headers(&[
             "Name", "Email", "Mobile", "Company", "City", "Sell ID", "Owner",

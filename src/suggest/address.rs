@@ -216,8 +216,21 @@ const FILLER: &[&str] = &["of", "de", "da", "do", "des", "du", "del", "the"];
 /// Address`, `Contact Mailing City`).
 fn own_words(entity: Entity) -> &'static [&'static str] {
     match entity {
-        Entity::Organization => &["organization", "organisation", "company", "account", "org"],
-        Entity::Person => &["person", "contact", "people"],
+        // Pipedrive's exports name the item in the UI's language ("Organização - …").
+        Entity::Organization => &[
+            "organization",
+            "organisation",
+            "company",
+            "account",
+            "org",
+            "organizacao",
+            "organizacion",
+            "organizzazione",
+            "organizacja",
+        ],
+        Entity::Person => &[
+            "person", "contact", "people", "pessoa", "persona", "personne",
+        ],
         Entity::Deal | Entity::Lead => &[
             "deal",
             "opportunity",
@@ -226,8 +239,21 @@ fn own_words(entity: Entity) -> &'static [&'static str] {
             "organisation",
             "company",
             "account",
+            "negocio",
+            "affaire",
+            "organizacao",
+            "organizacion",
         ],
-        Entity::Activity => &["activity", "task", "event", "meeting"],
+        Entity::Activity => &[
+            "activity",
+            "task",
+            "event",
+            "meeting",
+            "atividade",
+            "actividad",
+            "activite",
+            "aktivitat",
+        ],
         Entity::Note | Entity::Product => &[],
     }
 }

@@ -37,13 +37,35 @@ pub fn normalize(name: &str) -> String {
 /// Words that name an entity when they open a column name ("Contact Email", "Deal Value").
 fn entity_words(entity: Entity) -> &'static [&'static str] {
     match entity {
-        Entity::Organization => &["organization", "organisation", "company", "account", "org"],
-        Entity::Person => &["person", "contact", "people"],
-        Entity::Deal => &["deal", "opportunity", "opp"],
+        // Pipedrive's exports open each header with the item's name in the UI's language
+        // ("Organização - Nome", "Personne - Nom", "Negocio - Valor").
+        Entity::Organization => &[
+            "organization",
+            "organisation",
+            "company",
+            "account",
+            "org",
+            "organizacao",
+            "organizacion",
+            "organizzazione",
+            "organizacja",
+        ],
+        Entity::Person => &[
+            "person", "contact", "people", "pessoa", "persona", "personne",
+        ],
+        Entity::Deal => &["deal", "opportunity", "opp", "negocio", "affaire"],
         Entity::Lead => &["lead"],
-        Entity::Activity => &["activity", "task", "event", "call"],
-        Entity::Note => &["note", "history"],
-        Entity::Product => &["product", "item"],
+        Entity::Activity => &[
+            "activity",
+            "task",
+            "event",
+            "call",
+            "atividade",
+            "actividad",
+            "activite",
+        ],
+        Entity::Note => &["note", "history", "nota"],
+        Entity::Product => &["product", "item", "produto", "producto", "produit"],
     }
 }
 
