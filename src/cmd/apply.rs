@@ -104,11 +104,19 @@ fn auto_profile(
         }
     }
     let vocabularies = Vocabularies::new(schema);
+    let mut suggestions: Vec<_> = kept
+        .iter()
+        .map(|(source, inspection)| {
+            suggest_file(&vocabularies, &source.name, entity, &inspection.columns)
+        })
+        .collect();
+    link_by_values(&kept, &mut suggestions, schema)?;
     let files: Vec<SuggestedFile> = kept
         .iter()
-        .map(|(source, inspection)| SuggestedFile {
+        .zip(suggestions)
+        .map(|((_, inspection), suggestion)| SuggestedFile {
             headers: inspection.headers.clone(),
-            suggestion: suggest_file(&vocabularies, &source.name, entity, &inspection.columns),
+            suggestion,
         })
         .collect();
     let names: Vec<String> = sources.iter().map(|s| s.name.clone()).collect();
@@ -121,6 +129,52 @@ fn auto_profile(
         sources,
         notes,
     })
+}
+
+/// Links by value across the files: each record file's own ids are read whole (one column),
+/// then every column of the others whose sampled values are those ids becomes a link.
+fn link_by_values(
+    kept: &[(SourceRef, pipemap::source::stats::Inspection)],
+    suggestions: &mut [pipemap::suggest::FileSuggestion],
+    schema: &Schema,
+) -> anyhow::Result<()> {
+    use pipemap::source::Table;
+    use pipemap::suggest::links::{FileValues, own_id_column, propose};
+    if kept.len() < 2 {
+        return Ok(());
+    }
+    let mut ids = Vec::with_capacity(kept.len());
+    for ((source, inspection), suggestion) in kept.iter().zip(suggestions.iter()) {
+        let Some(column) = own_id_column(suggestion, &inspection.headers) else {
+            ids.push(None);
+            continue;
+        };
+        let mut table = Table::open_ref(source)?;
+        let mut set = std::collections::HashSet::new();
+        while let Some(record) = table.next_record()? {
+            if let Some(v) = record
+                .fields
+                .get(column)
+                .map(str::trim)
+                .filter(|v| !v.is_empty())
+            {
+                set.insert(v.to_string());
+            }
+        }
+        ids.push(Some(set));
+    }
+    let files: Vec<FileValues> = kept
+        .iter()
+        .zip(ids)
+        .map(|((source, inspection), ids)| FileValues {
+            name: &source.name,
+            headers: &inspection.headers,
+            columns: &inspection.sampled_values,
+            ids,
+        })
+        .collect();
+    propose(&files, suggestions, schema);
+    Ok(())
 }
 
 /// The tables that files, folders, workbooks and archives hold, in order; what was passed
@@ -254,14 +308,25 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
         }
         let rows_in: u64 = s.files.iter().map(|f| f.rows_in).sum();
         errln!(
-            "pipemap: {} input rows → {} written, {} merged, {} rejected{}; {} unresolved and {} ambiguous links. See {}/report.md",
+            "pipemap: {} input rows → {} written, {} merged, {} rejected{}; links: {} by id, {} by name, {} unresolved, {} ambiguous, {} records created for links{}. See {}/report.md",
             rows_in,
             s.files.iter().map(|f| f.rows_out).sum::<u64>(),
             s.merged,
             s.rejected,
             if s.rejected > 0 { " (rejects.csv)" } else { "" },
+            s.links.by_id,
+            s.links.by_name,
             s.unresolved_links,
             s.ambiguous_links,
+            s.links.created_for_links,
+            if s.links.suspect_created > 0 {
+                format!(
+                    " (of them like existing records: {}, see warnings.csv)",
+                    s.links.suspect_created
+                )
+            } else {
+                String::new()
+            },
             args.out.display()
         );
     }

@@ -108,6 +108,10 @@ pub struct ColumnDetail {
     /// With `link_by`: the type column's values → the entity linked.
     #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
     pub types: BTreeMap<String, Entity>,
+    /// A link by id to a record of any of these entities, the id alone telling which (ids
+    /// unique across the CRM's objects, such as Salesforce's `WhatId`).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub links: Vec<Entity>,
 }
 
 impl ColumnSpec {
@@ -262,7 +266,13 @@ impl Profile {
                 }
                 continue;
             }
-            if best.is_none_or(|(_, n, s)| need.len() > n || (need.len() == n && share > s)) {
+            // Of the mappings whose markers are all present, the one that explains most of the
+            // file: a file whose headers include another file's (persons.csv with `ID, Name`
+            // and an organization id, beside organizations.csv with `ID, Name`) is its own.
+            let better = |(_, n, s): (usize, usize, f64)| {
+                share > s + 1e-9 || ((share - s).abs() <= 1e-9 && need.len() > n)
+            };
+            if best.is_none_or(better) {
                 best = Some((i, need.len(), share));
             }
         }
@@ -288,5 +298,17 @@ mod tests {
         // Every marker present still wins.
         let person = h(&["Id", "Email", "LastName"]);
         assert_eq!(p.match_file(&person).map(|m| m.0), Some(1));
+    }
+
+    #[test]
+    fn a_file_whose_headers_include_another_files_is_matched_by_its_own_mapping() {
+        let yaml = "version: 1\nname: t\nfiles:\n  - match: {headers_include: [ID, Name]}\n    entity: organization\n    columns: {ID: skip, Name: organization.name}\n  - match: {headers_include: [Org ID]}\n    entity: person\n    columns: {ID: skip, Name: person.name, Org ID: person.org_id}\n";
+        let p = crate::profile::from_yaml("t", yaml).unwrap();
+        let h = |v: &[&str]| v.iter().map(|s| s.to_string()).collect::<Vec<_>>();
+        assert_eq!(
+            p.match_file(&h(&["ID", "Name", "Org ID"])).map(|m| m.0),
+            Some(1)
+        );
+        assert_eq!(p.match_file(&h(&["ID", "Name"])).map(|m| m.0), Some(0));
     }
 }

@@ -401,16 +401,50 @@ pub fn markdown(export: &Export, profile: &Profile, schema: &Schema, steps: &[St
         }
     }
     let _ = writeln!(md, "\n## Links\n");
+    let l = &s.links;
+    let examples = |list: &[String]| {
+        if list.is_empty() {
+            String::new()
+        } else {
+            format!(" (e.g. {})", escape(&list.join("; ")))
+        }
+    };
     let _ = writeln!(
         md,
-        "- Unresolved links (the linked record is not in the export or was rejected): {}; each is listed in warnings.csv and its value kept in the record's note.",
-        s.unresolved_links
+        "- Resolved by id (the source names the record by its id, found in another file): {}.",
+        l.by_id
     );
     let _ = writeln!(
         md,
-        "- Links to a name that several records share (Pipedrive's import links by name, so these may land on the wrong record): {}.",
-        s.ambiguous_links
+        "- Written by name (the import links by the name the row gives): {}.",
+        l.by_name
     );
+    let _ = writeln!(
+        md,
+        "- Unresolved links (the linked record is not in the export or was rejected): {}{}; each is listed in warnings.csv and its value kept in the record's note.",
+        s.unresolved_links,
+        examples(&l.examples.unresolved)
+    );
+    let _ = writeln!(
+        md,
+        "- Links to a name that several records share (Pipedrive's import links by name, so these may land on the wrong record): {}{}.",
+        s.ambiguous_links,
+        examples(&l.examples.ambiguous)
+    );
+    let _ = writeln!(
+        md,
+        "- Records written only because rows link to them by name: {}{}.",
+        l.created_for_links,
+        examples(&l.examples.created_for_links)
+    );
+    if l.suspect_created > 0 {
+        let _ = writeln!(
+            md,
+            "- **Of those, records whose name looks like another spelling of an existing record's** (case, accents, text damaged by a wrong encoding): {}{}; check the rows that link to them (warnings.csv lists each).",
+            l.suspect_created,
+            examples(&l.examples.suspect_created)
+        );
+    }
     if let Some(c) = &s.combined {
         let _ = writeln!(
             md,
@@ -559,7 +593,15 @@ fn describe(rule: &Rule, schema: &Schema) -> (String, String) {
             );
             (format!("`{target}`"), ty)
         }
-        Rule::Link { to, .. } => (format!("link to {to} (by name)"), "link".into()),
+        Rule::Link { to, by_id: false } => (format!("link to {to} (by name)"), "link".into()),
+        Rule::Link { to, by_id: true } => (format!("link to {to} (by id)"), "link".into()),
+        Rule::LinkAny { to } => {
+            let names: Vec<&str> = to.iter().map(|e| e.as_str()).collect();
+            (
+                format!("link by id to one of: {}", names.join(", ")),
+                "link".into(),
+            )
+        }
         Rule::LinkBy { types, .. } => {
             let list: Vec<String> = types.iter().map(|(k, v)| format!("{k}→{v}")).collect();
             (format!("link by type ({})", list.join(", ")), "link".into())

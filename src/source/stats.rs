@@ -53,6 +53,10 @@ pub struct Inspection {
     pub columns: Vec<ColumnProfile>,
     /// The first data rows as read, for a glance.
     pub sample_rows: Vec<Vec<String>>,
+    /// Every sampled value, column by column (row `r` of each column is data row `r`), for
+    /// what looks across files: which columns hold another file's ids.
+    #[serde(skip)]
+    pub sampled_values: Vec<Vec<String>>,
 }
 
 /// How many data rows a source holds, exactly or as an estimate.
@@ -131,6 +135,7 @@ pub fn inspect(
         .enumerate()
         .map(|(i, column)| profile_column(&table.headers[i], i, column))
         .collect();
+    let sampled_values = values;
     Ok(Inspection {
         file: table.name.clone(),
         format: table.format.clone(),
@@ -144,6 +149,7 @@ pub fn inspect(
         },
         columns,
         sample_rows: sample,
+        sampled_values,
     })
 }
 

@@ -571,6 +571,7 @@ pub fn assign(entity: Entity, columns: &[ColumnProfile], suggestions: &mut [Colu
             *s = ColumnSuggestion {
                 column: s.column.clone(),
                 field_type: matches!(target, Target::Custom { .. }).then_some("address"),
+                link: None,
                 target: Some(target),
                 confidence,
                 tier: Tier::of(confidence),
@@ -661,6 +662,7 @@ mod tests {
                 alternatives: Vec::new(),
                 reason: String::new(),
                 field_type: Some("varchar"),
+                link: None,
             })
             .collect();
         assign(entity, columns, &mut s);

@@ -21,10 +21,20 @@ pub fn spec_for(target: Target, field_type: Option<&str>) -> ColumnSpec {
     }
 }
 
-/// The spec a suggestion proposes, when its tier pre-selects one (`high` or `medium`).
+/// The spec a suggestion proposes, when its tier pre-selects one (`high` or `medium`): a
+/// link to several kinds of record (by a type column, or by whichever file holds the id)
+/// is a detailed spec.
 pub fn suggested_spec(s: &ColumnSuggestion) -> Option<ColumnSpec> {
     if s.tier < Tier::Medium {
         return None;
+    }
+    if let Some(link) = s.link.as_ref().filter(|_| s.target.is_none()) {
+        return Some(ColumnSpec::Detailed(ColumnDetail {
+            link_by: link.type_column.clone(),
+            types: link.types.clone(),
+            links: link.any_of.clone(),
+            ..ColumnDetail::default()
+        }));
     }
     s.target.clone().map(|t| spec_for(t, s.field_type))
 }
@@ -152,6 +162,7 @@ mod tests {
             alternatives: Vec::new(),
             reason: String::new(),
             field_type: None,
+            link: None,
         }
     }
 

@@ -6,6 +6,7 @@ pub mod auto_profile;
 pub mod detect;
 pub mod evidence;
 pub mod file_kind;
+pub mod links;
 pub mod normalize;
 pub mod vocabulary;
 
@@ -80,6 +81,10 @@ pub struct ColumnSuggestion {
     /// For a custom-field target, the Pipedrive field type to create.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub field_type: Option<&'static str>,
+    /// A link the column's values make to other files' records (by their ids), when the
+    /// export's other files were at hand.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub link: Option<links::LinkProposal>,
 }
 
 /// The proposal for a whole file.
@@ -176,6 +181,7 @@ pub fn suggest_columns(
                 tier: Tier::High,
                 reason: reason.to_string(),
                 field_type: None,
+                link: None,
                 ..s
             },
             None => s,
@@ -304,6 +310,7 @@ fn finish(
                 alternatives,
                 reason: c.how.describe().to_string(),
                 field_type: None,
+                link: None,
             };
         }
         alternatives.insert(0, slot_of(&c).target.clone());
@@ -363,6 +370,7 @@ fn no_standard_home(
         alternatives,
         reason: reason.to_string(),
         field_type,
+        link: None,
     }
 }
 

@@ -87,6 +87,36 @@ pub struct Summary {
     /// With the combined layout: what moved into the deal rows.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub combined: Option<super::combined::Folded>,
+    /// Every link of the export, by how it was resolved.
+    pub links: LinkAudit,
+}
+
+/// Every link the export wrote or left out, by kind, with examples.
+#[derive(Debug, Default, serde::Serialize)]
+pub struct LinkAudit {
+    /// Resolved through another file's ids: the linked record is exactly the one the source
+    /// names.
+    pub by_id: u64,
+    /// Written by the name the row gives, which the import links by.
+    pub by_name: u64,
+    /// Links to a name several records share (the import may pick the wrong one).
+    pub ambiguous: u64,
+    /// Links whose record no file holds (or was rejected): left out, value kept in the note.
+    pub unresolved: u64,
+    /// Records written with only a name because rows link to them and no row describes them.
+    pub created_for_links: u64,
+    /// Of those, records whose name is another spelling of an existing record's.
+    pub suspect_created: u64,
+    pub examples: LinkExamples,
+}
+
+/// A few of each kind, so a reader can check them.
+#[derive(Debug, Default, serde::Serialize)]
+pub struct LinkExamples {
+    pub unresolved: Vec<String>,
+    pub ambiguous: Vec<String>,
+    pub created_for_links: Vec<String>,
+    pub suspect_created: Vec<String>,
 }
 
 /// Everything the report needs after an export.
@@ -232,11 +262,7 @@ pub fn apply<S: AsSources>(
         p.rules.iter().chain(&p.split_rules).any(|r| {
             matches!(
                 r,
-                Rule::LinkBy { .. }
-                    | Rule::Link {
-                        by_id_header: true,
-                        ..
-                    }
+                Rule::LinkBy { .. } | Rule::LinkAny { .. } | Rule::Link { by_id: true, .. }
             )
         })
     });
@@ -410,6 +436,21 @@ pub fn apply<S: AsSources>(
         if let Some(c) = l.field(layout::name_key(entity)) {
             cells[c] = name.clone();
         }
+        // A name that is another spelling of an existing record (case, accents, text damaged
+        // by a wrong encoding) is most likely a link to that record: said, not written quietly.
+        if let Some(existing) = census.spelled_like(entity, &name) {
+            let reason = format!(
+                "written because rows link to this name and no row describes it, but it looks like the existing {entity} “{existing}” (another spelling, or text damaged by a wrong encoding); check the rows that link to it"
+            );
+            warnings
+                .write_record(["", "", entity.as_str(), "", name.as_str(), reason.as_str()])
+                .map_err(|e| csv_io(&warnings_path, e))?;
+            tally.suspect_created.push((entity, name.clone(), existing));
+        }
+        let examples = tally.created_examples.entry(entity).or_default();
+        if examples.len() < super::tally::EXAMPLES {
+            examples.push(name.clone());
+        }
         census.record(entity, &name);
         *tally.created_for_links.entry(entity).or_default() += 1;
         *tally.records.entry(entity).or_default() += 1;
@@ -468,6 +509,34 @@ pub fn apply<S: AsSources>(
         created_for_links: tally.created_for_links.values().sum(),
         formula_cells: tally.formula_cells,
         combined,
+        links: LinkAudit {
+            by_id: tally.links_by_id,
+            by_name: tally.links_by_name,
+            ambiguous: ambiguous.iter().map(|a| u64::from(a.3)).sum(),
+            unresolved: tally.unresolved_links,
+            created_for_links: tally.created_for_links.values().sum(),
+            suspect_created: tally.suspect_created.len() as u64,
+            examples: LinkExamples {
+                unresolved: tally.unresolved_examples.clone(),
+                ambiguous: ambiguous
+                    .iter()
+                    .take(super::tally::EXAMPLES)
+                    .map(|(e, name, records, _)| format!("{e} “{name}” ({records} records)"))
+                    .collect(),
+                created_for_links: tally
+                    .created_examples
+                    .iter()
+                    .flat_map(|(e, names)| names.iter().map(move |n| format!("{e} “{n}”")))
+                    .take(super::tally::EXAMPLES)
+                    .collect(),
+                suspect_created: tally
+                    .suspect_created
+                    .iter()
+                    .take(super::tally::EXAMPLES)
+                    .map(|(e, name, existing)| format!("{e} “{name}” (like “{existing}”)"))
+                    .collect(),
+            },
+        },
         files: tally.files.clone(),
         outputs,
     };
@@ -669,6 +738,22 @@ impl RowSink<'_> {
             self.problem(false, &line, entity, p)?;
         }
         self.tally.unresolved_links += u64::from(result.unresolved_links);
+        self.tally.links_by_id += u64::from(result.links_by_id);
+        self.tally.links_by_name += u64::from(result.links_by_name);
+        for p in warnings
+            .iter()
+            .filter(|p| p.reason.contains(super::row::LINK_LEFT_OUT))
+        {
+            if self.tally.unresolved_examples.len() < super::tally::EXAMPLES {
+                let file = Path::new(&self.plan.file).file_name().map_or_else(
+                    || self.plan.file.clone(),
+                    |f| f.to_string_lossy().into_owned(),
+                );
+                self.tally
+                    .unresolved_examples
+                    .push(format!("{file}:{line} {}={}", p.column, p.value));
+            }
+        }
         for (target, value) in std::mem::take(&mut result.unmapped_values) {
             self.tally.unmapped_value(target, value);
         }

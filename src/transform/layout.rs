@@ -139,6 +139,11 @@ pub fn build(schema: &Schema, plans: &[FilePlan]) -> Vec<Layout> {
                         }
                     }
                     Rule::Link { to, .. } => add(owner, Slot::Link(*to)),
+                    Rule::LinkAny { to } => {
+                        for to in to {
+                            add(owner, Slot::Link(*to));
+                        }
+                    }
                     Rule::LinkBy { types, .. } => {
                         for to in types.values() {
                             add(owner, Slot::Link(*to));

@@ -141,18 +141,63 @@ pub fn name_key(name: &str) -> u64 {
     hasher.finish()
 }
 
+/// A name reduced further, to find spellings of one name: accents, case, spacing and
+/// punctuation ignored (`Zoë Müller-Ross` and `zoe muller ross`).
+pub fn loose_key(name: &str) -> u64 {
+    let mut hasher = rustc_hash::FxHasher::default();
+    for c in deunicode::deunicode(name).chars() {
+        if c.is_ascii_alphanumeric() {
+            hasher.write_u8(c.to_ascii_lowercase() as u8);
+        }
+    }
+    hasher.finish()
+}
+
+/// The text a UTF-8 name was before it was read as Windows-1252 (`ZoÃ«` → `Zoë`), if it was.
+pub fn repaired_mojibake(name: &str) -> Option<String> {
+    if name.is_ascii() {
+        return None;
+    }
+    let (bytes, _, unmappable) = encoding_rs::WINDOWS_1252.encode(name);
+    if unmappable {
+        return None;
+    }
+    let fixed = std::str::from_utf8(&bytes).ok()?;
+    (fixed != name).then(|| fixed.to_string())
+}
+
 /// Counts records and incoming links per name, to find links whose name several records share.
 #[derive(Debug, Default)]
 pub struct NameCensus {
     records: HashMap<(Entity, u64), u32>,
     links: HashMap<(Entity, u64), u32>,
     examples: HashMap<(Entity, u64), String>,
+    /// A written name per loose key, to tell a linked name that is another spelling of one.
+    spellings: HashMap<(Entity, u64), Box<str>>,
 }
 
 impl NameCensus {
     /// A record named `name` was written.
     pub fn record(&mut self, entity: Entity, name: &str) {
         *self.records.entry((entity, name_key(name))).or_default() += 1;
+        self.spellings
+            .entry((entity, loose_key(name)))
+            .or_insert_with(|| Box::from(name));
+    }
+
+    /// A written record whose name is another spelling of `name` (case, accents, punctuation,
+    /// or text damaged by a wrong encoding), when `name` itself names no record.
+    pub fn spelled_like(&self, entity: Entity, name: &str) -> Option<String> {
+        if self.has(entity, name) {
+            return None;
+        }
+        if let Some(fixed) = repaired_mojibake(name)
+            && self.has(entity, &fixed)
+        {
+            return Some(fixed);
+        }
+        let key = (entity, loose_key(name));
+        self.spellings.get(&key).map(|s| s.to_string())
     }
 
     /// True when a record of this name was written already.
@@ -217,6 +262,28 @@ mod tests {
             Entity::Organization
         );
         assert!(index.get(Entity::Deal, "8").is_none());
+    }
+
+    #[test]
+    fn a_linked_name_that_is_another_spelling_of_a_record_is_told() {
+        let mut census = NameCensus::default();
+        census.record(Entity::Person, "Zoë Müller");
+        assert_eq!(
+            census
+                .spelled_like(Entity::Person, "ZoÃ« MÃ¼ller")
+                .as_deref(),
+            Some("Zoë Müller")
+        );
+        assert_eq!(
+            census.spelled_like(Entity::Person, "zoe muller").as_deref(),
+            Some("Zoë Müller")
+        );
+        assert_eq!(census.spelled_like(Entity::Person, "Zoë Müller"), None);
+        assert_eq!(census.spelled_like(Entity::Person, "Ada Lovelace"), None);
+        assert_eq!(
+            census.spelled_like(Entity::Organization, "zoe muller"),
+            None
+        );
     }
 
     #[test]

@@ -47,7 +47,12 @@ pub enum Rule {
         slot: Slot,
     },
     /// A link to another record: the cell holds its id (from another file) or its name.
-    Link { to: Entity, by_id_header: bool },
+    /// `by_id` when the column holds ids — said by its header or by its values — so a value
+    /// no file has is reported, never written as a name.
+    Link { to: Entity, by_id: bool },
+    /// A link by id to a record of one of several entities, the id telling which (ids unique
+    /// across a CRM's objects: Salesforce's `WhatId`, GUIDs).
+    LinkAny { to: Vec<Entity> },
     /// A link whose entity the `type_column` names per row; the cell holds the record's id.
     LinkBy {
         type_column: usize,
@@ -128,7 +133,11 @@ pub fn compile(
                 message,
             };
             let detail = spec.detail();
-            let rule = if let Some(type_column) = &detail.link_by {
+            let rule = if !detail.links.is_empty() {
+                Rule::LinkAny {
+                    to: detail.links.clone(),
+                }
+            } else if let Some(type_column) = &detail.link_by {
                 let type_index = find(type_column).ok_or_else(|| {
                     err(format!(
                         "link_by names {type_column:?}, which the file lacks"
@@ -262,6 +271,7 @@ fn sets_builtin_field(rule: &Rule) -> bool {
             ..
         } | Rule::Link { .. }
             | Rule::LinkBy { .. }
+            | Rule::LinkAny { .. }
     )
 }
 
@@ -281,6 +291,36 @@ fn set_rule(target: Target, conv: Conv) -> Rule {
     Rule::Set { target, conv, slot }
 }
 
+/// Whether a link column's values are ids rather than names: nearly all of them numbers, GUIDs
+/// or code-like tokens with digits and no spaces (`4881`, `001bm00001ZL8U9AAL`,
+/// `zcrm_3652397000000437001`). A name is never all digits.
+pub fn holds_ids(values: &[String]) -> bool {
+    let filled: Vec<&str> = values
+        .iter()
+        .map(|v| v.trim())
+        .filter(|v| !v.is_empty())
+        .collect();
+    if filled.is_empty() {
+        return false;
+    }
+    let ids = filled.iter().filter(|v| is_id_like(v)).count();
+    ids * 10 >= filled.len() * 9
+}
+
+/// One value shaped like a record id.
+pub fn is_id_like(v: &str) -> bool {
+    let digits = v.chars().filter(char::is_ascii_digit).count();
+    if digits == 0 || v.contains(char::is_whitespace) {
+        return false;
+    }
+    let numeric = v.chars().all(|c| c.is_ascii_digit());
+    let token = v.len() >= 8
+        && v.chars()
+            .all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_' || c == '{' || c == '}')
+        && digits * 4 >= v.len();
+    numeric || token
+}
+
 /// A custom field that holds the source record's id ("Sell ID").
 pub fn is_id_name(name: &str) -> bool {
     let lower = name.trim().to_lowercase();
@@ -297,9 +337,9 @@ fn rule_for(
     profile: &Profile,
     schema: &Schema,
 ) -> Rule {
-    let by_id_header = {
+    let by_id = {
         let lower = header.trim().to_lowercase();
-        lower.ends_with("id") && !lower.ends_with("paid")
+        (lower.ends_with("id") && !lower.ends_with("paid")) || holds_ids(values)
     };
     match target {
         Target::Skip => Rule::Skip,
@@ -307,7 +347,7 @@ fn rule_for(
         Target::Field { entity: e, key, .. } => {
             if let Some(to) = Entity::from_relation_key(key) {
                 let _ = e;
-                return Rule::Link { to, by_id_header };
+                return Rule::Link { to, by_id };
             }
             let field = schema.field(target);
             let field_type = field.map(|f| f.field_type.as_str()).unwrap_or("varchar");

@@ -78,6 +78,10 @@ impl StatusHints {
     }
 }
 
+/// The words every warning of a link left out ends its reason with, which the link audit counts
+/// by.
+pub const LINK_LEFT_OUT: &str = "the link is left out";
+
 /// A problem with one cell or row, for rejects.csv and warnings.csv.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Problem {
@@ -98,6 +102,9 @@ pub struct RowResult {
     /// Values that did not fit their field (kept in the note) and links that did not resolve.
     pub warnings: Vec<Problem>,
     pub unresolved_links: u32,
+    /// Links resolved through another file's ids, and links written by the name the row gives.
+    pub links_by_id: u32,
+    pub links_by_name: u32,
     /// The record's id in the source CRM.
     pub source_id: Option<String>,
     /// Values a value map lacked: (target, value).
@@ -133,6 +140,8 @@ impl Converter<'_> {
             rejects: Vec::new(),
             warnings: Vec::new(),
             unresolved_links: 0,
+            links_by_id: 0,
+            links_by_name: 0,
             source_id: plan
                 .id_column
                 .map(|i| field(i).to_string())
@@ -242,14 +251,16 @@ impl Converter<'_> {
                 .notes
                 .push(format!("{header}: {}", values::clean_text(raw))),
             Rule::Set { target, conv, slot } => self.set(header, target, conv, slot, raw, out),
-            Rule::Link { to, by_id_header } => {
+            Rule::Link { to, by_id } => {
                 if let Some(linked) = self.index.get(*to, raw) {
+                    out.links_by_id += 1;
                     self.set_link(out, &linked);
-                } else if *by_id_header {
+                } else if *by_id {
                     out.unresolved_links += 1;
                     out.primary.notes.push(format!("{header}: {raw}"));
-                    out.warnings.push(Problem { column: header.clone(), value: raw.to_string(), reason: format!("no {to} with this id in the export; the link is left out (value kept in the note)") });
+                    out.warnings.push(Problem { column: header.clone(), value: raw.to_string(), reason: format!("no {to} with this id in the export; {LINK_LEFT_OUT} (value kept in the note)") });
                 } else {
+                    out.links_by_name += 1;
                     set_cell(
                         self.layout(out.primary.entity),
                         &mut out.primary,
@@ -258,6 +269,25 @@ impl Converter<'_> {
                     );
                 }
             }
+            Rule::LinkAny { to } => match to.iter().find_map(|e| self.index.get(*e, raw)) {
+                Some(linked) => {
+                    out.links_by_id += 1;
+                    self.set_link(out, &linked);
+                }
+                None => {
+                    out.unresolved_links += 1;
+                    out.primary.notes.push(format!("{header}: {raw}"));
+                    let names: Vec<&str> = to.iter().map(|e| e.plural()).collect();
+                    out.warnings.push(Problem {
+                            column: header.clone(),
+                            value: raw.to_string(),
+                            reason: format!(
+                                "none of the exported {} has this id; {LINK_LEFT_OUT} (value kept in the note)",
+                                names.join(", ")
+                            ),
+                        });
+                }
+            },
             Rule::LinkBy { type_column, types } => {
                 let kind = record
                     .fields
@@ -271,16 +301,21 @@ impl Converter<'_> {
                     out.warnings.push(Problem {
                         column: header.clone(),
                         value: format!("{kind} {raw}"),
-                        reason: "the record type is not one the profile links (types)".into(),
+                        reason: format!(
+                            "the record type is not one the profile links (types); {LINK_LEFT_OUT}"
+                        ),
                     });
                     return;
                 };
                 match self.index.get(to, raw) {
-                    Some(linked) => self.set_link(out, &linked),
+                    Some(linked) => {
+                        out.links_by_id += 1;
+                        self.set_link(out, &linked);
+                    }
                     None => {
                         out.unresolved_links += 1;
                         out.primary.notes.push(format!("{header}: {kind} {raw}"));
-                        out.warnings.push(Problem { column: header.clone(), value: raw.to_string(), reason: format!("no {to} with this id was exported (or it was rejected); the link is left out") });
+                        out.warnings.push(Problem { column: header.clone(), value: raw.to_string(), reason: format!("no {to} with this id was exported (or it was rejected); {LINK_LEFT_OUT}") });
                     }
                 }
             }

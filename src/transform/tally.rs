@@ -72,6 +72,16 @@ pub struct Tally {
     /// Organizations and persons written only because other rows link to them by name.
     pub created_for_links: BTreeMap<Entity, u64>,
     pub unresolved_links: u64,
+    /// Links resolved through the ids of another file, and links written by name.
+    pub links_by_id: u64,
+    pub links_by_name: u64,
+    /// A few unresolved links (`file:line column=value`), for the report.
+    pub unresolved_examples: Vec<String>,
+    /// A few records written for links, per entity.
+    pub created_examples: BTreeMap<Entity, Vec<String>>,
+    /// Records written for links whose name is another spelling of an existing record's:
+    /// (entity, the linked name, the existing record's name).
+    pub suspect_created: Vec<(Entity, String, String)>,
     /// Cells that spreadsheet programs would run as formulas.
     pub formula_cells: u64,
     /// Stage paths ("Pipeline/Stage"), activity types, labels and owners the output uses.
@@ -82,6 +92,9 @@ pub struct Tally {
     /// The values written to custom option fields (enum/set), which become their options.
     pub custom_options: BTreeMap<(Entity, String), BTreeSet<String>>,
 }
+
+/// How many examples each list of the link audit keeps.
+pub const EXAMPLES: usize = 5;
 
 impl Tally {
     /// Counts a value the profile did not map.

@@ -201,6 +201,11 @@ pub struct ExportSummary {
     pub unresolved_links: u64,
     pub ambiguous_links: u64,
     pub warnings: u64,
+    /// The export's link audit, as summary.json has it.
+    pub links_by_id: u64,
+    pub links_by_name: u64,
+    pub created_for_links: u64,
+    pub suspect_created: u64,
 }
 
 /// Preparing the Pipedrive account for a finished export, from the Review & Export screen.

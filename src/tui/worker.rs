@@ -320,6 +320,10 @@ fn export(
         unresolved_links: s.unresolved_links,
         ambiguous_links: s.ambiguous_links,
         warnings: s.warnings,
+        links_by_id: s.links.by_id,
+        links_by_name: s.links.by_name,
+        created_for_links: s.links.created_for_links,
+        suspect_created: s.links.suspect_created,
     })
 }
 

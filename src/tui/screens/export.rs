@@ -134,8 +134,18 @@ fn result(model: &Model, frame: &mut Frame, area: Rect, theme: &Theme) {
                     reconciled,
                 ]),
                 Line::raw(format!(
-                    "links: {} unresolved, {} ambiguous; {} row(s) with warnings",
-                    s.unresolved_links, s.ambiguous_links, s.warnings
+                    "links: {} by id, {} by name, {} unresolved, {} ambiguous, {} created{}; {} row(s) with warnings",
+                    group(s.links_by_id),
+                    group(s.links_by_name),
+                    group(s.unresolved_links),
+                    group(s.ambiguous_links),
+                    group(s.created_for_links),
+                    if s.suspect_created > 0 {
+                        format!(" ({} like existing records)", group(s.suspect_created))
+                    } else {
+                        String::new()
+                    },
+                    group(s.warnings)
                 )),
             ];
             let files: Vec<String> = s

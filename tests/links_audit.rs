@@ -1,0 +1,301 @@
+//! Links as real CRMs write them, through `apply` without a profile: an id column whose header
+//! is in another language links by its values, a type column + id column is one link to
+//! several kinds of record, ids unique across files link to whichever file holds them — and
+//! summary.json's link audit agrees with a recount made here from the inputs.
+
+use std::collections::{HashMap, HashSet};
+use std::path::Path;
+
+use assert_cmd::Command;
+use serde_json::Value;
+
+fn pipemap(config: &Path) -> Command {
+    let mut cmd = Command::cargo_bin("pipemap").expect("the binary builds");
+    cmd.env("XDG_CONFIG_HOME", config).env("HOME", config);
+    cmd
+}
+
+fn rows(path: &Path) -> Vec<HashMap<String, String>> {
+    let mut reader =
+        csv::Reader::from_path(path).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
+    let headers: Vec<String> = reader.headers().unwrap().iter().map(String::from).collect();
+    reader
+        .records()
+        .map(|r| {
+            headers
+                .iter()
+                .cloned()
+                .zip(r.unwrap().iter().map(String::from))
+                .collect()
+        })
+        .collect()
+}
+
+struct Source {
+    orgs: Vec<(String, String)>,
+    persons: Vec<(String, String, String)>,
+    deals: Vec<(String, String, String)>,
+    activities: Vec<(String, String, String, String)>,
+}
+
+fn source() -> Source {
+    let orgs: Vec<(String, String)> = (0..12)
+        .map(|i| (format!("{}", 100 + i * 37), format!("Company {i}")))
+        .collect();
+    // Persons name their organization by id; two ids name organizations not exported.
+    let persons: Vec<(String, String, String)> = (0..20)
+        .map(|i| {
+            let org = match i {
+                7 => "9999".to_string(),
+                13 => "8888".to_string(),
+                _ => orgs[i % orgs.len()].0.clone(),
+            };
+            let name = if i == 3 {
+                "Zoë Müller".to_string()
+            } else {
+                format!("Person {i}")
+            };
+            (format!("p{i:03}x7"), name, org)
+        })
+        .collect();
+    // Deals name their person by name: one by a name no file describes, one by a damaged
+    // spelling of an existing person.
+    let deals: Vec<(String, String, String)> = (0..8)
+        .map(|i| {
+            let person = match i {
+                5 => "Nobody Known".to_string(),
+                6 => "ZoÃ« MÃ¼ller".to_string(),
+                _ => persons[i].1.clone(),
+            };
+            (format!("d{i:03}x9"), format!("Deal {i}"), person)
+        })
+        .collect();
+    // Activities name their parent by a type column and an id column.
+    let activities: Vec<(String, String, String, String)> = (0..10)
+        .map(|i| {
+            let (kind, id) = match i % 3 {
+                0 => ("Accounts", orgs[i].0.clone()),
+                1 => ("Opportunities", deals[i % deals.len()].0.clone()),
+                _ => ("Contacts", persons[i].0.clone()),
+            };
+            let id = if i == 9 { "p999x7".to_string() } else { id };
+            (
+                format!("a{i:03}"),
+                format!("Call {i}"),
+                kind.to_string(),
+                id,
+            )
+        })
+        .collect();
+    Source {
+        orgs,
+        persons,
+        deals,
+        activities,
+    }
+}
+
+fn write(dir: &Path, s: &Source) {
+    let mut text = String::from("ID,Name\n");
+    for (id, name) in &s.orgs {
+        text += &format!("{id},{name}\n");
+    }
+    std::fs::write(dir.join("organizations.csv"), text).unwrap();
+    let mut text = String::from("ID,Name,ID da organização\n");
+    for (id, name, org) in &s.persons {
+        text += &format!("{id},{name},{org}\n");
+    }
+    std::fs::write(dir.join("persons.csv"), text).unwrap();
+    let mut text = String::from("ID,Deal title,Contact person\n");
+    for (id, title, person) in &s.deals {
+        text += &format!("{id},{title},{person}\n");
+    }
+    std::fs::write(dir.join("deals.csv"), text).unwrap();
+    let mut text = String::from("ID,Subject,parent_type,parent_id\n");
+    for (id, subject, kind, parent) in &s.activities {
+        text += &format!("{id},{subject},{kind},{parent}\n");
+    }
+    std::fs::write(dir.join("activities.csv"), text).unwrap();
+}
+
+#[test]
+fn links_by_value_and_by_type_are_exact_and_the_audit_adds_up() {
+    let dir = tempfile::tempdir().unwrap();
+    let input = dir.path().join("export");
+    std::fs::create_dir(&input).unwrap();
+    let s = source();
+    write(&input, &s);
+    let out = dir.path().join("out");
+    let run = pipemap(dir.path())
+        .arg("apply")
+        .arg(&input)
+        .arg("--out")
+        .arg(&out)
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8_lossy(&run.stderr);
+    assert!(matches!(run.status.code(), Some(0 | 3)), "{stderr}");
+    let mapping = std::fs::read_to_string(out.join("mapping.yaml")).unwrap();
+    assert!(
+        mapping.contains("ID da organização: person.org_id"),
+        "{mapping}"
+    );
+    assert!(mapping.contains("link_by: parent_type"), "{mapping}");
+
+    // Recount from the inputs.
+    let org_name: HashMap<&str, &str> = s
+        .orgs
+        .iter()
+        .map(|(id, n)| (id.as_str(), n.as_str()))
+        .collect();
+    let person_ids: HashSet<&str> = s.persons.iter().map(|p| p.0.as_str()).collect();
+    let deal_ids: HashSet<&str> = s.deals.iter().map(|d| d.0.as_str()).collect();
+    let person_names: HashSet<&str> = s.persons.iter().map(|p| p.1.as_str()).collect();
+    let persons_by_id = s
+        .persons
+        .iter()
+        .filter(|p| org_name.contains_key(p.2.as_str()))
+        .count();
+    let persons_unresolved = s.persons.len() - persons_by_id;
+    let activity_found = |kind: &str, id: &str| match kind {
+        "Accounts" => org_name.contains_key(id),
+        "Opportunities" => deal_ids.contains(id),
+        _ => person_ids.contains(id),
+    };
+    let activities_by_id = s
+        .activities
+        .iter()
+        .filter(|a| activity_found(&a.2, &a.3))
+        .count();
+    let activities_unresolved = s.activities.len() - activities_by_id;
+    let deals_by_name = s.deals.len();
+    let created: HashSet<&str> = s
+        .deals
+        .iter()
+        .map(|d| d.2.as_str())
+        .filter(|n| !person_names.contains(n))
+        .collect();
+
+    let summary: Value =
+        serde_json::from_str(&std::fs::read_to_string(out.join("summary.json")).unwrap()).unwrap();
+    let links = &summary["links"];
+    assert_eq!(
+        links["by_id"],
+        (persons_by_id + activities_by_id) as u64,
+        "{links}"
+    );
+    assert_eq!(
+        links["unresolved"],
+        (persons_unresolved + activities_unresolved) as u64,
+        "{links}"
+    );
+    assert_eq!(summary["unresolved_links"], links["unresolved"]);
+    assert_eq!(links["by_name"], deals_by_name as u64, "{links}");
+    assert_eq!(links["created_for_links"], created.len() as u64, "{links}");
+    assert_eq!(links["suspect_created"], 1, "{links}");
+    assert!(
+        links["examples"]["suspect_created"][0]
+            .as_str()
+            .unwrap()
+            .contains("Zoë Müller"),
+        "{links}"
+    );
+
+    // Every link written is the one the source ids name; every other one is listed.
+    let persons_out = rows(&out.join("02-persons.csv"));
+    for (_, name, org) in &s.persons {
+        let row = persons_out
+            .iter()
+            .find(|r| r["Person - Name"] == *name)
+            .unwrap_or_else(|| panic!("{name} written"));
+        match org_name.get(org.as_str()) {
+            Some(o) => assert_eq!(row["Organization - Name"], *o, "{name}"),
+            None => {
+                assert_eq!(
+                    row["Organization - Name"], "",
+                    "{name}: no invented company"
+                );
+                assert!(row["Note - Content"].contains(org.as_str()), "{name}");
+            }
+        }
+    }
+    let orgs_out = rows(&out.join("01-organizations.csv"));
+    assert_eq!(
+        orgs_out.len(),
+        s.orgs.len(),
+        "no organization is invented from an id"
+    );
+    let activities_out = rows(&out.join("05-activities.csv"));
+    let deal_title: HashMap<&str, &str> = s
+        .deals
+        .iter()
+        .map(|d| (d.0.as_str(), d.1.as_str()))
+        .collect();
+    let person_name: HashMap<&str, &str> = s
+        .persons
+        .iter()
+        .map(|p| (p.0.as_str(), p.1.as_str()))
+        .collect();
+    for (_, subject, kind, id) in &s.activities {
+        let row = activities_out
+            .iter()
+            .find(|r| r["Activity - Subject"] == *subject)
+            .unwrap();
+        let (column, want) = match kind.as_str() {
+            "Accounts" => ("Organization - Name", org_name.get(id.as_str())),
+            "Opportunities" => ("Deal - Title", deal_title.get(id.as_str())),
+            _ => ("Person - Name", person_name.get(id.as_str())),
+        };
+        assert_eq!(row[column], want.copied().unwrap_or(""), "{subject}");
+    }
+    let warnings = std::fs::read_to_string(out.join("warnings.csv")).unwrap();
+    assert!(
+        warnings.contains("9999") && warnings.contains("p999x7"),
+        "{warnings}"
+    );
+}
+
+#[test]
+fn ids_unique_across_files_link_to_whichever_file_holds_them() {
+    let dir = tempfile::tempdir().unwrap();
+    let input = dir.path().join("export");
+    std::fs::create_dir(&input).unwrap();
+    std::fs::write(
+        input.join("Account.csv"),
+        "Id,Name\n001bm00001ZL8U9AAL,Acme\n001bm00001ZL8UAAA1,Beta\n",
+    )
+    .unwrap();
+    std::fs::write(
+        input.join("Contact.csv"),
+        "Id,FirstName,LastName\n003bm00000AbCdEfGH,Ann,Lee\n003bm00000AbCdEfGI,Bob,Ray\n",
+    )
+    .unwrap();
+    std::fs::write(
+        input.join("Task.csv"),
+        "Id,Subject,WhoOrWhat\n00Tbm0000000001AAA,Call,001bm00001ZL8U9AAL\n00Tbm0000000002AAA,Mail,003bm00000AbCdEfGI\n00Tbm0000000003AAA,Visit,001bm00001ZL8UAAA1\n",
+    )
+    .unwrap();
+    let out = dir.path().join("out");
+    let run = pipemap(dir.path())
+        .arg("apply")
+        .arg(&input)
+        .arg("--out")
+        .arg(&out)
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8_lossy(&run.stderr);
+    assert!(matches!(run.status.code(), Some(0 | 3)), "{stderr}");
+    let tasks = rows(&out.join("05-activities.csv"));
+    let of = |subject: &str| {
+        tasks
+            .iter()
+            .find(|r| r["Activity - Subject"] == subject)
+            .unwrap()
+    };
+    assert_eq!(of("Call")["Organization - Name"], "Acme");
+    assert_eq!(of("Mail")["Person - Name"], "Bob Ray");
+    assert_eq!(of("Visit")["Organization - Name"], "Beta");
+    let summary: Value =
+        serde_json::from_str(&std::fs::read_to_string(out.join("summary.json")).unwrap()).unwrap();
+    assert_eq!(summary["links"]["by_id"], 3, "{}", summary["links"]);
+}
