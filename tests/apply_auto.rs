@@ -152,13 +152,15 @@ fn real_export_folders_export_their_records_and_leave_the_rest_out_with_reasons(
         ),
         (
             "dynamics365-contoso-coffee",
-            "using pipemap's own suggestions",
+            // An Export to Excel in display names, recognised by the dynamics365 preset.
+            "using the profile \"dynamics365\", which recognises every file",
             &["User.csv", "Territory.csv", "Campaign.csv"][..],
             &[
                 "01-organizations.csv",
                 "02-persons.csv",
                 "03-deals.csv",
                 "05-activities.csv",
+                "07-products.csv",
             ][..],
         ),
     ] {
@@ -190,4 +192,129 @@ fn real_export_folders_export_their_records_and_leave_the_rest_out_with_reasons(
             assert!(out.join(file).exists(), "{folder}: no {file}");
         }
     }
+}
+
+/// The real Dynamics 365 export folder by preset name gives the same export as without a
+/// profile, and its users, territories and campaigns are left out with the reason instead of
+/// stopping the export.
+#[test]
+fn the_dynamics365_preset_by_name_applies_the_real_export_folder() {
+    let shared = Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("../shared/real_exports/dynamics365-contoso-coffee");
+    let dir = tempfile::tempdir().unwrap();
+    let (named, auto) = (dir.path().join("named"), dir.path().join("auto"));
+    let run = pipemap(dir.path())
+        .arg("apply")
+        .arg(&shared)
+        .args(["--profile", "dynamics365", "--out"])
+        .arg(&named)
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8_lossy(&run.stderr);
+    assert!(matches!(run.status.code(), Some(0 | 3)), "{stderr}");
+    for file in ["User.csv", "Territory.csv", "Campaign.csv"] {
+        assert!(
+            stderr.contains(&format!("{file}: left out: it looks like")),
+            "{file}: {stderr}"
+        );
+    }
+    pipemap(dir.path())
+        .arg("apply")
+        .arg(&shared)
+        .arg("--out")
+        .arg(&auto)
+        .output()
+        .unwrap();
+    for file in [
+        "01-organizations.csv",
+        "02-persons.csv",
+        "03-deals.csv",
+        "07-products.csv",
+    ] {
+        assert_eq!(read(&named.join(file)), read(&auto.join(file)), "{file}");
+    }
+    let deals = read(&named.join("03-deals.csv"));
+    // Topic, Potential Customer, Contact, Status and Sales Stage land on Pipedrive's fields.
+    assert!(
+        deals.starts_with("Deal - Title,Person - Name,Organization - Name,"),
+        "{deals}"
+    );
+    assert!(
+        deals.contains("Adatum Corporation | 1-Year Fair Trade Coffee Subscription,Kevin Martin,Adatum Corporation,"),
+        "{deals}"
+    );
+    assert!(deals.contains(",lost,"), "Status Lost becomes lost");
+    assert!(
+        deals.contains("Opportunity Sales Process"),
+        "the stage's pipeline"
+    );
+}
+
+/// Dynamics 365 rows by Web API logical names link by GUID (`_parentcustomerid_value`), and an
+/// activity's status words (Completed, Canceled) are read through the preset's value map.
+#[test]
+fn dynamics365_web_api_rows_link_by_guid_and_activity_status_words_are_read() {
+    let dir = tempfile::tempdir().unwrap();
+    let src = dir.path().join("src");
+    std::fs::create_dir(&src).unwrap();
+    std::fs::write(
+        src.join("accounts.csv"),
+        "accountid,name,telephone1,address1_city\n\
+         0b1e7c8a-0000-4000-8000-000000000001,Example Roasters,555-0100,Springfield\n",
+    )
+    .unwrap();
+    std::fs::write(
+        src.join("contacts.csv"),
+        "contactid,firstname,lastname,_parentcustomerid_value,emailaddress1\n\
+         0b1e7c8a-0000-4000-8000-000000000002,Ada,Example,0b1e7c8a-0000-4000-8000-000000000001,ada@example.com\n",
+    )
+    .unwrap();
+    std::fs::write(
+        src.join("All Activities.csv"),
+        "Activity Type,Subject,Regarding,Activity Status,Due Date\n\
+         Task,Send price list,Example Roasters,Completed,2025-02-03\n\
+         Phone Call,Call back,Example Roasters,Canceled,2025-02-04\n",
+    )
+    .unwrap();
+    let out = dir.path().join("out");
+    let run = pipemap(dir.path())
+        .arg("apply")
+        .arg(&src)
+        .arg("--out")
+        .arg(&out)
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8_lossy(&run.stderr);
+    assert_eq!(run.status.code(), Some(0), "{stderr}");
+    assert!(
+        stderr.contains("using the profile \"dynamics365\""),
+        "{stderr}"
+    );
+    let persons = read(&out.join("02-persons.csv"));
+    assert!(
+        persons.contains("Ada Example,Example Roasters,"),
+        "{persons}"
+    );
+    let activities = read(&out.join("05-activities.csv"));
+    let lines: Vec<&str> = activities.lines().collect();
+    let header: Vec<&str> = lines[0].split(',').collect();
+    let done = header
+        .iter()
+        .position(|h| *h == "Activity - Done")
+        .expect("done column");
+    let kind = header
+        .iter()
+        .position(|h| *h == "Activity - Type")
+        .expect("type column");
+    let cells = |i: usize| lines[i].split(',').collect::<Vec<_>>();
+    assert_eq!(
+        (cells(1)[done], cells(1)[kind]),
+        ("1", "task"),
+        "{activities}"
+    );
+    assert_eq!(
+        (cells(2)[done], cells(2)[kind]),
+        ("0", "call"),
+        "{activities}"
+    );
 }

@@ -69,13 +69,7 @@ fn auto_profile(
         let table = Table::open_ref(&source)?;
         let inspection = inspect(table, DEFAULT_SAMPLE_ROWS, false)?;
         match not_records(&source.name, &inspection.headers) {
-            Some(what) if entity.is_none() => {
-                let note = format!(
-                    "{}: left out: it looks like {}, not records to import; to import it anyway, run it alone with --entity (person, organization, deal, lead, activity, note, product)",
-                    source.name, what.kind
-                );
-                notes.push(note);
-            }
+            Some(what) if entity.is_none() => notes.push(left_out_note(&source.name, what.kind)),
             _ => kept.push((source, inspection)),
         }
     }
@@ -120,6 +114,58 @@ fn auto_profile(
         profile: auto_profile::from_suggestions(&files),
         sources,
         notes,
+    })
+}
+
+/// The line that says why a file is left out.
+fn left_out_note(name: &str, kind: &str) -> String {
+    format!(
+        "{name}: left out: it looks like {kind}, not records to import; to import it anyway, run it alone with --entity (person, organization, deal, lead, activity, note, product)"
+    )
+}
+
+/// With a profile: files it does not recognise that are not records at all (a CRM's users,
+/// territories, histories …) are left out with a note instead of stopping the export; a record
+/// file it does not recognise still stops it, named, before anything is written.
+fn leave_out_unmatched_non_records(
+    sources: Vec<SourceRef>,
+    profile: &Profile,
+) -> anyhow::Result<(Vec<SourceRef>, Vec<String>)> {
+    use pipemap::source::Table;
+    use pipemap::suggest::file_kind::not_records;
+    let mut kept = Vec::with_capacity(sources.len());
+    let mut notes = Vec::new();
+    for source in sources {
+        let headers = Table::open_ref(&source)?.headers;
+        match not_records(&source.name, &headers) {
+            // A partial match (by the share of columns it explains) is not enough for a file
+            // that looks like no records: a campaign list shares Name, Status and Owner with
+            // leads.
+            Some(what) if !matched_by_markers(profile, &headers) => {
+                notes.push(left_out_note(&source.name, what.kind));
+            }
+            _ => kept.push(source),
+        }
+    }
+    if kept.is_empty() {
+        anyhow::bail!(
+            "no file to export: none of the files holds records the profile recognises ({})",
+            notes.join("; ")
+        );
+    }
+    Ok((kept, notes))
+}
+
+/// True when one of the profile's files has every one of its marker headers in `headers`.
+fn matched_by_markers(profile: &Profile, headers: &[String]) -> bool {
+    profile.files.iter().any(|file| {
+        let need = &file.matcher.headers_include;
+        !need.is_empty()
+            && need.iter().all(|n| {
+                headers
+                    .iter()
+                    .any(|h| h.trim().eq_ignore_ascii_case(n.trim()))
+            })
     })
 }
 
@@ -197,7 +243,11 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
                     "--entity is for a run without a profile; the profile says each file's entity"
                 );
             }
-            load_profile_with_origin(spec, &schema)?
+            let loaded = load_profile_with_origin(spec, &schema)?;
+            let (kept, left_out) = leave_out_unmatched_non_records(sources, &loaded.0)?;
+            sources = kept;
+            notes = left_out;
+            loaded
         }
         _ => {
             let auto = auto_profile(sources, &schema, args.entity)?;

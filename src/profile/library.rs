@@ -29,6 +29,10 @@ pub const PRESETS: &[(&str, &str)] = &[
         "sugarcrm",
         include_str!("../../assets/presets/sugarcrm.yaml"),
     ),
+    (
+        "dynamics365",
+        include_str!("../../assets/presets/dynamics365.yaml"),
+    ),
 ];
 
 /// Where a listed profile comes from.

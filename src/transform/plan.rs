@@ -294,9 +294,10 @@ fn rule_for(
     profile: &Profile,
     schema: &Schema,
 ) -> Rule {
+    // `AccountId`, `contact_id`, and the Dataverse Web API's lookups (`_parentcustomerid_value`).
     let by_id_header = {
         let lower = header.trim().to_lowercase();
-        lower.ends_with("id") && !lower.ends_with("paid")
+        (lower.ends_with("id") && !lower.ends_with("paid")) || lower.ends_with("id_value")
     };
     match target {
         Target::Skip => Rule::Skip,

@@ -433,7 +433,14 @@ impl Converter<'_> {
             Conv::Number => values::parse_number(raw)
                 .map(|n| vec![(None, n)])
                 .map_err(|e| e.to_string()),
-            Conv::Bool => match values::parse_bool(raw) {
+            // A value map names the CRM's own words for yes and no (Dynamics 365's activity
+            // status "Completed", "Canceled").
+            Conv::Bool => match values::parse_bool(
+                self.maps
+                    .lookup(&target.without_label(), raw)
+                    .as_deref()
+                    .unwrap_or(raw),
+            ) {
                 Ok(b) => Ok(vec![(None, if b { "1" } else { "0" }.to_string())]),
                 Err(e) => match values::parse_date(raw, &values::DateStyle::default()) {
                     Ok(_) => Ok(vec![(None, "1".to_string())]),
