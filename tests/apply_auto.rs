@@ -318,3 +318,36 @@ fn dynamics365_web_api_rows_link_by_guid_and_activity_status_words_are_read() {
         "{activities}"
     );
 }
+
+/// Keap's Data Service tables (Contact, Company, Lead, ContactAction) are recognised by the
+/// keap preset, and ContactID / ContactId / OpportunityId link by Keap id.
+#[test]
+fn the_keap_preset_takes_data_service_tables_and_links_them_by_id() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("out");
+    let run = pipemap(dir.path())
+        .args(["apply", "tests/data/presets/keap", "--out"])
+        .arg(&out)
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8_lossy(&run.stderr);
+    assert_eq!(run.status.code(), Some(0), "{stderr}");
+    assert!(stderr.contains("using the profile \"keap\""), "{stderr}");
+    let deals = read(&out.join("03-deals.csv"));
+    assert!(
+        deals.contains("Grinder upgrade,Ada Example,Example Roasters,"),
+        "{deals}"
+    );
+    let activities = read(&out.join("05-activities.csv"));
+    assert!(
+        activities.contains("Call about the grinder,Ada Example,Grinder upgrade,"),
+        "{activities}"
+    );
+    let organizations = read(&out.join("01-organizations.csv"));
+    assert!(
+        organizations.contains("Example Roasters,"),
+        "{organizations}"
+    );
+    let mapping = read(&out.join("mapping.yaml"));
+    assert!(mapping.contains("source_crm: keap"), "{mapping}");
+}

@@ -33,6 +33,7 @@ pub const PRESETS: &[(&str, &str)] = &[
         "dynamics365",
         include_str!("../../assets/presets/dynamics365.yaml"),
     ),
+    ("keap", include_str!("../../assets/presets/keap.yaml")),
 ];
 
 /// Where a listed profile comes from.
