@@ -351,3 +351,111 @@ fn the_keap_preset_takes_data_service_tables_and_links_them_by_id() {
     let mapping = read(&out.join("mapping.yaml"));
     assert!(mapping.contains("source_crm: keap"), "{mapping}");
 }
+
+/// A users file in the folder becomes the owner value map: Salesforce `OwnerId` user ids
+/// become the users' e-mail addresses, report.md says so, and an id the users file lacks is
+/// listed in warnings.csv.
+#[test]
+fn a_users_file_maps_owner_ids_to_the_users_e_mail_addresses() {
+    let dir = tempfile::tempdir().unwrap();
+    let src = dir.path().join("src");
+    std::fs::create_dir(&src).unwrap();
+    std::fs::write(
+        src.join("User.csv"),
+        "Id,Username,FirstName,LastName,Email\n\
+         005000000000001AAA,sam@login.example,Sam,Sample,sam@example.com\n\
+         005000000000002AAA,kim@login.example,Kim,Demo,kim@example.com\n",
+    )
+    .unwrap();
+    std::fs::write(
+        src.join("Account.csv"),
+        "Id,Name,AccountNumber,BillingStreet,ShippingStreet,OwnerId\n\
+         001000000000001AAA,Example Roasters,A-1,1 Main St,1 Main St,005000000000001AAA\n\
+         001000000000002AAA,Demo Beans,A-2,2 Side St,2 Side St,005000000000009AAA\n",
+    )
+    .unwrap();
+    std::fs::write(
+        src.join("Opportunity.csv"),
+        "Id,AccountId,Name,StageName,ForecastCategory,IsWon,CloseDate,Amount,OwnerId\n\
+         006000000000001AAA,001000000000001AAA,Grinder,Prospecting,Pipeline,false,2025-03-01,1200,005000000000002AAA\n",
+    )
+    .unwrap();
+    let out = dir.path().join("out");
+    let run = pipemap(dir.path())
+        .arg("apply")
+        .arg(&src)
+        .arg("--out")
+        .arg(&out)
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8_lossy(&run.stderr);
+    assert_eq!(run.status.code(), Some(0), "{stderr}");
+    assert!(
+        stderr.contains("using the profile \"salesforce\""),
+        "{stderr}"
+    );
+    let report = read(&out.join("report.md"));
+    assert!(
+        report.contains("Owners: 2 ids (and 2 user names) mapped through User.csv"),
+        "{report}"
+    );
+    let organizations = read(&out.join("01-organizations.csv"));
+    assert!(
+        organizations.contains(",sam@example.com"),
+        "{organizations}"
+    );
+    let deals = read(&out.join("03-deals.csv"));
+    assert!(deals.contains("kim@example.com"), "{deals}");
+    let warnings = read(&out.join("warnings.csv"));
+    assert!(
+        warnings.contains(
+            "OwnerId,005000000000009AAA,no user with this id or name in User.csv; kept as written"
+        ),
+        "{warnings}"
+    );
+    // The mapping written for review carries the owner map, so a rerun needs no users file.
+    let mapping = read(&out.join("mapping.yaml"));
+    assert!(
+        mapping.contains("005000000000001AAA: sam@example.com"),
+        "{mapping}"
+    );
+}
+
+/// The real Dynamics 365 export's User.csv (no ids: owners are written by name) maps the
+/// owners' names to their e-mail addresses.
+#[test]
+fn the_real_dynamics_users_file_maps_owner_names() {
+    let shared = Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("../shared/real_exports/dynamics365-contoso-coffee");
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("out");
+    let run = pipemap(dir.path())
+        .arg("apply")
+        .arg(&shared)
+        .arg("--out")
+        .arg(&out)
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8_lossy(&run.stderr);
+    assert!(matches!(run.status.code(), Some(0 | 3)), "{stderr}");
+    let report = read(&out.join("report.md"));
+    assert!(
+        report.contains("Owners: 13 user names mapped through User.csv"),
+        "{report}"
+    );
+    let deals = read(&out.join("03-deals.csv"));
+    let mut lines = deals.lines();
+    let header: Vec<&str> = lines.next().unwrap().split(',').collect();
+    let owner = header.iter().position(|h| *h == "Deal - Owner").unwrap();
+    let (mut mapped, mut rows) = (0, 0);
+    for line in lines.filter(|l| l.split(',').count() == header.len()) {
+        rows += 1;
+        if line.split(',').nth(owner).is_some_and(|o| o.contains('@')) {
+            mapped += 1;
+        }
+    }
+    // SOURCES.md: 5,192 of 5,229 opportunity owners are in User.csv.
+    assert!(rows > 1000 && mapped * 10 >= rows * 9, "{mapped} of {rows}");
+    let warnings = read(&out.join("warnings.csv"));
+    assert!(warnings.contains("no user with this id or name in User.csv"));
+}

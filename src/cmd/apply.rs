@@ -46,6 +46,8 @@ struct Auto {
     sources: Vec<SourceRef>,
     /// Why files were left out.
     notes: Vec<String>,
+    /// The users files among those left out (they become the owner value map).
+    users: Vec<SourceRef>,
 }
 
 /// The profile for a run without one: files that are not records (a CRM's users, histories,
@@ -65,11 +67,17 @@ fn auto_profile(
     use pipemap::suggest::vocabulary::Vocabularies;
     let mut kept = Vec::with_capacity(sources.len());
     let mut notes = Vec::new();
+    let mut users = Vec::new();
     for source in sources {
         let table = Table::open_ref(&source)?;
         let inspection = inspect(table, DEFAULT_SAMPLE_ROWS, false)?;
         match not_records(&source.name, &inspection.headers) {
-            Some(what) if entity.is_none() => notes.push(left_out_note(&source.name, what.kind)),
+            Some(what) if entity.is_none() => {
+                notes.push(left_out_note(&source.name, what.kind));
+                if what.is_users() {
+                    users.push(source);
+                }
+            }
             _ => kept.push((source, inspection)),
         }
     }
@@ -94,6 +102,7 @@ fn auto_profile(
                 profile: p.clone(),
                 sources,
                 notes,
+                users,
             });
         }
     }
@@ -114,6 +123,7 @@ fn auto_profile(
         profile: auto_profile::from_suggestions(&files),
         sources,
         notes,
+        users,
     })
 }
 
@@ -130,11 +140,12 @@ fn left_out_note(name: &str, kind: &str) -> String {
 fn leave_out_unmatched_non_records(
     sources: Vec<SourceRef>,
     profile: &Profile,
-) -> anyhow::Result<(Vec<SourceRef>, Vec<String>)> {
+) -> anyhow::Result<Auto> {
     use pipemap::source::Table;
     use pipemap::suggest::file_kind::not_records;
     let mut kept = Vec::with_capacity(sources.len());
     let mut notes = Vec::new();
+    let mut users = Vec::new();
     for source in sources {
         let headers = Table::open_ref(&source)?.headers;
         match not_records(&source.name, &headers) {
@@ -143,6 +154,9 @@ fn leave_out_unmatched_non_records(
             // leads.
             Some(what) if !matched_by_markers(profile, &headers) => {
                 notes.push(left_out_note(&source.name, what.kind));
+                if what.is_users() {
+                    users.push(source);
+                }
             }
             _ => kept.push(source),
         }
@@ -153,7 +167,60 @@ fn leave_out_unmatched_non_records(
             notes.join("; ")
         );
     }
-    Ok((kept, notes))
+    Ok(Auto {
+        profile: profile.clone(),
+        sources: kept,
+        notes,
+        users,
+    })
+}
+
+/// The owner value map from the users files left out of the export: fills the profile's
+/// owner maps and says so. Returns the users file's name, for the warnings on owners it lacks.
+fn owners_from_users(
+    users: &[SourceRef],
+    profile: &mut Profile,
+    notes: &mut Vec<String>,
+) -> anyhow::Result<Option<String>> {
+    use pipemap::source::Table;
+    use pipemap::transform::owners::{UserColumns, UserDirectory};
+    for source in users {
+        let mut table = Table::open_ref(source)?;
+        let Some(cols) = UserColumns::find(&table.headers) else {
+            continue;
+        };
+        let file = source
+            .name
+            .rsplit(['/', '\\'])
+            .next()
+            .unwrap_or(&source.name)
+            .to_string();
+        let mut directory = UserDirectory::new(&file);
+        while let Some(record) = table.next_record()? {
+            let row: Vec<&str> = record.fields.iter().collect();
+            directory.add(&cols, &row);
+        }
+        if directory.entries.is_empty() {
+            continue;
+        }
+        let filled = directory.apply_to(profile);
+        if filled.is_empty() {
+            continue;
+        }
+        let names = directory.entries.len() - directory.ids;
+        let targets: Vec<String> = filled.iter().map(|t| t.to_string()).collect();
+        let what = match (directory.ids, names) {
+            (0, n) => format!("{n} user names"),
+            (i, 0) => format!("{i} ids"),
+            (i, n) => format!("{i} ids (and {n} user names)"),
+        };
+        notes.push(format!(
+            "Owners: {what} mapped through {file} to the users' e-mail addresses (else full names), in {}; owners it lacks are listed in warnings.csv",
+            targets.join(", ")
+        ));
+        return Ok(Some(file));
+    }
+    Ok(None)
 }
 
 /// True when one of the profile's files has every one of its marker headers in `headers`.
@@ -235,7 +302,8 @@ fn replaced_note(out: &Path, removed: &[String]) -> String {
 pub fn run(args: Args) -> anyhow::Result<ExitCode> {
     let schema = Schema::load_default(&args.schemas)?;
     let mut sources = expand_tables(&args.paths)?;
-    let mut notes = Vec::new();
+    let mut notes;
+    let users;
     let (mut profile, is_preset) = match args.profile.as_deref() {
         Some(spec) if spec != "auto" => {
             if args.entity.is_some() {
@@ -243,19 +311,22 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
                     "--entity is for a run without a profile; the profile says each file's entity"
                 );
             }
-            let loaded = load_profile_with_origin(spec, &schema)?;
-            let (kept, left_out) = leave_out_unmatched_non_records(sources, &loaded.0)?;
-            sources = kept;
-            notes = left_out;
-            loaded
+            let (profile, is_preset) = load_profile_with_origin(spec, &schema)?;
+            let kept = leave_out_unmatched_non_records(sources, &profile)?;
+            sources = kept.sources;
+            notes = kept.notes;
+            users = kept.users;
+            (profile, is_preset)
         }
         _ => {
             let auto = auto_profile(sources, &schema, args.entity)?;
             sources = auto.sources;
             notes = auto.notes;
+            users = auto.users;
             (auto.profile, true)
         }
     };
+    let owners_from = owners_from_users(&users, &mut profile, &mut notes)?;
     if let Some(layout) = args.layout {
         profile.options.layout = layout;
     }
@@ -286,6 +357,7 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
         allow_drift: args.allow_drift,
         progress: Some(&progress),
         notes,
+        owners_from,
     };
     let export = engine::apply(&sources, &profile, &schema, &opts)?;
     if let Some(bar) = bar {

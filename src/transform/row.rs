@@ -447,7 +447,7 @@ impl Converter<'_> {
                     Err(_) => Err(e.to_string()),
                 },
             },
-            Conv::Values => self.map_value(target, raw, out),
+            Conv::Values => self.map_value(header, target, raw, out),
             Conv::Labels(sep) => {
                 let mapped: Vec<String> = values::split_labels(raw, sep)
                     .into_iter()
@@ -479,6 +479,7 @@ impl Converter<'_> {
     /// written and reported.
     fn map_value(
         &self,
+        header: &str,
         target: &Target,
         raw: &str,
         out: &mut RowResult,
@@ -486,6 +487,16 @@ impl Converter<'_> {
         let base = target.without_label();
         let mapped = self.maps.lookup(&base, raw);
         let key = base.key().unwrap_or("");
+        if let Some(users) = &self.maps.owners_from
+            && mapped.is_none()
+            && matches!(key, "owner_id" | "user_id")
+        {
+            out.warnings.push(Problem {
+                column: header.to_string(),
+                value: raw.to_string(),
+                reason: format!("no user with this id or name in {users}; kept as written"),
+            });
+        }
         let known_status = key == "status" && values::parse_status(raw).is_some();
         if mapped.is_none() && !known_status {
             out.unmapped_values.push((base.clone(), raw.to_string()));
