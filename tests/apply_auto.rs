@@ -459,3 +459,58 @@ fn the_real_dynamics_users_file_maps_owner_names() {
     let warnings = read(&out.join("warnings.csv"));
     assert!(warnings.contains("no user with this id or name in User.csv"));
 }
+
+/// `suggest` and `inspect` say that a users file or a history is not a record file, in text
+/// and in `--json` (a key added next to the usual ones); a record file has no such key.
+#[test]
+fn suggest_and_inspect_say_what_a_file_that_is_not_records_is() {
+    let dir = tempfile::tempdir().unwrap();
+    let users = dir.path().join("User.csv");
+    std::fs::write(
+        &users,
+        "Id,FirstName,LastName,Email\n1,Sam,Sample,sam@example.com\n",
+    )
+    .unwrap();
+    let history = dir.path().join("OpportunityHistory.csv");
+    std::fs::write(&history, "Id,OpportunityId,StageName\n1,2,Prospecting\n").unwrap();
+    let contacts = dir.path().join("contacts.csv");
+    std::fs::write(
+        &contacts,
+        "First Name,Last Name,Email\nAda,Example,ada@example.com\n",
+    )
+    .unwrap();
+    let stdout = |args: &[&str], file: &Path| {
+        let run = pipemap(dir.path()).args(args).arg(file).output().unwrap();
+        assert_eq!(run.status.code(), Some(0));
+        String::from_utf8(run.stdout).unwrap()
+    };
+    for command in ["suggest", "inspect"] {
+        let text = stdout(&[command], &users);
+        assert!(
+            text.contains("not a record file: the CRM's users (owners, not contacts)"),
+            "{command}: {text}"
+        );
+        let text = stdout(&[command], &history);
+        assert!(
+            text.contains("not a record file: a history of changes"),
+            "{command}: {text}"
+        );
+        assert!(!stdout(&[command], &contacts).contains("not a record file"));
+        let json: serde_json::Value =
+            serde_json::from_str(&stdout(&[command, "--json"], &users)).unwrap();
+        assert_eq!(
+            json["not_a_record_file"], "the CRM's users (owners, not contacts)",
+            "{command}"
+        );
+        // The usual keys are still there.
+        let usual = if command == "suggest" {
+            "columns"
+        } else {
+            "headers"
+        };
+        assert!(json.get(usual).is_some(), "{command}: {json}");
+        let json: serde_json::Value =
+            serde_json::from_str(&stdout(&[command, "--json"], &contacts)).unwrap();
+        assert!(json.get("not_a_record_file").is_none(), "{command}");
+    }
+}
