@@ -85,7 +85,8 @@ impl UserColumns {
             cols.full = None;
         }
         let named = cols.full.is_some() || cols.first.is_some() || cols.last.is_some();
-        ((cols.id.is_some() || named) && (cols.email.is_some() || named)).then_some(cols)
+        // A name to key by and map to, or an id and an e-mail address.
+        (named || (cols.id.is_some() && cols.email.is_some())).then_some(cols)
     }
 
     fn full_name(&self, row: &[&str]) -> String {
