@@ -26,6 +26,7 @@ fn the_sample_exports_to_the_same_files() {
         allow_drift: false,
         progress: None,
         notes: Vec::new(),
+        owners_from: None,
     };
     let export = apply(&sources, &profile, &schema, &opts).unwrap();
     assert!(export.summary.reconciled);

@@ -46,6 +46,8 @@ struct Auto {
     sources: Vec<SourceRef>,
     /// Why files were left out.
     notes: Vec<String>,
+    /// The users files among those left out (they become the owner value map).
+    users: Vec<SourceRef>,
 }
 
 /// The profile for a run without one: files that are not records (a CRM's users, histories,
@@ -65,16 +67,16 @@ fn auto_profile(
     use pipemap::suggest::vocabulary::Vocabularies;
     let mut kept = Vec::with_capacity(sources.len());
     let mut notes = Vec::new();
+    let mut users = Vec::new();
     for source in sources {
         let table = Table::open_ref(&source)?;
         let inspection = inspect(table, DEFAULT_SAMPLE_ROWS, false)?;
         match not_records(&source.name, &inspection.headers) {
             Some(what) if entity.is_none() => {
-                let note = format!(
-                    "{}: left out: it looks like {}, not records to import; to import it anyway, run it alone with --entity (person, organization, deal, lead, activity, note, product)",
-                    source.name, what.kind
-                );
-                notes.push(note);
+                notes.push(left_out_note(&source.name, what.kind));
+                if what.is_users() {
+                    users.push(source);
+                }
             }
             _ => kept.push((source, inspection)),
         }
@@ -100,6 +102,7 @@ fn auto_profile(
                 profile: p.clone(),
                 sources,
                 notes,
+                users,
             });
         }
     }
@@ -128,6 +131,116 @@ fn auto_profile(
         profile: auto_profile::from_suggestions(&files),
         sources,
         notes,
+        users,
+    })
+}
+
+/// The line that says why a file is left out.
+fn left_out_note(name: &str, kind: &str) -> String {
+    format!(
+        "{name}: left out: it looks like {kind}, not records to import; to import it anyway, run it alone with --entity (person, organization, deal, lead, activity, note, product)"
+    )
+}
+
+/// With a profile: files it does not recognise that are not records at all (a CRM's users,
+/// territories, histories …) are left out with a note instead of stopping the export; a record
+/// file it does not recognise still stops it, named, before anything is written.
+fn leave_out_unmatched_non_records(
+    sources: Vec<SourceRef>,
+    profile: &Profile,
+) -> anyhow::Result<Auto> {
+    use pipemap::source::Table;
+    use pipemap::suggest::file_kind::not_records;
+    let mut kept = Vec::with_capacity(sources.len());
+    let mut notes = Vec::new();
+    let mut users = Vec::new();
+    for source in sources {
+        let headers = Table::open_ref(&source)?.headers;
+        match not_records(&source.name, &headers) {
+            // A partial match (by the share of columns it explains) is not enough for a file
+            // that looks like no records: a campaign list shares Name, Status and Owner with
+            // leads.
+            Some(what) if !matched_by_markers(profile, &headers) => {
+                notes.push(left_out_note(&source.name, what.kind));
+                if what.is_users() {
+                    users.push(source);
+                }
+            }
+            _ => kept.push(source),
+        }
+    }
+    if kept.is_empty() {
+        anyhow::bail!(
+            "no file to export: none of the files holds records the profile recognises ({})",
+            notes.join("; ")
+        );
+    }
+    Ok(Auto {
+        profile: profile.clone(),
+        sources: kept,
+        notes,
+        users,
+    })
+}
+
+/// The owner value map from the users files left out of the export: fills the profile's
+/// owner maps and says so. Returns the users file's name, for the warnings on owners it lacks.
+fn owners_from_users(
+    users: &[SourceRef],
+    profile: &mut Profile,
+    notes: &mut Vec<String>,
+) -> anyhow::Result<Option<String>> {
+    use pipemap::source::Table;
+    use pipemap::transform::owners::{UserColumns, UserDirectory};
+    for source in users {
+        let mut table = Table::open_ref(source)?;
+        let Some(cols) = UserColumns::find(&table.headers) else {
+            continue;
+        };
+        let file = source
+            .name
+            .rsplit(['/', '\\'])
+            .next()
+            .unwrap_or(&source.name)
+            .to_string();
+        let mut directory = UserDirectory::new(&file);
+        while let Some(record) = table.next_record()? {
+            let row: Vec<&str> = record.fields.iter().collect();
+            directory.add(&cols, &row);
+        }
+        if directory.entries.is_empty() {
+            continue;
+        }
+        let filled = directory.apply_to(profile);
+        if filled.is_empty() {
+            continue;
+        }
+        let names = directory.entries.len() - directory.ids;
+        let targets: Vec<String> = filled.iter().map(|t| t.to_string()).collect();
+        let what = match (directory.ids, names) {
+            (0, n) => format!("{n} user names"),
+            (i, 0) => format!("{i} ids"),
+            (i, n) => format!("{i} ids (and {n} user names)"),
+        };
+        notes.push(format!(
+            "Owners: {what} mapped through {file} to the users' e-mail addresses (else full names), in {}; owners it lacks are listed in warnings.csv",
+            targets.join(", ")
+        ));
+        return Ok(Some(file));
+    }
+    Ok(None)
+}
+
+/// True when one of the profile's files has every one of its marker headers in `headers`.
+fn matched_by_markers(profile: &Profile, headers: &[String]) -> bool {
+    profile.files.iter().any(|file| {
+        let need = &file.matcher.headers_include;
+        !need.is_empty()
+            && need.iter().all(|n| {
+                headers
+                    .iter()
+                    .any(|h| h.trim().eq_ignore_ascii_case(n.trim()))
+            })
     })
 }
 
@@ -243,7 +356,8 @@ fn replaced_note(out: &Path, removed: &[String]) -> String {
 pub fn run(args: Args) -> anyhow::Result<ExitCode> {
     let schema = Schema::load_default(&args.schemas)?;
     let mut sources = expand_tables(&args.paths)?;
-    let mut notes = Vec::new();
+    let mut notes;
+    let users;
     let (mut profile, is_preset) = match args.profile.as_deref() {
         Some(spec) if spec != "auto" => {
             if args.entity.is_some() {
@@ -251,15 +365,22 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
                     "--entity is for a run without a profile; the profile says each file's entity"
                 );
             }
-            load_profile_with_origin(spec, &schema)?
+            let (profile, is_preset) = load_profile_with_origin(spec, &schema)?;
+            let kept = leave_out_unmatched_non_records(sources, &profile)?;
+            sources = kept.sources;
+            notes = kept.notes;
+            users = kept.users;
+            (profile, is_preset)
         }
         _ => {
             let auto = auto_profile(sources, &schema, args.entity)?;
             sources = auto.sources;
             notes = auto.notes;
+            users = auto.users;
             (auto.profile, true)
         }
     };
+    let owners_from = owners_from_users(&users, &mut profile, &mut notes)?;
     if let Some(layout) = args.layout {
         profile.options.layout = layout;
     }
@@ -290,6 +411,7 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
         allow_drift: args.allow_drift,
         progress: Some(&progress),
         notes,
+        owners_from,
     };
     let export = engine::apply(&sources, &profile, &schema, &opts)?;
     if let Some(bar) = bar {

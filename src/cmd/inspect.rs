@@ -8,6 +8,7 @@ use pipemap::source::stats::{self, Inspection};
 use pipemap::source::{self, Table, sniff};
 
 use super::out::errln;
+use super::suggest::NOT_RECORDS_KEY;
 
 /// A single table prints one object (`--json`); a workbook, archive or folder prints every
 /// table it holds (a JSON array), with what it passed over on stderr.
@@ -23,7 +24,15 @@ pub fn run(file: &Path, json: bool, count: bool, sample: usize) -> anyhow::Resul
     }
     let mut out = super::out::stdout();
     if json {
-        match inspections.as_slice() {
+        let mut values = Vec::with_capacity(inspections.len());
+        for inspection in &inspections {
+            let mut value = serde_json::to_value(inspection).map_err(std::io::Error::from)?;
+            if let (Some(kind), Some(object)) = (kind_of(inspection), value.as_object_mut()) {
+                object.insert(NOT_RECORDS_KEY.into(), kind.into());
+            }
+            values.push(value);
+        }
+        match values.as_slice() {
             [one] if !source::is_container(file) => {
                 serde_json::to_writer_pretty(&mut out, one).map_err(std::io::Error::from)?
             }
@@ -39,6 +48,11 @@ pub fn run(file: &Path, json: bool, count: bool, sample: usize) -> anyhow::Resul
         }
     }
     Ok(ExitCode::SUCCESS)
+}
+
+/// What the table is when it holds no records to import.
+fn kind_of(i: &Inspection) -> Option<&'static str> {
+    super::suggest::not_records(&i.file, &i.headers, None)
 }
 
 fn write_text(out: &mut impl Write, i: &Inspection) -> std::io::Result<()> {
@@ -73,6 +87,12 @@ fn write_text(out: &mut impl Write, i: &Inspection) -> std::io::Result<()> {
         ),
     };
     writeln!(out, "  {rows}, {} columns", i.headers.len())?;
+    if let Some(kind) = kind_of(i) {
+        writeln!(
+            out,
+            "  not a record file: {kind}; apply leaves it out (run it alone with --entity to import it)"
+        )?;
+    }
     for warning in &i.warnings {
         writeln!(out, "  warning: {warning}")?;
     }

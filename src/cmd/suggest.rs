@@ -14,6 +14,18 @@ use super::inspect::shorten;
 
 use super::out::errln;
 
+/// The `--json` key that says a file is not records, and what it is.
+pub const NOT_RECORDS_KEY: &str = "not_a_record_file";
+
+/// What the file is when it holds no records to import (a CRM's users, a history …); None
+/// for a record file, or when `--entity` says what it is.
+pub fn not_records(name: &str, headers: &[String], entity: Option<Entity>) -> Option<&'static str> {
+    if entity.is_some() {
+        return None;
+    }
+    pipemap::suggest::file_kind::not_records(name, headers).map(|what| what.kind)
+}
+
 pub fn run(file: &Path, entity: &str, schemas: &[PathBuf], json: bool) -> anyhow::Result<ExitCode> {
     let entity: Option<Entity> = match entity {
         "auto" => None,
@@ -46,9 +58,14 @@ pub fn run(file: &Path, entity: &str, schemas: &[PathBuf], json: bool) -> anyhow
     let inspection = stats::inspect(table, stats::DEFAULT_SAMPLE_ROWS, false)?;
     let vocabularies = Vocabularies::new(&schema);
     let suggestion = suggest::suggest_file(&vocabularies, &name, entity, &inspection.columns);
+    let not_records = not_records(&name, &inspection.headers, entity);
     let mut out = super::out::stdout();
     if json {
-        serde_json::to_writer_pretty(&mut out, &suggestion).map_err(std::io::Error::from)?;
+        let mut value = serde_json::to_value(&suggestion).map_err(std::io::Error::from)?;
+        if let (Some(kind), Some(object)) = (not_records, value.as_object_mut()) {
+            object.insert(NOT_RECORDS_KEY.into(), kind.into());
+        }
+        serde_json::to_writer_pretty(&mut out, &value).map_err(std::io::Error::from)?;
         writeln!(out)?;
         return Ok(ExitCode::SUCCESS);
     }
@@ -63,6 +80,12 @@ pub fn run(file: &Path, entity: &str, schemas: &[PathBuf], json: bool) -> anyhow
             .map(|c| format!(" (looks like a {c} export)"))
             .unwrap_or_default()
     )?;
+    if let Some(kind) = not_records {
+        writeln!(
+            out,
+            "  not a record file: {kind}; apply leaves it out (run it alone with --entity to import it)"
+        )?;
+    }
     let width = suggestion
         .columns
         .iter()

@@ -29,6 +29,11 @@ pub const PRESETS: &[(&str, &str)] = &[
         "sugarcrm",
         include_str!("../../assets/presets/sugarcrm.yaml"),
     ),
+    (
+        "dynamics365",
+        include_str!("../../assets/presets/dynamics365.yaml"),
+    ),
+    ("keap", include_str!("../../assets/presets/keap.yaml")),
 ];
 
 /// Where a listed profile comes from.

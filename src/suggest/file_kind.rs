@@ -14,10 +14,20 @@ pub struct NotRecords {
     pub kind: &'static str,
 }
 
+impl NotRecords {
+    /// True for a CRM's users file, which becomes the owner value map.
+    pub fn is_users(&self) -> bool {
+        self.kind == USERS
+    }
+}
+
+/// What a users file is.
+pub const USERS: &str = "the CRM's users (owners, not contacts)";
+
 /// Object names (file stems, lower case, without separators) by what they hold.
 const KINDS: &[(&str, &[&str])] = &[
     (
-        "the CRM's users (owners, not contacts)",
+        USERS,
         &[
             "user",
             "users",

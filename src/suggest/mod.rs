@@ -538,7 +538,12 @@ pub fn suggest_file(
     columns: &[ColumnProfile],
 ) -> FileSuggestion {
     let headers: Vec<&str> = columns.iter().map(|c| c.name.as_str()).collect();
-    let crm = detect::source_crm(&headers);
+    let values: Vec<&[String]> = columns.iter().map(|c| c.examples.as_slice()).collect();
+    let crm = detect::source_crm_of(&detect::FileEvidence {
+        file,
+        headers: &headers,
+        values: &values,
+    });
     let entity = entity.unwrap_or_else(|| detect::entity(vocabularies, file, &headers));
     let label = crm.map(|c| c.id_label.as_str());
     FileSuggestion {
@@ -552,6 +557,37 @@ pub fn suggest_file(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_wrong_guess_names_no_custom_field_after_another_crm() {
+        // A SuiteCRM export in display labels shares "Account Name", "Created By" and
+        // "Modified By" with Zoho's: no "Zoho ID" field, no Zoho source.
+        let schema = crate::schema::Schema::builtin();
+        let vocabularies = vocabulary::Vocabularies::new(&schema);
+        let headers = [
+            "ID",
+            "Name",
+            "Account Name",
+            "Billing Street",
+            "Created By",
+            "Modified By",
+            "Date Created",
+        ];
+        let columns: Vec<_> = headers
+            .iter()
+            .enumerate()
+            .map(|(i, h)| {
+                let values = vec![format!("{:08x}-54c1-4a31-9f0e-6b1f3c8a2d7e", i)];
+                crate::source::stats::profile_column(h, i, &values)
+            })
+            .collect();
+        let suggestion = suggest_file(&vocabularies, "Accounts.csv", None, &columns);
+        assert_eq!(suggestion.source_crm, None);
+        for c in &suggestion.columns {
+            let target = c.target.as_ref().map(|t| t.to_string()).unwrap_or_default();
+            assert!(!target.contains("Zoho"), "{}: {target}", c.column);
+        }
+    }
 
     #[test]
     fn crm_custom_field_spellings_become_plain_names() {

@@ -40,6 +40,9 @@ pub struct ApplyOptions<'a> {
     /// Notes on the run's files from before the export (files left out, and why), listed in
     /// report.md with the readers' own notes.
     pub notes: Vec<String>,
+    /// The users file whose ids and names fill the profile's owner maps: an owner value it
+    /// does not know is listed in warnings.csv.
+    pub owners_from: Option<String>,
 }
 
 /// An export that could not be made; nothing was written under the output folder.
@@ -240,7 +243,8 @@ pub fn apply<S: AsSources>(
         return Err(ApplyError::Drift(unresolved.join("\n  ")));
     }
     let layouts = layout::build(schema, &plans);
-    let maps = ValueMaps::new(profile, schema);
+    let mut maps = ValueMaps::new(profile, schema);
+    maps.owners_from = opts.owners_from.clone();
     // Duplicates the profile asks to merge or drop, found before anything is written.
     let duplicates: Vec<Option<FileDuplicates>> = sources
         .iter()

@@ -7,6 +7,7 @@ pub mod engine;
 mod finish;
 pub mod layout;
 pub mod links;
+pub mod owners;
 pub mod plan;
 pub mod row;
 mod survivor;

@@ -337,9 +337,13 @@ fn rule_for(
     profile: &Profile,
     schema: &Schema,
 ) -> Rule {
+    // `AccountId`, `contact_id`, the Dataverse Web API's lookups (`_parentcustomerid_value`),
+    // and any column whose values are ids.
     let by_id = {
         let lower = header.trim().to_lowercase();
-        (lower.ends_with("id") && !lower.ends_with("paid")) || holds_ids(values)
+        (lower.ends_with("id") && !lower.ends_with("paid"))
+            || lower.ends_with("id_value")
+            || holds_ids(values)
     };
     match target {
         Target::Skip => Rule::Skip,

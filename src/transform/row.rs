@@ -484,14 +484,21 @@ impl Converter<'_> {
             Conv::Number => values::parse_number(raw)
                 .map(|n| vec![(None, n)])
                 .map_err(|e| e.to_string()),
-            Conv::Bool => match values::parse_bool(raw) {
+            // A value map names the CRM's own words for yes and no (Dynamics 365's activity
+            // status "Completed", "Canceled").
+            Conv::Bool => match values::parse_bool(
+                self.maps
+                    .lookup(&target.without_label(), raw)
+                    .as_deref()
+                    .unwrap_or(raw),
+            ) {
                 Ok(b) => Ok(vec![(None, if b { "1" } else { "0" }.to_string())]),
                 Err(e) => match values::parse_date(raw, &values::DateStyle::default()) {
                     Ok(_) => Ok(vec![(None, "1".to_string())]),
                     Err(_) => Err(e.to_string()),
                 },
             },
-            Conv::Values => self.map_value(target, raw, out),
+            Conv::Values => self.map_value(header, target, raw, out),
             Conv::Labels(sep) => {
                 let mapped: Vec<String> = values::split_labels(raw, sep)
                     .into_iter()
@@ -523,6 +530,7 @@ impl Converter<'_> {
     /// written and reported.
     fn map_value(
         &self,
+        header: &str,
         target: &Target,
         raw: &str,
         out: &mut RowResult,
@@ -530,6 +538,16 @@ impl Converter<'_> {
         let base = target.without_label();
         let mapped = self.maps.lookup(&base, raw);
         let key = base.key().unwrap_or("");
+        if let Some(users) = &self.maps.owners_from
+            && mapped.is_none()
+            && matches!(key, "owner_id" | "user_id")
+        {
+            out.warnings.push(Problem {
+                column: header.to_string(),
+                value: raw.to_string(),
+                reason: format!("no user with this id or name in {users}; kept as written"),
+            });
+        }
         let known_status = key == "status" && values::parse_status(raw).is_some();
         if mapped.is_none() && !known_status {
             out.unmapped_values.push((base.clone(), raw.to_string()));

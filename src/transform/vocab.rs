@@ -21,6 +21,8 @@ pub struct ValueMaps {
     maps: Vec<Map>,
     /// Stages without a `Pipeline/` prefix go to this pipeline.
     pub default_pipeline: String,
+    /// The users file the owner maps were read from: an owner value it lacks is warned of.
+    pub owners_from: Option<String>,
 }
 
 fn fold(s: &str) -> String {
@@ -68,6 +70,7 @@ impl ValueMaps {
                 .pipelines
                 .first()
                 .map_or_else(|| "Pipeline".to_string(), |p| p.name.clone()),
+            owners_from: None,
         }
     }
 

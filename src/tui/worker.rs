@@ -307,6 +307,7 @@ fn export(
         allow_drift: true,
         progress: Some(&progress),
         notes: Vec::new(),
+        owners_from: None,
     };
     let export = apply(sources, profile, schema, &opts).map_err(|e| e.to_string())?;
     let s = export.summary;
