@@ -299,3 +299,48 @@ fn ids_unique_across_files_link_to_whichever_file_holds_them() {
         serde_json::from_str(&std::fs::read_to_string(out.join("summary.json")).unwrap()).unwrap();
     assert_eq!(summary["links"]["by_id"], 3, "{}", summary["links"]);
 }
+
+#[test]
+fn a_cell_naming_several_records_links_the_first_and_keeps_the_others() {
+    let dir = tempfile::tempdir().unwrap();
+    let input = dir.path().join("export");
+    std::fs::create_dir(&input).unwrap();
+    std::fs::write(
+        input.join("persons.csv"),
+        "Name,Email\nAnn Lee,ann@example.com\nBob Ray,bob@example.com\n\"Oz, Cid\",cid@example.com\n",
+    )
+    .unwrap();
+    std::fs::write(
+        input.join("deals.csv"),
+        "Deal title,Contact person\nBig deal,\"Ann Lee,Bob Ray\"\nSmall deal,\"\"\"Oz, Cid\"\",Ann Lee\"\nLone deal,Bob Ray\n",
+    )
+    .unwrap();
+    let out = dir.path().join("out");
+    let run = pipemap(dir.path())
+        .arg("apply")
+        .arg(&input)
+        .arg("--out")
+        .arg(&out)
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8_lossy(&run.stderr);
+    assert!(matches!(run.status.code(), Some(0 | 3)), "{stderr}");
+    let deals = rows(&out.join("03-deals.csv"));
+    let of = |title: &str| deals.iter().find(|r| r["Deal - Title"] == title).unwrap();
+    assert_eq!(of("Big deal")["Person - Name"], "Ann Lee");
+    assert!(of("Big deal")["Note - Content"].contains("Bob Ray"));
+    assert_eq!(of("Small deal")["Person - Name"], "Oz, Cid");
+    assert!(of("Small deal")["Note - Content"].contains("Ann Lee"));
+    assert_eq!(of("Lone deal")["Person - Name"], "Bob Ray");
+    // No person is made of a whole cell.
+    let persons = rows(&out.join("02-persons.csv"));
+    assert_eq!(persons.len(), 3, "{persons:?}");
+    let warnings = std::fs::read_to_string(out.join("warnings.csv")).unwrap();
+    assert_eq!(
+        warnings
+            .matches("the first is linked, the others are kept in the note")
+            .count(),
+        2,
+        "{warnings}"
+    );
+}

@@ -252,6 +252,7 @@ impl Converter<'_> {
                 .push(format!("{header}: {}", values::clean_text(raw))),
             Rule::Set { target, conv, slot } => self.set(header, target, conv, slot, raw, out),
             Rule::Link { to, by_id } => {
+                let raw = &first_linked(header, raw, out);
                 if let Some(linked) = self.index.get(*to, raw) {
                     out.links_by_id += 1;
                     self.set_link(out, &linked);
@@ -269,16 +270,19 @@ impl Converter<'_> {
                     );
                 }
             }
-            Rule::LinkAny { to } => match to.iter().find_map(|e| self.index.get(*e, raw)) {
-                Some(linked) => {
-                    out.links_by_id += 1;
-                    self.set_link(out, &linked);
-                }
-                None => {
-                    out.unresolved_links += 1;
-                    out.primary.notes.push(format!("{header}: {raw}"));
-                    let names: Vec<&str> = to.iter().map(|e| e.plural()).collect();
-                    out.warnings.push(Problem {
+            Rule::LinkAny { to } => {
+                let first = first_linked(header, raw, out);
+                let found = to.iter().find_map(|e| self.index.get(*e, &first));
+                match found {
+                    Some(linked) => {
+                        out.links_by_id += 1;
+                        self.set_link(out, &linked);
+                    }
+                    None => {
+                        out.unresolved_links += 1;
+                        out.primary.notes.push(format!("{header}: {raw}"));
+                        let names: Vec<&str> = to.iter().map(|e| e.plural()).collect();
+                        out.warnings.push(Problem {
                             column: header.clone(),
                             value: raw.to_string(),
                             reason: format!(
@@ -286,8 +290,9 @@ impl Converter<'_> {
                                 names.join(", ")
                             ),
                         });
+                    }
                 }
-            },
+            }
             Rule::LinkBy { type_column, types } => {
                 let kind = record
                     .fields
@@ -764,6 +769,30 @@ impl Converter<'_> {
             let (fst, lst) = values::split_full_name(&d.cells[name]);
             d.cells[f] = fst;
             d.cells[l] = lst;
+        }
+    }
+}
+
+/// The record a link cell names first; a cell naming several (`Ann Lee,Bob Ray`) keeps the
+/// others in the record's note, with a warning, since the row's link holds one record.
+fn first_linked(header: &str, raw: &str, out: &mut RowResult) -> String {
+    let parts = values::split_link_names(raw);
+    match parts.as_slice() {
+        [] => raw.to_string(),
+        [one] => one.clone(),
+        [first, rest @ ..] => {
+            out.primary
+                .notes
+                .push(format!("{header} (also linked): {}", rest.join("; ")));
+            out.warnings.push(Problem {
+                column: header.to_string(),
+                value: raw.to_string(),
+                reason: format!(
+                    "the cell names {} records; the first is linked, the others are kept in the note",
+                    parts.len()
+                ),
+            });
+            first.clone()
         }
     }
 }

@@ -24,7 +24,7 @@ pub use date::{DateStyle, DateValue, DayOrder, infer_date_style, parse_date};
 pub use duration::{DurationUnit, parse_duration};
 pub use html::{decode_entities, html_to_text, is_html};
 pub use money::{Money, parse_money, parse_number};
-pub use name::{join_name, split_full_name};
+pub use name::{join_name, split_full_name, split_link_names};
 pub use text::{clean_text, parse_bool, split_labels};
 pub use words::{
     DealStatus, StatusFlag, holds_codes, is_secret_column, parse_currency, parse_status,

@@ -193,3 +193,81 @@ mod tests {
         }
     }
 }
+
+/// The records a link cell names, split the way sources join several linked records: by `;`
+/// or line breaks, or by commas as Airtable and other list exports write them (`Ann Lee,Bob
+/// Ray`, a name holding a comma quoted: `"Lee, Ann",Bob Ray`). A lone comma followed by a space
+/// stays inside the name (`Lee, Ann`, `Acme, Inc.`); two names joined by a bare comma split only
+/// when each looks like a full name (it holds a space) or like an id (`123,456`), so `Acme,Inc`
+/// stays whole. One value (the common case) comes back as it is.
+pub fn split_link_names(raw: &str) -> Vec<String> {
+    let raw = raw.trim();
+    let unquote = |s: &str| -> String {
+        let s = s.trim();
+        s.strip_prefix('"')
+            .and_then(|t| t.strip_suffix('"'))
+            .map_or(s, str::trim)
+            .replace("\"\"", "\"")
+    };
+    if raw.contains(';') || raw.contains('\n') {
+        return raw
+            .split([';', '\n'])
+            .map(unquote)
+            .filter(|s| !s.is_empty())
+            .collect();
+    }
+    if !raw.contains(',') {
+        return vec![unquote(raw)];
+    }
+    // Quote-aware split on commas that are not followed by a space.
+    let mut parts: Vec<String> = Vec::new();
+    let mut current = String::new();
+    let mut quoted = false;
+    let mut chars = raw.chars().peekable();
+    while let Some(c) = chars.next() {
+        match c {
+            '"' => {
+                quoted = !quoted;
+                current.push(c);
+            }
+            ',' if !quoted && chars.peek().is_some_and(|n| !n.is_whitespace()) => {
+                parts.push(unquote(&current));
+                current.clear();
+            }
+            _ => current.push(c),
+        }
+    }
+    parts.push(unquote(&current));
+    parts.retain(|p| !p.is_empty());
+    let ids = parts.iter().all(|p| crate::transform::plan::is_id_like(p));
+    let full_names = parts.iter().all(|p| p.contains(' '));
+    let quoted_list = raw.starts_with('"') || raw.contains(",\"");
+    if parts.len() > 1 && (ids || full_names || quoted_list || parts.len() >= 3) {
+        parts
+    } else {
+        vec![unquote(raw)]
+    }
+}
+
+#[cfg(test)]
+mod link_name_tests {
+    use super::split_link_names;
+
+    #[test]
+    fn link_cells_split_as_sources_join_several_records() {
+        assert_eq!(
+            split_link_names("Ann Lee,Bob Ray,Cid Oz"),
+            ["Ann Lee", "Bob Ray", "Cid Oz"]
+        );
+        assert_eq!(
+            split_link_names("\"Lee, Ann\",Bob Ray"),
+            ["Lee, Ann", "Bob Ray"]
+        );
+        assert_eq!(split_link_names("Ann Lee; Bob Ray"), ["Ann Lee", "Bob Ray"]);
+        assert_eq!(split_link_names("123,456"), ["123", "456"]);
+        for one in ["Lee, Ann", "Acme, Inc.", "Acme,Inc", "Ann Lee", "\"Acme\""] {
+            assert_eq!(split_link_names(one).len(), 1, "{one}");
+        }
+        assert_eq!(split_link_names("\"Acme\""), ["Acme"]);
+    }
+}
