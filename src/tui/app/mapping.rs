@@ -335,6 +335,26 @@ fn open_picker(model: &mut Model, file: usize, column: usize) {
     )));
 }
 
+/// How a link to several kinds of record reads, as one target: "Link by parent_type →
+/// organization, deal" or "Link by id → organization or person". None for other specs.
+pub fn link_label(spec: &crate::profile::ColumnSpec) -> Option<String> {
+    let detail = spec.detail();
+    if let Some(column) = &detail.link_by {
+        let mut entities: Vec<&str> = Vec::new();
+        for e in detail.types.values() {
+            if !entities.contains(&e.as_str()) {
+                entities.push(e.as_str());
+            }
+        }
+        return Some(format!("Link by {column} → {}", entities.join(", ")));
+    }
+    if !detail.links.is_empty() {
+        let entities: Vec<&str> = detail.links.iter().map(|e| e.as_str()).collect();
+        return Some(format!("Link by id → {}", entities.join(" or ")));
+    }
+    None
+}
+
 /// How a target reads: the field's Pipedrive name with its label.
 pub fn target_label(schema: &crate::schema::Schema, target: &Target) -> String {
     match target {
@@ -396,4 +416,39 @@ pub fn on_search_key(model: &mut Model, key: &KeyEvent) {
     model.mapping_view.search = input.value;
     model.mapping_view.cursor = Default::default();
     global::clamp_cursors(model);
+}
+
+#[cfg(test)]
+mod link_label_tests {
+    use super::link_label;
+    use crate::Entity;
+    use crate::profile::{ColumnDetail, ColumnSpec};
+
+    #[test]
+    fn a_link_to_several_kinds_of_record_reads_as_one_target() {
+        let by_type = ColumnSpec::Detailed(ColumnDetail {
+            link_by: Some("parent_type".into()),
+            types: [
+                ("accounts".to_string(), Entity::Organization),
+                ("opportunities".to_string(), Entity::Deal),
+            ]
+            .into_iter()
+            .collect(),
+            ..ColumnDetail::default()
+        });
+        assert_eq!(
+            link_label(&by_type).as_deref(),
+            Some("Link by parent_type → organization, deal")
+        );
+        let any = ColumnSpec::Detailed(ColumnDetail {
+            links: vec![Entity::Organization, Entity::Person],
+            ..ColumnDetail::default()
+        });
+        assert_eq!(
+            link_label(&any).as_deref(),
+            Some("Link by id → organization or person")
+        );
+        let plain = ColumnSpec::Target("person.name".parse().unwrap());
+        assert_eq!(link_label(&plain), None);
+    }
 }

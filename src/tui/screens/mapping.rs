@@ -10,7 +10,7 @@ use ratatui::widgets::{Block, Borders, Cell, Paragraph, Row};
 use super::dim;
 use crate::entity::Target;
 use crate::suggest::Tier;
-use crate::tui::app::{selected_column, target_label, visible_columns};
+use crate::tui::app::{link_label, selected_column, target_label, visible_columns};
 use crate::tui::layout;
 use crate::tui::model::{ColumnFilter, Model};
 use crate::tui::project::{ColumnChoice, LoadStatus, Origin, hint};
@@ -134,8 +134,10 @@ pub fn render(model: &Model, frame: &mut Frame, area: Rect, theme: &Theme) {
             let c = &choice.columns[i];
             let hint = file.suggestion(i).and_then(hint);
             let (symbol, style) = marker(c, hint.is_some(), theme);
+            let link = c.spec.as_ref().and_then(link_label);
             let text = match (c.target(), hint) {
                 (Some(t), _) => Span::raw(target_label(&model.ctx.schema, t)),
+                (None, _) if link.is_some() => Span::raw(link.unwrap_or_default()),
                 (None, Some(h)) => Span::styled(
                     format!("→ note  (a: {})", target_label(&model.ctx.schema, h)),
                     theme.low,
