@@ -344,3 +344,76 @@ fn a_cell_naming_several_records_links_the_first_and_keeps_the_others() {
         "{warnings}"
     );
 }
+
+/// Reads a CSV file of ../shared/real_exports as rows.
+fn real(folder: &str, file: &str) -> Vec<HashMap<String, String>> {
+    rows(&Path::new("../shared/real_exports").join(folder).join(file))
+}
+
+#[test]
+fn every_link_of_the_real_salesforce_export_is_the_record_its_id_names() {
+    let folder = "salesforce-devorg-earthfink";
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("out");
+    let run = pipemap(dir.path())
+        .arg("apply")
+        .arg(Path::new("../shared/real_exports").join(folder))
+        .arg("--out")
+        .arg(&out)
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8_lossy(&run.stderr);
+    assert!(matches!(run.status.code(), Some(0 | 3)), "{stderr}");
+    let account: HashMap<String, String> = real(folder, "Account.csv")
+        .into_iter()
+        .map(|r| (r["Id"].clone(), r["Name"].clone()))
+        .collect();
+    let mut checked = 0;
+    let mut unresolved = 0;
+    let persons = rows(&out.join("02-persons.csv"));
+    for contact in real(folder, "Contact.csv") {
+        let written = persons
+            .iter()
+            .find(|p| p["Person - Name"] == contact["Name"])
+            .unwrap_or_else(|| panic!("{} written", contact["Name"]));
+        match account.get(&contact["AccountId"]) {
+            Some(name) => assert_eq!(&written["Organization - Name"], name, "{}", contact["Name"]),
+            None if contact["AccountId"].is_empty() => {
+                assert_eq!(written["Organization - Name"], "", "{}", contact["Name"])
+            }
+            None => {
+                unresolved += 1;
+                assert_eq!(written["Organization - Name"], "", "{}", contact["Name"]);
+            }
+        }
+        checked += 1;
+    }
+    let deals = rows(&out.join("03-deals.csv"));
+    for opportunity in real(folder, "Opportunity.csv") {
+        let written = deals
+            .iter()
+            .find(|d| d["Deal - Title"] == opportunity["Name"])
+            .unwrap_or_else(|| panic!("{} written", opportunity["Name"]));
+        let want = account
+            .get(&opportunity["AccountId"])
+            .cloned()
+            .unwrap_or_default();
+        assert_eq!(
+            written["Organization - Name"], want,
+            "{}",
+            opportunity["Name"]
+        );
+        if !opportunity["AccountId"].is_empty() && want.is_empty() {
+            unresolved += 1;
+        }
+        checked += 1;
+    }
+    assert!(checked > 60, "{checked} links checked");
+    let summary: Value =
+        serde_json::from_str(&std::fs::read_to_string(out.join("summary.json")).unwrap()).unwrap();
+    assert_eq!(
+        summary["links"]["unresolved"], unresolved,
+        "{}",
+        summary["links"]
+    );
+}

@@ -2,6 +2,7 @@
 //! entities its columns describe (a Sell lead's person and organization), with links by name,
 //! typed values, and every value that fits no field kept in the record's note.
 
+use std::borrow::Cow;
 use std::collections::BTreeSet;
 
 use crate::entity::{Entity, Target};
@@ -775,11 +776,15 @@ impl Converter<'_> {
 
 /// The record a link cell names first; a cell naming several (`Ann Lee,Bob Ray`) keeps the
 /// others in the record's note, with a warning, since the row's link holds one record.
-fn first_linked(header: &str, raw: &str, out: &mut RowResult) -> String {
+fn first_linked<'r>(header: &str, raw: &'r str, out: &mut RowResult) -> Cow<'r, str> {
+    // One plain value, the common case, is read as it is.
+    if !raw.contains([',', ';', '\n', '"']) {
+        return Cow::Borrowed(raw);
+    }
     let parts = values::split_link_names(raw);
     match parts.as_slice() {
-        [] => raw.to_string(),
-        [one] => one.clone(),
+        [] => Cow::Borrowed(raw),
+        [one] => Cow::Owned(one.clone()),
         [first, rest @ ..] => {
             out.primary
                 .notes
@@ -792,7 +797,7 @@ fn first_linked(header: &str, raw: &str, out: &mut RowResult) -> String {
                     parts.len()
                 ),
             });
-            first.clone()
+            Cow::Owned(first.clone())
         }
     }
 }
