@@ -121,6 +121,26 @@ fn every_crms_address_columns_fill_the_organizations_address() {
              Acme,1 Main St,Cambridge,MA,02139,United States\n",
         ),
         (
+            "copper-companies.csv",
+            "name,address.street,address.city,address.state,address.postal_code,address.country\n\
+             Acme,1 Main St,Cambridge,MA,02139,United States\n",
+        ),
+        (
+            "highrise-companies.csv",
+            "Name,Address - Work Street,Address - Work City,Address - Work State,Address - Work Zip,Address - Work Country\n\
+             Acme,1 Main St,Cambridge,MA,02139,United States\n",
+        ),
+        (
+            "suitecrm-accounts.csv",
+            "Name,Billing Street,Billing City,Billing State,Billing Postal Code,Billing Country\n\
+             Acme,1 Main St,Cambridge,MA,02139,United States\n",
+        ),
+        (
+            "sell-companies.csv",
+            "name,address,city,region,zip,country\n\
+             Acme,1 Main St,Cambridge,MA,02139,United States\n",
+        ),
+        (
             "organizacoes.csv",
             "Organização - Nome,Organização - Nome da rua de Endereço,Organização - Cidade/município/vila/localidade de Endereço,Organização - Estado de Endereço,Organização - CEP/Código postal de Endereço,Organização - País de Endereço\n\
              Acme,1 Main St,Cambridge,MA,02139,United States\n",
