@@ -300,8 +300,11 @@ fn looks_like_email(v: &str) -> bool {
 }
 
 fn looks_like_url(v: &str) -> bool {
-    let lower = v.to_ascii_lowercase();
-    lower.starts_with("http://") || lower.starts_with("https://") || lower.starts_with("www.")
+    let starts = |prefix: &str| {
+        v.get(..prefix.len())
+            .is_some_and(|head| head.eq_ignore_ascii_case(prefix))
+    };
+    starts("http://") || starts("https://") || starts("www.")
 }
 
 #[cfg(test)]
