@@ -31,6 +31,9 @@ pub struct Table {
     pub warnings: Vec<String>,
     /// Rows read so far that were wrapped whole in quotes and read as their fields.
     pub unwrapped_rows: u64,
+    /// Rows read so far holding bytes not valid in the file's encoding (replaced by U+FFFD),
+    /// and the first lines of them.
+    invalid: InvalidText,
     rows: Rows,
     size_hint: Option<u64>,
 }
@@ -183,12 +186,7 @@ impl Table {
         } else {
             file
         };
-        let mut head = Vec::with_capacity(sniff::SNIFF_BYTES);
-        (&mut raw)
-            .take(sniff::SNIFF_BYTES as u64)
-            .read_to_end(&mut head)
-            .map_err(io_err)?;
-        let complete = head.len() < sniff::SNIFF_BYTES;
+        let (mut head, complete) = read_head(&mut raw).map_err(io_err)?;
         let guess = sniff::guess_encoding(&head, complete);
         let text = guess.decode(&head);
         if text
@@ -210,6 +208,15 @@ impl Table {
             container,
             delimiter_byte: delimiter,
         };
+        let mut notes = Vec::new();
+        if guess.bom_contradicted {
+            // The mark is no character of the legacy text; its bytes would read as `ï»¿`.
+            head.drain(..guess.bom_len);
+            notes.push(format!(
+                "the file opens with a UTF-8 byte-order mark, but its text is not UTF-8: read as {}",
+                guess.name()
+            ));
+        }
         let stream: Box<dyn Read + Send> = if let Some(page) = guess.code_page {
             // Decoded to UTF-8 on the way in; every byte is a character of the page.
             Box::new(page.reader(Cursor::new(head).chain(raw)))
@@ -241,7 +248,9 @@ impl Table {
             record: csv::ByteRecord::new(),
             tail,
         };
-        Table::start(name, path, format, rows, size_hint)
+        let mut table = Table::start(name, path, format, rows, size_hint)?;
+        table.warnings.splice(0..0, notes);
+        Ok(table)
     }
 
     /// Reads the header row and names the columns.
@@ -263,6 +272,7 @@ impl Table {
             rows,
             size_hint,
             unwrapped_rows: 0,
+            invalid: InvalidText::default(),
         };
         let file = table.name.clone();
         let header = table.next_record()?.ok_or(if sheet {
@@ -360,6 +370,7 @@ impl Table {
             })),
             Err(err) => {
                 let bad = err.utf8_error().field();
+                self.invalid.saw(line);
                 let fields: csv::StringRecord = record
                     .iter()
                     .map(|f| String::from_utf8_lossy(f).into_owned())
@@ -382,6 +393,9 @@ impl Table {
                 self.unwrapped_rows,
                 self.headers.len()
             ));
+        }
+        if let Some(note) = self.invalid.note(&self.format.encoding) {
+            notes.push(note);
         }
         notes
     }
@@ -409,6 +423,70 @@ impl Table {
             }
         }
     }
+}
+
+/// Where a text's bytes were not valid in its encoding, for a note listing the lines.
+#[derive(Debug, Default)]
+struct InvalidText {
+    rows: u64,
+    first_lines: Vec<u64>,
+}
+
+impl InvalidText {
+    /// How many lines the note names.
+    const SHOWN: usize = 20;
+
+    fn saw(&mut self, line: u64) {
+        self.rows += 1;
+        if self.first_lines.len() < Self::SHOWN {
+            self.first_lines.push(line);
+        }
+    }
+
+    fn note(&self, encoding: &str) -> Option<String> {
+        if self.rows == 0 {
+            return None;
+        }
+        let lines: Vec<String> = self.first_lines.iter().map(u64::to_string).collect();
+        let more = self.rows - self.first_lines.len() as u64;
+        let more = if more > 0 {
+            format!(" and {more} more")
+        } else {
+            String::new()
+        };
+        Some(format!(
+            "{} row(s) hold bytes that are not valid {encoding}, each replaced by U+FFFD (line(s) {}{more}; listed in warnings.csv)",
+            self.rows,
+            lines.join(", ")
+        ))
+    }
+}
+
+/// The first bytes of a text, for sniffing: [`sniff::SNIFF_BYTES`], or more (up to
+/// [`sniff::EVIDENCE_BYTES`]) while they hold too few non-ASCII characters to tell UTF-8 from a
+/// legacy encoding. Says whether the text ended within them.
+fn read_head(raw: &mut Box<dyn Read + Send>) -> io::Result<(Vec<u8>, bool)> {
+    let mut head = Vec::with_capacity(sniff::SNIFF_BYTES);
+    let mut complete = read_chunk(raw, &mut head)?;
+    if !sniff::wants_evidence(&head) {
+        return Ok((head, complete));
+    }
+    let mut evidence = sniff::Utf8Evidence::default();
+    let mut counted = 0;
+    loop {
+        counted += evidence.feed(&head[counted..], complete);
+        if complete || evidence.decisive() || head.len() >= sniff::EVIDENCE_BYTES {
+            return Ok((head, complete));
+        }
+        complete = read_chunk(raw, &mut head)?;
+    }
+}
+
+/// Appends up to [`sniff::SNIFF_BYTES`] more bytes; true when the text ended before that.
+fn read_chunk(raw: &mut Box<dyn Read + Send>, head: &mut Vec<u8>) -> io::Result<bool> {
+    let before = head.len();
+    raw.take(sniff::SNIFF_BYTES as u64).read_to_end(head)?;
+    Ok(head.len() - before < sniff::SNIFF_BYTES)
 }
 
 /// A row written whole inside one pair of quotes (`"Call,Kim Doe,2014-09-04"`, inner quotes

@@ -1,0 +1,164 @@
+//! Hostile and odd inputs that used to pass the counts while the data came out wrong: each case
+//! makes its own small files, exports them, and checks the exact values written and the words
+//! that say what was done.
+
+mod common;
+
+use std::path::{Path, PathBuf};
+
+use common::pipemap;
+
+const PROFILE: &str = "version: 1
+name: hostile
+files:
+  - match: {headers_include: [Name]}
+    entity: person
+    columns:
+      Name: person.name
+      Email: person.email:work
+";
+
+/// What one `pipemap apply` left behind.
+struct Export {
+    code: i32,
+    stderr: String,
+    out: PathBuf,
+}
+
+impl Export {
+    /// Column `column` of every row of an output file.
+    fn column(&self, file: &str, column: &str) -> Vec<String> {
+        let mut reader = csv::Reader::from_path(self.out.join(file)).expect(file);
+        let at = reader
+            .headers()
+            .unwrap()
+            .iter()
+            .position(|h| h == column)
+            .unwrap_or_else(|| panic!("{file} has no column {column}"));
+        reader
+            .records()
+            .map(|r| r.unwrap()[at].to_string())
+            .collect()
+    }
+
+    /// warnings.csv as `line column: reason` rows.
+    fn warnings(&self) -> Vec<String> {
+        let mut reader = csv::Reader::from_path(self.out.join("warnings.csv")).unwrap();
+        reader
+            .records()
+            .map(|r| {
+                let r = r.unwrap();
+                format!("{} {}: {}", &r[1], &r[3], &r[5])
+            })
+            .collect()
+    }
+}
+
+/// Exports `inputs` (paths relative to `dir`) with `profile` into `dir/out`.
+fn export(dir: &Path, profile: &str, inputs: &[&str]) -> Export {
+    std::fs::write(dir.join("profile.yaml"), profile).unwrap();
+    let out = dir.join("out");
+    let output = pipemap()
+        .current_dir(dir)
+        .arg("apply")
+        .args(inputs)
+        .args(["--profile", "profile.yaml", "--out"])
+        .arg(&out)
+        .timeout(std::time::Duration::from_secs(120))
+        .output()
+        .expect("pipemap runs");
+    let stderr = String::from_utf8_lossy(&output.stderr).into_owned();
+    assert!(!stderr.contains("panicked"), "{stderr}");
+    Export {
+        code: output.status.code().unwrap_or(-1),
+        stderr,
+        out,
+    }
+}
+
+#[test]
+fn a_utf8_file_with_a_stray_invalid_byte_is_read_as_utf8() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut bytes = b"Name,Email\n".to_vec();
+    bytes.extend_from_slice("Zoë Ørsted,zoe@example.com\n日本 Tanaka,t@example.com\n".as_bytes());
+    bytes.extend_from_slice(b"Bad \xff Byte,bad@example.com\n");
+    bytes.extend_from_slice("José,j@example.com\n".as_bytes());
+    std::fs::write(dir.path().join("people.csv"), &bytes).unwrap();
+    let export = export(dir.path(), PROFILE, &["people.csv"]);
+    assert_eq!(export.code, 0, "{}", export.stderr);
+    assert_eq!(
+        export.column("02-persons.csv", "Person - Name"),
+        ["Zoë Ørsted", "日本 Tanaka", "Bad \u{fffd} Byte", "José"]
+    );
+    assert_eq!(
+        export.warnings(),
+        ["4 Name: bytes not valid in the file's encoding were replaced by \u{fffd}"]
+    );
+    assert!(
+        export.stderr.contains(
+            "people.csv: 1 row(s) hold bytes that are not valid UTF-8, each replaced by U+FFFD (line(s) 4; listed in warnings.csv)"
+        ),
+        "{}",
+        export.stderr
+    );
+}
+
+#[test]
+fn one_bad_byte_among_ascii_rows_waits_for_more_evidence() {
+    // The first quarter megabyte is ASCII but for one bad byte; the accented names come later.
+    let dir = tempfile::tempdir().unwrap();
+    let mut bytes = b"Name,Email\nBad \xe9 Byte,bad@example.com\n".to_vec();
+    for i in 0..12_000 {
+        bytes.extend_from_slice(format!("Plain Person {i},p{i}@example.com\n").as_bytes());
+    }
+    for i in 0..100 {
+        bytes.extend_from_slice(format!("Zoë Ørsted {i},z{i}@example.com\n").as_bytes());
+    }
+    std::fs::write(dir.path().join("people.csv"), &bytes).unwrap();
+    let export = export(dir.path(), PROFILE, &["people.csv"]);
+    assert_eq!(export.code, 0, "{}", export.stderr);
+    let names = export.column("02-persons.csv", "Person - Name");
+    assert_eq!(names[0], "Bad \u{fffd} Byte");
+    assert_eq!(names[12_001], "Zoë Ørsted 0");
+    assert_eq!(
+        export.warnings(),
+        ["2 Name: bytes not valid in the file's encoding were replaced by \u{fffd}"]
+    );
+}
+
+#[test]
+fn a_legacy_file_is_still_read_in_its_code_page() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(
+        dir.path().join("people.csv"),
+        b"Name,Email\nZo\xeb M\xfcller,z@example.com\nJos\xe9 Garc\xeda,j@example.com\n",
+    )
+    .unwrap();
+    let export = export(dir.path(), PROFILE, &["people.csv"]);
+    assert_eq!(export.code, 0, "{}", export.stderr);
+    assert_eq!(
+        export.column("02-persons.csv", "Person - Name"),
+        ["Zoë Müller", "José García"]
+    );
+    assert!(export.warnings().is_empty());
+}
+
+#[test]
+fn a_utf8_mark_before_windows_1252_text_is_read_as_windows_1252() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(
+        dir.path().join("people.csv"),
+        b"\xef\xbb\xbfName,Email\nZo\xeb M\xfcller,z@example.com\nJos\xe9 Garc\xeda,j@example.com\n",
+    )
+    .unwrap();
+    let export = export(dir.path(), PROFILE, &["people.csv"]);
+    assert_eq!(export.code, 0, "{}", export.stderr);
+    assert_eq!(
+        export.column("02-persons.csv", "Person - Name"),
+        ["Zoë Müller", "José García"]
+    );
+    let note = "people.csv: the file opens with a UTF-8 byte-order mark, but its text is not UTF-8: read as windows-1252";
+    assert!(export.stderr.contains(note), "{}", export.stderr);
+    let report = std::fs::read_to_string(export.out.join("report.md")).unwrap();
+    assert!(report.contains(note), "{report}");
+}
