@@ -162,3 +162,81 @@ fn a_utf8_mark_before_windows_1252_text_is_read_as_windows_1252() {
     let report = std::fs::read_to_string(export.out.join("report.md")).unwrap();
     assert!(report.contains(note), "{report}");
 }
+
+const DEALS: &str = "version: 1
+name: hostile
+files:
+  - match: {headers_include: [Title]}
+    entity: deal
+    columns:
+      Title: deal.title
+      Value: deal.value
+      Company: organization.name
+";
+
+fn deals(rows: &[(&str, &str)]) -> String {
+    let mut text = "Title;Value;Company\n".to_string();
+    for (title, value) in rows {
+        text.push_str(&format!("{title};{value};Acme\n"));
+    }
+    text
+}
+
+#[test]
+fn numbers_are_read_in_the_decimal_convention_of_their_column() {
+    let dir = tempfile::tempdir().unwrap();
+    let text = deals(&[
+        ("A", "12,5"),
+        ("B", "1.000"),
+        ("C", "12,345"),
+        ("D", "1.000,00"),
+        ("E", "7"),
+    ]);
+    std::fs::write(dir.path().join("deals.csv"), text).unwrap();
+    let export = export(dir.path(), DEALS, &["deals.csv"]);
+    assert_eq!(export.code, 0, "{}", export.stderr);
+    assert_eq!(
+        export.column("03-deals.csv", "Deal - Value"),
+        ["12.5", "1000", "12.345", "1000.00", "7"]
+    );
+    assert!(export.warnings().is_empty(), "{:?}", export.warnings());
+}
+
+#[test]
+fn the_convention_is_decided_by_all_rows_not_the_sample() {
+    // The first 1,500 values read either way; a decimal comma far below decides the column.
+    let dir = tempfile::tempdir().unwrap();
+    let mut rows: Vec<(String, String)> = (0..1500)
+        .map(|i| (format!("Deal {i}"), "2.500".to_string()))
+        .collect();
+    rows.push(("Last".into(), "99,5".into()));
+    let rows: Vec<(&str, &str)> = rows.iter().map(|(a, b)| (a.as_str(), b.as_str())).collect();
+    std::fs::write(dir.path().join("deals.csv"), deals(&rows)).unwrap();
+    let export = export(dir.path(), DEALS, &["deals.csv"]);
+    assert_eq!(export.code, 0, "{}", export.stderr);
+    let values = export.column("03-deals.csv", "Deal - Value");
+    assert_eq!(values[0], "2500");
+    assert_eq!(values[1499], "2500");
+    assert_eq!(values[1500], "99.5");
+}
+
+#[test]
+fn a_column_mixing_both_conventions_keeps_the_value_that_reads_either_way() {
+    let dir = tempfile::tempdir().unwrap();
+    let text = deals(&[("A", "12,5"), ("B", "1.000"), ("C", "12.5"), ("D", "1,234.50")]);
+    std::fs::write(dir.path().join("deals.csv"), text).unwrap();
+    let export = export(dir.path(), DEALS, &["deals.csv"]);
+    assert_eq!(export.code, 0, "{}", export.stderr);
+    assert_eq!(
+        export.column("03-deals.csv", "Deal - Value"),
+        ["12.5", "", "12.5", "1234.50"]
+    );
+    assert_eq!(
+        export.column("03-deals.csv", "Note - Content"),
+        ["", "Value: 1.000", "", ""]
+    );
+    assert_eq!(
+        export.warnings(),
+        ["3 Value: ambiguous number \"1.000\": the column writes both decimal points and decimal commas, so it may be a thousands group or a fraction; kept in the note"]
+    );
+}

@@ -35,9 +35,9 @@ fn type_of(conv: &Conv) -> &'static str {
     match conv {
         Conv::Date(_) => "date",
         Conv::Time(_) | Conv::Duration(_) => "time",
-        Conv::Money => "monetary",
+        Conv::Money(_) => "monetary",
         Conv::Currency => "varchar",
-        Conv::Number => "double",
+        Conv::Number(_) => "double",
         Conv::Bool | Conv::Values => "enum",
         Conv::Labels(_) => "set",
         Conv::Phone => "phone",

@@ -407,7 +407,7 @@ impl Converter<'_> {
             Conv::Duration(unit) => values::parse_duration(raw, *unit)
                 .map(|d| vec![(None, d)])
                 .map_err(|e| e.to_string()),
-            Conv::Money => values::parse_money(raw)
+            Conv::Money(style) => values::parse_money_in(raw, *style)
                 .map_err(|e| e.to_string())
                 .map(|m| {
                     if let (Some(country), Some(code)) = (&m.country, &m.currency) {
@@ -430,7 +430,7 @@ impl Converter<'_> {
             Conv::Currency => values::parse_currency(raw)
                 .map(|code| vec![(None, code)])
                 .map_err(|e| e.to_string()),
-            Conv::Number => values::parse_number(raw)
+            Conv::Number(style) => values::parse_number_in(raw, *style)
                 .map(|n| vec![(None, n)])
                 .map_err(|e| e.to_string()),
             Conv::Bool => match values::parse_bool(raw) {
