@@ -223,7 +223,12 @@ fn the_convention_is_decided_by_all_rows_not_the_sample() {
 #[test]
 fn a_column_mixing_both_conventions_keeps_the_value_that_reads_either_way() {
     let dir = tempfile::tempdir().unwrap();
-    let text = deals(&[("A", "12,5"), ("B", "1.000"), ("C", "12.5"), ("D", "1,234.50")]);
+    let text = deals(&[
+        ("A", "12,5"),
+        ("B", "1.000"),
+        ("C", "12.5"),
+        ("D", "1,234.50"),
+    ]);
     std::fs::write(dir.path().join("deals.csv"), text).unwrap();
     let export = export(dir.path(), DEALS, &["deals.csv"]);
     assert_eq!(export.code, 0, "{}", export.stderr);
@@ -237,6 +242,53 @@ fn a_column_mixing_both_conventions_keeps_the_value_that_reads_either_way() {
     );
     assert_eq!(
         export.warnings(),
-        ["3 Value: ambiguous number \"1.000\": the column writes both decimal points and decimal commas, so it may be a thousands group or a fraction; kept in the note"]
+        [
+            "3 Value: ambiguous number \"1.000\": the column writes both decimal points and decimal commas, so it may be a thousands group or a fraction; kept in the note"
+        ]
+    );
+}
+
+#[test]
+fn a_date_field_keeps_the_calendar_day_the_source_writes() {
+    let dir = tempfile::tempdir().unwrap();
+    let profile = "version: 1
+name: hostile
+files:
+  - match: {headers_include: [Title]}
+    entity: deal
+    columns:
+      Title: deal.title
+      Company: organization.name
+      Close: deal.expected_close_date
+      Created: deal.add_time
+";
+    std::fs::write(
+        dir.path().join("deals.csv"),
+        "Title,Company,Close,Created\n\
+         A,Acme,2024-03-10T00:00+01:00,2024-03-10T00:00+01:00\n\
+         B,Acme,2024-03-10T15:30:00-05:00,2024-03-10T15:30:00-05:00\n\
+         C,Acme,2024-03-10,2024-03-10 08:00\n",
+    )
+    .unwrap();
+    let export = export(dir.path(), profile, &["deals.csv"]);
+    assert_eq!(export.code, 0, "{}", export.stderr);
+    assert_eq!(
+        export.column("03-deals.csv", "Deal - Expected close date"),
+        ["2024-03-10", "2024-03-10", "2024-03-10"]
+    );
+    // A date-time field still writes the moment in UTC.
+    assert_eq!(
+        export.column("03-deals.csv", "Deal - Deal created"),
+        [
+            "2024-03-09 23:00:00",
+            "2024-03-10 20:30:00",
+            "2024-03-10 08:00:00"
+        ]
+    );
+    assert_eq!(
+        export.warnings(),
+        [
+            "3 Close: the field holds a date only: written as the day the cell names, its time of day 15:30 left out"
+        ]
     );
 }

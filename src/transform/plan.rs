@@ -20,7 +20,10 @@ pub enum Conv {
     Text,
     Email,
     Phone,
+    /// A date-time, written in UTC when the text carries an offset.
     Date(DateStyle),
+    /// A date-only field: the calendar day the source writes, never shifted to UTC.
+    Day(DateStyle),
     /// A time of day, or a date and time whose date goes to the record's date field (an
     /// activity's due date) and whose time to its time field.
     Time(DateStyle),
@@ -407,6 +410,11 @@ fn conv_for(
         _ => {}
     }
     match field_type {
+        // Pipedrive's `*_time` fields (add_time, won_time) hold a time of day too, and an
+        // activity's due date takes its due time.
+        "date" | "daterange" if !key.ends_with("_time") && key != "due_date" => {
+            Conv::Day(date_style(detail, values))
+        }
         "date" | "daterange" | "datetime" => Conv::Date(date_style(detail, values)),
         "time" | "timerange" => Conv::Time(date_style(detail, values)),
         "monetary" => Conv::Money(infer_decimal_style(values.iter().map(String::as_str))),

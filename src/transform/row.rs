@@ -380,6 +380,17 @@ impl Converter<'_> {
             Conv::Date(style) => values::parse_date(raw, style)
                 .map(|d| vec![(None, d.to_pipedrive())])
                 .map_err(|e| e.to_string()),
+            Conv::Day(style) => values::parse_day(raw, style)
+                .map(|(day, time)| {
+                    if let Some(t) = time.filter(|t| *t != jiff::civil::Time::midnight()) {
+                        out.warnings.push(problem(format!(
+                            "the field holds a date only: written as the day the cell names, its time of day {} left out",
+                            t.strftime("%H:%M")
+                        )));
+                    }
+                    vec![(None, day.strftime("%Y-%m-%d").to_string())]
+                })
+                .map_err(|e| e.to_string()),
             Conv::Time(style) => match values::parse_time(raw) {
                 Ok(t) => {
                     if let Some(d) = self.draft(out, entity) {

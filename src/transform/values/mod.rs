@@ -21,7 +21,7 @@ mod written;
 
 pub use clock::parse_time;
 pub use contact::{clean_phone, parse_email, split_multi};
-pub use date::{DateStyle, DateValue, DayOrder, infer_date_style, parse_date};
+pub use date::{DateStyle, DateValue, DayOrder, infer_date_style, parse_date, parse_day};
 pub use decimal::{DecimalEvidence, DecimalMark, DecimalStyle, infer_decimal_style};
 pub use duration::{DurationUnit, parse_duration};
 pub use html::{decode_entities, html_to_text, is_html};
