@@ -292,3 +292,38 @@ files:
         ]
     );
 }
+
+#[test]
+fn phones_from_spreadsheet_floats_keep_their_digits() {
+    let dir = tempfile::tempdir().unwrap();
+    let profile = "version: 1
+name: hostile
+files:
+  - match: {headers_include: [Name]}
+    entity: person
+    columns:
+      Name: person.name
+      Phone: person.phone:work
+";
+    std::fs::write(
+        dir.path().join("people.csv"),
+        "Name,Phone\nA,4915112345678.0\nB,4.915112345678E+12\nC,4915112345678.00\nD,4.9151E+12\n",
+    )
+    .unwrap();
+    let export = export(dir.path(), profile, &["people.csv"]);
+    assert_eq!(export.code, 0, "{}", export.stderr);
+    assert_eq!(
+        export.column("02-persons.csv", "Person - Phone - Work"),
+        ["4915112345678", "4915112345678", "4915112345678", ""]
+    );
+    assert_eq!(
+        export.column("02-persons.csv", "Note - Content"),
+        ["", "", "", "Phone: 4.9151E+12"]
+    );
+    assert_eq!(
+        export.warnings(),
+        [
+            "5 Phone: a phone number a spreadsheet rounded: \"4.9151E+12\" has lost its last digits, and zeros in their place would be another number; export the column as text; kept in the note"
+        ]
+    );
+}

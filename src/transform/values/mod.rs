@@ -74,6 +74,11 @@ pub enum ValueError {
     /// Not a phone number (too few digits, or letters in it).
     #[error("not a phone number: {0:?}")]
     NotAPhone(String),
+    /// A phone a spreadsheet wrote in exponent form with digits dropped (`4.9151E+12`).
+    #[error(
+        "a phone number a spreadsheet rounded: {0:?} has lost its last digits, and zeros in their place would be another number; export the column as text"
+    )]
+    RoundedPhone(String),
     /// Not a currency code, name or symbol.
     #[error("not a currency: {0:?}")]
     NotACurrency(String),
