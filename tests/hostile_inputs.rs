@@ -327,3 +327,83 @@ files:
         ]
     );
 }
+
+#[test]
+fn a_file_named_twice_is_read_once_with_a_note() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::create_dir(dir.path().join("in")).unwrap();
+    std::fs::write(
+        dir.path().join("in/people.csv"),
+        "Name,Email\nAda,a@example.com\n",
+    )
+    .unwrap();
+    std::os::unix::fs::symlink("in/people.csv", dir.path().join("link.csv")).unwrap();
+    let export = export(
+        dir.path(),
+        PROFILE,
+        &["in/people.csv", "in", "./in/people.csv", "link.csv"],
+    );
+    assert_eq!(export.code, 0, "{}", export.stderr);
+    assert_eq!(export.column("02-persons.csv", "Person - Name"), ["Ada"]);
+    for note in [
+        "pipemap: note: in/people.csv was given twice: read once",
+        "pipemap: note: ./in/people.csv is the same table as in/people.csv: read once, as in/people.csv",
+        "pipemap: note: link.csv is the same table as in/people.csv: read once, as in/people.csv",
+    ] {
+        assert!(export.stderr.contains(note), "{}", export.stderr);
+    }
+    let summary = common::assert_reconciles(&export.out);
+    assert_eq!(summary["files"].as_array().unwrap().len(), 1);
+}
+
+#[test]
+fn two_archive_members_of_one_name_are_both_read_named_apart() {
+    use std::io::Write;
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("export.zip");
+    let mut zip = zip::ZipWriter::new(std::io::Cursor::new(Vec::new()));
+    let options = zip::write::SimpleFileOptions::default();
+    // The writer refuses a repeated name: the second is written under a name of the same
+    // length, then renamed in the bytes (a name is outside the data and its checksum).
+    for (name, row) in [
+        ("contacts.csv", "Ada,a@example.com"),
+        ("contacts.cs_", "Bob,b@example.com"),
+    ] {
+        zip.start_file(name, options).unwrap();
+        write!(zip, "Name,Email\n{row}\n").unwrap();
+    }
+    let mut bytes = zip.finish().unwrap().into_inner();
+    let (from, to) = (b"contacts.cs_", b"contacts.csv");
+    let mut i = 0;
+    while i + from.len() <= bytes.len() {
+        if &bytes[i..i + from.len()] == from {
+            bytes[i..i + from.len()].copy_from_slice(to);
+        }
+        i += 1;
+    }
+    std::fs::write(&path, bytes).unwrap();
+    let export = export(dir.path(), PROFILE, &["export.zip"]);
+    assert_eq!(export.code, 0, "{}", export.stderr);
+    assert_eq!(
+        export.column("02-persons.csv", "Person - Name"),
+        ["Ada", "Bob"]
+    );
+    assert!(
+        export.stderr.contains(
+            "export.zip: holds 2 members named \"contacts.csv\"; each is read, the later ones as \"contacts.csv (2)\""
+        ),
+        "{}",
+        export.stderr
+    );
+    let summary = common::assert_reconciles(&export.out);
+    let files: Vec<&str> = summary["files"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| f["file"].as_str().unwrap())
+        .collect();
+    assert_eq!(
+        files,
+        ["export.zip/contacts.csv", "export.zip/contacts.csv (2)"]
+    );
+}

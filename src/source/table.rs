@@ -101,9 +101,14 @@ impl Table {
                 let size = file.metadata().ok().map(|m| m.len()).filter(|_| !gzip);
                 Table::open_text(name, path, Box::new(file), gzip, None, size)
             }
-            Origin::ZipMember { archive, member } => {
+            Origin::ZipMember {
+                archive,
+                member,
+                occurrence,
+            } => {
                 let display = display_name(archive);
-                let reader = archive::open_member(archive, &display, member, &name)?;
+                let reader =
+                    archive::open_nth_member(archive, &display, member, *occurrence, &name)?;
                 let gzip = archive::member_kind(member) == Some(archive::MemberKind::Gzip);
                 let size = (!gzip).then(|| reader.size());
                 let container = Some("zip member".to_string());
