@@ -407,3 +407,49 @@ fn two_archive_members_of_one_name_are_both_read_named_apart() {
         ["export.zip/contacts.csv", "export.zip/contacts.csv (2)"]
     );
 }
+
+#[test]
+fn rows_under_a_merged_workbook_cell_get_its_value_with_a_warning() {
+    use rust_xlsxwriter::{Format, Workbook};
+    let dir = tempfile::tempdir().unwrap();
+    let mut wb = Workbook::new();
+    let sheet = wb.add_worksheet().set_name("People").unwrap();
+    for (col, header) in ["Name", "Email", "Company"].iter().enumerate() {
+        sheet.write_string(0, col as u16, *header).unwrap();
+    }
+    let people = [
+        ("Ada", "a@example.com"),
+        ("Bob", "b@example.com"),
+        ("Cy", "c@example.com"),
+        ("Dee", "d@example.com"),
+    ];
+    for (row, (name, email)) in people.iter().enumerate() {
+        sheet.write_string(row as u32 + 1, 0, *name).unwrap();
+        sheet.write_string(row as u32 + 1, 1, *email).unwrap();
+    }
+    sheet
+        .merge_range(1, 2, 3, 2, "Acme", &Format::new())
+        .unwrap();
+    sheet.write_string(4, 2, "Beta").unwrap();
+    wb.save(dir.path().join("people.xlsx")).unwrap();
+    let profile = "version: 1
+name: hostile
+files:
+  - match: {headers_include: [Name]}
+    entity: person
+    columns:
+      Name: person.name
+      Email: person.email:work
+      Company: organization.name
+";
+    let export = export(dir.path(), profile, &["people.xlsx"]);
+    assert_eq!(export.code, 0, "{}", export.stderr);
+    assert_eq!(
+        export.column("02-persons.csv", "Organization - Name"),
+        ["Acme", "Acme", "Acme", "Beta"]
+    );
+    let note = "people.xlsx#People: 1 merged cell range(s) span rows (C2:C4): each range's value was carried down into every row it covers";
+    assert!(export.stderr.contains(note), "{}", export.stderr);
+    let report = std::fs::read_to_string(export.out.join("report.md")).unwrap();
+    assert!(report.contains(note), "{report}");
+}

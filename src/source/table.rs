@@ -162,7 +162,7 @@ impl Table {
             }
         };
         let kind = kind.unwrap_or(workbook::WorkbookKind::Xls);
-        let rows = workbook::open_sheet(book, kind, &book_name, sheet, name)?;
+        let mut rows = workbook::open_sheet(book, kind, &book_name, sheet, name)?;
         let format = TextFormat {
             encoding: kind.label().to_string(),
             bom: false,
@@ -173,7 +173,10 @@ impl Table {
             delimiter_byte: b',',
         };
         let size_hint = rows.rows_hint();
-        Table::start(name.to_string(), path, format, Rows::Sheet(rows), size_hint)
+        let notes = std::mem::take(&mut rows.notes);
+        let mut table = Table::start(name.to_string(), path, format, Rows::Sheet(rows), size_hint)?;
+        table.warnings.extend(notes);
+        Ok(table)
     }
 
     /// Sniffs a text stream's encoding and dialect and reads its header row.

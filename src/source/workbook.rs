@@ -126,9 +126,13 @@ pub fn open_sheet(
         bytes: 0,
         rows_hint: None,
         done: false,
+        notes: Vec::new(),
     };
     match rows.rx.recv() {
-        Ok(Msg::Opened(hint)) => rows.rows_hint = hint,
+        Ok(Msg::Opened(hint, notes)) => {
+            rows.rows_hint = hint;
+            rows.notes = notes;
+        }
         Ok(Msg::Failed(err)) => return Err(err),
         _ => return Err(rows.stopped()),
     }
@@ -142,10 +146,13 @@ pub struct SheetRows {
     bytes: u64,
     rows_hint: Option<u64>,
     done: bool,
+    /// What the reader did to the sheet's cells that a user should know (merged cells
+    /// carried down).
+    pub notes: Vec<String>,
 }
 
 enum Msg {
-    Opened(Option<u64>),
+    Opened(Option<u64>, Vec<String>),
     Row(u64, Vec<String>),
     End,
     Failed(SourceError),
@@ -170,7 +177,7 @@ impl SheetRows {
                 self.done = true;
                 Err(err)
             }
-            Ok(Msg::Opened(_)) => self.next_row(),
+            Ok(Msg::Opened(..)) => self.next_row(),
             Err(_) => {
                 self.done = true;
                 Err(self.stopped())
@@ -343,26 +350,42 @@ fn stream_in<RS: Read + Seek>(
     let mut builder = RowBuilder::default();
     match &mut wb {
         Sheets::Xlsx(x) => {
-            let mut cells = x
+            let cells = x
                 .worksheet_cells_reader(sheet)
                 .map_err(|e| book_error(source, kind, e.into()))?;
             let dims = cells.dimensions();
             let declared = dims != calamine::Dimensions::default();
             builder.first_col = if declared { dims.start.1 } else { 0 };
             let hint = declared.then(|| u64::from(dims.end.0 - dims.start.0));
-            if tx.send(Msg::Opened(hint)).is_err() {
+            drop(cells);
+            let regions = x
+                .merge_cells_by_sheet_name(sheet)
+                .map_err(|e| book_error(source, kind, e.into()))?;
+            let mut merged = MergedCells::new(regions, builder.first_col);
+            let notes = merged.note().into_iter().collect();
+            if tx.send(Msg::Opened(hint, notes)).is_err() {
                 return Ok(());
             }
+            let mut cells = x
+                .worksheet_cells_reader(sheet)
+                .map_err(|e| book_error(source, kind, e.into()))?;
             while let Some(cell) = cells
                 .next_cell()
                 .map_err(|e| book_error(source, kind, e.into()))?
             {
                 let (row, col) = cell.get_position();
-                if let Some((line, row)) = builder.push(row, col, data_ref_text(cell.get_value()))
-                    && tx.send(Msg::Row(line, row)).is_err()
+                if let Some((line, mut row)) =
+                    builder.push(row, col, data_ref_text(cell.get_value()))
                 {
-                    return Ok(());
+                    merged.fill(line, &mut row);
+                    if tx.send(Msg::Row(line, row)).is_err() {
+                        return Ok(());
+                    }
                 }
+            }
+            if let Some((line, mut row)) = builder.take() {
+                merged.fill(line, &mut row);
+                let _ = tx.send(Msg::Row(line, row));
             }
         }
         other => {
@@ -371,7 +394,7 @@ fn stream_in<RS: Read + Seek>(
                 .map_err(|e| book_error(source, kind, e))?;
             let (first_row, first_col) = range.start().unwrap_or((0, 0));
             let hint = Some(range.height().saturating_sub(1) as u64);
-            if tx.send(Msg::Opened(hint)).is_err() {
+            if tx.send(Msg::Opened(hint, Vec::new())).is_err() {
                 return Ok(());
             }
             builder.first_col = first_col;
@@ -392,6 +415,107 @@ fn stream_in<RS: Read + Seek>(
     }
     let _ = tx.send(Msg::End);
     Ok(())
+}
+
+/// A sheet's merged cells that span rows: the value sits in the top cell only, and the rows
+/// below would lose it (a Company cell merged over its people). It is carried down into each
+/// row the range covers, in the range's first column.
+struct MergedCells {
+    /// (first row, last row, column in the table), 0-based sheet rows, by first row.
+    ranges: Vec<(u32, u32, usize)>,
+    /// The top cell's value of each range, once its row has passed.
+    values: Vec<Option<String>>,
+    /// Ranges before this one are behind the rows read.
+    passed: usize,
+    /// The sheet column that is the table's first, for naming ranges.
+    first_col: u32,
+}
+
+impl MergedCells {
+    fn new(regions: Vec<calamine::Dimensions>, first_col: u32) -> MergedCells {
+        let mut ranges: Vec<(u32, u32, usize)> = regions
+            .iter()
+            .filter(|d| d.end.0 > d.start.0 && d.start.1 >= first_col)
+            .map(|d| (d.start.0, d.end.0, (d.start.1 - first_col) as usize))
+            .collect();
+        ranges.sort_unstable();
+        let values = vec![None; ranges.len()];
+        MergedCells {
+            ranges,
+            values,
+            passed: 0,
+            first_col,
+        }
+    }
+
+    /// The warning that merged cells were carried down, naming the first ranges.
+    fn note(&self) -> Option<String> {
+        if self.ranges.is_empty() {
+            return None;
+        }
+        const SHOWN: usize = 5;
+        let names: Vec<String> = self
+            .ranges
+            .iter()
+            .take(SHOWN)
+            .map(|&(top, bottom, col)| {
+                let letter = column_letters(col + self.first_col as usize);
+                format!("{letter}{}:{letter}{}", top + 1, bottom + 1)
+            })
+            .collect();
+        let more = self.ranges.len().saturating_sub(SHOWN);
+        Some(format!(
+            "{} merged cell range(s) span rows ({}{}): each range's value was carried down into every row it covers",
+            self.ranges.len(),
+            names.join(", "),
+            if more > 0 {
+                format!(" and {more} more")
+            } else {
+                String::new()
+            }
+        ))
+    }
+
+    /// Fills the row `line` (1-based) under the ranges that cover it.
+    fn fill(&mut self, line: u64, row: &mut Vec<String>) {
+        let r = (line - 1) as u32;
+        while self.passed < self.ranges.len() && self.ranges[self.passed].1 < r {
+            self.values[self.passed] = None;
+            self.passed += 1;
+        }
+        for i in self.passed..self.ranges.len() {
+            let (top, bottom, col) = self.ranges[i];
+            if top > r {
+                break;
+            }
+            if r > bottom {
+                continue;
+            }
+            if r == top {
+                self.values[i] = row.get(col).cloned().filter(|v| !v.is_empty());
+            } else if let Some(value) = &self.values[i]
+                && row.get(col).is_none_or(String::is_empty)
+            {
+                if row.len() <= col {
+                    row.resize(col + 1, String::new());
+                }
+                row[col] = value.clone();
+            }
+        }
+    }
+}
+
+/// `A`, `B`, … `Z`, `AA` for a 0-based column.
+fn column_letters(col: usize) -> String {
+    let mut n = col + 1;
+    let mut letters = Vec::new();
+    while n > 0 {
+        let rem = (n - 1) % 26;
+        letters.push(b'A' + rem as u8);
+        n = (n - 1) / 26;
+    }
+    letters.reverse();
+    String::from_utf8(letters).unwrap_or_default()
 }
 
 #[cfg(test)]
