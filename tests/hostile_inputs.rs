@@ -453,3 +453,171 @@ files:
     let report = std::fs::read_to_string(export.out.join("report.md")).unwrap();
     assert!(report.contains(note), "{report}");
 }
+
+/// Runs `pipemap inspect` on `file` in `dir`: exit code and stderr.
+fn inspect(dir: &Path, file: &str) -> (i32, String) {
+    let output = pipemap()
+        .current_dir(dir)
+        .args(["inspect", file])
+        .timeout(std::time::Duration::from_secs(120))
+        .output()
+        .expect("pipemap runs");
+    let stderr = String::from_utf8_lossy(&output.stderr).into_owned();
+    assert!(!stderr.contains("panicked"), "{stderr}");
+    (output.status.code().unwrap_or(-1), stderr)
+}
+
+/// Rewrites one part of a ZIP-based workbook.
+fn patch_part(book: &[u8], part: &str, patch: impl Fn(String) -> String) -> Vec<u8> {
+    use std::io::{Read, Write};
+    let mut archive = zip::ZipArchive::new(std::io::Cursor::new(book)).unwrap();
+    let mut out = zip::ZipWriter::new(std::io::Cursor::new(Vec::new()));
+    for i in 0..archive.len() {
+        let mut entry = archive.by_index(i).unwrap();
+        let name = entry.name().unwrap().to_string();
+        let mut bytes = Vec::new();
+        entry.read_to_end(&mut bytes).unwrap();
+        if name == part {
+            bytes = patch(String::from_utf8(bytes).unwrap()).into_bytes();
+        }
+        out.start_file(name, zip::write::SimpleFileOptions::default())
+            .unwrap();
+        out.write_all(&bytes).unwrap();
+    }
+    out.finish().unwrap().into_inner()
+}
+
+#[test]
+fn a_workbook_cell_beyond_the_last_column_is_refused_before_reading() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut wb = rust_xlsxwriter::Workbook::new();
+    let sheet = wb.add_worksheet();
+    sheet.write_string(0, 0, "Name").unwrap();
+    sheet.write_string(1, 0, "Ada").unwrap();
+    sheet.write_string(1, 2, "far").unwrap();
+    let book = wb.save_to_buffer().unwrap();
+    // Column ZZZZ is far past XFD, the last column a sheet can have.
+    let book = patch_part(&book, "xl/worksheets/sheet1.xml", |xml| {
+        assert!(xml.contains("r=\"C2\""), "{xml}");
+        xml.replace("r=\"C2\"", "r=\"ZZZZ2\"")
+    });
+    std::fs::write(dir.path().join("wide.xlsx"), book).unwrap();
+    let (code, stderr) = inspect(dir.path(), "wide.xlsx");
+    assert_eq!(code, 2, "{stderr}");
+    assert!(
+        stderr.contains(
+            "wide.xlsx#Sheet1: refused: a cell at row 2 column 475254 lies beyond the last cell a sheet can hold (XFD1048576)"
+        ),
+        "{stderr}"
+    );
+}
+
+#[test]
+fn one_shared_string_repeated_into_gigabytes_is_refused_by_its_limit() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut wb = rust_xlsxwriter::Workbook::new();
+    let sheet = wb.add_worksheet();
+    let long = "x".repeat(32_000);
+    sheet.write_string(0, 0, "Name").unwrap();
+    for row in 1..=100u32 {
+        for col in 0..100u16 {
+            sheet.write_string(row, col, &long).unwrap();
+        }
+    }
+    let book = wb.save_to_buffer().unwrap();
+    assert!(book.len() < 1 << 20, "{} bytes", book.len());
+    std::fs::write(dir.path().join("bomb.xlsx"), book).unwrap();
+    let (code, stderr) = inspect(dir.path(), "bomb.xlsx");
+    assert_eq!(code, 2, "{stderr}");
+    assert!(
+        stderr.contains(
+            "bomb.xlsx#Sheet1: refused: the sheet's cells expand to more than 256 MiB of text, past the limit for a workbook of this size"
+        ),
+        "{stderr}"
+    );
+}
+
+#[test]
+fn a_csv_cell_past_the_cell_limit_is_refused_by_line() {
+    use std::io::Write;
+    let dir = tempfile::tempdir().unwrap();
+    let cell = "x".repeat(17 << 20);
+    std::fs::write(
+        dir.path().join("cell.csv"),
+        format!("Name,Email,Notes\nAda,a@example.com,short\nBob,b@example.com,{cell}\n"),
+    )
+    .unwrap();
+    let (code, stderr) = inspect(dir.path(), "cell.csv");
+    assert_eq!(code, 2, "{stderr}");
+    assert!(
+        stderr.contains(
+            "cell.csv:3: refused: the cell in column 3 holds 17 MiB, past the limit of 16 MiB per cell"
+        ),
+        "{stderr}"
+    );
+    // Gzip-compressed, one cell of 200 MiB: refused while it is read, at 64 MiB.
+    let file = std::fs::File::create(dir.path().join("huge.csv.gz")).unwrap();
+    let mut gz = flate2::write::GzEncoder::new(file, flate2::Compression::fast());
+    gz.write_all(b"Name,Email,Notes\nAda,a@example.com,")
+        .unwrap();
+    let chunk = vec![b'x'; 1 << 20];
+    for _ in 0..200 {
+        gz.write_all(&chunk).unwrap();
+    }
+    gz.write_all(b"\n").unwrap();
+    gz.finish().unwrap();
+    let (code, stderr) = inspect(dir.path(), "huge.csv.gz");
+    assert_eq!(code, 2, "{stderr}");
+    assert!(
+        stderr
+            .contains("huge.csv.gz:2: refused: the record holds more than 64 MiB, past the limit"),
+        "{stderr}"
+    );
+}
+
+#[test]
+fn twenty_thousand_repeats_of_one_header_are_named_apart() {
+    let dir = tempfile::tempdir().unwrap();
+    let header = vec!["Name"; 40_000].join(",");
+    let row = vec!["x"; 40_000].join(",");
+    std::fs::write(dir.path().join("wide.csv"), format!("{header}\n{row}\n")).unwrap();
+    let output = pipemap()
+        .current_dir(dir.path())
+        .args(["inspect", "wide.csv"])
+        .timeout(std::time::Duration::from_secs(120))
+        .output()
+        .unwrap();
+    assert_eq!(output.status.code(), Some(0));
+    let stdout = String::from_utf8_lossy(&output.stdout);
+    assert!(
+        stdout.contains("Name (40000)"),
+        "{}",
+        &stdout[..stdout.len().min(2000)]
+    );
+}
+
+#[test]
+fn a_token_file_past_its_limit_is_refused_without_reading_it_through() {
+    let dir = tempfile::tempdir().unwrap();
+    let output = pipemap()
+        .current_dir(dir.path())
+        .args([
+            "account",
+            "pull",
+            "--token-file",
+            "/dev/zero",
+            "--domain",
+            "acme",
+        ])
+        .timeout(std::time::Duration::from_secs(60))
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert_eq!(output.status.code(), Some(2), "{stderr}");
+    assert!(
+        stderr.contains(
+            "/dev/zero: refused: a token file holds one API token, and this one is larger than the limit of 4096 bytes"
+        ),
+        "{stderr}"
+    );
+}

@@ -4,7 +4,7 @@
 use std::fs::File;
 use std::io::{self, Cursor, Read};
 use std::path::{Path, PathBuf};
-use std::sync::atomic::{AtomicU8, Ordering};
+use std::sync::atomic::{AtomicU8, AtomicU64, Ordering};
 use std::sync::{Arc, Mutex};
 
 use super::lines::LineIndex;
@@ -244,6 +244,8 @@ impl Table {
             inner: stream,
             last: Arc::clone(&tail.last_byte),
             lines: Arc::clone(&tail.lines),
+            record_start: Arc::clone(&tail.record_start),
+            read: 0,
         });
         let reader = csv::ReaderBuilder::new()
             .delimiter(format.delimiter_byte)
@@ -357,6 +359,7 @@ impl Table {
             .map(|f| f.iter().filter(|b| **b == b'\n').count() as u64)
             .sum();
         let end = reader.position().byte();
+        tail.record_start.store(end, Ordering::Relaxed);
         let last_breaks = record
             .iter()
             .next_back()
@@ -365,6 +368,22 @@ impl Table {
             Ok(mut lines) => lines.first_line(end, inside, last_breaks),
             Err(_) => record.position().map_or(0, |p| p.line()),
         };
+        if let Some((column, field)) = record
+            .iter()
+            .enumerate()
+            .find(|(_, f)| f.len() as u64 > MAX_CELL_BYTES)
+        {
+            return Err(SourceError::Malformed {
+                file: self.name.clone(),
+                line,
+                message: format!(
+                    "refused: the cell in column {} holds {} MiB, past the limit of {} MiB per cell (is this really a CSV export?)",
+                    column + 1,
+                    field.len() >> 20,
+                    MAX_CELL_BYTES >> 20
+                ),
+            });
+        }
         tail.note(line, record, width);
         if let Some(fields) = unwrap_row(record, width, self.format.delimiter_byte()) {
             self.unwrapped_rows += 1;
@@ -535,6 +554,8 @@ struct Tail {
     last_byte: Arc<AtomicU8>,
     /// The text's line breaks, counted by [`TailReader`].
     lines: Arc<Mutex<LineIndex>>,
+    /// Where the record being read starts, for [`TailReader`]'s size limit.
+    record_start: Arc<AtomicU64>,
     /// The line of the last record when its last cell ends with a line break, which only a
     /// quoted cell can hold: the mark of a quote still open at the end of the file.
     open_quote: Option<u64>,
@@ -578,16 +599,55 @@ impl Tail {
     }
 }
 
-/// Passes text through, remembering its last byte for [`Tail`].
+/// The largest cell of a text table, in bytes.
+pub const MAX_CELL_BYTES: u64 = 16 << 20;
+/// The largest record of a text table, in bytes: refused while it is read, before the reader
+/// holds more of it.
+pub const MAX_RECORD_BYTES: u64 = 64 << 20;
+
+/// A record that grew past [`MAX_RECORD_BYTES`] while it was read, starting on `line`.
+#[derive(Debug)]
+struct RecordTooLarge {
+    line: u64,
+}
+
+impl std::fmt::Display for RecordTooLarge {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(
+            f,
+            "refused: the record holds more than {} MiB, past the limit (a cell may hold at most {} MiB; is this really a CSV export?)",
+            MAX_RECORD_BYTES >> 20,
+            MAX_CELL_BYTES >> 20
+        )
+    }
+}
+
+impl std::error::Error for RecordTooLarge {}
+
+/// Passes text through, remembering its last byte for [`Tail`] and refusing a record that
+/// grows past [`MAX_RECORD_BYTES`].
 struct TailReader {
     inner: Box<dyn Read + Send>,
     last: Arc<AtomicU8>,
     lines: Arc<Mutex<LineIndex>>,
+    /// Where the record being read starts (the end of the one before).
+    record_start: Arc<AtomicU64>,
+    /// Bytes passed through.
+    read: u64,
 }
 
 impl Read for TailReader {
     fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
+        // The reader reads ahead of the record by its buffer: allow for it.
+        let ahead = 1 << 20;
+        if self.read - self.record_start.load(Ordering::Relaxed).min(self.read)
+            > MAX_RECORD_BYTES + ahead
+        {
+            let line = self.lines.lock().map_or(0, |l| l.next_record_line());
+            return Err(io::Error::other(RecordTooLarge { line }));
+        }
         let n = self.inner.read(buf)?;
+        self.read += n as u64;
         if n > 0 {
             self.last.store(buf[n - 1], Ordering::Relaxed);
             if let Ok(mut lines) = self.lines.lock() {
@@ -601,6 +661,20 @@ impl Read for TailReader {
 fn csv_error(file: &str, err: csv::Error) -> SourceError {
     let line = err.position().map_or(0, |p| p.line());
     match err.into_kind() {
+        csv::ErrorKind::Io(error)
+            if error
+                .get_ref()
+                .is_some_and(|e| e.downcast_ref::<RecordTooLarge>().is_some()) =>
+        {
+            let big = error
+                .get_ref()
+                .and_then(|e| e.downcast_ref::<RecordTooLarge>());
+            SourceError::Malformed {
+                file: file.to_string(),
+                line: big.map_or(0, |b| b.line),
+                message: big.map(ToString::to_string).unwrap_or_default(),
+            }
+        }
         csv::ErrorKind::Io(error) => SourceError::Io {
             file: file.to_string(),
             error,

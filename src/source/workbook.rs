@@ -110,10 +110,17 @@ pub fn open_sheet(
             let result = match book {
                 Book::File(path) => File::open(&path)
                     .map_err(|e| super::io_error(display, e))
-                    .and_then(|f| open(BufReader::new(f), kind, display))
-                    .and_then(|wb| stream_in(wb, kind, sheet, source, &tx)),
-                Book::Bytes(bytes) => open(Cursor::new(bytes), kind, display)
-                    .and_then(|wb| stream_in(wb, kind, sheet, source, &tx)),
+                    .and_then(|f| {
+                        let size = f.metadata().map_or(0, |m| m.len());
+                        let wb = open(BufReader::new(f), kind, display)?;
+                        stream_in(wb, kind, sheet, source, Budget::for_book(size), &tx)
+                    }),
+                Book::Bytes(bytes) => {
+                    let size = bytes.len() as u64;
+                    open(Cursor::new(bytes), kind, display).and_then(|wb| {
+                        stream_in(wb, kind, sheet, source, Budget::for_book(size), &tx)
+                    })
+                }
             };
             if let Err(err) = result {
                 let _ = tx.send(Msg::Failed(err));
@@ -338,6 +345,7 @@ fn stream_in<RS: Read + Seek>(
     kind: WorkbookKind,
     sheet: &str,
     source: &str,
+    mut budget: Budget,
     tx: &SyncSender<Msg>,
 ) -> Result<(), SourceError> {
     let names = wb.sheet_names();
@@ -374,9 +382,10 @@ fn stream_in<RS: Read + Seek>(
                 .map_err(|e| book_error(source, kind, e.into()))?
             {
                 let (row, col) = cell.get_position();
-                if let Some((line, mut row)) =
-                    builder.push(row, col, data_ref_text(cell.get_value()))
-                {
+                check_reference(source, row, col)?;
+                let text = data_ref_text(cell.get_value());
+                budget.spend(source, text.len())?;
+                if let Some((line, mut row)) = builder.push(row, col, text) {
                     merged.fill(line, &mut row);
                     if tx.send(Msg::Row(line, row)).is_err() {
                         return Ok(());
@@ -401,7 +410,9 @@ fn stream_in<RS: Read + Seek>(
             for (i, row) in range.rows().enumerate() {
                 for (j, cell) in row.iter().enumerate() {
                     let (r, c) = (first_row + i as u32, first_col + j as u32);
-                    if let Some((line, row)) = builder.push(r, c, data_text(cell))
+                    let text = data_text(cell);
+                    budget.spend(source, text.len())?;
+                    if let Some((line, row)) = builder.push(r, c, text)
                         && tx.send(Msg::Row(line, row)).is_err()
                     {
                         return Ok(());
@@ -415,6 +426,60 @@ fn stream_in<RS: Read + Seek>(
     }
     let _ = tx.send(Msg::End);
     Ok(())
+}
+
+/// The last row and column a sheet may use: Excel's own limits (row 1,048,576, column XFD).
+const MAX_ROW: u32 = 1_048_575;
+const MAX_COL: u32 = 16_383;
+
+/// Refuses a cell beyond Excel's grid before its row is widened to reach it.
+fn check_reference(source: &str, row: u32, col: u32) -> Result<(), SourceError> {
+    if row > MAX_ROW || col > MAX_COL {
+        return Err(SourceError::TooLarge {
+            file: source.to_string(),
+            message: format!(
+                "a cell at row {} column {} lies beyond the last cell a sheet can hold (XFD1048576); the workbook is damaged or made to exhaust memory",
+                u64::from(row) + 1,
+                u64::from(col) + 1
+            ),
+        });
+    }
+    Ok(())
+}
+
+/// How much text a sheet may expand to: generous for any real export, but not the gigabytes
+/// a few kilobytes of shared strings (one long string referenced by every cell) unfold into.
+struct Budget {
+    left: u64,
+    limit: u64,
+}
+
+/// Text a sheet may always hand out, however small its workbook.
+const TEXT_FLOOR_BYTES: u64 = 256 << 20;
+/// How many times its workbook's size a sheet's text may be past the floor.
+const TEXT_PER_BOOK_BYTE: u64 = 100;
+
+impl Budget {
+    fn for_book(size: u64) -> Budget {
+        let limit = TEXT_FLOOR_BYTES.max(size.saturating_mul(TEXT_PER_BOOK_BYTE));
+        Budget { left: limit, limit }
+    }
+
+    fn spend(&mut self, source: &str, bytes: usize) -> Result<(), SourceError> {
+        match self.left.checked_sub(bytes as u64) {
+            Some(left) => {
+                self.left = left;
+                Ok(())
+            }
+            None => Err(SourceError::TooLarge {
+                file: source.to_string(),
+                message: format!(
+                    "the sheet's cells expand to more than {} MiB of text, past the limit for a workbook of this size (cells repeating one long shared string?)",
+                    self.limit >> 20
+                ),
+            }),
+        }
+    }
 }
 
 /// A sheet's merged cells that span rows: the value sits in the top cell only, and the rows
