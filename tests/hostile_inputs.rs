@@ -621,3 +621,83 @@ fn a_token_file_past_its_limit_is_refused_without_reading_it_through() {
         "{stderr}"
     );
 }
+
+#[test]
+fn a_hundred_thousand_columns_are_exported() {
+    let dir = tempfile::tempdir().unwrap();
+    let n = 100_000;
+    let header: Vec<String> = std::iter::once("Name".to_string())
+        .chain((1..n).map(|i| format!("Field {i}")))
+        .collect();
+    let row = |name: &str| -> String {
+        std::iter::once(name.to_string())
+            .chain((1..n).map(|i| i.to_string()))
+            .collect::<Vec<_>>()
+            .join(",")
+    };
+    std::fs::write(
+        dir.path().join("wide.csv"),
+        format!("{}\n{}\n{}\n", header.join(","), row("Ada"), row("Bob")),
+    )
+    .unwrap();
+    std::fs::write(dir.path().join("profile.yaml"), PROFILE).unwrap();
+    let output = pipemap()
+        .current_dir(dir.path())
+        .args([
+            "apply",
+            "wide.csv",
+            "--profile",
+            "profile.yaml",
+            "--allow-drift",
+            "-q",
+            "--out",
+            "out",
+        ])
+        .timeout(std::time::Duration::from_secs(300))
+        .output()
+        .unwrap();
+    assert_eq!(
+        output.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    let export = Export {
+        code: 0,
+        stderr: String::new(),
+        out: dir.path().join("out"),
+    };
+    assert_eq!(
+        export.column("02-persons.csv", "Person - Name"),
+        ["Ada", "Bob"]
+    );
+    let mapping = std::fs::read_to_string(dir.path().join("out/mapping.yaml")).unwrap();
+    assert!(
+        mapping.contains("Field 99999: note"),
+        "{}",
+        &mapping[..mapping.len().min(500)]
+    );
+}
+
+#[test]
+fn an_archive_of_too_many_members_is_refused_by_its_limit() {
+    use std::io::Write;
+    let dir = tempfile::tempdir().unwrap();
+    let file = std::fs::File::create(dir.path().join("many.zip")).unwrap();
+    let mut zip = zip::ZipWriter::new(file);
+    let options =
+        zip::write::SimpleFileOptions::default().compression_method(zip::CompressionMethod::Stored);
+    for i in 0..20_001 {
+        zip.start_file(format!("m{i}.csv"), options).unwrap();
+        zip.write_all(b"Name\nA\n").unwrap();
+    }
+    zip.finish().unwrap();
+    let (code, stderr) = inspect(dir.path(), "many.zip");
+    assert_eq!(code, 2, "{stderr}");
+    assert!(
+        stderr.contains(
+            "many.zip: refused: the archive holds more than 20000 members, past the limit"
+        ),
+        "{stderr}"
+    );
+}
