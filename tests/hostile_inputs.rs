@@ -701,3 +701,61 @@ fn an_archive_of_too_many_members_is_refused_by_its_limit() {
         "{stderr}"
     );
 }
+
+/// A minimal OpenDocument spreadsheet whose one sheet holds `rows` (the XML of its rows).
+fn ods(rows: &str) -> Vec<u8> {
+    use std::io::Write;
+    let mut zip = zip::ZipWriter::new(std::io::Cursor::new(Vec::new()));
+    let stored =
+        zip::write::SimpleFileOptions::default().compression_method(zip::CompressionMethod::Stored);
+    zip.start_file("mimetype", stored).unwrap();
+    zip.write_all(b"application/vnd.oasis.opendocument.spreadsheet")
+        .unwrap();
+    zip.start_file("META-INF/manifest.xml", stored).unwrap();
+    zip.write_all(br#"<?xml version="1.0" encoding="UTF-8"?><manifest:manifest xmlns:manifest="urn:oasis:names:tc:opendocument:xmlns:manifest:1.0" manifest:version="1.2"><manifest:file-entry manifest:full-path="/" manifest:media-type="application/vnd.oasis.opendocument.spreadsheet"/><manifest:file-entry manifest:full-path="content.xml" manifest:media-type="text/xml"/></manifest:manifest>"#).unwrap();
+    zip.start_file("content.xml", zip::write::SimpleFileOptions::default())
+        .unwrap();
+    write!(
+        zip,
+        r#"<?xml version="1.0" encoding="UTF-8"?><office:document-content xmlns:office="urn:oasis:names:tc:opendocument:xmlns:office:1.0" xmlns:table="urn:oasis:names:tc:opendocument:xmlns:table:1.0" xmlns:text="urn:oasis:names:tc:opendocument:xmlns:text:1.0" office:version="1.2"><office:body><office:spreadsheet><table:table table:name="People">{rows}</table:table></office:spreadsheet></office:body></office:document-content>"#
+    )
+    .unwrap();
+    zip.finish().unwrap().into_inner()
+}
+
+#[test]
+fn an_ods_repeat_bomb_is_refused_before_it_is_expanded() {
+    let dir = tempfile::tempdir().unwrap();
+    let cell = |text: &str| {
+        format!(
+            r#"<table:table-cell office:value-type="string"><text:p>{text}</text:p></table:table-cell>"#
+        )
+    };
+    let header = format!(
+        "<table:table-row>{}{}</table:table-row>",
+        cell("Name"),
+        cell("Email")
+    );
+    let fine = format!(
+        "{header}<table:table-row>{}{}</table:table-row>",
+        cell("Ada"),
+        cell("a@example.com")
+    );
+    std::fs::write(dir.path().join("fine.ods"), ods(&fine)).unwrap();
+    let export = export(dir.path(), PROFILE, &["fine.ods"]);
+    assert_eq!(export.code, 0, "{}", export.stderr);
+    assert_eq!(export.column("02-persons.csv", "Person - Name"), ["Ada"]);
+
+    let bomb = format!(
+        r#"{header}<table:table-row table:number-rows-repeated="1000000"><table:table-cell table:number-columns-repeated="1000" office:value-type="string"><text:p>xxxxxxxxxxxxxxxx</text:p></table:table-cell></table:table-row>"#
+    );
+    std::fs::write(dir.path().join("bomb.ods"), ods(&bomb)).unwrap();
+    let (code, stderr) = inspect(dir.path(), "bomb.ods");
+    assert_eq!(code, 2, "{stderr}");
+    assert!(
+        stderr.contains(
+            "bomb.ods: refused: its repeated rows and cells expand to more than 512 MiB, past the limit for a workbook of this size (a repeat bomb?)"
+        ),
+        "{stderr}"
+    );
+}

@@ -245,7 +245,45 @@ fn precheck(book: &Book, kind: WorkbookKind, display: &str) -> Result<(), Source
             Book::Bytes(bytes) => archive::check_package_from(Cursor::new(bytes), display)?,
         }
     }
+    if kind == WorkbookKind::Ods {
+        match book {
+            Book::File(path) => {
+                let file = File::open(path).map_err(|e| super::io_error(display, e))?;
+                let size = file.metadata().map_or(0, |m| m.len());
+                check_ods_expansion(BufReader::new(file), size, display)?;
+            }
+            Book::Bytes(bytes) => {
+                check_ods_expansion(Cursor::new(bytes), bytes.len() as u64, display)?
+            }
+        }
+    }
     Ok(())
+}
+
+/// Refuses an ODS workbook whose repeated rows and cells expand past the limit.
+fn check_ods_expansion(
+    package: impl Read + Seek,
+    size: u64,
+    display: &str,
+) -> Result<(), SourceError> {
+    use super::ods_limits::{FLOOR_BYTES, PER_BOOK_BYTE, expansion};
+    let Ok(mut zip) = zip::ZipArchive::new(package) else {
+        return Ok(()); // calamine names the damage
+    };
+    let Ok(content) = zip.by_name("content.xml") else {
+        return Ok(());
+    };
+    let limit = FLOOR_BYTES.max(size.saturating_mul(PER_BOOK_BYTE));
+    match expansion(content, limit) {
+        Ok(Err(_)) => Err(SourceError::TooLarge {
+            file: display.to_string(),
+            message: format!(
+                "its repeated rows and cells expand to more than {} MiB, past the limit for a workbook of this size (a repeat bomb?)",
+                limit >> 20
+            ),
+        }),
+        _ => Ok(()),
+    }
 }
 
 fn open<RS: Read + Seek>(
