@@ -759,3 +759,34 @@ fn an_ods_repeat_bomb_is_refused_before_it_is_expanded() {
         "{stderr}"
     );
 }
+
+#[test]
+fn an_excel_sep_line_names_the_delimiter_and_is_no_row() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(
+        dir.path().join("people.csv"),
+        "sep=;\r\nName;Email\r\nAda;a@example.com\r\nBob;bad\r\n",
+    )
+    .unwrap();
+    let export = export(dir.path(), PROFILE, &["people.csv"]);
+    assert_eq!(export.code, 0, "{}", export.stderr);
+    assert_eq!(
+        export.column("02-persons.csv", "Person - Name"),
+        ["Ada", "Bob"]
+    );
+    assert_eq!(
+        export.column("02-persons.csv", "Person - Email - Work"),
+        ["a@example.com", ""]
+    );
+    assert_eq!(
+        export.warnings(),
+        ["4 Email: not an e-mail address: \"bad\"; kept in the note"]
+    );
+    assert!(
+        export.stderr.contains(
+            "people.csv: the first line `sep=;` names the delimiter (as Excel writes it); the header is on line 2"
+        ),
+        "{}",
+        export.stderr
+    );
+}

@@ -256,6 +256,22 @@ pub fn looks_binary(text: &str) -> bool {
     (nul >= 8 && nul * 100 > total) || (total >= 16 && control * 10 > total)
 }
 
+/// The delimiter a first line `sep=;` (Excel's hint, any case) names, if the text opens with
+/// one.
+pub fn sep_line(text: &str) -> Option<u8> {
+    let text = text.trim_start_matches('\u{feff}');
+    let line = text.lines().next()?;
+    let rest = line
+        .get(..4)?
+        .eq_ignore_ascii_case("sep=")
+        .then(|| &line[4..])?;
+    let rest = rest.trim_end_matches('\r');
+    match rest.as_bytes() {
+        [d] if d.is_ascii_punctuation() || *d == b'\t' || *d == b' ' => Some(*d),
+        _ => None,
+    }
+}
+
 /// The delimiter that splits the first lines most consistently into more than one field.
 pub fn guess_delimiter(text: &str) -> u8 {
     let mut best = (b',', 0.0f64, 0usize);

@@ -206,7 +206,9 @@ impl Table {
         if sniff::looks_binary(&text) {
             return Err(SourceError::Binary { file: name });
         }
-        let delimiter = sniff::guess_delimiter(&text);
+        // Excel's `sep=;` first line names the delimiter and is no row of the table.
+        let sep_line = sniff::sep_line(&text);
+        let delimiter = sep_line.unwrap_or_else(|| sniff::guess_delimiter(&text));
         let format = TextFormat {
             encoding: guess.name().to_string(),
             bom: guess.bom_len > 0,
@@ -258,6 +260,16 @@ impl Table {
             record: csv::ByteRecord::new(),
             tail,
         };
+        let mut rows = rows;
+        if let (Some(d), Rows::Csv { reader, record, .. }) = (sep_line, &mut rows) {
+            reader
+                .read_byte_record(record)
+                .map_err(|e| csv_error(&name, e))?;
+            notes.push(format!(
+                "the first line `sep={}` names the delimiter (as Excel writes it); the header is on line 2",
+                d as char
+            ));
+        }
         let mut table = Table::start(name, path, format, rows, size_hint)?;
         table.warnings.splice(0..0, notes);
         Ok(table)
