@@ -790,3 +790,35 @@ fn an_excel_sep_line_names_the_delimiter_and_is_no_row() {
         export.stderr
     );
 }
+
+#[test]
+fn a_reports_total_row_is_not_imported_as_a_record() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(
+        dir.path().join("deals.csv"),
+        "Title,Value,Company\nA,100,Acme\nTotal,Beta,Beta\nB,200,Beta\nGrand total:,300,\n",
+    )
+    .unwrap();
+    let export = export(dir.path(), DEALS, &["deals.csv"]);
+    assert_eq!(export.code, 3, "{}", export.stderr);
+    // A deal titled "Total" with a company beside it is a record.
+    assert_eq!(
+        export.column("03-deals.csv", "Deal - Title"),
+        ["A", "Total", "B"]
+    );
+    let mut rejects = csv::Reader::from_path(export.out.join("rejects.csv")).unwrap();
+    let rows: Vec<String> = rejects
+        .records()
+        .map(|r| {
+            let r = r.unwrap();
+            format!("{} {} {}: {}", &r[1], &r[3], &r[4], &r[5])
+        })
+        .collect();
+    assert_eq!(
+        rows,
+        [
+            "5 Title Grand total:: a report's total row (a label such as \"Grand total\" and numbers only), not a record: not imported"
+        ]
+    );
+    common::assert_reconciles(&export.out);
+}

@@ -139,6 +139,14 @@ impl Converter<'_> {
                 .filter(|s| !s.is_empty()),
             unmapped_values: Vec::new(),
         };
+        if let Some(col) = total_row(record) {
+            out.rejects.push(Problem {
+                column: plan.headers.get(col).cloned().unwrap_or_default(),
+                value: field(col).to_string(),
+                reason: "a report's total row (a label such as \"Grand total\" and numbers only), not a record: not imported".into(),
+            });
+            return out;
+        }
         if record.fields.len() > plan.headers.len() {
             let extra: Vec<&str> = record
                 .fields
@@ -799,4 +807,19 @@ pub fn is_true(value: &str) -> bool {
         value.trim().to_lowercase().as_str(),
         "true" | "yes" | "1" | "y" | "x" | "t"
     )
+}
+
+/// The column of a total row's label: the row's first filled cell is `Total`, `Grand total`
+/// (…) and every other filled cell is a number or an amount. A company called "Total" has an
+/// address, a phone or an e-mail beside its name, so it is no total row.
+fn total_row(record: &crate::source::Record) -> Option<usize> {
+    let mut filled = record
+        .fields
+        .iter()
+        .enumerate()
+        .filter(|(_, f)| !f.trim().is_empty());
+    let (col, label) = filled.next()?;
+    let numbers_only =
+        filled.all(|(_, f)| values::parse_number(f).is_ok() || values::parse_money(f).is_ok());
+    (values::is_total_label(label) && numbers_only).then_some(col)
 }
