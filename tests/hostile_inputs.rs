@@ -822,3 +822,40 @@ fn a_reports_total_row_is_not_imported_as_a_record() {
     );
     common::assert_reconciles(&export.out);
 }
+
+#[test]
+fn html_or_json_saved_as_csv_is_named_plainly() {
+    let dir = tempfile::tempdir().unwrap();
+    for (file, text, kind) in [
+        (
+            "page.csv",
+            "<!DOCTYPE html>\n<html><body><table><tr><td>Name</td></tr></table></body></html>\n",
+            "an HTML page",
+        ),
+        (
+            "data.csv",
+            "[\n  {\"Name\": \"Ada\", \"Email\": \"a@example.com\"}\n]\n",
+            "a JSON document",
+        ),
+        (
+            "one.csv",
+            "{\"contacts\": [{\"Name\": \"Ada\"}]}\n",
+            "a JSON document",
+        ),
+    ] {
+        std::fs::write(dir.path().join(file), text).unwrap();
+        let (code, stderr) = inspect(dir.path(), file);
+        assert_eq!(code, 2, "{stderr}");
+        let message = format!(
+            "{file}: this is {kind} saved under a table's name, not a CSV/TSV export; export the data as CSV again"
+        );
+        assert!(stderr.contains(&message), "{stderr}");
+    }
+    // A CSV whose first header is bracketed stays a CSV.
+    std::fs::write(
+        dir.path().join("fine.csv"),
+        "[Name],Email\nAda,a@example.com\n",
+    )
+    .unwrap();
+    assert_eq!(inspect(dir.path(), "fine.csv").0, 0);
+}

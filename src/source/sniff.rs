@@ -256,6 +256,26 @@ pub fn looks_binary(text: &str) -> bool {
     (nul >= 8 && nul * 100 > total) || (total >= 16 && control * 10 > total)
 }
 
+/// What a text that is no table at all is (an HTML page or a JSON document saved as `.csv`,
+/// as a browser or an API client does), by its first characters.
+pub fn not_a_table(text: &str) -> Option<&'static str> {
+    let start = text.trim_start_matches(|c: char| c.is_whitespace() || c == '\u{feff}');
+    let lower: String = start.chars().take(15).collect::<String>().to_lowercase();
+    if lower.starts_with("<!doctype html") || lower.starts_with("<html") {
+        return Some("an HTML page");
+    }
+    if lower.starts_with("<?xml") {
+        return Some("an XML document");
+    }
+    let mut chars = start.chars().filter(|c| !c.is_whitespace());
+    match (chars.next(), chars.next()) {
+        (Some('{'), Some('"' | '}')) | (Some('['), Some('{' | '[' | '"' | ']')) => {
+            Some("a JSON document")
+        }
+        _ => None,
+    }
+}
+
 /// The delimiter a first line `sep=;` (Excel's hint, any case) names, if the text opens with
 /// one.
 pub fn sep_line(text: &str) -> Option<u8> {

@@ -206,6 +206,14 @@ impl Table {
         if sniff::looks_binary(&text) {
             return Err(SourceError::Binary { file: name });
         }
+        if let Some(kind) = sniff::not_a_table(&text) {
+            return Err(SourceError::Corrupt {
+                file: name,
+                message: format!(
+                    "this is {kind} saved under a table's name, not a CSV/TSV export; export the data as CSV again"
+                ),
+            });
+        }
         // Excel's `sep=;` first line names the delimiter and is no row of the table.
         let sep_line = sniff::sep_line(&text);
         let delimiter = sep_line.unwrap_or_else(|| sniff::guess_delimiter(&text));
