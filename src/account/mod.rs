@@ -37,6 +37,9 @@ impl fmt::Debug for Token {
     }
 }
 
+/// How large a `--token-file` may be.
+pub const MAX_TOKEN_FILE_BYTES: u64 = 4096;
+
 impl Token {
     /// A token from text (surrounding white space dropped).
     pub fn new(text: &str) -> Result<Token, AccountError> {
@@ -55,11 +58,23 @@ impl Token {
     pub fn from_file_or_env(file: Option<&Path>) -> Result<Token, AccountError> {
         match file {
             Some(path) => {
-                let text =
-                    std::fs::read_to_string(path).map_err(|source| AccountError::TokenFile {
+                use std::io::Read;
+                let failed = |source| AccountError::TokenFile {
+                    path: path.display().to_string(),
+                    source,
+                };
+                // A token is 40 characters: read a little past the cap, never a whole
+                // `/dev/zero` or a log file given by mistake.
+                let mut bytes = Vec::new();
+                std::fs::File::open(path)
+                    .and_then(|f| f.take(MAX_TOKEN_FILE_BYTES + 1).read_to_end(&mut bytes))
+                    .map_err(failed)?;
+                if bytes.len() as u64 > MAX_TOKEN_FILE_BYTES {
+                    return Err(AccountError::TokenFileTooLarge {
                         path: path.display().to_string(),
-                        source,
-                    })?;
+                    });
+                }
+                let text = String::from_utf8(bytes).map_err(|_| AccountError::MalformedToken)?;
                 Token::new(&text)
             }
             None => match std::env::var(TOKEN_VARIABLE) {
@@ -86,6 +101,10 @@ pub enum AccountError {
         "the API token holds spaces or control characters; copy it again from Personal preferences → API"
     )]
     MalformedToken,
+    #[error(
+        "{path}: refused: a token file holds one API token, and this one is larger than the limit of {MAX_TOKEN_FILE_BYTES} bytes"
+    )]
+    TokenFileTooLarge { path: String },
     #[error("{path}: cannot read the token file: {source}")]
     TokenFile {
         path: String,

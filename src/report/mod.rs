@@ -34,11 +34,11 @@ pub struct Prerequisites {
 
 fn type_of(conv: &Conv) -> &'static str {
     match conv {
-        Conv::Date(_) => "date",
+        Conv::Date(_) | Conv::Day(_) => "date",
         Conv::Time(_) | Conv::Duration(_) => "time",
-        Conv::Money => "monetary",
+        Conv::Money(_) => "monetary",
         Conv::Currency => "varchar",
-        Conv::Number => "double",
+        Conv::Number(_) => "double",
         Conv::Bool | Conv::Values => "enum",
         Conv::Labels(_) => "set",
         Conv::Phone => "phone",
@@ -519,7 +519,7 @@ pub fn markdown(export: &Export, profile: &Profile, schema: &Schema, steps: &[St
             );
         }
         let due = |r: &Rule| {
-            matches!(r, Rule::Set { target, conv: Conv::Date(_) | Conv::Time(_), .. }
+            matches!(r, Rule::Set { target, conv: Conv::Date(_) | Conv::Day(_) | Conv::Time(_), .. }
                 if target.entity() == Some(Entity::Activity)
                     && matches!(target.key(), Some("due_date" | "due_time")))
         };

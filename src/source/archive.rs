@@ -45,6 +45,34 @@ pub struct Member {
     pub kind: MemberKind,
     /// Its uncompressed size in bytes.
     pub size: u64,
+    /// Which member of this name it is (0 for the first): an archive may hold two members
+    /// of one name, and each is read.
+    pub occurrence: usize,
+}
+
+impl Member {
+    /// The name it is known by: its path, with ` (2)`, ` (3)`… for a later member of the same
+    /// name (`contacts.csv (2)`).
+    pub fn source_name(&self) -> String {
+        occurrence_name(&self.name, self.occurrence)
+    }
+}
+
+/// `name`, or `name (n+1)` for the member after the first of that name.
+pub fn occurrence_name(name: &str, occurrence: usize) -> String {
+    if occurrence == 0 {
+        name.to_string()
+    } else {
+        format!("{name} ({})", occurrence + 1)
+    }
+}
+
+/// The member name and occurrence a source name's member part stands for: `contacts.csv (2)`
+/// is the second `contacts.csv` when the archive holds two.
+pub fn parse_occurrence(name: &str) -> Option<(&str, usize)> {
+    let (base, rest) = name.rsplit_once(" (")?;
+    let n: usize = rest.strip_suffix(')')?.parse().ok()?;
+    (n >= 2).then_some((base, n - 1))
 }
 
 /// The table members of an archive, in archive order, and notes on what was passed over.
@@ -84,9 +112,43 @@ pub fn is_safe_name(name: &str) -> bool {
         && name.split(['/', '\\']).all(|part| part != "..")
 }
 
+/// An archive's central directory as last read, by the file's path, size and time stamp.
+type DirectoryKey = (std::path::PathBuf, u64, Option<std::time::SystemTime>);
+
+/// Central directories already read: every member of an archive is opened on its own (and
+/// in several passes), and reading the whole directory for each would make the time grow
+/// with the square of the member count.
+static DIRECTORIES: std::sync::Mutex<
+    Vec<(DirectoryKey, std::sync::Arc<zip::read::ZipArchiveMetadata>)>,
+> = std::sync::Mutex::new(Vec::new());
+
+/// How many archives' directories are kept.
+const DIRECTORIES_KEPT: usize = 8;
+
 fn open_archive(path: &Path, display: &str) -> Result<ZipArchive<BufReader<File>>, SourceError> {
     let file = File::open(path).map_err(|e| super::io_error(display, e))?;
-    ZipArchive::new(BufReader::new(file)).map_err(|e| corrupt(display, &e))
+    let key = file
+        .metadata()
+        .ok()
+        .map(|m| (path.to_path_buf(), m.len(), m.modified().ok()));
+    let known = key.as_ref().and_then(|key| {
+        let kept = DIRECTORIES.lock().ok()?;
+        kept.iter().find(|(k, _)| k == key).map(|(_, m)| m.clone())
+    });
+    if let Some(metadata) = known {
+        // SAFETY: the metadata was read from this very file, whose path, size and time stamp
+        // are unchanged; a file rewritten in the same second to the same size is caught by the
+        // export's fingerprint check and by each member's size and checksum.
+        return Ok(unsafe { ZipArchive::unsafe_new_with_metadata(BufReader::new(file), metadata) });
+    }
+    let archive = ZipArchive::new(BufReader::new(file)).map_err(|e| corrupt(display, &e))?;
+    if let (Some(key), Ok(mut kept)) = (key, DIRECTORIES.lock()) {
+        if kept.len() >= DIRECTORIES_KEPT {
+            kept.remove(0);
+        }
+        kept.push((key, archive.metadata()));
+    }
+    Ok(archive)
 }
 
 fn corrupt(display: &str, err: &zip::result::ZipError) -> SourceError {
@@ -127,8 +189,13 @@ fn check_sizes(source: &str, size: u64, compressed: u64) -> Result<(), SourceErr
 }
 
 /// Lists the members of an archive that are tables; `display` is the archive's source name.
+/// Members that share a name are each listed, the later ones named apart.
 pub fn list(path: &Path, display: &str) -> Result<Listing, SourceError> {
     let archive = open_archive(path, display)?;
+    check_member_count(display, archive.len())?;
+    if archive.has_duplicate_names() {
+        return list_local(path, display);
+    }
     let mut listing = Listing::default();
     let mut other = 0usize;
     for i in 0..archive.len() {
@@ -153,6 +220,7 @@ pub fn list(path: &Path, display: &str) -> Result<Listing, SourceError> {
             name,
             kind,
             size: entry.size(),
+            occurrence: 0,
         });
     }
     if other > 0 {
@@ -201,25 +269,55 @@ pub fn open_member(
     member: &str,
     source: &str,
 ) -> Result<MemberReader, SourceError> {
+    open_nth_member(path, display, member, 0, source)
+}
+
+/// [`open_member`] for the `occurrence`th member of that name (0 for the first).
+pub fn open_nth_member(
+    path: &Path,
+    display: &str,
+    member: &str,
+    occurrence: usize,
+    source: &str,
+) -> Result<MemberReader, SourceError> {
+    let not_found = || SourceError::NotFound {
+        file: source.to_string(),
+    };
     let mut archive = open_archive(path, display)?;
-    let index = archive
-        .index_for_name(member)
-        .ok_or_else(|| SourceError::NotFound {
-            file: source.to_string(),
-        })?;
-    let (start, compressed, size, crc, method, encrypted) = {
+    let data = if archive.has_duplicate_names() {
+        // The central directory as read keeps one member per name: the members' own
+        // headers, in order, tell them apart.
+        local_entries(path, display)?
+            .into_iter()
+            .filter(|e| e.name == member)
+            .nth(occurrence)
+            .ok_or_else(not_found)?
+            .data
+    } else {
+        if occurrence > 0 {
+            return Err(not_found());
+        }
+        let index = archive.index_for_name(member).ok_or_else(not_found)?;
         let raw = archive
             .by_index_raw(index)
             .map_err(|e| corrupt(display, &e))?;
-        (
-            raw.data_start(),
-            raw.compressed_size(),
-            raw.size(),
-            raw.crc32(),
-            raw.compression(),
-            raw.encrypted(),
-        )
+        EntryData {
+            start: raw.data_start(),
+            compressed: raw.compressed_size(),
+            size: raw.size(),
+            crc: raw.crc32(),
+            method: raw.compression(),
+            encrypted: raw.encrypted(),
+        }
     };
+    let EntryData {
+        start,
+        compressed,
+        size,
+        crc,
+        method,
+        encrypted,
+    } = data;
     if encrypted {
         return Err(SourceError::Encrypted {
             file: source.to_string(),
@@ -253,6 +351,140 @@ pub fn open_member(
         seen: 0,
         hasher: flate2::Crc::new(),
     })
+}
+
+/// Where a member's data is and how it is packed.
+#[derive(Debug, Clone, Copy)]
+struct EntryData {
+    start: Option<u64>,
+    compressed: u64,
+    size: u64,
+    crc: u32,
+    method: CompressionMethod,
+    encrypted: bool,
+}
+
+/// One member as its own (local) header describes it.
+#[derive(Debug, Clone)]
+struct LocalEntry {
+    name: String,
+    is_dir: bool,
+    data: EntryData,
+}
+
+/// Counts the bytes read through it, for the offset of each member's data.
+struct Counting<R> {
+    inner: R,
+    read: std::rc::Rc<std::cell::Cell<u64>>,
+}
+
+impl<R: Read> Read for Counting<R> {
+    fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
+        let n = self.inner.read(buf)?;
+        self.read.set(self.read.get() + n as u64);
+        Ok(n)
+    }
+}
+
+/// Every member of an archive in order, from the members' own headers: duplicates of a name
+/// included, which the central directory as read keeps only once. One pass over the archive.
+fn local_entries(path: &Path, display: &str) -> Result<Vec<LocalEntry>, SourceError> {
+    let file = File::open(path).map_err(|e| super::io_error(display, e))?;
+    let read = std::rc::Rc::new(std::cell::Cell::new(0u64));
+    let mut reader = Counting {
+        inner: BufReader::new(file),
+        read: std::rc::Rc::clone(&read),
+    };
+    let mut entries = Vec::new();
+    loop {
+        check_member_count(display, entries.len())?;
+        let entry = match zip::read::read_zipfile_from_stream(&mut reader) {
+            Ok(Some(entry)) => entry,
+            Ok(None) => break,
+            Err(e) => return Err(corrupt(display, &e)),
+        };
+        entries.push(LocalEntry {
+            name: entry.name().map_err(|e| corrupt(display, &e))?.to_string(),
+            is_dir: entry.is_dir(),
+            data: EntryData {
+                start: Some(read.get()),
+                compressed: entry.compressed_size(),
+                size: entry.size(),
+                crc: entry.crc32(),
+                method: entry.compression(),
+                encrypted: entry.encrypted(),
+            },
+        });
+        // Dropping the entry reads past its data to the next header.
+    }
+    Ok(entries)
+}
+
+/// Lists an archive whose members repeat a name, from the members' own headers.
+fn list_local(path: &Path, display: &str) -> Result<Listing, SourceError> {
+    let mut listing = Listing::default();
+    let mut other = 0usize;
+    let mut seen: std::collections::HashMap<String, usize> = std::collections::HashMap::new();
+    let mut repeated = Vec::new();
+    for entry in local_entries(path, display)? {
+        if entry.is_dir {
+            continue;
+        }
+        let name = entry.name;
+        if !is_safe_name(&name) {
+            listing.notes.push(format!(
+                "{display}: skipped the member {name:?}: its name points outside the archive"
+            ));
+            continue;
+        }
+        let Some(kind) = member_kind(&name) else {
+            other += 1;
+            continue;
+        };
+        let occurrence = *seen
+            .entry(name.clone())
+            .and_modify(|n| *n += 1)
+            .or_insert(0);
+        let source = format!("{display}/{}", occurrence_name(&name, occurrence));
+        check_sizes(&source, entry.data.size, entry.data.compressed)?;
+        if occurrence == 1 {
+            repeated.push(name.clone());
+        }
+        listing.members.push(Member {
+            name,
+            kind,
+            size: entry.data.size,
+            occurrence,
+        });
+    }
+    for name in repeated {
+        let n = seen.get(&name).map_or(1, |n| n + 1);
+        listing.notes.push(format!(
+            "{display}: holds {n} members named {name:?}; each is read, the later ones as {:?}…",
+            occurrence_name(&name, 1)
+        ));
+    }
+    if other > 0 {
+        listing.notes.push(format!(
+            "{display}: skipped {other} member(s) that are not CSV/TSV files or workbooks"
+        ));
+    }
+    Ok(listing)
+}
+
+/// How many members an archive may hold: an export holds dozens, a few thousand at most.
+pub const MAX_MEMBERS: usize = 20_000;
+
+fn check_member_count(display: &str, members: usize) -> Result<(), SourceError> {
+    if members > MAX_MEMBERS {
+        return Err(SourceError::TooLarge {
+            file: display.to_string(),
+            message: format!(
+                "the archive holds more than {MAX_MEMBERS} members, past the limit; unpack it and give the folders that hold the tables"
+            ),
+        });
+    }
+    Ok(())
 }
 
 /// Reads a whole member into memory (for a workbook inside an archive).

@@ -27,6 +27,12 @@ impl LineIndex {
         self.read += bytes.len() as u64;
     }
 
+    /// The line the record after the last one asked about starts on (when that one ended
+    /// with its line break).
+    pub fn next_record_line(&self) -> u64 {
+        self.passed + 1
+    }
+
     /// The line a record starts on, given where the reader stands after it (`end`: right
     /// after its line break, or on the `\n` of its `\r\n`, or at the end of the text), how
     /// many line breaks its cells hold, and whether its last cell ends with one (a quote left

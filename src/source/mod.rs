@@ -13,6 +13,7 @@ pub mod cells;
 pub mod cyrillic;
 pub mod kinds;
 mod lines;
+mod ods_limits;
 pub mod origin;
 pub mod sniff;
 pub mod stats;
@@ -126,11 +127,13 @@ pub fn display_name(path: &Path) -> String {
     path.display().to_string()
 }
 
-/// Gives every column a unique, non-blank name and says what it renamed.
+/// Gives every column a unique, non-blank name and says what it renamed. Time is linear in
+/// the columns however often one name repeats: each name remembers the next number to try.
 pub fn unique_headers(raw: &[String]) -> (Vec<String>, Vec<String>) {
     let mut headers: Vec<String> = Vec::with_capacity(raw.len());
     let mut warnings = Vec::new();
     let mut seen = std::collections::HashSet::with_capacity(raw.len());
+    let mut next: std::collections::HashMap<String, usize> = std::collections::HashMap::new();
     for (i, name) in raw.iter().enumerate() {
         let base = if name.is_empty() {
             let named = format!("Column {}", i + 1);
@@ -140,10 +143,15 @@ pub fn unique_headers(raw: &[String]) -> (Vec<String>, Vec<String>) {
             name.clone()
         };
         let mut unique = base.clone();
-        let mut n = 2;
-        while !seen.insert(unique.to_lowercase()) {
-            unique = format!("{base} ({n})");
-            n += 1;
+        if !seen.insert(unique.to_lowercase()) {
+            let n = next.entry(base.to_lowercase()).or_insert(2);
+            loop {
+                unique = format!("{base} ({n})");
+                *n += 1;
+                if seen.insert(unique.to_lowercase()) {
+                    break;
+                }
+            }
         }
         if unique != base {
             warnings.push(format!(

@@ -33,6 +33,8 @@ pub enum Origin {
         archive: PathBuf,
         /// The member's path inside it.
         member: String,
+        /// Which member of that name (0 for the first) when the archive repeats the name.
+        occurrence: usize,
     },
     /// A sheet of a workbook on disk, or of a workbook that is a member of a ZIP archive.
     Sheet {
@@ -147,7 +149,66 @@ pub fn expand(paths: &[PathBuf]) -> Result<Expansion, SourceError> {
             resolve_into(path, &mut out)?;
         }
     }
+    read_once(&mut out);
     Ok(out)
+}
+
+/// Leaves out a table named twice — the same path twice, a folder and a file in it, a link to
+/// a file already named — so that its rows are read once, with a note naming both names.
+fn read_once(out: &mut Expansion) {
+    let mut seen: std::collections::HashMap<(FileId, String), String> =
+        std::collections::HashMap::with_capacity(out.sources.len());
+    let mut notes = Vec::new();
+    out.sources.retain(|source| {
+        let inner = match &source.origin {
+            Origin::File(_) | Origin::Gzip(_) => String::new(),
+            Origin::ZipMember {
+                member, occurrence, ..
+            } => format!("/{member}/{occurrence}"),
+            Origin::Sheet { member, sheet, .. } => {
+                format!("/{}#{sheet}", member.as_deref().unwrap_or(""))
+            }
+        };
+        let key = (FileId::of(source.disk_path()), inner);
+        match seen.get(&key) {
+            Some(first) => {
+                notes.push(if *first == source.name {
+                    format!("{first} was given twice: read once")
+                } else {
+                    format!(
+                        "{} is the same table as {first}: read once, as {first}",
+                        source.name
+                    )
+                });
+                false
+            }
+            None => {
+                seen.insert(key, source.name.clone());
+                true
+            }
+        }
+    });
+    out.notes.extend(notes);
+}
+
+/// What tells one file on disk from another whatever path leads to it: device and inode where
+/// the system has them (links, `./a` and `a` alike), else the canonical path.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+enum FileId {
+    #[cfg(unix)]
+    Inode(u64, u64),
+    Path(PathBuf),
+}
+
+impl FileId {
+    fn of(path: &Path) -> FileId {
+        #[cfg(unix)]
+        if let Ok(meta) = std::fs::metadata(path) {
+            use std::os::unix::fs::MetadataExt;
+            return FileId::Inode(meta.dev(), meta.ino());
+        }
+        FileId::Path(std::fs::canonicalize(path).unwrap_or_else(|_| path.to_path_buf()))
+    }
 }
 
 /// The tables one path names: a file or source name gives one, a workbook or archive all of
@@ -231,6 +292,25 @@ fn member_into(
     out: &mut Expansion,
 ) -> Result<(), SourceError> {
     let display = super::display_name(archive_path);
+    // `contacts.csv (2)`: the second member of that name, in an archive that repeats it.
+    if !archive::has_member(archive_path, &display, member)?
+        && let Some((base, occurrence)) = archive::parse_occurrence(member)
+        && archive::member_kind(base) != Some(MemberKind::Workbook)
+        && archive::list(archive_path, &display)?
+            .members
+            .iter()
+            .any(|m| m.name == base && m.occurrence == occurrence)
+    {
+        out.sources.push(SourceRef {
+            name: name.to_string(),
+            origin: Origin::ZipMember {
+                archive: archive_path.to_path_buf(),
+                member: base.to_string(),
+                occurrence,
+            },
+        });
+        return Ok(());
+    }
     if archive::has_member(archive_path, &display, member)? {
         return match archive::member_kind(member) {
             Some(MemberKind::Workbook) => {
@@ -251,6 +331,7 @@ fn member_into(
                     origin: Origin::ZipMember {
                         archive: archive_path.to_path_buf(),
                         member: member.to_string(),
+                        occurrence: 0,
                     },
                 });
                 Ok(())
@@ -283,8 +364,12 @@ fn archive_into(path: &Path, display: &str, out: &mut Expansion) -> Result<(), S
     out.notes.extend(listing.notes.iter().cloned());
     let before = out.sources.len();
     for m in &listing.members {
-        let name = format!("{display}/{}", m.name);
-        if m.kind == MemberKind::Workbook {
+        let name = format!("{display}/{}", m.source_name());
+        if m.kind == MemberKind::Workbook && m.occurrence > 0 {
+            out.notes.push(format!(
+                "{name}: skipped: a second workbook of the same name in the archive cannot be told apart by its name; unpack the archive and give the workbooks"
+            ));
+        } else if m.kind == MemberKind::Workbook {
             let kind = WorkbookKind::from_name(&m.name).unwrap_or(WorkbookKind::Xlsx);
             let bytes = archive::read_member(path, display, &m.name, &name)?;
             sheets_into(Book::Bytes(bytes), kind, path, Some(&m.name), &name, out)?;
@@ -294,6 +379,7 @@ fn archive_into(path: &Path, display: &str, out: &mut Expansion) -> Result<(), S
                 origin: Origin::ZipMember {
                     archive: path.to_path_buf(),
                     member: m.name.clone(),
+                    occurrence: m.occurrence,
                 },
             });
         }
@@ -383,7 +469,9 @@ impl SourceRef {
             Origin::File(p) | Origin::Gzip(p) | Origin::Sheet { workbook: p, .. } => {
                 std::fs::metadata(p).ok().map(|m| m.len())
             }
-            Origin::ZipMember { archive, member } => archive::member_size(archive, member),
+            Origin::ZipMember {
+                archive, member, ..
+            } => archive::member_size(archive, member),
         }
     }
 }

@@ -1,5 +1,7 @@
 //! Guessing how a delimited text file is written: its encoding, delimiter and line endings,
-//! from the first bytes only, so that a file of any size opens at once.
+//! from the first bytes, so that a file of any size opens at once. Whether text is UTF-8 is
+//! weighed on more of the file when the first bytes hold too few non-ASCII characters to tell
+//! ([`Utf8Evidence`]), so one stray byte cannot turn a UTF-8 file into Windows-1252.
 
 use encoding_rs::{Encoding, UTF_8, UTF_16BE, UTF_16LE};
 use serde::Serialize;
@@ -8,6 +10,10 @@ use super::cyrillic::{self, CodePage, Decoding};
 
 /// How many bytes of a file are read to guess its encoding and dialect.
 pub const SNIFF_BYTES: usize = 256 * 1024;
+
+/// How many bytes at most are read ahead for evidence on UTF-8 when the first [`SNIFF_BYTES`]
+/// hold too few non-ASCII characters to tell.
+pub const EVIDENCE_BYTES: usize = 8 * 1024 * 1024;
 
 /// The delimiters pipemap recognises, in order of preference on a tie.
 const DELIMITERS: [u8; 4] = [b',', b';', b'\t', b'|'];
@@ -21,6 +27,9 @@ pub struct EncodingGuess {
     pub bom_len: usize,
     /// A code page encoding_rs cannot decode (IBM855), which then decodes the file instead.
     pub code_page: Option<&'static CodePage>,
+    /// True when a UTF-8 byte-order mark opens text that is not UTF-8 (a legacy export with a
+    /// mark put in front): the mark is dropped and the text decoded in the guessed encoding.
+    pub bom_contradicted: bool,
 }
 
 impl EncodingGuess {
@@ -70,15 +79,92 @@ impl LineEnding {
     }
 }
 
+/// Counts of what non-ASCII bytes of a text form as UTF-8: whole multi-byte characters, and
+/// invalid sequences. UTF-8 wins when nearly all of them are characters; one bad byte among
+/// many valid characters is a damaged UTF-8 file, not a legacy one.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Utf8Evidence {
+    /// Valid multi-byte characters.
+    pub valid: usize,
+    /// Invalid sequences (each replaced by one U+FFFD when decoded as UTF-8).
+    pub invalid: usize,
+}
+
+impl Utf8Evidence {
+    /// How many non-ASCII sequences make the count decisive.
+    const ENOUGH: usize = 64;
+
+    /// Counts `bytes`, a piece of the text, and returns how many of them were counted: an
+    /// incomplete character at the end is left for the next piece unless `complete`.
+    pub fn feed(&mut self, bytes: &[u8], complete: bool) -> usize {
+        let mut at = 0;
+        while at < bytes.len() {
+            match std::str::from_utf8(&bytes[at..]) {
+                Ok(text) => {
+                    self.valid += multi_byte(text);
+                    return bytes.len();
+                }
+                Err(e) => {
+                    let good = &bytes[at..at + e.valid_up_to()];
+                    // Valid up to here by the error's own word.
+                    self.valid += multi_byte(std::str::from_utf8(good).unwrap_or_default());
+                    at += e.valid_up_to();
+                    match e.error_len() {
+                        Some(len) => {
+                            self.invalid += 1;
+                            at += len;
+                        }
+                        None if complete => {
+                            self.invalid += 1;
+                            return bytes.len();
+                        }
+                        None => return at,
+                    }
+                }
+            }
+        }
+        at
+    }
+
+    /// Whether enough non-ASCII sequences were seen to decide.
+    pub fn decisive(&self) -> bool {
+        self.valid + self.invalid >= Self::ENOUGH
+    }
+
+    /// True when the text reads as UTF-8: no invalid sequence, or at least four valid
+    /// characters for every invalid one. Legacy text (Windows-1252 `é` before a letter) is
+    /// almost all invalid sequences and next to no valid ones.
+    pub fn is_utf8(&self) -> bool {
+        self.invalid == 0 || self.valid >= 4 * self.invalid
+    }
+}
+
+fn multi_byte(text: &str) -> usize {
+    text.bytes().filter(|&b| b >= 0xC0).count()
+}
+
 /// Guesses the encoding from a byte-order mark, UTF-16's zero bytes, UTF-8 validity, or
 /// chardetng's statistics for legacy single-byte encodings such as Windows-1252, checked for
-/// Cyrillic code pages it confuses (Mac Cyrillic, IBM855) by [`cyrillic::refine`].
+/// Cyrillic code pages it confuses (Mac Cyrillic, IBM855) by [`cyrillic::refine`]. UTF-8 is
+/// weighed on its evidence ([`Utf8Evidence`]) over all of `head`, also behind a UTF-8 mark.
 pub fn guess_encoding(head: &[u8], complete: bool) -> EncodingGuess {
     if let Some((encoding, bom_len)) = Encoding::for_bom(head) {
+        if encoding == UTF_8 {
+            let mut evidence = Utf8Evidence::default();
+            evidence.feed(&head[bom_len..], complete);
+            if !evidence.is_utf8() {
+                return EncodingGuess {
+                    bom_len,
+                    bom_contradicted: true,
+                    ..legacy(&head[bom_len..], complete)
+                };
+            }
+        }
         return EncodingGuess {
             encoding,
             bom_len,
             code_page: None,
+            bom_contradicted: false,
         };
     }
     if let Some(encoding) = utf16_without_bom(head) {
@@ -86,23 +172,27 @@ pub fn guess_encoding(head: &[u8], complete: bool) -> EncodingGuess {
             encoding,
             bom_len: 0,
             code_page: None,
+            bom_contradicted: false,
         };
     }
-    let utf8_ok = match std::str::from_utf8(head) {
-        Ok(_) => true,
-        // A prefix may end inside a character; that is not a fault of the file.
-        Err(e) => e.error_len().is_none() && !complete,
-    };
-    if utf8_ok {
+    let mut evidence = Utf8Evidence::default();
+    evidence.feed(head, complete);
+    if evidence.is_utf8() {
         return EncodingGuess {
             encoding: UTF_8,
             bom_len: 0,
             code_page: None,
+            bom_contradicted: false,
         };
     }
+    legacy(head, complete)
+}
+
+/// chardetng's guess for a legacy single-byte encoding, refined for Cyrillic code pages.
+fn legacy(head: &[u8], complete: bool) -> EncodingGuess {
     let mut detector = chardetng::EncodingDetector::new(chardetng::Iso2022JpDetection::Deny);
     detector.feed(head, complete);
-    let guessed = detector.guess(None, chardetng::Utf8Detection::Allow);
+    let guessed = detector.guess(None, chardetng::Utf8Detection::Deny);
     // chardetng reads Mac Cyrillic and IBM855 as other code pages: a letter model checks.
     let (encoding, code_page) = match cyrillic::refine(head, guessed) {
         Some(Decoding::Standard(encoding)) => (encoding, None),
@@ -113,7 +203,15 @@ pub fn guess_encoding(head: &[u8], complete: bool) -> EncodingGuess {
         encoding,
         bom_len: 0,
         code_page,
+        bom_contradicted: false,
     }
+}
+
+/// Whether the UTF-8 question is open for these first bytes: no byte-order mark other than
+/// UTF-8's, and no sign of UTF-16.
+pub fn wants_evidence(head: &[u8]) -> bool {
+    let mark = Encoding::for_bom(head).map(|(encoding, _)| encoding);
+    (mark.is_none() || mark == Some(UTF_8)) && utf16_without_bom(head).is_none()
 }
 
 /// UTF-16 text without a mark shows itself by a zero in every other byte (for Latin text).
@@ -156,6 +254,42 @@ pub fn looks_binary(text: &str) -> bool {
         }
     }
     (nul >= 8 && nul * 100 > total) || (total >= 16 && control * 10 > total)
+}
+
+/// What a text that is no table at all is (an HTML page or a JSON document saved as `.csv`,
+/// as a browser or an API client does), by its first characters.
+pub fn not_a_table(text: &str) -> Option<&'static str> {
+    let start = text.trim_start_matches(|c: char| c.is_whitespace() || c == '\u{feff}');
+    let lower: String = start.chars().take(15).collect::<String>().to_lowercase();
+    if lower.starts_with("<!doctype html") || lower.starts_with("<html") {
+        return Some("an HTML page");
+    }
+    if lower.starts_with("<?xml") {
+        return Some("an XML document");
+    }
+    let mut chars = start.chars().filter(|c| !c.is_whitespace());
+    match (chars.next(), chars.next()) {
+        (Some('{'), Some('"' | '}')) | (Some('['), Some('{' | '[' | '"' | ']')) => {
+            Some("a JSON document")
+        }
+        _ => None,
+    }
+}
+
+/// The delimiter a first line `sep=;` (Excel's hint, any case) names, if the text opens with
+/// one.
+pub fn sep_line(text: &str) -> Option<u8> {
+    let text = text.trim_start_matches('\u{feff}');
+    let line = text.lines().next()?;
+    let rest = line
+        .get(..4)?
+        .eq_ignore_ascii_case("sep=")
+        .then(|| &line[4..])?;
+    let rest = rest.trim_end_matches('\r');
+    match rest.as_bytes() {
+        [d] if d.is_ascii_punctuation() || *d == b'\t' || *d == b' ' => Some(*d),
+        _ => None,
+    }
 }
 
 /// The delimiter that splits the first lines most consistently into more than one field.
@@ -291,6 +425,26 @@ mod tests {
         marked.extend("Name,Email\n".encode_utf16().flat_map(u16::to_be_bytes));
         let guess = guess_encoding(&marked, true);
         assert_eq!((guess.encoding, guess.bom_len), (UTF_16BE, 2));
+    }
+
+    #[test]
+    fn utf8_wins_on_evidence_not_on_one_byte() {
+        let mut damaged = "Zoë Ørsted,日本\n".repeat(3).into_bytes();
+        damaged.extend_from_slice(b"Bad \xff byte\n");
+        let guess = guess_encoding(&damaged, true);
+        assert_eq!((guess.encoding, guess.bom_contradicted), (UTF_8, false));
+        // Windows-1252 letters are invalid sequences, with no valid character among them.
+        let legacy = b"Zo\xeb M\xfcller,Jos\xe9\n";
+        assert_eq!(guess_encoding(legacy, true).encoding.name(), "windows-1252");
+        let mut marked = b"\xef\xbb\xbf".to_vec();
+        marked.extend_from_slice(legacy);
+        let guess = guess_encoding(&marked, true);
+        assert_eq!(guess.encoding.name(), "windows-1252");
+        assert_eq!((guess.bom_len, guess.bom_contradicted), (3, true));
+        // A character cut at the end of a prefix is no evidence either way.
+        let mut evidence = Utf8Evidence::default();
+        assert_eq!(evidence.feed("aé".as_bytes().split_at(2).0, false), 1);
+        assert_eq!(evidence, Utf8Evidence::default());
     }
 
     #[test]

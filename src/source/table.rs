@@ -4,7 +4,7 @@
 use std::fs::File;
 use std::io::{self, Cursor, Read};
 use std::path::{Path, PathBuf};
-use std::sync::atomic::{AtomicU8, Ordering};
+use std::sync::atomic::{AtomicU8, AtomicU64, Ordering};
 use std::sync::{Arc, Mutex};
 
 use super::lines::LineIndex;
@@ -31,6 +31,9 @@ pub struct Table {
     pub warnings: Vec<String>,
     /// Rows read so far that were wrapped whole in quotes and read as their fields.
     pub unwrapped_rows: u64,
+    /// Rows read so far holding bytes not valid in the file's encoding (replaced by U+FFFD),
+    /// and the first lines of them.
+    invalid: InvalidText,
     rows: Rows,
     size_hint: Option<u64>,
 }
@@ -98,9 +101,14 @@ impl Table {
                 let size = file.metadata().ok().map(|m| m.len()).filter(|_| !gzip);
                 Table::open_text(name, path, Box::new(file), gzip, None, size)
             }
-            Origin::ZipMember { archive, member } => {
+            Origin::ZipMember {
+                archive,
+                member,
+                occurrence,
+            } => {
                 let display = display_name(archive);
-                let reader = archive::open_member(archive, &display, member, &name)?;
+                let reader =
+                    archive::open_nth_member(archive, &display, member, *occurrence, &name)?;
                 let gzip = archive::member_kind(member) == Some(archive::MemberKind::Gzip);
                 let size = (!gzip).then(|| reader.size());
                 let container = Some("zip member".to_string());
@@ -154,7 +162,7 @@ impl Table {
             }
         };
         let kind = kind.unwrap_or(workbook::WorkbookKind::Xls);
-        let rows = workbook::open_sheet(book, kind, &book_name, sheet, name)?;
+        let mut rows = workbook::open_sheet(book, kind, &book_name, sheet, name)?;
         let format = TextFormat {
             encoding: kind.label().to_string(),
             bom: false,
@@ -165,7 +173,10 @@ impl Table {
             delimiter_byte: b',',
         };
         let size_hint = rows.rows_hint();
-        Table::start(name.to_string(), path, format, Rows::Sheet(rows), size_hint)
+        let notes = std::mem::take(&mut rows.notes);
+        let mut table = Table::start(name.to_string(), path, format, Rows::Sheet(rows), size_hint)?;
+        table.warnings.extend(notes);
+        Ok(table)
     }
 
     /// Sniffs a text stream's encoding and dialect and reads its header row.
@@ -183,12 +194,7 @@ impl Table {
         } else {
             file
         };
-        let mut head = Vec::with_capacity(sniff::SNIFF_BYTES);
-        (&mut raw)
-            .take(sniff::SNIFF_BYTES as u64)
-            .read_to_end(&mut head)
-            .map_err(io_err)?;
-        let complete = head.len() < sniff::SNIFF_BYTES;
+        let (mut head, complete) = read_head(&mut raw).map_err(io_err)?;
         let guess = sniff::guess_encoding(&head, complete);
         let text = guess.decode(&head);
         if text
@@ -200,7 +206,17 @@ impl Table {
         if sniff::looks_binary(&text) {
             return Err(SourceError::Binary { file: name });
         }
-        let delimiter = sniff::guess_delimiter(&text);
+        if let Some(kind) = sniff::not_a_table(&text) {
+            return Err(SourceError::Corrupt {
+                file: name,
+                message: format!(
+                    "this is {kind} saved under a table's name, not a CSV/TSV export; export the data as CSV again"
+                ),
+            });
+        }
+        // Excel's `sep=;` first line names the delimiter and is no row of the table.
+        let sep_line = sniff::sep_line(&text);
+        let delimiter = sep_line.unwrap_or_else(|| sniff::guess_delimiter(&text));
         let format = TextFormat {
             encoding: guess.name().to_string(),
             bom: guess.bom_len > 0,
@@ -210,6 +226,15 @@ impl Table {
             container,
             delimiter_byte: delimiter,
         };
+        let mut notes = Vec::new();
+        if guess.bom_contradicted {
+            // The mark is no character of the legacy text; its bytes would read as `ï»¿`.
+            head.drain(..guess.bom_len);
+            notes.push(format!(
+                "the file opens with a UTF-8 byte-order mark, but its text is not UTF-8: read as {}",
+                guess.name()
+            ));
+        }
         let stream: Box<dyn Read + Send> = if let Some(page) = guess.code_page {
             // Decoded to UTF-8 on the way in; every byte is a character of the page.
             Box::new(page.reader(Cursor::new(head).chain(raw)))
@@ -229,6 +254,8 @@ impl Table {
             inner: stream,
             last: Arc::clone(&tail.last_byte),
             lines: Arc::clone(&tail.lines),
+            record_start: Arc::clone(&tail.record_start),
+            read: 0,
         });
         let reader = csv::ReaderBuilder::new()
             .delimiter(format.delimiter_byte)
@@ -241,7 +268,19 @@ impl Table {
             record: csv::ByteRecord::new(),
             tail,
         };
-        Table::start(name, path, format, rows, size_hint)
+        let mut rows = rows;
+        if let (Some(d), Rows::Csv { reader, record, .. }) = (sep_line, &mut rows) {
+            reader
+                .read_byte_record(record)
+                .map_err(|e| csv_error(&name, e))?;
+            notes.push(format!(
+                "the first line `sep={}` names the delimiter (as Excel writes it); the header is on line 2",
+                d as char
+            ));
+        }
+        let mut table = Table::start(name, path, format, rows, size_hint)?;
+        table.warnings.splice(0..0, notes);
+        Ok(table)
     }
 
     /// Reads the header row and names the columns.
@@ -263,6 +302,7 @@ impl Table {
             rows,
             size_hint,
             unwrapped_rows: 0,
+            invalid: InvalidText::default(),
         };
         let file = table.name.clone();
         let header = table.next_record()?.ok_or(if sheet {
@@ -339,6 +379,7 @@ impl Table {
             .map(|f| f.iter().filter(|b| **b == b'\n').count() as u64)
             .sum();
         let end = reader.position().byte();
+        tail.record_start.store(end, Ordering::Relaxed);
         let last_breaks = record
             .iter()
             .next_back()
@@ -347,6 +388,22 @@ impl Table {
             Ok(mut lines) => lines.first_line(end, inside, last_breaks),
             Err(_) => record.position().map_or(0, |p| p.line()),
         };
+        if let Some((column, field)) = record
+            .iter()
+            .enumerate()
+            .find(|(_, f)| f.len() as u64 > MAX_CELL_BYTES)
+        {
+            return Err(SourceError::Malformed {
+                file: self.name.clone(),
+                line,
+                message: format!(
+                    "refused: the cell in column {} holds {} MiB, past the limit of {} MiB per cell (is this really a CSV export?)",
+                    column + 1,
+                    field.len() >> 20,
+                    MAX_CELL_BYTES >> 20
+                ),
+            });
+        }
         tail.note(line, record, width);
         if let Some(fields) = unwrap_row(record, width, self.format.delimiter_byte()) {
             self.unwrapped_rows += 1;
@@ -360,6 +417,7 @@ impl Table {
             })),
             Err(err) => {
                 let bad = err.utf8_error().field();
+                self.invalid.saw(line);
                 let fields: csv::StringRecord = record
                     .iter()
                     .map(|f| String::from_utf8_lossy(f).into_owned())
@@ -382,6 +440,9 @@ impl Table {
                 self.unwrapped_rows,
                 self.headers.len()
             ));
+        }
+        if let Some(note) = self.invalid.note(&self.format.encoding) {
+            notes.push(note);
         }
         notes
     }
@@ -409,6 +470,70 @@ impl Table {
             }
         }
     }
+}
+
+/// Where a text's bytes were not valid in its encoding, for a note listing the lines.
+#[derive(Debug, Default)]
+struct InvalidText {
+    rows: u64,
+    first_lines: Vec<u64>,
+}
+
+impl InvalidText {
+    /// How many lines the note names.
+    const SHOWN: usize = 20;
+
+    fn saw(&mut self, line: u64) {
+        self.rows += 1;
+        if self.first_lines.len() < Self::SHOWN {
+            self.first_lines.push(line);
+        }
+    }
+
+    fn note(&self, encoding: &str) -> Option<String> {
+        if self.rows == 0 {
+            return None;
+        }
+        let lines: Vec<String> = self.first_lines.iter().map(u64::to_string).collect();
+        let more = self.rows - self.first_lines.len() as u64;
+        let more = if more > 0 {
+            format!(" and {more} more")
+        } else {
+            String::new()
+        };
+        Some(format!(
+            "{} row(s) hold bytes that are not valid {encoding}, each replaced by U+FFFD (line(s) {}{more}; listed in warnings.csv)",
+            self.rows,
+            lines.join(", ")
+        ))
+    }
+}
+
+/// The first bytes of a text, for sniffing: [`sniff::SNIFF_BYTES`], or more (up to
+/// [`sniff::EVIDENCE_BYTES`]) while they hold too few non-ASCII characters to tell UTF-8 from a
+/// legacy encoding. Says whether the text ended within them.
+fn read_head(raw: &mut Box<dyn Read + Send>) -> io::Result<(Vec<u8>, bool)> {
+    let mut head = Vec::with_capacity(sniff::SNIFF_BYTES);
+    let mut complete = read_chunk(raw, &mut head)?;
+    if !sniff::wants_evidence(&head) {
+        return Ok((head, complete));
+    }
+    let mut evidence = sniff::Utf8Evidence::default();
+    let mut counted = 0;
+    loop {
+        counted += evidence.feed(&head[counted..], complete);
+        if complete || evidence.decisive() || head.len() >= sniff::EVIDENCE_BYTES {
+            return Ok((head, complete));
+        }
+        complete = read_chunk(raw, &mut head)?;
+    }
+}
+
+/// Appends up to [`sniff::SNIFF_BYTES`] more bytes; true when the text ended before that.
+fn read_chunk(raw: &mut Box<dyn Read + Send>, head: &mut Vec<u8>) -> io::Result<bool> {
+    let before = head.len();
+    raw.take(sniff::SNIFF_BYTES as u64).read_to_end(head)?;
+    Ok(head.len() - before < sniff::SNIFF_BYTES)
 }
 
 /// A row written whole inside one pair of quotes (`"Call,Kim Doe,2014-09-04"`, inner quotes
@@ -449,6 +574,8 @@ struct Tail {
     last_byte: Arc<AtomicU8>,
     /// The text's line breaks, counted by [`TailReader`].
     lines: Arc<Mutex<LineIndex>>,
+    /// Where the record being read starts, for [`TailReader`]'s size limit.
+    record_start: Arc<AtomicU64>,
     /// The line of the last record when its last cell ends with a line break, which only a
     /// quoted cell can hold: the mark of a quote still open at the end of the file.
     open_quote: Option<u64>,
@@ -492,16 +619,55 @@ impl Tail {
     }
 }
 
-/// Passes text through, remembering its last byte for [`Tail`].
+/// The largest cell of a text table, in bytes.
+pub const MAX_CELL_BYTES: u64 = 16 << 20;
+/// The largest record of a text table, in bytes: refused while it is read, before the reader
+/// holds more of it.
+pub const MAX_RECORD_BYTES: u64 = 64 << 20;
+
+/// A record that grew past [`MAX_RECORD_BYTES`] while it was read, starting on `line`.
+#[derive(Debug)]
+struct RecordTooLarge {
+    line: u64,
+}
+
+impl std::fmt::Display for RecordTooLarge {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(
+            f,
+            "refused: the record holds more than {} MiB, past the limit (a cell may hold at most {} MiB; is this really a CSV export?)",
+            MAX_RECORD_BYTES >> 20,
+            MAX_CELL_BYTES >> 20
+        )
+    }
+}
+
+impl std::error::Error for RecordTooLarge {}
+
+/// Passes text through, remembering its last byte for [`Tail`] and refusing a record that
+/// grows past [`MAX_RECORD_BYTES`].
 struct TailReader {
     inner: Box<dyn Read + Send>,
     last: Arc<AtomicU8>,
     lines: Arc<Mutex<LineIndex>>,
+    /// Where the record being read starts (the end of the one before).
+    record_start: Arc<AtomicU64>,
+    /// Bytes passed through.
+    read: u64,
 }
 
 impl Read for TailReader {
     fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
+        // The reader reads ahead of the record by its buffer: allow for it.
+        let ahead = 1 << 20;
+        if self.read - self.record_start.load(Ordering::Relaxed).min(self.read)
+            > MAX_RECORD_BYTES + ahead
+        {
+            let line = self.lines.lock().map_or(0, |l| l.next_record_line());
+            return Err(io::Error::other(RecordTooLarge { line }));
+        }
         let n = self.inner.read(buf)?;
+        self.read += n as u64;
         if n > 0 {
             self.last.store(buf[n - 1], Ordering::Relaxed);
             if let Ok(mut lines) = self.lines.lock() {
@@ -515,6 +681,20 @@ impl Read for TailReader {
 fn csv_error(file: &str, err: csv::Error) -> SourceError {
     let line = err.position().map_or(0, |p| p.line());
     match err.into_kind() {
+        csv::ErrorKind::Io(error)
+            if error
+                .get_ref()
+                .is_some_and(|e| e.downcast_ref::<RecordTooLarge>().is_some()) =>
+        {
+            let big = error
+                .get_ref()
+                .and_then(|e| e.downcast_ref::<RecordTooLarge>());
+            SourceError::Malformed {
+                file: file.to_string(),
+                line: big.map_or(0, |b| b.line),
+                message: big.map(ToString::to_string).unwrap_or_default(),
+            }
+        }
         csv::ErrorKind::Io(error) => SourceError::Io {
             file: file.to_string(),
             error,

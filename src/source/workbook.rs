@@ -110,10 +110,17 @@ pub fn open_sheet(
             let result = match book {
                 Book::File(path) => File::open(&path)
                     .map_err(|e| super::io_error(display, e))
-                    .and_then(|f| open(BufReader::new(f), kind, display))
-                    .and_then(|wb| stream_in(wb, kind, sheet, source, &tx)),
-                Book::Bytes(bytes) => open(Cursor::new(bytes), kind, display)
-                    .and_then(|wb| stream_in(wb, kind, sheet, source, &tx)),
+                    .and_then(|f| {
+                        let size = f.metadata().map_or(0, |m| m.len());
+                        let wb = open(BufReader::new(f), kind, display)?;
+                        stream_in(wb, kind, sheet, source, Budget::for_book(size), &tx)
+                    }),
+                Book::Bytes(bytes) => {
+                    let size = bytes.len() as u64;
+                    open(Cursor::new(bytes), kind, display).and_then(|wb| {
+                        stream_in(wb, kind, sheet, source, Budget::for_book(size), &tx)
+                    })
+                }
             };
             if let Err(err) = result {
                 let _ = tx.send(Msg::Failed(err));
@@ -126,9 +133,13 @@ pub fn open_sheet(
         bytes: 0,
         rows_hint: None,
         done: false,
+        notes: Vec::new(),
     };
     match rows.rx.recv() {
-        Ok(Msg::Opened(hint)) => rows.rows_hint = hint,
+        Ok(Msg::Opened(hint, notes)) => {
+            rows.rows_hint = hint;
+            rows.notes = notes;
+        }
         Ok(Msg::Failed(err)) => return Err(err),
         _ => return Err(rows.stopped()),
     }
@@ -142,10 +153,13 @@ pub struct SheetRows {
     bytes: u64,
     rows_hint: Option<u64>,
     done: bool,
+    /// What the reader did to the sheet's cells that a user should know (merged cells
+    /// carried down).
+    pub notes: Vec<String>,
 }
 
 enum Msg {
-    Opened(Option<u64>),
+    Opened(Option<u64>, Vec<String>),
     Row(u64, Vec<String>),
     End,
     Failed(SourceError),
@@ -170,7 +184,7 @@ impl SheetRows {
                 self.done = true;
                 Err(err)
             }
-            Ok(Msg::Opened(_)) => self.next_row(),
+            Ok(Msg::Opened(..)) => self.next_row(),
             Err(_) => {
                 self.done = true;
                 Err(self.stopped())
@@ -231,7 +245,45 @@ fn precheck(book: &Book, kind: WorkbookKind, display: &str) -> Result<(), Source
             Book::Bytes(bytes) => archive::check_package_from(Cursor::new(bytes), display)?,
         }
     }
+    if kind == WorkbookKind::Ods {
+        match book {
+            Book::File(path) => {
+                let file = File::open(path).map_err(|e| super::io_error(display, e))?;
+                let size = file.metadata().map_or(0, |m| m.len());
+                check_ods_expansion(BufReader::new(file), size, display)?;
+            }
+            Book::Bytes(bytes) => {
+                check_ods_expansion(Cursor::new(bytes), bytes.len() as u64, display)?
+            }
+        }
+    }
     Ok(())
+}
+
+/// Refuses an ODS workbook whose repeated rows and cells expand past the limit.
+fn check_ods_expansion(
+    package: impl Read + Seek,
+    size: u64,
+    display: &str,
+) -> Result<(), SourceError> {
+    use super::ods_limits::{FLOOR_BYTES, PER_BOOK_BYTE, expansion};
+    let Ok(mut zip) = zip::ZipArchive::new(package) else {
+        return Ok(()); // calamine names the damage
+    };
+    let Ok(content) = zip.by_name("content.xml") else {
+        return Ok(());
+    };
+    let limit = FLOOR_BYTES.max(size.saturating_mul(PER_BOOK_BYTE));
+    match expansion(content, limit) {
+        Ok(Err(_)) => Err(SourceError::TooLarge {
+            file: display.to_string(),
+            message: format!(
+                "its repeated rows and cells expand to more than {} MiB, past the limit for a workbook of this size (a repeat bomb?)",
+                limit >> 20
+            ),
+        }),
+        _ => Ok(()),
+    }
 }
 
 fn open<RS: Read + Seek>(
@@ -331,6 +383,7 @@ fn stream_in<RS: Read + Seek>(
     kind: WorkbookKind,
     sheet: &str,
     source: &str,
+    mut budget: Budget,
     tx: &SyncSender<Msg>,
 ) -> Result<(), SourceError> {
     let names = wb.sheet_names();
@@ -343,26 +396,43 @@ fn stream_in<RS: Read + Seek>(
     let mut builder = RowBuilder::default();
     match &mut wb {
         Sheets::Xlsx(x) => {
-            let mut cells = x
+            let cells = x
                 .worksheet_cells_reader(sheet)
                 .map_err(|e| book_error(source, kind, e.into()))?;
             let dims = cells.dimensions();
             let declared = dims != calamine::Dimensions::default();
             builder.first_col = if declared { dims.start.1 } else { 0 };
             let hint = declared.then(|| u64::from(dims.end.0 - dims.start.0));
-            if tx.send(Msg::Opened(hint)).is_err() {
+            drop(cells);
+            let regions = x
+                .merge_cells_by_sheet_name(sheet)
+                .map_err(|e| book_error(source, kind, e.into()))?;
+            let mut merged = MergedCells::new(regions, builder.first_col);
+            let notes = merged.note().into_iter().collect();
+            if tx.send(Msg::Opened(hint, notes)).is_err() {
                 return Ok(());
             }
+            let mut cells = x
+                .worksheet_cells_reader(sheet)
+                .map_err(|e| book_error(source, kind, e.into()))?;
             while let Some(cell) = cells
                 .next_cell()
                 .map_err(|e| book_error(source, kind, e.into()))?
             {
                 let (row, col) = cell.get_position();
-                if let Some((line, row)) = builder.push(row, col, data_ref_text(cell.get_value()))
-                    && tx.send(Msg::Row(line, row)).is_err()
-                {
-                    return Ok(());
+                check_reference(source, row, col)?;
+                let text = data_ref_text(cell.get_value());
+                budget.spend(source, text.len())?;
+                if let Some((line, mut row)) = builder.push(row, col, text) {
+                    merged.fill(line, &mut row);
+                    if tx.send(Msg::Row(line, row)).is_err() {
+                        return Ok(());
+                    }
                 }
+            }
+            if let Some((line, mut row)) = builder.take() {
+                merged.fill(line, &mut row);
+                let _ = tx.send(Msg::Row(line, row));
             }
         }
         other => {
@@ -371,14 +441,16 @@ fn stream_in<RS: Read + Seek>(
                 .map_err(|e| book_error(source, kind, e))?;
             let (first_row, first_col) = range.start().unwrap_or((0, 0));
             let hint = Some(range.height().saturating_sub(1) as u64);
-            if tx.send(Msg::Opened(hint)).is_err() {
+            if tx.send(Msg::Opened(hint, Vec::new())).is_err() {
                 return Ok(());
             }
             builder.first_col = first_col;
             for (i, row) in range.rows().enumerate() {
                 for (j, cell) in row.iter().enumerate() {
                     let (r, c) = (first_row + i as u32, first_col + j as u32);
-                    if let Some((line, row)) = builder.push(r, c, data_text(cell))
+                    let text = data_text(cell);
+                    budget.spend(source, text.len())?;
+                    if let Some((line, row)) = builder.push(r, c, text)
                         && tx.send(Msg::Row(line, row)).is_err()
                     {
                         return Ok(());
@@ -392,6 +464,161 @@ fn stream_in<RS: Read + Seek>(
     }
     let _ = tx.send(Msg::End);
     Ok(())
+}
+
+/// The last row and column a sheet may use: Excel's own limits (row 1,048,576, column XFD).
+const MAX_ROW: u32 = 1_048_575;
+const MAX_COL: u32 = 16_383;
+
+/// Refuses a cell beyond Excel's grid before its row is widened to reach it.
+fn check_reference(source: &str, row: u32, col: u32) -> Result<(), SourceError> {
+    if row > MAX_ROW || col > MAX_COL {
+        return Err(SourceError::TooLarge {
+            file: source.to_string(),
+            message: format!(
+                "a cell at row {} column {} lies beyond the last cell a sheet can hold (XFD1048576); the workbook is damaged or made to exhaust memory",
+                u64::from(row) + 1,
+                u64::from(col) + 1
+            ),
+        });
+    }
+    Ok(())
+}
+
+/// How much text a sheet may expand to: generous for any real export, but not the gigabytes
+/// a few kilobytes of shared strings (one long string referenced by every cell) unfold into.
+struct Budget {
+    left: u64,
+    limit: u64,
+}
+
+/// Text a sheet may always hand out, however small its workbook.
+const TEXT_FLOOR_BYTES: u64 = 256 << 20;
+/// How many times its workbook's size a sheet's text may be past the floor.
+const TEXT_PER_BOOK_BYTE: u64 = 100;
+
+impl Budget {
+    fn for_book(size: u64) -> Budget {
+        let limit = TEXT_FLOOR_BYTES.max(size.saturating_mul(TEXT_PER_BOOK_BYTE));
+        Budget { left: limit, limit }
+    }
+
+    fn spend(&mut self, source: &str, bytes: usize) -> Result<(), SourceError> {
+        match self.left.checked_sub(bytes as u64) {
+            Some(left) => {
+                self.left = left;
+                Ok(())
+            }
+            None => Err(SourceError::TooLarge {
+                file: source.to_string(),
+                message: format!(
+                    "the sheet's cells expand to more than {} MiB of text, past the limit for a workbook of this size (cells repeating one long shared string?)",
+                    self.limit >> 20
+                ),
+            }),
+        }
+    }
+}
+
+/// A sheet's merged cells that span rows: the value sits in the top cell only, and the rows
+/// below would lose it (a Company cell merged over its people). It is carried down into each
+/// row the range covers, in the range's first column.
+struct MergedCells {
+    /// (first row, last row, column in the table), 0-based sheet rows, by first row.
+    ranges: Vec<(u32, u32, usize)>,
+    /// The top cell's value of each range, once its row has passed.
+    values: Vec<Option<String>>,
+    /// Ranges before this one are behind the rows read.
+    passed: usize,
+    /// The sheet column that is the table's first, for naming ranges.
+    first_col: u32,
+}
+
+impl MergedCells {
+    fn new(regions: Vec<calamine::Dimensions>, first_col: u32) -> MergedCells {
+        let mut ranges: Vec<(u32, u32, usize)> = regions
+            .iter()
+            .filter(|d| d.end.0 > d.start.0 && d.start.1 >= first_col)
+            .map(|d| (d.start.0, d.end.0, (d.start.1 - first_col) as usize))
+            .collect();
+        ranges.sort_unstable();
+        let values = vec![None; ranges.len()];
+        MergedCells {
+            ranges,
+            values,
+            passed: 0,
+            first_col,
+        }
+    }
+
+    /// The warning that merged cells were carried down, naming the first ranges.
+    fn note(&self) -> Option<String> {
+        if self.ranges.is_empty() {
+            return None;
+        }
+        const SHOWN: usize = 5;
+        let names: Vec<String> = self
+            .ranges
+            .iter()
+            .take(SHOWN)
+            .map(|&(top, bottom, col)| {
+                let letter = column_letters(col + self.first_col as usize);
+                format!("{letter}{}:{letter}{}", top + 1, bottom + 1)
+            })
+            .collect();
+        let more = self.ranges.len().saturating_sub(SHOWN);
+        Some(format!(
+            "{} merged cell range(s) span rows ({}{}): each range's value was carried down into every row it covers",
+            self.ranges.len(),
+            names.join(", "),
+            if more > 0 {
+                format!(" and {more} more")
+            } else {
+                String::new()
+            }
+        ))
+    }
+
+    /// Fills the row `line` (1-based) under the ranges that cover it.
+    fn fill(&mut self, line: u64, row: &mut Vec<String>) {
+        let r = (line - 1) as u32;
+        while self.passed < self.ranges.len() && self.ranges[self.passed].1 < r {
+            self.values[self.passed] = None;
+            self.passed += 1;
+        }
+        for i in self.passed..self.ranges.len() {
+            let (top, bottom, col) = self.ranges[i];
+            if top > r {
+                break;
+            }
+            if r > bottom {
+                continue;
+            }
+            if r == top {
+                self.values[i] = row.get(col).cloned().filter(|v| !v.is_empty());
+            } else if let Some(value) = &self.values[i]
+                && row.get(col).is_none_or(String::is_empty)
+            {
+                if row.len() <= col {
+                    row.resize(col + 1, String::new());
+                }
+                row[col] = value.clone();
+            }
+        }
+    }
+}
+
+/// `A`, `B`, … `Z`, `AA` for a 0-based column.
+fn column_letters(col: usize) -> String {
+    let mut n = col + 1;
+    let mut letters = Vec::new();
+    while n > 0 {
+        let rem = (n - 1) % 26;
+        letters.push(b'A' + rem as u8);
+        n = (n - 1) / 26;
+    }
+    letters.reverse();
+    String::from_utf8(letters).unwrap_or_default()
 }
 
 #[cfg(test)]

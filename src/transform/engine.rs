@@ -210,7 +210,7 @@ pub fn apply<S: AsSources>(
     let matches = plan::match_files(profile, &headers).map_err(ApplyError::Unmatched)?;
     let mut plans = Vec::with_capacity(opened.len());
     let mut drift = Vec::with_capacity(opened.len());
-    for (o, &m) in opened.iter().zip(&matches) {
+    for (i, (o, &m)) in opened.iter().zip(&matches).enumerate() {
         let sample: Vec<Vec<String>> = o
             .head
             .iter()
@@ -225,6 +225,10 @@ pub fn apply<S: AsSources>(
             schema,
         )?;
         plan.mapping = m;
+        if !o.exhausted {
+            // The sample proposed each number column's decimal convention; all rows decide.
+            confirm_decimal_styles(&sources[i], &mut plan)?;
+        }
         plans.push(plan);
         drift.push(crate::profile::drift::detect(
             &o.table.name,
@@ -579,6 +583,28 @@ pub fn apply<S: AsSources>(
     }
     export.earlier_export = staging.commit().map_err(out_err(&opts.out))?.earlier;
     Ok(export)
+}
+
+/// Reads a source through to decide the decimal convention of its number and money columns
+/// from all their values (the sample alone may hold no value that tells, or only one kind).
+fn confirm_decimal_styles(source: &SourceRef, plan: &mut FilePlan) -> Result<(), ApplyError> {
+    let columns = plan.decimal_columns();
+    if columns.is_empty() {
+        return Ok(());
+    }
+    let mut evidence = vec![crate::transform::values::DecimalEvidence::default(); columns.len()];
+    let mut fresh = open(source)?;
+    while let Some(record) = fresh.next_record()? {
+        for (e, &c) in evidence.iter_mut().zip(&columns) {
+            if let Some(value) = record.fields.get(c) {
+                e.add(value);
+            }
+        }
+    }
+    for (e, &c) in evidence.iter().zip(&columns) {
+        plan.set_decimal_style(c, e.style());
+    }
+    Ok(())
 }
 
 /// A CSV file written beside the entity files (rejects, warnings, links), with its header.

@@ -92,13 +92,15 @@ pub fn complete_profile(profile: &Profile, export: &Export, escape_formulas: boo
         let Some(mapping) = effective.files.get_mut(plan.mapping) else {
             continue;
         };
+        // Looked up by name, not searched: a file of 100,000 columns stays linear.
+        let mut known: HashSet<String> = mapping
+            .columns
+            .keys()
+            .chain(mapping.split.iter().flat_map(|s| s.columns.keys()))
+            .map(|c| c.trim().to_ascii_lowercase())
+            .collect();
         for header in &plan.headers {
-            let known = mapping
-                .columns
-                .keys()
-                .chain(mapping.split.iter().flat_map(|s| s.columns.keys()))
-                .any(|c| c.trim().eq_ignore_ascii_case(header.trim()));
-            if !known {
+            if known.insert(header.trim().to_ascii_lowercase()) {
                 mapping
                     .columns
                     .insert(header.clone(), ColumnSpec::Target(Target::Note));

@@ -10,8 +10,8 @@ use crate::source::kinds::ColumnKind;
 use crate::source::stats::profile_column;
 use crate::transform::layout::Slot;
 use crate::transform::values::{
-    DateStyle, DayOrder, DurationUnit, StatusFlag, holds_codes, infer_date_style, is_secret_column,
-    status_flag,
+    DateStyle, DayOrder, DecimalStyle, DurationUnit, StatusFlag, holds_codes, infer_date_style,
+    infer_decimal_style, is_secret_column, status_flag,
 };
 
 /// How a cell's text becomes a Pipedrive value.
@@ -20,16 +20,21 @@ pub enum Conv {
     Text,
     Email,
     Phone,
+    /// A date-time, written in UTC when the text carries an offset.
     Date(DateStyle),
+    /// A date-only field: the calendar day the source writes, never shifted to UTC.
+    Day(DateStyle),
     /// A time of day, or a date and time whose date goes to the record's date field (an
     /// activity's due date) and whose time to its time field.
     Time(DateStyle),
     /// A length of time to `HH:MM`; bare numbers count the unit.
     Duration(DurationUnit),
-    Money,
+    /// An amount, read in the column's decimal convention.
+    Money(DecimalStyle),
     /// A currency code, name or symbol, read to its ISO 4217 code.
     Currency,
-    Number,
+    /// A plain number, read in the column's decimal convention.
+    Number(DecimalStyle),
     Bool,
     /// Through the profile's value map for this target; unknown values kept as written.
     Values,
@@ -88,6 +93,40 @@ pub struct FilePlan {
     /// Columns whose values are secrets (passwords, tokens, keys, card numbers): never written,
     /// whatever the profile maps them to.
     pub secret_columns: Vec<String>,
+}
+
+impl FilePlan {
+    /// The columns read as numbers or money, each in the decimal convention of its values.
+    pub fn decimal_columns(&self) -> Vec<usize> {
+        let numeric = |r: &Rule| {
+            matches!(
+                r,
+                Rule::Set {
+                    conv: Conv::Money(_) | Conv::Number(_),
+                    ..
+                }
+            )
+        };
+        (0..self.headers.len())
+            .filter(|&i| {
+                self.rules.get(i).is_some_and(numeric)
+                    || self.split_rules.get(i).is_some_and(numeric)
+            })
+            .collect()
+    }
+
+    /// Sets the decimal convention of a number or money column, decided from all its values.
+    pub fn set_decimal_style(&mut self, column: usize, style: DecimalStyle) {
+        for rules in [&mut self.rules, &mut self.split_rules] {
+            if let Some(Rule::Set {
+                conv: Conv::Money(s) | Conv::Number(s),
+                ..
+            }) = rules.get_mut(column)
+            {
+                *s = style;
+            }
+        }
+    }
 }
 
 /// A profile mapping that cannot be compiled against a file.
@@ -424,10 +463,15 @@ fn conv_for(
         _ => {}
     }
     match field_type {
+        // Pipedrive's `*_time` fields (add_time, won_time) hold a time of day too, and an
+        // activity's due date takes its due time.
+        "date" | "daterange" if !key.ends_with("_time") && key != "due_date" => {
+            Conv::Day(date_style(detail, values))
+        }
         "date" | "daterange" | "datetime" => Conv::Date(date_style(detail, values)),
         "time" | "timerange" => Conv::Time(date_style(detail, values)),
-        "monetary" => Conv::Money,
-        "double" | "int" => Conv::Number,
+        "monetary" => Conv::Money(infer_decimal_style(values.iter().map(String::as_str))),
+        "double" | "int" => Conv::Number(infer_decimal_style(values.iter().map(String::as_str))),
         "set" => Conv::Labels(detail.split.clone().unwrap_or_else(|| ",".to_string())),
         "enum" | "status" | "visible_to" | "user" | "stage" => Conv::Values,
         _ if has_map || has_options => Conv::Values,

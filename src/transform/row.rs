@@ -149,6 +149,14 @@ impl Converter<'_> {
                 .filter(|s| !s.is_empty()),
             unmapped_values: Vec::new(),
         };
+        if let Some(col) = total_row(record) {
+            out.rejects.push(Problem {
+                column: plan.headers.get(col).cloned().unwrap_or_default(),
+                value: field(col).to_string(),
+                reason: "a report's total row (a label such as \"Grand total\" and numbers only), not a record: not imported".into(),
+            });
+            return out;
+        }
         if record.fields.len() > plan.headers.len() {
             let extra: Vec<&str> = record
                 .fields
@@ -437,6 +445,17 @@ impl Converter<'_> {
             Conv::Date(style) => values::parse_date(raw, style)
                 .map(|d| vec![(None, d.to_pipedrive())])
                 .map_err(|e| e.to_string()),
+            Conv::Day(style) => values::parse_day(raw, style)
+                .map(|(day, time)| {
+                    if let Some(t) = time.filter(|t| *t != jiff::civil::Time::midnight()) {
+                        out.warnings.push(problem(format!(
+                            "the field holds a date only: written as the day the cell names, its time of day {} left out",
+                            t.strftime("%H:%M")
+                        )));
+                    }
+                    vec![(None, day.strftime("%Y-%m-%d").to_string())]
+                })
+                .map_err(|e| e.to_string()),
             Conv::Time(style) => match values::parse_time(raw) {
                 Ok(t) => {
                     if let Some(d) = self.draft(out, entity) {
@@ -464,7 +483,7 @@ impl Converter<'_> {
             Conv::Duration(unit) => values::parse_duration(raw, *unit)
                 .map(|d| vec![(None, d)])
                 .map_err(|e| e.to_string()),
-            Conv::Money => values::parse_money(raw)
+            Conv::Money(style) => values::parse_money_in(raw, *style)
                 .map_err(|e| e.to_string())
                 .map(|m| {
                     if let (Some(country), Some(code)) = (&m.country, &m.currency) {
@@ -487,7 +506,7 @@ impl Converter<'_> {
             Conv::Currency => values::parse_currency(raw)
                 .map(|code| vec![(None, code)])
                 .map_err(|e| e.to_string()),
-            Conv::Number => values::parse_number(raw)
+            Conv::Number(style) => values::parse_number_in(raw, *style)
                 .map(|n| vec![(None, n)])
                 .map_err(|e| e.to_string()),
             // A value map names the CRM's own words for yes and no (Dynamics 365's activity
@@ -913,4 +932,19 @@ pub fn is_true(value: &str) -> bool {
         value.trim().to_lowercase().as_str(),
         "true" | "yes" | "1" | "y" | "x" | "t"
     )
+}
+
+/// The column of a total row's label: the row's first filled cell is `Total`, `Grand total`
+/// (…) and every other filled cell is a number or an amount. A company called "Total" has an
+/// address, a phone or an e-mail beside its name, so it is no total row.
+fn total_row(record: &crate::source::Record) -> Option<usize> {
+    let mut filled = record
+        .fields
+        .iter()
+        .enumerate()
+        .filter(|(_, f)| !f.trim().is_empty());
+    let (col, label) = filled.next()?;
+    let numbers_only =
+        filled.all(|(_, f)| values::parse_number(f).is_ok() || values::parse_money(f).is_ok());
+    (values::is_total_label(label) && numbers_only).then_some(col)
 }

@@ -30,7 +30,52 @@ pub fn split_multi(s: &str) -> Vec<&str> {
 /// ` ext. 123`. Letters anywhere else are an error (vanity numbers are not translated, so no
 /// digit is ever invented), as are fewer than 3 or more than 20 digits.
 pub fn clean_phone(s: &str) -> Result<String, ValueError> {
-    phone(s).ok_or_else(|| ValueError::NotAPhone(s.to_string()))
+    match spreadsheet_number(s) {
+        Some(Some(digits)) => phone(&digits),
+        Some(None) => return Err(ValueError::RoundedPhone(s.to_string())),
+        None => phone(s),
+    }
+    .ok_or_else(|| ValueError::NotAPhone(s.to_string()))
+}
+
+/// A phone a spreadsheet stored as a number and wrote back as one: `4915112345678.0`,
+/// `4915112345678.00` or `4.915112345678E+12`. `Some(Some(digits))` when the digits are all
+/// there; `Some(None)` when the exponent form dropped some (`4.9151E+12`: the last digits are
+/// gone, and zeros in their place would dial another number); `None` for any other text.
+fn spreadsheet_number(s: &str) -> Option<Option<String>> {
+    let text = s.trim();
+    let text = text.strip_prefix('\'').unwrap_or(text).trim_start();
+    let (plus, text) = match text.strip_prefix('+') {
+        Some(rest) => ("+", rest),
+        None => ("", text),
+    };
+    let all_digits = |t: &str| !t.is_empty() && t.bytes().all(|b| b.is_ascii_digit());
+    // One or two zeros after the point: a float's fraction, not a dotted group of digits.
+    if let Some((whole, zeros)) = text.split_once('.')
+        && all_digits(whole)
+        && whole.len() >= 3
+        && (1..=2).contains(&zeros.len())
+        && zeros.bytes().all(|b| b == b'0')
+    {
+        return Some(Some(format!("{plus}{whole}")));
+    }
+    let (mantissa, exponent) = text.split_once(['e', 'E'])?;
+    let exponent: usize = exponent
+        .strip_prefix('+')
+        .unwrap_or(exponent)
+        .parse()
+        .ok()?;
+    let (lead, fraction) = mantissa.split_once('.').unwrap_or((mantissa, ""));
+    if lead.len() != 1 || !all_digits(lead) || !(fraction.is_empty() || all_digits(fraction)) {
+        return None;
+    }
+    if !(2..=19).contains(&exponent) || fraction.len() > exponent {
+        return None;
+    }
+    if fraction.len() < exponent {
+        return Some(None);
+    }
+    Some(Some(format!("{plus}{lead}{fraction}")))
 }
 
 fn address(s: &str) -> Option<String> {
@@ -68,12 +113,6 @@ fn address(s: &str) -> Option<String> {
 fn phone(s: &str) -> Option<String> {
     let mut text = s.trim();
     text = text.strip_prefix('\'').unwrap_or(text).trim_start();
-    if let Some(whole) = text.strip_suffix(".0")
-        && whole.len() >= 3
-        && whole.bytes().all(|b| b.is_ascii_digit())
-    {
-        text = whole;
-    }
     for scheme in ["tel:", "callto:"] {
         text = strip_prefix_ignore_case(text, scheme)
             .unwrap_or(text)
@@ -243,6 +282,10 @@ mod tests {
             ("'+55 19 98343-1600", "+5519983431600"),
             ("'0049 30 1234567", "+49301234567"),
             ("4930123456.0", "4930123456"),
+            ("4915112345678.0", "4915112345678"),
+            ("4915112345678.00", "4915112345678"),
+            ("4.915112345678E+12", "4915112345678"),
+            ("4.91511234567E+11", "491511234567"),
             // Extensions as US CRMs write them.
             ("703-778-3080 x-15", "7037783080 ext. 15"),
             ("703-778-3080 ext: 15", "7037783080 ext. 15"),
@@ -253,6 +296,14 @@ mod tests {
         for (text, expected) in cases {
             assert_eq!(clean_phone(text).as_deref(), Ok(expected), "{text}");
         }
+    }
+
+    #[test]
+    fn a_spreadsheet_number_with_digits_dropped_is_refused_by_name() {
+        assert_eq!(
+            clean_phone("4.9151E+12"),
+            Err(ValueError::RoundedPhone("4.9151E+12".into()))
+        );
     }
 
     #[test]

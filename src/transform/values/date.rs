@@ -2,7 +2,7 @@
 //! `YYYY-MM-DD` / `YYYY-MM-DD HH:MM:SS`.
 
 use jiff::SignedDuration;
-use jiff::civil::{Date, DateTime};
+use jiff::civil::{Date, DateTime, Time};
 
 use super::ValueError;
 use super::clock::{Clock, parse_clock, small_number};
@@ -132,6 +132,18 @@ pub fn parse_date(s: &str, style: &DateStyle) -> Result<DateValue, ValueError> {
     }
 }
 
+/// Parses a value for a date-only field: the calendar day the text writes, its time of day
+/// and offset left out (`2024-03-10T00:00+01:00` is 10 March, not 9 March in UTC). Accepts
+/// what [`parse_date`] accepts, with the same ambiguity rules; also returns the time of day
+/// the text wrote, if any, so a caller can say it was left out.
+pub fn parse_day(s: &str, style: &DateStyle) -> Result<(Date, Option<Time>), ValueError> {
+    match read(s, style) {
+        Some(reading) if reading.ambiguous => Err(ValueError::AmbiguousDate(s.to_string())),
+        Some(reading) => Ok((reading.day, reading.clock.map(|c| c.time))),
+        None => Err(ValueError::NotADate(s.to_string())),
+    }
+}
+
 /// A short description of the format a date value is written in ("DD.MM.YYYY", "ISO 8601 with
 /// offset"), and whether it carries a time of day; `None` when it is no date. Ambiguous numeric
 /// dates are described as "DD/MM/YYYY or MM/DD/YYYY".
@@ -207,6 +219,8 @@ enum Shape {
 #[derive(Debug, Clone, Copy)]
 struct Reading {
     value: DateValue,
+    /// The calendar day as the text writes it (before a shift to UTC).
+    day: Date,
     shape: Shape,
     clock: Option<Clock>,
     /// Read with a provisional order that the column does not confirm.
@@ -217,8 +231,13 @@ fn read(s: &str, style: &DateStyle) -> Option<Reading> {
     let text = s.trim();
     if style.excel_serial && number_shape(text) {
         let value = excel_serial(text)?;
+        let day = match value {
+            DateValue::Date(d) => d,
+            DateValue::DateTime(dt) => dt.date(),
+        };
         return Some(Reading {
             value,
+            day,
             shape: Shape::Excel,
             clock: None,
             ambiguous: false,
@@ -244,6 +263,7 @@ fn read(s: &str, style: &DateStyle) -> Option<Reading> {
     };
     Some(Reading {
         value,
+        day: date,
         shape,
         clock,
         ambiguous,

@@ -8,6 +8,7 @@
 mod clock;
 mod contact;
 mod date;
+mod decimal;
 mod duration;
 mod excel;
 mod html;
@@ -20,12 +21,13 @@ mod written;
 
 pub use clock::parse_time;
 pub use contact::{clean_phone, parse_email, split_multi};
-pub use date::{DateStyle, DateValue, DayOrder, infer_date_style, parse_date};
+pub use date::{DateStyle, DateValue, DayOrder, infer_date_style, parse_date, parse_day};
+pub use decimal::{DecimalEvidence, DecimalMark, DecimalStyle, infer_decimal_style};
 pub use duration::{DurationUnit, parse_duration};
 pub use html::{decode_entities, html_to_text, is_html};
-pub use money::{Money, parse_money, parse_number};
+pub use money::{Money, parse_money, parse_money_in, parse_number, parse_number_in};
 pub use name::{join_name, split_full_name, split_link_names};
-pub use text::{clean_text, parse_bool, split_labels};
+pub use text::{clean_text, is_total_label, parse_bool, split_labels};
 pub use words::{
     DealStatus, StatusFlag, holds_codes, is_secret_column, parse_currency, parse_status,
     stage_status, status_flag,
@@ -54,6 +56,12 @@ pub enum ValueError {
     /// Not a plain number.
     #[error("not a number: {0:?}")]
     NotANumber(String),
+    /// A number that reads as a thousands group or as a fraction (`1.000`, `12,345`) in a
+    /// column whose values write both decimal points and decimal commas.
+    #[error(
+        "ambiguous number {0:?}: the column writes both decimal points and decimal commas, so it may be a thousands group or a fraction"
+    )]
+    AmbiguousNumber(String),
     /// Not an amount of money (number with an optional currency).
     #[error("not an amount of money: {0:?}")]
     NotMoney(String),
@@ -66,6 +74,11 @@ pub enum ValueError {
     /// Not a phone number (too few digits, or letters in it).
     #[error("not a phone number: {0:?}")]
     NotAPhone(String),
+    /// A phone a spreadsheet wrote in exponent form with digits dropped (`4.9151E+12`).
+    #[error(
+        "a phone number a spreadsheet rounded: {0:?} has lost its last digits, and zeros in their place would be another number; export the column as text"
+    )]
+    RoundedPhone(String),
     /// Not a currency code, name or symbol.
     #[error("not a currency: {0:?}")]
     NotACurrency(String),

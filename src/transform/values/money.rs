@@ -2,6 +2,10 @@
 //! normalised to a canonical decimal string (`-1234.50`) that never uses an exponent.
 
 use super::ValueError;
+use super::decimal::{DecimalMark, DecimalStyle, reads_both_ways};
+
+/// Characters that only ever group thousands.
+pub(super) const SPACES: [char; 7] = [' ', '\u{a0}', '\u{202f}', '\u{2009}', '\'', '’', '_'];
 
 /// An amount of money: canonical decimal text and the ISO 4217 code, when the text named one.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -31,7 +35,17 @@ pub struct Money {
 /// of spreadsheets' accounting format. A leading `'` (Excel's "keep as text") is dropped.
 /// Separators follow [`parse_number`]'s rules.
 pub fn parse_money(s: &str) -> Result<Money, ValueError> {
-    read_money(s)
+    parse_money_in(s, DecimalStyle::Unknown)
+}
+
+/// [`parse_money`] in a column's decimal convention (see [`parse_number_in`]).
+pub fn parse_money_in(s: &str, style: DecimalStyle) -> Result<Money, ValueError> {
+    if style == DecimalStyle::Mixed
+        && number_span(s).is_some_and(|(a, b)| reads_both_ways(&s[a..b]))
+    {
+        return Err(ValueError::AmbiguousNumber(s.to_string()));
+    }
+    read_money_in(s, style)
         .map(|(money, _)| money)
         .ok_or_else(|| ValueError::NotMoney(s.to_string()))
 }
@@ -48,6 +62,15 @@ pub fn parse_money(s: &str) -> Result<Money, ValueError> {
 /// always show two decimals. Groups must have three digits (Indian `12,34,567` is accepted too).
 /// Exponents are expanded exactly (up to e±100).
 pub fn parse_number(s: &str) -> Result<String, ValueError> {
+    parse_number_in(s, DecimalStyle::Unknown)
+}
+
+/// [`parse_number`] in a column's decimal convention, decided from all its values: in a
+/// decimal-comma column `1.000` is 1000 and `12,345` is 12.345; in a decimal-point column the
+/// other way round; a value that has the column's grouping character as its decimal separator
+/// (`1.5` among decimal commas) is no number of the column. In a column that mixes both, a
+/// value that reads either way is refused as ambiguous rather than guessed.
+pub fn parse_number_in(s: &str, style: DecimalStyle) -> Result<String, ValueError> {
     let error = || ValueError::NotANumber(s.to_string());
     let text = s.trim();
     let text = text.strip_suffix('%').unwrap_or(text).trim_end();
@@ -57,19 +80,22 @@ pub fn parse_number(s: &str) -> Result<String, ValueError> {
     if !prefix_rest.is_empty() || !suffix_rest.is_empty() {
         return Err(error());
     }
+    if style == DecimalStyle::Mixed && reads_both_ways(body) {
+        return Err(ValueError::AmbiguousNumber(s.to_string()));
+    }
     let magnitude = expand_exponent(body)
-        .or_else(|| canonical_decimal(body))
+        .or_else(|| canonical_decimal(body, style))
         .ok_or_else(error)?;
     Ok(signed(negative, magnitude))
 }
 
 /// Whether the text is money with an explicit currency mark (code or symbol, even `kr`).
 pub(crate) fn has_currency_marker(s: &str) -> bool {
-    read_money(s).is_some_and(|(_, marked)| marked)
+    read_money_in(s, DecimalStyle::Unknown).is_some_and(|(_, marked)| marked)
 }
 
 /// Reads money; the flag tells whether a currency mark was present.
-fn read_money(s: &str) -> Option<(Money, bool)> {
+fn read_money_in(s: &str, style: DecimalStyle) -> Option<(Money, bool)> {
     let text = s.trim();
     let text = text.strip_prefix('\'').unwrap_or(text).trim();
     if let Some(zero) = accounting_zero(text) {
@@ -102,10 +128,11 @@ fn read_money(s: &str) -> Option<(Money, bool)> {
     let marked = currency.is_some();
     let magnitude = match dashed_cents {
         Some(separator) => {
-            let with_cents = canonical_decimal(&format!("{body}{separator}0"))?;
+            let with_cents =
+                canonical_decimal(&format!("{body}{separator}0"), DecimalStyle::Unknown)?;
             with_cents.strip_suffix(".0")?.to_string()
         }
-        None => canonical_decimal(body)?,
+        None => canonical_decimal(body, style)?,
     };
     let amount = signed(negative, magnitude);
     let currency = currency.and_then(|c| c.code).map(str::to_string);
@@ -280,8 +307,7 @@ fn expand_exponent(body: &str) -> Option<String> {
 
 /// Separators removed, decimal separator made `.`, leading zeros dropped; `None` when the
 /// grouping is irregular or anything but digits and separators is present.
-fn canonical_decimal(body: &str) -> Option<String> {
-    const SPACES: [char; 7] = [' ', '\u{a0}', '\u{202f}', '\u{2009}', '\'', '’', '_'];
+fn canonical_decimal(body: &str, style: DecimalStyle) -> Option<String> {
     let body: String = body
         .chars()
         .map(|c| if SPACES.contains(&c) { ' ' } else { c })
@@ -294,14 +320,19 @@ fn canonical_decimal(body: &str) -> Option<String> {
     }
     let (last_dot, last_comma) = (body.rfind('.'), body.rfind(','));
     let count = |c: char| body.matches(c).count();
-    let decimal = match (last_dot, last_comma) {
-        (Some(dot), Some(comma)) => Some(if dot > comma { '.' } else { ',' }),
-        (None, None) => None,
-        (Some(_), None) if count('.') > 1 => None,
-        (None, Some(_)) if count(',') > 1 => None,
-        (None, Some(at)) if !body.contains(' ') && is_thousands_comma(&body, at) => None,
-        (Some(_), None) => Some('.'),
-        (None, Some(_)) => Some(','),
+    let decimal = match (style, last_dot, last_comma) {
+        (DecimalStyle::Only(mark), _, _) => {
+            let (d, g) = match mark {
+                DecimalMark::Point => ('.', ','),
+                DecimalMark::Comma => (',', '.'),
+            };
+            // The grouping character after the decimal one is no number of this column.
+            if matches!((body.rfind(g), body.find(d)), (Some(gi), Some(di)) if gi > di) {
+                return None;
+            }
+            body.contains(d).then_some(d)
+        }
+        (_, dot, comma) => decimal_by_value(&body, dot, comma),
     };
     let (int, frac) = match decimal {
         Some(d) if count(d) == 1 => body.split_once(d)?,
@@ -324,6 +355,24 @@ fn canonical_decimal(body: &str) -> Option<String> {
         return None;
     }
     Some(join_decimal(&int_digits, frac))
+}
+
+/// The decimal separator of a value read by itself (see [`parse_number`]).
+fn decimal_by_value(
+    body: &str,
+    last_dot: Option<usize>,
+    last_comma: Option<usize>,
+) -> Option<char> {
+    let count = |c: char| body.matches(c).count();
+    match (last_dot, last_comma) {
+        (Some(dot), Some(comma)) => Some(if dot > comma { '.' } else { ',' }),
+        (None, None) => None,
+        (Some(_), None) if count('.') > 1 => None,
+        (None, Some(_)) if count(',') > 1 => None,
+        (None, Some(at)) if !body.contains(' ') && is_thousands_comma(body, at) => None,
+        (Some(_), None) => Some('.'),
+        (None, Some(_)) => Some(','),
+    }
 }
 
 /// `1,234`: one comma, three digits after it, a non-zero integer part of one to three digits.

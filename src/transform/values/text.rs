@@ -80,6 +80,28 @@ fn clean_plain(s: &str) -> String {
     kept.trim().to_string()
 }
 
+/// Whether a cell is the label of a report's total row: `Total`, `Grand total`, `Subtotal`,
+/// `Sum`, `Totals:` and the German, Dutch and Scandinavian words for them.
+pub fn is_total_label(s: &str) -> bool {
+    let label = s.trim().trim_end_matches(':').trim().to_lowercase();
+    matches!(
+        label.as_str(),
+        "total"
+            | "totals"
+            | "grand total"
+            | "subtotal"
+            | "sub-total"
+            | "sub total"
+            | "sum"
+            | "summe"
+            | "gesamt"
+            | "gesamtsumme"
+            | "totaal"
+            | "totalt"
+            | "summa"
+    )
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
