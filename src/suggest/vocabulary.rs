@@ -16,13 +16,46 @@ struct SynonymsFile {
     #[allow(dead_code)]
     version: u32,
     targets: BTreeMap<String, Vec<String>>,
+    /// CRM → target id → the entries of `targets` that are that CRM's own spelling.
+    #[serde(default)]
+    origins: BTreeMap<String, BTreeMap<String, Vec<String>>>,
+}
+
+fn synonyms_file() -> SynonymsFile {
+    serde_yaml::from_str(SYNONYMS)
+        .expect("assets/suggest/synonyms.yaml is checked by the test suite")
 }
 
 /// The synonyms of each target id, as written in the asset (not yet normalized).
 pub fn builtin_synonyms() -> BTreeMap<String, Vec<String>> {
-    let file: SynonymsFile = serde_yaml::from_str(SYNONYMS)
-        .expect("assets/suggest/synonyms.yaml is checked by the test suite");
+    synonyms_file().targets
+}
+
+/// The synonyms without the entries that came from one CRM's own documentation or exports
+/// (the asset's `origins`), to measure how pipemap reads a CRM it was never shown.
+pub fn builtin_synonyms_without(crm: &str) -> BTreeMap<String, Vec<String>> {
+    let file = synonyms_file();
+    let held_back = file.origins.get(crm);
     file.targets
+        .into_iter()
+        .map(|(target, names)| {
+            let own = held_back.and_then(|o| o.get(&target));
+            let kept = names
+                .into_iter()
+                .filter(|n| !own.is_some_and(|own| own.contains(n)))
+                .collect();
+            (target, kept)
+        })
+        .collect()
+}
+
+/// The CRMs the asset's `origins` names, with how many entries each contributed.
+pub fn synonym_origins() -> BTreeMap<String, usize> {
+    synonyms_file()
+        .origins
+        .into_iter()
+        .map(|(crm, targets)| (crm, targets.values().map(Vec::len).sum()))
+        .collect()
 }
 
 /// One place a column can go: a field, or one label of a multi-valued field.
@@ -191,12 +224,22 @@ pub struct Vocabularies {
 impl Vocabularies {
     /// Builds every entity's vocabulary with the bundled synonyms.
     pub fn new(schema: &Schema) -> Vocabularies {
-        let synonyms = builtin_synonyms();
+        Vocabularies::with_synonyms(schema, &builtin_synonyms())
+    }
+
+    /// Every entity's vocabulary without the synonyms that came from one CRM
+    /// (leave-one-CRM-out evaluation).
+    pub fn without_crm(schema: &Schema, crm: &str) -> Vocabularies {
+        Vocabularies::with_synonyms(schema, &builtin_synonyms_without(crm))
+    }
+
+    /// Every entity's vocabulary from the given synonym lists.
+    pub fn with_synonyms(schema: &Schema, synonyms: &BTreeMap<String, Vec<String>>) -> Vocabularies {
         Vocabularies {
             by_entity: schema
                 .entities
                 .iter()
-                .map(|e| Vocabulary::build(e, &synonyms))
+                .map(|e| Vocabulary::build(e, synonyms))
                 .collect(),
         }
     }
@@ -227,5 +270,25 @@ mod tests {
             }
             assert!(!names.is_empty(), "{target} has no synonyms");
         }
+    }
+
+    #[test]
+    fn every_origin_entry_is_a_synonym_and_is_held_back_for_its_crm() {
+        let synonyms = builtin_synonyms();
+        let file = synonyms_file();
+        assert!(file.origins.len() >= 8, "origins name too few CRMs");
+        for (crm, targets) in &file.origins {
+            let without = builtin_synonyms_without(crm);
+            for (target, names) in targets {
+                let listed = synonyms
+                    .get(target)
+                    .unwrap_or_else(|| panic!("origins of {crm} name {target}, not in targets"));
+                for name in names {
+                    assert!(listed.contains(name), "{crm}: {target}: {name} is not in targets");
+                    assert!(!without[target].contains(name), "{crm}: {name} not held back");
+                }
+            }
+        }
+        assert_eq!(builtin_synonyms_without("no such crm"), synonyms);
     }
 }
