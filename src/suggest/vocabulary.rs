@@ -10,6 +10,51 @@ use crate::entity::{Entity, Target};
 use crate::schema::{EntitySchema, Field, Schema};
 
 const SYNONYMS: &str = include_str!("../../assets/suggest/synonyms.yaml");
+const PIPEDRIVE_LABELS: &str = include_str!("../../assets/suggest/pipedrive_labels.yaml");
+
+/// The CRM whose entries `pipedrive_labels.yaml` holds (for leave-one-CRM-out).
+const PIPEDRIVE: &str = "pipedrive";
+
+#[derive(Deserialize)]
+struct PipedriveLabelsFile {
+    #[allow(dead_code)]
+    version: u32,
+    languages: BTreeMap<String, PipedriveLanguage>,
+}
+
+#[derive(Deserialize)]
+struct PipedriveLanguage {
+    #[allow(dead_code)]
+    sources: Vec<String>,
+    labels: BTreeMap<String, Vec<String>>,
+}
+
+fn pipedrive_labels_file() -> PipedriveLabelsFile {
+    serde_yaml::from_str(PIPEDRIVE_LABELS)
+        .expect("assets/suggest/pipedrive_labels.yaml is checked by the test suite")
+}
+
+/// The UI languages whose Pipedrive export labels pipemap knows ("de", "es", "fr", "pt").
+pub fn pipedrive_label_languages() -> Vec<String> {
+    pipedrive_labels_file().languages.into_keys().collect()
+}
+
+/// Adds Pipedrive's export labels of every UI language to the synonyms.
+fn with_pipedrive_labels(
+    mut synonyms: BTreeMap<String, Vec<String>>,
+) -> BTreeMap<String, Vec<String>> {
+    for language in pipedrive_labels_file().languages.into_values() {
+        for (target, labels) in language.labels {
+            let names = synonyms.entry(target).or_default();
+            for label in labels {
+                if !names.contains(&label) {
+                    names.push(label);
+                }
+            }
+        }
+    }
+    synonyms
+}
 
 #[derive(Deserialize)]
 struct SynonymsFile {
@@ -26,9 +71,10 @@ fn synonyms_file() -> SynonymsFile {
         .expect("assets/suggest/synonyms.yaml is checked by the test suite")
 }
 
-/// The synonyms of each target id, as written in the asset (not yet normalized).
+/// The synonyms of each target id, as written in the assets (not yet normalized): synonyms.yaml
+/// and Pipedrive's own export labels in every UI language (pipedrive_labels.yaml).
 pub fn builtin_synonyms() -> BTreeMap<String, Vec<String>> {
-    synonyms_file().targets
+    with_pipedrive_labels(synonyms_file().targets)
 }
 
 /// The synonyms without the entries that came from one CRM's own documentation or exports
@@ -36,7 +82,12 @@ pub fn builtin_synonyms() -> BTreeMap<String, Vec<String>> {
 pub fn builtin_synonyms_without(crm: &str) -> BTreeMap<String, Vec<String>> {
     let file = synonyms_file();
     let held_back = file.origins.get(crm);
-    file.targets
+    let targets = if crm == PIPEDRIVE {
+        file.targets
+    } else {
+        with_pipedrive_labels(file.targets)
+    };
+    targets
         .into_iter()
         .map(|(target, names)| {
             let own = held_back.and_then(|o| o.get(&target));
@@ -290,5 +341,27 @@ mod tests {
             }
         }
         assert_eq!(builtin_synonyms_without("no such crm"), synonyms);
+    }
+
+    #[test]
+    fn pipedrive_labels_name_known_targets_in_four_languages_at_least() {
+        let schema = Schema::builtin();
+        let file = pipedrive_labels_file();
+        for language in ["de", "es", "fr", "pt"] {
+            assert!(file.languages.contains_key(language), "no {language} labels");
+        }
+        let without = builtin_synonyms_without(PIPEDRIVE);
+        for (language, l) in &file.languages {
+            assert!(!l.sources.is_empty(), "{language}: no sources");
+            for (target, labels) in &l.labels {
+                let parsed: Target = target.parse().unwrap_or_else(|e| panic!("{target}: {e}"));
+                assert!(schema.field(&parsed.without_label()).is_some(), "{language}: {target}");
+                assert!(synonyms_file().targets.contains_key(target), "{target} lacks synonyms");
+                for label in labels {
+                    assert!(label.contains(" - "), "{language}: {label} is not <Item> - <Field>");
+                    assert!(!without[target].contains(label), "{label} not held back");
+                }
+            }
+        }
     }
 }
