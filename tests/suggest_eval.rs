@@ -225,21 +225,36 @@ fn suggestions_on_real_exports_are_accurate_and_never_confidently_wrong() {
         in_sample.per_crm.len()
     );
     print_score("in sample (every synonym):", &in_sample);
-    print_score("leave-one-CRM-out (the CRM's own synonyms held back):", &held_out);
+    print_score(
+        "leave-one-CRM-out (the CRM's own synonyms held back):",
+        &held_out,
+    );
     println!("  per CRM: standard-field columns right, all columns right; in sample | held back");
     for (crm, [n, ok, all, all_ok]) in &in_sample.per_crm {
         let [_, ho_ok, _, ho_all_ok] = held_out.per_crm[crm];
-        println!("  {crm:<16} {ok:>3}/{n:<3} {all_ok:>4}/{all:<4} | {ho_ok:>3}/{n:<3} {ho_all_ok:>4}/{all:<4}");
+        println!(
+            "  {crm:<16} {ok:>3}/{n:<3} {all_ok:>4}/{all:<4} | {ho_ok:>3}/{n:<3} {ho_all_ok:>4}/{all:<4}"
+        );
     }
     println!("  in sample: wrong high and misses");
-    for line in in_sample.wrong_high.iter().chain(in_sample.misses.iter()).take(80) {
+    for line in in_sample
+        .wrong_high
+        .iter()
+        .chain(in_sample.misses.iter())
+        .take(80)
+    {
         println!("    {line}");
     }
     println!("  held back: wrong high and misses not also missed in sample");
     for line in held_out
         .wrong_high
         .iter()
-        .chain(held_out.misses.iter().filter(|m| !in_sample.misses.contains(m)))
+        .chain(
+            held_out
+                .misses
+                .iter()
+                .filter(|m| !in_sample.misses.contains(m)),
+        )
         .take(80)
     {
         println!("    {line}");

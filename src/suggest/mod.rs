@@ -307,8 +307,8 @@ fn finish(
         });
         // A link to another record by a header alone: "Company Name" is as often a contact's
         // own text as the link to its organization; only values can tell, so it is not certain.
-        let unconfirmed_link = has_no_rows(profile)
-            && matches!(slot_of(&c).field_type.as_str(), "org" | "people");
+        let unconfirmed_link =
+            has_no_rows(profile) && matches!(slot_of(&c).field_type.as_str(), "org" | "people");
         if (rival || contested || unconfirmed_link || is_custom_marked(&profile.name))
             && confidence >= HIGH
         {
@@ -538,7 +538,10 @@ fn takes_references(slot: &vocabulary::Slot) -> bool {
             slot.field_type.as_str(),
             "org" | "people" | "user" | "enum" | "set" | "stage" | "status" | "visible_to"
         )
-        || matches!(slot.key.as_str(), "label" | "source_name" | "category" | "type")
+        || matches!(
+            slot.key.as_str(),
+            "label" | "source_name" | "category" | "type"
+        )
 }
 
 /// Candidates from the values alone, for a column whose name says nothing.
@@ -663,7 +666,10 @@ mod reference_tests {
 
     #[test]
     fn reference_columns_map_to_the_field_they_reference_never_certain() {
-        let got = suggest(&["AccountId", "assignee_id", "Email", "links.accounts"], Entity::Person);
+        let got = suggest(
+            &["AccountId", "assignee_id", "Email", "links.accounts"],
+            Entity::Person,
+        );
         let target = |i: usize| got[i].target.as_ref().map(|t| t.to_string());
         assert_eq!(target(0).as_deref(), Some("person.org_id"));
         assert_eq!(got[0].tier, Tier::Medium);
@@ -681,7 +687,10 @@ mod reference_tests {
                     ("Negócio - Valor", "deal.value"),
                     ("Negócio - Etapa", "deal.stage_id"),
                     ("Negócio - Proprietário", "deal.owner_id"),
-                    ("Negócio - Data de fechamento esperada", "deal.expected_close_date"),
+                    (
+                        "Negócio - Data de fechamento esperada",
+                        "deal.expected_close_date",
+                    ),
                 ],
             ),
             (
@@ -713,7 +722,10 @@ mod reference_tests {
             ),
             (
                 Entity::Deal,
-                &[("Trato - Título", "deal.title"), ("Trato - Valor", "deal.value")],
+                &[
+                    ("Trato - Título", "deal.title"),
+                    ("Trato - Valor", "deal.value"),
+                ],
             ),
             (Entity::Deal, &[("Affaire - Valeur", "deal.value")]),
         ];
@@ -725,7 +737,13 @@ mod reference_tests {
                 let target = s
                     .target
                     .as_ref()
-                    .map(|t| if want.contains(':') { t.clone() } else { t.without_label() })
+                    .map(|t| {
+                        if want.contains(':') {
+                            t.clone()
+                        } else {
+                            t.without_label()
+                        }
+                    })
                     .map(|t| t.to_string())
                     .unwrap_or_default();
                 assert_eq!(&target, want, "{header}");

@@ -198,11 +198,23 @@ mod tests {
         assert_eq!(referenced_field("OwnerId").as_deref(), Some("owner"));
         assert_eq!(referenced_field("assignee_id").as_deref(), Some("assignee"));
         assert_eq!(referenced_field("Account ID").as_deref(), Some("account"));
-        assert_eq!(referenced_field("industry_type_id").as_deref(), Some("industry"));
-        assert_eq!(referenced_field("lead_source_id").as_deref(), Some("lead source"));
+        assert_eq!(
+            referenced_field("industry_type_id").as_deref(),
+            Some("industry")
+        );
+        assert_eq!(
+            referenced_field("lead_source_id").as_deref(),
+            Some("lead source")
+        );
         assert_eq!(referenced_field("party.name").as_deref(), Some("party"));
-        assert_eq!(referenced_field("links.accounts").as_deref(), Some("account"));
-        assert_eq!(referenced_field("links.opportunities").as_deref(), Some("opportunity"));
+        assert_eq!(
+            referenced_field("links.accounts").as_deref(),
+            Some("account")
+        );
+        assert_eq!(
+            referenced_field("links.opportunities").as_deref(),
+            Some("opportunity")
+        );
         assert_eq!(referenced_field("value.currency"), None);
         assert_eq!(referenced_field("id"), None);
         assert_eq!(referenced_field("First Name"), None);

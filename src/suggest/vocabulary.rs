@@ -285,7 +285,10 @@ impl Vocabularies {
     }
 
     /// Every entity's vocabulary from the given synonym lists.
-    pub fn with_synonyms(schema: &Schema, synonyms: &BTreeMap<String, Vec<String>>) -> Vocabularies {
+    pub fn with_synonyms(
+        schema: &Schema,
+        synonyms: &BTreeMap<String, Vec<String>>,
+    ) -> Vocabularies {
         Vocabularies {
             by_entity: schema
                 .entities
@@ -335,8 +338,14 @@ mod tests {
                     .get(target)
                     .unwrap_or_else(|| panic!("origins of {crm} name {target}, not in targets"));
                 for name in names {
-                    assert!(listed.contains(name), "{crm}: {target}: {name} is not in targets");
-                    assert!(!without[target].contains(name), "{crm}: {name} not held back");
+                    assert!(
+                        listed.contains(name),
+                        "{crm}: {target}: {name} is not in targets"
+                    );
+                    assert!(
+                        !without[target].contains(name),
+                        "{crm}: {name} not held back"
+                    );
                 }
             }
         }
@@ -348,17 +357,29 @@ mod tests {
         let schema = Schema::builtin();
         let file = pipedrive_labels_file();
         for language in ["de", "es", "fr", "pt"] {
-            assert!(file.languages.contains_key(language), "no {language} labels");
+            assert!(
+                file.languages.contains_key(language),
+                "no {language} labels"
+            );
         }
         let without = builtin_synonyms_without(PIPEDRIVE);
         for (language, l) in &file.languages {
             assert!(!l.sources.is_empty(), "{language}: no sources");
             for (target, labels) in &l.labels {
                 let parsed: Target = target.parse().unwrap_or_else(|e| panic!("{target}: {e}"));
-                assert!(schema.field(&parsed.without_label()).is_some(), "{language}: {target}");
-                assert!(synonyms_file().targets.contains_key(target), "{target} lacks synonyms");
+                assert!(
+                    schema.field(&parsed.without_label()).is_some(),
+                    "{language}: {target}"
+                );
+                assert!(
+                    synonyms_file().targets.contains_key(target),
+                    "{target} lacks synonyms"
+                );
                 for label in labels {
-                    assert!(label.contains(" - "), "{language}: {label} is not <Item> - <Field>");
+                    assert!(
+                        label.contains(" - "),
+                        "{language}: {label} is not <Item> - <Field>"
+                    );
                     assert!(!without[target].contains(label), "{label} not held back");
                 }
             }
