@@ -115,6 +115,7 @@ enum How {
     Contains,
     Fuzzy,
     Evidence,
+    Reference,
 }
 
 impl How {
@@ -126,6 +127,7 @@ impl How {
             How::Reordered => "known words in another order",
             How::Contains => "contains a known name",
             How::Fuzzy => "close to a known name",
+            How::Reference => "names the field it refers to (by id or nested path)",
             How::Evidence => "the values' kind",
         }
     }
@@ -225,6 +227,7 @@ fn match_columns(
     let mut per_column: Vec<Vec<Candidate>> = Vec::with_capacity(columns.len());
     for (i, profile) in columns.iter().enumerate() {
         let mut mine = Vec::new();
+        let custom_marked = is_custom_marked(&profile.name);
         for (v, &(vocabulary, factor, keys)) in vocabs.iter().enumerate() {
             for mut c in name_candidates(vocabulary, i, &profile.name) {
                 if keys.is_some_and(|k| !k.contains(&vocabulary.slots[c.slot].key.as_str())) {
@@ -233,6 +236,11 @@ fn match_columns(
                 c.vocab = v;
                 c.score =
                     (c.score * factor * evidence::fit(profile, &vocabulary.slots[c.slot])).min(1.0);
+                if custom_marked {
+                    // A CRM's own custom field (`Company__c`) only resembles a standard one
+                    // by its name: it yields to a column that is the standard one.
+                    c.score *= 0.85;
+                }
                 mine.push(c);
             }
         }
@@ -297,7 +305,13 @@ fn finish(
         let rival = mine.iter().any(|o| {
             o.vocab == c.vocab && slot_of(o).key != slot_of(&c).key && o.score > c.score - 0.05
         });
-        if (rival || contested) && confidence >= HIGH {
+        // A link to another record by a header alone: "Company Name" is as often a contact's
+        // own text as the link to its organization; only values can tell, so it is not certain.
+        let unconfirmed_link =
+            has_no_rows(profile) && matches!(slot_of(&c).field_type.as_str(), "org" | "people");
+        if (rival || contested || unconfirmed_link || is_custom_marked(&profile.name))
+            && confidence >= HIGH
+        {
             confidence = HIGH - 0.01;
         }
         let tier = Tier::of(confidence);
@@ -317,6 +331,13 @@ fn finish(
         alternatives.truncate(3);
     }
     no_standard_home(entity, profile, alternatives, source_label)
+}
+
+/// Whether a column name carries a CRM's custom-field marker: Salesforce's `__c` suffix,
+/// Freshsales' and Zoho's `cf_` prefix.
+fn is_custom_marked(name: &str) -> bool {
+    let lower = name.trim().to_ascii_lowercase();
+    lower.ends_with("__c") || lower.starts_with("cf_")
 }
 
 /// A column no standard field fits: a source id, an empty column, or a custom field to create.
@@ -426,14 +447,26 @@ fn name_candidates(vocabulary: &Vocabulary, column: usize, name: &str) -> Vec<Ca
     }
     let stripped = strip_own_prefix(&normalized, vocabulary.entity);
     let (base, number) = split_number(&normalized);
-    let lookups: [(Option<&str>, f64, How); 3] = [
+    let referenced = normalize::referenced_field(name)
+        .filter(|r| !normalize::names_own_entity(r, vocabulary.entity));
+    let referenced_stripped = referenced
+        .as_deref()
+        .and_then(|r| strip_own_prefix(r, vocabulary.entity));
+    // A reference (`OwnerId`, `links.accounts`) holds ids the export must map: never certain
+    // by its name alone.
+    let lookups: [(Option<&str>, f64, How); 5] = [
         (Some(normalized.as_str()), 1.0, How::Exact),
         (stripped.as_deref(), 0.95, How::Stripped),
         (number.map(|_| base), 0.9, How::Numbered),
+        (referenced.as_deref(), 0.87, How::Reference),
+        (referenced_stripped.as_deref(), 0.85, How::Reference),
     ];
     for (key, weight, how) in lookups {
         let Some(key) = key else { continue };
         for hit in vocabulary.exact.get(key).into_iter().flatten() {
+            if how == How::Reference && !takes_references(&vocabulary.slots[hit.slot]) {
+                continue;
+            }
             add(hit.slot, weight * hit.strength, how, &mut out);
             if how == How::Numbered {
                 // "Phone 3": the field's other labels take the extra numbers.
@@ -495,6 +528,20 @@ fn name_candidates(vocabulary: &Vocabulary, column: usize, name: &str) -> Vec<Ca
         }
     }
     out
+}
+
+/// Whether a field can take a column of references (ids of another record or of an option
+/// list): links, users, options, stages, and the option-like source, label and category.
+fn takes_references(slot: &vocabulary::Slot) -> bool {
+    slot.key.ends_with("_id")
+        || matches!(
+            slot.field_type.as_str(),
+            "org" | "people" | "user" | "enum" | "set" | "stage" | "status" | "visible_to"
+        )
+        || matches!(
+            slot.key.as_str(),
+            "label" | "source_name" | "category" | "type"
+        )
 }
 
 /// Candidates from the values alone, for a column whose name says nothing.
@@ -599,5 +646,114 @@ mod tests {
         assert_eq!(custom_field_name("Customer_Tier__c"), "Customer Tier");
         assert_eq!(custom_field_name("custom#"), "custom#");
         assert_eq!(custom_field_name(" Fax "), "Fax");
+    }
+}
+
+#[cfg(test)]
+mod reference_tests {
+    use super::*;
+
+    fn suggest(headers: &[&str], entity: Entity) -> Vec<ColumnSuggestion> {
+        let schema = crate::schema::Schema::builtin();
+        let vocabularies = vocabulary::Vocabularies::new(&schema);
+        let columns: Vec<_> = headers
+            .iter()
+            .enumerate()
+            .map(|(i, h)| crate::source::stats::profile_column(h, i, &[]))
+            .collect();
+        suggest_columns(&vocabularies, entity, &columns, None)
+    }
+
+    #[test]
+    fn reference_columns_map_to_the_field_they_reference_never_certain() {
+        let got = suggest(
+            &["AccountId", "assignee_id", "Email", "links.accounts"],
+            Entity::Person,
+        );
+        let target = |i: usize| got[i].target.as_ref().map(|t| t.to_string());
+        assert_eq!(target(0).as_deref(), Some("person.org_id"));
+        assert_eq!(got[0].tier, Tier::Medium);
+        assert_eq!(target(1).as_deref(), Some("person.owner_id"));
+        assert_eq!(got[1].tier, Tier::Medium);
+    }
+
+    #[test]
+    fn pipedrive_exports_in_other_ui_languages_map_field_by_field() {
+        let cases: &[(Entity, &[(&str, &str)])] = &[
+            (
+                Entity::Deal,
+                &[
+                    ("Negócio - Título", "deal.title"),
+                    ("Negócio - Valor", "deal.value"),
+                    ("Negócio - Etapa", "deal.stage_id"),
+                    ("Negócio - Proprietário", "deal.owner_id"),
+                    (
+                        "Negócio - Data de fechamento esperada",
+                        "deal.expected_close_date",
+                    ),
+                ],
+            ),
+            (
+                Entity::Deal,
+                &[
+                    ("Deal - Titel", "deal.title"),
+                    ("Deal - Wert", "deal.value"),
+                    ("Deal - Besitzer", "deal.owner_id"),
+                    ("Deal - Phase", "deal.stage_id"),
+                    ("Deal - Kontaktperson", "deal.person_id"),
+                ],
+            ),
+            (
+                Entity::Person,
+                &[
+                    ("Personne - Nom", "person.name"),
+                    ("Personne - Prénom", "person.first_name"),
+                    ("Personne - Nom de famille", "person.last_name"),
+                    ("Personne - E-mail - Travail", "person.email:work"),
+                ],
+            ),
+            (
+                Entity::Person,
+                &[
+                    ("Pessoa - Nome", "person.name"),
+                    ("Pessoa - E-mail", "person.email"),
+                    ("Pessoa - Telefone", "person.phone"),
+                ],
+            ),
+            (
+                Entity::Deal,
+                &[
+                    ("Trato - Título", "deal.title"),
+                    ("Trato - Valor", "deal.value"),
+                ],
+            ),
+            (Entity::Deal, &[("Affaire - Valeur", "deal.value")]),
+        ];
+        for (entity, columns) in cases {
+            let headers: Vec<&str> = columns.iter().map(|c| c.0).collect();
+            let got = suggest(&headers, *entity);
+            for ((header, want), s) in columns.iter().zip(&got) {
+                // A field named without a label is right with any of its labels.
+                let target = s
+                    .target
+                    .as_ref()
+                    .map(|t| {
+                        if want.contains(':') {
+                            t.clone()
+                        } else {
+                            t.without_label()
+                        }
+                    })
+                    .map(|t| t.to_string())
+                    .unwrap_or_default();
+                assert_eq!(&target, want, "{header}");
+            }
+        }
+    }
+
+    #[test]
+    fn a_crm_custom_field_is_never_a_certain_standard_one() {
+        let got = suggest(&["Company__c"], Entity::Person);
+        assert!(got[0].tier < Tier::High, "{:?}", got[0]);
     }
 }

@@ -10,19 +10,103 @@ use crate::entity::{Entity, Target};
 use crate::schema::{EntitySchema, Field, Schema};
 
 const SYNONYMS: &str = include_str!("../../assets/suggest/synonyms.yaml");
+const PIPEDRIVE_LABELS: &str = include_str!("../../assets/suggest/pipedrive_labels.yaml");
+
+/// The CRM whose entries `pipedrive_labels.yaml` holds (for leave-one-CRM-out).
+const PIPEDRIVE: &str = "pipedrive";
+
+#[derive(Deserialize)]
+struct PipedriveLabelsFile {
+    #[allow(dead_code)]
+    version: u32,
+    languages: BTreeMap<String, PipedriveLanguage>,
+}
+
+#[derive(Deserialize)]
+struct PipedriveLanguage {
+    #[allow(dead_code)]
+    sources: Vec<String>,
+    labels: BTreeMap<String, Vec<String>>,
+}
+
+fn pipedrive_labels_file() -> PipedriveLabelsFile {
+    serde_yaml::from_str(PIPEDRIVE_LABELS)
+        .expect("assets/suggest/pipedrive_labels.yaml is checked by the test suite")
+}
+
+/// The UI languages whose Pipedrive export labels pipemap knows ("de", "es", "fr", "pt").
+pub fn pipedrive_label_languages() -> Vec<String> {
+    pipedrive_labels_file().languages.into_keys().collect()
+}
+
+/// Adds Pipedrive's export labels of every UI language to the synonyms.
+fn with_pipedrive_labels(
+    mut synonyms: BTreeMap<String, Vec<String>>,
+) -> BTreeMap<String, Vec<String>> {
+    for language in pipedrive_labels_file().languages.into_values() {
+        for (target, labels) in language.labels {
+            let names = synonyms.entry(target).or_default();
+            for label in labels {
+                if !names.contains(&label) {
+                    names.push(label);
+                }
+            }
+        }
+    }
+    synonyms
+}
 
 #[derive(Deserialize)]
 struct SynonymsFile {
     #[allow(dead_code)]
     version: u32,
     targets: BTreeMap<String, Vec<String>>,
+    /// CRM → target id → the entries of `targets` that are that CRM's own spelling.
+    #[serde(default)]
+    origins: BTreeMap<String, BTreeMap<String, Vec<String>>>,
 }
 
-/// The synonyms of each target id, as written in the asset (not yet normalized).
+fn synonyms_file() -> SynonymsFile {
+    serde_yaml::from_str(SYNONYMS)
+        .expect("assets/suggest/synonyms.yaml is checked by the test suite")
+}
+
+/// The synonyms of each target id, as written in the assets (not yet normalized): synonyms.yaml
+/// and Pipedrive's own export labels in every UI language (pipedrive_labels.yaml).
 pub fn builtin_synonyms() -> BTreeMap<String, Vec<String>> {
-    let file: SynonymsFile = serde_yaml::from_str(SYNONYMS)
-        .expect("assets/suggest/synonyms.yaml is checked by the test suite");
-    file.targets
+    with_pipedrive_labels(synonyms_file().targets)
+}
+
+/// The synonyms without the entries that came from one CRM's own documentation or exports
+/// (the asset's `origins`), to measure how pipemap reads a CRM it was never shown.
+pub fn builtin_synonyms_without(crm: &str) -> BTreeMap<String, Vec<String>> {
+    let file = synonyms_file();
+    let held_back = file.origins.get(crm);
+    let targets = if crm == PIPEDRIVE {
+        file.targets
+    } else {
+        with_pipedrive_labels(file.targets)
+    };
+    targets
+        .into_iter()
+        .map(|(target, names)| {
+            let own = held_back.and_then(|o| o.get(&target));
+            let kept = names
+                .into_iter()
+                .filter(|n| !own.is_some_and(|own| own.contains(n)))
+                .collect();
+            (target, kept)
+        })
+        .collect()
+}
+
+/// The CRMs the asset's `origins` names, with how many entries each contributed.
+pub fn synonym_origins() -> BTreeMap<String, usize> {
+    synonyms_file()
+        .origins
+        .into_iter()
+        .map(|(crm, targets)| (crm, targets.values().map(Vec::len).sum()))
+        .collect()
 }
 
 /// One place a column can go: a field, or one label of a multi-valued field.
@@ -191,12 +275,25 @@ pub struct Vocabularies {
 impl Vocabularies {
     /// Builds every entity's vocabulary with the bundled synonyms.
     pub fn new(schema: &Schema) -> Vocabularies {
-        let synonyms = builtin_synonyms();
+        Vocabularies::with_synonyms(schema, &builtin_synonyms())
+    }
+
+    /// Every entity's vocabulary without the synonyms that came from one CRM
+    /// (leave-one-CRM-out evaluation).
+    pub fn without_crm(schema: &Schema, crm: &str) -> Vocabularies {
+        Vocabularies::with_synonyms(schema, &builtin_synonyms_without(crm))
+    }
+
+    /// Every entity's vocabulary from the given synonym lists.
+    pub fn with_synonyms(
+        schema: &Schema,
+        synonyms: &BTreeMap<String, Vec<String>>,
+    ) -> Vocabularies {
         Vocabularies {
             by_entity: schema
                 .entities
                 .iter()
-                .map(|e| Vocabulary::build(e, &synonyms))
+                .map(|e| Vocabulary::build(e, synonyms))
                 .collect(),
         }
     }
@@ -226,6 +323,66 @@ mod tests {
                 assert!(field.labels.contains(label), "{target}: no such label");
             }
             assert!(!names.is_empty(), "{target} has no synonyms");
+        }
+    }
+
+    #[test]
+    fn every_origin_entry_is_a_synonym_and_is_held_back_for_its_crm() {
+        let synonyms = builtin_synonyms();
+        let file = synonyms_file();
+        assert!(file.origins.len() >= 8, "origins name too few CRMs");
+        for (crm, targets) in &file.origins {
+            let without = builtin_synonyms_without(crm);
+            for (target, names) in targets {
+                let listed = synonyms
+                    .get(target)
+                    .unwrap_or_else(|| panic!("origins of {crm} name {target}, not in targets"));
+                for name in names {
+                    assert!(
+                        listed.contains(name),
+                        "{crm}: {target}: {name} is not in targets"
+                    );
+                    assert!(
+                        !without[target].contains(name),
+                        "{crm}: {name} not held back"
+                    );
+                }
+            }
+        }
+        assert_eq!(builtin_synonyms_without("no such crm"), synonyms);
+    }
+
+    #[test]
+    fn pipedrive_labels_name_known_targets_in_four_languages_at_least() {
+        let schema = Schema::builtin();
+        let file = pipedrive_labels_file();
+        for language in ["de", "es", "fr", "pt"] {
+            assert!(
+                file.languages.contains_key(language),
+                "no {language} labels"
+            );
+        }
+        let without = builtin_synonyms_without(PIPEDRIVE);
+        for (language, l) in &file.languages {
+            assert!(!l.sources.is_empty(), "{language}: no sources");
+            for (target, labels) in &l.labels {
+                let parsed: Target = target.parse().unwrap_or_else(|e| panic!("{target}: {e}"));
+                assert!(
+                    schema.field(&parsed.without_label()).is_some(),
+                    "{language}: {target}"
+                );
+                assert!(
+                    synonyms_file().targets.contains_key(target),
+                    "{target} lacks synonyms"
+                );
+                for label in labels {
+                    assert!(
+                        label.contains(" - "),
+                        "{language}: {label} is not <Item> - <Field>"
+                    );
+                    assert!(!without[target].contains(label), "{label} not held back");
+                }
+            }
         }
     }
 }
