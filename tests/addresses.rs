@@ -2,17 +2,12 @@
 //! naming — land in Pipedrive's address fields in parts, with no City/Zip/Country custom fields,
 //! through `apply` without a profile.
 
+mod common;
+
 use std::collections::HashMap;
-use std::path::Path;
 
-use assert_cmd::Command;
+use common::{assert_reconciles, pipemap, rows};
 use serde_json::Value;
-
-fn pipemap(config: &Path) -> Command {
-    let mut cmd = Command::cargo_bin("pipemap").expect("the binary builds");
-    cmd.env("XDG_CONFIG_HOME", config).env("HOME", config);
-    cmd
-}
 
 struct Export {
     summary: Value,
@@ -29,7 +24,7 @@ fn export(name: &str, text: &str, entity: &str, output: &str) -> Export {
     let src = dir.path().join(name);
     std::fs::write(&src, text).unwrap();
     let out = dir.path().join("out");
-    let run = pipemap(dir.path())
+    let run = pipemap()
         .arg("apply")
         .arg(&src)
         .args(["--entity", entity, "--out"])
@@ -38,22 +33,17 @@ fn export(name: &str, text: &str, entity: &str, output: &str) -> Export {
         .unwrap();
     let stderr = String::from_utf8_lossy(&run.stderr);
     assert!(matches!(run.status.code(), Some(0 | 3)), "{name}: {stderr}");
-    let summary: Value =
-        serde_json::from_str(&std::fs::read_to_string(out.join("summary.json")).unwrap()).unwrap();
-    let mut reader = csv::Reader::from_path(out.join(output))
-        .unwrap_or_else(|e| panic!("{name}: {output}: {e}; {stderr}"));
-    let headers: Vec<String> = reader.headers().unwrap().iter().map(String::from).collect();
-    let rows = reader
-        .records()
-        .map(|r| {
-            let r = r.unwrap();
-            headers
-                .iter()
-                .cloned()
-                .zip(r.iter().map(String::from))
-                .collect()
-        })
+    let summary: Value = assert_reconciles(&out);
+    let path = out.join(output);
+    assert!(path.exists(), "{name}: no {output}; {stderr}");
+    let headers = csv::Reader::from_path(&path)
+        .unwrap()
+        .headers()
+        .unwrap()
+        .iter()
+        .map(String::from)
         .collect();
+    let rows = rows(&path);
     Export {
         summary,
         rows,

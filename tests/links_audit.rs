@@ -3,33 +3,13 @@
 //! several kinds of record, ids unique across files link to whichever file holds them — and
 //! summary.json's link audit agrees with a recount made here from the inputs.
 
+mod common;
+
 use std::collections::{HashMap, HashSet};
 use std::path::Path;
 
-use assert_cmd::Command;
+use common::{assert_reconciles, pipemap, rows};
 use serde_json::Value;
-
-fn pipemap(config: &Path) -> Command {
-    let mut cmd = Command::cargo_bin("pipemap").expect("the binary builds");
-    cmd.env("XDG_CONFIG_HOME", config).env("HOME", config);
-    cmd
-}
-
-fn rows(path: &Path) -> Vec<HashMap<String, String>> {
-    let mut reader =
-        csv::Reader::from_path(path).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
-    let headers: Vec<String> = reader.headers().unwrap().iter().map(String::from).collect();
-    reader
-        .records()
-        .map(|r| {
-            headers
-                .iter()
-                .cloned()
-                .zip(r.unwrap().iter().map(String::from))
-                .collect()
-        })
-        .collect()
-}
 
 struct Source {
     orgs: Vec<(String, String)>,
@@ -126,7 +106,7 @@ fn links_by_value_and_by_type_are_exact_and_the_audit_adds_up() {
     let s = source();
     write(&input, &s);
     let out = dir.path().join("out");
-    let run = pipemap(dir.path())
+    let run = pipemap()
         .arg("apply")
         .arg(&input)
         .arg("--out")
@@ -176,8 +156,7 @@ fn links_by_value_and_by_type_are_exact_and_the_audit_adds_up() {
         .filter(|n| !person_names.contains(n))
         .collect();
 
-    let summary: Value =
-        serde_json::from_str(&std::fs::read_to_string(out.join("summary.json")).unwrap()).unwrap();
+    let summary: Value = assert_reconciles(&out);
     let links = &summary["links"];
     assert_eq!(
         links["by_id"],
@@ -276,7 +255,7 @@ fn ids_unique_across_files_link_to_whichever_file_holds_them() {
     )
     .unwrap();
     let out = dir.path().join("out");
-    let run = pipemap(dir.path())
+    let run = pipemap()
         .arg("apply")
         .arg(&input)
         .arg("--out")
@@ -295,8 +274,7 @@ fn ids_unique_across_files_link_to_whichever_file_holds_them() {
     assert_eq!(of("Call")["Organization - Name"], "Acme");
     assert_eq!(of("Mail")["Person - Name"], "Bob Ray");
     assert_eq!(of("Visit")["Organization - Name"], "Beta");
-    let summary: Value =
-        serde_json::from_str(&std::fs::read_to_string(out.join("summary.json")).unwrap()).unwrap();
+    let summary: Value = assert_reconciles(&out);
     assert_eq!(summary["links"]["by_id"], 3, "{}", summary["links"]);
 }
 
@@ -316,7 +294,7 @@ fn a_cell_naming_several_records_links_the_first_and_keeps_the_others() {
     )
     .unwrap();
     let out = dir.path().join("out");
-    let run = pipemap(dir.path())
+    let run = pipemap()
         .arg("apply")
         .arg(&input)
         .arg("--out")
@@ -355,7 +333,7 @@ fn every_link_of_the_real_salesforce_export_is_the_record_its_id_names() {
     let folder = "salesforce-devorg-earthfink";
     let dir = tempfile::tempdir().unwrap();
     let out = dir.path().join("out");
-    let run = pipemap(dir.path())
+    let run = pipemap()
         .arg("apply")
         .arg(Path::new("../shared/real_exports").join(folder))
         .arg("--out")
@@ -409,8 +387,7 @@ fn every_link_of_the_real_salesforce_export_is_the_record_its_id_names() {
         checked += 1;
     }
     assert!(checked > 60, "{checked} links checked");
-    let summary: Value =
-        serde_json::from_str(&std::fs::read_to_string(out.join("summary.json")).unwrap()).unwrap();
+    let summary: Value = assert_reconciles(&out);
     assert_eq!(
         summary["links"]["unresolved"], unresolved,
         "{}",

@@ -12,7 +12,7 @@ use crate::entity::{Entity, Target};
 use crate::source::kinds::ColumnKind;
 use crate::source::stats::ColumnProfile;
 
-use super::normalize::normalize;
+use super::normalize::{entity_words, normalize};
 use super::{ColumnSuggestion, Tier};
 
 /// What a header says about an address.
@@ -212,49 +212,17 @@ const PRIMARY: &[&str] = &[
 /// Words that carry nothing here ("of Address", Portuguese "de Endereço").
 const FILLER: &[&str] = &["of", "de", "da", "do", "des", "du", "del", "the"];
 
-/// Entity words a header may open with (`Organization - City/town/village/locality of
-/// Address`, `Contact Mailing City`).
-fn own_words(entity: Entity) -> &'static [&'static str] {
+/// Whether a word names the file's own item, in any language Pipedrive's exports use
+/// (`Organization - City/town/village/locality of Address`, `Contact Mailing City`): a deal's or
+/// lead's address is its organization's, so their words count too.
+fn is_own_word(entity: Entity, word: &str) -> bool {
+    let words = |e: Entity| entity_words(e).contains(&word);
     match entity {
-        // Pipedrive's exports name the item in the UI's language ("Organização - …").
-        Entity::Organization => &[
-            "organization",
-            "organisation",
-            "company",
-            "account",
-            "org",
-            "organizacao",
-            "organizacion",
-            "organizzazione",
-            "organizacja",
-        ],
-        Entity::Person => &[
-            "person", "contact", "people", "pessoa", "persona", "personne",
-        ],
-        Entity::Deal | Entity::Lead => &[
-            "deal",
-            "opportunity",
-            "lead",
-            "organization",
-            "organisation",
-            "company",
-            "account",
-            "negocio",
-            "affaire",
-            "organizacao",
-            "organizacion",
-        ],
-        Entity::Activity => &[
-            "activity",
-            "task",
-            "event",
-            "meeting",
-            "atividade",
-            "actividad",
-            "activite",
-            "aktivitat",
-        ],
-        Entity::Note | Entity::Product => &[],
+        Entity::Deal | Entity::Lead => {
+            words(Entity::Deal) || words(Entity::Lead) || words(Entity::Organization)
+        }
+        Entity::Activity => words(Entity::Activity) || word == "meeting",
+        other => words(other),
     }
 }
 
@@ -282,7 +250,7 @@ fn read(header: &str, entity: Entity) -> Option<Reading> {
     let normalized = normalize(header);
     let mut tokens: Vec<&str> = normalized.split(' ').filter(|t| !t.is_empty()).collect();
     // Drop the file's own entity words where they open the header.
-    while tokens.len() > 1 && own_words(entity).contains(&tokens[0]) {
+    while tokens.len() > 1 && is_own_word(entity, tokens[0]) {
         tokens.remove(0);
     }
     let mut part = None;
@@ -304,7 +272,7 @@ fn read(header: &str, entity: Entity) -> Option<Reading> {
     for t in &tokens {
         if WHOLE.contains(t) {
             saw_whole = true;
-        } else if FILLER.contains(t) || own_words(entity).contains(t) {
+        } else if FILLER.contains(t) || is_own_word(entity, t) {
         } else if QUALIFIERS.contains(t) {
             qualifier.push(t);
         } else if let Ok(n) = t.parse::<u32>() {

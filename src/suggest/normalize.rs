@@ -35,7 +35,7 @@ pub fn normalize(name: &str) -> String {
 }
 
 /// Words that name an entity when they open a column name ("Contact Email", "Deal Value").
-fn entity_words(entity: Entity) -> &'static [&'static str] {
+pub fn entity_words(entity: Entity) -> &'static [&'static str] {
     match entity {
         // Pipedrive's exports open each header with the item's name in the UI's language
         // ("Organização - Nome", "Personne - Nom", "Negocio - Valor").
