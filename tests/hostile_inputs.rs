@@ -859,3 +859,81 @@ fn html_or_json_saved_as_csv_is_named_plainly() {
     .unwrap();
     assert_eq!(inspect(dir.path(), "fine.csv").0, 0);
 }
+
+const DEALS_PROFILE: &str = "version: 1
+name: report
+files:
+  - match: {headers_include: [Opportunity Name]}
+    entity: deal
+    columns:
+      Opportunity Name: deal.title
+      Account Name: deal.org_id
+      Amount: deal.value
+      Stage: deal.stage_id
+";
+
+#[test]
+fn a_reports_title_lines_and_footer_lines_are_no_records() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(
+        dir.path().join("report.csv"),
+        "Opportunities by stage\n\
+         As of 2026-12-01\n\
+         \n\
+         \"Opportunity Name\",\"Account Name\",\"Amount\",\"Stage\"\n\
+         \"Big deal\",\"Acme\",\"1000\",\"Prospecting\"\n\
+         \"Small deal\",\"Beta\",\"200\",\"Closed Won\"\n\
+         \n\
+         \"Confidential Information - Do Not Distribute\"\n\
+         \"Copyright (c) 2000-2026 salesforce.com, inc. All rights reserved.\"\n",
+    )
+    .unwrap();
+    let e = export(dir.path(), DEALS_PROFILE, &["report.csv"]);
+    assert_eq!(e.code, 3, "{}", e.stderr);
+    assert_eq!(
+        e.column("03-deals.csv", "Deal - Title"),
+        ["Big deal", "Small deal"]
+    );
+    assert!(
+        e.stderr
+            .contains("2 line(s) of text above the header left out as the report's title: “Opportunities by stage”, “As of 2026-12-01”"),
+        "{}",
+        e.stderr
+    );
+    // The footer lines are listed in rejects.csv by their own line numbers, not written.
+    let mut rejects = csv::Reader::from_path(e.out.join("rejects.csv")).unwrap();
+    let rows: Vec<(String, String)> = rejects
+        .records()
+        .map(|r| {
+            let r = r.unwrap();
+            (r[1].to_string(), r[4].to_string())
+        })
+        .collect();
+    assert_eq!(
+        rows,
+        [
+            (
+                "8".to_string(),
+                "Confidential Information - Do Not Distribute".to_string()
+            ),
+            (
+                "9".to_string(),
+                "Copyright (c) 2000-2026 salesforce.com, inc. All rights reserved.".to_string()
+            ),
+        ]
+    );
+    let orgs = e.column("03-deals.csv", "Organization - Name");
+    assert_eq!(orgs, ["Acme", "Beta"], "no deal linked to a footer");
+}
+
+#[test]
+fn a_one_column_file_keeps_its_first_line_as_its_header() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(dir.path().join("names.csv"), "Name\nAnn Lee\nBob Ray\n").unwrap();
+    let e = export(dir.path(), PROFILE, &["names.csv"]);
+    assert_eq!(e.code, 0, "{}", e.stderr);
+    assert_eq!(
+        e.column("02-persons.csv", "Person - Name"),
+        ["Ann Lee", "Bob Ray"]
+    );
+}

@@ -292,6 +292,35 @@ pub fn sep_line(text: &str) -> Option<u8> {
     }
 }
 
+/// How many lines of text without a delimiter open the file above its header (a report
+/// export's title, its date line): counted only when a line of at least three fields follows
+/// and the line after it has about as many, so a one-column file keeps its first line.
+pub fn title_lines(text: &str, delimiter: u8) -> usize {
+    let d = delimiter as char;
+    let text = text.trim_start_matches('\u{feff}');
+    let fields = |line: &str| line.split(d).count();
+    let mut lines = text
+        .lines()
+        .map(str::trim)
+        .filter(|l| !l.is_empty())
+        .take(8);
+    let mut titles = 0;
+    let header = loop {
+        match lines.next() {
+            Some(line) if !line.contains(d) && titles < 5 => titles += 1,
+            Some(line) => break line,
+            None => return 0,
+        }
+    };
+    let width = fields(header);
+    let next = lines.next().map_or(0, fields);
+    if titles > 0 && width >= 3 && next + 1 >= width {
+        titles
+    } else {
+        0
+    }
+}
+
 /// The delimiter that splits the first lines most consistently into more than one field.
 pub fn guess_delimiter(text: &str) -> u8 {
     let mut best = (b',', 0.0f64, 0usize);

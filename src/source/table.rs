@@ -217,6 +217,12 @@ impl Table {
         // Excel's `sep=;` first line names the delimiter and is no row of the table.
         let sep_line = sniff::sep_line(&text);
         let delimiter = sep_line.unwrap_or_else(|| sniff::guess_delimiter(&text));
+        // A report's title lines above its header are no rows either.
+        let titles = if sep_line.is_some() {
+            0
+        } else {
+            sniff::title_lines(&text, delimiter)
+        };
         let format = TextFormat {
             encoding: guess.name().to_string(),
             bom: guess.bom_len > 0,
@@ -276,6 +282,29 @@ impl Table {
             notes.push(format!(
                 "the first line `sep={}` names the delimiter (as Excel writes it); the header is on line 2",
                 d as char
+            ));
+        }
+        if titles > 0
+            && let Rows::Csv { reader, record, .. } = &mut rows
+        {
+            let mut skipped = Vec::new();
+            for _ in 0..titles {
+                reader
+                    .read_byte_record(record)
+                    .map_err(|e| csv_error(&name, e))?;
+                skipped.push(
+                    String::from_utf8_lossy(record.as_slice())
+                        .trim()
+                        .to_string(),
+                );
+            }
+            notes.push(format!(
+                "{titles} line(s) of text above the header left out as the report's title: {}",
+                skipped
+                    .iter()
+                    .map(|s| format!("“{s}”"))
+                    .collect::<Vec<_>>()
+                    .join(", ")
             ));
         }
         let mut table = Table::start(name, path, format, rows, size_hint)?;

@@ -157,6 +157,20 @@ impl Converter<'_> {
             });
             return out;
         }
+        // A line of text where the header has several columns: a report's footer
+        // ("Confidential Information - Do Not Distribute", "Copyright (c) …") or a title, never
+        // a record — a company named after a copyright notice is worse than a rejected line.
+        if record.fields.len() == 1 && plan.headers.len() >= 3 && !field(0).is_empty() {
+            out.rejects.push(Problem {
+                column: plan.headers[0].clone(),
+                value: field(0).to_string(),
+                reason: format!(
+                    "a line of text with one field where the header has {} (a report's title or footer line), not a record: not imported",
+                    plan.headers.len()
+                ),
+            });
+            return out;
+        }
         if record.fields.len() > plan.headers.len() {
             let extra: Vec<&str> = record
                 .fields
