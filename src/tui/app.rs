@@ -282,17 +282,7 @@ fn on_tick(model: &mut Model) -> Vec<Command> {
         commands.push(Command::DiscardRecovery { key });
         return commands;
     }
-    let doc = RecoveryDoc {
-        saved_at: super::recovery::now(),
-        file_names: model
-            .project
-            .files
-            .iter()
-            .filter(|f| f.status == LoadStatus::Ready)
-            .map(|f| f.name.clone())
-            .collect(),
-        profile: build_profile(model),
-    };
+    let doc = global::recovery_doc(model);
     commands.push(Command::Autosave { key, doc });
     commands
 }

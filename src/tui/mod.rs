@@ -49,6 +49,8 @@ pub struct Session {
     pub out: PathBuf,
     /// Names the recovery file (`demo`, or a key of the sources' paths).
     pub recovery_key: String,
+    /// Files left out and suggestions decided before the UI opens (empty with a profile).
+    pub start: project::StartingPoint,
 }
 
 /// How a session ended.
@@ -63,6 +65,7 @@ pub fn prepare(session: Session, tx: mpsc::Sender<Message>) -> (Model, Worker) {
     let schema = Arc::new(session.schema);
     let vocabularies = Arc::new(Vocabularies::new(&schema));
     let base = Arc::new(session.base);
+    let start = Arc::new(session.start);
     let no_color = std::env::var_os("NO_COLOR").is_some_and(|v| !v.is_empty());
     let ctx = Context {
         schema: schema.clone(),
@@ -71,6 +74,7 @@ pub fn prepare(session: Session, tx: mpsc::Sender<Message>) -> (Model, Worker) {
         base_is_preset: session.base_is_preset,
         no_color,
         recovery_key: session.recovery_key,
+        start: start.clone(),
     };
     let model = Model::new(ctx, session.paths, session.out);
     (
@@ -80,6 +84,7 @@ pub fn prepare(session: Session, tx: mpsc::Sender<Message>) -> (Model, Worker) {
             schema,
             vocabularies,
             base,
+            start,
             connection: worker::AccountConnection::from_env(),
         },
     )

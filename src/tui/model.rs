@@ -65,6 +65,8 @@ pub struct Context {
     pub no_color: bool,
     /// Names the recovery file of this session's sources.
     pub recovery_key: String,
+    /// Files left out and suggestions decided before the session opened.
+    pub start: Arc<super::project::StartingPoint>,
 }
 
 /// The work: files, the mapping being edited, undo history, what was saved.

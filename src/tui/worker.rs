@@ -34,6 +34,8 @@ pub struct Worker {
     pub schema: Arc<Schema>,
     pub vocabularies: Arc<Vocabularies>,
     pub base: Arc<Profile>,
+    /// pipemap's own suggestions decided before the session opened, by path.
+    pub start: Arc<super::project::StartingPoint>,
     /// How to reach the Pipedrive account (`p`/`P` on Review & Export).
     pub connection: AccountConnection,
 }
@@ -71,7 +73,9 @@ impl Worker {
         let tx = &self.tx;
         match command {
             Command::Load { index, path } => {
-                let result = load_file(&path, &self.vocabularies, &self.base).map(Box::new);
+                let decided = self.start.suggested.get(&path);
+                let result =
+                    load_file(&path, &self.vocabularies, &self.base, decided).map(Box::new);
                 let ok = result.is_ok();
                 let _ = tx.send(Message::FileLoaded { index, result });
                 if ok {
@@ -124,11 +128,14 @@ impl Worker {
 }
 
 /// Reads a file's headers and sample, matches it to the starting profile, and suggests a
-/// target for every column (for the profile's entity when it knows the file).
+/// target for every column (for the profile's entity when it knows the file); `decided` is
+/// pipemap's own suggestion made before the session opened (with links across the files), used
+/// as it is when the columns are still those it was made for.
 pub fn load_file(
     path: &Path,
     vocabularies: &Vocabularies,
     base: &Profile,
+    decided: Option<&crate::suggest::FileSuggestion>,
 ) -> Result<LoadedFile, String> {
     let table = Table::open(path).map_err(|e| e.to_string())?;
     let name = table.name.clone();
@@ -137,7 +144,17 @@ pub fn load_file(
         .match_file(&inspection.headers)
         .map(|(i, _)| base.files[i].entity);
     let entity = matched.or_else(|| detect::entity_from_file_name(&name));
-    let mut suggestion = suggest_file(vocabularies, &name, entity, &inspection.columns);
+    let same_columns = |d: &&crate::suggest::FileSuggestion| {
+        d.columns.len() == inspection.columns.len()
+            && d.columns
+                .iter()
+                .zip(&inspection.columns)
+                .all(|(s, c)| s.column == c.name)
+    };
+    let mut suggestion = match decided.filter(same_columns) {
+        Some(d) if matched.is_none() => d.clone(),
+        _ => suggest_file(vocabularies, &name, entity, &inspection.columns),
+    };
     if matched.is_some() && base.source_crm.is_some() {
         // The profile recognised the file: it knows the CRM better than a header vote.
         suggestion.source_crm = base.source_crm.clone();

@@ -41,6 +41,7 @@ pub fn loaded(paths: Vec<PathBuf>) -> (Model, Worker, mpsc::Receiver<Message>) {
         base_is_preset: true,
         out: PathBuf::from("pipemap-demo-out"),
         recovery_key: "tui-test".into(),
+        start: Default::default(),
     };
     start(session)
 }

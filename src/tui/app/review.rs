@@ -74,6 +74,17 @@ pub fn checks(model: &Model) -> Vec<Check> {
         if file.status != LoadStatus::Ready {
             continue;
         }
+        if let Some(reason) = &choice.left_out {
+            out.push(check(
+                CheckLevel::Info,
+                format!(
+                    "{} is left out of the export: {reason} (x on the Files screen brings it back)",
+                    file.name
+                ),
+                Some(Screen::Files),
+            ));
+            continue;
+        }
         let targets: Vec<&Target> = choice.columns.iter().filter_map(|c| c.target()).collect();
         if let Some(es) = schema.entity(choice.entity) {
             for f in es.fields.iter().filter(|f| f.mandatory) {
@@ -311,11 +322,15 @@ pub fn start_export(model: &mut Model) -> Vec<Command> {
         .project
         .files
         .iter()
-        .filter(|f| f.status == LoadStatus::Ready)
-        .map(|f| f.path.clone())
+        .zip(&model.project.mapping.files)
+        .filter(|(f, c)| crate::tui::project::exported(f, c))
+        .map(|(f, _)| f.path.clone())
         .collect();
     if sources.is_empty() {
-        model.status = Some(("no readable file to export".into(), Level::Error));
+        model.status = Some((
+            "no file to export: every file is left out or cannot be read".into(),
+            Level::Error,
+        ));
         return Vec::new();
     }
     model.export_view.state = ExportState::Running { done: 0, total: 0 };
