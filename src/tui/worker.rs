@@ -111,6 +111,18 @@ impl Worker {
                 let result = export(&sources, &profile, &self.schema, &out, tx);
                 let _ = tx.send(Message::ExportDone(result));
             }
+            Command::Preview {
+                sources,
+                profile,
+                mapping,
+            } => {
+                let result = dry_run(&sources, &profile, &self.schema);
+                let _ = tx.send(Message::Previewed {
+                    sources,
+                    mapping,
+                    result,
+                });
+            }
             Command::FindDuplicates { generation, jobs } => {
                 let result = find_duplicates(&jobs);
                 let _ = tx.send(Message::DuplicatesFound { generation, result });
@@ -310,11 +322,23 @@ fn export(
     tx: &Sender<Message>,
 ) -> Result<ExportSummary, String> {
     check_out(out)?;
-    let text = profile::to_yaml(profile);
-    profile::validate("the mapping", &text, profile, schema).map_err(|e| e.to_string())?;
     let progress = |done: u64, total: u64| {
         let _ = tx.send(Message::ExportProgress { done, total });
     };
+    let export = run_export(sources, profile, schema, out, Some(&progress))?;
+    Ok(summary_of(export.summary, out))
+}
+
+/// The export as the `e` key runs it: the mapping validated, then written to `out`.
+fn run_export(
+    sources: &[PathBuf],
+    profile: &Profile,
+    schema: &Schema,
+    out: &Path,
+    progress: Option<&dyn Fn(u64, u64)>,
+) -> Result<crate::transform::engine::Export, String> {
+    let text = profile::to_yaml(profile);
+    profile::validate("the mapping", &text, profile, schema).map_err(|e| e.to_string())?;
     let opts = ApplyOptions {
         out: out.to_path_buf(),
         sample: None,
@@ -322,13 +346,37 @@ fn export(
         // The user has just reviewed the mapping on screen: export what it says.
         strict_drift: false,
         allow_drift: true,
-        progress: Some(&progress),
+        progress,
         notes: Vec::new(),
         owners_from: None,
     };
-    let export = apply(sources, profile, schema, &opts).map_err(|e| e.to_string())?;
-    let s = export.summary;
-    Ok(ExportSummary {
+    apply(sources, profile, schema, &opts).map_err(|e| e.to_string())
+}
+
+/// The export run whole into a temporary folder (removed after): its summary and the custom
+/// fields its report lists to create, so the Review screen shows the export's own numbers.
+pub fn dry_run(
+    sources: &[PathBuf],
+    profile: &Profile,
+    schema: &Schema,
+) -> Result<super::model::PreviewCounts, String> {
+    let dir = tempfile::tempdir().map_err(|e| format!("a temporary folder for the dry run: {e}"))?;
+    let out = dir.path().join("export");
+    let export = run_export(sources, profile, schema, &out, None)?;
+    let custom_fields = crate::report::prerequisites(&export, profile, schema)
+        .custom_fields
+        .iter()
+        .map(|f| format!("{} “{}” ({})", f.entity.title(), f.name, f.field_type))
+        .collect();
+    Ok(super::model::PreviewCounts {
+        summary: summary_of(export.summary, &out),
+        custom_fields,
+    })
+}
+
+/// The summary panel's counts from the export's summary.json.
+fn summary_of(s: crate::transform::engine::Summary, out: &Path) -> ExportSummary {
+    ExportSummary {
         out: out.to_path_buf(),
         files: s.files,
         outputs: s.outputs,
@@ -342,7 +390,7 @@ fn export(
         links_by_name: s.links.by_name,
         created_for_links: s.links.created_for_links,
         suspect_created: s.links.suspect_created,
-    })
+    }
 }
 
 /// Connects to the account with the UI's token; waits and retries reach the UI as `notice`.
