@@ -137,8 +137,12 @@ pub fn run(session: Session) -> io::Result<Outcome> {
             let commands = app::update(&mut model, message);
             for command in commands {
                 if model.quit {
-                    // Finish small last writes before exiting; a search for duplicates is moot.
-                    if !matches!(command, app::Command::FindDuplicates { .. }) {
+                    // Finish small last writes before exiting; a search for duplicates or a dry
+                    // run of the export is moot.
+                    if !matches!(
+                        command,
+                        app::Command::FindDuplicates { .. } | app::Command::Preview { .. }
+                    ) {
                         worker.execute(command);
                     }
                 } else {

@@ -276,7 +276,8 @@ fn is_current(model: &Model, preview: &crate::tui::model::Preview) -> bool {
 /// On the Review & Export screen, once every file is read: a dry run of the export when the
 /// work has changed since the last one (none while the export runs).
 pub fn preview_if_stale(model: &mut Model) -> Option<Command> {
-    if model.screen != Screen::Export
+    if model.quit
+        || model.screen != Screen::Export
         || matches!(model.export_view.state, ExportState::Running { .. })
         || model
             .project
