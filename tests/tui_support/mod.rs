@@ -107,7 +107,10 @@ pub fn run(worker: &Worker, commands: Vec<Command>) {
     for c in commands {
         if matches!(
             c,
-            Command::Load { .. } | Command::Export { .. } | Command::FindDuplicates { .. }
+            Command::Load { .. }
+                | Command::Export { .. }
+                | Command::FindDuplicates { .. }
+                | Command::Preview { .. }
         ) {
             worker.execute(c);
         }
