@@ -50,7 +50,11 @@ pub fn run_map(
         Some(spec) => {
             let is_preset = library::PRESETS.iter().any(|(n, _)| n == spec)
                 && !std::path::Path::new(spec).exists();
-            (load_profile(spec, &schema)?, is_preset, StartingPoint::default())
+            (
+                load_profile(spec, &schema)?,
+                is_preset,
+                StartingPoint::default(),
+            )
         }
         None => decided(&paths, &schema)?,
     };
@@ -70,43 +74,13 @@ pub fn run_map(
 /// are not records left out, then the saved profile or preset that recognises every record
 /// file, else pipemap's own suggestions with the links found by value; said on stderr.
 fn decided(paths: &[PathBuf], schema: &Schema) -> anyhow::Result<(Profile, bool, StartingPoint)> {
-    use pipemap::suggest::decide::{self, Start};
     let tables = super::apply::expand_tables(paths)?;
-    let sorted = decide::sort_files(tables, None)?;
-    let mut start = StartingPoint::default();
-    for left in &sorted.left_out {
-        errln!(
-            "pipemap: {}: left out: it looks like {}, not records to import; the Files screen brings it back (x) or says what it is (Enter)",
-            left.source.name,
-            left.kind
-        );
-        start.left_out.insert(
-            PathBuf::from(&left.source.name),
-            format!("not records: {}", left.kind),
-        );
-    }
-    if sorted.kept.is_empty() {
-        return Ok((Profile::new("my-mapping"), false, start));
-    }
     let known = super::apply::known_profiles(schema);
-    match decide::start(&sorted.kept, &known, schema, None)? {
-        Start::Recognised { name, profile } => {
-            let preset = library::PRESETS.iter().any(|(n, _)| *n == name);
-            errln!(
-                "pipemap: starting from the {} \"{name}\", which recognises every file — --profile picks another",
-                if preset { "preset" } else { "saved profile" }
-            );
-            Ok((profile, preset, start))
-        }
-        Start::Suggested { files, .. } => {
-            for ((source, _), file) in sorted.kept.iter().zip(files) {
-                start
-                    .suggested
-                    .insert(PathBuf::from(&source.name), file.suggestion);
-            }
-            Ok((Profile::new("my-mapping"), false, start))
-        }
+    let opening = pipemap::tui::start::decide(tables, &known, schema)?;
+    for note in &opening.notes {
+        errln!("pipemap: {note}");
     }
+    Ok((opening.base, opening.base_is_preset, opening.start))
 }
 
 fn need_terminal() -> anyhow::Result<()> {

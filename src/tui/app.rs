@@ -23,6 +23,7 @@ use super::recovery::RecoveryDoc;
 use crate::profile::Profile;
 
 pub use duplicates::decision_of as duplicate_decision;
+pub use global::recovery_doc;
 pub use mapping::{CUSTOM_TYPES, build_profile, selected_column, target_label, visible_columns};
 pub use review::{Check, CheckLevel, checks};
 pub use values::targets as value_targets;

@@ -14,6 +14,7 @@ pub mod model;
 pub mod project;
 pub mod recovery;
 pub mod screens;
+pub mod start;
 pub mod terminal;
 pub mod values;
 pub mod view;

@@ -360,7 +360,8 @@ pub fn dry_run(
     profile: &Profile,
     schema: &Schema,
 ) -> Result<super::model::PreviewCounts, String> {
-    let dir = tempfile::tempdir().map_err(|e| format!("a temporary folder for the dry run: {e}"))?;
+    let dir =
+        tempfile::tempdir().map_err(|e| format!("a temporary folder for the dry run: {e}"))?;
     let out = dir.path().join("export");
     let export = run_export(sources, profile, schema, &out, None)?;
     let custom_fields = crate::report::prerequisites(&export, profile, schema)

@@ -183,7 +183,12 @@ pub fn checks(model: &Model) -> Vec<Check> {
 /// The export's own counts, from a dry run of it for the work on screen: rows, links and the
 /// custom fields to create, as summary.json and report.md will say them.
 fn preview_checks(model: &Model) -> Vec<Check> {
-    let Some(preview) = model.export_view.preview.as_ref().filter(|p| is_current(model, p)) else {
+    let Some(preview) = model
+        .export_view
+        .preview
+        .as_ref()
+        .filter(|p| is_current(model, p))
+    else {
         return Vec::new();
     };
     let counts = match &preview.result {
