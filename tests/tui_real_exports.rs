@@ -179,6 +179,15 @@ fn check_review_equals_summary(folder: &str, customs: usize, rows: (u64, u64, u6
         unreachable!()
     };
     assert_eq!(done.rejected, review.summary.rejected);
+    assert_eq!(s["warnings"].as_u64(), Some(review.summary.warnings));
+    // A users file left out is the owner value map, as in `apply`.
+    if left.contains(&"User.csv") {
+        let report = std::fs::read_to_string(out.join("report.md")).unwrap();
+        assert!(
+            report.contains("Owners: 13 user names mapped through User.csv"),
+            "{report}"
+        );
+    }
     // No file left out was exported.
     for (name, ..) in file_rows(&s) {
         assert!(!left.contains(&name.as_str()), "{name} was exported");

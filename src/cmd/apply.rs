@@ -169,45 +169,12 @@ fn owners_from_users(
     profile: &mut Profile,
     notes: &mut Vec<String>,
 ) -> anyhow::Result<Option<String>> {
-    use pipemap::source::Table;
-    use pipemap::transform::owners::{UserColumns, UserDirectory};
-    for source in users {
-        let mut table = Table::open_ref(source)?;
-        let Some(cols) = UserColumns::find(&table.headers) else {
-            continue;
-        };
-        let file = source
-            .name
-            .rsplit(['/', '\\'])
-            .next()
-            .unwrap_or(&source.name)
-            .to_string();
-        let mut directory = UserDirectory::new(&file);
-        while let Some(record) = table.next_record()? {
-            let row: Vec<&str> = record.fields.iter().collect();
-            directory.add(&cols, &row);
-        }
-        if directory.entries.is_empty() {
-            continue;
-        }
-        let filled = directory.apply_to(profile);
-        if filled.is_empty() {
-            continue;
-        }
-        let names = directory.entries.len() - directory.ids;
-        let targets: Vec<String> = filled.iter().map(|t| t.to_string()).collect();
-        let what = match (directory.ids, names) {
-            (0, n) => format!("{n} user names"),
-            (i, 0) => format!("{i} ids"),
-            (i, n) => format!("{i} ids (and {n} user names)"),
-        };
-        notes.push(format!(
-            "Owners: {what} mapped through {file} to the users' e-mail addresses (else full names), in {}; owners it lacks are listed in warnings.csv",
-            targets.join(", ")
-        ));
-        return Ok(Some(file));
-    }
-    Ok(None)
+    Ok(
+        pipemap::transform::owners::from_users_files(users, profile)?.map(|used| {
+            notes.push(used.note);
+            used.file
+        }),
+    )
 }
 
 /// True when one of the profile's files has every one of its marker headers in `headers`.

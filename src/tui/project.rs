@@ -18,6 +18,9 @@ use crate::suggest::{ColumnSuggestion, Tier};
 pub struct StartingPoint {
     /// Files left out from the start (not records), by path, with what they are.
     pub left_out: std::collections::HashMap<PathBuf, String>,
+    /// The users files among them: while left out, they are the owner value map, as in
+    /// `apply`.
+    pub users: Vec<PathBuf>,
     /// pipemap's own suggestions for the record files (links by value included), by path.
     pub suggested: std::collections::HashMap<PathBuf, crate::suggest::FileSuggestion>,
 }

@@ -41,6 +41,9 @@ pub fn decide(
             "{}: left out: it looks like {}, not records to import; the Files screen brings it back (x) or says what it is (Enter)",
             left.source.name, left.kind
         ));
+        if left.users {
+            opening.start.users.push(PathBuf::from(&left.source.name));
+        }
         opening.start.left_out.insert(
             PathBuf::from(&left.source.name),
             format!("not records: {}", left.kind),

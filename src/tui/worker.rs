@@ -62,6 +62,16 @@ impl AccountConnection {
 }
 
 impl Worker {
+    /// The users files left out of this export: its owner value map, as in `apply`.
+    fn users_left_out(&self, sources: &[PathBuf]) -> Vec<PathBuf> {
+        self.start
+            .users
+            .iter()
+            .filter(|u| !sources.contains(u))
+            .cloned()
+            .collect()
+    }
+
     /// Starts a command on its own thread.
     pub fn run(&self, command: Command) {
         let worker = self.clone();
@@ -108,7 +118,8 @@ impl Worker {
                 profile,
                 out,
             } => {
-                let result = export(&sources, &profile, &self.schema, &out, tx);
+                let users = self.users_left_out(&sources);
+                let result = export(&sources, &users, &profile, &self.schema, &out, tx);
                 let _ = tx.send(Message::ExportDone(result));
             }
             Command::Preview {
@@ -116,7 +127,8 @@ impl Worker {
                 profile,
                 mapping,
             } => {
-                let result = dry_run(&sources, &profile, &self.schema);
+                let users = self.users_left_out(&sources);
+                let result = dry_run(&sources, &users, &profile, &self.schema);
                 let _ = tx.send(Message::Previewed {
                     sources,
                     mapping,
@@ -316,6 +328,7 @@ pub fn check_out(out: &Path) -> Result<(), String> {
 
 fn export(
     sources: &[PathBuf],
+    users: &[PathBuf],
     profile: &Profile,
     schema: &Schema,
     out: &Path,
@@ -325,20 +338,31 @@ fn export(
     let progress = |done: u64, total: u64| {
         let _ = tx.send(Message::ExportProgress { done, total });
     };
-    let export = run_export(sources, profile, schema, out, Some(&progress))?;
+    let export = run_export(sources, users, profile, schema, out, Some(&progress))?;
     Ok(summary_of(export.summary, out))
 }
 
-/// The export as the `e` key runs it: the mapping validated, then written to `out`.
+/// The export as the `e` key runs it: the mapping validated, the users files left out made
+/// the owner value map (as `apply` does), then written to `out`.
 fn run_export(
     sources: &[PathBuf],
+    users: &[PathBuf],
     profile: &Profile,
     schema: &Schema,
     out: &Path,
     progress: Option<&dyn Fn(u64, u64)>,
 ) -> Result<crate::transform::engine::Export, String> {
+    use crate::source::AsSources;
     let text = profile::to_yaml(profile);
     profile::validate("the mapping", &text, profile, schema).map_err(|e| e.to_string())?;
+    let mut tables = Vec::new();
+    for u in users {
+        tables.extend(u.as_sources().map_err(|e| e.to_string())?);
+    }
+    let mut profile = profile.clone();
+    let used = crate::transform::owners::from_users_files(&tables, &mut profile)
+        .map_err(|e| e.to_string())?;
+    let profile = &profile;
     let opts = ApplyOptions {
         out: out.to_path_buf(),
         sample: None,
@@ -347,8 +371,8 @@ fn run_export(
         strict_drift: false,
         allow_drift: true,
         progress,
-        notes: Vec::new(),
-        owners_from: None,
+        notes: used.iter().map(|u| u.note.clone()).collect(),
+        owners_from: used.map(|u| u.file),
     };
     apply(sources, profile, schema, &opts).map_err(|e| e.to_string())
 }
@@ -357,13 +381,14 @@ fn run_export(
 /// fields its report lists to create, so the Review screen shows the export's own numbers.
 pub fn dry_run(
     sources: &[PathBuf],
+    users: &[PathBuf],
     profile: &Profile,
     schema: &Schema,
 ) -> Result<super::model::PreviewCounts, String> {
     let dir =
         tempfile::tempdir().map_err(|e| format!("a temporary folder for the dry run: {e}"))?;
     let out = dir.path().join("export");
-    let export = run_export(sources, profile, schema, &out, None)?;
+    let export = run_export(sources, users, profile, schema, &out, None)?;
     let custom_fields = crate::report::prerequisites(&export, profile, schema)
         .custom_fields
         .iter()
