@@ -213,7 +213,7 @@ pub const FILES: &[Binding] = &[
     b(
         &[C('x')],
         Action::ToggleLeftOut,
-        "leave the file out / bring it back",
+        "leave out / bring back",
         "leave out",
     ),
 ];
