@@ -256,3 +256,65 @@ fn a_file_left_out_on_the_files_screen_is_not_exported_and_comes_back() {
     press(&mut model, KeyCode::Char('u'));
     assert_eq!(left_out(&model).len(), 1);
 }
+
+#[test]
+fn without_a_preset_the_tui_starts_from_apply_s_suggestions_with_links_by_value() {
+    let dir = tempfile::tempdir().unwrap();
+    let input = dir.path().join("export");
+    std::fs::create_dir(&input).unwrap();
+    std::fs::write(
+        input.join("Account.csv"),
+        "Id,Name\n001bm00001ZL8U9AAL,Acme\n001bm00001ZL8UAAA1,Beta\n",
+    )
+    .unwrap();
+    std::fs::write(
+        input.join("Contact.csv"),
+        "Id,FirstName,LastName\n003bm00000AbCdEfGH,Ann,Lee\n003bm00000AbCdEfGI,Bob,Ray\n",
+    )
+    .unwrap();
+    std::fs::write(
+        input.join("Task.csv"),
+        "Id,Subject,WhoOrWhat\n00Tbm0000000001AAA,Call,001bm00001ZL8U9AAL\n00Tbm0000000002AAA,Mail,003bm00000AbCdEfGI\n00Tbm0000000003AAA,Visit,001bm00001ZL8UAAA1\n",
+    )
+    .unwrap();
+    let schema = Schema::builtin();
+    let tables = || {
+        pipemap::source::expand(std::slice::from_ref(&input))
+            .unwrap()
+            .sources
+    };
+    // apply's decision, as `apply` takes it.
+    let sorted = pipemap::suggest::decide::sort_files(tables(), None).unwrap();
+    let decided =
+        match pipemap::suggest::decide::start(&sorted.kept, &presets(), &schema, None).unwrap() {
+            pipemap::suggest::decide::Start::Suggested { profile, .. } => profile,
+            pipemap::suggest::decide::Start::Recognised { name, .. } => {
+                panic!("no preset should recognise these files, but {name} did")
+            }
+        };
+    let paths: Vec<PathBuf> = tables().iter().map(|s| PathBuf::from(&s.name)).collect();
+    let opening = start::decide(tables(), &presets(), &schema).unwrap();
+    assert!(opening.base.files.is_empty());
+    let (mut model, worker, rx) = tui_support::start(Session {
+        paths,
+        schema,
+        base: opening.base,
+        base_is_preset: opening.base_is_preset,
+        out: PathBuf::from("pipemap-out"),
+        recovery_key: "tui-real-suggested".into(),
+        start: opening.start,
+    });
+    let tui = pipemap::tui::app::build_profile(&model);
+    let columns = |p: &Profile| -> Vec<_> {
+        p.files
+            .iter()
+            .map(|f| (f.entity, f.columns.clone()))
+            .collect()
+    };
+    assert_eq!(columns(&tui), columns(&decided));
+    let task = &tui.files[2].columns["WhoOrWhat"];
+    assert_eq!(task.detail().links.len(), 2, "{task:?}");
+    let review = review_counts(&mut model, &worker, &rx);
+    assert_eq!(review.summary.links_by_id, 3);
+    assert_eq!(review.summary.unresolved_links, 0);
+}
