@@ -278,6 +278,7 @@ fn recovered_work_is_offered_and_restored() {
         saved_at: "2026-01-01 09:00".into(),
         file_names: names,
         profile: edited.clone(),
+        left_out: Vec::new(),
     };
 
     let (mut fresh, _w2, _rx2) = demo();

@@ -48,6 +48,7 @@ fn session(
         base_is_preset: false,
         out: dir.join("out"),
         recovery_key: "tui-drift-test".into(),
+        start: Default::default(),
     };
     tui_support::start(session)
 }

@@ -3,11 +3,14 @@
 mod tui_support;
 
 use crossterm::event::KeyCode;
-use tui_support::{demo, press, render, select_column};
+use tui_support::{demo, drain, press, render, run, select_column};
 
+/// A screen as it shows once the work its key starts (a dry run of the export) is done.
 fn screen(key: char, name: &str) {
-    let (mut model, _worker, _rx) = demo();
-    press(&mut model, KeyCode::Char(key));
+    let (mut model, worker, rx) = demo();
+    let commands = press(&mut model, KeyCode::Char(key));
+    run(&worker, commands);
+    drain(&mut model, &worker, &rx);
     for (w, h) in [(80, 24), (120, 40)] {
         insta::assert_snapshot!(format!("{name}_{w}x{h}"), render(&mut model, w, h));
     }

@@ -50,85 +50,64 @@ struct Auto {
     users: Vec<SourceRef>,
 }
 
+/// The saved profiles and presets that load and validate against the schema, by name.
+pub fn known_profiles(schema: &Schema) -> Vec<(String, Profile)> {
+    library::list()
+        .into_iter()
+        .filter_map(|e| {
+            let (p, _) = load_profile_with_origin(&e.name, schema).ok()?;
+            Some((e.name, p))
+        })
+        .collect()
+}
+
 /// The profile for a run without one: files that are not records (a CRM's users, histories,
 /// territories …) are left out unless `--entity` says what they are; then a saved profile or
 /// preset that recognises every file (by its headers), else pipemap's own suggestions; said on
-/// stderr either way.
+/// stderr either way. The decision is the library's, shared with the mapping UI.
 fn auto_profile(
     sources: Vec<SourceRef>,
     schema: &Schema,
     entity: Option<pipemap::Entity>,
 ) -> anyhow::Result<Auto> {
-    use pipemap::source::Table;
-    use pipemap::source::stats::{DEFAULT_SAMPLE_ROWS, inspect};
-    use pipemap::suggest::auto_profile::{self, SuggestedFile};
-    use pipemap::suggest::file_kind::not_records;
-    use pipemap::suggest::suggest_file;
-    use pipemap::suggest::vocabulary::Vocabularies;
-    let mut kept = Vec::with_capacity(sources.len());
+    use pipemap::suggest::auto_profile;
+    use pipemap::suggest::decide::{self, Start};
+    let sorted = decide::sort_files(sources, entity)?;
     let mut notes = Vec::new();
     let mut users = Vec::new();
-    for source in sources {
-        let table = Table::open_ref(&source)?;
-        let inspection = inspect(table, DEFAULT_SAMPLE_ROWS, false)?;
-        match not_records(&source.name, &inspection.headers) {
-            Some(what) if entity.is_none() => {
-                notes.push(left_out_note(&source.name, what.kind));
-                if what.is_users() {
-                    users.push(source);
-                }
-            }
-            _ => kept.push((source, inspection)),
+    for left in sorted.left_out {
+        notes.push(left_out_note(&left.source.name, left.kind));
+        if left.users {
+            users.push(left.source);
         }
     }
-    if kept.is_empty() {
+    if sorted.kept.is_empty() {
         anyhow::bail!(
             "no file to export: none of the files holds records (see the lines above); give --entity to export them anyway"
         );
     }
-    let headers: Vec<Vec<String>> = kept.iter().map(|(_, i)| i.headers.clone()).collect();
-    let sources: Vec<SourceRef> = kept.iter().map(|(s, _)| s.clone()).collect();
-    if entity.is_none() {
-        let known: Vec<(String, Profile)> = library::list()
-            .into_iter()
-            .filter_map(|e| {
-                let (p, _) = load_profile_with_origin(&e.name, schema).ok()?;
-                Some((e.name, p))
-            })
-            .collect();
-        if let Some((name, p)) = auto_profile::recognising(&known, &headers) {
+    let known = if entity.is_none() {
+        known_profiles(schema)
+    } else {
+        Vec::new()
+    };
+    let sources: Vec<SourceRef> = sorted.kept.iter().map(|(s, _)| s.clone()).collect();
+    let profile = match decide::start(&sorted.kept, &known, schema, entity)? {
+        Start::Recognised { name, profile } => {
             errln!("pipemap: using the profile \"{name}\", which recognises every file");
-            return Ok(Auto {
-                profile: p.clone(),
-                sources,
-                notes,
-                users,
-            });
+            profile
         }
-    }
-    let vocabularies = Vocabularies::new(schema);
-    let mut suggestions: Vec<_> = kept
-        .iter()
-        .map(|(source, inspection)| {
-            suggest_file(&vocabularies, &source.name, entity, &inspection.columns)
-        })
-        .collect();
-    link_by_values(&kept, &mut suggestions, schema)?;
-    let files: Vec<SuggestedFile> = kept
-        .iter()
-        .zip(suggestions)
-        .map(|((_, inspection), suggestion)| SuggestedFile {
-            headers: inspection.headers.clone(),
-            suggestion,
-        })
-        .collect();
-    let names: Vec<String> = sources.iter().map(|s| s.name.clone()).collect();
-    errln!(
-        "pipemap: no saved profile or preset recognises these files; using pipemap's own suggestions ({}); review OUT/mapping.yaml and pass it to --profile to change them",
-        auto_profile::describe(&names, &files).join(", ")
-    );
+        Start::Suggested { profile, files } => {
+            let names: Vec<String> = sources.iter().map(|s| s.name.clone()).collect();
+            errln!(
+                "pipemap: no saved profile or preset recognises these files; using pipemap's own suggestions ({}); review OUT/mapping.yaml and pass it to --profile to change them",
+                auto_profile::describe(&names, &files).join(", ")
+            );
+            profile
+        }
+    };
     Ok(Auto {
-        profile: auto_profile::from_suggestions(&files),
+        profile,
         sources,
         notes,
         users,
@@ -190,45 +169,12 @@ fn owners_from_users(
     profile: &mut Profile,
     notes: &mut Vec<String>,
 ) -> anyhow::Result<Option<String>> {
-    use pipemap::source::Table;
-    use pipemap::transform::owners::{UserColumns, UserDirectory};
-    for source in users {
-        let mut table = Table::open_ref(source)?;
-        let Some(cols) = UserColumns::find(&table.headers) else {
-            continue;
-        };
-        let file = source
-            .name
-            .rsplit(['/', '\\'])
-            .next()
-            .unwrap_or(&source.name)
-            .to_string();
-        let mut directory = UserDirectory::new(&file);
-        while let Some(record) = table.next_record()? {
-            let row: Vec<&str> = record.fields.iter().collect();
-            directory.add(&cols, &row);
-        }
-        if directory.entries.is_empty() {
-            continue;
-        }
-        let filled = directory.apply_to(profile);
-        if filled.is_empty() {
-            continue;
-        }
-        let names = directory.entries.len() - directory.ids;
-        let targets: Vec<String> = filled.iter().map(|t| t.to_string()).collect();
-        let what = match (directory.ids, names) {
-            (0, n) => format!("{n} user names"),
-            (i, 0) => format!("{i} ids"),
-            (i, n) => format!("{i} ids (and {n} user names)"),
-        };
-        notes.push(format!(
-            "Owners: {what} mapped through {file} to the users' e-mail addresses (else full names), in {}; owners it lacks are listed in warnings.csv",
-            targets.join(", ")
-        ));
-        return Ok(Some(file));
-    }
-    Ok(None)
+    Ok(
+        pipemap::transform::owners::from_users_files(users, profile)?.map(|used| {
+            notes.push(used.note);
+            used.file
+        }),
+    )
 }
 
 /// True when one of the profile's files has every one of its marker headers in `headers`.
@@ -242,52 +188,6 @@ fn matched_by_markers(profile: &Profile, headers: &[String]) -> bool {
                     .any(|h| h.trim().eq_ignore_ascii_case(n.trim()))
             })
     })
-}
-
-/// Links by value across the files: each record file's own ids are read whole (one column),
-/// then every column of the others whose sampled values are those ids becomes a link.
-fn link_by_values(
-    kept: &[(SourceRef, pipemap::source::stats::Inspection)],
-    suggestions: &mut [pipemap::suggest::FileSuggestion],
-    schema: &Schema,
-) -> anyhow::Result<()> {
-    use pipemap::source::Table;
-    use pipemap::suggest::links::{FileValues, own_id_column, propose};
-    if kept.len() < 2 {
-        return Ok(());
-    }
-    let mut ids = Vec::with_capacity(kept.len());
-    for ((source, inspection), suggestion) in kept.iter().zip(suggestions.iter()) {
-        let Some(column) = own_id_column(suggestion, &inspection.headers) else {
-            ids.push(None);
-            continue;
-        };
-        let mut table = Table::open_ref(source)?;
-        let mut set = std::collections::HashSet::new();
-        while let Some(record) = table.next_record()? {
-            if let Some(v) = record
-                .fields
-                .get(column)
-                .map(str::trim)
-                .filter(|v| !v.is_empty())
-            {
-                set.insert(v.to_string());
-            }
-        }
-        ids.push(Some(set));
-    }
-    let files: Vec<FileValues> = kept
-        .iter()
-        .zip(ids)
-        .map(|((source, inspection), ids)| FileValues {
-            name: &source.name,
-            headers: &inspection.headers,
-            columns: &inspection.sampled_values,
-            ids,
-        })
-        .collect();
-    propose(&files, suggestions, schema);
-    Ok(())
 }
 
 /// The tables that files, folders, workbooks and archives hold, in order; what was passed

@@ -6,6 +6,7 @@ use std::process::ExitCode;
 
 use pipemap::profile::{self, Profile, library};
 use pipemap::schema::Schema;
+use pipemap::tui::project::StartingPoint;
 use pipemap::tui::{self, Session, demo, recovery};
 
 use super::apply::{expand_sources, load_profile};
@@ -25,6 +26,7 @@ pub fn run_demo(out: Option<PathBuf>) -> anyhow::Result<ExitCode> {
         base_is_preset: true,
         out: out.unwrap_or_else(|| PathBuf::from("pipemap-demo-out")),
         recovery_key: "demo".into(),
+        start: Default::default(),
     };
     run(session)
 }
@@ -44,15 +46,20 @@ pub fn run_map(
     need_terminal()?;
     let schema = Schema::load_default(&schemas)?;
     let sources = expand_sources(&paths)?;
-    let (base, base_is_preset) = match &profile {
+    let (base, base_is_preset, start) = match &profile {
         Some(spec) => {
             let is_preset = library::PRESETS.iter().any(|(n, _)| n == spec)
                 && !std::path::Path::new(spec).exists();
-            (load_profile(spec, &schema)?, is_preset)
+            (
+                load_profile(spec, &schema)?,
+                is_preset,
+                StartingPoint::default(),
+            )
         }
-        None => recognised(&paths)?,
+        None => decided(&paths, &schema)?,
     };
     let session = Session {
+        start,
         recovery_key: recovery::key_for(&sources),
         paths: sources,
         schema,
@@ -63,28 +70,17 @@ pub fn run_map(
     run(session)
 }
 
-/// The saved profile or preset that recognises these files by their headers, said on stderr;
-/// a fresh profile when none does.
-fn recognised(paths: &[PathBuf]) -> anyhow::Result<(Profile, bool)> {
+/// The start `apply` without a profile would take ([`pipemap::suggest::decide`]): files that
+/// are not records left out, then the saved profile or preset that recognises every record
+/// file, else pipemap's own suggestions with the links found by value; said on stderr.
+fn decided(paths: &[PathBuf], schema: &Schema) -> anyhow::Result<(Profile, bool, StartingPoint)> {
     let tables = super::apply::expand_tables(paths)?;
-    let headers: Vec<Vec<String>> = tables
-        .iter()
-        .filter_map(|s| pipemap::source::Table::open_ref(s).ok().map(|t| t.headers))
-        .collect();
-    Ok(match library::recognise(&headers) {
-        Some((entry, profile, matched)) => {
-            let preset = matches!(entry.origin, library::Origin::Preset);
-            errln!(
-                "pipemap: {} of {} files look like the {} {:?} (by their headers); starting from it — --profile picks another",
-                matched,
-                headers.len(),
-                if preset { "preset" } else { "saved profile" },
-                entry.name
-            );
-            (profile, preset)
-        }
-        None => (Profile::new("my-mapping"), false),
-    })
+    let known = super::apply::known_profiles(schema);
+    let opening = pipemap::tui::start::decide(tables, &known, schema)?;
+    for note in &opening.notes {
+        errln!("pipemap: {note}");
+    }
+    Ok((opening.base, opening.base_is_preset, opening.start))
 }
 
 fn need_terminal() -> anyhow::Result<()> {

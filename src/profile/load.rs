@@ -181,7 +181,8 @@ pub fn validate(
             let detail = spec.detail();
             if let Some(target) = &detail.target {
                 check_target(schema, target).map_err(|m| invalid(column.clone(), m))?;
-            } else if detail.link_by.is_none() {
+            } else if detail.link_by.is_none() && detail.links.is_empty() {
+                // A link to whichever file holds the id (`links:`) needs no target either.
                 return Err(invalid(
                     column.clone(),
                     "needs a target (or link_by with types)".into(),
@@ -204,6 +205,7 @@ pub fn validate(
             if let ColumnSpec::Detailed(d) = spec
                 && d.target.is_none()
                 && d.link_by.is_none()
+                && d.links.is_empty()
             {
                 return Err(invalid(column.clone(), "needs a target".into()));
             }

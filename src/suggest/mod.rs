@@ -3,6 +3,7 @@
 
 pub mod address;
 pub mod auto_profile;
+pub mod decide;
 pub mod detect;
 pub mod evidence;
 pub mod file_kind;

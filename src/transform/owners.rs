@@ -12,6 +12,61 @@ use indexmap::IndexMap;
 
 use crate::entity::Target;
 use crate::profile::Profile;
+use crate::source::{SourceError, SourceRef, Table};
+
+/// A users file made the owner value map.
+#[derive(Debug, Clone, PartialEq)]
+pub struct UsersUsed {
+    /// The users file's name (for the warnings on owners it lacks).
+    pub file: String,
+    /// The line for the report that says what was mapped.
+    pub note: String,
+}
+
+/// The owner value map from the first of these users files (left out of the export) that has
+/// users: fills the profile's owner maps. Shared by `apply` and the mapping UI's export.
+pub fn from_users_files(
+    users: &[SourceRef],
+    profile: &mut Profile,
+) -> Result<Option<UsersUsed>, SourceError> {
+    for source in users {
+        let mut table = Table::open_ref(source)?;
+        let Some(cols) = UserColumns::find(&table.headers) else {
+            continue;
+        };
+        let file = source
+            .name
+            .rsplit(['/', '\\'])
+            .next()
+            .unwrap_or(&source.name)
+            .to_string();
+        let mut directory = UserDirectory::new(&file);
+        while let Some(record) = table.next_record()? {
+            let row: Vec<&str> = record.fields.iter().collect();
+            directory.add(&cols, &row);
+        }
+        if directory.entries.is_empty() {
+            continue;
+        }
+        let filled = directory.apply_to(profile);
+        if filled.is_empty() {
+            continue;
+        }
+        let names = directory.entries.len() - directory.ids;
+        let targets: Vec<String> = filled.iter().map(|t| t.to_string()).collect();
+        let what = match (directory.ids, names) {
+            (0, n) => format!("{n} user names"),
+            (i, 0) => format!("{i} ids"),
+            (i, n) => format!("{i} ids (and {n} user names)"),
+        };
+        let note = format!(
+            "Owners: {what} mapped through {file} to the users' e-mail addresses (else full names), in {}; owners it lacks are listed in warnings.csv",
+            targets.join(", ")
+        );
+        return Ok(Some(UsersUsed { file, note }));
+    }
+    Ok(None)
+}
 
 /// Source user id or name → the Pipedrive owner (e-mail, else full name).
 #[derive(Debug, Clone, Default, PartialEq)]

@@ -23,6 +23,7 @@ use super::recovery::RecoveryDoc;
 use crate::profile::Profile;
 
 pub use duplicates::decision_of as duplicate_decision;
+pub use global::recovery_doc;
 pub use mapping::{
     CUSTOM_TYPES, build_profile, link_label, selected_column, target_label, visible_columns,
 };
@@ -57,6 +58,12 @@ pub enum Message {
         total: u64,
     },
     ExportDone(Result<ExportSummary, String>),
+    /// A dry run of the export for these files and this mapping came back.
+    Previewed {
+        sources: Vec<PathBuf>,
+        mapping: Box<crate::tui::project::Mapping>,
+        result: Result<crate::tui::model::PreviewCounts, String>,
+    },
     /// The clusters of duplicates of a computation, highest score first.
     DuplicatesFound {
         generation: u64,
@@ -93,6 +100,12 @@ pub enum Command {
         sources: Vec<PathBuf>,
         profile: Profile,
         out: PathBuf,
+    },
+    /// Run the export into a temporary folder for its counts (the Review screen's numbers).
+    Preview {
+        sources: Vec<PathBuf>,
+        profile: Profile,
+        mapping: Box<crate::tui::project::Mapping>,
     },
     /// Read the files and find clusters of duplicates among their persons and organizations.
     FindDuplicates {
@@ -134,8 +147,15 @@ pub fn init(model: &Model) -> Vec<Command> {
     commands
 }
 
-/// Applies a message to the model; returns the file work it calls for.
+/// Applies a message to the model; returns the file work it calls for. On the Review & Export
+/// screen, a change of the work starts a dry run of the export for its counts.
 pub fn update(model: &mut Model, message: Message) -> Vec<Command> {
+    let mut commands = apply_message(model, message);
+    commands.extend(review::preview_if_stale(model));
+    commands
+}
+
+fn apply_message(model: &mut Model, message: Message) -> Vec<Command> {
     match message {
         Message::Key(key) if key.kind != KeyEventKind::Release => on_key(model, key),
         Message::Key(_) => Vec::new(),
@@ -201,6 +221,14 @@ pub fn update(model: &mut Model, message: Message) -> Vec<Command> {
         }
         Message::ExportDone(result) => {
             review::on_export_done(model, result);
+            Vec::new()
+        }
+        Message::Previewed {
+            sources,
+            mapping,
+            result,
+        } => {
+            review::on_previewed(model, sources, *mapping, result);
             Vec::new()
         }
         Message::DuplicatesFound { generation, result } => {
@@ -284,17 +312,7 @@ fn on_tick(model: &mut Model) -> Vec<Command> {
         commands.push(Command::DiscardRecovery { key });
         return commands;
     }
-    let doc = RecoveryDoc {
-        saved_at: super::recovery::now(),
-        file_names: model
-            .project
-            .files
-            .iter()
-            .filter(|f| f.status == LoadStatus::Ready)
-            .map(|f| f.name.clone())
-            .collect(),
-        profile: build_profile(model),
-    };
+    let doc = global::recovery_doc(model);
     commands.push(Command::Autosave { key, doc });
     commands
 }

@@ -78,6 +78,8 @@ pub enum Action {
     ChangeEntity,
     /// Files: add a file by path.
     AddFile,
+    /// Files: leave the selected file out of the export, or bring it back.
+    ToggleLeftOut,
     /// Mapping/Values: open the picker for the selected row.
     Pick,
     /// Accept the selected row's suggestion.
@@ -207,6 +209,12 @@ pub const FILES: &[Binding] = &[
         Action::AddFile,
         "add a file by path",
         "add file",
+    ),
+    b(
+        &[C('x')],
+        Action::ToggleLeftOut,
+        "leave out / bring back",
+        "leave out",
     ),
 ];
 

@@ -14,6 +14,7 @@ pub mod model;
 pub mod project;
 pub mod recovery;
 pub mod screens;
+pub mod start;
 pub mod terminal;
 pub mod values;
 pub mod view;
@@ -49,6 +50,8 @@ pub struct Session {
     pub out: PathBuf,
     /// Names the recovery file (`demo`, or a key of the sources' paths).
     pub recovery_key: String,
+    /// Files left out and suggestions decided before the UI opens (empty with a profile).
+    pub start: project::StartingPoint,
 }
 
 /// How a session ended.
@@ -63,6 +66,7 @@ pub fn prepare(session: Session, tx: mpsc::Sender<Message>) -> (Model, Worker) {
     let schema = Arc::new(session.schema);
     let vocabularies = Arc::new(Vocabularies::new(&schema));
     let base = Arc::new(session.base);
+    let start = Arc::new(session.start);
     let no_color = std::env::var_os("NO_COLOR").is_some_and(|v| !v.is_empty());
     let ctx = Context {
         schema: schema.clone(),
@@ -71,6 +75,7 @@ pub fn prepare(session: Session, tx: mpsc::Sender<Message>) -> (Model, Worker) {
         base_is_preset: session.base_is_preset,
         no_color,
         recovery_key: session.recovery_key,
+        start: start.clone(),
     };
     let model = Model::new(ctx, session.paths, session.out);
     (
@@ -80,6 +85,7 @@ pub fn prepare(session: Session, tx: mpsc::Sender<Message>) -> (Model, Worker) {
             schema,
             vocabularies,
             base,
+            start,
             connection: worker::AccountConnection::from_env(),
         },
     )
@@ -132,8 +138,12 @@ pub fn run(session: Session) -> io::Result<Outcome> {
             let commands = app::update(&mut model, message);
             for command in commands {
                 if model.quit {
-                    // Finish small last writes before exiting; a search for duplicates is moot.
-                    if !matches!(command, app::Command::FindDuplicates { .. }) {
+                    // Finish small last writes before exiting; a search for duplicates or a dry
+                    // run of the export is moot.
+                    if !matches!(
+                        command,
+                        app::Command::FindDuplicates { .. } | app::Command::Preview { .. }
+                    ) {
                         worker.execute(command);
                     }
                 } else {

@@ -65,6 +65,8 @@ pub struct Context {
     pub no_color: bool,
     /// Names the recovery file of this session's sources.
     pub recovery_key: String,
+    /// Files left out and suggestions decided before the session opened.
+    pub start: Arc<super::project::StartingPoint>,
 }
 
 /// The work: files, the mapping being edited, undo history, what was saved.
@@ -294,6 +296,26 @@ pub struct ExportView {
     pub confirm_blockers: bool,
     /// `e` was pressed while files were still being read: export once they are.
     pub queued: bool,
+    /// The export's own counts for the mapping on screen, from a dry run of the export.
+    pub preview: Option<Preview>,
+}
+
+/// A dry run of the export for one state of the work: what the Review screen counts.
+#[derive(Debug, Clone)]
+pub struct Preview {
+    /// The files and mapping it was run for; another state needs another run.
+    pub sources: Vec<PathBuf>,
+    pub mapping: super::project::Mapping,
+    /// None while it runs.
+    pub result: Option<Result<PreviewCounts, String>>,
+}
+
+/// What a dry run of the export counted: its summary.json and the custom fields its report
+/// lists to create (`Person “Industry” (enum)`).
+#[derive(Debug, Clone)]
+pub struct PreviewCounts {
+    pub summary: ExportSummary,
+    pub custom_fields: Vec<String>,
 }
 
 /// One cluster of duplicates as the Duplicates screen reviews it.

@@ -12,6 +12,19 @@ use crate::source::TextFormat;
 use crate::source::stats::ColumnProfile;
 use crate::suggest::{ColumnSuggestion, Tier};
 
+/// Where a session without a profile starts, as `apply` decides it
+/// ([`crate::suggest::decide`]): files that are not records, and pipemap's own suggestions.
+#[derive(Debug, Clone, Default)]
+pub struct StartingPoint {
+    /// Files left out from the start (not records), by path, with what they are.
+    pub left_out: std::collections::HashMap<PathBuf, String>,
+    /// The users files among them: while left out, they are the owner value map, as in
+    /// `apply`.
+    pub users: Vec<PathBuf>,
+    /// pipemap's own suggestions for the record files (links by value included), by path.
+    pub suggested: std::collections::HashMap<PathBuf, crate::suggest::FileSuggestion>,
+}
+
 /// How far the reading of a source file has come.
 #[derive(Debug, Clone, PartialEq)]
 pub enum LoadStatus {
@@ -142,6 +155,8 @@ pub struct FileChoice {
     /// Headers the starting profile recognised the file by.
     pub matcher: Option<Match>,
     pub columns: Vec<ColumnChoice>,
+    /// Left out of the export, and why (not records, or the user's choice).
+    pub left_out: Option<String>,
 }
 
 /// Everything undo and redo restore: per-file mappings and the value maps.
@@ -211,6 +226,7 @@ pub fn choices_from_profile(mapping: &FileMapping, headers: &[String]) -> FileCh
         split: mapping.split.clone(),
         matcher: Some(mapping.matcher.clone()),
         columns,
+        left_out: None,
     }
 }
 
@@ -228,6 +244,7 @@ pub fn placeholder(file: &SourceFile) -> FileChoice {
         split: None,
         matcher: None,
         columns: Vec::new(),
+        left_out: None,
     }
 }
 
@@ -271,9 +288,19 @@ impl History {
     }
 }
 
-/// The profile the session's state stands for: one file mapping per loaded file (every mapped
-/// or skipped column in file order; unmapped columns absent, so they go to notes) and the
-/// value maps.
+/// The reason shown for a file the user leaves out.
+pub const LEFT_OUT_BY_USER: &str = "left out by you";
+/// The reason shown for a file the user says holds no records.
+pub const NOT_RECORDS_BY_USER: &str = "not records, as you said";
+
+/// True when the file is read and not left out: it is exported.
+pub fn exported(file: &SourceFile, choice: &FileChoice) -> bool {
+    file.status == LoadStatus::Ready && choice.left_out.is_none()
+}
+
+/// The profile the session's state stands for: one file mapping per loaded file that is not
+/// left out (every mapped or skipped column in file order; unmapped columns absent, so they go
+/// to notes) and the value maps.
 pub fn to_profile(base: &Profile, files: &[SourceFile], mapping: &Mapping) -> Profile {
     let mut profile = Profile::new(&base.name);
     profile.description = base.description.clone();
@@ -297,7 +324,7 @@ pub fn to_profile(base: &Profile, files: &[SourceFile], mapping: &Mapping) -> Pr
     });
     let headers: Vec<Vec<String>> = files.iter().map(SourceFile::headers).collect();
     for (i, (file, choice)) in files.iter().zip(&mapping.files).enumerate() {
-        if file.status != LoadStatus::Ready {
+        if !exported(file, choice) {
             continue;
         }
         let preferred = choice

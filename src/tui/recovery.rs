@@ -18,6 +18,17 @@ pub struct RecoveryDoc {
     pub file_names: Vec<String>,
     /// The work as a profile.
     pub profile: Profile,
+    /// Files left out of the export, by name, with the reason.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub left_out: Vec<LeftOutFile>,
+}
+
+/// A file left out of the export, in the recovery file.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct LeftOutFile {
+    pub file: String,
+    pub reason: String,
 }
 
 /// The folder recovery files live in (`$XDG_DATA_HOME/pipemap/recovery` on Linux).
@@ -83,6 +94,10 @@ mod tests {
             saved_at: "2026-01-01 10:00".into(),
             file_names: vec!["a.csv".into()],
             profile: Profile::new("p"),
+            left_out: vec![LeftOutFile {
+                file: "users.csv".into(),
+                reason: "left out by you".into(),
+            }],
         };
         write(&path, &doc).unwrap();
         assert_eq!(read(&path), Some(doc));

@@ -34,6 +34,8 @@ pub struct Worker {
     pub schema: Arc<Schema>,
     pub vocabularies: Arc<Vocabularies>,
     pub base: Arc<Profile>,
+    /// pipemap's own suggestions decided before the session opened, by path.
+    pub start: Arc<super::project::StartingPoint>,
     /// How to reach the Pipedrive account (`p`/`P` on Review & Export).
     pub connection: AccountConnection,
 }
@@ -60,6 +62,16 @@ impl AccountConnection {
 }
 
 impl Worker {
+    /// The users files left out of this export: its owner value map, as in `apply`.
+    fn users_left_out(&self, sources: &[PathBuf]) -> Vec<PathBuf> {
+        self.start
+            .users
+            .iter()
+            .filter(|u| !sources.contains(u))
+            .cloned()
+            .collect()
+    }
+
     /// Starts a command on its own thread.
     pub fn run(&self, command: Command) {
         let worker = self.clone();
@@ -71,7 +83,9 @@ impl Worker {
         let tx = &self.tx;
         match command {
             Command::Load { index, path } => {
-                let result = load_file(&path, &self.vocabularies, &self.base).map(Box::new);
+                let decided = self.start.suggested.get(&path);
+                let result =
+                    load_file(&path, &self.vocabularies, &self.base, decided).map(Box::new);
                 let ok = result.is_ok();
                 let _ = tx.send(Message::FileLoaded { index, result });
                 if ok {
@@ -104,8 +118,22 @@ impl Worker {
                 profile,
                 out,
             } => {
-                let result = export(&sources, &profile, &self.schema, &out, tx);
+                let users = self.users_left_out(&sources);
+                let result = export(&sources, &users, &profile, &self.schema, &out, tx);
                 let _ = tx.send(Message::ExportDone(result));
+            }
+            Command::Preview {
+                sources,
+                profile,
+                mapping,
+            } => {
+                let users = self.users_left_out(&sources);
+                let result = dry_run(&sources, &users, &profile, &self.schema);
+                let _ = tx.send(Message::Previewed {
+                    sources,
+                    mapping,
+                    result,
+                });
             }
             Command::FindDuplicates { generation, jobs } => {
                 let result = find_duplicates(&jobs);
@@ -124,11 +152,14 @@ impl Worker {
 }
 
 /// Reads a file's headers and sample, matches it to the starting profile, and suggests a
-/// target for every column (for the profile's entity when it knows the file).
+/// target for every column (for the profile's entity when it knows the file); `decided` is
+/// pipemap's own suggestion made before the session opened (with links across the files), used
+/// as it is when the columns are still those it was made for.
 pub fn load_file(
     path: &Path,
     vocabularies: &Vocabularies,
     base: &Profile,
+    decided: Option<&crate::suggest::FileSuggestion>,
 ) -> Result<LoadedFile, String> {
     let table = Table::open(path).map_err(|e| e.to_string())?;
     let name = table.name.clone();
@@ -137,7 +168,17 @@ pub fn load_file(
         .match_file(&inspection.headers)
         .map(|(i, _)| base.files[i].entity);
     let entity = matched.or_else(|| detect::entity_from_file_name(&name));
-    let mut suggestion = suggest_file(vocabularies, &name, entity, &inspection.columns);
+    let same_columns = |d: &&crate::suggest::FileSuggestion| {
+        d.columns.len() == inspection.columns.len()
+            && d.columns
+                .iter()
+                .zip(&inspection.columns)
+                .all(|(s, c)| s.column == c.name)
+    };
+    let mut suggestion = match decided.filter(same_columns) {
+        Some(d) if matched.is_none() => d.clone(),
+        _ => suggest_file(vocabularies, &name, entity, &inspection.columns),
+    };
     if matched.is_some() && base.source_crm.is_some() {
         // The profile recognised the file: it knows the CRM better than a header vote.
         suggestion.source_crm = base.source_crm.clone();
@@ -287,17 +328,41 @@ pub fn check_out(out: &Path) -> Result<(), String> {
 
 fn export(
     sources: &[PathBuf],
+    users: &[PathBuf],
     profile: &Profile,
     schema: &Schema,
     out: &Path,
     tx: &Sender<Message>,
 ) -> Result<ExportSummary, String> {
     check_out(out)?;
-    let text = profile::to_yaml(profile);
-    profile::validate("the mapping", &text, profile, schema).map_err(|e| e.to_string())?;
     let progress = |done: u64, total: u64| {
         let _ = tx.send(Message::ExportProgress { done, total });
     };
+    let export = run_export(sources, users, profile, schema, out, Some(&progress))?;
+    Ok(summary_of(export.summary, out))
+}
+
+/// The export as the `e` key runs it: the mapping validated, the users files left out made
+/// the owner value map (as `apply` does), then written to `out`.
+fn run_export(
+    sources: &[PathBuf],
+    users: &[PathBuf],
+    profile: &Profile,
+    schema: &Schema,
+    out: &Path,
+    progress: Option<&dyn Fn(u64, u64)>,
+) -> Result<crate::transform::engine::Export, String> {
+    use crate::source::AsSources;
+    let text = profile::to_yaml(profile);
+    profile::validate("the mapping", &text, profile, schema).map_err(|e| e.to_string())?;
+    let mut tables = Vec::new();
+    for u in users {
+        tables.extend(u.as_sources().map_err(|e| e.to_string())?);
+    }
+    let mut profile = profile.clone();
+    let used = crate::transform::owners::from_users_files(&tables, &mut profile)
+        .map_err(|e| e.to_string())?;
+    let profile = &profile;
     let opts = ApplyOptions {
         out: out.to_path_buf(),
         sample: None,
@@ -305,13 +370,39 @@ fn export(
         // The user has just reviewed the mapping on screen: export what it says.
         strict_drift: false,
         allow_drift: true,
-        progress: Some(&progress),
-        notes: Vec::new(),
-        owners_from: None,
+        progress,
+        notes: used.iter().map(|u| u.note.clone()).collect(),
+        owners_from: used.map(|u| u.file),
     };
-    let export = apply(sources, profile, schema, &opts).map_err(|e| e.to_string())?;
-    let s = export.summary;
-    Ok(ExportSummary {
+    apply(sources, profile, schema, &opts).map_err(|e| e.to_string())
+}
+
+/// The export run whole into a temporary folder (removed after): its summary and the custom
+/// fields its report lists to create, so the Review screen shows the export's own numbers.
+pub fn dry_run(
+    sources: &[PathBuf],
+    users: &[PathBuf],
+    profile: &Profile,
+    schema: &Schema,
+) -> Result<super::model::PreviewCounts, String> {
+    let dir =
+        tempfile::tempdir().map_err(|e| format!("a temporary folder for the dry run: {e}"))?;
+    let out = dir.path().join("export");
+    let export = run_export(sources, users, profile, schema, &out, None)?;
+    let custom_fields = crate::report::prerequisites(&export, profile, schema)
+        .custom_fields
+        .iter()
+        .map(|f| format!("{} “{}” ({})", f.entity.title(), f.name, f.field_type))
+        .collect();
+    Ok(super::model::PreviewCounts {
+        summary: summary_of(export.summary, &out),
+        custom_fields,
+    })
+}
+
+/// The summary panel's counts from the export's summary.json.
+fn summary_of(s: crate::transform::engine::Summary, out: &Path) -> ExportSummary {
+    ExportSummary {
         out: out.to_path_buf(),
         files: s.files,
         outputs: s.outputs,
@@ -325,7 +416,7 @@ fn export(
         links_by_name: s.links.by_name,
         created_for_links: s.links.created_for_links,
         suspect_created: s.links.suspect_created,
-    })
+    }
 }
 
 /// Connects to the account with the UI's token; waits and retries reach the UI as `notice`.

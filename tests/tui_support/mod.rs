@@ -41,6 +41,7 @@ pub fn loaded(paths: Vec<PathBuf>) -> (Model, Worker, mpsc::Receiver<Message>) {
         base_is_preset: true,
         out: PathBuf::from("pipemap-demo-out"),
         recovery_key: "tui-test".into(),
+        start: Default::default(),
     };
     start(session)
 }
@@ -106,7 +107,10 @@ pub fn run(worker: &Worker, commands: Vec<Command>) {
     for c in commands {
         if matches!(
             c,
-            Command::Load { .. } | Command::Export { .. } | Command::FindDuplicates { .. }
+            Command::Load { .. }
+                | Command::Export { .. }
+                | Command::FindDuplicates { .. }
+                | Command::Preview { .. }
         ) {
             worker.execute(c);
         }

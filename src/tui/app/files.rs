@@ -9,7 +9,7 @@ use crate::profile::Profile;
 use crate::tui::keymap::Action;
 use crate::tui::model::{ColumnFilter, InputPurpose, Level, ListCursor, Model, Overlay, Screen};
 use crate::tui::project::{
-    FileChoice, LoadStatus, LoadedFile, Rows, SourceFile, choices_from_profile,
+    FileChoice, LEFT_OUT_BY_USER, LoadStatus, LoadedFile, Rows, SourceFile, choices_from_profile,
     choices_from_suggestions,
 };
 use crate::tui::recovery::RecoveryDoc;
@@ -21,6 +21,17 @@ use crate::tui::worker;
 pub fn on_action(model: &mut Model, action: Action) -> Vec<Command> {
     match action {
         Action::ChangeEntity => open_entity_picker(model, model.files_cursor.selected),
+        Action::ToggleLeftOut => {
+            let file = model.files_cursor.selected;
+            let left_out = model
+                .project
+                .mapping
+                .files
+                .get(file)
+                .is_some_and(|f| f.left_out.is_some());
+            let reason = (!left_out).then(|| LEFT_OUT_BY_USER.to_string());
+            set_left_out(model, file, reason);
+        }
         Action::AddFile => {
             model.overlay = Some(Overlay::Input {
                 purpose: InputPurpose::AddFile,
@@ -46,7 +57,7 @@ pub fn open_entity_picker(model: &mut Model, file: usize) {
         model.status = Some(("this file is not read yet".into(), Level::Warn));
         return;
     }
-    let items: Vec<Item> = Entity::ALL
+    let mut items: Vec<Item> = Entity::ALL
         .iter()
         .map(|e| Item {
             label: e.title().to_string(),
@@ -54,7 +65,17 @@ pub fn open_entity_picker(model: &mut Model, file: usize) {
             choice: Choice::Entity(*e),
         })
         .collect();
-    let at = Entity::ALL.iter().position(|e| *e == current);
+    items.push(Item {
+        label: "not records (leave out)".to_string(),
+        detail: "the file is not exported".to_string(),
+        choice: Choice::LeaveOut,
+    });
+    let left_out = model.project.mapping.files[file].left_out.is_some();
+    let at = if left_out {
+        Some(Entity::ALL.len())
+    } else {
+        Entity::ALL.iter().position(|e| *e == current)
+    };
     let title = format!("Entity of {}", model.project.files[file].name);
     model.overlay = Some(Overlay::Picker(Picker::new(
         title,
@@ -64,11 +85,47 @@ pub fn open_entity_picker(model: &mut Model, file: usize) {
     )));
 }
 
-/// Sets a file's entity: the columns are suggested anew for it (one undoable step).
+/// Leaves a file out of the export with a reason, or brings it back (`None`); one undoable
+/// step.
+pub fn set_left_out(model: &mut Model, file: usize, reason: Option<String>) {
+    let Some(source) = model.project.files.get(file) else {
+        return;
+    };
+    if source.status != LoadStatus::Ready {
+        model.status = Some(("this file is not read yet".into(), Level::Warn));
+        return;
+    }
+    let name = source.name.clone();
+    if model.project.mapping.files[file].left_out == reason {
+        return;
+    }
+    let what = match &reason {
+        Some(r) => format!("{name} is left out of the export ({r}); x brings it back"),
+        None => format!(
+            "{name} is exported again, as {} records",
+            model.project.mapping.files[file].entity.title()
+        ),
+    };
+    edit(model, |m| m.files[file].left_out = reason);
+    global::changed(model, what);
+}
+
+/// Sets a file's entity: the columns are suggested anew for it (one undoable step). A file
+/// left out is brought back.
 pub fn set_entity(model: &mut Model, file: usize, entity: Entity) {
     let Some(source) = model.project.files.get(file) else {
         return;
     };
+    if model
+        .project
+        .mapping
+        .files
+        .get(file)
+        .is_some_and(|f| f.left_out.is_some() && f.entity == entity)
+    {
+        set_left_out(model, file, None);
+        return;
+    }
     let Some(loaded) = source.loaded.clone() else {
         return;
     };
@@ -92,6 +149,7 @@ pub fn set_entity(model: &mut Model, file: usize, entity: Entity) {
         let f = &mut m.files[file];
         f.entity = entity;
         f.columns = columns;
+        f.left_out = None;
     });
     global::changed(
         model,
@@ -149,7 +207,8 @@ pub fn on_loaded(model: &mut Model, index: usize, result: Result<Box<LoadedFile>
             estimate: loaded.estimated_rows,
         },
     };
-    let choice = starting_choice(&model.ctx.base, &file.name, &loaded);
+    let mut choice = starting_choice(&model.ctx.base, &file.name, &loaded);
+    choice.left_out = model.ctx.start.left_out.get(&file.path).cloned();
     file.loaded = Some(loaded);
     file.status = LoadStatus::Ready;
     for m in model.project.all_mappings_mut() {
@@ -169,6 +228,7 @@ fn starting_choice(base: &Profile, _name: &str, loaded: &LoadedFile) -> FileChoi
             split: None,
             matcher: None,
             columns: choices_from_suggestions(&loaded.suggestions),
+            left_out: None,
         },
     }
 }
@@ -177,8 +237,20 @@ fn starting_choice(base: &Profile, _name: &str, loaded: &LoadedFile) -> FileChoi
 /// files it restored.
 pub fn restore(model: &mut Model, doc: &RecoveryDoc) -> usize {
     let mut restored: Vec<(usize, FileChoice)> = Vec::new();
+    let mut left_out: Vec<(usize, Option<String>)> = Vec::new();
     for (i, file) in model.project.files.iter().enumerate() {
         if file.loaded.is_none() {
+            continue;
+        }
+        let reason = doc
+            .left_out
+            .iter()
+            .find(|l| l.file == file.name)
+            .map(|l| l.reason.clone());
+        if model.project.mapping.files[i].left_out != reason {
+            left_out.push((i, reason.clone()));
+        }
+        if reason.is_some() {
             continue;
         }
         let headers = file.headers();
@@ -206,10 +278,13 @@ pub fn restore(model: &mut Model, doc: &RecoveryDoc) -> usize {
     let values = doc.profile.values.clone();
     let dedupe = crate::tui::project::decisions_of(&doc.profile);
     let options = doc.profile.options.clone();
-    let n = restored.len();
+    let n = restored.len() + left_out.iter().filter(|(_, r)| r.is_some()).count();
     edit(model, |m| {
         for (i, choice) in restored {
             m.files[i] = choice;
+        }
+        for (i, reason) in left_out {
+            m.files[i].left_out = reason;
         }
         m.values = values;
         m.dedupe = dedupe;

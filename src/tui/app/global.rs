@@ -187,16 +187,24 @@ pub fn changed(model: &mut Model, what: String) {
 
 /// The recovery document for the current work.
 pub fn recovery_doc(model: &Model) -> crate::tui::recovery::RecoveryDoc {
+    let files = || model.project.files.iter().zip(&model.project.mapping.files);
     crate::tui::recovery::RecoveryDoc {
         saved_at: crate::tui::recovery::now(),
-        file_names: model
-            .project
-            .files
-            .iter()
-            .filter(|f| f.status == crate::tui::project::LoadStatus::Ready)
-            .map(|f| f.name.clone())
+        // In the order of the profile's files: those exported.
+        file_names: files()
+            .filter(|(f, c)| crate::tui::project::exported(f, c))
+            .map(|(f, _)| f.name.clone())
             .collect(),
         profile: mapping::build_profile(model),
+        left_out: files()
+            .filter(|(f, _)| f.status == crate::tui::project::LoadStatus::Ready)
+            .filter_map(|(f, c)| {
+                Some(crate::tui::recovery::LeftOutFile {
+                    file: f.name.clone(),
+                    reason: c.left_out.clone()?,
+                })
+            })
+            .collect(),
     }
 }
 

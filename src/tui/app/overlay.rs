@@ -104,6 +104,11 @@ fn chosen(model: &mut Model, purpose: &Purpose, choice: Choice) {
             values::set_value(model, target, source, None)
         }
         (Purpose::Entity { file }, Choice::Entity(e)) => files::set_entity(model, *file, e),
+        (Purpose::Entity { file }, Choice::LeaveOut) => files::set_left_out(
+            model,
+            *file,
+            Some(crate::tui::project::NOT_RECORDS_BY_USER.to_string()),
+        ),
         _ => {}
     }
 }

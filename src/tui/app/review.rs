@@ -56,7 +56,6 @@ fn check(level: CheckLevel, text: String, screen: Option<Screen>) -> Check {
 pub fn checks(model: &Model) -> Vec<Check> {
     let schema = &model.ctx.schema;
     let mut out = Vec::new();
-    let mut customs: Vec<String> = Vec::new();
     for (file, choice) in model.project.files.iter().zip(&model.project.mapping.files) {
         match &file.status {
             LoadStatus::Loading => out.push(check(
@@ -72,6 +71,17 @@ pub fn checks(model: &Model) -> Vec<Check> {
             LoadStatus::Ready => {}
         }
         if file.status != LoadStatus::Ready {
+            continue;
+        }
+        if let Some(reason) = &choice.left_out {
+            out.push(check(
+                CheckLevel::Info,
+                format!(
+                    "{} is left out of the export: {reason} (x on the Files screen brings it back)",
+                    file.name
+                ),
+                Some(Screen::Files),
+            ));
             continue;
         }
         let targets: Vec<&Target> = choice.columns.iter().filter_map(|c| c.target()).collect();
@@ -109,20 +119,6 @@ pub fn checks(model: &Model) -> Vec<Check> {
                 Some(Screen::Mapping),
             ));
         }
-        for c in &choice.columns {
-            if let Some(spec) = &c.spec
-                && let Some(Target::Custom { entity, name, part }) = spec.target()
-            {
-                let t = match part {
-                    Some(_) => "address".into(),
-                    None => spec.detail().field_type.unwrap_or_else(|| "varchar".into()),
-                };
-                let text = format!("{} “{name}” ({t})", entity.title());
-                if !customs.contains(&text) {
-                    customs.push(text);
-                }
-            }
-        }
         if let Rows::Counting { .. } = file.rows {
             out.push(check(
                 CheckLevel::Info,
@@ -151,17 +147,7 @@ pub fn checks(model: &Model) -> Vec<Check> {
             ));
         }
     }
-    if !customs.is_empty() {
-        out.push(check(
-            CheckLevel::Info,
-            format!(
-                "{} custom field(s) to create in Pipedrive before importing (after the export, `pipemap account prepare <folder>` creates them): {}",
-                customs.len(),
-                customs.join(", ")
-            ),
-            Some(Screen::Mapping),
-        ));
-    }
+    out.extend(preview_checks(model));
     let options = &model.project.mapping.options;
     out.push(check(
         CheckLevel::Info,
@@ -192,6 +178,155 @@ pub fn checks(model: &Model) -> Vec<Check> {
     }
     out.sort_by_key(|c| c.level);
     out
+}
+
+/// The export's own counts, from a dry run of it for the work on screen: rows, links and the
+/// custom fields to create, as summary.json and report.md will say them.
+fn preview_checks(model: &Model) -> Vec<Check> {
+    let Some(preview) = model
+        .export_view
+        .preview
+        .as_ref()
+        .filter(|p| is_current(model, p))
+    else {
+        return Vec::new();
+    };
+    let counts = match &preview.result {
+        None => {
+            return vec![check(
+                CheckLevel::Info,
+                "counting rows, links and custom fields (a dry run of the export)…".into(),
+                None,
+            )];
+        }
+        Some(Err(e)) => {
+            return vec![check(
+                CheckLevel::Warning,
+                format!("a dry run of the export fails: {e}"),
+                None,
+            )];
+        }
+        Some(Ok(counts)) => counts,
+    };
+    let s = &counts.summary;
+    let rows_in: u64 = s.files.iter().map(|f| f.rows_in).sum();
+    let rows_out: u64 = s.files.iter().map(|f| f.rows_out).sum();
+    let outputs: Vec<String> = s
+        .outputs
+        .iter()
+        .map(|o| format!("{} {}", o.file, o.rows))
+        .collect();
+    let mut out = vec![
+        check(
+            if s.rejected > 0 {
+                CheckLevel::Warning
+            } else {
+                CheckLevel::Info
+            },
+            format!(
+                "the export: {rows_in} rows in → {rows_out} out, {} merged, {} rejected; writes {}",
+                s.merged,
+                s.rejected,
+                outputs.join(", ")
+            ),
+            None,
+        ),
+        check(
+            if s.unresolved_links + s.ambiguous_links > 0 {
+                CheckLevel::Warning
+            } else {
+                CheckLevel::Info
+            },
+            format!(
+                "links: {} by id, {} by name, {} unresolved, {} ambiguous, {} records created for links",
+                s.links_by_id,
+                s.links_by_name,
+                s.unresolved_links,
+                s.ambiguous_links,
+                s.created_for_links
+            ),
+            None,
+        ),
+    ];
+    if !counts.custom_fields.is_empty() {
+        out.push(check(
+            CheckLevel::Info,
+            format!(
+                "{} custom field(s) to create in Pipedrive before importing (after the export, `pipemap account prepare <folder>` creates them): {}",
+                counts.custom_fields.len(),
+                counts.custom_fields.join(", ")
+            ),
+            Some(Screen::Mapping),
+        ));
+    }
+    out
+}
+
+/// The files the export would read now.
+fn export_sources(model: &Model) -> Vec<PathBuf> {
+    model
+        .project
+        .files
+        .iter()
+        .zip(&model.project.mapping.files)
+        .filter(|(f, c)| crate::tui::project::exported(f, c))
+        .map(|(f, _)| f.path.clone())
+        .collect()
+}
+
+fn is_current(model: &Model, preview: &crate::tui::model::Preview) -> bool {
+    preview.mapping == model.project.mapping && preview.sources == export_sources(model)
+}
+
+/// On the Review & Export screen, once every file is read: a dry run of the export when the
+/// work has changed since the last one (none while the export runs).
+pub fn preview_if_stale(model: &mut Model) -> Option<Command> {
+    if model.quit
+        || model.screen != Screen::Export
+        || matches!(model.export_view.state, ExportState::Running { .. })
+        || model
+            .project
+            .files
+            .iter()
+            .any(|f| f.status == LoadStatus::Loading)
+        || model
+            .export_view
+            .preview
+            .as_ref()
+            .is_some_and(|p| is_current(model, p))
+    {
+        return None;
+    }
+    let sources = export_sources(model);
+    if sources.is_empty() {
+        return None;
+    }
+    let mapping = model.project.mapping.clone();
+    model.export_view.preview = Some(crate::tui::model::Preview {
+        sources: sources.clone(),
+        mapping: mapping.clone(),
+        result: None,
+    });
+    Some(Command::Preview {
+        sources,
+        profile: mapping::build_profile(model),
+        mapping: Box::new(mapping),
+    })
+}
+
+/// A dry run came back: kept when it is for the work as it still is.
+pub fn on_previewed(
+    model: &mut Model,
+    sources: Vec<PathBuf>,
+    mapping: crate::tui::project::Mapping,
+    result: Result<crate::tui::model::PreviewCounts, String>,
+) {
+    if let Some(p) = model.export_view.preview.as_mut()
+        && p.sources == sources
+        && p.mapping == mapping
+    {
+        p.result = Some(result);
+    }
 }
 
 /// True when the columns fill a mandatory field, directly or the way the export derives it
@@ -307,15 +442,12 @@ pub fn start_export(model: &mut Model) -> Vec<Command> {
         return Vec::new();
     }
     model.export_view.confirm_blockers = false;
-    let sources: Vec<PathBuf> = model
-        .project
-        .files
-        .iter()
-        .filter(|f| f.status == LoadStatus::Ready)
-        .map(|f| f.path.clone())
-        .collect();
+    let sources = export_sources(model);
     if sources.is_empty() {
-        model.status = Some(("no readable file to export".into(), Level::Error));
+        model.status = Some((
+            "no file to export: every file is left out or cannot be read".into(),
+            Level::Error,
+        ));
         return Vec::new();
     }
     model.export_view.state = ExportState::Running { done: 0, total: 0 };

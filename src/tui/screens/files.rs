@@ -48,7 +48,10 @@ pub fn render(model: &Model, frame: &mut Frame, area: Rect, theme: &Theme) {
                 .mapping
                 .files
                 .get(i)
-                .map_or("", |c| c.entity.title());
+                .map_or("", |c| match c.left_out {
+                    Some(_) => "left out",
+                    None => c.entity.title(),
+                });
             match (&f.status, &f.loaded) {
                 (LoadStatus::Ready, Some(l)) => {
                     let crm = l
@@ -102,6 +105,14 @@ pub fn render(model: &Model, frame: &mut Frame, area: Rect, theme: &Theme) {
                 &file.loaded,
                 model.project.mapping.files.get(model.files_cursor.selected),
             ) {
+                if let Some(reason) = &choice.left_out {
+                    lines.push(Line::styled(
+                        format!(
+                            "Left out of the export: {reason}. x brings it back; Enter says what it is"
+                        ),
+                        theme.warn,
+                    ));
+                }
                 let mapped = choice.columns.iter().filter(|c| c.spec.is_some()).count();
                 let split = choice
                     .split

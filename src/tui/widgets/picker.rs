@@ -31,6 +31,8 @@ pub enum Choice {
     ClearValue,
     /// Set the file's entity.
     Entity(Entity),
+    /// The file holds no records: leave it out of the export.
+    LeaveOut,
 }
 
 /// One line of the picker.
