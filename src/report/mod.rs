@@ -42,7 +42,7 @@ fn type_of(conv: &Conv) -> &'static str {
         Conv::Bool | Conv::Values => "enum",
         Conv::Labels(_) => "set",
         Conv::Phone => "phone",
-        Conv::Email | Conv::Text => "varchar",
+        Conv::Email | Conv::Text | Conv::AddressPart(_) => "varchar",
     }
 }
 
@@ -268,10 +268,7 @@ fn addresses(md: &mut String, export: &Export, schema: &Schema) {
                     .field(&target.without_label())
                     .map_or_else(|| target.to_string(), |f| f.name.clone()),
             };
-            let file = std::path::Path::new(&plan.file)
-                .file_name()
-                .map_or_else(|| plan.file.clone(), |f| f.to_string_lossy().into_owned());
-            let column = format!("{file} `{header}`");
+            let column = format!("{} `{header}`", plan.file_name());
             let list = fields
                 .entry((entity, name))
                 .or_default()

@@ -504,6 +504,7 @@ pub fn apply<S: AsSources>(
         }
         None => None,
     };
+    let links = link_audit(&tally, &ambiguous);
     let summary = Summary {
         rejected: tally.files.iter().map(|f| f.rejected).sum(),
         merged: tally.files.iter().map(|f| f.merged).sum(),
@@ -511,40 +512,13 @@ pub fn apply<S: AsSources>(
             .files
             .iter()
             .all(|f| f.rows_in == f.rows_out + f.merged + f.rejected),
-        ambiguous_links: ambiguous.iter().map(|a| u64::from(a.3)).sum(),
-        unresolved_links: tally.unresolved_links,
+        ambiguous_links: links.ambiguous,
+        unresolved_links: links.unresolved,
         warnings: tally.files.iter().map(|f| f.with_warnings).sum(),
-        created_for_links: tally.created_for_links.values().sum(),
+        created_for_links: links.created_for_links,
         formula_cells: tally.formula_cells,
         combined,
-        links: LinkAudit {
-            by_id: tally.links_by_id,
-            by_name: tally.links_by_name,
-            ambiguous: ambiguous.iter().map(|a| u64::from(a.3)).sum(),
-            unresolved: tally.unresolved_links,
-            created_for_links: tally.created_for_links.values().sum(),
-            suspect_created: tally.suspect_created.len() as u64,
-            examples: LinkExamples {
-                unresolved: tally.unresolved_examples.clone(),
-                ambiguous: ambiguous
-                    .iter()
-                    .take(super::tally::EXAMPLES)
-                    .map(|(e, name, records, _)| format!("{e} “{name}” ({records} records)"))
-                    .collect(),
-                created_for_links: tally
-                    .created_examples
-                    .iter()
-                    .flat_map(|(e, names)| names.iter().map(move |n| format!("{e} “{n}”")))
-                    .take(super::tally::EXAMPLES)
-                    .collect(),
-                suspect_created: tally
-                    .suspect_created
-                    .iter()
-                    .take(super::tally::EXAMPLES)
-                    .map(|(e, name, existing)| format!("{e} “{name}” (like “{existing}”)"))
-                    .collect(),
-            },
-        },
+        links,
         files: tally.files.clone(),
         outputs,
     };
@@ -605,6 +579,38 @@ fn confirm_decimal_styles(source: &SourceRef, plan: &mut FilePlan) -> Result<(),
         plan.set_decimal_style(c, e.style());
     }
     Ok(())
+}
+
+/// Every link of the export by how it was resolved, with a few examples of each kind.
+fn link_audit(tally: &Tally, ambiguous: &[(Entity, String, u32, u32)]) -> LinkAudit {
+    LinkAudit {
+        by_id: tally.links_by_id,
+        by_name: tally.links_by_name,
+        ambiguous: ambiguous.iter().map(|a| u64::from(a.3)).sum(),
+        unresolved: tally.unresolved_links,
+        created_for_links: tally.created_for_links.values().sum(),
+        suspect_created: tally.suspect_created.len() as u64,
+        examples: LinkExamples {
+            unresolved: tally.unresolved_examples.clone(),
+            ambiguous: ambiguous
+                .iter()
+                .take(super::tally::EXAMPLES)
+                .map(|(e, name, records, _)| format!("{e} “{name}” ({records} records)"))
+                .collect(),
+            created_for_links: tally
+                .created_examples
+                .iter()
+                .flat_map(|(e, names)| names.iter().map(move |n| format!("{e} “{n}”")))
+                .take(super::tally::EXAMPLES)
+                .collect(),
+            suspect_created: tally
+                .suspect_created
+                .iter()
+                .take(super::tally::EXAMPLES)
+                .map(|(e, name, existing)| format!("{e} “{name}” (like “{existing}”)"))
+                .collect(),
+        },
+    }
 }
 
 /// A CSV file written beside the entity files (rejects, warnings, links), with its header.
@@ -775,10 +781,7 @@ impl RowSink<'_> {
             .filter(|p| p.reason.contains(super::row::LINK_LEFT_OUT))
         {
             if self.tally.unresolved_examples.len() < super::tally::EXAMPLES {
-                let file = Path::new(&self.plan.file).file_name().map_or_else(
-                    || self.plan.file.clone(),
-                    |f| f.to_string_lossy().into_owned(),
-                );
+                let file = self.plan.file_name();
                 self.tally
                     .unresolved_examples
                     .push(format!("{file}:{line} {}={}", p.column, p.value));

@@ -3,6 +3,7 @@
 
 use std::collections::BTreeMap;
 
+use crate::address::AddressPart;
 use crate::entity::{Entity, Target};
 use crate::profile::{ColumnSpec, FileMapping, Profile};
 use crate::schema::Schema;
@@ -40,6 +41,8 @@ pub enum Conv {
     Values,
     /// A list (tags) split on a separator, each item through the value map.
     Labels(String),
+    /// One part of an address, kept as written unless it cannot be that part.
+    AddressPart(AddressPart),
 }
 
 /// What happens to one source column.
@@ -96,6 +99,13 @@ pub struct FilePlan {
 }
 
 impl FilePlan {
+    /// The source's file name without its folders (`Contact.csv`), as examples name it.
+    pub fn file_name(&self) -> String {
+        std::path::Path::new(&self.file)
+            .file_name()
+            .map_or_else(|| self.file.clone(), |f| f.to_string_lossy().into_owned())
+    }
+
     /// The columns read as numbers or money, each in the decimal convention of its values.
     pub fn decimal_columns(&self) -> Vec<usize> {
         let numeric = |r: &Rule| {
@@ -393,6 +403,11 @@ fn rule_for(
                 return Rule::Link { to, by_id };
             }
             let field = schema.field(target);
+            if let Some(part) = target.address_part()
+                && field.is_some_and(|f| f.is_address())
+            {
+                return set_rule(target.clone(), Conv::AddressPart(part));
+            }
             let field_type = field.map(|f| f.field_type.as_str()).unwrap_or("varchar");
             let has_map = profile.values.contains_key(&target.without_label());
             let conv = conv_for(
@@ -407,8 +422,10 @@ fn rule_for(
             let _ = entity;
             set_rule(target.clone(), conv)
         }
-        // The parts of an address custom field are text, written as the source has them.
-        Target::Custom { part: Some(_), .. } => set_rule(target.clone(), Conv::Text),
+        // The parts of an address custom field are written as the source has them.
+        Target::Custom {
+            part: Some(part), ..
+        } => set_rule(target.clone(), Conv::AddressPart(*part)),
         Target::Custom {
             entity: e,
             name,

@@ -405,7 +405,7 @@ impl Converter<'_> {
         }
         // An address part is kept as written, unless it cannot be one (an e-mail address in a
         // postal-code column): then it joins the note with a warning.
-        if let Some(part) = target.address_part() {
+        if let Conv::AddressPart(part) = conv {
             let value = values::clean_text(raw);
             if let Err(reason) = part.check(&value) {
                 out.warnings.push(Problem {
@@ -432,7 +432,7 @@ impl Converter<'_> {
             reason,
         };
         let result: Result<Vec<(Option<Slot>, String)>, String> = match conv {
-            Conv::Text => Ok(vec![(None, values::clean_text(raw))]),
+            Conv::Text | Conv::AddressPart(_) => Ok(vec![(None, values::clean_text(raw))]),
             Conv::Email | Conv::Phone => {
                 let parse = |v: &str| {
                     if *conv == Conv::Email {
