@@ -1,7 +1,7 @@
 //! The value parsers of the export engine, per cell.
 
 use criterion::{Criterion, criterion_group, criterion_main};
-use pipemap::transform::values::{
+use pipemap::values::{
     DateStyle, DayOrder, clean_phone, clean_text, parse_date, parse_email, parse_money,
     split_labels,
 };

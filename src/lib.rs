@@ -20,5 +20,6 @@ pub mod source;
 pub mod suggest;
 pub mod transform;
 pub mod tui;
+pub mod values;
 
 pub use entity::{Entity, Target};

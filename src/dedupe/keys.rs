@@ -3,7 +3,7 @@
 //!
 //! Every function here is pure and cheap; they run once per record, before any comparison.
 
-use crate::transform::values::clean_phone;
+use crate::values::clean_phone;
 
 /// Folds text for comparison: accents transliterated (`Müller` → `muller`), lower-case, dots,
 /// apostrophes and slashes removed (`S.A.` → `sa`, `O'Brien` → `obrien`), every other

@@ -6,7 +6,7 @@ use std::sync::Arc;
 
 use crate::address::AddressPart;
 use crate::entity::{Entity, Target};
-use crate::transform::values::{join_name, split_full_name, split_labels, split_multi};
+use crate::values::{join_name, split_full_name, split_labels, split_multi};
 
 use super::DedupeError;
 use super::keys::{email_key, fingerprint, phone_key, stable_hash};

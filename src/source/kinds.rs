@@ -3,7 +3,7 @@
 
 use std::collections::HashSet;
 
-use crate::transform::values::{
+use crate::values::{
     DateStyle, clean_phone, describe_date_format, has_currency_marker, infer_date_style,
     is_excel_datetime_serial, is_excel_serial, is_web_address, parse_bool, parse_email,
     parse_money, parse_number,

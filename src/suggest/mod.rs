@@ -18,7 +18,7 @@ use serde::Serialize;
 use crate::entity::{Entity, Target};
 use crate::source::kinds::ColumnKind;
 use crate::source::stats::ColumnProfile;
-use crate::transform::values::{holds_codes, is_secret_column, status_flag};
+use crate::values::{holds_codes, is_secret_column, status_flag};
 use normalize::{normalize, split_number, strip_own_prefix, token_set};
 use vocabulary::{Vocabularies, Vocabulary};
 

@@ -58,7 +58,7 @@ fn display_name(r: &DedupeRecord) -> String {
     if !r.name.trim().is_empty() {
         r.name.trim().to_string()
     } else {
-        crate::transform::values::join_name(&r.first_name, &r.last_name)
+        crate::values::join_name(&r.first_name, &r.last_name)
     }
 }
 

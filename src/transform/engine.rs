@@ -566,7 +566,7 @@ fn confirm_decimal_styles(source: &SourceRef, plan: &mut FilePlan) -> Result<(),
     if columns.is_empty() {
         return Ok(());
     }
-    let mut evidence = vec![crate::transform::values::DecimalEvidence::default(); columns.len()];
+    let mut evidence = vec![crate::values::DecimalEvidence::default(); columns.len()];
     let mut fresh = open(source)?;
     while let Some(record) = fresh.next_record()? {
         for (e, &c) in evidence.iter_mut().zip(&columns) {

@@ -12,6 +12,5 @@ pub mod plan;
 pub mod row;
 mod survivor;
 pub mod tally;
-pub mod values;
 pub mod vocab;
 pub mod writer;

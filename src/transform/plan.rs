@@ -10,9 +10,9 @@ use crate::schema::Schema;
 use crate::source::kinds::ColumnKind;
 use crate::source::stats::profile_column;
 use crate::transform::layout::Slot;
-use crate::transform::values::{
+use crate::values::{
     DateStyle, DayOrder, DecimalStyle, DurationUnit, StatusFlag, holds_codes, infer_date_style,
-    infer_decimal_style, is_secret_column, status_flag,
+    infer_decimal_style, is_id_like, is_secret_column, status_flag,
 };
 
 /// How a cell's text becomes a Pipedrive value.
@@ -354,20 +354,6 @@ pub fn holds_ids(values: &[String]) -> bool {
     }
     let ids = filled.iter().filter(|v| is_id_like(v)).count();
     ids * 10 >= filled.len() * 9
-}
-
-/// One value shaped like a record id.
-pub fn is_id_like(v: &str) -> bool {
-    let digits = v.chars().filter(char::is_ascii_digit).count();
-    if digits == 0 || v.contains(char::is_whitespace) {
-        return false;
-    }
-    let numeric = v.chars().all(|c| c.is_ascii_digit());
-    let token = v.len() >= 8
-        && v.chars()
-            .all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_' || c == '{' || c == '}')
-        && digits * 4 >= v.len();
-    numeric || token
 }
 
 /// A custom field that holds the source record's id ("Sell ID").

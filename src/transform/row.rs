@@ -11,8 +11,8 @@ use crate::source::Record;
 use super::layout::{Layout, Slot, name_key};
 use super::links::LinkIndex;
 use super::plan::{Conv, FilePlan, Rule};
-use super::values::{self, DealStatus, StatusFlag};
 use super::vocab::ValueMaps;
+use crate::values::{self, DealStatus, StatusFlag};
 
 /// A record being assembled for one output file.
 #[derive(Debug, Clone)]

@@ -130,6 +130,20 @@ fn is_cjk(c: char) -> bool {
         0x3040..=0x30FF | 0x3400..=0x4DBF | 0x4E00..=0x9FFF | 0xAC00..=0xD7AF | 0xF900..=0xFAFF)
 }
 
+/// One value shaped like a record id.
+pub fn is_id_like(v: &str) -> bool {
+    let digits = v.chars().filter(char::is_ascii_digit).count();
+    if digits == 0 || v.contains(char::is_whitespace) {
+        return false;
+    }
+    let numeric = v.chars().all(|c| c.is_ascii_digit());
+    let token = v.len() >= 8
+        && v.chars()
+            .all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_' || c == '{' || c == '}')
+        && digits * 4 >= v.len();
+    numeric || token
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -239,7 +253,7 @@ pub fn split_link_names(raw: &str) -> Vec<String> {
     }
     parts.push(unquote(&current));
     parts.retain(|p| !p.is_empty());
-    let ids = parts.iter().all(|p| crate::transform::plan::is_id_like(p));
+    let ids = parts.iter().all(|p| is_id_like(p));
     let full_names = parts.iter().all(|p| p.contains(' '));
     let quoted_list = raw.starts_with('"') || raw.contains(",\"");
     if parts.len() > 1 && (ids || full_names || quoted_list || parts.len() >= 3) {

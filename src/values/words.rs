@@ -11,7 +11,7 @@ use serde::Deserialize;
 
 use super::ValueError;
 
-const WORDS: &str = include_str!("../../../assets/values.yaml");
+const WORDS: &str = include_str!("../../assets/values.yaml");
 
 /// A deal's status in Pipedrive's words.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

@@ -1,5 +1,7 @@
-//! Value parsers for the export engine: turn one source cell into the form Pipedrive's
-//! spreadsheet import expects.
+//! Value parsers: turn one source cell into the form Pipedrive's spreadsheet import expects.
+//!
+//! A leaf of the module graph: reading (`source`), suggesting, duplicate detection and the
+//! export all use these parsers, and they import nothing from the rest of pipemap.
 //!
 //! Every parser is a pure function of its input (and, for dates, of a [`DateStyle`] inferred from
 //! the whole column). None of them panics; a cell that cannot be read yields a [`ValueError`] that
@@ -26,7 +28,7 @@ pub use decimal::{DecimalEvidence, DecimalMark, DecimalStyle, infer_decimal_styl
 pub use duration::{DurationUnit, parse_duration};
 pub use html::{decode_entities, html_to_text, is_html};
 pub use money::{Money, parse_money, parse_money_in, parse_number, parse_number_in};
-pub use name::{join_name, split_full_name, split_link_names};
+pub use name::{is_id_like, join_name, split_full_name, split_link_names};
 pub use text::{clean_text, is_total_label, parse_bool, split_labels};
 pub use words::{
     DealStatus, StatusFlag, holds_codes, is_secret_column, parse_currency, parse_status,
