@@ -34,6 +34,21 @@ pub const PRESETS: &[(&str, &str)] = &[
         include_str!("../../assets/presets/dynamics365.yaml"),
     ),
     ("keap", include_str!("../../assets/presets/keap.yaml")),
+    ("capsule", include_str!("../../assets/presets/capsule.yaml")),
+    (
+        "insightly",
+        include_str!("../../assets/presets/insightly.yaml"),
+    ),
+    ("nutshell", include_str!("../../assets/presets/nutshell.yaml")),
+    (
+        "freshsales",
+        include_str!("../../assets/presets/freshsales.yaml"),
+    ),
+    (
+        "activecampaign",
+        include_str!("../../assets/presets/activecampaign.yaml"),
+    ),
+    ("highrise", include_str!("../../assets/presets/highrise.yaml")),
 ];
 
 /// Where a listed profile comes from.
