@@ -27,6 +27,7 @@ fn the_sample_exports_to_the_same_files() {
         progress: None,
         notes: Vec::new(),
         owners_from: None,
+        labels: Default::default(),
     };
     let export = apply(&sources, &profile, &schema, &opts).unwrap();
     assert!(export.summary.reconciled);

@@ -91,7 +91,7 @@ proptest! {
         }
         let profile = from_yaml("prop.yaml", PROFILE).unwrap();
         let out = dir.path().join("out");
-        let opts = ApplyOptions { out: out.clone(), sample: None, escape_formulas: true, strict_drift: true, allow_drift: false, progress: None, notes: Vec::new(), owners_from: None };
+        let opts = ApplyOptions { out: out.clone(), sample: None, escape_formulas: true, strict_drift: true, allow_drift: false, progress: None, notes: Vec::new(), owners_from: None, labels: Default::default() };
         let export = apply(&sources, &profile, &Schema::builtin(), &opts).unwrap();
         let s = &export.summary;
         prop_assert!(s.reconciled);
@@ -179,6 +179,7 @@ fn split_outputs_merges_and_rejects_reconcile_exactly() {
         progress: None,
         notes: Vec::new(),
         owners_from: None,
+        labels: Default::default(),
     };
     let export = apply(&[contacts, deals], &profile, &Schema::builtin(), &opts).unwrap();
     let s = &export.summary;

@@ -48,6 +48,8 @@ struct Auto {
     notes: Vec<String>,
     /// The users files among those left out (they become the owner value map).
     users: Vec<SourceRef>,
+    /// The tag lists and join tables among those left out (they become records' labels).
+    tags: Vec<SourceRef>,
 }
 
 /// The saved profiles and presets that load and validate against the schema, by name.
@@ -72,13 +74,17 @@ fn auto_profile(
 ) -> anyhow::Result<Auto> {
     use pipemap::suggest::auto_profile;
     use pipemap::suggest::decide::{self, Start};
+    use pipemap::suggest::file_kind::NotRecords;
     let sorted = decide::sort_files(sources, entity)?;
     let mut notes = Vec::new();
     let mut users = Vec::new();
+    let mut tags = Vec::new();
     for left in sorted.left_out {
         notes.push(left_out_note(&left.source.name, left.kind));
         if left.users {
             users.push(left.source);
+        } else if (NotRecords { kind: left.kind }).is_tags_or_links() {
+            tags.push(left.source);
         }
     }
     if sorted.kept.is_empty() {
@@ -111,6 +117,7 @@ fn auto_profile(
         sources,
         notes,
         users,
+        tags,
     })
 }
 
@@ -133,6 +140,7 @@ fn leave_out_unmatched_non_records(
     let mut kept = Vec::with_capacity(sources.len());
     let mut notes = Vec::new();
     let mut users = Vec::new();
+    let mut tags = Vec::new();
     for source in sources {
         let headers = Table::open_ref(&source)?.headers;
         match not_records(&source.name, &headers) {
@@ -143,6 +151,8 @@ fn leave_out_unmatched_non_records(
                 notes.push(left_out_note(&source.name, what.kind));
                 if what.is_users() {
                     users.push(source);
+                } else if what.is_tags_or_links() {
+                    tags.push(source);
                 }
             }
             _ => kept.push(source),
@@ -159,6 +169,7 @@ fn leave_out_unmatched_non_records(
         sources: kept,
         notes,
         users,
+        tags,
     })
 }
 
@@ -258,6 +269,7 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
     let mut sources = expand_tables(&args.paths)?;
     let mut notes;
     let users;
+    let tags;
     let (mut profile, is_preset) = match args.profile.as_deref() {
         Some(spec) if spec != "auto" => {
             if args.entity.is_some() {
@@ -270,6 +282,7 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
             sources = kept.sources;
             notes = kept.notes;
             users = kept.users;
+            tags = kept.tags;
             (profile, is_preset)
         }
         _ => {
@@ -277,10 +290,18 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
             sources = auto.sources;
             notes = auto.notes;
             users = auto.users;
+            tags = auto.tags;
             (auto.profile, true)
         }
     };
     let owners_from = owners_from_users(&users, &mut profile, &mut notes)?;
+    let labels = match pipemap::transform::tags::from_tag_files(&tags, &profile)? {
+        Some(used) => {
+            notes.push(used.note);
+            used.labels
+        }
+        None => Default::default(),
+    };
     if let Some(layout) = args.layout {
         profile.options.layout = layout;
     }
@@ -312,6 +333,7 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
         progress: Some(&progress),
         notes,
         owners_from,
+        labels,
     };
     let export = engine::apply(&sources, &profile, &schema, &opts)?;
     if let Some(bar) = bar {

@@ -39,7 +39,10 @@ pub const PRESETS: &[(&str, &str)] = &[
         "insightly",
         include_str!("../../assets/presets/insightly.yaml"),
     ),
-    ("nutshell", include_str!("../../assets/presets/nutshell.yaml")),
+    (
+        "nutshell",
+        include_str!("../../assets/presets/nutshell.yaml"),
+    ),
     (
         "freshsales",
         include_str!("../../assets/presets/freshsales.yaml"),
@@ -48,7 +51,10 @@ pub const PRESETS: &[(&str, &str)] = &[
         "activecampaign",
         include_str!("../../assets/presets/activecampaign.yaml"),
     ),
-    ("highrise", include_str!("../../assets/presets/highrise.yaml")),
+    (
+        "highrise",
+        include_str!("../../assets/presets/highrise.yaml"),
+    ),
 ];
 
 /// Where a listed profile comes from.

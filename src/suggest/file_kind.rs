@@ -19,7 +19,17 @@ impl NotRecords {
     pub fn is_users(&self) -> bool {
         self.kind == USERS
     }
+
+    /// True for a tag list or a join table, which together give records their labels.
+    pub fn is_tags_or_links(&self) -> bool {
+        self.kind == TAG_LIST || self.kind == JOIN_TABLE
+    }
 }
+
+/// What a tags file is.
+pub const TAG_LIST: &str = "a tag list";
+/// What a link table is.
+pub const JOIN_TABLE: &str = "a join table (ids of two kinds of records)";
 
 /// What a users file is.
 pub const USERS: &str = "the CRM's users (owners, not contacts)";
@@ -59,8 +69,31 @@ const KINDS: &[(&str, &[&str])] = &[
         ],
     ),
     (
-        "a tag list",
-        &["tag", "tags", "label", "labels", "topic", "topics"],
+        TAG_LIST,
+        // Keap's ContactGroup is its tag table.
+        &[
+            "tag",
+            "tags",
+            "label",
+            "labels",
+            "topic",
+            "topics",
+            "contactgroup",
+        ],
+    ),
+    (
+        JOIN_TABLE,
+        // Tag link tables by name: Keap's ContactGroupAssign carries the contact's columns too.
+        &[
+            "contactgroupassign",
+            "contacttag",
+            "contacttags",
+            "dealtag",
+            "dealtags",
+            "tagging",
+            "taggings",
+            "topicassignment",
+        ],
     ),
     (
         "roles, profiles or teams of the CRM's users",
@@ -147,9 +180,7 @@ pub fn not_records(name: &str, headers: &[String]) -> Option<NotRecords> {
         })
         .count();
     if (2..=3).contains(&headers.len()) && ids == headers.len() {
-        return Some(NotRecords {
-            kind: "a join table (ids of two kinds of records)",
-        });
+        return Some(NotRecords { kind: JOIN_TABLE });
     }
     None
 }

@@ -43,6 +43,8 @@ pub struct ApplyOptions<'a> {
     /// The users file whose ids and names fill the profile's owner maps: an owner value it
     /// does not know is listed in warnings.csv.
     pub owners_from: Option<String>,
+    /// Record id → tag names (a tags file and its link table), given to the records' labels.
+    pub labels: super::tags::RecordLabels,
 }
 
 /// An export that could not be made; nothing was written under the output folder.
@@ -246,9 +248,11 @@ pub fn apply<S: AsSources>(
     if opts.strict_drift && !opts.allow_drift && !unresolved.is_empty() {
         return Err(ApplyError::Drift(unresolved.join("\n  ")));
     }
-    let layouts = layout::build(schema, &plans);
+    let mut layouts = layout::build(schema, &plans);
+    super::tags::widen(&mut layouts, schema, &opts.labels);
     let mut maps = ValueMaps::new(profile, schema);
     maps.owners_from = opts.owners_from.clone();
+    maps.labels = opts.labels.clone();
     // Duplicates the profile asks to merge or drop, found before anything is written.
     let duplicates: Vec<Option<FileDuplicates>> = sources
         .iter()

@@ -323,6 +323,12 @@ fn derived(entity: Entity, slots: &mut Vec<Slot>) {
     }
 }
 
+/// A layout from its slots, ordered and named as `build` does: for an entity given a column
+/// after the files' own were laid out (the labels a tags file brings).
+pub fn rebuild(schema: &Schema, entity: Entity, slots: Vec<Slot>) -> Layout {
+    finish(schema, entity, slots)
+}
+
 fn finish(schema: &Schema, entity: Entity, mut slots: Vec<Slot>) -> Layout {
     // Name first, links next, the rest in the order they were met, the note last.
     let name = Slot::Field {

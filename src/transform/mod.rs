@@ -11,6 +11,7 @@ pub mod owners;
 pub mod plan;
 pub mod row;
 mod survivor;
+pub mod tags;
 pub mod tally;
 pub mod vocab;
 pub mod writer;

@@ -241,6 +241,14 @@ impl Converter<'_> {
                 }),
             }
         }
+        let entity = out.primary.entity;
+        super::tags::add_labels(
+            &self.maps.labels,
+            self.layout(entity),
+            entity,
+            out.source_id.as_deref(),
+            &mut out.primary.cells,
+        );
         self.complete(&mut out);
         out
     }

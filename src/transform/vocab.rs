@@ -23,6 +23,8 @@ pub struct ValueMaps {
     pub default_pipeline: String,
     /// The users file the owner maps were read from: an owner value it lacks is warned of.
     pub owners_from: Option<String>,
+    /// Record id → tag names from a tags file and its link table, for the records' labels.
+    pub labels: super::tags::RecordLabels,
 }
 
 fn fold(s: &str) -> String {
@@ -71,6 +73,7 @@ impl ValueMaps {
                 .first()
                 .map_or_else(|| "Pipeline".to_string(), |p| p.name.clone()),
             owners_from: None,
+            labels: super::tags::RecordLabels::default(),
         }
     }
 

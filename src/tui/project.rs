@@ -21,6 +21,9 @@ pub struct StartingPoint {
     /// The users files among them: while left out, they are the owner value map, as in
     /// `apply`.
     pub users: Vec<PathBuf>,
+    /// The tag lists and join tables among them: while left out, they give records their
+    /// labels, as in `apply`.
+    pub tags: Vec<PathBuf>,
     /// pipemap's own suggestions for the record files (links by value included), by path.
     pub suggested: std::collections::HashMap<PathBuf, crate::suggest::FileSuggestion>,
 }

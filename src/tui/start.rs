@@ -43,6 +43,8 @@ pub fn decide(
         ));
         if left.users {
             opening.start.users.push(PathBuf::from(&left.source.name));
+        } else if (crate::suggest::file_kind::NotRecords { kind: left.kind }).is_tags_or_links() {
+            opening.start.tags.push(PathBuf::from(&left.source.name));
         }
         opening.start.left_out.insert(
             PathBuf::from(&left.source.name),

@@ -72,6 +72,17 @@ impl Worker {
             .collect()
     }
 
+    /// The tag lists and join tables left out of this export: its records' labels, as in
+    /// `apply`.
+    fn tags_left_out(&self, sources: &[PathBuf]) -> Vec<PathBuf> {
+        self.start
+            .tags
+            .iter()
+            .filter(|t| !sources.contains(t))
+            .cloned()
+            .collect()
+    }
+
     /// Starts a command on its own thread.
     pub fn run(&self, command: Command) {
         let worker = self.clone();
@@ -118,8 +129,8 @@ impl Worker {
                 profile,
                 out,
             } => {
-                let users = self.users_left_out(&sources);
-                let result = export(&sources, &users, &profile, &self.schema, &out, tx);
+                let left = [self.users_left_out(&sources), self.tags_left_out(&sources)];
+                let result = export(&sources, &left, &profile, &self.schema, &out, tx);
                 let _ = tx.send(Message::ExportDone(result));
             }
             Command::Preview {
@@ -127,8 +138,8 @@ impl Worker {
                 profile,
                 mapping,
             } => {
-                let users = self.users_left_out(&sources);
-                let result = dry_run(&sources, &users, &profile, &self.schema);
+                let left = [self.users_left_out(&sources), self.tags_left_out(&sources)];
+                let result = dry_run(&sources, &left, &profile, &self.schema);
                 let _ = tx.send(Message::Previewed {
                     sources,
                     mapping,
@@ -328,7 +339,7 @@ pub fn check_out(out: &Path) -> Result<(), String> {
 
 fn export(
     sources: &[PathBuf],
-    users: &[PathBuf],
+    left: &[Vec<PathBuf>; 2],
     profile: &Profile,
     schema: &Schema,
     out: &Path,
@@ -338,15 +349,16 @@ fn export(
     let progress = |done: u64, total: u64| {
         let _ = tx.send(Message::ExportProgress { done, total });
     };
-    let export = run_export(sources, users, profile, schema, out, Some(&progress))?;
+    let export = run_export(sources, left, profile, schema, out, Some(&progress))?;
     Ok(summary_of(export.summary, out))
 }
 
-/// The export as the `e` key runs it: the mapping validated, the users files left out made
-/// the owner value map (as `apply` does), then written to `out`.
+/// The export as the `e` key runs it: the mapping validated, the files left out that help
+/// (`left`: the users files, then the tag lists and join tables) made the owner value map and
+/// the records' labels (as `apply` does), then written to `out`.
 fn run_export(
     sources: &[PathBuf],
-    users: &[PathBuf],
+    left: &[Vec<PathBuf>; 2],
     profile: &Profile,
     schema: &Schema,
     out: &Path,
@@ -355,14 +367,22 @@ fn run_export(
     use crate::source::AsSources;
     let text = profile::to_yaml(profile);
     profile::validate("the mapping", &text, profile, schema).map_err(|e| e.to_string())?;
-    let mut tables = Vec::new();
-    for u in users {
-        tables.extend(u.as_sources().map_err(|e| e.to_string())?);
-    }
+    let [users, tags] = left;
+    let tables_of = |paths: &[PathBuf]| -> Result<Vec<_>, String> {
+        let mut tables = Vec::new();
+        for p in paths {
+            tables.extend(p.as_sources().map_err(|e| e.to_string())?);
+        }
+        Ok(tables)
+    };
     let mut profile = profile.clone();
-    let used = crate::transform::owners::from_users_files(&tables, &mut profile)
+    let used = crate::transform::owners::from_users_files(&tables_of(users)?, &mut profile)
+        .map_err(|e| e.to_string())?;
+    let tagged = crate::transform::tags::from_tag_files(&tables_of(tags)?, &profile)
         .map_err(|e| e.to_string())?;
     let profile = &profile;
+    let mut notes: Vec<String> = used.iter().map(|u| u.note.clone()).collect();
+    notes.extend(tagged.iter().map(|t| t.note.clone()));
     let opts = ApplyOptions {
         out: out.to_path_buf(),
         sample: None,
@@ -371,8 +391,9 @@ fn run_export(
         strict_drift: false,
         allow_drift: true,
         progress,
-        notes: used.iter().map(|u| u.note.clone()).collect(),
+        notes,
         owners_from: used.map(|u| u.file),
+        labels: tagged.map(|t| t.labels).unwrap_or_default(),
     };
     apply(sources, profile, schema, &opts).map_err(|e| e.to_string())
 }
@@ -381,14 +402,14 @@ fn run_export(
 /// fields its report lists to create, so the Review screen shows the export's own numbers.
 pub fn dry_run(
     sources: &[PathBuf],
-    users: &[PathBuf],
+    left: &[Vec<PathBuf>; 2],
     profile: &Profile,
     schema: &Schema,
 ) -> Result<super::model::PreviewCounts, String> {
     let dir =
         tempfile::tempdir().map_err(|e| format!("a temporary folder for the dry run: {e}"))?;
     let out = dir.path().join("export");
-    let export = run_export(sources, users, profile, schema, &out, None)?;
+    let export = run_export(sources, left, profile, schema, &out, None)?;
     let custom_fields = crate::report::prerequisites(&export, profile, schema)
         .custom_fields
         .iter()

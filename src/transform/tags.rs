@@ -1,0 +1,348 @@
+//! A CRM's tags kept apart from its records — a tags file (tag id, tag name) and a link table
+//! (record id, tag id) beside the records file — as the records' labels. Keap's ContactGroup
+//! and ContactGroupAssign, ActiveCampaign's tags and contactTags, Salesforce-style TopicAssignment
+//! exports ship them this way. Both files are read, never exported; each record whose id the
+//! link table names gets the names of its tags in its `label` field, beside any labels of its
+//! own. Shared by `apply` and the mapping UI's export, as the owner value map is.
+
+use std::collections::{BTreeSet, HashMap};
+
+use crate::entity::Entity;
+use crate::profile::Profile;
+use crate::schema::Schema;
+use crate::source::{SourceError, SourceRef, Table};
+
+use super::layout::{self, Layout, Slot};
+
+/// Record id → the names of its tags, for the records of one entity.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct RecordLabels {
+    /// Whose records the link table names.
+    pub entity: Option<Entity>,
+    /// Source record id → tag names, in the link table's order.
+    pub by_id: HashMap<String, Vec<String>>,
+}
+
+/// Tags and a link table made the records' labels.
+#[derive(Debug, Clone, PartialEq)]
+pub struct TagsUsed {
+    /// The files read (the tags file and the link table), by name.
+    pub files: Vec<String>,
+    /// The line for the report that says what was done.
+    pub note: String,
+    /// The labels to give the records.
+    pub labels: RecordLabels,
+}
+
+fn squash(text: &str) -> String {
+    text.chars()
+        .filter(|c| c.is_alphanumeric())
+        .flat_map(char::to_lowercase)
+        .collect()
+}
+
+fn file_name(name: &str) -> String {
+    name.rsplit(['/', '\\']).next().unwrap_or(name).to_string()
+}
+
+/// A tag's id column and name column in a tags file (`Id`/`GroupName`, `id`/`tag`).
+fn tag_columns(headers: &[String]) -> Option<(usize, usize)> {
+    let find = |names: &[&str]| {
+        names
+            .iter()
+            .find_map(|n| headers.iter().position(|h| squash(h) == *n))
+    };
+    let id = find(&["tagid", "groupid", "labelid", "topicid", "id"])?;
+    let name = find(&[
+        "tagname",
+        "groupname",
+        "labelname",
+        "name",
+        "tag",
+        "label",
+        "title",
+    ])?;
+    (id != name).then_some((id, name))
+}
+
+/// The entity a column or file named after a kind of record holds (`ContactId` → person).
+fn entity_named(text: &str) -> Option<Entity> {
+    let s = squash(text);
+    let has = |words: &[&str]| words.iter().any(|w| s.contains(w));
+    if has(&["opportunit", "deal"]) {
+        Some(Entity::Deal)
+    } else if has(&["lead"]) {
+        Some(Entity::Lead)
+    } else if has(&["account", "company", "organization", "organisation", "org"]) {
+        Some(Entity::Organization)
+    } else if has(&["contact", "person", "people", "subscriber", "party"]) {
+        Some(Entity::Person)
+    } else {
+        None
+    }
+}
+
+/// Words that name a kind of record on their own, as a link table's record column
+/// (ActiveCampaign's contactTags `contact`).
+const RECORD_WORDS: &[&str] = &[
+    "contact",
+    "subscriber",
+    "person",
+    "deal",
+    "opportunity",
+    "account",
+    "organization",
+    "organisation",
+    "company",
+    "lead",
+];
+
+/// A link table's tag-id column and record-id column, and the entity of its records.
+fn link_columns(name: &str, headers: &[String]) -> Option<(usize, usize, Entity)> {
+    let tag = ["tagid", "groupid", "labelid", "topicid", "tag"]
+        .iter()
+        .find_map(|n| headers.iter().position(|h| squash(h) == *n))?;
+    // `ContactId`, `deal_id`, `contact`; not `ContactGroup` (Keap's group name) nor `Id`.
+    let record = headers.iter().enumerate().find_map(|(i, h)| {
+        let s = squash(h);
+        let names_records = (s.ends_with("id") && s != "id") || RECORD_WORDS.contains(&s.as_str());
+        if i == tag || !names_records {
+            return None;
+        }
+        entity_named(h).map(|e| (i, e))
+    });
+    match record {
+        Some((i, e)) => Some((tag, i, e)),
+        // `taggable_id` beside a file named after its records (contactTags.csv).
+        None => {
+            let i = headers.iter().position(|h| {
+                let s = squash(h);
+                s.ends_with("id") && s != "id" && !s.contains("tag")
+            })?;
+            Some((tag, i, entity_named(&file_name(name))?))
+        }
+    }
+}
+
+/// Reads the tags files and link tables among `left_out` (files already left out of the export
+/// as a tag list or a join table) into the labels of the records of the profile's file for the
+/// entity the link table names. None when no pair of them fits.
+pub fn from_tag_files(
+    left_out: &[SourceRef],
+    profile: &Profile,
+) -> Result<Option<TagsUsed>, SourceError> {
+    let mut names: HashMap<String, String> = HashMap::new();
+    let mut tag_files = Vec::new();
+    let mut links: Vec<(&SourceRef, usize, usize, Entity)> = Vec::new();
+    for source in left_out {
+        let table = Table::open_ref(source)?;
+        if let Some((tag, record, entity)) = link_columns(&source.name, &table.headers) {
+            links.push((source, tag, record, entity));
+        } else if let Some((id, name)) = tag_columns(&table.headers) {
+            let mut table = table;
+            let before = names.len();
+            while let Some(r) = table.next_record()? {
+                let id = r.fields.get(id).unwrap_or("").trim();
+                let name = r.fields.get(name).unwrap_or("").trim();
+                if !id.is_empty() && !name.is_empty() {
+                    names
+                        .entry(id.to_string())
+                        .or_insert_with(|| name.to_string());
+                }
+            }
+            if names.len() > before {
+                tag_files.push(file_name(&source.name));
+            }
+        }
+    }
+    if names.is_empty() {
+        return Ok(None);
+    }
+    // The first link table whose records the profile exports.
+    for (source, tag, record, entity) in links {
+        if !profile.files.iter().any(|f| f.entity == entity) {
+            continue;
+        }
+        let mut table = Table::open_ref(source)?;
+        let mut labels = RecordLabels {
+            entity: Some(entity),
+            by_id: HashMap::new(),
+        };
+        let (mut linked, mut unnamed) = (0usize, BTreeSet::new());
+        while let Some(r) = table.next_record()? {
+            let id = r.fields.get(record).unwrap_or("").trim();
+            let tag_id = r.fields.get(tag).unwrap_or("").trim();
+            if id.is_empty() || tag_id.is_empty() {
+                continue;
+            }
+            // A tag id the tags file lacks is kept as written, never dropped.
+            let name = names.get(tag_id).cloned().unwrap_or_else(|| {
+                unnamed.insert(tag_id.to_string());
+                tag_id.to_string()
+            });
+            let list = labels.by_id.entry(id.to_string()).or_default();
+            if !list.contains(&name) {
+                list.push(name);
+                linked += 1;
+            }
+        }
+        if labels.by_id.is_empty() {
+            continue;
+        }
+        let link_file = file_name(&source.name);
+        let tag_list = tag_files.join(", ");
+        let mut note = format!(
+            "Labels: the tags of {tag_list} given to {} {} through {link_file} ({linked} links, by the records' ids), in {}.label; {tag_list} and {link_file} were used, not exported",
+            labels.by_id.len(),
+            entity.plural(),
+            entity.as_str(),
+        );
+        if !unnamed.is_empty() {
+            note.push_str(&format!(
+                "; tag ids {tag_list} has no name for are kept as written: {}",
+                unnamed.into_iter().collect::<Vec<_>>().join(", ")
+            ));
+        }
+        let mut files = tag_files.clone();
+        files.push(link_file);
+        return Ok(Some(TagsUsed {
+            files,
+            note,
+            labels,
+        }));
+    }
+    Ok(None)
+}
+
+/// Gives the layout of the labelled entity a label column when none of its files maps one.
+pub fn widen(layouts: &mut [Layout], schema: &Schema, labels: &RecordLabels) {
+    let Some(entity) = labels.entity else {
+        return;
+    };
+    if let Some(l) = layouts.iter_mut().find(|l| l.entity == entity) {
+        let slot = Slot::Field {
+            key: "label".into(),
+            label: None,
+        };
+        if l.column(&slot).is_none() {
+            let mut slots = l.slots.clone();
+            slots.push(slot);
+            *l = layout::rebuild(schema, entity, slots);
+        }
+    }
+}
+
+/// Adds the record's tags to its label cell (beside labels it has), by its source id.
+pub fn add_labels(
+    labels: &RecordLabels,
+    layout: Option<&Layout>,
+    entity: Entity,
+    source_id: Option<&str>,
+    cells: &mut [String],
+) {
+    if labels.entity != Some(entity) {
+        return;
+    }
+    let (Some(id), Some(col)) = (source_id, layout.and_then(|l| l.field("label"))) else {
+        return;
+    };
+    let Some(tags) = labels.by_id.get(id.trim()) else {
+        return;
+    };
+    let mut all: BTreeSet<String> = cells[col]
+        .split(',')
+        .map(|s| s.trim().to_string())
+        .filter(|s| !s.is_empty())
+        .collect();
+    all.extend(tags.iter().cloned());
+    cells[col] = all.into_iter().collect::<Vec<_>>().join(", ");
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn strings(items: &[&str]) -> Vec<String> {
+        items.iter().map(|s| s.to_string()).collect()
+    }
+
+    #[test]
+    fn tag_files_and_link_tables_are_told_by_their_columns() {
+        assert_eq!(
+            tag_columns(&strings(&["id", "tag", "tagType"])),
+            Some((0, 1))
+        );
+        assert_eq!(
+            tag_columns(&strings(&["Id", "GroupName", "GroupCategoryId"])),
+            Some((0, 1))
+        );
+        assert_eq!(tag_columns(&strings(&["Id", "Amount"])), None);
+        assert_eq!(
+            link_columns(
+                "contactTags.csv",
+                &strings(&["id", "contact", "tag", "cdate"])
+            ),
+            Some((2, 1, Entity::Person))
+        );
+        assert_eq!(
+            link_columns(
+                "ContactGroupAssign.csv",
+                &strings(&["ContactGroup", "ContactId", "DateCreated", "GroupId"])
+            ),
+            Some((3, 1, Entity::Person))
+        );
+        assert_eq!(
+            link_columns("deal_tags.csv", &strings(&["deal_id", "tag_id"])),
+            Some((1, 0, Entity::Deal))
+        );
+        // A tags file is no link table.
+        assert_eq!(link_columns("tags.csv", &strings(&["id", "tag"])), None);
+    }
+
+    #[test]
+    fn labels_join_a_records_own_and_skip_other_records_and_entities() {
+        let schema = Schema::builtin();
+        let layout = layout::rebuild(
+            &schema,
+            Entity::Person,
+            vec![
+                Slot::Field {
+                    key: "name".into(),
+                    label: None,
+                },
+                Slot::Field {
+                    key: "label".into(),
+                    label: None,
+                },
+            ],
+        );
+        let col = layout.field("label").expect("a label column");
+        let mut labels = RecordLabels {
+            entity: Some(Entity::Person),
+            by_id: HashMap::new(),
+        };
+        labels
+            .by_id
+            .insert("11".into(), vec!["vip".into(), "newsletter".into()]);
+        let mut cells = vec![String::new(); layout.slots.len()];
+        cells[col] = "buyer".into();
+        add_labels(
+            &labels,
+            Some(&layout),
+            Entity::Person,
+            Some("11"),
+            &mut cells,
+        );
+        assert_eq!(cells[col], "buyer, newsletter, vip");
+        let mut other = vec![String::new(); layout.slots.len()];
+        add_labels(
+            &labels,
+            Some(&layout),
+            Entity::Person,
+            Some("12"),
+            &mut other,
+        );
+        add_labels(&labels, Some(&layout), Entity::Deal, Some("11"), &mut other);
+        assert_eq!(other[col], "");
+    }
+}
