@@ -7,13 +7,14 @@ cd "$(dirname "$0")/.."
 work=${1:-/tmp/pipemap-bench}
 mkdir -p "$work"
 cargo build --release -q --bin pipemap --example gen_sample
-bin=target/release/pipemap
-gen=target/release/examples/gen_sample
+target=${CARGO_TARGET_DIR:-target}
+bin=$target/release/pipemap
+gen=$target/release/examples/gen_sample
 [ -f "$work/1m/contacts.csv" ] || "$gen" --rows 1000000 --out "$work/1m"
 if [ ! -f "$work/contacts-1gb.csv" ]; then
   { cat "$work/1m/contacts.csv"; for _ in 1 2 3; do tail -n +2 "$work/1m/contacts.csv"; done; } >"$work/contacts-1gb.csv"
 fi
-t() { /usr/bin/time -f "%e s wall, %U s user, %M KB peak" "$@"; }
+t() { echo "   (load $(cut -d' ' -f1-3 /proc/loadavg))"; /usr/bin/time -f "%e s wall, %U s user, %M KB peak" "$@"; }
 echo "== machine: $(nproc) cores, $(lscpu | sed -n 's/^Model name: *//p' | head -1), load $(cut -d' ' -f1-3 /proc/loadavg)"
 echo "== inspect ~1 GB ($(du -hL "$work/contacts-1gb.csv" | cut -f1)): headers, samples, statistics"
 t "$bin" inspect "$work/contacts-1gb.csv" >/dev/null
@@ -27,6 +28,9 @@ t "$bin" apply "$work/1m/contacts.csv" --profile zendesk-sell --out "$work/out" 
 if command -v xsv >/dev/null; then
   echo "== xsv select of the same mapped columns, same file"
   t xsv select '!creator,description,custom Segment#1,custom Customer since#1' "$work/1m/contacts.csv" >"$work/xsv.csv"
+  echo "== apply 1,000,000 Sell contacts again, right after xsv (the same load)"
+  rm -rf "$work/out"
+  t "$bin" apply "$work/1m/contacts.csv" --profile zendesk-sell --out "$work/out" -q || true
 else
   echo "== xsv not installed (cargo install xsv) — no baseline"
 fi

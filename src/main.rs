@@ -13,6 +13,11 @@ use clap::Parser;
 
 use crate::cmd::out::errln;
 
+/// mimalloc instead of the system allocator: an export allocates and frees a few short strings
+/// per cell, millions of times, and glibc's malloc took a sixth of its time.
+#[global_allocator]
+static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 fn main() -> ExitCode {
     let cli = match cli::Cli::try_parse() {
         Ok(cli) => cli,

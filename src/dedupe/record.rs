@@ -8,8 +8,8 @@ use crate::address::AddressPart;
 use crate::entity::{Entity, Target};
 use crate::values::{join_name, split_full_name, split_labels, split_multi};
 
-use super::DedupeError;
 use super::keys::{email_key, fingerprint, phone_key, stable_hash};
+use super::{DedupeError, MatchKey};
 
 /// One record of the entity being de-duplicated, with its mapped values as written in the
 /// source (trimmed; normalising is the engine's business, so the review shows what the user
@@ -115,6 +115,27 @@ impl RecordBuilder {
             seen: HashSet::new(),
             repeats: HashMap::new(),
         })
+    }
+
+    /// This builder reduced to the columns the exact form of `keys` reads (e-mails, phones,
+    /// the web site, an organization's name), when the identity comes from an id column: its
+    /// records then carry the same identity and the same exact keys as full ones, for a
+    /// fraction of the work, which matters on a first read of a million rows that keeps only
+    /// those. Without an id column the identity hashes the whole record, so nothing is left out.
+    pub fn for_exact_keys(mut self, keys: &[MatchKey]) -> RecordBuilder {
+        if self.id_column.is_none() {
+            return self;
+        }
+        let has = |k: MatchKey| keys.contains(&k);
+        let entity = self.entity;
+        self.slots.retain(|(_, slot)| match slot {
+            Slot::Email => has(MatchKey::Email) || has(MatchKey::Domain),
+            Slot::Phone => has(MatchKey::Phone),
+            Slot::Website => has(MatchKey::Domain),
+            Slot::Name => has(MatchKey::Name) && entity == Entity::Organization,
+            _ => false,
+        });
+        self
     }
 
     /// True when the mapping gives the engine something to compare on.

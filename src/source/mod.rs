@@ -11,6 +11,7 @@
 pub mod archive;
 pub mod cells;
 pub mod cyrillic;
+mod fields;
 pub mod kinds;
 mod lines;
 mod ods_limits;
@@ -25,6 +26,7 @@ use std::path::Path;
 
 use serde::Serialize;
 
+pub use fields::{Fields, FieldsIter};
 pub use origin::{
     AsSources, Expansion, Fingerprint, Origin, SourceRef, expand, is_container, resolve,
 };
@@ -116,7 +118,7 @@ pub struct Record {
     /// The line of the file this record starts on (1 is the header).
     pub line: u64,
     /// The fields as read; a row may be shorter or longer than the header.
-    pub fields: csv::StringRecord,
+    pub fields: Fields,
     /// The first column (0-based) holding bytes that are not valid in the file's encoding;
     /// those bytes were replaced by U+FFFD.
     pub invalid_text: Option<usize>,

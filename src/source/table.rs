@@ -7,6 +7,7 @@ use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicU8, AtomicU64, Ordering};
 use std::sync::{Arc, Mutex};
 
+use super::fields::Fields;
 use super::lines::LineIndex;
 
 use super::{
@@ -366,26 +367,69 @@ impl Table {
 
     /// The next data row, or None at the end of the table.
     pub fn next_record(&mut self) -> Result<Option<Record>, SourceError> {
-        let (reader, record, tail) = match &mut self.rows {
-            Rows::Csv {
-                reader,
-                record,
-                tail,
-            } => (reader, record, tail),
-            Rows::Sheet(rows) => {
-                let width = self.headers.len();
-                return Ok(rows.next_row()?.map(|(line, mut cells)| {
-                    // A sheet row stops at its last filled cell; pad it to the header.
-                    if cells.len() < width {
-                        cells.resize(width, String::new());
-                    }
-                    Record {
-                        line,
-                        fields: csv::StringRecord::from(cells),
-                        invalid_text: None,
-                    }
-                }));
+        if let Rows::Sheet(rows) = &mut self.rows {
+            let width = self.headers.len();
+            return Ok(rows.next_row()?.map(|(line, mut cells)| {
+                // A sheet row stops at its last filled cell; pad it to the header.
+                if cells.len() < width {
+                    cells.resize(width, String::new());
+                }
+                Record {
+                    line,
+                    fields: Fields::from(cells),
+                    invalid_text: None,
+                }
+            }));
+        }
+        let Some(line) = self.read_text_record()? else {
+            return Ok(None);
+        };
+        let Rows::Csv { record, .. } = &self.rows else {
+            return Ok(None);
+        };
+        match Fields::from_byte_record(record) {
+            Some(fields) => Ok(Some(Record {
+                line,
+                fields,
+                invalid_text: None,
+            })),
+            None => {
+                let bad = record
+                    .iter()
+                    .position(|f| std::str::from_utf8(f).is_err())
+                    .unwrap_or(0);
+                self.invalid.saw(line);
+                let fields: Fields = record.iter().map(|f| String::from_utf8_lossy(f)).collect();
+                Ok(Some(Record {
+                    line,
+                    fields,
+                    invalid_text: Some(bad),
+                }))
             }
+        }
+    }
+
+    /// Passes over the next data row without handing it out: true when there was one. The
+    /// row is read and checked as [`Table::next_record`] reads it (a file cut short or a cell
+    /// past the limit is refused alike), but its text is not decoded: a read that wants a few
+    /// rows of a million skips the rest at the cost of finding where they end.
+    pub fn skip_record(&mut self) -> Result<bool, SourceError> {
+        if let Rows::Sheet(rows) = &mut self.rows {
+            return Ok(rows.next_row()?.is_some());
+        }
+        Ok(self.read_text_record()?.is_some())
+    }
+
+    /// Reads the next record of a text table into the reader's record and returns the line it
+    /// starts on; None at the end of the text (or for a sheet).
+    fn read_text_record(&mut self) -> Result<Option<u64>, SourceError> {
+        let Rows::Csv {
+            reader,
+            record,
+            tail,
+        } = &mut self.rows
+        else {
+            return Ok(None);
         };
         let more = reader
             .read_byte_record(record)
@@ -403,10 +447,7 @@ impl Table {
         }
         // The file's own line, counted from the bytes (the reader's count is off in CRLF
         // files and after blank lines).
-        let inside: u64 = record
-            .iter()
-            .map(|f| f.iter().filter(|b| **b == b'\n').count() as u64)
-            .sum();
+        let inside = memchr::memchr_iter(b'\n', record.as_slice()).count() as u64;
         let end = reader.position().byte();
         tail.record_start.store(end, Ordering::Relaxed);
         let last_breaks = record
@@ -417,10 +458,11 @@ impl Table {
             Ok(mut lines) => lines.first_line(end, inside, last_breaks),
             Err(_) => record.position().map_or(0, |p| p.line()),
         };
-        if let Some((column, field)) = record
-            .iter()
-            .enumerate()
-            .find(|(_, f)| f.len() as u64 > MAX_CELL_BYTES)
+        if record.as_slice().len() as u64 > MAX_CELL_BYTES
+            && let Some((column, field)) = record
+                .iter()
+                .enumerate()
+                .find(|(_, f)| f.len() as u64 > MAX_CELL_BYTES)
         {
             return Err(SourceError::Malformed {
                 file: self.name.clone(),
@@ -438,26 +480,7 @@ impl Table {
             self.unwrapped_rows += 1;
             *record = fields;
         }
-        match csv::StringRecord::from_byte_record(record.clone()) {
-            Ok(fields) => Ok(Some(Record {
-                line,
-                fields,
-                invalid_text: None,
-            })),
-            Err(err) => {
-                let bad = err.utf8_error().field();
-                self.invalid.saw(line);
-                let fields: csv::StringRecord = record
-                    .iter()
-                    .map(|f| String::from_utf8_lossy(f).into_owned())
-                    .collect();
-                Ok(Some(Record {
-                    line,
-                    fields,
-                    invalid_text: Some(bad),
-                }))
-            }
-        }
+        Ok(Some(line))
     }
 
     /// What the reader noticed about the file: its warnings, and rows it unwrapped.

@@ -114,7 +114,6 @@ pub fn find(
             })
             .collect()
     };
-    let mut builders = new_builders()?;
     // Per group: the exact form of its auto-merge keys, when they have one. Then only records
     // sharing such a key with another (or named by a decision) are kept and compared; the rest
     // cannot be merged, and holding a million of them would cost a gigabyte.
@@ -144,6 +143,15 @@ pub fn find(
         );
         keys.push(parsed);
     }
+    // The first read keeps only identities and exact keys, so its records need no more.
+    let mut builders: Vec<RecordBuilder> = new_builders()?
+        .into_iter()
+        .zip(keys.iter().zip(&exact))
+        .map(|(b, (k, e))| match e {
+            Some(_) => b.for_exact_keys(k),
+            None => b,
+        })
+        .collect();
     let mut index: Vec<KeyIndex> = groups.iter().map(|_| KeyIndex::default()).collect();
     // Per group, the rows whose keys went into its index, in order.
     let mut indexed: Vec<Vec<u64>> = vec![Vec::new(); groups.len()];
@@ -173,6 +181,7 @@ pub fn find(
             None => records[g].push(r),
         }
     }
+    drop(builders);
     // Source rows kept by the second read (candidates), for the absorbed ones' values.
     let mut kept: HashMap<u64, Record> = HashMap::new();
     if exact.iter().any(Option::is_some) {
@@ -186,14 +195,24 @@ pub fn find(
             }
         }
         drop(index);
+        drop(indexed);
+        for (g, group) in records.iter_mut().enumerate() {
+            group.reserve_exact(candidates.values().filter(|&&c| c == g).count());
+        }
         // The candidates, read again; identities as the first read handed them out.
         let mut fresh = new_builders()?;
         let mut table = crate::source::Table::open_ref(source)?;
         let mut row = 0u64;
-        while let Some(record) = table.next_record()? {
+        loop {
             row += 1;
             let Some(&g) = candidates.get(&row) else {
-                continue;
+                if table.skip_record()? {
+                    continue;
+                }
+                break;
+            };
+            let Some(record) = table.next_record()? else {
+                break;
             };
             let mut r = fresh[g].build(row, |i| record.fields.get(i));
             r.identity = out.identities.get(row as usize - 1).to_string();

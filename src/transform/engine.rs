@@ -637,7 +637,7 @@ fn csv_io(path: &Path, e: csv::Error) -> ApplyError {
 }
 
 fn record_bytes(record: &Record) -> u64 {
-    record.fields.as_byte_record().as_slice().len() as u64 + record.fields.len() as u64
+    record.fields.as_slice().len() as u64 + record.fields.len() as u64
 }
 
 /// How other rows see a converted record.

@@ -145,9 +145,17 @@ pub fn name_key(name: &str) -> u64 {
 /// punctuation ignored (`Zoë Müller-Ross` and `zoe muller ross`).
 pub fn loose_key(name: &str) -> u64 {
     let mut hasher = rustc_hash::FxHasher::default();
-    for c in deunicode::deunicode(name).chars() {
-        if c.is_ascii_alphanumeric() {
-            hasher.write_u8(c.to_ascii_lowercase() as u8);
+    // ASCII is its own transliteration: most names need no copy.
+    let ascii;
+    let text = if name.is_ascii() {
+        name
+    } else {
+        ascii = deunicode::deunicode(name);
+        &ascii
+    };
+    for b in text.bytes() {
+        if b.is_ascii_alphanumeric() {
+            hasher.write_u8(b.to_ascii_lowercase());
         }
     }
     hasher.finish()

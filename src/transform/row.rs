@@ -582,8 +582,15 @@ impl Converter<'_> {
         raw: &str,
         out: &mut RowResult,
     ) -> Result<Vec<(Option<Slot>, String)>, String> {
-        let base = target.without_label();
-        let mapped = self.maps.lookup(&base, raw);
+        // Most targets have no label to drop: no copy for them.
+        let base = match target {
+            Target::Field { label: None, .. } | Target::Custom { part: None, .. } => {
+                std::borrow::Cow::Borrowed(target)
+            }
+            _ => std::borrow::Cow::Owned(target.without_label()),
+        };
+        let base = base.as_ref();
+        let mapped = self.maps.lookup(base, raw);
         let key = base.key().unwrap_or("");
         if let Some(users) = &self.maps.owners_from
             && mapped.is_none()
@@ -950,10 +957,11 @@ fn spill(layout: Option<&Layout>, d: &mut Draft, slot: &Slot, values: Vec<String
 
 /// The values a split column treats as true.
 pub fn is_true(value: &str) -> bool {
-    matches!(
-        value.trim().to_lowercase().as_str(),
-        "true" | "yes" | "1" | "y" | "x" | "t"
-    )
+    // Compared without a lowercase copy: no non-ASCII letter lowercases to one of these words.
+    let value = value.trim();
+    ["true", "yes", "1", "y", "x", "t"]
+        .iter()
+        .any(|w| value.eq_ignore_ascii_case(w))
 }
 
 /// The column of a total row's label: the row's first filled cell is `Total`, `Grand total`

@@ -66,10 +66,16 @@ pub fn clean_text(s: &str) -> String {
 fn clean_plain(s: &str) -> String {
     let trimmed = s.trim();
     // Most cells need nothing but the trim: skip the rebuild for them.
-    if !trimmed
-        .chars()
-        .any(|c| c.is_control() && c != '\n' && c != '\t' || c == '\u{feff}')
-    {
+    let needs_work = if trimmed.is_ascii() {
+        trimmed
+            .bytes()
+            .any(|b| b.is_ascii_control() && b != b'\n' && b != b'\t')
+    } else {
+        trimmed
+            .chars()
+            .any(|c| c.is_control() && c != '\n' && c != '\t' || c == '\u{feff}')
+    };
+    if !needs_work {
         return trimmed.to_string();
     }
     let unified = s.replace("\r\n", "\n").replace('\r', "\n");
