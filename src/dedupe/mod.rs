@@ -44,7 +44,7 @@ pub use merge::{MatchKey, MergePlan, MergedRecord, plan_merges};
 pub use record::{DedupeRecord, MergeField, RecordBuilder, merge_field};
 
 /// The score (0..1) at or above which two records are taken for one. Calibrated on generated
-/// CRM data with known duplicates (tests/dedupe_quality.rs) for precision ≥ 0.98 at
+/// CRM data with known duplicates (tests/it/dedupe_quality.rs) for precision ≥ 0.98 at
 /// recall ≥ 0.95; a pair needs more than a matching name to reach it.
 pub const DEFAULT_THRESHOLD: f64 = 0.8;
 
