@@ -13,6 +13,7 @@ pub mod cells;
 pub mod cyrillic;
 pub mod kinds;
 mod lines;
+pub mod names;
 mod ods_limits;
 pub mod origin;
 pub mod sniff;

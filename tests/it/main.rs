@@ -17,6 +17,7 @@ mod account_prepare;
 mod addresses;
 mod apply_auto;
 mod apply_golden;
+mod architecture;
 mod bad_input;
 mod cli;
 mod combined_layout;
