@@ -6,6 +6,12 @@
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Path, PathBuf};
 
+mod cycles;
+mod scan;
+
+use cycles::unexpected_cycles;
+use scan::{code_only, first_segments, ident_at, is_ident, path_sep};
+
 /// Cycles known and being broken elsewhere: each is the set of top-level modules in one loop.
 /// transform ↔ report: transform/finish.rs calls report, and report reads the export's
 /// result types from transform; the export's redesign moves that result out of transform.
@@ -47,158 +53,6 @@ fn src_files(dir: &Path, root: &Path, out: &mut Vec<SourceFile>) {
             out.push(SourceFile { rel, text });
         }
     }
-}
-
-/// The text with comments, string and character literals blanked (newlines kept, so line
-/// numbers still count), leaving only code.
-fn code_only(text: &str) -> String {
-    let b = text.as_bytes();
-    let mut out = Vec::with_capacity(b.len());
-    let mut i = 0;
-    let blank = |out: &mut Vec<u8>, s: &[u8]| {
-        out.extend(s.iter().map(|&c| if c == b'\n' { b'\n' } else { b' ' }));
-    };
-    while i < b.len() {
-        let rest = &b[i..];
-        // An identifier character before `r` makes it part of a name, except the `b` of `br"…"`.
-        let ident_before =
-            |k: usize| k > 0 && (b[k - 1].is_ascii_alphanumeric() || b[k - 1] == b'_');
-        let after_ident = ident_before(i) && (b[i - 1] != b'b' || ident_before(i - 1));
-        if rest.starts_with(b"//") {
-            let end = rest.iter().position(|&c| c == b'\n').unwrap_or(rest.len());
-            blank(&mut out, &rest[..end]);
-            i += end;
-        } else if rest.starts_with(b"/*") {
-            let (mut depth, mut j) = (0usize, 0usize);
-            while j < rest.len() {
-                if rest[j..].starts_with(b"/*") {
-                    depth += 1;
-                    j += 2;
-                } else if rest[j..].starts_with(b"*/") {
-                    depth -= 1;
-                    j += 2;
-                    if depth == 0 {
-                        break;
-                    }
-                } else {
-                    j += 1;
-                }
-            }
-            blank(&mut out, &rest[..j]);
-            i += j;
-        } else if !after_ident && (rest.starts_with(b"r#") || rest.starts_with(b"r\"")) {
-            let hashes = rest[1..].iter().take_while(|&&c| c == b'#').count();
-            if rest.get(1 + hashes) != Some(&b'"') {
-                out.push(b[i]);
-                i += 1;
-                continue;
-            }
-            let mut close = vec![b'"'];
-            close.extend(std::iter::repeat_n(b'#', hashes));
-            let body = 2 + hashes;
-            let end = rest[body..]
-                .windows(close.len())
-                .position(|w| w == close.as_slice())
-                .map_or(rest.len(), |p| body + p + close.len());
-            blank(&mut out, &rest[..end]);
-            i += end;
-        } else if rest[0] == b'"' {
-            let mut j = 1;
-            while j < rest.len() && rest[j] != b'"' {
-                j += if rest[j] == b'\\' { 2 } else { 1 };
-            }
-            let end = (j + 1).min(rest.len());
-            blank(&mut out, &rest[..end]);
-            i += end;
-        } else if rest[0] == b'\'' {
-            // A character literal ('a', '\n', '\u{1F600}'), not a lifetime ('a).
-            let end = if rest.get(1) == Some(&b'\\') {
-                rest[2..].iter().position(|&c| c == b'\'').map(|p| p + 3)
-            } else {
-                // `i` is at an ASCII quote, so a char boundary of `text`.
-                let ch = text[i + 1..].chars().next().map_or(1, char::len_utf8);
-                (rest.get(1 + ch) == Some(&b'\'')).then_some(ch + 2)
-            };
-            match end {
-                Some(end) => {
-                    blank(&mut out, &rest[..end]);
-                    i += end;
-                }
-                None => {
-                    out.push(b[i]);
-                    i += 1;
-                }
-            }
-        } else {
-            out.push(b[i]);
-            i += 1;
-        }
-    }
-    String::from_utf8(out).expect("only ASCII was replaced")
-}
-
-fn is_ident(c: u8) -> bool {
-    c.is_ascii_alphanumeric() || c == b'_'
-}
-
-/// The identifier starting at `i` (after spaces), and where it ends.
-fn ident_at(b: &[u8], mut i: usize) -> Option<(&str, usize)> {
-    while i < b.len() && b[i].is_ascii_whitespace() {
-        i += 1;
-    }
-    let start = i;
-    while i < b.len() && is_ident(b[i]) {
-        i += 1;
-    }
-    (i > start).then(|| (std::str::from_utf8(&b[start..i]).expect("ASCII"), i))
-}
-
-/// `::` at `i` (after spaces): the position after it.
-fn path_sep(b: &[u8], mut i: usize) -> Option<usize> {
-    while i < b.len() && b[i].is_ascii_whitespace() {
-        i += 1;
-    }
-    b[i..].starts_with(b"::").then_some(i + 2)
-}
-
-/// The first segments of a path starting at `i`: one name, or each name of a `{a::x, b}` group.
-fn first_segments(b: &[u8], i: usize) -> Vec<String> {
-    let mut j = i;
-    while j < b.len() && b[j].is_ascii_whitespace() {
-        j += 1;
-    }
-    if b.get(j) != Some(&b'{') {
-        return ident_at(b, j)
-            .map(|(s, _)| vec![s.to_string()])
-            .unwrap_or_default();
-    }
-    let (mut depth, mut names, mut at_start) = (0usize, Vec::new(), true);
-    let mut k = j;
-    while k < b.len() {
-        match b[k] {
-            b'{' => {
-                depth += 1;
-                at_start = depth == 1;
-            }
-            b'}' => {
-                depth -= 1;
-                if depth == 0 {
-                    break;
-                }
-            }
-            b',' if depth == 1 => at_start = true,
-            c if at_start && depth == 1 && is_ident(c) => {
-                let (name, end) = ident_at(b, k).expect("an identifier");
-                names.push(name.to_string());
-                at_start = false;
-                k = end;
-                continue;
-            }
-            _ => {}
-        }
-        k += 1;
-    }
-    names
 }
 
 /// The module path a file declares (`transform/plan.rs` → `["transform", "plan"]`).
@@ -378,90 +232,6 @@ fn root_reexports(lib_text: &str) -> BTreeMap<String, String> {
         }
     }
     out
-}
-
-/// Groups of modules that import each other in a loop (strongly connected components with more
-/// than one module), each sorted.
-fn cycles(g: &Graph) -> Vec<Vec<String>> {
-    let nodes: BTreeSet<&String> = g.keys().chain(g.values().flat_map(|e| e.keys())).collect();
-    let reach = |from: &String| -> BTreeSet<String> {
-        let mut seen = BTreeSet::new();
-        let mut stack = vec![from.clone()];
-        while let Some(n) = stack.pop() {
-            for next in g.get(&n).into_iter().flat_map(|e| e.keys()) {
-                if seen.insert(next.clone()) {
-                    stack.push(next.clone());
-                }
-            }
-        }
-        seen
-    };
-    let reaches: BTreeMap<&String, BTreeSet<String>> =
-        nodes.iter().map(|n| (*n, reach(n))).collect();
-    let mut groups: BTreeSet<Vec<String>> = BTreeSet::new();
-    for n in &nodes {
-        let group: Vec<String> = nodes
-            .iter()
-            .filter(|m| reaches[*n].contains(**m) && reaches[*m].contains(*n))
-            .map(|m| (*m).clone())
-            .collect();
-        if group.len() > 1 {
-            groups.insert(group);
-        }
-    }
-    groups.into_iter().collect()
-}
-
-/// One loop through a group, as `a → b → a` with the line that makes each step.
-fn describe(g: &Graph, group: &[String]) -> String {
-    let inside: BTreeSet<&String> = group.iter().collect();
-    let start = &group[0];
-    // Breadth-first from `start` back to itself, staying inside the group.
-    let mut prev: BTreeMap<&String, &String> = BTreeMap::new();
-    let mut queue = std::collections::VecDeque::from([start]);
-    'search: while let Some(n) = queue.pop_front() {
-        for next in g.get(n).into_iter().flat_map(|e| e.keys()) {
-            if !inside.contains(next) {
-                continue;
-            }
-            if next == start {
-                prev.insert(start, n);
-                break 'search;
-            }
-            if !prev.contains_key(next) {
-                prev.insert(next, n);
-                queue.push_back(next);
-            }
-        }
-    }
-    let mut path = vec![start];
-    let mut at = prev[start];
-    while at != start {
-        path.push(at);
-        at = prev[at];
-    }
-    path.push(start);
-    path.reverse();
-    path.windows(2)
-        .map(|w| {
-            let site = &g[w[0]][w[1]];
-            format!("{} → {} ({}:{})", w[0], w[1], site.file, site.line)
-        })
-        .collect::<Vec<_>>()
-        .join("\n  ")
-}
-
-/// The cycles of `g` that are not known exceptions, described.
-fn unexpected_cycles(g: &Graph, known: &[&[&str]]) -> Vec<String> {
-    cycles(g)
-        .into_iter()
-        .filter(|group| {
-            !known
-                .iter()
-                .any(|k| k.len() == group.len() && k.iter().all(|m| group.iter().any(|x| x == m)))
-        })
-        .map(|group| format!("{}:\n  {}", group.join(", "), describe(g, &group)))
-        .collect()
 }
 
 fn project() -> (
