@@ -1,10 +1,13 @@
-//! Duplicate detection on generated persons (tests/dedupe_support): the whole engine
+//! Duplicate detection on generated persons (tests/it/dedupe_support): the whole engine
 //! (prepare, sorted-neighbourhood passes, scoring, clustering), and one pair's score.
 //! The 1,000,000-record figure in docs/BENCHMARKS.md comes from the release binary on a
 //! generated CSV (examples/gen_duplicates.rs); this bench tracks the same work at a size
 //! criterion can repeat.
 
-#[path = "../tests/dedupe_support/mod.rs"]
+// The generator is shared with the integration tests, which use all of it; this bench
+// uses only part, so the rest is dead code here and only here.
+#[path = "../tests/it/dedupe_support/mod.rs"]
+#[allow(dead_code)]
 mod dedupe_support;
 
 use criterion::{Criterion, Throughput, criterion_group, criterion_main};

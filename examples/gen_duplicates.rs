@@ -9,7 +9,10 @@
 //! output file, and optionally a seed. A `.truth.csv` beside the output maps each data row
 //! (1-based) to the entity it describes.
 
-#[path = "../tests/dedupe_support/mod.rs"]
+// The generator is shared with the integration tests, which use all of it; this example
+// uses only part, so the rest is dead code here and only here.
+#[path = "../tests/it/dedupe_support/mod.rs"]
+#[allow(dead_code)]
 mod dedupe_support;
 
 use std::fs::File;

@@ -179,18 +179,6 @@ impl FromStr for AddressPart {
     }
 }
 
-/// The built-in address field of an entity's records: an organization's Address, a person's
-/// Postal address, an activity's Location.
-pub fn home_field(entity: crate::entity::Entity) -> Option<&'static str> {
-    use crate::entity::Entity;
-    match entity {
-        Entity::Organization => Some("address"),
-        Entity::Person => Some("postal_address"),
-        Entity::Activity => Some("location"),
-        _ => None,
-    }
-}
-
 /// The whole address in one line, from its parts in reading order: the street line (street
 /// and house number as the source wrote them), apartment, district, city, state, region,
 /// postal code and country, joined by commas.

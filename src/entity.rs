@@ -70,6 +70,17 @@ impl Entity {
         }
     }
 
+    /// The built-in address field of the entity's records: an organization's Address, a
+    /// person's Postal address, an activity's Location.
+    pub fn home_address_field(self) -> Option<&'static str> {
+        match self {
+            Entity::Organization => Some("address"),
+            Entity::Person => Some("postal_address"),
+            Entity::Activity => Some("location"),
+            _ => None,
+        }
+    }
+
     /// The output file stem, numbered in import order (`02-persons`).
     pub fn file_stem(self) -> &'static str {
         match self {

@@ -4,10 +4,9 @@
 use std::collections::{BTreeMap, HashMap, HashSet};
 use std::str::FromStr;
 
-use crate::profile::{Decision, DedupeSettings};
-
 use super::keys::{email_key, phone_key};
-use super::{Cluster, DedupeError, DedupeRecord};
+use super::settings::{Action, action};
+use super::{Cluster, DedupeError, DedupeRecord, DedupeSettings};
 
 /// A kind of evidence a profile's `dedupe.keys` may name: clusters all of whose links rest on
 /// such evidence are merged without asking when `auto_merge` is on.
@@ -78,26 +77,6 @@ pub struct MergedRecord {
     pub labels: Vec<String>,
     /// Field → the identity of the record whose value is kept, as the user chose.
     pub fields: BTreeMap<String, String>,
-}
-
-/// The action of a [`Decision`].
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-enum Action {
-    Merge,
-    Keep,
-    Drop,
-}
-
-fn action(index: usize, d: &Decision) -> Result<Action, DedupeError> {
-    match d.action.trim().to_lowercase().as_str() {
-        "merge" => Ok(Action::Merge),
-        "keep" | "keep_separate" | "separate" => Ok(Action::Keep),
-        "drop" => Ok(Action::Drop),
-        _ => Err(DedupeError::UnknownAction {
-            index,
-            action: d.action.clone(),
-        }),
-    }
 }
 
 /// Applies `settings` (its decisions, keyed by record identity, then auto-merge) to the

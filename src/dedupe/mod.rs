@@ -32,6 +32,7 @@ mod names;
 mod nicknames;
 mod prepare;
 mod record;
+mod settings;
 mod similarity;
 #[cfg(test)]
 mod tests;
@@ -42,9 +43,10 @@ pub use cluster::{Cluster, ComparedField, Link, UnionFind, side_by_side};
 pub use compare::{Agreement, Evidence};
 pub use merge::{MatchKey, MergePlan, MergedRecord, plan_merges};
 pub use record::{DedupeRecord, MergeField, RecordBuilder, merge_field};
+pub use settings::{Decision, DedupeSettings, SettingsError};
 
 /// The score (0..1) at or above which two records are taken for one. Calibrated on generated
-/// CRM data with known duplicates (tests/dedupe_quality.rs) for precision ≥ 0.98 at
+/// CRM data with known duplicates (tests/it/dedupe_quality.rs) for precision ≥ 0.98 at
 /// recall ≥ 0.95; a pair needs more than a matching name to reach it.
 pub const DEFAULT_THRESHOLD: f64 = 0.8;
 

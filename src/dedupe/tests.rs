@@ -3,7 +3,7 @@
 use std::collections::BTreeMap;
 
 use super::*;
-use crate::profile::{Decision, DedupeSettings};
+use super::{Decision, DedupeSettings};
 
 fn person(row: u64, first: &str, last: &str, email: &str, phone: &str, org: &str) -> DedupeRecord {
     let some = |s: &str| (!s.is_empty()).then(|| s.to_string());

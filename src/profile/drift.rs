@@ -5,7 +5,7 @@ use std::collections::HashSet;
 
 use super::{FileMapping, Profile};
 use crate::entity::Target;
-use crate::suggest::normalize::normalize;
+use crate::source::names::normalize;
 
 /// Similarity above which a missing and a new column are offered as a rename.
 const RENAME_SIMILARITY: f64 = 0.85;

@@ -212,21 +212,9 @@ pub fn validate(
         }
     }
     for (entity, settings) in &profile.dedupe {
-        for key in &settings.keys {
-            key.parse::<crate::dedupe::MatchKey>()
-                .map_err(|e| invalid(format!("dedupe.{entity}.keys"), e.to_string()))?;
-        }
-        for (i, decision) in settings.decisions.iter().enumerate() {
-            if !matches!(
-                decision.action.trim().to_lowercase().as_str(),
-                "merge" | "keep" | "keep_separate" | "separate" | "drop"
-            ) {
-                return Err(invalid(
-                    format!("dedupe.{entity}.decisions[{i}].action"),
-                    format!("{:?} is not merge, keep or drop", decision.action),
-                ));
-            }
-        }
+        settings
+            .validate()
+            .map_err(|e| invalid(format!("dedupe.{entity}.{}", e.at), e.message))?;
     }
     for target in profile.values.keys() {
         let key = target.to_string();

@@ -15,6 +15,9 @@ use crate::entity::{Entity, Target};
 
 pub use load::{ProfileError, from_yaml, to_yaml, validate};
 
+/// A profile's duplicate settings are duplicate detection's own type, embedded here.
+pub use crate::dedupe::{Decision, DedupeSettings};
+
 /// The profile format this build reads and writes.
 pub const VERSION: u32 = 1;
 
@@ -138,37 +141,6 @@ impl ColumnSpec {
     pub fn is_skip(&self) -> bool {
         matches!(self.target(), Some(Target::Skip))
     }
-}
-
-/// Duplicate handling for one entity.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct DedupeSettings {
-    /// What makes two records the same (`email`, `phone`, `name+org_id`, `domain`, `name`).
-    #[serde(default, skip_serializing_if = "Vec::is_empty")]
-    pub keys: Vec<String>,
-    /// Merge clusters found by these keys without asking.
-    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
-    pub auto_merge: bool,
-    /// Decisions the user took, keyed by stable record identities.
-    #[serde(default, skip_serializing_if = "Vec::is_empty")]
-    pub decisions: Vec<Decision>,
-}
-
-/// A user's decision on one cluster of duplicates.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct Decision {
-    /// `merge`, `keep` (not duplicates) or `drop`.
-    pub action: String,
-    /// Record identities: the source id, else a content hash.
-    pub records: Vec<String>,
-    /// For merge: the surviving record.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub survivor: Option<String>,
-    /// For merge: field → the record whose value is kept.
-    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
-    pub fields: BTreeMap<String, String>,
 }
 
 /// Export options.

@@ -311,6 +311,12 @@ impl Schema {
     }
 }
 
+/// A custom field that holds the source record's id ("Sell ID").
+pub fn is_id_name(name: &str) -> bool {
+    let lower = name.trim().to_lowercase();
+    lower == "id" || lower.ends_with(" id")
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

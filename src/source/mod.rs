@@ -14,6 +14,7 @@ pub mod cyrillic;
 mod fields;
 pub mod kinds;
 mod lines;
+pub mod names;
 mod ods_limits;
 pub mod origin;
 pub mod sniff;

@@ -7,7 +7,7 @@
 //! record's own address field, the others to address custom fields. The values have a say: a
 //! "postal code" column of e-mail addresses is no postal code.
 
-use crate::address::{AddressPart, home_field, is_country, is_postal_code};
+use crate::address::{AddressPart, is_country, is_postal_code};
 use crate::entity::{Entity, Target};
 use crate::source::kinds::ColumnKind;
 use crate::source::stats::ColumnProfile;
@@ -233,7 +233,7 @@ fn home(entity: Entity) -> Option<(Entity, &'static str)> {
         Entity::Deal | Entity::Lead => Entity::Organization,
         other => other,
     };
-    home_field(owner).map(|key| (owner, key))
+    owner.home_address_field().map(|key| (owner, key))
 }
 
 fn find(tokens: &[&str], phrase: &[&str]) -> Option<usize> {

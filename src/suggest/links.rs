@@ -12,7 +12,7 @@ use serde::Serialize;
 
 use crate::entity::{Entity, Target};
 use crate::schema::Schema;
-use crate::transform::plan::is_id_name;
+use crate::schema::is_id_name;
 
 use super::normalize::normalize;
 use super::{ColumnSuggestion, FileSuggestion, Tier};

@@ -6,7 +6,7 @@ use std::collections::BTreeMap;
 use crate::address::AddressPart;
 use crate::entity::{Entity, Target};
 use crate::profile::{ColumnSpec, FileMapping, Profile};
-use crate::schema::Schema;
+use crate::schema::{Schema, is_id_name};
 use crate::source::kinds::ColumnKind;
 use crate::source::stats::profile_column;
 use crate::transform::layout::Slot;
@@ -356,12 +356,6 @@ pub fn holds_ids(values: &[String]) -> bool {
     ids * 10 >= filled.len() * 9
 }
 
-/// A custom field that holds the source record's id ("Sell ID").
-pub fn is_id_name(name: &str) -> bool {
-    let lower = name.trim().to_lowercase();
-    lower == "id" || lower.ends_with(" id")
-}
-
 /// The rule for a column with a fixed target.
 fn rule_for(
     target: &Target,
@@ -509,7 +503,7 @@ fn translate(rule: &Rule, from: Entity, to: Entity, schema: &Schema) -> Rule {
                 && schema
                     .field(&target.without_label())
                     .is_some_and(|f| f.is_address())
-                && let Some(home) = crate::address::home_field(to)
+                && let Some(home) = to.home_address_field()
             {
                 other = Target::Field {
                     entity: to,

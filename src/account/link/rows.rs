@@ -10,8 +10,8 @@ use serde::Deserialize;
 use crate::account::AccountError;
 use crate::entity::Entity;
 use crate::link::{LinkIds, part_number, read_link_ids};
+use crate::schema::is_id_name;
 use crate::transform::layout::link_header;
-use crate::transform::plan::is_id_name;
 
 /// The entities the wizard imports first and `link` reads back from the account.
 pub const IMPORTED: [Entity; 4] = [
