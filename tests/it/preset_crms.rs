@@ -4,7 +4,7 @@
 //! export; a report export with a subset of the columns is still recognised; `apply` without a
 //! profile picks the preset and writes won and lost deals, money and dates as the CRM wrote them.
 
-mod common;
+use crate::common;
 
 use std::path::{Path, PathBuf};
 

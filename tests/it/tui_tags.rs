@@ -1,7 +1,7 @@
 //! The mapping UI's export, as `apply`, gives records the tags a tags file and its link table
 //! hold: both files start left out, and the export's persons carry the tags as labels.
 
-mod tui_support;
+use crate::tui_support;
 
 use std::path::{Path, PathBuf};
 
