@@ -11,6 +11,7 @@
 pub mod archive;
 pub mod cells;
 pub mod cyrillic;
+pub mod guard;
 pub mod kinds;
 mod lines;
 mod ods_limits;
@@ -19,6 +20,7 @@ pub mod sniff;
 pub mod stats;
 mod table;
 pub mod workbook;
+mod xls_limits;
 
 use std::io;
 use std::path::Path;
