@@ -284,3 +284,59 @@ fn xls_a_sheet_placed_past_the_stream_is_refused_as_damaged() {
         run.stderr
     );
 }
+
+#[path = "memory_workbooks/xlsb.rs"]
+mod xlsb;
+
+fn people_xlsb(far: Option<u32>, rel: &str) -> Vec<u8> {
+    let mut cells = vec![
+        xlsb::row(0),
+        xlsb::text(0, "Name"),
+        xlsb::row(1),
+        xlsb::text(0, "Ada"),
+        xlsb::row(2),
+        xlsb::text(0, "Bob"),
+    ];
+    if let Some(col) = far {
+        cells.push(xlsb::text(col, "far"));
+    }
+    xlsb::workbook(&cells, rel)
+}
+
+#[test]
+fn xlsb_a_small_workbook_is_read_and_a_cell_past_xfd_refused_within_the_limit() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(dir.path().join("fine.xlsb"), people_xlsb(None, "rId1")).unwrap();
+    let run = apply(dir.path(), "fine.xlsb");
+    run.assert_clean();
+    assert_eq!(run.code, Some(0), "{}", run.stderr);
+    assert_eq!(names(dir.path()), ["Ada", "Bob"]);
+    // Column 2^31: a sheet range spanning it would be billions of cells.
+    std::fs::write(
+        dir.path().join("wide.xlsb"),
+        people_xlsb(Some(1 << 31), "rId1"),
+    )
+    .unwrap();
+    let run = apply(dir.path(), "wide.xlsb");
+    run.assert_refused(&[
+        "wide.xlsb#People: refused: a cell at row 3 column 2147483649 lies beyond the last cell a sheet can hold (XFD1048576)",
+    ]);
+}
+
+/// The workbook reader panics on a sheet whose relationship the package lacks (it looks the
+/// id up by index): pipemap reports the workbook as damaged, by name, without a panic.
+#[test]
+fn xlsb_a_workbook_that_trips_the_reader_is_reported_damaged() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(dir.path().join("lost.xlsb"), people_xlsb(None, "rId7")).unwrap();
+    let run = apply(dir.path(), "lost.xlsb");
+    run.assert_clean();
+    assert_eq!(run.code, Some(2), "{}", run.stderr);
+    assert!(
+        run.stderr.contains(
+            "lost.xlsb: the workbook is damaged: its reader stopped on data it could not read"
+        ),
+        "{}",
+        run.stderr
+    );
+}
