@@ -110,7 +110,9 @@ pub fn run(file: &Path, entity: &str, schemas: &[PathBuf], json: bool) -> anyhow
             shorten(&c.column, width),
             format!("{:?}", c.tier).to_lowercase(),
             c.confidence,
-            target,
+            // A custom field's target carries the header as written: no control character
+            // of it reaches the terminal.
+            shorten(&target, 200),
             ty
         )?;
     }

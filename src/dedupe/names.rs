@@ -152,6 +152,43 @@ fn organization_similarity(a: &Prepared, b: &Prepared) -> (f64, usize) {
     )
 }
 
+/// The numbers written in a name ("branch 12" → ["12"]), leading zeros aside, sorted.
+fn numbers(name: &str) -> Vec<&str> {
+    let mut found: Vec<&str> = name
+        .split(|c: char| !c.is_ascii_digit())
+        .filter(|run| !run.is_empty())
+        .map(|run| {
+            let trimmed = run.trim_start_matches('0');
+            if trimmed.is_empty() { "0" } else { trimmed }
+        })
+        .collect();
+    found.sort_unstable();
+    found
+}
+
+/// How the numbers of two names compare: "Branch 12" and "Branch 21" are one edit apart
+/// (a transposition) yet two branches, so a number is never a typo.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Numbers {
+    /// The same numbers, or none on either side.
+    Agree,
+    /// One name has a number the other lacks ("Acme" / "Acme 2").
+    OneSided,
+    /// Both names have numbers, and they differ.
+    Differ,
+}
+
+fn compare_numbers(a: &str, b: &str) -> Numbers {
+    let (x, y) = (numbers(a), numbers(b));
+    if x == y {
+        Numbers::Agree
+    } else if x.is_empty() || y.is_empty() {
+        Numbers::OneSided
+    } else {
+        Numbers::Differ
+    }
+}
+
 /// An organisation's name: keys compared whole.
 pub(crate) fn organization_name(a: &Prepared, b: &Prepared) -> Option<(f64, f64)> {
     if a.name.is_empty() || b.name.is_empty() {
@@ -167,6 +204,13 @@ pub(crate) fn organization_name(a: &Prepared, b: &Prepared) -> Option<(f64, f64)
     };
     let (sim, edits) = organization_similarity(a, b);
     let contained = short.split(' ').all(|s| long.split(' ').any(|w| w == s));
+    let numbers = compare_numbers(&a.name, &b.name);
+    if numbers != Numbers::Agree {
+        // Names apart by their numbers are sister branches or units, not a typo; one holding
+        // all of the other's words may still be the same company written short.
+        let weight = if contained { 0.5 } else { -5.0 };
+        return Some((weight, sim.min(0.79)));
+    }
     let weight = if (edits == 1 && short.len() >= 5) || sim >= 0.94 {
         3.5
     } else if (edits == 2 && short.len() >= 8) || sim >= 0.9 {
@@ -183,7 +227,17 @@ pub(crate) fn organization_name(a: &Prepared, b: &Prepared) -> Option<(f64, f64)
 
 /// Whether two companies (by key) are one: equal keys, a typo apart, or the same company
 /// e-mail domain.
+/// Two companies whose names differ in a number ("Branch 12", "Branch 21") are two, even
+/// with one e-mail domain: branches of one firm share it.
 pub(crate) fn company(a: &Prepared, b: &Prepared) -> Agreement {
+    let numbers = if a.org.is_empty() || b.org.is_empty() {
+        Numbers::Agree
+    } else {
+        compare_numbers(&a.org, &b.org)
+    };
+    if numbers == Numbers::Differ {
+        return Agreement::Different;
+    }
     if shares(&a.mail_domains, &b.mail_domains) {
         return Agreement::Same;
     }
@@ -196,10 +250,11 @@ pub(crate) fn company(a: &Prepared, b: &Prepared) -> Agreement {
     let short = a.org.len().min(b.org.len());
     let (sim, edits) = similarity_and_edits(&a.org, &b.org);
     let within = |x: &str, y: &str| x.split(' ').all(|w| y.split(' ').any(|v| v == w));
-    if (edits == 1 && short >= 5)
-        || sim >= 0.94
-        || ((a.org.contains(' ') || b.org.contains(' '))
-            && word_set_similarity(&a.org, &b.org) >= 0.94)
+    if numbers == Numbers::Agree
+        && ((edits == 1 && short >= 5)
+            || sim >= 0.94
+            || ((a.org.contains(' ') || b.org.contains(' '))
+                && word_set_similarity(&a.org, &b.org) >= 0.94))
     {
         Agreement::Same
     } else if within(&a.org, &b.org) || within(&b.org, &a.org) {
@@ -213,6 +268,15 @@ pub(crate) fn company(a: &Prepared, b: &Prepared) -> Agreement {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn names_are_compared_by_their_numbers() {
+        assert_eq!(numbers("branch 12 unit 007"), ["12", "7"]);
+        assert_eq!(compare_numbers("unit 03", "unit 3"), Numbers::Agree);
+        assert_eq!(compare_numbers("branch 12", "branch 21"), Numbers::Differ);
+        assert_eq!(compare_numbers("acme", "acme 2"), Numbers::OneSided);
+        assert_eq!(compare_numbers("acme", "acme inc"), Numbers::Agree);
+    }
 
     #[test]
     fn word_similarity_forgives_typos_more_in_long_words() {

@@ -291,3 +291,56 @@ fn a_search_limited_to_some_evidence_finds_only_links_resting_on_it() {
     assert_eq!(email.clusters[0].rows, [1, 3], "row 4 shares no e-mail");
     assert!(email.compared < all.compared);
 }
+
+#[test]
+fn names_at_companies_apart_by_a_number_are_not_merged_by_name_and_company() {
+    let settings = DedupeSettings {
+        keys: vec!["name+org_id".into()],
+        auto_merge: true,
+        decisions: Vec::new(),
+    };
+    let merged = |a: &str, b: &str| {
+        // Others around them, so that agreeing on a name is the evidence it is in a real file.
+        let mut records: Vec<DedupeRecord> = [
+            ("Ada", "Lovelace", "Engine Works"),
+            ("John", "Smith", "Globex"),
+            ("Maria", "Garcia", "Initech"),
+            ("Tomasz", "Kowalski", "Acme"),
+            ("Anna", "Berg", "Umbrella"),
+            ("Jane", "Roe", "Hooli"),
+        ]
+        .iter()
+        .enumerate()
+        .map(|(i, (first, last, org))| person(i as u64 + 3, first, last, "", "", org))
+        .collect();
+        records.push(person(1, "Li", "Wei", "", "", a));
+        records.push(person(2, "Li", "Wei", "", "", b));
+        let found = find_clusters(Entity::Person, &records, &DedupeOptions::default()).unwrap();
+        let plan = plan_merges(&found.clusters, &records, &settings).unwrap();
+        !plan.absorbed.is_empty()
+    };
+    // One company written two ways is still merged by name and company.
+    assert!(merged("Branch 12", "Branch 12 "));
+    assert!(merged(
+        "Torixta Trading Corp.",
+        "Torixta Trading Corporation"
+    ));
+    // A transposed or changed number is another branch, not a typo.
+    assert!(!merged("Branch 12", "Branch 21"));
+    assert!(!merged("Unit 3", "Unit 4"));
+    assert!(!merged("Acme Store 007", "Acme Store 070"));
+}
+
+#[test]
+fn organizations_apart_by_a_number_are_two() {
+    let a = organization(1, "Unit 3", "", "");
+    let b = organization(2, "Unit 4", "", "");
+    assert!(score_pair(Entity::Organization, &a, &b).unwrap().0 < DEFAULT_THRESHOLD);
+    let c = organization(3, "Branch 12 Ltd", "", "");
+    let d = organization(4, "Branch 21 Limited", "", "");
+    assert!(score_pair(Entity::Organization, &c, &d).unwrap().0 < DEFAULT_THRESHOLD);
+    // The same numbers, the same website: one organisation written two ways.
+    let e = organization(5, "Unit 03 Ltd", "https://unit3.example", "Austin");
+    let f = organization(6, "Unit 3 Limited", "unit3.example", "Austin");
+    assert!(score_pair(Entity::Organization, &e, &f).unwrap().0 >= DEFAULT_THRESHOLD);
+}

@@ -41,7 +41,8 @@ pub struct RelinkCounts {
     pub by_source_id: u64,
     /// By a name exactly one exported item has.
     pub by_unique_name: u64,
-    /// A name several exported items share: left to the import to match by name.
+    /// A name or a source id several exported items share: left to the import to match by
+    /// name.
     pub ambiguous: u64,
     /// Not among the exported items: left as a name.
     pub unmatched: u64,
@@ -58,10 +59,12 @@ pub struct RelinkReport {
     pub imported: Vec<Entity>,
 }
 
-/// Items of one Pipedrive export: by source id and by name.
+/// Items of one Pipedrive export: by source id and by name. A source id names one item, but
+/// an export can hold two with one source id (a file imported twice): each id keeps every
+/// Pipedrive ID it was seen with, so such a link is reported ambiguous rather than exact.
 #[derive(Default)]
 struct Exported {
-    by_source: HashMap<(Entity, String), String>,
+    by_source: HashMap<(Entity, String), Vec<String>>,
     by_name: HashMap<(Entity, u64), Vec<String>>,
 }
 
@@ -171,9 +174,13 @@ fn read_export(path: &Path, exported: &mut Exported) -> Result<Entity, RelinkErr
             continue;
         }
         if !get(source).is_empty() {
-            exported
+            let ids = exported
                 .by_source
-                .insert((entity, get(source).to_string()), pd.to_string());
+                .entry((entity, get(source).to_string()))
+                .or_default();
+            if !ids.iter().any(|known| known == pd) {
+                ids.push(pd.to_string());
+            }
         }
         if !get(name).is_empty() {
             exported
@@ -341,10 +348,29 @@ fn resolve(
     if let Some(source_id) = ids
         .and_then(|ids| ids.iter().find(|(e, _)| *e == entity))
         .map(|(_, id)| id)
-        && let Some(pd) = exported.by_source.get(&(entity, source_id.clone()))
+        && let Some(found) = exported.by_source.get(&(entity, source_id.clone()))
     {
-        report.counts.by_source_id += 1;
-        return pd.clone();
+        if let [pd] = found.as_slice() {
+            report.counts.by_source_id += 1;
+            return pd.clone();
+        }
+        // Several items carry the source id: any one of them would be a guess, and the name
+        // cannot tell them apart either.
+        report.counts.ambiguous += 1;
+        note(
+            report,
+            file,
+            row,
+            entity,
+            name,
+            format!(
+                "{} exported {} share the source id {source_id} (Pipedrive IDs {})",
+                found.len(),
+                entity.plural(),
+                found.join(", ")
+            ),
+        );
+        return String::new();
     }
     match exported
         .by_name
@@ -397,7 +423,7 @@ fn note(report: &mut RelinkReport, file: &str, row: u64, entity: Entity, name: &
 fn report_text(r: &RelinkReport) -> String {
     let c = &r.counts;
     let mut text = format!(
-        "# pipemap relink\n\nImported (not rewritten): {}.\nRewritten: {}.\n\n| links | count |\n|---|---:|\n| exact, by source id | {} |\n| by a unique name | {} |\n| ambiguous name (left to the import) | {} |\n| not in the exports (left as a name) | {} |\n",
+        "# pipemap relink\n\nImported (not rewritten): {}.\nRewritten: {}.\n\n| links | count |\n|---|---:|\n| exact, by source id | {} |\n| by a unique name | {} |\n| ambiguous name or source id (left to the import) | {} |\n| not in the exports (left as a name) | {} |\n",
         r.imported
             .iter()
             .map(|e| e.plural())

@@ -51,6 +51,8 @@ pub enum ProfileError {
 /// Parses a profile, checking its size and version first so a future or hostile file gets a
 /// clear answer.
 pub fn from_yaml(file: &str, text: &str) -> Result<Profile, ProfileError> {
+    // A byte-order mark (as Windows editors save UTF-8) is no character of the profile.
+    let text = text.strip_prefix('\u{feff}').unwrap_or(text);
     if text.len() > MAX_PROFILE_BYTES {
         return Err(ProfileError::TooLarge {
             file: file.to_string(),

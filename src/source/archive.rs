@@ -198,6 +198,7 @@ pub fn list(path: &Path, display: &str) -> Result<Listing, SourceError> {
     }
     let mut listing = Listing::default();
     let mut other = 0usize;
+    let mut nested: Vec<String> = Vec::new();
     for i in 0..archive.len() {
         let entry = archive.by_index_data(i).map_err(|e| corrupt(display, &e))?;
         if entry.is_dir() {
@@ -211,7 +212,11 @@ pub fn list(path: &Path, display: &str) -> Result<Listing, SourceError> {
             continue;
         }
         let Some(kind) = member_kind(&name) else {
-            other += 1;
+            if is_archive_name(&name) {
+                nested.push(name);
+            } else {
+                other += 1;
+            }
             continue;
         };
         let source = format!("{display}/{name}");
@@ -223,12 +228,49 @@ pub fn list(path: &Path, display: &str) -> Result<Listing, SourceError> {
             occurrence: 0,
         });
     }
+    listing.notes.extend(passed_over(display, other, &nested));
+    Ok(listing)
+}
+
+/// Whether a member's name says it is an archive of its own (read only when unpacked).
+fn is_archive_name(name: &str) -> bool {
+    let lower = name.to_lowercase();
+    [
+        ".zip", ".7z", ".rar", ".tar", ".tgz", ".tar.gz", ".gz", ".bz2", ".xz",
+    ]
+    .iter()
+    .any(|e| lower.ends_with(e))
+}
+
+/// The notes on members passed over: archives inside the archive by name (each may hold
+/// tables the export then lacks), the rest counted.
+fn passed_over(display: &str, other: usize, nested: &[String]) -> Vec<String> {
+    const NAMED: usize = 5;
+    let mut notes = Vec::new();
+    if !nested.is_empty() {
+        let more = nested.len().saturating_sub(NAMED);
+        notes.push(format!(
+            "{display}: skipped {} archive(s) inside it, not read: {}{}; unpack them and give their files to read them",
+            nested.len(),
+            nested
+                .iter()
+                .take(NAMED)
+                .map(|n| format!("{n:?}"))
+                .collect::<Vec<_>>()
+                .join(", "),
+            if more > 0 {
+                format!(" and {more} more")
+            } else {
+                String::new()
+            }
+        ));
+    }
     if other > 0 {
-        listing.notes.push(format!(
+        notes.push(format!(
             "{display}: skipped {other} member(s) that are not CSV/TSV files or workbooks"
         ));
     }
-    Ok(listing)
+    notes
 }
 
 /// Whether an archive holds a member of this exact name.
@@ -424,6 +466,7 @@ fn local_entries(path: &Path, display: &str) -> Result<Vec<LocalEntry>, SourceEr
 fn list_local(path: &Path, display: &str) -> Result<Listing, SourceError> {
     let mut listing = Listing::default();
     let mut other = 0usize;
+    let mut nested: Vec<String> = Vec::new();
     let mut seen: std::collections::HashMap<String, usize> = std::collections::HashMap::new();
     let mut repeated = Vec::new();
     for entry in local_entries(path, display)? {
@@ -438,7 +481,11 @@ fn list_local(path: &Path, display: &str) -> Result<Listing, SourceError> {
             continue;
         }
         let Some(kind) = member_kind(&name) else {
-            other += 1;
+            if is_archive_name(&name) {
+                nested.push(name);
+            } else {
+                other += 1;
+            }
             continue;
         };
         let occurrence = *seen
@@ -464,11 +511,7 @@ fn list_local(path: &Path, display: &str) -> Result<Listing, SourceError> {
             occurrence_name(&name, 1)
         ));
     }
-    if other > 0 {
-        listing.notes.push(format!(
-            "{display}: skipped {other} member(s) that are not CSV/TSV files or workbooks"
-        ));
-    }
+    listing.notes.extend(passed_over(display, other, &nested));
     Ok(listing)
 }
 

@@ -12,6 +12,7 @@ pub mod archive;
 pub mod cells;
 pub mod cyrillic;
 mod fields;
+pub mod guard;
 pub mod kinds;
 mod lines;
 pub mod names;
@@ -21,6 +22,7 @@ pub mod sniff;
 pub mod stats;
 mod table;
 pub mod workbook;
+mod xls_limits;
 
 use std::io;
 use std::path::Path;

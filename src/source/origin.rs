@@ -135,12 +135,20 @@ pub fn expand(paths: &[PathBuf]) -> Result<Expansion, SourceError> {
                 .filter(|p| is_source_file(p))
                 .collect();
             inside.sort();
+            let below = subfolder_note(path);
             if inside.is_empty() {
+                let mut message =
+                    "the folder holds no .csv, .tsv, .txt, .gz, .zip or workbook files".to_string();
+                if let Some(note) = &below {
+                    message = format!("{message} itself ({note})");
+                }
                 return Err(SourceError::NoTables {
                     file: display,
-                    message: "the folder holds no .csv, .tsv, .txt, .gz, .zip or workbook files"
-                        .into(),
+                    message,
                 });
+            }
+            if let Some(note) = below {
+                out.notes.push(format!("{display}: {note}"));
             }
             for file in inside {
                 resolve_into(&file, &mut out)?;
@@ -151,6 +159,68 @@ pub fn expand(paths: &[PathBuf]) -> Result<Expansion, SourceError> {
     }
     read_once(&mut out);
     Ok(out)
+}
+
+/// Entries looked at below a folder's subfolders at most, to tell whether they hold tables.
+const SUBFOLDER_ENTRIES: usize = 10_000;
+
+/// What a folder's subfolders hold that a folder given by name does not read: None when they
+/// hold no table files. Hidden folders are passed over, as hidden files are.
+fn subfolder_note(dir: &Path) -> Option<String> {
+    let mut budget = SUBFOLDER_ENTRIES;
+    let mut named = Vec::new();
+    let mut files = 0usize;
+    let mut subs: Vec<PathBuf> = std::fs::read_dir(dir)
+        .ok()?
+        .flatten()
+        .map(|e| e.path())
+        .filter(|p| p.is_dir() && !hidden(p))
+        .collect();
+    subs.sort();
+    for sub in subs {
+        let n = tables_below(&sub, &mut budget);
+        if n > 0 {
+            files += n;
+            named.push(super::display_name(&sub));
+        }
+    }
+    if named.is_empty() {
+        return None;
+    }
+    let more = if budget == 0 { " or more" } else { "" };
+    Some(format!(
+        "its subfolder(s) {} hold {files}{more} table file(s) that were not read; give them as well to read them",
+        named.join(", ")
+    ))
+}
+
+fn hidden(path: &Path) -> bool {
+    path.file_name()
+        .and_then(|n| n.to_str())
+        .is_some_and(|n| n.starts_with('.') || n.eq_ignore_ascii_case("__MACOSX"))
+}
+
+/// Table files in a folder and its subfolders, looking at no more than `budget` entries.
+fn tables_below(dir: &Path, budget: &mut usize) -> usize {
+    let Ok(entries) = std::fs::read_dir(dir) else {
+        return 0;
+    };
+    let mut n = 0;
+    for entry in entries.flatten() {
+        if *budget == 0 {
+            break;
+        }
+        *budget -= 1;
+        let path = entry.path();
+        // No following links into folders: a link back up would loop.
+        let is_dir = entry.file_type().is_ok_and(|t| t.is_dir());
+        if is_dir && !hidden(&path) {
+            n += tables_below(&path, budget);
+        } else if is_source_file(&path) {
+            n += 1;
+        }
+    }
+    n
 }
 
 /// Leaves out a table named twice — the same path twice, a folder and a file in it, a link to

@@ -196,6 +196,12 @@ impl Table {
             file
         };
         let (mut head, complete) = read_head(&mut raw).map_err(io_err)?;
+        // The whole text fits in `head`: the CSV reader needs no larger buffer than it.
+        let buffer = if complete {
+            (head.len() + 1).clamp(1024, 256 * 1024)
+        } else {
+            256 * 1024
+        };
         let guess = sniff::guess_encoding(&head, complete);
         let text = guess.decode(&head);
         if text
@@ -268,7 +274,7 @@ impl Table {
             .delimiter(format.delimiter_byte)
             .has_headers(false)
             .flexible(true)
-            .buffer_capacity(256 * 1024)
+            .buffer_capacity(buffer)
             .from_reader(stream);
         let rows = Rows::Csv {
             reader: Box::new(reader),
@@ -567,6 +573,11 @@ impl InvalidText {
 fn read_head(raw: &mut Box<dyn Read + Send>) -> io::Result<(Vec<u8>, bool)> {
     let mut head = Vec::with_capacity(sniff::SNIFF_BYTES);
     let mut complete = read_chunk(raw, &mut head)?;
+    if complete {
+        // A small file is all here: it keeps no room it will never use (an archive of
+        // thousands of one-row members holds every member open at once).
+        head.shrink_to_fit();
+    }
     if !sniff::wants_evidence(&head) {
         return Ok((head, complete));
     }

@@ -16,6 +16,7 @@ use calamine::{Reader, SheetType, SheetVisible, Sheets, open_workbook_from_rs};
 use super::SourceError;
 use super::archive;
 use super::cells::{RowBuilder, data_ref_text, data_text};
+use super::guard::contain;
 
 /// Rows handed over ahead of the reader.
 const CHANNEL_ROWS: usize = 1024;
@@ -85,9 +86,13 @@ pub fn list_sheets(
     match book {
         Book::File(path) => {
             let file = File::open(&path).map_err(|e| super::io_error(display, e))?;
-            list_in(open(BufReader::new(file), kind, display)?, kind, display)
+            contain(display, || {
+                list_in(open(BufReader::new(file), kind, display)?, kind, display)
+            })
         }
-        Book::Bytes(bytes) => list_in(open(Cursor::new(bytes), kind, display)?, kind, display),
+        Book::Bytes(bytes) => contain(display, || {
+            list_in(open(Cursor::new(bytes), kind, display)?, kind, display)
+        }),
     }
 }
 
@@ -107,7 +112,7 @@ pub fn open_sheet(
         .name("pipemap-sheet".into())
         .spawn(move || {
             let (display, sheet, source) = (&display_owned, &sheet_owned, &source_owned);
-            let result = match book {
+            let result = contain(source, || match book {
                 Book::File(path) => File::open(&path)
                     .map_err(|e| super::io_error(display, e))
                     .and_then(|f| {
@@ -121,7 +126,7 @@ pub fn open_sheet(
                         stream_in(wb, kind, sheet, source, Budget::for_book(size), &tx)
                     })
                 }
-            };
+            });
             if let Err(err) = result {
                 let _ = tx.send(Msg::Failed(err));
             }
@@ -245,6 +250,16 @@ fn precheck(book: &Book, kind: WorkbookKind, display: &str) -> Result<(), Source
             Book::Bytes(bytes) => archive::check_package_from(Cursor::new(bytes), display)?,
         }
     }
+    if kind == WorkbookKind::Xls {
+        match book {
+            Book::File(path) => {
+                let file = File::open(path).map_err(|e| super::io_error(display, e))?;
+                let size = file.metadata().map_or(0, |m| m.len());
+                check_xls_cost(BufReader::new(file), size, display)?;
+            }
+            Book::Bytes(bytes) => check_xls_cost(Cursor::new(bytes), bytes.len() as u64, display)?,
+        }
+    }
     if kind == WorkbookKind::Ods {
         match book {
             Book::File(path) => {
@@ -284,6 +299,30 @@ fn check_ods_expansion(
         }),
         _ => Ok(()),
     }
+}
+
+/// Refuses an `.xls` whose opening (the reader gathers every sheet whole) would cost past the
+/// limit, or whose structure is too damaged to tell.
+fn check_xls_cost(book: impl Read + Seek, size: u64, display: &str) -> Result<(), SourceError> {
+    use super::xls_limits::{FLOOR_BYTES, PER_BOOK_BYTE, Refusal, cost, workbook_stream};
+    let limit = FLOOR_BYTES.max(size.saturating_mul(PER_BOOK_BYTE));
+    let refusal = match workbook_stream(book).and_then(|stream| cost(&stream, limit)) {
+        Ok(_) => return Ok(()),
+        Err(refusal) => refusal,
+    };
+    Err(match refusal {
+        Refusal::Damaged(what) => SourceError::Corrupt {
+            file: display.to_string(),
+            message: format!("not a readable xls workbook: {what}"),
+        },
+        Refusal::TooLarge(_) => SourceError::TooLarge {
+            file: display.to_string(),
+            message: format!(
+                "its sheets' extent, cells and shared strings would take more than {} MiB to open, past the limit for a workbook of this size",
+                limit >> 20
+            ),
+        },
+    })
 }
 
 fn open<RS: Read + Seek>(
@@ -361,6 +400,24 @@ fn list_in<RS: Read + Seek>(
                 }
                 used
             }
+            Sheets::Xlsb(x) => {
+                let mut cells = x
+                    .worksheet_cells_reader(&sheet.name)
+                    .map_err(|e| book_error(&source, kind, e.into()))?;
+                let mut used = false;
+                while let Some(cell) = cells
+                    .next_cell()
+                    .map_err(|e| book_error(&source, kind, e.into()))?
+                {
+                    let (row, col) = cell.get_position();
+                    check_reference(&source, row, col)?;
+                    if !data_ref_text(cell.get_value()).trim().is_empty() {
+                        used = true;
+                        break;
+                    }
+                }
+                used
+            }
             other => other
                 .worksheet_range(&sheet.name)
                 .map_err(|e| book_error(&source, kind, e))?
@@ -424,6 +481,7 @@ fn stream_in<RS: Read + Seek>(
                 let text = data_ref_text(cell.get_value());
                 budget.spend(source, text.len())?;
                 if let Some((line, mut row)) = builder.push(row, col, text) {
+                    budget.spend_row(source, &row)?;
                     merged.fill(line, &mut row);
                     if tx.send(Msg::Row(line, row)).is_err() {
                         return Ok(());
@@ -431,8 +489,42 @@ fn stream_in<RS: Read + Seek>(
                 }
             }
             if let Some((line, mut row)) = builder.take() {
+                budget.spend_row(source, &row)?;
                 merged.fill(line, &mut row);
                 let _ = tx.send(Msg::Row(line, row));
+            }
+        }
+        Sheets::Xlsb(x) => {
+            // Streamed like XLSX: a whole-sheet range would be allocated for the extent its
+            // cells span before a single reference could be checked.
+            let mut cells = x
+                .worksheet_cells_reader(sheet)
+                .map_err(|e| book_error(source, kind, e.into()))?;
+            let dims = cells.dimensions();
+            let declared = dims != calamine::Dimensions::default()
+                && dims.end.0 <= MAX_ROW
+                && dims.end.1 <= MAX_COL
+                && dims.start.0 <= dims.end.0
+                && dims.start.1 <= dims.end.1;
+            builder.first_col = if declared { dims.start.1 } else { 0 };
+            let hint = declared.then(|| u64::from(dims.end.0 - dims.start.0));
+            if tx.send(Msg::Opened(hint, Vec::new())).is_err() {
+                return Ok(());
+            }
+            while let Some(cell) = cells
+                .next_cell()
+                .map_err(|e| book_error(source, kind, e.into()))?
+            {
+                let (row, col) = cell.get_position();
+                check_reference(source, row, col)?;
+                let text = data_ref_text(cell.get_value());
+                budget.spend(source, text.len())?;
+                if let Some((line, row)) = builder.push(row, col, text) {
+                    budget.spend_row(source, &row)?;
+                    if tx.send(Msg::Row(line, row)).is_err() {
+                        return Ok(());
+                    }
+                }
             }
         }
         other => {
@@ -450,16 +542,18 @@ fn stream_in<RS: Read + Seek>(
                     let (r, c) = (first_row + i as u32, first_col + j as u32);
                     let text = data_text(cell);
                     budget.spend(source, text.len())?;
-                    if let Some((line, row)) = builder.push(r, c, text)
-                        && tx.send(Msg::Row(line, row)).is_err()
-                    {
-                        return Ok(());
+                    if let Some((line, row)) = builder.push(r, c, text) {
+                        budget.spend_row(source, &row)?;
+                        if tx.send(Msg::Row(line, row)).is_err() {
+                            return Ok(());
+                        }
                     }
                 }
             }
         }
     }
     if let Some((line, row)) = builder.take() {
+        budget.spend_row(source, &row)?;
         let _ = tx.send(Msg::Row(line, row));
     }
     let _ = tx.send(Msg::End);
@@ -485,8 +579,9 @@ fn check_reference(source: &str, row: u32, col: u32) -> Result<(), SourceError> 
     Ok(())
 }
 
-/// How much text a sheet may expand to: generous for any real export, but not the gigabytes
-/// a few kilobytes of shared strings (one long string referenced by every cell) unfold into.
+/// How much text (and room for the empty cells between) a sheet may expand to: generous for
+/// any real export, but not the gigabytes a few kilobytes of shared strings (one long string
+/// referenced by every cell) or of far-apart cells unfold into.
 struct Budget {
     left: u64,
     limit: u64,
@@ -503,6 +598,12 @@ impl Budget {
         Budget { left: limit, limit }
     }
 
+    /// A row handed over holds a cell for every column up to its last, empty or not: a cell
+    /// at column XFD on every row is 16,384 cells a row however little text the sheet has.
+    fn spend_row(&mut self, source: &str, row: &[String]) -> Result<(), SourceError> {
+        self.spend(source, std::mem::size_of_val(row))
+    }
+
     fn spend(&mut self, source: &str, bytes: usize) -> Result<(), SourceError> {
         match self.left.checked_sub(bytes as u64) {
             Some(left) => {
@@ -512,7 +613,7 @@ impl Budget {
             None => Err(SourceError::TooLarge {
                 file: source.to_string(),
                 message: format!(
-                    "the sheet's cells expand to more than {} MiB of text, past the limit for a workbook of this size (cells repeating one long shared string?)",
+                    "the sheet's cells expand to more than {} MiB of text and empty cells between, past the limit for a workbook of this size (cells repeating one long shared string, or far apart?)",
                     self.limit >> 20
                 ),
             }),

@@ -213,3 +213,73 @@ fn keep_and_drop_decisions() {
     assert!(rejects.contains("dropped as a duplicate"), "{rejects}");
     assert_eq!(deals.len(), 2);
 }
+
+/// `auto_merge` on `name+org_id`: one person written twice at one company is merged, while
+/// namesakes at companies whose names differ only in a number (sister branches) stay apart.
+#[test]
+fn auto_merge_by_name_and_company_keeps_namesakes_at_numbered_branches_apart() {
+    let dir = tempfile::tempdir().unwrap();
+    let p = dir.path();
+    std::fs::write(
+        p.join("people.csv"),
+        "\
+name,company,city
+Li Wei,Branch 12,Austin
+Li Wei,Branch 21,Dallas
+Li Wei,Branch 12,
+Kim Park,Unit 3,Reno
+Kim Park,Unit 4,Reno
+Ada Lovelace,Engine Works,London
+John Smith,Globex,Berlin
+Maria Garcia,Initech,Madrid
+Tomasz Kowalski,Acme,Warsaw
+",
+    )
+    .unwrap();
+    std::fs::write(
+        p.join("profile.yaml"),
+        r#"version: 1
+name: branches
+files:
+  - match: {headers_include: [name, company]}
+    entity: person
+    columns:
+      name: person.name
+      company: person.org_id
+      city: "person.custom:City"
+dedupe:
+  person: {keys: [name+org_id], auto_merge: true}
+"#,
+    )
+    .unwrap();
+    let out = p.join("out");
+    let output = pipemap()
+        .current_dir(p)
+        .args([
+            "apply",
+            "people.csv",
+            "--profile",
+            "profile.yaml",
+            "--quiet",
+        ])
+        .arg("--out")
+        .arg(&out)
+        .output()
+        .unwrap();
+    let code = output.status.code();
+    assert!(matches!(code, Some(0 | 3)), "{output:?}");
+    let summary = assert_reconciles(&out);
+    assert_eq!(summary["files"][0]["merged"], 1, "{summary}");
+    let rows = common::rows(&out.join("02-persons.csv"));
+    let at = |name: &str| -> Vec<String> {
+        let mut orgs: Vec<String> = rows
+            .iter()
+            .filter(|r| r["Person - Name"] == name)
+            .map(|r| r["Organization - Name"].clone())
+            .collect();
+        orgs.sort();
+        orgs
+    };
+    assert_eq!(at("Li Wei"), ["Branch 12", "Branch 21"]);
+    assert_eq!(at("Kim Park"), ["Unit 3", "Unit 4"]);
+}

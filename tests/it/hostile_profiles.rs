@@ -277,3 +277,24 @@ files:
     assert!(persons.contains("../../../escaped"), "{persons}");
     assert!(persons.contains("/etc/passwd"), "{persons}");
 }
+
+/// A profile saved by a Windows editor with a UTF-8 byte-order mark reads as the same profile;
+/// a repeated key is refused by name.
+#[test]
+fn a_byte_order_mark_is_no_part_of_a_profile_and_a_repeated_key_is_named() {
+    let dir = tempfile::tempdir().unwrap();
+    let profile = "version: 1\nname: marked\nfiles:\n  - match: {headers_include: [Name]}\n    entity: person\n    columns:\n      Name: person.name\n      Email: person.email:work\n";
+    std::fs::write(dir.path().join("marked.yaml"), format!("\u{feff}{profile}")).unwrap();
+    let outcome = apply_with(dir.path(), "marked.yaml", &[]);
+    assert_eq!(outcome.code, 0, "{}", outcome.stderr);
+    let rows = common::rows(&dir.path().join("out/02-persons.csv"));
+    assert_eq!(rows[0]["Person - Name"], "Ada Lovelace");
+    std::fs::remove_dir_all(dir.path().join("out")).unwrap();
+    let repeated = profile.replace("name: marked\n", "name: marked\nname: again\n");
+    refused(
+        dir.path(),
+        "repeated.yaml",
+        &repeated,
+        &["duplicate field `name`"],
+    );
+}

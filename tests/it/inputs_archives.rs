@@ -348,3 +348,66 @@ fn a_folder_opens_every_table_workbook_archive_and_gzip_file_in_it() {
     );
     assert_eq!(json[1]["sample_rows"][0][0], "Zoë Ødegård");
 }
+
+/// Tables a folder or an archive holds but pipemap does not read — in a subfolder, in an
+/// archive inside the archive — are named in a note, never dropped without a word; a folder
+/// whose tables are all in subfolders says where they are.
+#[test]
+fn tables_in_subfolders_and_nested_archives_are_named_not_dropped_silently() {
+    let dir = tempfile::tempdir().unwrap();
+    let export = dir.path().join("export");
+    std::fs::create_dir_all(export.join("2024/q1")).unwrap();
+    std::fs::create_dir_all(export.join(".cache")).unwrap();
+    std::fs::write(export.join("top.csv"), "Name\nAda\n").unwrap();
+    std::fs::write(export.join("2024/q1/inner.csv"), "Name\nBob\n").unwrap();
+    std::fs::write(export.join("2024/inner.xlsx"), workbook_bytes()).unwrap();
+    std::fs::write(export.join(".cache/old.csv"), "Name\nOld\n").unwrap();
+    let inner = {
+        let mut zip = zip::ZipWriter::new(std::io::Cursor::new(Vec::new()));
+        zip.start_file("a.csv", SimpleFileOptions::default())
+            .unwrap();
+        zip.write_all(b"Name\nCy\n").unwrap();
+        zip.finish().unwrap().into_inner()
+    };
+    write_zip(
+        &dir.path().join("outer.zip"),
+        &[
+            ("top.csv", b"Name\nDee\n"),
+            ("more/inner.zip", &inner),
+            ("readme.md", b"hello"),
+        ],
+        false,
+    );
+    let e = export.display().to_string();
+    pipemap()
+        .arg("inspect")
+        .arg(&export)
+        .assert()
+        .success()
+        .stderr(predicate::str::contains(format!(
+            "{e}: its subfolder(s) {e}/2024 hold 2 table file(s) that were not read; give them as well to read them"
+        )))
+        .stderr(predicate::str::contains(".cache").not());
+    let outer = dir.path().join("outer.zip").display().to_string();
+    pipemap()
+        .arg("inspect")
+        .arg(dir.path().join("outer.zip"))
+        .assert()
+        .success()
+        .stderr(predicate::str::contains(format!(
+            "{outer}: skipped 1 archive(s) inside it, not read: \"more/inner.zip\"; unpack them and give their files to read them"
+        )))
+        .stderr(predicate::str::contains(format!(
+            "{outer}: skipped 1 member(s) that are not CSV/TSV files or workbooks"
+        )));
+    // Only subfolders hold tables: the refusal says where they are.
+    std::fs::remove_file(export.join("top.csv")).unwrap();
+    pipemap()
+        .arg("inspect")
+        .arg(&export)
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains(format!(
+            "the folder holds no .csv, .tsv, .txt, .gz, .zip or workbook files itself (its subfolder(s) {e}/2024 hold 2 table file(s)"
+        )));
+}

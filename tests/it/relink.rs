@@ -201,3 +201,95 @@ fn relink_and_check(layout: &str) {
     let report = std::fs::read_to_string(out.join("relinked/relink-report.md")).unwrap();
     assert!(report.contains("exact, by source id"));
 }
+
+/// A Pipedrive export holding two persons with one source id (a file imported twice): a deal
+/// linked to that id is reported ambiguous and linked to neither, while a deal linked to a
+/// source id one person holds is linked exactly.
+#[test]
+fn two_exported_records_with_one_source_id_are_ambiguous_not_exact() {
+    let dir = tempfile::tempdir().unwrap();
+    let p = dir.path();
+    std::fs::write(
+        p.join("persons.csv"),
+        "id,name,email\n101,Ann Lee,ann@acme.com\n102,Bo Chan,bo@chan.io\n",
+    )
+    .unwrap();
+    std::fs::write(
+        p.join("deals.csv"),
+        "id,title,contact_id\n9001,Renewal,101\n9002,Upsell,102\n",
+    )
+    .unwrap();
+    std::fs::write(
+        p.join("profile.yaml"),
+        r#"version: 1
+name: relink-ambiguous
+files:
+  - match: {headers_include: [name, email]}
+    entity: person
+    columns:
+      id: "person.custom:Source ID"
+      name: person.name
+      email: person.email:work
+  - match: {headers_include: [title, contact_id]}
+    entity: deal
+    columns:
+      id: "deal.custom:Source ID"
+      title: deal.title
+      contact_id: deal.person_id
+"#,
+    )
+    .unwrap();
+    let out = p.join("out");
+    let code = Command::cargo_bin("pipemap")
+        .unwrap()
+        .current_dir(p)
+        .args([
+            "apply",
+            "persons.csv",
+            "deals.csv",
+            "--profile",
+            "profile.yaml",
+        ])
+        .arg("--out")
+        .arg(&out)
+        .output()
+        .unwrap()
+        .status
+        .code();
+    assert!(matches!(code, Some(0) | Some(3)), "{code:?}");
+    // Ann Lee was imported twice (Pipedrive IDs 7 and 8); Bo Chan once (ID 9).
+    std::fs::write(
+        p.join("pipedrive-persons.csv"),
+        "Person - ID,Person - Name,Person - Source ID\n7,Ann Lee,101\n8,Ann Lee,101\n9,Bo Chan,102\n",
+    )
+    .unwrap();
+    let output = Command::cargo_bin("pipemap")
+        .unwrap()
+        .args(["relink", out.to_str().unwrap(), "--pipedrive-export"])
+        .arg(p.join("pipedrive-persons.csv"))
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert_eq!(output.status.code(), Some(0), "{stderr}");
+    assert!(
+        stderr.contains("1 links exact by source id, 0 by a unique name, 1 ambiguous"),
+        "{stderr}"
+    );
+    let (h, data) = rows(&out.join("relinked/03-deals.csv"));
+    let linked: HashMap<String, String> = data
+        .iter()
+        .map(|r| {
+            (
+                r[col(&h, "Deal - Title")].clone(),
+                r[col(&h, "Person - ID")].clone(),
+            )
+        })
+        .collect();
+    assert_eq!(linked["Renewal"], "", "linked to one of two at random");
+    assert_eq!(linked["Upsell"], "9");
+    let report = std::fs::read_to_string(out.join("relinked/relink-report.md")).unwrap();
+    assert!(
+        report.contains("| 03-deals.csv | 1 | person | Ann Lee | 2 exported persons share the source id 101 (Pipedrive IDs 7, 8) |"),
+        "{report}"
+    );
+}

@@ -1,6 +1,8 @@
 //! What the binary-level tests share: the command, isolated from the user's saved profiles,
 //! and the check that an export's counts add up.
 
+pub mod limited;
+
 use std::collections::HashMap;
 use std::path::Path;
 
