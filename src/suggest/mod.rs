@@ -446,21 +446,54 @@ fn name_candidates(vocabulary: &Vocabulary, column: usize, name: &str) -> Vec<Ca
     if normalized.is_empty() {
         return out;
     }
+    // `accounts.city` in an accounts file is its `city`.
+    if let Some(field) = normalize::own_table_field(name, vocabulary.entity) {
+        let mut inner = name_candidates(vocabulary, column, field);
+        for c in &mut inner {
+            c.score *= 0.97;
+        }
+        return inner;
+    }
     let stripped = strip_own_prefix(&normalized, vocabulary.entity);
     let (base, number) = split_number(&normalized);
-    let referenced = normalize::referenced_field(name)
-        .filter(|r| !normalize::names_own_entity(r, vocabulary.entity));
+    let reference = normalize::reference(name)
+        .filter(|(r, _)| !normalize::names_own_entity(r, vocabulary.entity));
+    let by = reference.as_ref().map(|(_, by)| *by);
+    let referenced = reference.map(|(r, _)| r);
     let referenced_stripped = referenced
         .as_deref()
         .and_then(|r| strip_own_prefix(r, vocabulary.entity));
+    let unlinked = normalize::without_link_qualifier(stripped.as_deref().unwrap_or(&normalized));
+    let unitless = normalize::without_units(&normalized);
     // A reference (`OwnerId`, `links.accounts`) holds ids the export must map: never certain
-    // by its name alone.
-    let lookups: [(Option<&str>, f64, How); 5] = [
+    // by its name alone. Where one record is referenced twice, by id and by name
+    // (`assigned_user_id` beside `assigned_user_name`), the name is the one to map.
+    let reference_weight = match by {
+        Some(normalize::By::Id) => 0.86,
+        Some(normalize::By::List) => 0.85,
+        _ => 0.88,
+    };
+    let lookups: [(Option<&str>, f64, How); 8] = [
         (Some(normalized.as_str()), 1.0, How::Exact),
         (stripped.as_deref(), 0.95, How::Stripped),
         (number.map(|_| base), 0.9, How::Numbered),
-        (referenced.as_deref(), 0.87, How::Reference),
-        (referenced_stripped.as_deref(), 0.85, How::Reference),
+        (referenced.as_deref(), reference_weight, How::Reference),
+        (
+            referenced_stripped.as_deref(),
+            reference_weight - 0.02,
+            How::Reference,
+        ),
+        (unlinked.as_deref(), 0.9, How::Reference),
+        // The last word of a compound names the thing: "assigned user" is a user.
+        (
+            referenced
+                .as_deref()
+                .and_then(head_noun)
+                .filter(|w| *w == "user"),
+            reference_weight - 0.04,
+            How::Reference,
+        ),
+        (unitless.as_deref(), 0.9, How::Stripped),
     ];
     for (key, weight, how) in lookups {
         let Some(key) = key else { continue };
@@ -490,7 +523,7 @@ fn name_candidates(vocabulary: &Vocabulary, column: usize, name: &str) -> Vec<Ca
         }
     }
     if out.iter().any(|c| c.score >= HIGH) {
-        return out;
+        return vetted(vocabulary, out, &normalized, by);
     }
     let own = stripped.as_deref().unwrap_or(&normalized);
     let own_tokens = token_set(own);
@@ -528,7 +561,50 @@ fn name_candidates(vocabulary: &Vocabulary, column: usize, name: &str) -> Vec<Ca
             }
         }
     }
+    vetted(vocabulary, out, &normalized, by)
+}
+
+/// Name candidates the header's own structure rules out or limits: a column of ids is
+/// never more than a reference ("Contact Owner.id" is "owner id", but the owner's name
+/// beside it is the one to map), and "Created By" names a user, never a date.
+fn vetted(
+    vocabulary: &Vocabulary,
+    mut out: Vec<Candidate>,
+    normalized: &str,
+    by: Option<normalize::By>,
+) -> Vec<Candidate> {
+    let words: Vec<&str> = normalized.split(' ').collect();
+    let names_a_user = words.last() == Some(&"by") || words.contains(&"user");
+    // Who created, changed or assigned a record ("Created By", `created_user_id`,
+    // `assigned_by_user_id`) is bookkeeping, not its owner ("Owned By" is); a note's creator
+    // is its author, though.
+    let acted_by = words.windows(2).any(|w| w[1] == "by" && w[0] != "owned");
+    let names_an_editor = names_a_user
+        && vocabulary.entity != Entity::Note
+        && (acted_by
+            || words.iter().any(|w| {
+                matches!(
+                    *w,
+                    "created" | "creator" | "modified" | "updated" | "edited"
+                )
+            }));
+    out.retain(|c| {
+        let slot = &vocabulary.slots[c.slot];
+        let ty = slot.field_type.as_str();
+        !(names_a_user && matches!(ty, "date" | "datetime" | "time" | "daterange"))
+            && !(names_an_editor && (ty == "user" || slot.key == "owner_id"))
+    });
+    if by == Some(normalize::By::Id) {
+        for c in &mut out {
+            c.score = c.score.min(0.86);
+        }
+    }
     out
+}
+
+/// The last word of a name of two or more words.
+fn head_noun(name: &str) -> Option<&str> {
+    name.rsplit_once(' ').map(|(_, last)| last)
 }
 
 /// Whether a field can take a column of references (ids of another record or of an option
