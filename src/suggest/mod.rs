@@ -10,6 +10,7 @@ pub mod file_kind;
 pub mod links;
 pub mod normalize;
 pub mod vocabulary;
+pub mod words;
 
 use fuzzy_matcher::FuzzyMatcher;
 use fuzzy_matcher::skim::SkimMatcherV2;
@@ -117,6 +118,7 @@ enum How {
     Fuzzy,
     Evidence,
     Reference,
+    Translated,
 }
 
 impl How {
@@ -130,6 +132,7 @@ impl How {
             How::Fuzzy => "close to a known name",
             How::Reference => "names the field it refers to (by id or nested path)",
             How::Evidence => "the values' kind",
+            How::Translated => "known words in another language",
         }
     }
 }
@@ -465,6 +468,11 @@ fn name_candidates(vocabulary: &Vocabulary, column: usize, name: &str) -> Vec<Ca
         .and_then(|r| strip_own_prefix(r, vocabulary.entity));
     let unlinked = normalize::without_link_qualifier(stripped.as_deref().unwrap_or(&normalized));
     let unitless = normalize::without_units(&normalized);
+    // Words of another language read as English: a hint, never certain.
+    let english = words::in_english(&normalized).filter(|e| !e.is_empty());
+    let english_stripped = english
+        .as_deref()
+        .and_then(|e| strip_own_prefix(e, vocabulary.entity));
     // A reference (`OwnerId`, `links.accounts`) holds ids the export must map: never certain
     // by its name alone. Where one record is referenced twice, by id and by name
     // (`assigned_user_id` beside `assigned_user_name`), the name is the one to map.
@@ -473,7 +481,7 @@ fn name_candidates(vocabulary: &Vocabulary, column: usize, name: &str) -> Vec<Ca
         Some(normalize::By::List) => 0.85,
         _ => 0.88,
     };
-    let lookups: [(Option<&str>, f64, How); 8] = [
+    let lookups: [(Option<&str>, f64, How); 10] = [
         (Some(normalized.as_str()), 1.0, How::Exact),
         (stripped.as_deref(), 0.95, How::Stripped),
         (number.map(|_| base), 0.9, How::Numbered),
@@ -494,6 +502,8 @@ fn name_candidates(vocabulary: &Vocabulary, column: usize, name: &str) -> Vec<Ca
             How::Reference,
         ),
         (unitless.as_deref(), 0.9, How::Stripped),
+        (english.as_deref(), 0.86, How::Translated),
+        (english_stripped.as_deref(), 0.85, How::Translated),
     ];
     for (key, weight, how) in lookups {
         let Some(key) = key else { continue };
@@ -513,13 +523,15 @@ fn name_candidates(vocabulary: &Vocabulary, column: usize, name: &str) -> Vec<Ca
             }
         }
     }
-    for form in [Some(normalized.as_str()), stripped.as_deref()]
-        .into_iter()
-        .flatten()
-    {
+    for (form, weight) in [
+        (Some(normalized.as_str()), 0.88),
+        (stripped.as_deref(), 0.88),
+        (english_stripped.as_deref().or(english.as_deref()), 0.84),
+    ] {
+        let Some(form) = form else { continue };
         let tokens: Vec<String> = token_set(form).into_iter().map(str::to_string).collect();
         for hit in vocabulary.by_tokens.get(&tokens).into_iter().flatten() {
-            add(hit.slot, 0.88 * hit.strength, How::Reordered, &mut out);
+            add(hit.slot, weight * hit.strength, How::Reordered, &mut out);
         }
     }
     if out.iter().any(|c| c.score >= HIGH) {
@@ -527,9 +539,27 @@ fn name_candidates(vocabulary: &Vocabulary, column: usize, name: &str) -> Vec<Ca
     }
     let own = stripped.as_deref().unwrap_or(&normalized);
     let own_tokens = token_set(own);
+    let english_own = english_stripped.as_deref().or(english.as_deref());
+    let english_tokens = english_own.map(token_set).unwrap_or_default();
     let matcher = SkimMatcherV2::default();
     for known in &vocabulary.names {
         let hit = known.hit;
+        // A known name among the words read in English: a hint only.
+        if english_tokens.len() > known.tokens.len()
+            && known
+                .tokens
+                .iter()
+                .all(|t| english_tokens.contains(&t.as_str()))
+            && (known.tokens.len() >= 2 || known.text.len() >= 5)
+        {
+            let share = known.tokens.len() as f64 / english_tokens.len() as f64;
+            add(
+                hit.slot,
+                (0.6 + 0.2 * share) * hit.strength,
+                How::Translated,
+                &mut out,
+            );
+        }
         // A known multi-word name inside a longer column name ("primary email address").
         if known.tokens.len() < own_tokens.len()
             && known
