@@ -95,7 +95,13 @@ pub fn entity_words(entity: Entity) -> &'static [&'static str] {
             "organisatie",
         ],
         Entity::Person => &[
-            "person", "contact", "people", "pessoa", "persona", "personne",
+            "person",
+            "contact",
+            "people",
+            "pessoa",
+            "persona",
+            "personne",
+            "contactpersoon",
         ],
         Entity::Deal => &[
             "deal",
