@@ -12,6 +12,9 @@ pub mod normalize;
 pub mod vocabulary;
 pub mod words;
 
+#[cfg(test)]
+mod header_tests;
+
 use fuzzy_matcher::FuzzyMatcher;
 use fuzzy_matcher::skim::SkimMatcherV2;
 use serde::Serialize;
@@ -376,8 +379,13 @@ fn no_standard_home(
             0.7,
         )
     } else {
+        // A column without a header is still a column: its field is named by its place.
+        let name = match custom_field_name(&profile.name) {
+            n if n.trim().is_empty() => format!("Column {}", profile.index + 1),
+            n => n,
+        };
         (
-            Target::custom(entity, &custom_field_name(&profile.name)),
+            Target::custom(entity, &name),
             "no standard field: a custom field to create",
             Some(match profile.kind.pipedrive_type() {
                 // Postal codes, phone and account numbers are text, however numeric they look.
@@ -680,6 +688,9 @@ fn evidence_candidates(
         && evidence::values_within(profile, &["open", "won", "lost"])
     {
         push("status", 0.8);
+    } else if evidence::is_option_column(profile, &normalize(&profile.name)) {
+        // "Rating" (Hot/Warm/Cold), "Type", "Tier": options that belong in a label; a hint.
+        push("label", 0.6);
     }
     out
 }
