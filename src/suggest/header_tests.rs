@@ -120,3 +120,13 @@ fn a_localised_header_is_a_hint_never_certain() {
         assert!(s.tier < Tier::High, "{}: {:?}", s.column, s.tier);
     }
 }
+
+#[test]
+fn long_and_deeply_nested_headers_are_read_without_trouble() {
+    let nested = format!("{}city", "accounts.".repeat(5000));
+    let long = "x".repeat(100_000);
+    let dots = ".".repeat(1000);
+    let got = suggest(&[&nested, &long, &dots, "a.", ".b"], Entity::Organization);
+    assert_eq!(got.len(), 5);
+    assert!(got.iter().all(|s| s.target.is_some()));
+}
