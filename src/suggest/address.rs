@@ -247,6 +247,8 @@ fn read(header: &str, entity: Entity) -> Option<Reading> {
     if header.trim().ends_with("__c") {
         return None;
     }
+    // `accounts.city` in an accounts file is its `city`.
+    let header = super::normalize::own_table_field(header, entity).unwrap_or(header);
     let normalized = normalize(header);
     let mut tokens: Vec<&str> = normalized.split(' ').filter(|t| !t.is_empty()).collect();
     // Drop the file's own entity words where they open the header.

@@ -10,16 +10,20 @@ pub mod file_kind;
 pub mod links;
 pub mod normalize;
 pub mod vocabulary;
+pub mod words;
 
-use fuzzy_matcher::FuzzyMatcher;
-use fuzzy_matcher::skim::SkimMatcherV2;
+mod names;
+
+#[cfg(test)]
+mod header_tests;
+
 use serde::Serialize;
 
 use crate::entity::{Entity, Target};
 use crate::source::kinds::ColumnKind;
 use crate::source::stats::ColumnProfile;
 use crate::values::{holds_codes, is_secret_column, status_flag};
-use normalize::{normalize, split_number, strip_own_prefix, token_set};
+use normalize::{normalize, strip_own_prefix, token_set};
 use vocabulary::{Vocabularies, Vocabulary};
 
 /// How sure a suggestion is, and so what the tool does with it.
@@ -117,6 +121,7 @@ enum How {
     Fuzzy,
     Evidence,
     Reference,
+    Translated,
 }
 
 impl How {
@@ -130,6 +135,7 @@ impl How {
             How::Fuzzy => "close to a known name",
             How::Reference => "names the field it refers to (by id or nested path)",
             How::Evidence => "the values' kind",
+            How::Translated => "known words in another language",
         }
     }
 }
@@ -230,7 +236,7 @@ fn match_columns(
         let mut mine = Vec::new();
         let custom_marked = is_custom_marked(&profile.name);
         for (v, &(vocabulary, factor, keys)) in vocabs.iter().enumerate() {
-            for mut c in name_candidates(vocabulary, i, &profile.name) {
+            for mut c in names::name_candidates(vocabulary, i, &profile.name) {
                 if keys.is_some_and(|k| !k.contains(&vocabulary.slots[c.slot].key.as_str())) {
                     continue;
                 }
@@ -373,8 +379,13 @@ fn no_standard_home(
             0.7,
         )
     } else {
+        // A column without a header is still a column: its field is named by its place.
+        let name = match custom_field_name(&profile.name) {
+            n if n.trim().is_empty() => format!("Column {}", profile.index + 1),
+            n => n,
+        };
         (
-            Target::custom(entity, &custom_field_name(&profile.name)),
+            Target::custom(entity, &name),
             "no standard field: a custom field to create",
             Some(match profile.kind.pipedrive_type() {
                 // Postal codes, phone and account numbers are text, however numeric they look.
@@ -422,129 +433,6 @@ fn round(x: f64) -> f64 {
     (x * 100.0).round() / 100.0
 }
 
-/// Candidates from the column's name alone.
-fn name_candidates(vocabulary: &Vocabulary, column: usize, name: &str) -> Vec<Candidate> {
-    let normalized = normalize(name);
-    let mut out: Vec<Candidate> = Vec::new();
-    let add = |slot: usize, score: f64, how: How, out: &mut Vec<Candidate>| match out
-        .iter_mut()
-        .find(|c| c.slot == slot)
-    {
-        Some(c) if c.score >= score => {}
-        Some(c) => {
-            c.score = score;
-            c.how = how;
-        }
-        None => out.push(Candidate {
-            column,
-            vocab: 0,
-            slot,
-            score,
-            how,
-        }),
-    };
-    if normalized.is_empty() {
-        return out;
-    }
-    let stripped = strip_own_prefix(&normalized, vocabulary.entity);
-    let (base, number) = split_number(&normalized);
-    let referenced = normalize::referenced_field(name)
-        .filter(|r| !normalize::names_own_entity(r, vocabulary.entity));
-    let referenced_stripped = referenced
-        .as_deref()
-        .and_then(|r| strip_own_prefix(r, vocabulary.entity));
-    // A reference (`OwnerId`, `links.accounts`) holds ids the export must map: never certain
-    // by its name alone.
-    let lookups: [(Option<&str>, f64, How); 5] = [
-        (Some(normalized.as_str()), 1.0, How::Exact),
-        (stripped.as_deref(), 0.95, How::Stripped),
-        (number.map(|_| base), 0.9, How::Numbered),
-        (referenced.as_deref(), 0.87, How::Reference),
-        (referenced_stripped.as_deref(), 0.85, How::Reference),
-    ];
-    for (key, weight, how) in lookups {
-        let Some(key) = key else { continue };
-        for hit in vocabulary.exact.get(key).into_iter().flatten() {
-            if how == How::Reference && !takes_references(&vocabulary.slots[hit.slot]) {
-                continue;
-            }
-            add(hit.slot, weight * hit.strength, how, &mut out);
-            if how == How::Numbered {
-                // "Phone 3": the field's other labels take the extra numbers.
-                let key = &vocabulary.slots[hit.slot].key;
-                for (s, slot) in vocabulary.slots.iter().enumerate() {
-                    if s != hit.slot && &slot.key == key {
-                        add(s, 0.86 - 0.01 * slot.label_rank as f64, how, &mut out);
-                    }
-                }
-            }
-        }
-    }
-    for form in [Some(normalized.as_str()), stripped.as_deref()]
-        .into_iter()
-        .flatten()
-    {
-        let tokens: Vec<String> = token_set(form).into_iter().map(str::to_string).collect();
-        for hit in vocabulary.by_tokens.get(&tokens).into_iter().flatten() {
-            add(hit.slot, 0.88 * hit.strength, How::Reordered, &mut out);
-        }
-    }
-    if out.iter().any(|c| c.score >= HIGH) {
-        return out;
-    }
-    let own = stripped.as_deref().unwrap_or(&normalized);
-    let own_tokens = token_set(own);
-    let matcher = SkimMatcherV2::default();
-    for known in &vocabulary.names {
-        let hit = known.hit;
-        // A known multi-word name inside a longer column name ("primary email address").
-        if known.tokens.len() < own_tokens.len()
-            && known
-                .tokens
-                .iter()
-                .all(|t| own_tokens.contains(&t.as_str()))
-            && (known.tokens.len() >= 2 || known.text.len() >= 5)
-        {
-            let share = known.tokens.len() as f64 / own_tokens.len() as f64;
-            add(
-                hit.slot,
-                (0.62 + 0.2 * share) * hit.strength,
-                How::Contains,
-                &mut out,
-            );
-        }
-        // Typos and spelling variants of a known name.
-        if own.len().abs_diff(known.text.len()) <= 3 && own.len() >= 4 {
-            let jw = strsim::jaro_winkler(own, &known.text);
-            if jw < 0.92 {
-                continue;
-            }
-            let subsequence = matcher.fuzzy_match(own, &known.text).is_some()
-                || matcher.fuzzy_match(&known.text, own).is_some();
-            if subsequence {
-                add(hit.slot, 0.82 * jw * hit.strength, How::Fuzzy, &mut out);
-            } else if jw >= 0.94 {
-                add(hit.slot, 0.78 * jw * hit.strength, How::Fuzzy, &mut out);
-            }
-        }
-    }
-    out
-}
-
-/// Whether a field can take a column of references (ids of another record or of an option
-/// list): links, users, options, stages, and the option-like source, label and category.
-fn takes_references(slot: &vocabulary::Slot) -> bool {
-    slot.key.ends_with("_id")
-        || matches!(
-            slot.field_type.as_str(),
-            "org" | "people" | "user" | "enum" | "set" | "stage" | "status" | "visible_to"
-        )
-        || matches!(
-            slot.key.as_str(),
-            "label" | "source_name" | "category" | "type"
-        )
-}
-
 /// Candidates from the values alone, for a column whose name says nothing.
 fn evidence_candidates(
     vocabulary: &Vocabulary,
@@ -574,6 +462,9 @@ fn evidence_candidates(
         && evidence::values_within(profile, &["open", "won", "lost"])
     {
         push("status", 0.8);
+    } else if evidence::is_option_column(profile, &normalize(&profile.name)) {
+        // "Rating" (Hot/Warm/Cold), "Type", "Tier": options that belong in a label; a hint.
+        push("label", 0.6);
     }
     out
 }

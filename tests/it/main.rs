@@ -35,6 +35,7 @@ mod memory_workbooks;
 mod links_audit;
 mod output_errors;
 mod output_folder;
+mod pipedrive_languages;
 mod preset_crms;
 mod presets;
 mod profile_roundtrip;

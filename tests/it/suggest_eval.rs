@@ -1,6 +1,8 @@
 //! Measures the suggester on real export header lists (tests/data/suggest_devset.yaml):
 //! top-1 accuracy over columns with a standard home, how often columns without one are left
 //! to a custom field or skip, and — the number that must stay at zero — wrong `high` suggestions.
+//! Each file is scored twice: in sample, and leave-one-CRM-out (the CRM's own synonyms held
+//! back), with the share right per confidence tier (calibration) for both runs.
 
 use std::collections::BTreeMap;
 
@@ -193,11 +195,17 @@ fn print_score(title: &str, score: &Score) {
         score.homeless
     );
     println!("  wrong high-tier suggestions: {}", score.wrong_high.len());
-    for (tier, (n, ok)) in &score.per_tier {
-        println!(
-            "  calibration: {tier:<6} {:.1}% right ({ok}/{n})",
-            f64::from(*ok) * 100.0 / f64::from(*n)
-        );
+    // Calibration: how often each tier's suggestion is right (a medium or low that is wrong
+    // costs a look; a high that is wrong is applied unseen).
+    println!("  calibration (tier: columns, share right):");
+    for tier in ["high", "medium", "low", "none"] {
+        let (n, ok) = score.per_tier.get(tier).copied().unwrap_or_default();
+        let share = if n == 0 {
+            "-".to_string()
+        } else {
+            format!("{:.1}%", f64::from(ok) * 100.0 / f64::from(n))
+        };
+        println!("    {tier:<6} n={n:<5} right {share} ({ok}/{n})");
     }
 }
 
@@ -241,7 +249,7 @@ fn suggestions_on_real_exports_are_accurate_and_never_confidently_wrong() {
         .wrong_high
         .iter()
         .chain(in_sample.misses.iter())
-        .take(80)
+        .take(300)
     {
         println!("    {line}");
     }
@@ -255,17 +263,31 @@ fn suggestions_on_real_exports_are_accurate_and_never_confidently_wrong() {
                 .iter()
                 .filter(|m| !in_sample.misses.contains(m)),
         )
-        .take(80)
+        .take(300)
     {
         println!("    {line}");
     }
+    // A wrong `high` is applied without review: none in either run, and the held-back
+    // run's high tier must be right every time it speaks.
     for (run, s) in [("in sample", &in_sample), ("leave-one-CRM-out", &held_out)] {
         assert!(
             s.wrong_high.is_empty(),
-            "{run}: {} wrong high-tier suggestions",
-            s.wrong_high.len()
+            "{run}: {} wrong high-tier suggestions: {:?}",
+            s.wrong_high.len(),
+            s.wrong_high
         );
     }
+    let (high_n, high_ok) = held_out.per_tier.get("high").copied().unwrap_or_default();
+    assert!(high_n > 0, "the held-back run made no high-tier suggestion");
+    assert_eq!(
+        high_ok, high_n,
+        "held back: a high-tier suggestion was wrong"
+    );
+    let (medium_n, medium_ok) = held_out.per_tier.get("medium").copied().unwrap_or_default();
+    assert!(
+        f64::from(medium_ok) >= 0.9 * f64::from(medium_n),
+        "held back: medium tier right only {medium_ok}/{medium_n}"
+    );
     assert!(
         in_sample.top1() >= 0.95,
         "top-1 accuracy {:.1}% is under 95%",
@@ -276,7 +298,8 @@ fn suggestions_on_real_exports_are_accurate_and_never_confidently_wrong() {
         "top-1 on columns with a standard field {:.1}% is under 90%",
         in_sample.homed_rate() * 100.0
     );
-    // Floors measured when the leave-one-CRM-out run was introduced; raise them as it improves.
+    // Floors at the figures last measured (README, docs/BENCHMARKS.md); raise them as it
+    // improves. Issue 23 asks at least 95 % overall and 90 % on standard fields held back.
     assert!(
         held_out.top1() >= HELD_OUT_TOP1_FLOOR,
         "leave-one-CRM-out top-1 {:.1}% fell under its floor",
@@ -289,5 +312,5 @@ fn suggestions_on_real_exports_are_accurate_and_never_confidently_wrong() {
     );
 }
 
-const HELD_OUT_TOP1_FLOOR: f64 = 0.975;
-const HELD_OUT_HOMED_FLOOR: f64 = 0.89;
+const HELD_OUT_TOP1_FLOOR: f64 = 0.985;
+const HELD_OUT_HOMED_FLOOR: f64 = 0.94;
