@@ -8,7 +8,7 @@ use std::path::PathBuf;
 
 use pipemap::profile::from_yaml;
 use pipemap::schema::Schema;
-use pipemap::transform::engine::{ApplyOptions, apply};
+use pipemap::transform::engine::{ApplyOptions, DriftPolicy, apply};
 use proptest::prelude::*;
 
 const PROFILE: &str = r#"version: 1
@@ -91,7 +91,7 @@ proptest! {
         }
         let profile = from_yaml("prop.yaml", PROFILE).unwrap();
         let out = dir.path().join("out");
-        let opts = ApplyOptions { out: out.clone(), sample: None, escape_formulas: true, strict_drift: true, allow_drift: false, progress: None, notes: Vec::new(), owners_from: None };
+        let opts = ApplyOptions { out: out.clone(), sample: None, escape_formulas: true, drift: DriftPolicy::Refuse, progress: None, notes: Vec::new(), owners_from: None };
         let export = apply(&sources, &profile, &Schema::builtin(), &opts).unwrap();
         let s = &export.summary;
         prop_assert!(s.reconciled);
@@ -174,8 +174,7 @@ fn split_outputs_merges_and_rejects_reconcile_exactly() {
         out: out.clone(),
         sample: None,
         escape_formulas: false,
-        strict_drift: true,
-        allow_drift: false,
+        drift: DriftPolicy::Refuse,
         progress: None,
         notes: Vec::new(),
         owners_from: None,

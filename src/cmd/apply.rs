@@ -7,7 +7,7 @@ use std::process::ExitCode;
 use pipemap::profile::{self, Profile, library};
 use pipemap::schema::Schema;
 use pipemap::source::{self, SourceRef};
-use pipemap::transform::engine::{self, ApplyOptions};
+use pipemap::transform::engine::{self, ApplyOptions, DriftPolicy};
 
 use super::out::errln;
 
@@ -307,8 +307,11 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
         out: args.out.clone(),
         sample: args.sample,
         escape_formulas: args.escape_formulas,
-        strict_drift: !is_preset,
-        allow_drift: args.allow_drift,
+        drift: if is_preset || args.allow_drift {
+            DriftPolicy::Report
+        } else {
+            DriftPolicy::Refuse
+        },
         progress: Some(&progress),
         notes,
         owners_from,

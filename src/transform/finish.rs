@@ -15,10 +15,11 @@ use super::links::name_key;
 use super::writer::Staging;
 
 fn io(path: &Path) -> impl Fn(std::io::Error) -> ApplyError + '_ {
-    move |source| ApplyError::Output {
-        path: path.display().to_string(),
-        source,
-    }
+    move |source| ApplyError::output(path, source)
+}
+
+fn csv_err(path: &Path) -> impl Fn(csv::Error) -> ApplyError + '_ {
+    move |source| ApplyError::csv(path, source)
 }
 
 /// Writes mapping.yaml, summary.json (with the plan), report.md and sample/ into the staging folder.
@@ -145,23 +146,18 @@ fn write_sample(staging: &Staging, export: &Export, n: usize) -> Result<(), Appl
             continue;
         }
         let out_path = dir.join(format!("{}.csv", entity.file_stem()));
-        let mut out = csv::Writer::from_path(&out_path)
-            .map_err(|e| io(&out_path)(std::io::Error::other(e.to_string())))?;
+        let mut out = csv::Writer::from_path(&out_path).map_err(csv_err(&out_path))?;
         let mut taken = 0usize;
         for (i, file) in files.into_iter().enumerate() {
             let path = staging.path(file);
-            let mut reader = csv::Reader::from_path(&path)
-                .map_err(|e| io(&path)(std::io::Error::other(e.to_string())))?;
+            let mut reader = csv::Reader::from_path(&path).map_err(csv_err(&path))?;
             // The file's own header: the combined layout widens the deals' rows.
             if i == 0 {
-                let header = reader
-                    .headers()
-                    .map_err(|e| io(&path)(std::io::Error::other(e.to_string())))?;
-                out.write_record(header)
-                    .map_err(|e| io(&out_path)(std::io::Error::other(e.to_string())))?;
+                let header = reader.headers().map_err(csv_err(&path))?;
+                out.write_record(header).map_err(csv_err(&out_path))?;
             }
             for row in reader.records() {
-                let row = row.map_err(|e| io(&path)(std::io::Error::other(e.to_string())))?;
+                let row = row.map_err(csv_err(&path))?;
                 let name = name_col.and_then(|c| row.get(c)).unwrap_or("");
                 let needed = wanted.contains(&(entity, name_key(name)));
                 if taken >= n && !needed {
@@ -175,8 +171,7 @@ fn write_sample(staging: &Staging, export: &Export, n: usize) -> Result<(), Appl
                         wanted.insert((*to, name_key(v)));
                     }
                 }
-                out.write_record(&row)
-                    .map_err(|e| io(&out_path)(std::io::Error::other(e.to_string())))?;
+                out.write_record(&row).map_err(csv_err(&out_path))?;
             }
         }
         out.flush().map_err(io(&out_path))?;

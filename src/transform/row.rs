@@ -30,7 +30,8 @@ pub struct Draft {
 }
 
 impl Draft {
-    fn new(layout: &Layout) -> Draft {
+    /// An empty record of `layout`'s entity.
+    pub(crate) fn new(layout: &Layout) -> Draft {
         Draft {
             entity: layout.entity,
             cells: vec![String::new(); layout.slots.len()],

@@ -368,8 +368,7 @@ fn run_export(
         sample: None,
         escape_formulas: false,
         // The user has just reviewed the mapping on screen: export what it says.
-        strict_drift: false,
-        allow_drift: true,
+        drift: crate::transform::engine::DriftPolicy::Report,
         progress,
         notes: used.iter().map(|u| u.note.clone()).collect(),
         owners_from: used.map(|u| u.file),
