@@ -3,9 +3,10 @@
 
 use std::path::PathBuf;
 
+use pipemap::export::apply;
 use pipemap::profile::{from_yaml, library};
 use pipemap::schema::Schema;
-use pipemap::transform::engine::{ApplyOptions, DriftPolicy, apply};
+use pipemap::transform::engine::{ApplyOptions, DriftPolicy};
 
 #[test]
 fn the_sample_exports_to_the_same_files() {

@@ -6,9 +6,10 @@
 
 use std::path::PathBuf;
 
+use pipemap::export::apply;
 use pipemap::profile::from_yaml;
 use pipemap::schema::Schema;
-use pipemap::transform::engine::{ApplyOptions, DriftPolicy, apply};
+use pipemap::transform::engine::{ApplyOptions, DriftPolicy};
 use proptest::prelude::*;
 
 const PROFILE: &str = r#"version: 1

@@ -103,9 +103,9 @@ pub fn find(
     if groups.is_empty() {
         return Ok(None);
     }
-    let dedupe_err = |source: dedupe::DedupeError| ApplyError::Duplicates {
+    let dedupe_err = |error: dedupe::DedupeError| ApplyError::Duplicates {
         file: plan.file.clone(),
-        source,
+        error,
     };
     let new_builders = || -> Result<Vec<RecordBuilder>, ApplyError> {
         groups

@@ -53,10 +53,10 @@ pub enum ApplyError {
     #[error("{0}")]
     Unmatched(String),
     /// The profile's duplicate settings cannot be applied to a file.
-    #[error("{file}: duplicates: {source}")]
+    #[error("{file}: duplicates: {error}")]
     Duplicates {
         file: String,
-        source: crate::dedupe::DedupeError,
+        error: crate::dedupe::DedupeError,
     },
     #[error(
         "the files have changed since the profile was made (map the changes with `pipemap map`, or run with --allow-drift to export them as they are):\n  {0}"
@@ -69,8 +69,8 @@ pub enum ApplyError {
         source: std::io::Error,
     },
     /// An output file could not be written or read back as CSV.
-    #[error("{}: {source}", path.display())]
-    Csv { path: PathBuf, source: csv::Error },
+    #[error("{}: {error}", path.display())]
+    Csv { path: PathBuf, error: csv::Error },
 }
 
 impl ApplyError {
@@ -83,10 +83,10 @@ impl ApplyError {
     }
 
     /// An output file's CSV error.
-    pub fn csv(path: &Path, source: csv::Error) -> ApplyError {
+    pub fn csv(path: &Path, error: csv::Error) -> ApplyError {
         ApplyError::Csv {
             path: path.to_path_buf(),
-            source,
+            error,
         }
     }
 }
@@ -159,18 +159,6 @@ pub fn stage<S: AsSources>(
         sources,
         fingerprints,
     })
-}
-
-/// Runs the export. On error nothing is left under `opts.out`.
-pub fn apply<S: AsSources>(
-    sources: &[S],
-    profile: &Profile,
-    schema: &Schema,
-    opts: &ApplyOptions,
-) -> Result<Export, ApplyError> {
-    let staged = stage(sources, profile, schema, opts)?;
-    super::finish::write_rest(&staged.staging, &staged.export, profile, schema, opts)?;
-    staged.commit(&opts.out)
 }
 
 /// A cell a spreadsheet program would evaluate: it opens with = + - @ or a tab/CR, and is not

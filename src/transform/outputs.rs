@@ -229,3 +229,28 @@ impl Outputs {
         Ok(Closed { outputs, own_ids })
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::transform::layout::Slot;
+
+    #[test]
+    fn a_failed_write_names_the_output_file_it_was_writing() {
+        let dir = tempfile::tempdir().unwrap();
+        let staging = Staging::new(&dir.path().join("out")).unwrap();
+        let name = Slot::Field {
+            key: "name".into(),
+            label: None,
+        };
+        let layout = Layout::new(Entity::Person, vec![name], vec!["Person - Name".into()]);
+        let mut out = Outputs::create(&staging, &[layout], false, false).unwrap();
+        // The folder goes away under the export, as on a disk unplugged or removed.
+        std::fs::remove_dir_all(staging.path("")).unwrap();
+        let err = out.record(Entity::Person, &["Ann".into()]).unwrap_err();
+        assert!(matches!(err, ApplyError::Output { .. }), "{err:?}");
+        let text = err.to_string();
+        assert!(text.contains("02-persons.part1"), "{text}");
+        assert!(!text.contains("people.csv"), "{text}");
+    }
+}

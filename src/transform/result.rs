@@ -13,7 +13,8 @@ use super::run::ExportRun;
 use super::tally::{EXAMPLES, FileCounts, OutputFile, Tally};
 
 /// What the export produced, as summary.json tells it.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default)]
 pub struct Summary {
     pub files: Vec<FileCounts>,
     pub outputs: Vec<OutputFile>,
@@ -36,6 +37,7 @@ pub struct Summary {
 
 /// Every link the export wrote or left out, by kind, with examples.
 #[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default)]
 pub struct LinkAudit {
     /// Resolved through another file's ids: the linked record is exactly the one the source
     /// names.
@@ -55,6 +57,7 @@ pub struct LinkAudit {
 
 /// A few of each kind, so a reader can check them.
 #[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default)]
 pub struct LinkExamples {
     pub unresolved: Vec<String>,
     pub ambiguous: Vec<String>,

@@ -4,18 +4,19 @@
 //! order: prepare, check drift, find duplicates, index links, convert each file, write the
 //! records only links refer to, finish.
 
-use std::collections::{HashMap, HashSet, VecDeque};
+use std::collections::{HashMap, HashSet};
 
 use crate::entity::Entity;
 use crate::profile::Profile;
 use crate::profile::drift::Drift;
 use crate::schema::Schema;
-use crate::source::{Record, SourceRef, Table};
+use crate::source::{Record, SourceRef};
 
 use super::duplicates::FileDuplicates;
 use super::engine::{ApplyError, ApplyOptions, DriftPolicy};
 use super::layout::{self, Layout, Slot};
 use super::links::{LinkIndex, Linked};
+use super::opened::{Opened, confirm_decimal_styles, record_bytes};
 use super::outputs::Outputs;
 use super::plan::{self, Conv, FilePlan, Rule};
 use super::route::{RouteContext, route};
@@ -25,59 +26,6 @@ use super::survivor::{ColumnMerge, column_merges};
 use super::tally::FileCounts;
 use super::vocab::ValueMaps;
 use super::writer::Staging;
-
-/// Rows read ahead of the export to learn each column's date order and kinds.
-const SAMPLE_ROWS: usize = 1000;
-
-/// An opened source with its first rows read.
-pub(super) struct Opened {
-    pub table: Table,
-    head: VecDeque<Record>,
-    exhausted: bool,
-}
-
-impl Opened {
-    /// Opens `source` and reads its first rows.
-    fn open(source: &SourceRef) -> Result<Opened, ApplyError> {
-        let mut table = Table::open_ref(source)?;
-        let mut head = VecDeque::new();
-        let mut exhausted = false;
-        while head.len() < SAMPLE_ROWS {
-            match table.next_record()? {
-                Some(r) => head.push_back(r),
-                None => {
-                    exhausted = true;
-                    break;
-                }
-            }
-        }
-        Ok(Opened {
-            table,
-            head,
-            exhausted,
-        })
-    }
-
-    /// The buffered rows first, then the rest of the file.
-    fn next_record(&mut self) -> Result<Option<Record>, ApplyError> {
-        if let Some(r) = self.head.pop_front() {
-            return Ok(Some(r));
-        }
-        if self.exhausted {
-            return Ok(None);
-        }
-        let next = self.table.next_record()?;
-        self.exhausted = next.is_none();
-        Ok(next)
-    }
-
-    fn sample(&self) -> Vec<Vec<String>> {
-        self.head
-            .iter()
-            .map(|r| r.fields.iter().map(str::to_string).collect())
-            .collect()
-    }
-}
 
 /// What the row steps read that the plans decide once: fixed after `prepare`.
 pub(super) struct Lookups {
@@ -418,32 +366,6 @@ fn option_fields(plans: &[FilePlan], layouts: &[Layout]) -> HashMap<Entity, Vec<
             )
         })
         .collect()
-}
-
-/// Reads a source through to decide the decimal convention of its number and money columns
-/// from all their values (the sample alone may hold no value that tells, or only one kind).
-fn confirm_decimal_styles(source: &SourceRef, plan: &mut FilePlan) -> Result<(), ApplyError> {
-    let columns = plan.decimal_columns();
-    if columns.is_empty() {
-        return Ok(());
-    }
-    let mut evidence = vec![crate::values::DecimalEvidence::default(); columns.len()];
-    let mut fresh = Opened::open(source)?;
-    while let Some(record) = fresh.next_record()? {
-        for (e, &c) in evidence.iter_mut().zip(&columns) {
-            if let Some(value) = record.fields.get(c) {
-                e.add(value);
-            }
-        }
-    }
-    for (e, &c) in evidence.iter().zip(&columns) {
-        plan.set_decimal_style(c, e.style());
-    }
-    Ok(())
-}
-
-fn record_bytes(record: &Record) -> u64 {
-    record.fields.as_byte_record().as_slice().len() as u64 + record.fields.len() as u64
 }
 
 /// How other rows see a converted record.

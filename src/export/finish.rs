@@ -9,10 +9,12 @@ use crate::entity::Entity;
 use crate::profile::{ColumnSpec, Profile, to_yaml};
 use crate::schema::Schema;
 
-use super::engine::{ApplyError, ApplyOptions, Export};
-use super::layout::Slot;
-use super::links::name_key;
-use super::writer::Staging;
+use crate::transform::engine::{ApplyError, ApplyOptions, Export};
+use crate::transform::layout::{self, Slot};
+use crate::transform::links::name_key;
+use crate::transform::writer::Staging;
+
+use super::summary_file::{self, SummaryFile};
 
 fn io(path: &Path) -> impl Fn(std::io::Error) -> ApplyError + '_ {
     move |source| ApplyError::output(path, source)
@@ -35,41 +37,11 @@ pub fn write_rest(
     std::fs::write(&mapping, to_yaml(&effective)).map_err(io(&mapping))?;
     let pre = crate::report::prerequisites(export, profile, schema);
     let steps = crate::report::plan_steps(export, &pre);
-    let summary_path = staging.path("summary.json");
-    let mut value = serde_json::to_value(&export.summary)
+    let summary_path = staging.path(summary_file::FILE);
+    let file = SummaryFile::new(export.summary.clone(), steps.clone(), &pre);
+    let text = file
+        .to_text()
         .map_err(|e| io(&summary_path)(std::io::Error::other(e)))?;
-    if let Some(obj) = value.as_object_mut() {
-        obj.insert("plan".into(), serde_json::json!(steps));
-        let fields: Vec<serde_json::Value> = pre
-            .custom_fields
-            .iter()
-            .map(|f| serde_json::json!({"entity": f.entity, "name": f.name, "field_type": f.field_type, "options": f.options}))
-            .collect();
-        obj.insert(
-            "custom_fields_to_create".into(),
-            serde_json::Value::Array(fields),
-        );
-        // What `pipemap account prepare` creates besides the fields, in the plan's order.
-        let stages: Vec<serde_json::Value> = pre
-            .stages
-            .iter()
-            .map(|(pipeline, stages)| serde_json::json!({"pipeline": pipeline, "stages": stages}))
-            .collect();
-        obj.insert("stages_to_create".into(), serde_json::Value::Array(stages));
-        obj.insert(
-            "activity_types_to_create".into(),
-            serde_json::json!(pre.activity_types),
-        );
-        let labels: serde_json::Map<String, serde_json::Value> = pre
-            .labels
-            .iter()
-            .map(|(entity, labels)| (entity.to_string(), serde_json::json!(labels)))
-            .collect();
-        obj.insert("labels_to_create".into(), serde_json::Value::Object(labels));
-    }
-    let text = serde_json::to_string_pretty(&value)
-        .map_err(|e| io(&summary_path)(std::io::Error::other(e)))?
-        + "\n";
     std::fs::write(&summary_path, text).map_err(io(&summary_path))?;
     let report = staging.path("report.md");
     std::fs::write(
@@ -125,7 +97,7 @@ fn write_sample(staging: &Staging, export: &Export, n: usize) -> Result<(), Appl
             .iter()
             .find(|l| l.entity == entity)
             .expect("layout");
-        let name_col = layout.field(super::layout::name_key(entity));
+        let name_col = layout.field(layout::name_key(entity));
         let link_cols: Vec<(Entity, usize)> = layout
             .slots
             .iter()
