@@ -8,8 +8,8 @@ use crate::address::AddressPart;
 use crate::entity::{Entity, Target};
 use crate::profile::Profile;
 use crate::schema::Schema;
-use crate::transform::engine::Export;
 use crate::transform::plan::{Conv, Rule};
+use crate::transform::result::Export;
 
 /// A custom field the account must have before import.
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
