@@ -39,6 +39,7 @@ pub mod account;
 pub mod address;
 pub mod dedupe;
 pub mod entity;
+pub mod export;
 pub mod link;
 pub mod profile;
 pub mod report;

@@ -11,8 +11,6 @@ use std::collections::BTreeMap;
 use std::fmt;
 use std::path::Path;
 
-use serde::Deserialize;
-
 use super::api::writable_fields;
 use super::create::{self, Cost};
 use super::manifest::{Entry, Manifest};
@@ -21,45 +19,38 @@ use super::{AccountError, Client};
 use crate::entity::Entity;
 
 /// What an export needs in the account, as its summary.json lists it.
-#[derive(Debug, Default, Deserialize)]
+#[derive(Debug, Default)]
 pub struct Needs {
-    #[serde(default, rename = "custom_fields_to_create")]
     pub custom_fields: Vec<NeededField>,
-    #[serde(default, rename = "stages_to_create")]
     pub stages: Vec<NeededStages>,
-    #[serde(default, rename = "activity_types_to_create")]
     pub activity_types: Vec<String>,
-    #[serde(default, rename = "labels_to_create")]
     pub labels: BTreeMap<Entity, Vec<String>>,
 }
 
 /// A custom field the export writes to.
-#[derive(Debug, Deserialize)]
-pub struct NeededField {
-    pub entity: Entity,
-    pub name: String,
-    pub field_type: String,
-    #[serde(default)]
-    pub options: Vec<String>,
-}
+pub type NeededField = crate::export::summary_file::FieldToCreate;
 
 /// Stages of one pipeline, in order.
-#[derive(Debug, Deserialize)]
-pub struct NeededStages {
-    pub pipeline: String,
-    pub stages: Vec<String>,
-}
+pub type NeededStages = crate::export::summary_file::StagesToCreate;
 
 /// Reads what OUT/summary.json says the export needs.
 pub fn read_needs(out: &Path) -> Result<Needs, AccountError> {
-    let path = out.join("summary.json");
-    let text = std::fs::read_to_string(&path).map_err(|e| AccountError::Export {
-        path: out.display().to_string(),
-        message: format!("not a pipemap export folder (summary.json: {e})"),
+    use crate::export::summary_file::{SummaryFile, SummaryFileError};
+    let file = SummaryFile::read(out).map_err(|e| match e {
+        SummaryFileError::Missing { error, .. } => AccountError::Export {
+            path: out.display().to_string(),
+            message: format!("not a pipemap export folder (summary.json: {error})"),
+        },
+        SummaryFileError::Invalid { path, error } => AccountError::Export {
+            path: path.display().to_string(),
+            message: format!("cannot read the plan: {error}"),
+        },
     })?;
-    serde_json::from_str(&text).map_err(|e| AccountError::Export {
-        path: path.display().to_string(),
-        message: format!("cannot read the plan: {e}"),
+    Ok(Needs {
+        custom_fields: file.custom_fields_to_create,
+        stages: file.stages_to_create,
+        activity_types: file.activity_types_to_create,
+        labels: file.labels_to_create,
     })
 }
 

@@ -4,10 +4,11 @@ use std::io::IsTerminal;
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
+use pipemap::export::{self, ExportRequest};
 use pipemap::profile::{self, Profile, library};
 use pipemap::schema::Schema;
 use pipemap::source::{self, SourceRef};
-use pipemap::transform::engine::{self, ApplyOptions};
+use pipemap::transform::engine::DriftPolicy;
 
 use super::out::errln;
 
@@ -173,21 +174,6 @@ fn leave_out_unmatched_non_records(
     })
 }
 
-/// The owner value map from the users files left out of the export: fills the profile's
-/// owner maps and says so. Returns the users file's name, for the warnings on owners it lacks.
-fn owners_from_users(
-    users: &[SourceRef],
-    profile: &mut Profile,
-    notes: &mut Vec<String>,
-) -> anyhow::Result<Option<String>> {
-    Ok(
-        pipemap::transform::owners::from_users_files(users, profile)?.map(|used| {
-            notes.push(used.note);
-            used.file
-        }),
-    )
-}
-
 /// True when one of the profile's files has every one of its marker headers in `headers`.
 fn matched_by_markers(profile: &Profile, headers: &[String]) -> bool {
     profile.files.iter().any(|file| {
@@ -220,26 +206,6 @@ pub fn expand_sources(paths: &[PathBuf]) -> anyhow::Result<Vec<PathBuf>> {
         .collect())
 }
 
-/// Refuses an output folder that holds files and no earlier pipemap export (its summary.json).
-fn check_out(out: &Path) -> anyhow::Result<()> {
-    if out.is_file() {
-        anyhow::bail!(
-            "{}: --out must be a folder, and this is a file",
-            out.display()
-        );
-    }
-    if let Ok(read) = std::fs::read_dir(out) {
-        let foreign = read.flatten().any(|_| true) && !out.join("summary.json").exists();
-        if foreign {
-            anyhow::bail!(
-                "{}: the folder is not empty and holds no earlier pipemap export; choose an empty or new folder",
-                out.display()
-            );
-        }
-    }
-    Ok(())
-}
-
 /// Says that the earlier export in `out` was replaced whole, naming the files of it that the
 /// new export did not write over and so removed.
 fn replaced_note(out: &Path, removed: &[String]) -> String {
@@ -267,7 +233,7 @@ fn replaced_note(out: &Path, removed: &[String]) -> String {
 pub fn run(args: Args) -> anyhow::Result<ExitCode> {
     let schema = Schema::load_default(&args.schemas)?;
     let mut sources = expand_tables(&args.paths)?;
-    let mut notes;
+    let notes;
     let users;
     let tags;
     let (mut profile, is_preset) = match args.profile.as_deref() {
@@ -294,18 +260,9 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
             (auto.profile, true)
         }
     };
-    let owners_from = owners_from_users(&users, &mut profile, &mut notes)?;
-    let labels = match pipemap::transform::tags::from_tag_files(&tags, &profile)? {
-        Some(used) => {
-            notes.push(used.note);
-            used.labels
-        }
-        None => Default::default(),
-    };
     if let Some(layout) = args.layout {
         profile.options.layout = layout;
     }
-    check_out(&args.out)?;
     let show = !args.quiet && std::io::stderr().is_terminal();
     let bar = show.then(|| {
         let bar = indicatif::ProgressBar::new(0);
@@ -324,18 +281,23 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
             bar.set_position(done);
         }
     };
-    let opts = ApplyOptions {
+    let request = ExportRequest {
+        sources,
+        users,
+        tags,
+        profile,
+        schema: &schema,
         out: args.out.clone(),
         sample: args.sample,
         escape_formulas: args.escape_formulas,
-        strict_drift: !is_preset,
-        allow_drift: args.allow_drift,
-        progress: Some(&progress),
+        drift: if is_preset || args.allow_drift {
+            DriftPolicy::Report
+        } else {
+            DriftPolicy::Refuse
+        },
         notes,
-        owners_from,
-        labels,
     };
-    let export = engine::apply(&sources, &profile, &schema, &opts)?;
+    let export = export::run(request, Some(&progress))?;
     if let Some(bar) = bar {
         bar.finish_and_clear();
     }

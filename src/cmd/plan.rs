@@ -3,27 +3,31 @@
 use std::path::Path;
 use std::process::ExitCode;
 
-use anyhow::Context;
+use pipemap::export::summary_file;
 
 use super::out::outln;
 
 pub fn run(out: &Path) -> anyhow::Result<ExitCode> {
-    let path = out.join("summary.json");
-    let text = std::fs::read_to_string(&path).with_context(|| {
-        format!(
+    use pipemap::export::summary_file::{SummaryFile, SummaryFileError};
+    let summary = SummaryFile::read(out).map_err(|e| match e {
+        SummaryFileError::Missing { .. } => anyhow::anyhow!(
             "{}: not a pipemap export folder (no summary.json)",
             out.display()
-        )
+        ),
+        SummaryFileError::Invalid { path, error } => {
+            anyhow::anyhow!("{}: not a pipemap export summary: {error}", path.display())
+        }
     })?;
-    let summary: serde_json::Value = serde_json::from_str(&text)
-        .with_context(|| format!("{}: not valid JSON", path.display()))?;
-    let steps = summary
-        .get("plan")
-        .and_then(|p| p.as_array())
-        .ok_or_else(|| anyhow::anyhow!("{}: no \"plan\" in this summary", path.display()))?;
+    let steps = summary.plan;
+    if steps.is_empty() {
+        anyhow::bail!(
+            "{}: no \"plan\" in this summary",
+            out.join(summary_file::FILE).display()
+        );
+    }
     outln!("Import plan for {}:", out.display())?;
     for (i, step) in steps.iter().enumerate() {
-        outln!("{:>3}. {}", i + 1, step.as_str().unwrap_or_default())?;
+        outln!("{:>3}. {}", i + 1, step)?;
     }
     Ok(ExitCode::SUCCESS)
 }

@@ -71,20 +71,18 @@ struct Exported {
 /// Reads Pipedrive's exports of imported items and rewrites the later files of `out` into
 /// `out/relinked/`.
 pub fn relink(out: &Path, exports: &[PathBuf]) -> Result<RelinkReport, RelinkError> {
-    let summary_path = out.join("summary.json");
-    let summary: serde_json::Value = std::fs::read_to_string(&summary_path)
-        .map_err(|e| input(&summary_path, format!("not a pipemap export folder ({e})")))
-        .and_then(|t| serde_json::from_str(&t).map_err(|e| input(&summary_path, e.to_string())))?;
-    let outputs: Vec<(String, Entity)> = summary["outputs"]
-        .as_array()
-        .ok_or_else(|| input(&summary_path, "no \"outputs\""))?
-        .iter()
-        .filter_map(|o| {
-            Some((
-                o["file"].as_str()?.to_string(),
-                o["entity"].as_str()?.parse().ok()?,
-            ))
-        })
+    use crate::export::summary_file::{SummaryFile, SummaryFileError};
+    let summary = SummaryFile::read(out).map_err(|e| match e {
+        SummaryFileError::Missing { path, error } => {
+            input(&path, format!("not a pipemap export folder ({error})"))
+        }
+        SummaryFileError::Invalid { path, error } => input(&path, error.to_string()),
+    })?;
+    let outputs: Vec<(String, Entity)> = summary
+        .summary
+        .outputs
+        .into_iter()
+        .map(|o| (o.file, o.entity))
         .collect();
     let mut exported = Exported::default();
     let mut imported = Vec::new();
@@ -94,7 +92,7 @@ pub fn relink(out: &Path, exports: &[PathBuf]) -> Result<RelinkReport, RelinkErr
             imported.push(entity);
         }
     }
-    let link_ids = read_link_ids(&out.join("links.csv"))?;
+    let link_ids = read_link_ids(&out.join(crate::transform::links_csv::LinksCsv::FILE))?;
     let parts_of = |stem: &str| outputs.iter().filter(|(f, _)| f.starts_with(stem)).count();
     let staging = Staging::new(&out.join("relinked")).map_err(|source| RelinkError::Output {
         path: out.display().to_string(),

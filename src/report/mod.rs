@@ -8,8 +8,8 @@ use crate::address::AddressPart;
 use crate::entity::{Entity, Target};
 use crate::profile::Profile;
 use crate::schema::Schema;
-use crate::transform::engine::Export;
 use crate::transform::plan::{Conv, Rule};
+use crate::transform::result::Export;
 
 /// A custom field the account must have before import.
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
@@ -194,7 +194,7 @@ pub fn plan_steps(export: &Export, pre: &Prerequisites) -> Vec<String> {
     }
     // Links to names several records share land exactly only through Pipedrive System IDs:
     // once the records they point at are imported, export those and relink the rest.
-    let last_target = export.ambiguous.iter().map(|a| a.0).max();
+    let last_target = export.ambiguous.iter().map(|a| a.entity).max();
     let mut relink_said = false;
     for o in &export.summary.outputs {
         if let Some(last) = last_target
@@ -375,12 +375,13 @@ pub fn markdown(export: &Export, profile: &Profile, schema: &Schema, steps: &[St
         );
         let _ = writeln!(md, "| entity | survivor | merged into it |");
         let _ = writeln!(md, "|---|---|---|");
-        for (entity, survivor, absorbed) in export.merges.iter().take(50) {
+        for m in export.merges.iter().take(50) {
             let _ = writeln!(
                 md,
-                "| {entity} | {} | {} |",
-                escape(survivor),
-                escape(&absorbed.join("; "))
+                "| {} | {} | {} |",
+                m.entity,
+                escape(&m.survivor),
+                escape(&m.absorbed.join("; "))
             );
         }
     }
@@ -452,8 +453,9 @@ pub fn markdown(export: &Export, profile: &Profile, schema: &Schema, steps: &[St
     if !export.ambiguous.is_empty() {
         let _ = writeln!(md, "\n| entity | shared name | records | links |");
         let _ = writeln!(md, "|---|---|---:|---:|");
-        for (e, name, records, links) in export.ambiguous.iter().take(20) {
-            let _ = writeln!(md, "| {e} | {} | {records} | {links} |", escape(name));
+        for a in export.ambiguous.iter().take(20) {
+            let (e, records, links) = (a.entity, a.records, a.links);
+            let _ = writeln!(md, "| {e} | {} | {records} | {links} |", escape(&a.name));
         }
     }
     addresses(&mut md, export, schema);

@@ -588,7 +588,7 @@ struct Budget {
 }
 
 /// Text a sheet may always hand out, however small its workbook.
-const TEXT_FLOOR_BYTES: u64 = 256 << 20;
+const TEXT_FLOOR_BYTES: u64 = 128 << 20;
 /// How many times its workbook's size a sheet's text may be past the floor.
 const TEXT_PER_BOOK_BYTE: u64 = 100;
 

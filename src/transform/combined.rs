@@ -17,6 +17,7 @@ use std::path::Path;
 use crate::entity::Entity;
 
 use super::layout::{Layout, Slot};
+use super::links_csv::LinksCsv;
 use super::tally::OutputFile;
 use super::writer::PartWriter;
 
@@ -24,7 +25,7 @@ use super::writer::PartWriter;
 type At = (usize, u64);
 
 /// What the combined layout moved into the deal rows.
-#[derive(Debug, Default, Clone, Copy, PartialEq, Eq, serde::Serialize)]
+#[derive(Debug, Default, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct Folded {
     /// Activities written in their deal's row.
     pub activities: u64,
@@ -69,20 +70,12 @@ fn each_row(
     Ok(())
 }
 
-/// Calls `each(file stem, part, row, linked entity, source id)` for every line of `links.csv`,
-/// streaming: a whole export's links would not fit in memory twice.
+/// Calls `each(file stem, part, row, linked entity, source id)` for every line of `links.csv`.
 fn each_link(
     path: &Path,
     mut each: impl FnMut(&str, usize, u64, &str, &str) -> io::Result<()>,
 ) -> io::Result<()> {
-    let mut reader = csv::Reader::from_path(path).map_err(csv_err(path))?;
-    let mut r = csv::StringRecord::new();
-    while reader.read_record(&mut r).map_err(csv_err(path))? {
-        if let (Ok(part), Ok(row)) = (r[1].parse(), r[2].parse()) {
-            each(&r[0], part, row, &r[3], &r[4])?;
-        }
-    }
-    Ok(())
+    LinksCsv::each(path, |l| each(l.stem, l.part, l.row, l.link, l.source_id))
 }
 
 /// Per file stem, source id → the output row of each person, organization and deal, from the
@@ -221,7 +214,7 @@ pub fn fold(
 ) -> io::Result<Folded> {
     let mut folded = Folded::default();
     let deal_files = parts(outputs, Entity::Deal);
-    let links_path = dir.join("links.csv");
+    let links_path = dir.join(LinksCsv::FILE);
     let ids = read_own_ids(own_ids)?;
     std::fs::remove_file(own_ids)?;
     let Some(deal_headers) = headers_of(dir, &deal_files)? else {
@@ -409,7 +402,7 @@ pub fn fold(
     let rewritten = dir.join(".links-combined.csv");
     let mut writer = csv::Writer::from_path(&rewritten).map_err(csv_err(&rewritten))?;
     writer
-        .write_record(["file", "part", "row", "link", "source_id"])
+        .write_record(LinksCsv::HEADER)
         .map_err(csv_err(&rewritten))?;
     each_link(&links_path, |stem, part, row, link, id| {
         // A file nothing was taken out of keeps its rows where they were.

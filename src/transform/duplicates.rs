@@ -23,7 +23,7 @@ pub struct Identities {
 }
 
 impl Identities {
-    fn push(&mut self, identity: &str) {
+    pub(crate) fn push(&mut self, identity: &str) {
         self.text.push_str(identity);
         self.ends.push(self.text.len());
     }
@@ -103,8 +103,10 @@ pub fn find(
     if groups.is_empty() {
         return Ok(None);
     }
-    let dedupe_err =
-        |e: dedupe::DedupeError| ApplyError::Unmatched(format!("{}: duplicates: {e}", plan.file));
+    let dedupe_err = |error: dedupe::DedupeError| ApplyError::Duplicates {
+        file: plan.file.clone(),
+        error,
+    };
     let new_builders = || -> Result<Vec<RecordBuilder>, ApplyError> {
         groups
             .iter()

@@ -51,6 +51,33 @@ pub struct AddressColumns {
 }
 
 impl Layout {
+    /// A layout of these columns, in this order, under these headers.
+    pub fn new(entity: Entity, slots: Vec<Slot>, headers: Vec<String>) -> Layout {
+        let index = slots
+            .iter()
+            .cloned()
+            .enumerate()
+            .map(|(i, s)| (s, i))
+            .collect();
+        let fields = slots
+            .iter()
+            .enumerate()
+            .filter_map(|(i, s)| match s {
+                Slot::Field { key, label: None } => Some((key.clone(), i)),
+                _ => None,
+            })
+            .collect();
+        let addresses = address_columns(&slots);
+        Layout {
+            entity,
+            slots,
+            headers,
+            index,
+            fields,
+            addresses,
+        }
+    }
+
     /// The column of a slot.
     pub fn column(&self, slot: &Slot) -> Option<usize> {
         self.index.get(slot).copied()
@@ -343,29 +370,7 @@ fn finish(schema: &Schema, entity: Entity, mut slots: Vec<Slot>) -> Layout {
     });
     group_address_parts(&mut slots);
     let headers = slots.iter().map(|s| header(schema, entity, s)).collect();
-    let index = slots
-        .iter()
-        .cloned()
-        .enumerate()
-        .map(|(i, s)| (s, i))
-        .collect();
-    let fields = slots
-        .iter()
-        .enumerate()
-        .filter_map(|(i, s)| match s {
-            Slot::Field { key, label: None } => Some((key.clone(), i)),
-            _ => None,
-        })
-        .collect();
-    let addresses = address_columns(&slots);
-    Layout {
-        entity,
-        slots,
-        headers,
-        index,
-        fields,
-        addresses,
-    }
+    Layout::new(entity, slots, headers)
 }
 
 /// The part of an address a slot holds, with the slot of its whole address.

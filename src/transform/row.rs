@@ -30,7 +30,8 @@ pub struct Draft {
 }
 
 impl Draft {
-    fn new(layout: &Layout) -> Draft {
+    /// An empty record of `layout`'s entity.
+    pub(crate) fn new(layout: &Layout) -> Draft {
         Draft {
             entity: layout.entity,
             cells: vec![String::new(); layout.slots.len()],
@@ -725,40 +726,15 @@ impl Converter<'_> {
             value: String::new(),
             reason: reason.to_string(),
         };
-        match d.entity {
-            Entity::Person | Entity::Organization | Entity::Product if name.is_empty() => {
-                out.rejects.push(reject(&format!(
-                    "{} without a name (Pipedrive's import skips it)",
-                    d.entity
-                )));
-            }
-            Entity::Deal | Entity::Lead if name.is_empty() => out
-                .rejects
-                .push(reject(&format!("{} without a title", d.entity))),
-            Entity::Deal | Entity::Lead
-                if !linked(Entity::Person) && !linked(Entity::Organization) =>
-            {
-                out.rejects.push(reject(&format!(
-                    "{} linked to no person or organization (Pipedrive's import needs one)",
-                    d.entity
-                )));
-            }
-            Entity::Note if name.is_empty() && d.notes.is_empty() => {
-                out.rejects.push(reject("note without content"))
-            }
-            Entity::Note
-                if ![
-                    Entity::Deal,
-                    Entity::Person,
-                    Entity::Organization,
-                    Entity::Lead,
-                ]
-                .into_iter()
-                .any(linked) =>
-            {
-                out.rejects.push(reject("note linked to nothing (Pipedrive's import needs a deal, person, organization or lead)"));
-            }
-            _ => {}
+        let requirement = super::requires::of(d.entity);
+        // A note's other values become its content, so they name it too.
+        let named = !name.is_empty() || (d.entity == Entity::Note && !d.notes.is_empty());
+        let links_one = requirement.link_one_of.is_empty()
+            || requirement.link_one_of.iter().any(|e| linked(*e));
+        if requirement.name.is_some() && !named {
+            out.rejects.push(reject(requirement.without_name));
+        } else if !links_one {
+            out.rejects.push(reject(requirement.without_link));
         }
         let notes = std::mem::take(&mut d.notes);
         if !notes.is_empty() {

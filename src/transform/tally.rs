@@ -4,12 +4,12 @@
 
 use std::collections::{BTreeMap, BTreeSet};
 
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 use crate::entity::{Entity, Target};
 
 /// Counts for one source file. `rows_in = rows_out + merged + rejected` always.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct FileCounts {
     pub file: String,
     pub entity: Entity,
@@ -20,7 +20,7 @@ pub struct FileCounts {
     /// Rows written with a value moved to the note or a link left out.
     pub with_warnings: u64,
     /// Rows that became the split entity (Sell contacts that are companies).
-    #[serde(skip_serializing_if = "is_zero")]
+    #[serde(default, skip_serializing_if = "is_zero")]
     pub split_rows: u64,
 }
 
@@ -45,7 +45,7 @@ fn is_zero(n: &u64) -> bool {
 }
 
 /// One written output file.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct OutputFile {
     pub file: String,
     pub entity: Entity,

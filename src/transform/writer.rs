@@ -297,6 +297,14 @@ impl PartWriter {
         Ok((self.parts.len(), self.rows_in_part))
     }
 
+    /// The staged file of the part being written (the first part's before any row).
+    pub fn current_path(&self) -> PathBuf {
+        match self.parts.last() {
+            Some((path, _)) => path.clone(),
+            None => self.dir.join(format!("{}.part1", self.stem)),
+        }
+    }
+
     fn start_part(&mut self) -> io::Result<()> {
         if let Some(mut w) = self.current.take() {
             w.flush()?;

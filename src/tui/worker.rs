@@ -8,13 +8,14 @@ use std::sync::Arc;
 use std::sync::mpsc::Sender;
 
 use crate::entity::Entity;
+use crate::export::ExportRequest;
 use crate::profile::{self, Profile, library};
 use crate::schema::Schema;
 use crate::source::Table;
 use crate::source::stats::{DEFAULT_SAMPLE_ROWS, inspect};
 use crate::suggest::vocabulary::Vocabularies;
 use crate::suggest::{detect, suggest_file};
-use crate::transform::engine::{ApplyOptions, apply};
+use crate::transform::engine::{DriftPolicy, Export, Summary};
 
 use super::app::{Command, Message};
 use super::model::{DuplicateCluster, DuplicateJob, ExportSummary};
@@ -317,26 +318,6 @@ fn count_rows(index: usize, path: &Path, tx: &Sender<Message>) {
     });
 }
 
-/// Refuses an output folder that holds files pipemap did not write.
-pub fn check_out(out: &Path) -> Result<(), String> {
-    if out.is_file() {
-        return Err(format!(
-            "{} is a file; the output must be a folder",
-            out.display()
-        ));
-    }
-    if let Ok(mut read) = std::fs::read_dir(out)
-        && read.next().is_some()
-        && !out.join("summary.json").exists()
-    {
-        return Err(format!(
-            "{} is not empty and holds no earlier pipemap export; choose an empty or new folder",
-            out.display()
-        ));
-    }
-    Ok(())
-}
-
 fn export(
     sources: &[PathBuf],
     left: &[Vec<PathBuf>; 2],
@@ -345,7 +326,6 @@ fn export(
     out: &Path,
     tx: &Sender<Message>,
 ) -> Result<ExportSummary, String> {
-    check_out(out)?;
     let progress = |done: u64, total: u64| {
         let _ = tx.send(Message::ExportProgress { done, total });
     };
@@ -353,9 +333,9 @@ fn export(
     Ok(summary_of(export.summary, out))
 }
 
-/// The export as the `e` key runs it: the mapping validated, the files left out that help
-/// (`left`: the users files, then the tag lists and join tables) made the owner value map and
-/// the records' labels (as `apply` does), then written to `out`.
+/// The export as the `e` key runs it: the mapping validated, then exported as `apply` exports
+/// (the output folder checked; the files left out that help — `left`: the users files, then the
+/// tag lists and join tables — made the owner value map and the records' labels).
 fn run_export(
     sources: &[PathBuf],
     left: &[Vec<PathBuf>; 2],
@@ -363,39 +343,32 @@ fn run_export(
     schema: &Schema,
     out: &Path,
     progress: Option<&dyn Fn(u64, u64)>,
-) -> Result<crate::transform::engine::Export, String> {
-    use crate::source::AsSources;
+) -> Result<Export, String> {
+    use crate::source::{AsSources, SourceRef};
     let text = profile::to_yaml(profile);
     profile::validate("the mapping", &text, profile, schema).map_err(|e| e.to_string())?;
     let [users, tags] = left;
-    let tables_of = |paths: &[PathBuf]| -> Result<Vec<_>, String> {
+    let tables = |paths: &[PathBuf]| -> Result<Vec<SourceRef>, String> {
         let mut tables = Vec::new();
         for p in paths {
             tables.extend(p.as_sources().map_err(|e| e.to_string())?);
         }
         Ok(tables)
     };
-    let mut profile = profile.clone();
-    let used = crate::transform::owners::from_users_files(&tables_of(users)?, &mut profile)
-        .map_err(|e| e.to_string())?;
-    let tagged = crate::transform::tags::from_tag_files(&tables_of(tags)?, &profile)
-        .map_err(|e| e.to_string())?;
-    let profile = &profile;
-    let mut notes: Vec<String> = used.iter().map(|u| u.note.clone()).collect();
-    notes.extend(tagged.iter().map(|t| t.note.clone()));
-    let opts = ApplyOptions {
+    let request = ExportRequest {
+        sources: tables(sources)?,
+        users: tables(users)?,
+        tags: tables(tags)?,
+        profile: profile.clone(),
+        schema,
         out: out.to_path_buf(),
         sample: None,
         escape_formulas: false,
         // The user has just reviewed the mapping on screen: export what it says.
-        strict_drift: false,
-        allow_drift: true,
-        progress,
-        notes,
-        owners_from: used.map(|u| u.file),
-        labels: tagged.map(|t| t.labels).unwrap_or_default(),
+        drift: DriftPolicy::Report,
+        notes: Vec::new(),
     };
-    apply(sources, profile, schema, &opts).map_err(|e| e.to_string())
+    crate::export::run(request, progress).map_err(|e| e.to_string())
 }
 
 /// The export run whole into a temporary folder (removed after): its summary and the custom
@@ -422,7 +395,7 @@ pub fn dry_run(
 }
 
 /// The summary panel's counts from the export's summary.json.
-fn summary_of(s: crate::transform::engine::Summary, out: &Path) -> ExportSummary {
+fn summary_of(s: Summary, out: &Path) -> ExportSummary {
     ExportSummary {
         out: out.to_path_buf(),
         files: s.files,

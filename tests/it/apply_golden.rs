@@ -3,9 +3,10 @@
 
 use std::path::PathBuf;
 
+use pipemap::export::apply;
 use pipemap::profile::{from_yaml, library};
 use pipemap::schema::Schema;
-use pipemap::transform::engine::{ApplyOptions, apply};
+use pipemap::transform::engine::{ApplyOptions, DriftPolicy};
 
 #[test]
 fn the_sample_exports_to_the_same_files() {
@@ -22,8 +23,7 @@ fn the_sample_exports_to_the_same_files() {
         out: out.clone(),
         sample: Some(5),
         escape_formulas: false,
-        strict_drift: false,
-        allow_drift: false,
+        drift: DriftPolicy::Report,
         progress: None,
         notes: Vec::new(),
         owners_from: None,

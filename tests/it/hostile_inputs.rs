@@ -531,7 +531,7 @@ fn one_shared_string_repeated_into_gigabytes_is_refused_by_its_limit() {
     assert_eq!(code, 2, "{stderr}");
     assert!(
         stderr.contains(
-            "bomb.xlsx#Sheet1: refused: the sheet's cells expand to more than 256 MiB of text and empty cells between, past the limit for a workbook of this size"
+            "bomb.xlsx#Sheet1: refused: the sheet's cells expand to more than 128 MiB of text and empty cells between, past the limit for a workbook of this size"
         ),
         "{stderr}"
     );

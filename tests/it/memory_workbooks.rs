@@ -111,7 +111,7 @@ fn xlsx_one_shared_string_in_every_cell_is_refused_within_the_limit() {
     std::fs::write(dir.path().join("bomb.xlsx"), book).unwrap();
     let run = apply(dir.path(), "bomb.xlsx");
     run.assert_refused(&[
-        "bomb.xlsx#Sheet1: refused: the sheet's cells expand to more than 256 MiB of text and empty cells between, past the limit for a workbook of this size",
+        "bomb.xlsx#Sheet1: refused: the sheet's cells expand to more than 128 MiB of text and empty cells between, past the limit for a workbook of this size",
     ]);
 }
 
@@ -131,7 +131,7 @@ fn xlsx_a_cell_at_column_xfd_on_every_row_is_refused_within_the_limit() {
     std::fs::write(dir.path().join("far.xlsx"), book).unwrap();
     let run = apply(dir.path(), "far.xlsx");
     run.assert_refused(&[
-        "far.xlsx#Sheet1: refused: the sheet's cells expand to more than 256 MiB of text and empty cells between, past the limit for a workbook of this size",
+        "far.xlsx#Sheet1: refused: the sheet's cells expand to more than 128 MiB of text and empty cells between, past the limit for a workbook of this size",
     ]);
 }
 

@@ -6,9 +6,10 @@
 
 use std::path::PathBuf;
 
+use pipemap::export::apply;
 use pipemap::profile::from_yaml;
 use pipemap::schema::Schema;
-use pipemap::transform::engine::{ApplyOptions, apply};
+use pipemap::transform::engine::{ApplyOptions, DriftPolicy};
 use proptest::prelude::*;
 
 const PROFILE: &str = r#"version: 1
@@ -91,7 +92,7 @@ proptest! {
         }
         let profile = from_yaml("prop.yaml", PROFILE).unwrap();
         let out = dir.path().join("out");
-        let opts = ApplyOptions { out: out.clone(), sample: None, escape_formulas: true, strict_drift: true, allow_drift: false, progress: None, notes: Vec::new(), owners_from: None, labels: Default::default() };
+        let opts = ApplyOptions { out: out.clone(), sample: None, escape_formulas: true, drift: DriftPolicy::Refuse, progress: None, notes: Vec::new(), owners_from: None, labels: Default::default() };
         let export = apply(&sources, &profile, &Schema::builtin(), &opts).unwrap();
         let s = &export.summary;
         prop_assert!(s.reconciled);
@@ -174,8 +175,7 @@ fn split_outputs_merges_and_rejects_reconcile_exactly() {
         out: out.clone(),
         sample: None,
         escape_formulas: false,
-        strict_drift: true,
-        allow_drift: false,
+        drift: DriftPolicy::Refuse,
         progress: None,
         notes: Vec::new(),
         owners_from: None,

@@ -5,8 +5,6 @@
 use std::collections::{BTreeMap, HashMap};
 use std::path::Path;
 
-use serde::Deserialize;
-
 use crate::account::AccountError;
 use crate::entity::Entity;
 use crate::link::{LinkIds, part_number, read_link_ids};
@@ -76,17 +74,6 @@ pub struct Export {
     pub parents: Parents,
 }
 
-#[derive(Deserialize)]
-struct Summary {
-    outputs: Vec<Output>,
-}
-
-#[derive(Deserialize)]
-struct Output {
-    file: String,
-    entity: Entity,
-}
-
 fn problem(path: &Path, message: impl Into<String>) -> AccountError {
     AccountError::Export {
         path: path.display().to_string(),
@@ -97,16 +84,18 @@ fn problem(path: &Path, message: impl Into<String>) -> AccountError {
 /// Reads OUT/summary.json, the imported entities' headers, links.csv and every activity and
 /// note row.
 pub fn read(out: &Path) -> Result<Export, AccountError> {
-    let summary_path = out.join("summary.json");
-    let text = std::fs::read_to_string(&summary_path).map_err(|e| {
-        problem(
+    use crate::export::summary_file::{SummaryFile, SummaryFileError};
+    let summary = SummaryFile::read(out).map_err(|e| match e {
+        SummaryFileError::Missing { error, .. } => problem(
             out,
-            format!("not a pipemap export folder (summary.json: {e})"),
-        )
+            format!("not a pipemap export folder (summary.json: {error})"),
+        ),
+        SummaryFileError::Invalid { path, error } => {
+            problem(&path, format!("cannot read the outputs: {error}"))
+        }
     })?;
-    let summary: Summary = serde_json::from_str(&text)
-        .map_err(|e| problem(&summary_path, format!("cannot read the outputs: {e}")))?;
     let outputs: Vec<(String, Entity)> = summary
+        .summary
         .outputs
         .into_iter()
         .map(|o| (o.file, o.entity))

@@ -330,28 +330,9 @@ pub fn on_previewed(
 }
 
 /// True when the columns fill a mandatory field, directly or the way the export derives it
-/// (a person's name from first and last name; a lead's title from its organization or person).
+/// (the import's requirements are one table, [`crate::transform::requires`]).
 fn satisfied(targets: &[&Target], entity: Entity, key: &str) -> bool {
-    let has = |e: Entity, k: &str| {
-        targets
-            .iter()
-            .any(|t| t.entity() == Some(e) && t.key() == Some(k))
-    };
-    has(entity, key)
-        || match (entity, key) {
-            (Entity::Person, "name") => {
-                has(Entity::Person, "first_name") || has(Entity::Person, "last_name")
-            }
-            (Entity::Lead, "title") => {
-                has(Entity::Organization, "name")
-                    || ["name", "first_name", "last_name"]
-                        .iter()
-                        .any(|k| has(Entity::Person, k))
-                    || has(Entity::Lead, "org_id")
-                    || has(Entity::Lead, "person_id")
-            }
-            _ => false,
-        }
+    crate::transform::requires::filled_by(targets, entity, key)
 }
 
 fn examples(items: &[&str]) -> String {

@@ -9,16 +9,19 @@ use crate::entity::Entity;
 use crate::profile::{ColumnSpec, Profile, to_yaml};
 use crate::schema::Schema;
 
-use super::engine::{ApplyError, ApplyOptions, Export};
-use super::layout::Slot;
-use super::links::name_key;
-use super::writer::Staging;
+use crate::transform::engine::{ApplyError, ApplyOptions, Export};
+use crate::transform::layout::{self, Slot};
+use crate::transform::links::name_key;
+use crate::transform::writer::Staging;
+
+use super::summary_file::{self, SummaryFile};
 
 fn io(path: &Path) -> impl Fn(std::io::Error) -> ApplyError + '_ {
-    move |source| ApplyError::Output {
-        path: path.display().to_string(),
-        source,
-    }
+    move |source| ApplyError::output(path, source)
+}
+
+fn csv_err(path: &Path) -> impl Fn(csv::Error) -> ApplyError + '_ {
+    move |source| ApplyError::csv(path, source)
 }
 
 /// Writes mapping.yaml, summary.json (with the plan), report.md and sample/ into the staging folder.
@@ -34,41 +37,11 @@ pub fn write_rest(
     std::fs::write(&mapping, to_yaml(&effective)).map_err(io(&mapping))?;
     let pre = crate::report::prerequisites(export, profile, schema);
     let steps = crate::report::plan_steps(export, &pre);
-    let summary_path = staging.path("summary.json");
-    let mut value = serde_json::to_value(&export.summary)
+    let summary_path = staging.path(summary_file::FILE);
+    let file = SummaryFile::new(export.summary.clone(), steps.clone(), &pre);
+    let text = file
+        .to_text()
         .map_err(|e| io(&summary_path)(std::io::Error::other(e)))?;
-    if let Some(obj) = value.as_object_mut() {
-        obj.insert("plan".into(), serde_json::json!(steps));
-        let fields: Vec<serde_json::Value> = pre
-            .custom_fields
-            .iter()
-            .map(|f| serde_json::json!({"entity": f.entity, "name": f.name, "field_type": f.field_type, "options": f.options}))
-            .collect();
-        obj.insert(
-            "custom_fields_to_create".into(),
-            serde_json::Value::Array(fields),
-        );
-        // What `pipemap account prepare` creates besides the fields, in the plan's order.
-        let stages: Vec<serde_json::Value> = pre
-            .stages
-            .iter()
-            .map(|(pipeline, stages)| serde_json::json!({"pipeline": pipeline, "stages": stages}))
-            .collect();
-        obj.insert("stages_to_create".into(), serde_json::Value::Array(stages));
-        obj.insert(
-            "activity_types_to_create".into(),
-            serde_json::json!(pre.activity_types),
-        );
-        let labels: serde_json::Map<String, serde_json::Value> = pre
-            .labels
-            .iter()
-            .map(|(entity, labels)| (entity.to_string(), serde_json::json!(labels)))
-            .collect();
-        obj.insert("labels_to_create".into(), serde_json::Value::Object(labels));
-    }
-    let text = serde_json::to_string_pretty(&value)
-        .map_err(|e| io(&summary_path)(std::io::Error::other(e)))?
-        + "\n";
     std::fs::write(&summary_path, text).map_err(io(&summary_path))?;
     let report = staging.path("report.md");
     std::fs::write(
@@ -124,7 +97,7 @@ fn write_sample(staging: &Staging, export: &Export, n: usize) -> Result<(), Appl
             .iter()
             .find(|l| l.entity == entity)
             .expect("layout");
-        let name_col = layout.field(super::layout::name_key(entity));
+        let name_col = layout.field(layout::name_key(entity));
         let link_cols: Vec<(Entity, usize)> = layout
             .slots
             .iter()
@@ -145,23 +118,18 @@ fn write_sample(staging: &Staging, export: &Export, n: usize) -> Result<(), Appl
             continue;
         }
         let out_path = dir.join(format!("{}.csv", entity.file_stem()));
-        let mut out = csv::Writer::from_path(&out_path)
-            .map_err(|e| io(&out_path)(std::io::Error::other(e.to_string())))?;
+        let mut out = csv::Writer::from_path(&out_path).map_err(csv_err(&out_path))?;
         let mut taken = 0usize;
         for (i, file) in files.into_iter().enumerate() {
             let path = staging.path(file);
-            let mut reader = csv::Reader::from_path(&path)
-                .map_err(|e| io(&path)(std::io::Error::other(e.to_string())))?;
+            let mut reader = csv::Reader::from_path(&path).map_err(csv_err(&path))?;
             // The file's own header: the combined layout widens the deals' rows.
             if i == 0 {
-                let header = reader
-                    .headers()
-                    .map_err(|e| io(&path)(std::io::Error::other(e.to_string())))?;
-                out.write_record(header)
-                    .map_err(|e| io(&out_path)(std::io::Error::other(e.to_string())))?;
+                let header = reader.headers().map_err(csv_err(&path))?;
+                out.write_record(header).map_err(csv_err(&out_path))?;
             }
             for row in reader.records() {
-                let row = row.map_err(|e| io(&path)(std::io::Error::other(e.to_string())))?;
+                let row = row.map_err(csv_err(&path))?;
                 let name = name_col.and_then(|c| row.get(c)).unwrap_or("");
                 let needed = wanted.contains(&(entity, name_key(name)));
                 if taken >= n && !needed {
@@ -175,8 +143,7 @@ fn write_sample(staging: &Staging, export: &Export, n: usize) -> Result<(), Appl
                         wanted.insert((*to, name_key(v)));
                     }
                 }
-                out.write_record(&row)
-                    .map_err(|e| io(&out_path)(std::io::Error::other(e.to_string())))?;
+                out.write_record(&row).map_err(csv_err(&out_path))?;
             }
         }
         out.flush().map_err(io(&out_path))?;

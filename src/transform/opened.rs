@@ -1,0 +1,90 @@
+//! A source opened for the export: its first rows read ahead (to compile the plan against
+//! them), then the rest streamed; and the whole-file reads the plan needs before the export.
+
+use std::collections::VecDeque;
+
+use crate::source::{Record, SourceRef, Table};
+
+use super::engine::ApplyError;
+use super::plan::FilePlan;
+
+/// Rows read ahead of the export to learn each column's date order and kinds.
+const SAMPLE_ROWS: usize = 1000;
+
+/// An opened source with its first rows read.
+pub struct Opened {
+    pub table: Table,
+    head: VecDeque<Record>,
+    /// True once the last row was read.
+    pub exhausted: bool,
+}
+
+impl Opened {
+    /// Opens `source` and reads its first rows.
+    pub fn open(source: &SourceRef) -> Result<Opened, ApplyError> {
+        let mut table = Table::open_ref(source)?;
+        let mut head = VecDeque::new();
+        let mut exhausted = false;
+        while head.len() < SAMPLE_ROWS {
+            match table.next_record()? {
+                Some(r) => head.push_back(r),
+                None => {
+                    exhausted = true;
+                    break;
+                }
+            }
+        }
+        Ok(Opened {
+            table,
+            head,
+            exhausted,
+        })
+    }
+
+    /// The buffered rows first, then the rest of the file.
+    pub fn next_record(&mut self) -> Result<Option<Record>, ApplyError> {
+        if let Some(r) = self.head.pop_front() {
+            return Ok(Some(r));
+        }
+        if self.exhausted {
+            return Ok(None);
+        }
+        let next = self.table.next_record()?;
+        self.exhausted = next.is_none();
+        Ok(next)
+    }
+
+    pub fn sample(&self) -> Vec<Vec<String>> {
+        self.head
+            .iter()
+            .map(|r| r.fields.iter().map(str::to_string).collect())
+            .collect()
+    }
+}
+
+/// Reads a source through to decide the decimal convention of its number and money columns
+/// from all their values (the sample alone may hold no value that tells, or only one kind).
+pub fn confirm_decimal_styles(source: &SourceRef, plan: &mut FilePlan) -> Result<(), ApplyError> {
+    let columns = plan.decimal_columns();
+    if columns.is_empty() {
+        return Ok(());
+    }
+    let mut evidence = vec![crate::values::DecimalEvidence::default(); columns.len()];
+    let mut fresh = Opened::open(source)?;
+    while let Some(record) = fresh.next_record()? {
+        for (e, &c) in evidence.iter_mut().zip(&columns) {
+            if let Some(value) = record.fields.get(c) {
+                e.add(value);
+            }
+        }
+    }
+    for (e, &c) in evidence.iter().zip(&columns) {
+        plan.set_decimal_style(c, e.style());
+    }
+    Ok(())
+}
+
+/// The bytes a record took in its file, near enough for progress.
+pub fn record_bytes(record: &Record) -> u64 {
+    record.fields.as_slice().len() as u64 + record.fields.len() as u64
+}

@@ -1,0 +1,248 @@
+//! What becomes of one converted row, decided without touching a file: absorbed into a
+//! duplicate's survivor, dropped as a duplicate, rejected, or written with the records it
+//! describes besides its own and what is to be said about it.
+
+use std::collections::HashMap;
+
+use crate::entity::{Entity, Target};
+use crate::source::Record;
+
+use super::duplicates::FileDuplicates;
+use super::layout::{Layout, Slot};
+use super::links::{NameCensus, name_key};
+use super::row::{Draft, Problem, RowResult};
+use super::survivor::{Absorbed, ColumnMerge, fold_absorbed};
+
+/// The reason a duplicate the profile drops gives in rejects.csv.
+pub const DROPPED_REASON: &str = "dropped as a duplicate (the profile's decision)";
+
+/// What to do with one converted row.
+#[derive(Debug)]
+pub enum RowDecision {
+    /// Absorbed into its survivor's row: counted as merged, not written.
+    Merged,
+    /// Left out as a duplicate the profile drops: one line in rejects.csv.
+    Dropped { entity: Entity, problem: Problem },
+    /// Not written: the reasons first, then what else went wrong on the row (it often explains
+    /// them), each a line in rejects.csv.
+    Rejected {
+        entity: Entity,
+        problems: Vec<Problem>,
+    },
+    /// Written.
+    Write(Box<RowWrite>),
+}
+
+/// A row to write: its record, the records it describes besides its own, and what to say.
+#[derive(Debug)]
+pub struct RowWrite {
+    pub primary: Draft,
+    /// Records of other entities the row describes (an organization from a person row), new
+    /// to the export, written before the row's own.
+    pub secondaries: Vec<Draft>,
+    /// Lines for warnings.csv.
+    pub warnings: Vec<Problem>,
+    pub unresolved_links: u32,
+    pub links_by_id: u32,
+    pub links_by_name: u32,
+    /// The record's own id in the source CRM.
+    pub source_id: Option<String>,
+    /// Values a value map lacked: (target, value).
+    pub unmapped_values: Vec<(Target, String)>,
+}
+
+/// What `route` reads besides the row.
+pub struct RouteContext<'a> {
+    pub layouts: &'a [Layout],
+    /// The file's duplicates to merge or drop.
+    pub duplicates: Option<&'a FileDuplicates>,
+    /// How a merge fills each column, per entity.
+    pub column_merges: &'a HashMap<Entity, Vec<ColumnMerge>>,
+    /// The records written so far, by name.
+    pub census: &'a NameCensus,
+}
+
+impl RouteContext<'_> {
+    fn layout(&self, entity: Entity) -> &Layout {
+        self.layouts
+            .iter()
+            .find(|l| l.entity == entity)
+            .expect("every entity a row converts to has a layout")
+    }
+}
+
+/// Decides what becomes of `row`, data row `row_index` (0-based) of its file at source line
+/// `line`. `convert` converts the source rows a survivor absorbed, as their own rows would
+/// have been.
+pub fn route(
+    ctx: &RouteContext,
+    mut row: RowResult,
+    line: u64,
+    row_index: usize,
+    convert: impl Fn(&Record) -> Draft,
+) -> RowDecision {
+    let entity = row.primary.entity;
+    let identity = ctx
+        .duplicates
+        .map(|d| d.identities.get(row_index))
+        .filter(|i| !i.is_empty());
+    if let (Some(d), Some(id)) = (ctx.duplicates, identity) {
+        if d.plan.absorbed.contains_key(id) {
+            return RowDecision::Merged;
+        }
+        if d.plan.dropped.contains(id) {
+            let problem = Problem {
+                column: String::new(),
+                value: id.to_string(),
+                reason: DROPPED_REASON.into(),
+            };
+            return RowDecision::Dropped { entity, problem };
+        }
+        if d.plan.merged.contains_key(id) {
+            merge_absorbed(ctx, d, &mut row, id, line, convert);
+        }
+    }
+    if !row.rejects.is_empty() {
+        let mut problems = row.rejects;
+        problems.append(&mut row.warnings);
+        return RowDecision::Rejected { entity, problems };
+    }
+    let mut primary = row.primary;
+    let secondaries = new_secondaries(ctx, &mut primary, row.secondaries);
+    RowDecision::Write(Box::new(RowWrite {
+        primary,
+        secondaries,
+        warnings: row.warnings,
+        unresolved_links: row.unresolved_links,
+        links_by_id: row.links_by_id,
+        links_by_name: row.links_by_name,
+        source_id: row.source_id,
+        unmapped_values: row.unmapped_values,
+    }))
+}
+
+/// Folds the rows survivor `id` absorbed into its row, with the merge's united values.
+fn merge_absorbed(
+    ctx: &RouteContext,
+    d: &FileDuplicates,
+    row: &mut RowResult,
+    id: &str,
+    line: u64,
+    convert: impl Fn(&Record) -> Draft,
+) {
+    let Some(m) = d.plan.merged.get(id) else {
+        return;
+    };
+    let entity = row.primary.entity;
+    let layout = ctx.layout(entity);
+    let absorbed: Vec<Absorbed> = d
+        .absorbed_rows
+        .get(id)
+        .into_iter()
+        .flatten()
+        .map(|(identity, r)| Absorbed {
+            identity,
+            line: r.line,
+            draft: convert(r),
+        })
+        .filter(|a| a.draft.entity == entity)
+        .collect();
+    let no_merges = Vec::new();
+    let merges = ctx.column_merges.get(&entity).unwrap_or(&no_merges);
+    let left = fold_absorbed(
+        layout,
+        merges,
+        &mut row.primary,
+        id,
+        line,
+        &absorbed,
+        &m.fields,
+    );
+    row.warnings.extend(left);
+    unite(layout, &mut row.primary, "email", &m.emails);
+    unite(layout, &mut row.primary, "phone", &m.phones);
+    if !m.labels.is_empty()
+        && let Some(c) = layout.field("label")
+    {
+        row.primary.cells[c] = m.labels.join(", ");
+    }
+}
+
+/// The records a row describes besides its own that are new to the export. One that holds only
+/// a name is left to the end (written if no row describes it); one that exists already leaves
+/// what this row adds in the row's own note.
+fn new_secondaries(ctx: &RouteContext, primary: &mut Draft, found: Vec<Draft>) -> Vec<Draft> {
+    let mut new: Vec<Draft> = Vec::new();
+    let mut new_names: Vec<(Entity, u64)> = Vec::new();
+    for d in found {
+        let layout = ctx.layout(d.entity);
+        let name = d.name(layout).to_string();
+        let only_name = d.cells.iter().filter(|c| !c.is_empty()).count() <= 1;
+        if only_name {
+            continue;
+        }
+        // A record this row writes first counts as existing for the ones after it.
+        if ctx.census.has(d.entity, &name) || new_names.contains(&(d.entity, name_key(&name))) {
+            add_to_note(ctx.layout(primary.entity), primary, layout, &d);
+            continue;
+        }
+        new_names.push((d.entity, name_key(&name)));
+        new.push(d);
+    }
+    new
+}
+
+/// Writes `d`'s values (`Header: value`, a line each) into `primary`'s note.
+fn add_to_note(primary_layout: &Layout, primary: &mut Draft, layout: &Layout, d: &Draft) {
+    let Some(col) = primary_layout.column(&Slot::Note) else {
+        return;
+    };
+    let cell = &mut primary.cells[col];
+    for (h, v) in layout.headers.iter().zip(&d.cells) {
+        if v.is_empty() {
+            continue;
+        }
+        if !cell.is_empty() {
+            cell.push('\n');
+        }
+        cell.push_str(&format!("{h}: {v}"));
+    }
+}
+
+/// Writes a merged record's united values of a multi field (e-mails, phones) onto its labels,
+/// in order; what does not fit joins the note.
+fn unite(layout: &Layout, d: &mut Draft, key: &str, values: &[String]) {
+    if values.is_empty() {
+        return;
+    }
+    let columns: Vec<usize> = layout
+        .slots
+        .iter()
+        .enumerate()
+        .filter(|(_, s)| matches!(s, Slot::Field { key: k, .. } if k == key))
+        .map(|(i, _)| i)
+        .collect();
+    if columns.is_empty() {
+        return;
+    }
+    for &c in &columns {
+        d.cells[c].clear();
+    }
+    for (value, &c) in values.iter().zip(&columns) {
+        d.cells[c] = value.clone();
+    }
+    if values.len() > columns.len()
+        && let Some(note) = layout.column(&Slot::Note)
+    {
+        let rest = values[columns.len()..].join(", ");
+        let cell = &mut d.cells[note];
+        if !cell.is_empty() {
+            cell.push('\n');
+        }
+        cell.push_str(&format!("{key}: {rest}"));
+    }
+}
+
+#[cfg(test)]
+#[path = "route_tests.rs"]
+mod tests;

@@ -1,0 +1,387 @@
+//! One export run, owned whole (as ripgrep's `SearchWorker` in crates/core/search.rs owns its
+//! matcher, searcher and printer): the sources, the plans compiled against them, the output
+//! layouts, the value maps, the link index, the duplicates and the counts. Its steps run in
+//! order: prepare, check drift, find duplicates, index links, convert each file, write the
+//! records only links refer to, finish.
+
+use std::collections::{HashMap, HashSet};
+
+use crate::entity::Entity;
+use crate::profile::Profile;
+use crate::profile::drift::Drift;
+use crate::schema::Schema;
+use crate::source::{Record, SourceRef};
+
+use super::duplicates::FileDuplicates;
+use super::engine::{ApplyError, ApplyOptions, DriftPolicy};
+use super::layout::{self, Layout, Slot};
+use super::links::{LinkIndex, Linked};
+use super::opened::{Opened, confirm_decimal_styles, record_bytes};
+use super::outputs::Outputs;
+use super::plan::{self, Conv, FilePlan, Rule};
+use super::route::{RouteContext, route};
+use super::row::{Converter, Draft};
+use super::rows::{RowAt, RowState, WriteRules};
+use super::survivor::{ColumnMerge, column_merges};
+use super::tally::FileCounts;
+use super::vocab::ValueMaps;
+use super::writer::Staging;
+
+/// What the row steps read that the plans decide once: fixed after `prepare`.
+pub(super) struct Lookups {
+    /// Per entity, per output column: does it hold a custom option field.
+    pub option_fields: HashMap<Entity, Vec<bool>>,
+    /// Names of merged records → their survivors' names.
+    pub renames: HashMap<(Entity, u64), String>,
+    /// How a merge fills each column, per entity (only when some file has duplicates).
+    pub column_merges: HashMap<Entity, Vec<ColumnMerge>>,
+    pub escape: bool,
+}
+
+/// An export between its steps.
+pub(super) struct ExportRun<'a> {
+    pub profile: &'a Profile,
+    pub opts: &'a ApplyOptions<'a>,
+    pub sources: Vec<SourceRef>,
+    pub opened: Vec<Opened>,
+    pub plans: Vec<FilePlan>,
+    pub drift: Vec<Drift>,
+    pub layouts: Vec<Layout>,
+    pub maps: ValueMaps,
+    pub index: LinkIndex,
+    pub duplicates: Vec<Option<FileDuplicates>>,
+    pub lookups: Lookups,
+    pub rows: RowState,
+    /// The files in import order: organizations, persons, deals, leads, activities, notes,
+    /// products.
+    pub order: Vec<usize>,
+    bytes_done: u64,
+    total_bytes: u64,
+}
+
+impl<'a> ExportRun<'a> {
+    /// Opens every source, compiles its plan against its headers and first rows, and notes how
+    /// it differs from the profile.
+    pub fn prepare(
+        sources: Vec<SourceRef>,
+        profile: &'a Profile,
+        schema: &Schema,
+        opts: &'a ApplyOptions<'a>,
+    ) -> Result<ExportRun<'a>, ApplyError> {
+        let opened: Vec<Opened> = sources.iter().map(Opened::open).collect::<Result<_, _>>()?;
+        let headers: Vec<(String, Vec<String>)> = opened
+            .iter()
+            .map(|o| (o.table.name.clone(), o.table.headers.clone()))
+            .collect();
+        let matches = plan::match_files(profile, &headers).map_err(ApplyError::Unmatched)?;
+        let mut plans = Vec::with_capacity(opened.len());
+        let mut drift = Vec::with_capacity(opened.len());
+        for (i, (o, &m)) in opened.iter().zip(&matches).enumerate() {
+            let sample = o.sample();
+            let (name, columns) = (&o.table.name, &o.table.headers);
+            let mapping = &profile.files[m];
+            let mut plan = plan::compile(name, columns, &sample, mapping, profile, schema)?;
+            plan.mapping = m;
+            if !o.exhausted {
+                // The sample proposed each number column's decimal convention; all rows decide.
+                confirm_decimal_styles(&sources[i], &mut plan)?;
+            }
+            plans.push(plan);
+            let d = crate::profile::drift::detect(name, mapping, profile, columns, &sample);
+            drift.push(d);
+        }
+        let mut layouts = layout::build(schema, &plans);
+        super::tags::widen(&mut layouts, schema, &opts.labels);
+        let mut maps = ValueMaps::new(profile, schema);
+        maps.owners_from = opts.owners_from.clone();
+        maps.labels = opts.labels.clone();
+        let mut order: Vec<usize> = (0..plans.len()).collect();
+        order.sort_by_key(|&i| (plans[i].entity, i));
+        let total_bytes = sources.iter().filter_map(SourceRef::size_hint).sum();
+        let lookups = Lookups {
+            option_fields: option_fields(&plans, &layouts),
+            renames: HashMap::new(),
+            column_merges: HashMap::new(),
+            escape: opts.escape_formulas || profile.options.escape_formulas,
+        };
+        let rows = RowState::new(&plans);
+        Ok(ExportRun {
+            profile,
+            opts,
+            sources,
+            opened,
+            plans,
+            drift,
+            layouts,
+            maps,
+            index: LinkIndex::default(),
+            duplicates: Vec::new(),
+            lookups,
+            rows,
+            order,
+            bytes_done: 0,
+            total_bytes,
+        })
+    }
+
+    /// Refuses files that drifted from a saved profile, unless the export is to go ahead.
+    pub fn check_drift(&self) -> Result<(), ApplyError> {
+        let unresolved: Vec<String> = self
+            .drift
+            .iter()
+            .filter(|d| d.needs_review())
+            .flat_map(|d| d.lines())
+            .collect();
+        if self.opts.drift == DriftPolicy::Refuse && !unresolved.is_empty() {
+            return Err(ApplyError::Drift(unresolved.join("\n  ")));
+        }
+        Ok(())
+    }
+
+    /// Finds the duplicates the profile asks to merge or drop, before anything is written.
+    pub fn find_duplicates(&mut self) -> Result<(), ApplyError> {
+        self.duplicates = self
+            .sources
+            .iter()
+            .zip(&self.plans)
+            .map(|(s, p)| super::duplicates::find(s, p, self.profile))
+            .collect::<Result<_, _>>()?;
+        self.lookups.renames = self
+            .duplicates
+            .iter()
+            .flatten()
+            .flat_map(|d| d.renames.iter())
+            .map(|(e, from, to)| ((*e, super::links::name_key(from)), to.clone()))
+            .collect();
+        if self.duplicates.iter().any(Option::is_some) {
+            self.lookups.column_merges = self
+                .layouts
+                .iter()
+                .map(|l| (l.entity, column_merges(l)))
+                .collect();
+        }
+        Ok(())
+    }
+
+    /// Reads the files other rows link to by id (organizations, persons, deals, leads with an
+    /// id column), when some rule links by id, so a link finds its record whatever the order.
+    pub fn index_links(&mut self) -> Result<(), ApplyError> {
+        let needs_index = self.plans.iter().any(|p| {
+            p.rules.iter().chain(&p.split_rules).any(|r| {
+                matches!(
+                    r,
+                    Rule::LinkBy { .. } | Rule::LinkAny { .. } | Rule::Link { by_id: true, .. }
+                )
+            })
+        });
+        if !needs_index {
+            return Ok(());
+        }
+        for &i in &self.order {
+            let plan = &self.plans[i];
+            let linkable = matches!(
+                plan.entity,
+                Entity::Organization | Entity::Person | Entity::Deal | Entity::Lead
+            );
+            if !linkable || plan.id_column.is_none() {
+                continue;
+            }
+            let mut fresh = Opened::open(&self.sources[i])?;
+            while let Some(record) = fresh.next_record()? {
+                let result = Converter {
+                    layouts: &self.layouts,
+                    maps: &self.maps,
+                    index: &self.index,
+                }
+                .convert(plan, &record);
+                if result.rejects.is_empty()
+                    && let Some(id) = &result.source_id
+                {
+                    let seen = linked(&self.layouts, &result.primary);
+                    self.index.insert(plan.entity, id, &seen);
+                }
+            }
+            // Links by id to a record merged into another land on the survivor.
+            if let Some(d) = &self.duplicates[i] {
+                for (absorbed, survivor) in &d.plan.absorbed {
+                    self.index.alias(plan.entity, absorbed, survivor);
+                }
+            }
+        }
+        Ok(())
+    }
+
+    /// Opens the output files in `staging`.
+    pub fn open_outputs(&self, staging: &Staging) -> Result<Outputs, ApplyError> {
+        let combined = self.profile.options.layout == crate::profile::OutputLayout::Combined;
+        Outputs::create(staging, &self.layouts, combined, self.lookups.escape)
+    }
+
+    /// Converts every row of file `i` and writes what each becomes.
+    pub fn convert_file(&mut self, i: usize, out: &mut Outputs) -> Result<(), ApplyError> {
+        let plan = &self.plans[i];
+        let converter = Converter {
+            layouts: &self.layouts,
+            maps: &self.maps,
+            index: &self.index,
+        };
+        let rules = WriteRules {
+            layouts: &self.layouts,
+            option_fields: &self.lookups.option_fields,
+            renames: &self.lookups.renames,
+            escape: self.lookups.escape,
+        };
+        let mut seen_bytes = 0u64;
+        while let Some(record) = self.opened[i].next_record()? {
+            let result = converter.convert(plan, &record);
+            seen_bytes += record_bytes(&record);
+            let row_index = self.rows.count_row(i, &record);
+            let ctx = RouteContext {
+                layouts: &self.layouts,
+                duplicates: self.duplicates.get(i).and_then(Option::as_ref),
+                column_merges: &self.lookups.column_merges,
+                census: &self.rows.census,
+            };
+            let absorbed = |r: &Record| converter.convert(plan, r).primary;
+            let decision = route(&ctx, result, record.line, row_index, absorbed);
+            let at = RowAt {
+                file_index: i,
+                plan,
+                line: record.line,
+            };
+            self.rows.take(&at, decision, &rules, out)?;
+            if seen_bytes > 1 << 20 {
+                self.bytes_done += seen_bytes;
+                seen_bytes = 0;
+                if let Some(progress) = self.opts.progress {
+                    progress(self.bytes_done.min(self.total_bytes), self.total_bytes);
+                }
+            }
+        }
+        self.bytes_done += seen_bytes;
+        Ok(())
+    }
+
+    /// Says the rows are all read.
+    pub fn rows_done(&self) {
+        if let Some(progress) = self.opts.progress {
+            progress(self.total_bytes, self.total_bytes);
+        }
+    }
+
+    /// Organizations and persons that rows link to by name but no row describes: written with
+    /// just their name, so every link of the output lands on a record of the output.
+    pub fn write_referenced_only(&mut self, out: &mut Outputs) -> Result<(), ApplyError> {
+        let census = &self.rows.census;
+        let mut missing: Vec<((Entity, u64), String)> = std::mem::take(&mut self.rows.referenced)
+            .into_iter()
+            .filter(|((e, _), name)| !census.has(*e, name))
+            .collect();
+        missing.sort_by(|a, b| (a.0.0, &a.1).cmp(&(b.0.0, &b.1)));
+        for ((entity, _), name) in missing {
+            let Some(l) = self.layouts.iter().find(|l| l.entity == entity) else {
+                continue;
+            };
+            let mut cells = vec![String::new(); l.slots.len()];
+            if let Some(c) = l.field(layout::name_key(entity)) {
+                cells[c] = name.clone();
+            }
+            self.created_for_links(entity, &name, out)?;
+            out.record(entity, &cells)?;
+        }
+        Ok(())
+    }
+
+    /// Counts a record created for links; one whose name is another spelling of an existing
+    /// record's (case, accents, text damaged by a wrong encoding) is most likely a link to that
+    /// record: said in warnings.csv, not written quietly.
+    fn created_for_links(
+        &mut self,
+        entity: Entity,
+        name: &str,
+        out: &mut Outputs,
+    ) -> Result<(), ApplyError> {
+        let tally = &mut self.rows.tally;
+        if let Some(existing) = self.rows.census.spelled_like(entity, name) {
+            let reason = format!(
+                "written because rows link to this name and no row describes it, but it looks like the existing {entity} “{existing}” (another spelling, or text damaged by a wrong encoding); check the rows that link to it"
+            );
+            out.record_warning(entity, name, &reason)?;
+            tally
+                .suspect_created
+                .push((entity, name.to_string(), existing));
+        }
+        let examples = tally.created_examples.entry(entity).or_default();
+        if examples.len() < super::tally::EXAMPLES {
+            examples.push(name.to_string());
+        }
+        self.rows.census.record(entity, name);
+        *tally.created_for_links.entry(entity).or_default() += 1;
+        *tally.records.entry(entity).or_default() += 1;
+        Ok(())
+    }
+}
+
+impl RowState {
+    /// The state of an export of these files, before its first row.
+    fn new(plans: &[FilePlan]) -> RowState {
+        let mut state = RowState::default();
+        state.tally.files = plans
+            .iter()
+            .map(|p| FileCounts::new(&p.file, p.entity))
+            .collect();
+        state.tally.columns = plans
+            .iter()
+            .map(|p| vec![Default::default(); p.headers.len()])
+            .collect();
+        state
+    }
+}
+
+/// Per entity, per output column: does it hold a custom field whose values are options to
+/// create (enum, set), looked up per cell.
+fn option_fields(plans: &[FilePlan], layouts: &[Layout]) -> HashMap<Entity, Vec<bool>> {
+    let named: HashSet<(Entity, String)> = plans
+        .iter()
+        .flat_map(|p| p.rules.iter().chain(&p.split_rules))
+        .filter_map(|r| match r {
+            Rule::Set {
+                target:
+                    crate::Target::Custom {
+                        entity,
+                        name,
+                        part: None,
+                    },
+                conv: Conv::Values | Conv::Labels(_),
+                ..
+            } => Some((*entity, name.clone())),
+            _ => None,
+        })
+        .collect();
+    let is_option = |e: Entity, s: &Slot| matches!(s, Slot::Custom { name, part: None } if named.contains(&(e, name.clone())));
+    layouts
+        .iter()
+        .map(|l| {
+            (
+                l.entity,
+                l.slots.iter().map(|s| is_option(l.entity, s)).collect(),
+            )
+        })
+        .collect()
+}
+
+/// How other rows see a converted record.
+fn linked(layouts: &[Layout], d: &Draft) -> Linked {
+    let l = layouts
+        .iter()
+        .find(|l| l.entity == d.entity)
+        .expect("every converted entity has a layout");
+    let text = |s: &str| (!s.is_empty()).then(|| s.to_string());
+    Linked {
+        entity: d.entity,
+        name: d.name(l).to_string(),
+        organization: text(d.link(l, Entity::Organization)),
+        person: text(d.link(l, Entity::Person)),
+        id: String::new(),
+    }
+}
