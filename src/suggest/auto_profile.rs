@@ -108,14 +108,31 @@ pub fn from_suggestions(files: &[SuggestedFile]) -> Profile {
     profile
 }
 
-/// The first of `profiles` that recognises every file by its headers.
+/// Of `profiles` that recognise every file by its headers, the one that explains most of them
+/// (the mean share of each file's columns its mapping knows); the earlier wins a tie, so a saved
+/// profile listed before the presets keeps its place. A preset that merely recognises a lone file
+/// of another CRM by a few shared column names loses to that CRM's own preset.
 pub fn recognising<'a>(
     profiles: &'a [(String, Profile)],
     headers: &[Vec<String>],
 ) -> Option<&'a (String, Profile)> {
-    profiles
-        .iter()
-        .find(|(_, p)| !p.files.is_empty() && headers.iter().all(|h| p.match_file(h).is_some()))
+    let mut best: Option<(&(String, Profile), f64)> = None;
+    for entry in profiles {
+        let p = &entry.1;
+        if p.files.is_empty() {
+            continue;
+        }
+        let shares: Option<Vec<f64>> = headers
+            .iter()
+            .map(|h| p.match_file(h).map(|(_, share)| share))
+            .collect();
+        let Some(shares) = shares else { continue };
+        let mean = shares.iter().sum::<f64>() / shares.len().max(1) as f64;
+        if best.is_none_or(|(_, b)| mean > b + 1e-9) {
+            best = Some((entry, mean));
+        }
+    }
+    best.map(|(entry, _)| entry)
 }
 
 /// The entities of the files, for a sentence: `contacts.csv → person`.
@@ -194,5 +211,33 @@ mod tests {
                 .match_file(&strings(&["Name", "Email", "Mystery"]))
                 .is_some()
         );
+    }
+
+    #[test]
+    fn the_profile_that_explains_most_of_the_files_is_chosen_not_the_first() {
+        let thin = crate::profile::from_yaml(
+            "thin.yaml",
+            "version: 1\nname: thin\nfiles:\n  - match: {headers_include: [Name]}\n    entity: organization\n    columns: {Name: organization.name, Phone: skip, Website: skip}\n",
+        )
+        .unwrap();
+        let full = crate::profile::from_yaml(
+            "full.yaml",
+            "version: 1\nname: full\nfiles:\n  - match: {headers_include: [Name, Account Tier]}\n    entity: organization\n    columns: {Name: organization.name, Phone: skip, Website: skip, Account Tier: skip, Territory: skip}\n",
+        )
+        .unwrap();
+        let headers = vec![strings(&[
+            "Name",
+            "Phone",
+            "Website",
+            "Account Tier",
+            "Territory",
+        ])];
+        let profiles = vec![("thin".to_string(), thin), ("full".to_string(), full)];
+        let chosen = recognising(&profiles, &headers).map(|(n, _)| n.as_str());
+        assert_eq!(chosen, Some("full"));
+        // A file only the first explains stays the first's.
+        let headers = vec![strings(&["Name", "Phone", "Website"])];
+        let chosen = recognising(&profiles, &headers).map(|(n, _)| n.as_str());
+        assert_eq!(chosen, Some("thin"));
     }
 }

@@ -67,8 +67,9 @@ pub enum Start {
     },
 }
 
-/// The start for the record files `kept`: the first of `known` (saved profiles and presets)
-/// that recognises every one, unless `entity` is given; else pipemap's own suggestions.
+/// The start for the record files `kept`: of `known` (saved profiles, then presets) the one that
+/// recognises every file and explains most of them, unless `entity` is given; else pipemap's own
+/// suggestions.
 pub fn start(
     kept: &[(SourceRef, Inspection)],
     known: &[(String, Profile)],

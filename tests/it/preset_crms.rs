@@ -82,6 +82,11 @@ fn each_preset_recognises_its_crms_files_and_no_other_new_preset_does() {
                     file.display()
                 );
             }
+            // A file given alone goes to its own CRM's preset too, even where an older
+            // preset of another CRM also recognises it by a few shared column names.
+            let alone = pipemap::suggest::auto_profile::recognising(&all, std::slice::from_ref(&h))
+                .map(|(n, _)| n.as_str());
+            assert_eq!(alone, Some(name), "{} given alone", file.display());
             folder.push(h);
         }
         let picked =
