@@ -170,10 +170,9 @@ pub(super) fn name_candidates(
         }
         // Typos and spelling variants of a known name.
         if own.len().abs_diff(known.text.len()) <= 3 && own.len() >= 4 {
-            let jw = strsim::jaro_winkler(own, &known.text);
-            if jw < 0.92 {
+            let Some(jw) = jaro_winkler_at_least(own, &known.text, 0.92) else {
                 continue;
-            }
+            };
             let subsequence = matcher.fuzzy_match(own, &known.text).is_some()
                 || matcher.fuzzy_match(&known.text, own).is_some();
             if subsequence {
@@ -184,6 +183,35 @@ pub(super) fn name_candidates(
         }
     }
     vetted(vocabulary, out, &normalized, by)
+}
+
+/// The Jaro-Winkler similarity of `a` and `b` when it reaches `min`. Most pairs of names share
+/// too few letters to reach it, which their letter counts show without the full comparison:
+/// Jaro matches at most the letters both hold, so with `m` of them Jaro is at most
+/// (m/|a| + m/|b| + 1)/3, and Winkler's prefix bonus (at most 4 × 0.1) adds at most 0.4 of the
+/// rest. The result is `strsim::jaro_winkler`'s whenever it is returned.
+fn jaro_winkler_at_least(a: &str, b: &str, min: f64) -> Option<f64> {
+    if a.is_ascii() && b.is_ascii() && !a.is_empty() && !b.is_empty() {
+        let mut counts = [0i16; 128];
+        for c in a.bytes() {
+            counts[usize::from(c)] += 1;
+        }
+        let mut common = 0usize;
+        for c in b.bytes() {
+            let n = &mut counts[usize::from(c)];
+            if *n > 0 {
+                *n -= 1;
+                common += 1;
+            }
+        }
+        let m = common as f64;
+        let jaro_most = (m / a.len() as f64 + m / b.len() as f64 + 1.0) / 3.0;
+        if jaro_most + 0.4 * (1.0 - jaro_most) < min {
+            return None;
+        }
+    }
+    let jw = strsim::jaro_winkler(a, b);
+    (jw >= min).then_some(jw)
 }
 
 /// Name candidates the header's own structure rules out or limits: a column of ids is
@@ -241,4 +269,48 @@ fn takes_references(slot: &vocabulary::Slot) -> bool {
             slot.key.as_str(),
             "label" | "source_name" | "category" | "type"
         )
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn the_letter_count_bound_never_hides_a_close_name() {
+        let names = [
+            "email",
+            "e mail",
+            "emial",
+            "first name",
+            "firstname",
+            "frist name",
+            "last name",
+            "phone",
+            "phnoe",
+            "mobile phone",
+            "organization",
+            "organisation",
+            "orgnization",
+            "deal value",
+            "value",
+            "expected close date",
+            "close date",
+            "closed date",
+            "owner",
+            "owner name",
+            "zip",
+            "postal code",
+            "postcode",
+            "website",
+            "web site",
+            "label",
+        ];
+        for a in names {
+            for b in names {
+                for min in [0.0, 0.5, 0.8, 0.92, 0.94] {
+                    let full = strsim::jaro_winkler(a, b);
+                    let got = super::jaro_winkler_at_least(a, b, min);
+                    assert_eq!(got, (full >= min).then_some(full), "{a} / {b} at {min}");
+                }
+            }
+        }
+    }
 }
