@@ -6,7 +6,7 @@ use std::path::Path;
 
 use crate::Target;
 use crate::entity::Entity;
-use crate::profile::{ColumnSpec, Profile, to_yaml};
+use crate::profile::{ColumnSpec, MAX_PROFILE_BYTES, Profile, to_yaml};
 use crate::schema::Schema;
 
 use crate::transform::engine::{ApplyError, ApplyOptions, Export};
@@ -27,14 +27,31 @@ fn csv_err(path: &Path) -> impl Fn(csv::Error) -> ApplyError + '_ {
 /// Writes mapping.yaml, summary.json (with the plan), report.md and sample/ into the staging folder.
 pub fn write_rest(
     staging: &Staging,
-    export: &Export,
+    export: &mut Export,
     profile: &Profile,
     schema: &Schema,
     opts: &ApplyOptions,
 ) -> Result<(), ApplyError> {
-    let effective = complete_profile(profile, export, opts.escape_formulas);
+    let mut effective = complete_profile(profile, export, opts.escape_formulas);
+    let mut yaml = to_yaml(&effective);
+    if yaml.len() > MAX_PROFILE_BYTES {
+        // Listing every unmapped column would make a profile that `--profile` refuses: the
+        // mapping is written without that list, and the report says so.
+        let listed = yaml.len();
+        effective = profile.clone();
+        effective.options.escape_formulas |= opts.escape_formulas;
+        yaml = to_yaml(&effective);
+        export.source_notes.push(format!(
+            "mapping.yaml: the columns this export kept in notes are not listed in it (with them it would hold {listed} bytes, past the {MAX_PROFILE_BYTES} bytes a profile may hold); it holds the mapping as applied{}",
+            if yaml.len() > MAX_PROFILE_BYTES {
+                format!(", {} bytes, still too large to use as --profile", yaml.len())
+            } else {
+                ", and `--profile` takes it".to_string()
+            }
+        ));
+    }
     let mapping = staging.path("mapping.yaml");
-    std::fs::write(&mapping, to_yaml(&effective)).map_err(io(&mapping))?;
+    std::fs::write(&mapping, yaml).map_err(io(&mapping))?;
     let pre = crate::report::prerequisites(export, profile, schema);
     let steps = crate::report::plan_steps(export, &pre);
     let summary_path = staging.path(summary_file::FILE);

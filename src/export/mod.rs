@@ -116,7 +116,8 @@ pub fn apply<S: AsSources>(
     opts: &ApplyOptions,
 ) -> Result<Export, ApplyError> {
     let staged = engine::stage(sources, profile, schema, opts)?;
-    finish::write_rest(&staged.staging, &staged.export, profile, schema, opts)?;
+    let mut staged = staged;
+    finish::write_rest(&staged.staging, &mut staged.export, profile, schema, opts)?;
     staged.commit(&opts.out)
 }
 

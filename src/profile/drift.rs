@@ -83,13 +83,23 @@ impl Drift {
     }
 }
 
+/// Column names for a message: the first [`NAMED`] of them, then how many more, so a file of
+/// tens of thousands of new columns gets a line a person can read.
 fn join(names: &[&String]) -> String {
-    names
+    let mut text = names
         .iter()
+        .take(NAMED)
         .map(|n| format!("{n:?}"))
         .collect::<Vec<_>>()
-        .join(", ")
+        .join(", ");
+    if names.len() > NAMED {
+        text.push_str(&format!(" and {} more", names.len() - NAMED));
+    }
+    text
 }
+
+/// How many column names one line of a drift message names.
+const NAMED: usize = 20;
 
 /// Compares a file's headers and sampled rows with the mapping it matched.
 pub fn detect(
@@ -182,6 +192,17 @@ pub fn detect(
 mod tests {
     use super::*;
     use crate::profile::from_yaml;
+
+    #[test]
+    fn a_long_list_of_columns_names_the_first_and_counts_the_rest() {
+        let names: Vec<String> = (0..25).map(|i| format!("c{i}")).collect();
+        let refs: Vec<&String> = names.iter().collect();
+        let text = join(&refs);
+        assert!(text.starts_with("\"c0\", \"c1\""), "{text}");
+        assert!(text.contains("\"c19\" and 5 more"), "{text}");
+        assert!(!text.contains("c20"), "{text}");
+        assert_eq!(join(&refs[..2]), "\"c0\", \"c1\"");
+    }
 
     const PROFILE: &str = "version: 1\nname: t\nfiles:\n  - match: {headers_include: [Email]}\n    entity: deal\n    columns:\n      Email Address: person.email\n      Stage: deal.stage_id\n      Title: deal.title\nvalues:\n  deal.stage_id: {Won: Pipeline/Won}\n";
 

@@ -13,7 +13,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::entity::{Entity, Target};
 
-pub use load::{ProfileError, from_yaml, to_yaml, validate};
+pub use load::{MAX_PROFILE_BYTES, ProfileError, from_yaml, to_yaml, validate};
 
 /// A profile's duplicate settings are duplicate detection's own type, embedded here.
 pub use crate::dedupe::{Decision, DedupeSettings};

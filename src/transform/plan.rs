@@ -99,6 +99,35 @@ pub struct FilePlan {
 }
 
 impl FilePlan {
+    /// Output columns that hold one value and that the profile fills from two or more source
+    /// columns (`Email: person.first_name` and `Email 2: person.first_name`): per target, its
+    /// source columns in file order. The first with a value is written there; a different value
+    /// of a later one joins the record's note. Left out: a currency (an amount and its own
+    /// currency column may both set it) and fields that take several values.
+    pub fn shared_targets(&self) -> Vec<(&Target, Vec<&str>)> {
+        let mut by_slot: Vec<(&Slot, &Target, Vec<&str>)> = Vec::new();
+        for (rule, header) in self.rules.iter().zip(&self.headers) {
+            let Rule::Set { target, slot, conv } = rule else {
+                continue;
+            };
+            // E-mails and phones spill onto the field's next label, labels are joined: those
+            // fields take more than one value.
+            let many = matches!(conv, Conv::Email | Conv::Phone | Conv::Labels(_));
+            if many || matches!(slot, Slot::Field { key, .. } if key == "currency") {
+                continue;
+            }
+            match by_slot.iter_mut().find(|(s, _, _)| *s == slot) {
+                Some((_, _, headers)) => headers.push(header),
+                None => by_slot.push((slot, target, vec![header])),
+            }
+        }
+        by_slot
+            .into_iter()
+            .filter(|(_, _, headers)| headers.len() > 1)
+            .map(|(_, target, headers)| (target, headers))
+            .collect()
+    }
+
     /// The source's file name without its folders (`Contact.csv`), as examples name it.
     pub fn file_name(&self) -> String {
         std::path::Path::new(&self.file)

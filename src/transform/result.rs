@@ -159,6 +159,7 @@ impl ExportRun<'_> {
                     .into_iter()
                     .map(|w| format!("{}: {w}", o.table.name))
             }))
+            .chain(self.plans.iter().flat_map(shared_target_notes))
             .collect();
         Ok(Export {
             earlier_export: None,
@@ -231,4 +232,19 @@ fn link_audit(tally: &Tally, ambiguous: &[SharedName]) -> LinkAudit {
                 .collect(),
         },
     }
+}
+
+/// The notes saying which output columns a file fills from more than one source column.
+fn shared_target_notes(plan: &super::plan::FilePlan) -> Vec<String> {
+    plan.shared_targets()
+        .into_iter()
+        .map(|(target, headers)| {
+            let named: Vec<String> = headers.iter().map(|h| format!("{h:?}")).collect();
+            format!(
+                "{}: {} are all mapped to {target}, which holds one value: the first of them with a value is written there, and a different value of another joins the record's note",
+                plan.file_name(),
+                named.join(", ")
+            )
+        })
+        .collect()
 }

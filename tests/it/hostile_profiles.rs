@@ -298,3 +298,103 @@ fn a_byte_order_mark_is_no_part_of_a_profile_and_a_repeated_key_is_named() {
         &["duplicate field `name`"],
     );
 }
+
+/// An export lists every column it kept in notes in its mapping.yaml; with tens of thousands of
+/// long column names that list alone would pass the size a profile may have, and the export's
+/// own mapping could not be used again. It is written without the list, and the report says so.
+#[test]
+fn an_exports_own_mapping_stays_within_the_profile_size_and_is_taken_back() {
+    let dir = tempfile::tempdir().unwrap();
+    let extra: Vec<String> = (0..45_000)
+        .map(|i| format!("Extra column {i:05} {}", "x".repeat(190)))
+        .collect();
+    let header = format!("Name,Email,{}", extra.join(","));
+    let row = format!(
+        "Ada Lovelace,ada@example.com,{}",
+        vec!["v"; extra.len()].join(",")
+    );
+    assert!(header.len() > 8 * 1024 * 1024, "{} bytes", header.len());
+    std::fs::write(dir.path().join("wide.csv"), format!("{header}\n{row}\n")).unwrap();
+    std::fs::write(
+        dir.path().join("p.yaml"),
+        "version: 1\nname: wide\nfiles:\n  - match: {headers_include: [Name, Email]}\n    entity: person\n    columns: {Name: person.name, Email: person.email}\n",
+    )
+    .unwrap();
+    let run = |profile: &str, out: &str| {
+        let output = pipemap()
+            .current_dir(dir.path())
+            .args([
+                "apply",
+                "wide.csv",
+                "--profile",
+                profile,
+                "--allow-drift",
+                "--out",
+                out,
+            ])
+            .timeout(Duration::from_secs(300))
+            .output()
+            .unwrap();
+        let stderr = String::from_utf8_lossy(&output.stderr).into_owned();
+        // A message names a few of the 45,000 columns, never all of them.
+        assert!(stderr.len() < 20_000, "{} bytes on stderr", stderr.len());
+        assert!(!stderr.contains("panicked"), "{stderr}");
+        assert_eq!(output.status.code(), Some(0), "{stderr}");
+        stderr
+    };
+    let stderr = run("p.yaml", "out");
+    let mapping = std::fs::read_to_string(dir.path().join("out/mapping.yaml")).unwrap();
+    assert!(mapping.len() <= 8 * 1024 * 1024, "{} bytes", mapping.len());
+    assert!(mapping.contains("person.email"), "{mapping}");
+    let report = std::fs::read_to_string(dir.path().join("out/report.md")).unwrap();
+    let said = "mapping.yaml: the columns this export kept in notes are not listed in it";
+    assert!(report.contains(said), "report.md does not say it");
+    assert!(stderr.contains(said), "{stderr}");
+    assert!(report.contains("and `--profile` takes it"), "report.md");
+    // The export's own mapping is a profile pipemap takes back, with the same result.
+    run("out/mapping.yaml", "again");
+    assert_eq!(
+        common::rows(&dir.path().join("again/02-persons.csv")),
+        common::rows(&dir.path().join("out/02-persons.csv"))
+    );
+}
+
+/// Two columns mapped onto one field that holds one value: the export says so once, in
+/// report.md and on stderr, and the second value is kept in the note, not dropped. Two e-mail
+/// columns are not such a pair: the second fills the field's next label.
+#[test]
+fn two_columns_onto_one_single_valued_field_are_named_and_nothing_is_dropped() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(
+        dir.path().join("w.csv"),
+        "Name,Email,Email 2,Given,Forename\nAda,ada@x.com,ada@y.com,Ada,Augusta\n",
+    )
+    .unwrap();
+    std::fs::write(
+        dir.path().join("p.yaml"),
+        "version: 1\nname: two\nfiles:\n  - match: {headers_include: [Name]}\n    entity: person\n    columns: {Name: person.name, Email: person.email, Email 2: person.email, Given: person.first_name, Forename: person.first_name}\n",
+    )
+    .unwrap();
+    let output = pipemap()
+        .current_dir(dir.path())
+        .args(["apply", "w.csv", "--profile", "p.yaml", "--out", "out"])
+        .timeout(HANG_GUARD)
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8_lossy(&output.stderr).into_owned();
+    assert_eq!(output.status.code(), Some(0), "{stderr}");
+    let said =
+        "w.csv: \"Given\", \"Forename\" are all mapped to person.first_name, which holds one value";
+    assert!(stderr.contains(said), "{stderr}");
+    let report = std::fs::read_to_string(dir.path().join("out/report.md")).unwrap();
+    assert!(report.contains(said), "{report}");
+    assert!(!stderr.contains("mapped to person.email"), "{stderr}");
+    let rows = common::rows(&dir.path().join("out/02-persons.csv"));
+    assert_eq!(rows[0]["Person - First name"], "Ada");
+    assert!(
+        rows[0]["Note - Content"].contains("Forename: Augusta"),
+        "{:?}",
+        rows[0]
+    );
+    assert_eq!(rows[0]["Person - Email - Home"], "ada@y.com");
+}

@@ -40,11 +40,11 @@ impl Run {
             "{}",
             self.stderr
         );
-        assert!(
-            self.max_rss < LIMIT_BYTES,
-            "peak {} MiB",
-            self.max_rss >> 20
-        );
+        // The bound itself is the address-space limit: a run past it fails an allocation, which
+        // the checks above catch. `max_rss` is shown, not asserted: Linux keeps a process's
+        // high-water mark across exec, so a child forked from a large test process reports
+        // the parent's pages it shared before exec.
+        eprintln!("peak resident {} MiB", self.max_rss >> 20);
     }
 
     /// Clean, and refused with exit code 2 and a message holding every one of `says`.
