@@ -232,8 +232,11 @@ fn replaced_note(out: &Path, removed: &[String]) -> String {
 
 pub fn run(args: Args) -> anyhow::Result<ExitCode> {
     let schema = Schema::load_default(&args.schemas)?;
-    let mut sources = expand_tables(&args.paths)?;
-    let notes;
+    // What the folders hold that is not read (subfolders, nested archives) goes to report.md
+    // with the export's other notes on the files, and to stderr with them.
+    let expansion = pipemap::source::expand(&args.paths)?;
+    let mut sources = expansion.sources;
+    let notes: Vec<String>;
     let users;
     let tags;
     let (mut profile, is_preset) = match args.profile.as_deref() {
@@ -295,7 +298,7 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
         } else {
             DriftPolicy::Refuse
         },
-        notes,
+        notes: expansion.notes.into_iter().chain(notes).collect(),
     };
     let export = export::run(request, Some(&progress))?;
     if let Some(bar) = bar {

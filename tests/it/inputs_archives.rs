@@ -400,6 +400,29 @@ fn tables_in_subfolders_and_nested_archives_are_named_not_dropped_silently() {
         .stderr(predicate::str::contains(format!(
             "{outer}: skipped 1 member(s) that are not CSV/TSV files or workbooks"
         )));
+    // An export of the folder and of the archive says the same in report.md, beside the output.
+    let said = [
+        format!("{e}: its subfolder(s) {e}/2024 hold 2 table file(s) that were not read"),
+        format!("{outer}: skipped 1 archive(s) inside it, not read: \"more/inner.zip\""),
+    ];
+    let out = dir.path().join("out");
+    pipemap()
+        .arg("apply")
+        .arg(&export)
+        .arg(dir.path().join("outer.zip"))
+        .arg("--out")
+        .arg(&out)
+        .assert()
+        .success()
+        .stderr(predicate::str::contains(said[0].as_str()))
+        .stderr(predicate::str::contains(said[1].as_str()));
+    let report = std::fs::read_to_string(out.join("report.md")).unwrap();
+    for line in &said {
+        assert!(
+            report.contains(line.as_str()),
+            "report.md lacks {line:?}:\n{report}"
+        );
+    }
     // Only subfolders hold tables: the refusal says where they are.
     std::fs::remove_file(export.join("top.csv")).unwrap();
     pipemap()
