@@ -123,15 +123,7 @@ mod tests {
 
     #[test]
     fn every_entity_has_one_requirement() {
-        for e in [
-            Entity::Organization,
-            Entity::Person,
-            Entity::Deal,
-            Entity::Lead,
-            Entity::Activity,
-            Entity::Note,
-            Entity::Product,
-        ] {
+        for e in Entity::ALL {
             assert_eq!(REQUIRES.iter().filter(|r| r.entity == e).count(), 1, "{e}");
             let r = of(e);
             assert_eq!(r.name.is_some(), !r.without_name.is_empty(), "{e}");
