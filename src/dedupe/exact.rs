@@ -86,9 +86,16 @@ pub struct KeyIndex {
 impl KeyIndex {
     /// Adds the next record's keys.
     pub fn add(&mut self, keys: &ExactKeys, r: &DedupeRecord) {
-        keys.hashes(r, &mut self.scratch);
+        let mut scratch = std::mem::take(&mut self.scratch);
+        keys.hashes(r, &mut scratch);
+        self.add_hashes(&scratch);
+        self.scratch = scratch;
+    }
+
+    /// Adds the next record's keys, hashed already (`ExactKeys::hashes`).
+    pub fn add_hashes(&mut self, hashes: &[u64]) {
         self.starts.push(self.hashes.len() as u32);
-        for &h in &self.scratch {
+        for &h in hashes {
             *self.counts.entry(h).or_default() += 1;
             self.hashes.push(h);
         }

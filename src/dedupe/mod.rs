@@ -42,7 +42,7 @@ use crate::entity::Entity;
 pub use cluster::{Cluster, ComparedField, Link, UnionFind, side_by_side};
 pub use compare::{Agreement, Evidence};
 pub use merge::{MatchKey, MergePlan, MergedRecord, plan_merges};
-pub use record::{DedupeRecord, MergeField, RecordBuilder, merge_field};
+pub use record::{DedupeRecord, Identities, MergeField, RecordBuilder, merge_field};
 pub use settings::{Decision, DedupeSettings, SettingsError};
 
 /// The score (0..1) at or above which two records are taken for one. Calibrated on generated

@@ -70,8 +70,31 @@ pub struct RecordBuilder {
     entity: Entity,
     slots: Vec<(usize, Slot)>,
     id_column: Option<usize>,
+    identities: Identities,
+}
+
+/// The identities handed out so far: a repeated one gets a `#2`, `#3` … suffix.
+#[derive(Debug, Default)]
+pub struct Identities {
     seen: HashSet<u64>,
     repeats: HashMap<String, u32>,
+}
+
+impl Identities {
+    /// Makes `identity` unique among those handed out, and hands it out.
+    pub fn unique(&mut self, identity: String) -> String {
+        if self.seen.insert(stable_hash(&identity)) {
+            return identity;
+        }
+        let n = self.repeats.entry(identity.clone()).or_insert(1);
+        loop {
+            *n += 1;
+            let next = format!("{identity}#{n}");
+            if self.seen.insert(stable_hash(&next)) {
+                return next;
+            }
+        }
+    }
 }
 
 impl RecordBuilder {
@@ -112,8 +135,7 @@ impl RecordBuilder {
             entity,
             slots,
             id_column,
-            seen: HashSet::new(),
-            repeats: HashMap::new(),
+            identities: Identities::default(),
         })
     }
 
@@ -150,6 +172,15 @@ impl RecordBuilder {
 
     /// The record for data row `row` (1-based) whose cells `cell(i)` gives.
     pub fn build<'a>(&mut self, row: u64, cell: impl Fn(usize) -> Option<&'a str>) -> DedupeRecord {
+        let mut r = self.draft(row, cell);
+        r.identity = self.identities.unique(std::mem::take(&mut r.identity));
+        r
+    }
+
+    /// The record for data row `row`, its identity as the row gives it: not yet made unique
+    /// among the records built (`Identities::unique` does that, in row order). Drafts of many
+    /// rows can be made at once, on several threads.
+    pub fn draft<'a>(&self, row: u64, cell: impl Fn(usize) -> Option<&'a str>) -> DedupeRecord {
         let mut r = DedupeRecord {
             row,
             ..DedupeRecord::default()
@@ -199,22 +230,8 @@ impl RecordBuilder {
             Some(id) => id.to_string(),
             None => format!("h:{:016x}", stable_hash(&content_key(&r))),
         };
-        r.identity = self.unique(identity);
+        r.identity = identity;
         r
-    }
-
-    fn unique(&mut self, identity: String) -> String {
-        if self.seen.insert(stable_hash(&identity)) {
-            return identity;
-        }
-        let n = self.repeats.entry(identity.clone()).or_insert(1);
-        loop {
-            *n += 1;
-            let next = format!("{identity}#{n}");
-            if self.seen.insert(stable_hash(&next)) {
-                return next;
-            }
-        }
     }
 }
 

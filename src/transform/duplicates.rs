@@ -13,6 +13,7 @@ use crate::source::{Record, SourceRef};
 
 use super::engine::ApplyError;
 use super::plan::{FilePlan, Rule};
+use super::pool;
 use super::row::is_true;
 
 /// Every row's record identity, in one buffer: a million rows cost a few megabytes.
@@ -146,7 +147,7 @@ pub fn find(
         keys.push(parsed);
     }
     // The first read keeps only identities and exact keys, so its records need no more.
-    let mut builders: Vec<RecordBuilder> = new_builders()?
+    let builders: Vec<RecordBuilder> = new_builders()?
         .into_iter()
         .zip(keys.iter().zip(&exact))
         .map(|(b, (k, e))| match e {
@@ -165,24 +166,46 @@ pub fn find(
             .is_some_and(|(c, _)| is_true(record.fields.get(c).unwrap_or("")));
         groups.iter().position(|(_, _, split)| *split == split_row)
     };
+    // Records are drafted and their keys hashed on worker threads; identities are handed out
+    // and keys counted here, in row order.
+    let mut unique: Vec<dedupe::Identities> = groups.iter().map(|_| Default::default()).collect();
     let mut table = crate::source::Table::open_ref(source)?;
     let mut row = 0u64;
-    while let Some(record) = table.next_record()? {
-        row += 1;
-        let Some(g) = group_of(&record) else {
-            out.identities.push("");
-            continue;
-        };
-        let r = builders[g].build(row, |i| record.fields.get(i));
-        out.identities.push(&r.identity);
-        match &exact[g] {
-            Some(keys) => {
-                index[g].add(keys, &r);
-                indexed[g].push(row);
+    pool::ordered_map(
+        pool::workers(),
+        pool::CHUNK_ROWS,
+        || {
+            let next = table.next_record()?;
+            row += 1;
+            Ok::<_, ApplyError>(next.map(|record| (row, record)))
+        },
+        |(row, record)| {
+            let g = group_of(&record)?;
+            let r = builders[g].draft(row, |i| record.fields.get(i));
+            let hashes = exact[g].as_ref().map(|keys| {
+                let mut hashes = Vec::new();
+                keys.hashes(&r, &mut hashes);
+                hashes
+            });
+            Some((g, r, hashes))
+        },
+        |drafted| {
+            let Some((g, mut r, hashes)) = drafted else {
+                out.identities.push("");
+                return Ok(());
+            };
+            r.identity = unique[g].unique(std::mem::take(&mut r.identity));
+            out.identities.push(&r.identity);
+            match hashes {
+                Some(hashes) => {
+                    index[g].add_hashes(&hashes);
+                    indexed[g].push(r.row);
+                }
+                None => records[g].push(r),
             }
-            None => records[g].push(r),
-        }
-    }
+            Ok(())
+        },
+    )?;
     drop(builders);
     // Source rows kept by the second read (candidates), for the absorbed ones' values.
     let mut kept: HashMap<u64, Record> = HashMap::new();

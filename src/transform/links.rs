@@ -35,7 +35,7 @@ struct Entry {
 }
 
 /// Source id → record, per namespace (the entity of the file the id came from).
-#[derive(Debug, Default)]
+#[derive(Debug, Default, Clone)]
 pub struct LinkIndex {
     ids: HashMap<(Entity, Box<str>), u32>,
     entries: Vec<Entry>,
@@ -56,11 +56,11 @@ impl LinkIndex {
     }
 
     /// Records that `id` in the `namespace` file family is this record. A repeated id keeps the
-    /// first record.
-    pub fn insert(&mut self, namespace: Entity, id: &str, record: &Linked) {
+    /// first record. Returns whether the id is new.
+    pub fn insert(&mut self, namespace: Entity, id: &str, record: &Linked) -> bool {
         let id = id.trim();
         if id.is_empty() || self.ids.contains_key(&(namespace, Box::from(id))) {
-            return;
+            return false;
         }
         let entry = Entry {
             entity: record.entity,
@@ -76,6 +76,7 @@ impl LinkIndex {
         if !holders.contains(&namespace) {
             holders.push(namespace);
         }
+        true
     }
 
     /// The record an id names, looked up in the entity's own files first, then in files that
@@ -97,6 +98,34 @@ impl LinkIndex {
                 id: self.text(e.id).to_string(),
             })
         })
+    }
+
+    /// Adds `other`'s records, in the order they were indexed; an id this index holds keeps
+    /// its record.
+    pub fn append(&mut self, other: LinkIndex) {
+        let mut keys: Vec<(&(Entity, Box<str>), &u32)> = other.ids.iter().collect();
+        keys.sort_by_key(|(_, entry)| **entry);
+        for ((namespace, id), &entry) in keys {
+            let e = other.entries[entry as usize];
+            let record = Linked {
+                entity: e.entity,
+                name: other.text(e.name).to_string(),
+                organization: e.organization.map(|r| other.text(r).to_string()),
+                person: e.person.map(|r| other.text(r).to_string()),
+                id: String::new(),
+            };
+            self.insert(*namespace, id, &record);
+        }
+    }
+
+    /// Whether a lookup of `entity` searches the `namespace` file family: its own, or one
+    /// that holds records of it.
+    pub fn searches(&self, entity: Entity, namespace: Entity) -> bool {
+        entity == namespace
+            || self
+                .holders
+                .get(&entity)
+                .is_some_and(|h| h.contains(&namespace))
     }
 
     /// Makes `from` name the same record as `to` (a record merged into another), when `to` is

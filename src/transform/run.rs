@@ -19,6 +19,7 @@ use super::links::{LinkIndex, Linked};
 use super::opened::{Opened, confirm_decimal_styles, record_bytes};
 use super::outputs::Outputs;
 use super::plan::{self, Conv, FilePlan, Rule};
+use super::pool;
 use super::route::{RouteContext, route};
 use super::row::{Converter, Draft};
 use super::rows::{RowAt, RowState, WriteRules};
@@ -177,7 +178,7 @@ impl<'a> ExportRun<'a> {
         if !needs_index {
             return Ok(());
         }
-        for &i in &self.order {
+        for i in self.order.clone() {
             let plan = &self.plans[i];
             let linkable = matches!(
                 plan.entity,
@@ -186,29 +187,77 @@ impl<'a> ExportRun<'a> {
             if !linkable || plan.id_column.is_none() {
                 continue;
             }
-            let mut fresh = Opened::open(&self.sources[i])?;
-            while let Some(record) = fresh.next_record()? {
-                let result = Converter {
-                    layouts: &self.layouts,
-                    maps: &self.maps,
-                    index: &self.index,
-                }
-                .convert(plan, &record);
-                if result.rejects.is_empty()
-                    && let Some(id) = &result.source_id
-                {
-                    let seen = linked(&self.layouts, &result.primary);
-                    self.index.insert(plan.entity, id, &seen);
-                }
-            }
+            let entity = plan.entity;
+            self.index_file(i)?;
             // Links by id to a record merged into another land on the survivor.
             if let Some(d) = &self.duplicates[i] {
                 for (absorbed, survivor) in &d.plan.absorbed {
-                    self.index.alias(plan.entity, absorbed, survivor);
+                    self.index.alias(entity, absorbed, survivor);
                 }
             }
         }
         Ok(())
+    }
+
+    /// Indexes file `i`'s records by their ids. Its rows are converted on worker threads
+    /// against the index as it stood before the file, and indexed in the file's order; a row
+    /// whose links may name a record indexed from the file itself (a contacts file whose people
+    /// link to its companies) is converted again against the index of the rows before it, so
+    /// each row sees what it would if the file were read one row at a time.
+    fn index_file(&mut self, i: usize) -> Result<(), ApplyError> {
+        let plan = &self.plans[i];
+        let within = links_within(plan, &self.index);
+        // The index the workers convert against, and the one this file's ids go into: the
+        // same records, apart while the file is read.
+        let (snapshot, mut live) = if within {
+            (self.index.clone(), std::mem::take(&mut self.index))
+        } else {
+            (std::mem::take(&mut self.index), LinkIndex::default())
+        };
+        let mut fresh = Opened::open(&self.sources[i])?;
+        let (layouts, maps) = (&self.layouts, &self.maps);
+        let early = Converter {
+            layouts,
+            maps,
+            index: &snapshot,
+        };
+        let mut from_file: HashSet<Box<str>> = HashSet::new();
+        let read = pool::ordered_map(
+            pool::workers(),
+            pool::CHUNK_ROWS,
+            || fresh.next_record(),
+            |record| {
+                let result = early.convert(plan, &record);
+                (record, result)
+            },
+            |(record, mut result)| {
+                if within && links_rows_of(plan, &record, &from_file) {
+                    let index = &live;
+                    result = Converter {
+                        layouts,
+                        maps,
+                        index,
+                    }
+                    .convert(plan, &record);
+                }
+                if result.rejects.is_empty()
+                    && let Some(id) = &result.source_id
+                    && live.insert(plan.entity, id, &linked(layouts, &result.primary))
+                    && within
+                {
+                    from_file.insert(Box::from(id.trim()));
+                }
+                Ok(())
+            },
+        );
+        self.index = if within {
+            live
+        } else {
+            let mut index = snapshot;
+            index.append(live);
+            index
+        };
+        read
     }
 
     /// Opens the output files in `staging`.
@@ -217,7 +266,8 @@ impl<'a> ExportRun<'a> {
         Outputs::create(staging, &self.layouts, combined, self.lookups.escape)
     }
 
-    /// Converts every row of file `i` and writes what each becomes.
+    /// Converts every row of file `i` and writes what each becomes: rows are read and written
+    /// on this thread and converted on worker threads between (`pool`), in the file's order.
     pub fn convert_file(&mut self, i: usize, out: &mut Outputs) -> Result<(), ApplyError> {
         let plan = &self.plans[i];
         let converter = Converter {
@@ -231,34 +281,42 @@ impl<'a> ExportRun<'a> {
             renames: &self.lookups.renames,
             escape: self.lookups.escape,
         };
-        let mut seen_bytes = 0u64;
-        while let Some(record) = self.opened[i].next_record()? {
-            let result = converter.convert(plan, &record);
-            seen_bytes += record_bytes(&record);
-            let row_index = self.rows.count_row(i, &record);
-            let ctx = RouteContext {
-                layouts: &self.layouts,
-                duplicates: self.duplicates.get(i).and_then(Option::as_ref),
-                column_merges: &self.lookups.column_merges,
-                census: &self.rows.census,
-            };
-            let absorbed = |r: &Record| converter.convert(plan, r).primary;
-            let decision = route(&ctx, result, record.line, row_index, absorbed);
-            let at = RowAt {
-                file_index: i,
-                plan,
-                line: record.line,
-            };
-            self.rows.take(&at, decision, &rules, out)?;
-            if seen_bytes > 1 << 20 {
-                self.bytes_done += seen_bytes;
-                seen_bytes = 0;
-                if let Some(progress) = self.opts.progress {
-                    progress(self.bytes_done.min(self.total_bytes), self.total_bytes);
-                }
-            }
-        }
-        self.bytes_done += seen_bytes;
+        let duplicates = self.duplicates.get(i).and_then(Option::as_ref);
+        let (rows, opened) = (&mut self.rows, &mut self.opened[i]);
+        let mut progress = Progress {
+            report: self.opts.progress,
+            done: &mut self.bytes_done,
+            total: self.total_bytes,
+            unreported: 0,
+        };
+        pool::ordered_map(
+            pool::workers(),
+            pool::CHUNK_ROWS,
+            || opened.next_record(),
+            |record| {
+                let result = converter.convert(plan, &record);
+                (record, result)
+            },
+            |(record, result)| {
+                progress.advance(record_bytes(&record));
+                let row_index = rows.count_row(i, &record);
+                let ctx = RouteContext {
+                    layouts: &self.layouts,
+                    duplicates,
+                    column_merges: &self.lookups.column_merges,
+                    census: &rows.census,
+                };
+                let absorbed = |r: &Record| converter.convert(plan, r).primary;
+                let decision = route(&ctx, result, record.line, row_index, absorbed);
+                let at = RowAt {
+                    file_index: i,
+                    plan,
+                    line: record.line,
+                };
+                rows.take(&at, decision, &rules, out)
+            },
+        )?;
+        progress.flush();
         Ok(())
     }
 
@@ -368,6 +426,70 @@ fn option_fields(plans: &[FilePlan], layouts: &[Layout]) -> HashMap<Entity, Vec<
             )
         })
         .collect()
+}
+
+/// The bytes of rows carried out, reported about once per megabyte.
+struct Progress<'a> {
+    report: Option<&'a dyn Fn(u64, u64)>,
+    done: &'a mut u64,
+    total: u64,
+    unreported: u64,
+}
+
+impl Progress<'_> {
+    fn advance(&mut self, bytes: u64) {
+        self.unreported += bytes;
+        if self.unreported > 1 << 20 {
+            self.flush();
+            if let Some(report) = self.report {
+                report((*self.done).min(self.total), self.total);
+            }
+        }
+    }
+
+    fn flush(&mut self) {
+        *self.done += std::mem::take(&mut self.unreported);
+    }
+}
+
+/// Whether a row of `plan`'s file may look up a record indexed from the file itself: a link
+/// to the file's own entity, to the entity its split rows become, or to an entity whose ids
+/// the file's family already holds.
+fn links_within(plan: &FilePlan, index: &LinkIndex) -> bool {
+    let own = |to: Entity| {
+        plan.split.is_some_and(|(_, other)| other == to) || index.searches(to, plan.entity)
+    };
+    plan.rules.iter().chain(&plan.split_rules).any(|r| match r {
+        Rule::Link { to, .. } => own(*to),
+        Rule::LinkAny { to } => to.iter().any(|&e| own(e)),
+        Rule::LinkBy { types, .. } => types.values().any(|&e| own(e)),
+        _ => false,
+    })
+}
+
+/// Whether `record`'s link cells may name one of `ids` (records indexed from its own file):
+/// each cell is checked whole and, when it lists several records, each of them.
+fn links_rows_of(plan: &FilePlan, record: &Record, ids: &HashSet<Box<str>>) -> bool {
+    if ids.is_empty() {
+        return false;
+    }
+    let is_link = |r: Option<&Rule>| {
+        matches!(
+            r,
+            Some(Rule::Link { .. } | Rule::LinkAny { .. } | Rule::LinkBy { .. })
+        )
+    };
+    record.fields.iter().enumerate().any(|(c, cell)| {
+        let cell = cell.trim();
+        if cell.is_empty() || !(is_link(plan.rules.get(c)) || is_link(plan.split_rules.get(c))) {
+            return false;
+        }
+        ids.contains(cell)
+            || (cell.contains([',', ';', '\n', '"'])
+                && crate::values::split_link_names(cell)
+                    .iter()
+                    .any(|part| ids.contains(part.trim())))
+    })
 }
 
 /// How other rows see a converted record.

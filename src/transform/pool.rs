@@ -1,0 +1,229 @@
+//! Rows converted on worker threads and handed back in the order they were read: the calling
+//! thread reads chunks of rows and carries out the converted ones, while the workers convert
+//! the chunks between (and the calling thread converts a chunk itself when they are all busy,
+//! so both cores of a two-core machine convert). Order matters (the outputs, their line numbers and every count follow
+//! the source), so each chunk carries its sequence number and waits until those before it are
+//! taken.
+
+use std::collections::BTreeMap;
+use std::panic::{self, AssertUnwindSafe};
+use std::sync::mpsc;
+
+/// Rows per chunk handed to a worker: large enough that the hand-over costs nothing per row,
+/// small enough that a worker's chunk is a few hundred kilobytes.
+pub const CHUNK_ROWS: usize = 1024;
+
+/// How many threads convert beside the one reading and writing: one fewer than the cores, at
+/// least one, at most eight (past that, reading and writing on one thread is the limit).
+pub fn workers() -> usize {
+    let cores = std::thread::available_parallelism().map_or(1, |n| n.get());
+    cores.saturating_sub(1).clamp(1, 8)
+}
+
+/// A chunk's converted items, or the panic a worker met converting it.
+type Done<R> = (u64, std::thread::Result<Vec<R>>);
+
+/// Reads items with `next` until it returns `None`, converts each with `work` on `workers`
+/// threads in chunks of `chunk_len`, and calls `take` on each result in the order the items
+/// were read. `next` and `take` run on the calling thread. The first error from `next` or
+/// `take` stops the reading and is returned once the workers have stopped; a panic in `work`
+/// is raised again on the calling thread.
+pub fn ordered_map<T, R, E>(
+    workers: usize,
+    chunk_len: usize,
+    mut next: impl FnMut() -> Result<Option<T>, E>,
+    work: impl Fn(T) -> R + Sync,
+    mut take: impl FnMut(R) -> Result<(), E>,
+) -> Result<(), E>
+where
+    T: Send,
+    R: Send,
+{
+    let workers = workers.max(1);
+    let chunk_len = chunk_len.max(1);
+    // Chunks read ahead of the one being taken: two per worker (one being converted, one
+    // waiting, so no worker idles while the calling thread writes) and one this thread
+    // converts itself when the workers are all busy.
+    let in_flight = 2 * workers as u64 + 1;
+    std::thread::scope(|scope| {
+        let (done_tx, done_rx) = mpsc::channel::<Done<R>>();
+        let work = &work;
+        let inboxes: Vec<mpsc::SyncSender<(u64, Vec<T>)>> = (0..workers)
+            .map(|_| {
+                let (tx, rx) = mpsc::sync_channel::<(u64, Vec<T>)>(1);
+                let done = done_tx.clone();
+                scope.spawn(move || {
+                    for (seq, items) in rx {
+                        let converted = panic::catch_unwind(AssertUnwindSafe(|| {
+                            items.into_iter().map(work).collect::<Vec<R>>()
+                        }));
+                        let failed = converted.is_err();
+                        if done.send((seq, converted)).is_err() || failed {
+                            break;
+                        }
+                    }
+                });
+                tx
+            })
+            .collect();
+        drop(done_tx);
+
+        let (mut sent, mut taken) = (0u64, 0u64);
+        let mut ready: BTreeMap<u64, Vec<R>> = BTreeMap::new();
+        let mut read_all = false;
+        loop {
+            while !read_all && sent - taken < in_flight {
+                let mut items = Vec::with_capacity(chunk_len);
+                while items.len() < chunk_len {
+                    match next()? {
+                        Some(item) => items.push(item),
+                        None => {
+                            read_all = true;
+                            break;
+                        }
+                    }
+                }
+                if items.is_empty() {
+                    break;
+                }
+                // To the next worker with room; when every worker is busy, this thread
+                // converts the chunk itself rather than wait.
+                let mut chunk = Some((sent, items));
+                for k in 0..workers as u64 {
+                    let inbox = &inboxes[((sent + k) % workers as u64) as usize];
+                    match inbox.try_send(chunk.take().expect("a chunk to hand over")) {
+                        Ok(()) => break,
+                        Err(mpsc::TrySendError::Full(back)) => chunk = Some(back),
+                        // The worker stopped after a panic; its report is on the way, and
+                        // this chunk is converted here meanwhile.
+                        Err(mpsc::TrySendError::Disconnected(back)) => chunk = Some(back),
+                    }
+                }
+                if let Some((seq, items)) = chunk {
+                    ready.insert(seq, items.into_iter().map(work).collect());
+                }
+                sent += 1;
+            }
+            if taken == sent {
+                return Ok(());
+            }
+            let chunk = loop {
+                if let Some(chunk) = ready.remove(&taken) {
+                    break chunk;
+                }
+                match done_rx.recv() {
+                    Ok((seq, Ok(chunk))) => {
+                        ready.insert(seq, chunk);
+                    }
+                    Ok((_, Err(payload))) => panic::resume_unwind(payload),
+                    Err(mpsc::RecvError) => {
+                        unreachable!("a worker stops only after reporting its chunk")
+                    }
+                }
+            };
+            taken += 1;
+            for item in chunk {
+                take(item)?;
+            }
+        }
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn run(
+        workers: usize,
+        chunk: usize,
+        n: u32,
+        fail_read_at: Option<u32>,
+        fail_take_at: Option<u32>,
+    ) -> (Result<(), String>, Vec<u32>, u32) {
+        let mut read = 0u32;
+        let mut seen = Vec::new();
+        let result = ordered_map(
+            workers,
+            chunk,
+            || {
+                if Some(read) == fail_read_at {
+                    return Err(format!("read {read}"));
+                }
+                if read == n {
+                    return Ok(None);
+                }
+                read += 1;
+                Ok(Some(read - 1))
+            },
+            |x| {
+                // Later items finish first, so order comes from the sequence numbers.
+                if x % 7 == 0 {
+                    std::thread::yield_now();
+                }
+                x * 2
+            },
+            |y| {
+                if Some(y / 2) == fail_take_at {
+                    return Err(format!("take {}", y / 2));
+                }
+                seen.push(y / 2);
+                Ok(())
+            },
+        );
+        (result, seen, read)
+    }
+
+    #[test]
+    fn results_come_back_in_the_order_read_whatever_the_workers_and_chunks() {
+        for workers in [1, 2, 3, 8] {
+            for chunk in [1, 2, 5, 1024] {
+                for n in [0, 1, 4, 5, 6, 1000] {
+                    let (result, seen, _) = run(workers, chunk, n, None, None);
+                    assert_eq!(result, Ok(()));
+                    assert_eq!(seen, (0..n).collect::<Vec<_>>(), "{workers}/{chunk}/{n}");
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn a_read_error_stops_the_run_after_the_rows_before_it() {
+        let (result, seen, read) = run(2, 3, 100, Some(10), None);
+        assert_eq!(result, Err("read 10".to_string()));
+        assert_eq!(read, 10);
+        // Rows read before the error were never taken out of order or twice.
+        assert!(seen.iter().enumerate().all(|(i, &x)| x == i as u32));
+    }
+
+    #[test]
+    fn a_take_error_stops_reading_soon_after() {
+        let (result, seen, read) = run(2, 4, 100_000, None, Some(9));
+        assert_eq!(result, Err("take 9".to_string()));
+        assert_eq!(seen, (0..9).collect::<Vec<_>>());
+        // At most the chunks in flight were read past the failing row.
+        assert!(read < 9 + 4 * 4 + 4, "read {read}");
+    }
+
+    #[test]
+    fn a_panic_while_converting_reaches_the_caller() {
+        let caught = panic::catch_unwind(|| {
+            let mut n = 0u32;
+            ordered_map(
+                2,
+                3,
+                || {
+                    n += 1;
+                    Ok::<_, ()>((n <= 50).then_some(n))
+                },
+                |x| {
+                    assert!(x != 20, "row twenty");
+                    x
+                },
+                |_| Ok(()),
+            )
+        });
+        let payload = caught.expect_err("the panic is raised again");
+        let message = payload.downcast_ref::<&str>().copied().unwrap_or("");
+        assert_eq!(message, "row twenty");
+    }
+}
