@@ -107,6 +107,10 @@ pub enum Command {
         /// profile's `options.layout`).
         #[arg(long, value_enum, value_name = "LAYOUT")]
         layout: Option<pipemap::profile::OutputLayout>,
+        /// Threads converting rows (default: one per core); the output is the same whatever
+        /// the number.
+        #[arg(long, short = 'j', value_name = "N", value_parser = clap::value_parser!(u16).range(1..))]
+        threads: Option<u16>,
         /// No progress bar or summary on stderr.
         #[arg(long, short)]
         quiet: bool,

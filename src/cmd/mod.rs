@@ -46,19 +46,25 @@ pub fn run(command: Command) -> anyhow::Result<ExitCode> {
             allow_drift,
             escape_formulas,
             layout,
+            threads,
             quiet,
-        } => apply::run(apply::Args {
-            paths,
-            profile,
-            entity,
-            schemas,
-            out,
-            sample,
-            escape_formulas,
-            layout,
-            allow_drift,
-            quiet,
-        }),
+        } => {
+            if let Some(n) = threads {
+                pipemap::transform::pool::set_threads(usize::from(n));
+            }
+            apply::run(apply::Args {
+                paths,
+                profile,
+                entity,
+                schemas,
+                out,
+                sample,
+                escape_formulas,
+                layout,
+                allow_drift,
+                quiet,
+            })
+        }
         Command::Demo { out } => map::run_demo(out),
         Command::Map {
             paths,

@@ -12,7 +12,7 @@ mod opened;
 pub mod outputs;
 pub mod owners;
 pub mod plan;
-mod pool;
+pub mod pool;
 pub mod requires;
 pub mod result;
 pub mod route;

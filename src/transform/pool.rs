@@ -7,24 +7,39 @@
 
 use std::collections::BTreeMap;
 use std::panic::{self, AssertUnwindSafe};
+use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::mpsc;
 
 /// Rows per chunk handed to a worker: large enough that the hand-over costs nothing per row,
 /// small enough that a worker's chunk is a few hundred kilobytes.
 pub const CHUNK_ROWS: usize = 1024;
 
-/// How many threads convert beside the one reading and writing: one fewer than the cores, at
-/// least one, at most eight (past that, reading and writing on one thread is the limit).
+/// Threads converting rows, the reading thread included, as the user set it (`--threads`);
+/// 0 until set: one per core.
+static THREADS: AtomicUsize = AtomicUsize::new(0);
+
+/// Sets how many threads convert rows, the reading thread included (0: one per core). The
+/// output is the same whatever the number.
+pub fn set_threads(threads: usize) {
+    THREADS.store(threads, Ordering::Relaxed);
+}
+
+/// How many threads convert beside the one reading and writing: one fewer than the threads
+/// asked for (or the cores), at most eight (past that, reading and writing on one thread is
+/// the limit). None on one core or with `--threads 1`: the reading thread converts every row.
 pub fn workers() -> usize {
-    let cores = std::thread::available_parallelism().map_or(1, |n| n.get());
-    cores.saturating_sub(1).clamp(1, 8)
+    let threads = match THREADS.load(Ordering::Relaxed) {
+        0 => std::thread::available_parallelism().map_or(1, |n| n.get()),
+        n => n,
+    };
+    threads.saturating_sub(1).min(8)
 }
 
 /// A chunk's converted items, or the panic a worker met converting it.
 type Done<R> = (u64, std::thread::Result<Vec<R>>);
 
 /// Reads items with `next` until it returns `None`, converts each with `work` on `workers`
-/// threads in chunks of `chunk_len`, and calls `take` on each result in the order the items
+/// threads (none: on the calling thread, one item at a time) in chunks of `chunk_len`, and calls `take` on each result in the order the items
 /// were read. `next` and `take` run on the calling thread. The first error from `next` or
 /// `take` stops the reading and is returned once the workers have stopped; a panic in `work`
 /// is raised again on the calling thread.
@@ -39,7 +54,12 @@ where
     T: Send,
     R: Send,
 {
-    let workers = workers.max(1);
+    if workers == 0 {
+        while let Some(item) = next()? {
+            take(work(item))?;
+        }
+        return Ok(());
+    }
     let chunk_len = chunk_len.max(1);
     // Chunks read ahead of the one being taken: two per worker (one being converted, one
     // waiting, so no worker idles while the calling thread writes) and one this thread
@@ -175,7 +195,7 @@ mod tests {
 
     #[test]
     fn results_come_back_in_the_order_read_whatever_the_workers_and_chunks() {
-        for workers in [1, 2, 3, 8] {
+        for workers in [0, 1, 2, 3, 8] {
             for chunk in [1, 2, 5, 1024] {
                 for n in [0, 1, 4, 5, 6, 1000] {
                     let (result, seen, _) = run(workers, chunk, n, None, None);
@@ -188,11 +208,13 @@ mod tests {
 
     #[test]
     fn a_read_error_stops_the_run_after_the_rows_before_it() {
-        let (result, seen, read) = run(2, 3, 100, Some(10), None);
-        assert_eq!(result, Err("read 10".to_string()));
-        assert_eq!(read, 10);
-        // Rows read before the error were never taken out of order or twice.
-        assert!(seen.iter().enumerate().all(|(i, &x)| x == i as u32));
+        for workers in [0, 2] {
+            let (result, seen, read) = run(workers, 3, 100, Some(10), None);
+            assert_eq!(result, Err("read 10".to_string()));
+            assert_eq!(read, 10);
+            // Rows read before the error were never taken out of order or twice.
+            assert!(seen.iter().enumerate().all(|(i, &x)| x == i as u32));
+        }
     }
 
     #[test]

@@ -45,6 +45,7 @@ mod relink;
 mod sniff_matrix;
 mod suggest_eval;
 mod terminal_text;
+mod threads;
 mod tui_behaviour;
 mod tui_drift;
 mod tui_e2e;
