@@ -66,7 +66,13 @@ impl RowState {
         counts.rows_in += 1;
         let columns = &mut self.tally.columns[file_index];
         for (c, value) in record.fields.iter().enumerate().take(columns.len()) {
-            if !value.trim().is_empty() {
+            // Most filled cells start with a visible ASCII character: no need to trim them.
+            let filled = match value.as_bytes().first() {
+                None => false,
+                Some(b) if b.is_ascii_graphic() => true,
+                Some(_) => !value.trim().is_empty(),
+            };
+            if filled {
                 columns[c].filled += 1;
             }
         }
@@ -82,7 +88,7 @@ impl RowState {
         out: &mut Outputs,
     ) -> Result<(), ApplyError> {
         let counts = &mut self.tally.files[at.file_index];
-        let line = at.line.to_string();
+        let line = || at.line.to_string();
         match decision {
             RowDecision::Merged => {
                 counts.merged += 1;
@@ -90,10 +96,17 @@ impl RowState {
             }
             RowDecision::Dropped { entity, problem } => {
                 counts.rejected += 1;
-                out.problem(ProblemFile::Rejects, &at.plan.file, &line, entity, &problem)
+                out.problem(
+                    ProblemFile::Rejects,
+                    &at.plan.file,
+                    &line(),
+                    entity,
+                    &problem,
+                )
             }
             RowDecision::Rejected { entity, problems } => {
                 counts.rejected += 1;
+                let line = line();
                 for p in &problems {
                     out.problem(ProblemFile::Rejects, &at.plan.file, &line, entity, p)?;
                 }
@@ -111,7 +124,12 @@ impl RowState {
         out: &mut Outputs,
     ) -> Result<(), ApplyError> {
         let entity = w.primary.entity;
-        let line = at.line.to_string();
+        // Only rows with something to say need their line as text.
+        let line = if w.warnings.is_empty() {
+            String::new()
+        } else {
+            at.line.to_string()
+        };
         let counts = &mut self.tally.files[at.file_index];
         counts.rows_out += 1;
         if entity != at.plan.entity {
