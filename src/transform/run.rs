@@ -56,6 +56,9 @@ pub(super) struct ExportRun<'a> {
     /// The files in import order: organizations, persons, deals, leads, activities, notes,
     /// products.
     pub order: Vec<usize>,
+    /// Per file: indexed by id as it is converted rather than read beforehand (no row of it
+    /// or of an earlier file links to its records).
+    indexed_later: Vec<bool>,
     bytes_done: u64,
     total_bytes: u64,
 }
@@ -106,6 +109,7 @@ impl<'a> ExportRun<'a> {
             escape: opts.escape_formulas || profile.options.escape_formulas,
         };
         let rows = RowState::new(&plans);
+        let plans_len = plans.len();
         Ok(ExportRun {
             profile,
             opts,
@@ -119,6 +123,7 @@ impl<'a> ExportRun<'a> {
             duplicates: Vec::new(),
             lookups,
             rows,
+            indexed_later: vec![false; plans_len],
             order,
             bytes_done: 0,
             total_bytes,
@@ -178,25 +183,30 @@ impl<'a> ExportRun<'a> {
         if !needs_index {
             return Ok(());
         }
-        for i in self.order.clone() {
-            let plan = &self.plans[i];
-            let linkable = matches!(
-                plan.entity,
-                Entity::Organization | Entity::Person | Entity::Deal | Entity::Lead
-            );
-            if !linkable || plan.id_column.is_none() {
+        let indexed: Vec<usize> = self
+            .order
+            .iter()
+            .copied()
+            .filter(|&i| is_indexed(&self.plans[i]))
+            .collect();
+        for (at, &i) in indexed.iter().enumerate() {
+            if indexed_while_converted(&self.plans, &self.order, &indexed[at + 1..], i) {
+                self.indexed_later[i] = true;
                 continue;
             }
-            let entity = plan.entity;
             self.index_file(i)?;
-            // Links by id to a record merged into another land on the survivor.
-            if let Some(d) = &self.duplicates[i] {
-                for (absorbed, survivor) in &d.plan.absorbed {
-                    self.index.alias(entity, absorbed, survivor);
-                }
-            }
+            self.alias_merged(i);
         }
         Ok(())
+    }
+
+    /// Links by id to a record of file `i` merged into another land on the survivor.
+    fn alias_merged(&mut self, i: usize) {
+        if let Some(d) = &self.duplicates[i] {
+            for (absorbed, survivor) in &d.plan.absorbed {
+                self.index.alias(self.plans[i].entity, absorbed, survivor);
+            }
+        }
     }
 
     /// Indexes file `i`'s records by their ids. Its rows are converted on worker threads
@@ -289,6 +299,9 @@ impl<'a> ExportRun<'a> {
             total: self.total_bytes,
             unreported: 0,
         };
+        // A file no earlier row links to is indexed as it is converted, not read beforehand.
+        let index_now = self.indexed_later[i];
+        let mut added = LinkIndex::default();
         pool::ordered_map(
             pool::workers(),
             pool::CHUNK_ROWS,
@@ -299,6 +312,12 @@ impl<'a> ExportRun<'a> {
             },
             |(record, result)| {
                 progress.advance(record_bytes(&record));
+                if index_now
+                    && result.rejects.is_empty()
+                    && let Some(id) = &result.source_id
+                {
+                    added.insert(plan.entity, id, &linked(&self.layouts, &result.primary));
+                }
                 let row_index = rows.count_row(i, &record);
                 let ctx = RouteContext {
                     layouts: &self.layouts,
@@ -317,6 +336,10 @@ impl<'a> ExportRun<'a> {
             },
         )?;
         progress.flush();
+        if index_now {
+            self.index.append(added);
+            self.alias_merged(i);
+        }
         Ok(())
     }
 
@@ -465,6 +488,60 @@ fn links_within(plan: &FilePlan, index: &LinkIndex) -> bool {
         Rule::LinkBy { types, .. } => types.values().any(|&e| own(e)),
         _ => false,
     })
+}
+
+/// Whether file `plan`'s records are indexed by id: organizations, persons, deals and leads
+/// with an id column.
+fn is_indexed(plan: &FilePlan) -> bool {
+    let linkable = matches!(
+        plan.entity,
+        Entity::Organization | Entity::Person | Entity::Deal | Entity::Lead
+    );
+    linkable && plan.id_column.is_some()
+}
+
+/// The entities a plan's rows look up in the index.
+fn link_targets(plan: &FilePlan) -> Vec<Entity> {
+    let mut targets = Vec::new();
+    for rule in plan.rules.iter().chain(&plan.split_rules) {
+        match rule {
+            Rule::Link { to, .. } => targets.push(*to),
+            Rule::LinkAny { to } => targets.extend(to),
+            Rule::LinkBy { types, .. } => targets.extend(types.values()),
+            _ => {}
+        }
+    }
+    targets
+}
+
+/// The entities a lookup may find among file `i`'s records: its own, the one its split rows
+/// become, and those other files of its family (its entity) hold.
+fn held(plans: &[FilePlan], i: usize) -> Vec<Entity> {
+    let family = plans[i].entity;
+    let mut held = vec![family];
+    held.extend(
+        plans
+            .iter()
+            .filter(|p| p.entity == family)
+            .filter_map(|p| p.split.map(|(_, other)| other)),
+    );
+    held
+}
+
+/// Whether file `i` can be indexed as it is converted instead of read beforehand: no row of it
+/// or of a file converted before it looks up its records, and its rows look up no record of an
+/// indexed file converted after it (`later`) — so every lookup sees the same records either way.
+fn indexed_while_converted(plans: &[FilePlan], order: &[usize], later: &[usize], i: usize) -> bool {
+    let mine = held(plans, i);
+    let upto = order.iter().position(|&f| f == i).map_or(0, |p| p + 1);
+    let looked_up_early = order[..upto]
+        .iter()
+        .any(|&g| link_targets(&plans[g]).iter().any(|t| mine.contains(t)));
+    let targets = link_targets(&plans[i]);
+    let looks_later = later
+        .iter()
+        .any(|&h| held(plans, h).iter().any(|e| targets.contains(e)));
+    !looked_up_early && !looks_later
 }
 
 /// Whether `record`'s link cells may name one of `ids` (records indexed from its own file):
