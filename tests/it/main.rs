@@ -37,6 +37,7 @@ mod output_errors;
 mod output_folder;
 mod pipedrive_languages;
 mod preset_crms;
+mod preset_forms;
 mod presets;
 mod profile_roundtrip;
 mod real_values;

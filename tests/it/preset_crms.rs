@@ -21,7 +21,7 @@ const NEW: [&str; 6] = [
     "highrise",
 ];
 
-fn presets() -> Vec<(String, Profile)> {
+pub(crate) fn presets() -> Vec<(String, Profile)> {
     PRESETS
         .iter()
         .map(|(n, t)| (n.to_string(), from_yaml(n, t).expect("preset parses")))
@@ -47,11 +47,11 @@ fn headers(path: &Path) -> Vec<String> {
         .headers
 }
 
-fn strings(items: &[&str]) -> Vec<String> {
+pub(crate) fn strings(items: &[&str]) -> Vec<String> {
     items.iter().map(|s| s.to_string()).collect()
 }
 
-fn preset<'a>(all: &'a [(String, Profile)], name: &str) -> &'a Profile {
+pub(crate) fn preset<'a>(all: &'a [(String, Profile)], name: &str) -> &'a Profile {
     &all.iter()
         .find(|(n, _)| n == name)
         .expect("a bundled preset")
@@ -220,7 +220,7 @@ fn report_exports_with_a_subset_of_the_columns_are_recognised() {
 
 /// Copies some of a preset's sample files into a fresh folder and runs `apply` on it without a
 /// profile; returns the output folder and stderr.
-fn apply_without_profile(
+pub(crate) fn apply_without_profile(
     dir: &Path,
     preset: &str,
     files: &[&str],
