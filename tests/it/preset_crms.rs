@@ -146,7 +146,12 @@ fn no_new_preset_claims_a_file_of_another_crm() {
 #[test]
 fn report_exports_with_a_subset_of_the_columns_are_recognised() {
     let all = presets();
-    let cases: [(&str, &[&str], &str); 8] = [
+    let cases: [(&str, &[&str], &str); 9] = [
+        (
+            "nutshell",
+            &["name", "status", "value.amount", "dueTime", "assignee"],
+            "deal",
+        ),
         (
             "highrise",
             &["name", "price", "currency", "status", "party-id"],
@@ -267,7 +272,14 @@ fn deal(out: &Path, title: &str) -> std::collections::HashMap<String, String> {
 /// Won / Lost), an open one open, and amounts and dates are written as the CRM wrote them.
 #[test]
 fn apply_without_a_profile_writes_won_and_lost_deals_money_and_dates_as_written() {
-    let cases: [(&str, &[&str], &str, &str, &str); 5] = [
+    let cases: [(&str, &[&str], &str, &str, &str); 6] = [
+        (
+            "nutshell",
+            &["companies.csv", "people.csv", "leads.csv"],
+            "1250.75",
+            "USD",
+            "2024-04-30",
+        ),
         // preset, files, won deal's value, its currency, its expected close date column value
         (
             "highrise",

@@ -59,3 +59,51 @@ fn capsule_parties_become_organizations_and_persons_by_their_type() {
         "{report}"
     );
 }
+
+/// Nutshell's leads are its deals: the status words and the API's status numbers become won,
+/// lost (a cancelled lead too: Pipedrive has no cancelled deals) or open; confidence is the
+/// probability, the company links by name.
+#[test]
+fn nutshell_leads_become_deals_with_their_status_value_and_confidence() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let numbered = "id,name,status,confidence,value.amount,value.currency,primaryAccount\n601,Numbered won,10,90,10,USD,Demo Beans\n602,Numbered lost,11,5,20,USD,Demo Beans\n603,Numbered cancelled,12,0,30,USD,Demo Beans\n604,Numbered open,0,50,40,USD,Demo Beans\n605,Numbered pending,1,50,50,USD,Demo Beans\n";
+    let (out, _) = apply_without_profile(
+        dir.path(),
+        "nutshell",
+        &["companies.csv", "people.csv", "leads.csv"],
+        &[("leads 2.csv", numbered)],
+    );
+    let deals = common::rows(&out.join("03-deals.csv"));
+    let deal = |title: &str| {
+        deals
+            .iter()
+            .find(|r| r["Deal - Title"] == title)
+            .unwrap_or_else(|| panic!("no deal {title}: {deals:?}"))
+    };
+    let cases = [
+        ("Grinder upgrade", "won"),
+        ("Espresso service", "lost"),
+        ("Beans subscription", "open"),
+        ("Cafe fit-out", "lost"),
+        ("Numbered won", "won"),
+        ("Numbered lost", "lost"),
+        ("Numbered cancelled", "lost"),
+        ("Numbered open", "open"),
+        ("Numbered pending", "open"),
+    ];
+    for (title, status) in cases {
+        assert_eq!(deal(title)["Deal - Status"], status, "{title}");
+    }
+    let won = deal("Grinder upgrade");
+    assert_eq!(won["Deal - Probability"], "100");
+    assert_eq!(won["Deal - Value"], "1250.75");
+    assert_eq!(won["Deal - Currency"], "USD");
+    assert_eq!(won["Deal - Expected close date"], "2024-04-30");
+    assert_eq!(won["Deal - Deal closed on"], "2024-04-15 10:00:00");
+    assert_eq!(won["Organization - Name"], "Example Roasters");
+    assert_eq!(won["Deal - Owner"], "Sam Seller");
+    assert_eq!(deal("Beans subscription")["Deal - Probability"], "40");
+    assert_eq!(deal("Numbered won")["Deal - Probability"], "90");
+    let rejects = std::fs::read_to_string(out.join("rejects.csv")).expect("rejects.csv");
+    assert_eq!(rejects.lines().count(), 1, "{rejects}");
+}
