@@ -68,6 +68,20 @@ pub struct FileMapping {
 pub struct Match {
     /// Every one of these headers must be present (compared without regard to case).
     pub headers_include: Vec<String>,
+    /// False: the file must hold every header above. True (the default): a file lacking some
+    /// of them is still this file when the mapping explains most of it (a report export with
+    /// the user's chosen columns). A mapping of display labels other CRMs share (`First
+    /// Name`, `Phone`, `Tags`) says false, or it would claim their files too.
+    #[serde(default = "yes", skip_serializing_if = "is_yes")]
+    pub partial: bool,
+}
+
+fn yes() -> bool {
+    true
+}
+
+fn is_yes(value: &bool) -> bool {
+    *value
 }
 
 /// Where a column goes: a plain target, or a target with options.
@@ -221,6 +235,9 @@ impl Profile {
             let known = known_of(file);
             let share = known as f64 / headers.len().max(1) as f64;
             if present < need.len() {
+                if !file.matcher.partial {
+                    continue;
+                }
                 // Without a marker, the mapping must explain more of the file.
                 let enough = if present > 0 { 0.5 } else { 0.6 };
                 if known >= 3 && share >= enough && partial.is_none_or(|(_, s)| share > s) {

@@ -146,7 +146,23 @@ fn no_new_preset_claims_a_file_of_another_crm() {
 #[test]
 fn report_exports_with_a_subset_of_the_columns_are_recognised() {
     let all = presets();
-    let cases: [(&str, &[&str], &str); 9] = [
+    let cases: [(&str, &[&str], &str); 11] = [
+        (
+            "insightly",
+            &[
+                "Opportunity Name",
+                "Probability Of Winning",
+                "Forecast Close Date",
+                "Current State",
+                "Pipeline Stage",
+            ],
+            "deal",
+        ),
+        (
+            "activecampaign",
+            &["Deal Title", "Deal Status", "Deal Owner", "Stage", "Account"],
+            "deal",
+        ),
         (
             "nutshell",
             &["name", "status", "value.amount", "dueTime", "assignee"],
@@ -272,7 +288,25 @@ fn deal(out: &Path, title: &str) -> std::collections::HashMap<String, String> {
 /// Won / Lost), an open one open, and amounts and dates are written as the CRM wrote them.
 #[test]
 fn apply_without_a_profile_writes_won_and_lost_deals_money_and_dates_as_written() {
-    let cases: [(&str, &[&str], &str, &str, &str); 6] = [
+    let cases: [(&str, &[&str], &str, &str, &str); 8] = [
+        (
+            "insightly",
+            &[
+                "Contacts export.csv",
+                "Organizations export.csv",
+                "Opportunities export.csv",
+            ],
+            "1250.75",
+            "USD",
+            "2024-04-30",
+        ),
+        (
+            "activecampaign",
+            &["Contacts export.csv", "Deals export.csv"],
+            "1250.75",
+            "USD",
+            "",
+        ),
         (
             "nutshell",
             &["companies.csv", "people.csv", "leads.csv"],

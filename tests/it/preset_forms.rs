@@ -1,8 +1,9 @@
 //! Forms of a CRM's export beyond one file per entity: Capsule's parties (people and
-//! organisations in one file, told apart by their type), Nutshell's leads (its deals).
+//! organisations in one file, told apart by their type), Nutshell's leads (its deals), the
+//! display-label exports of Insightly's and ActiveCampaign's own Export.
 
 use crate::common;
-use crate::preset_crms::apply_without_profile;
+use crate::preset_crms::{apply_without_profile, preset, presets, strings};
 
 /// Capsule's parties file holds people and organisations, told apart by `type`: each kind
 /// becomes its own entity, people link to their organisation by name, nothing is rejected for
@@ -106,4 +107,91 @@ fn nutshell_leads_become_deals_with_their_status_value_and_confidence() {
     assert_eq!(deal("Numbered won")["Deal - Probability"], "90");
     let rejects = std::fs::read_to_string(out.join("rejects.csv")).expect("rejects.csv");
     assert_eq!(rejects.lines().count(), 1, "{rejects}");
+}
+
+/// Insightly's and ActiveCampaign's own Export name columns by display labels: contacts and
+/// organizations are recognised with their marker labels (a report keeping them too), never
+/// by labels other CRMs share alone; an Insightly opportunity keeps its status words, an
+/// abandoned one is lost, and an ActiveCampaign deal's value is in units, not cents.
+#[test]
+fn display_label_exports_are_recognised_and_read_as_the_page_shows_them() {
+    let all = presets();
+    let cases: [(&str, &[&str], &str); 3] = [
+        (
+            "insightly",
+            &["First Name", "Last Name", "Organization Name", "Email Address"],
+            "person",
+        ),
+        ("insightly", &["Record ID", "Organization Name", "Phone"], "organization"),
+        (
+            "activecampaign",
+            &["Email", "First Name", "Last Name", "Date Created", "Account"],
+            "person",
+        ),
+    ];
+    for (name, columns, entity) in cases {
+        let p = preset(&all, name);
+        let (i, _) = p
+            .match_file(&strings(columns))
+            .unwrap_or_else(|| panic!("{name} does not recognise {columns:?}"));
+        assert_eq!(p.files[i].entity.as_str(), entity, "{name}: {columns:?}");
+    }
+    // Labels every CRM uses, without the marker labels, are no Insightly or ActiveCampaign file.
+    let shared = strings(&["First Name", "Last Name", "Title", "Phone", "Email", "Tags"]);
+    for name in ["insightly", "activecampaign"] {
+        assert_eq!(preset(&all, name).match_file(&shared), None, "{name}");
+    }
+
+    let dir = tempfile::tempdir().expect("temp dir");
+    let (out, _) = apply_without_profile(
+        dir.path(),
+        "insightly",
+        &[
+            "Contacts export.csv",
+            "Organizations export.csv",
+            "Opportunities export.csv",
+        ],
+        &[],
+    );
+    let deals = common::rows(&out.join("03-deals.csv"));
+    let deal = |title: &str| {
+        deals
+            .iter()
+            .find(|r| r["Deal - Title"] == title)
+            .unwrap_or_else(|| panic!("no deal {title}: {deals:?}"))
+            .clone()
+    };
+    assert_eq!(deal("Cafe fit-out")["Deal - Status"], "lost");
+    assert_eq!(deal("Espresso service")["Deal - Lost reason"], "Too expensive");
+    assert_eq!(deal("Grinder upgrade")["Deal - Probability"], "100");
+    assert_eq!(deal("Grinder upgrade")["Organization - Name"], "Example Roasters");
+    let people = common::rows(&out.join("02-persons.csv"));
+    let ada = people
+        .iter()
+        .find(|r| r["Person - Name"] == "Ada Example")
+        .expect("Ada");
+    assert_eq!(ada["Organization - Name"], "Example Roasters");
+    assert_eq!(ada["Person - Email - Work"], "ada@example.com");
+
+    let dir = tempfile::tempdir().expect("temp dir");
+    let (out, _) = apply_without_profile(
+        dir.path(),
+        "activecampaign",
+        &["Contacts export.csv", "Deals export.csv"],
+        &[],
+    );
+    let deals = common::rows(&out.join("03-deals.csv"));
+    let espresso = deals
+        .iter()
+        .find(|r| r["Deal - Title"] == "Espresso service")
+        .expect("the deal");
+    assert_eq!(espresso["Deal - Value"], "3600.00");
+    assert_eq!(espresso["Deal - Status"], "lost");
+    assert_eq!(espresso["Person - Name"], "Bo Sample");
+    let people = common::rows(&out.join("02-persons.csv"));
+    let ada = people
+        .iter()
+        .find(|r| r["Person - Name"] == "Ada Example")
+        .expect("Ada");
+    assert_eq!(ada["Person - Label"], "newsletter, vip");
 }

@@ -72,14 +72,15 @@ fn spec() -> impl Strategy<Value = ColumnSpec> {
 
 fn file() -> impl Strategy<Value = FileMapping> {
     (
-        prop::collection::vec(name(), 1..4),
+        (prop::collection::vec(name(), 1..4), any::<bool>()),
         entity(),
         prop::option::of((name(), entity(), any::<bool>())),
         prop::collection::vec((name(), spec()), 0..8),
     )
-        .prop_map(|(headers, entity, split, columns)| FileMapping {
+        .prop_map(|((headers, partial), entity, split, columns)| FileMapping {
             matcher: Match {
                 headers_include: headers,
+                partial,
             },
             entity,
             split: split.map(|(column, then, kind)| Split {
