@@ -44,6 +44,7 @@ mod real_values;
 mod reconcile_prop;
 mod relink;
 mod sniff_matrix;
+mod tags_several;
 mod suggest_eval;
 mod terminal_text;
 mod tui_behaviour;
