@@ -160,7 +160,13 @@ fn report_exports_with_a_subset_of_the_columns_are_recognised() {
         ),
         (
             "activecampaign",
-            &["Deal Title", "Deal Status", "Deal Owner", "Stage", "Account"],
+            &[
+                "Deal Title",
+                "Deal Status",
+                "Deal Owner",
+                "Stage",
+                "Account",
+            ],
             "deal",
         ),
         (

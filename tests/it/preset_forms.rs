@@ -29,14 +29,21 @@ fn capsule_parties_become_organizations_and_persons_by_their_type() {
     let people = common::rows(&out.join("02-persons.csv"));
     let mut names: Vec<&str> = people.iter().map(|r| r["Person - Name"].as_str()).collect();
     names.sort();
-    assert_eq!(names, ["Ada Example", "Bo Sample", "Cy Other"], "{people:?}");
+    assert_eq!(
+        names,
+        ["Ada Example", "Bo Sample", "Cy Other"],
+        "{people:?}"
+    );
     let org_of = |name: &str| {
         people
             .iter()
             .find(|r| r["Person - Name"] == name)
             .map(|r| r["Organization - Name"].clone())
     };
-    assert_eq!(org_of("Ada Example").as_deref(), Some("Example Roasters Ltd"));
+    assert_eq!(
+        org_of("Ada Example").as_deref(),
+        Some("Example Roasters Ltd")
+    );
     assert_eq!(org_of("Bo Sample").as_deref(), Some(""));
     let rejects = std::fs::read_to_string(out.join("rejects.csv")).expect("rejects.csv");
     assert_eq!(rejects.lines().count(), 1, "{rejects}");
@@ -53,12 +60,37 @@ fn capsule_parties_become_organizations_and_persons_by_their_type() {
         .iter()
         .find(|r| r["Deal - Title"] == "Espresso service")
         .expect("the deal");
-    assert_eq!(espresso["Organization - Name"], "Sample Cafe", "{espresso:?}");
+    assert_eq!(
+        espresso["Organization - Name"], "Sample Cafe",
+        "{espresso:?}"
+    );
     let report = std::fs::read_to_string(out.join("report.md")).expect("report.md");
     assert!(
-        report.contains("Rows whose `type` names the kind organization become organization (2 rows)"),
+        report
+            .contains("Rows whose `type` names the kind organization become organization (2 rows)"),
         "{report}"
     );
+}
+
+/// Capsule's Export Data contacts file holds people and organizations told apart by "Type"
+/// (Person / Organization): each becomes its own entity, the organization with its address.
+#[test]
+fn capsule_exported_contacts_split_on_their_type() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let (out, _) = apply_without_profile(dir.path(), "capsule", &["Exported Contacts.csv"], &[]);
+    let orgs = common::rows(&out.join("01-organizations.csv"));
+    assert_eq!(orgs.len(), 1, "{orgs:?}");
+    assert_eq!(orgs[0]["Organization - Name"], "Example Roasters Ltd");
+    assert!(
+        orgs[0].values().any(|v| v == "Springfield"),
+        "the organization's address: {orgs:?}"
+    );
+    let people = common::rows(&out.join("02-persons.csv"));
+    let names: Vec<&str> = people.iter().map(|r| r["Person - Name"].as_str()).collect();
+    assert_eq!(names, ["Ada Example", "Bo Sample"], "{people:?}");
+    assert_eq!(people[0]["Organization - Name"], "Example Roasters Ltd");
+    let rejects = std::fs::read_to_string(out.join("rejects.csv")).expect("rejects.csv");
+    assert_eq!(rejects.lines().count(), 1, "{rejects}");
 }
 
 /// Nutshell's leads are its deals: the status words and the API's status numbers become won,
@@ -119,13 +151,28 @@ fn display_label_exports_are_recognised_and_read_as_the_page_shows_them() {
     let cases: [(&str, &[&str], &str); 3] = [
         (
             "insightly",
-            &["First Name", "Last Name", "Organization Name", "Email Address"],
+            &[
+                "First Name",
+                "Last Name",
+                "Organization Name",
+                "Email Address",
+            ],
             "person",
         ),
-        ("insightly", &["Record ID", "Organization Name", "Phone"], "organization"),
+        (
+            "insightly",
+            &["Record ID", "Organization Name", "Phone"],
+            "organization",
+        ),
         (
             "activecampaign",
-            &["Email", "First Name", "Last Name", "Date Created", "Account"],
+            &[
+                "Email",
+                "First Name",
+                "Last Name",
+                "Date Created",
+                "Account",
+            ],
             "person",
         ),
     ];
@@ -162,9 +209,15 @@ fn display_label_exports_are_recognised_and_read_as_the_page_shows_them() {
             .clone()
     };
     assert_eq!(deal("Cafe fit-out")["Deal - Status"], "lost");
-    assert_eq!(deal("Espresso service")["Deal - Lost reason"], "Too expensive");
+    assert_eq!(
+        deal("Espresso service")["Deal - Lost reason"],
+        "Too expensive"
+    );
     assert_eq!(deal("Grinder upgrade")["Deal - Probability"], "100");
-    assert_eq!(deal("Grinder upgrade")["Organization - Name"], "Example Roasters");
+    assert_eq!(
+        deal("Grinder upgrade")["Organization - Name"],
+        "Example Roasters"
+    );
     let people = common::rows(&out.join("02-persons.csv"));
     let ada = people
         .iter()

@@ -6,7 +6,8 @@ use crate::preset_crms::apply_without_profile;
 
 const TAGS: &str = "id,tag,tagType,description,cdate\n1,vip,contact,,2024-01-01\n2,newsletter,contact,,2024-01-01\n4,hot,deal,,2024-01-01\n5,renewal,deal,,2024-01-01\n";
 const CONTACT_TAGS: &str = "id,contact,tag,cdate\n1,11,1,2024-01-02\n2,11,2,2024-01-02\n";
-const DEAL_TAGS: &str = "id,deal,tag,cdate\n1,31,4,2024-01-02\n2,31,5,2024-01-02\n3,32,5,2024-01-02\n";
+const DEAL_TAGS: &str =
+    "id,deal,tag,cdate\n1,31,4,2024-01-02\n2,31,5,2024-01-02\n3,32,5,2024-01-02\n";
 
 /// ActiveCampaign's contactTags and dealTags beside one tags file: the contacts get their
 /// tags, the deals theirs, never each other's; report.md names both link tables.

@@ -122,7 +122,11 @@ pub fn render(model: &Model, frame: &mut Frame, area: Rect, theme: &Theme) {
                             crate::profile::SplitBy::YesNo => "true",
                             crate::profile::SplitBy::Kind => "naming the kind",
                         };
-                        format!("; rows with “{}” {picks} become {}", s.column, s.then.title())
+                        format!(
+                            "; rows with “{}” {picks} become {}",
+                            s.column,
+                            s.then.title()
+                        )
                     })
                     .unwrap_or_default();
                 lines.push(Line::raw(format!(
