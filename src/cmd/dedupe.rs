@@ -13,19 +13,18 @@ use std::process::ExitCode;
 
 use anyhow::{Context, bail};
 use pipemap::dedupe::{self, Cluster, DedupeOptions, DedupeRecord, RecordBuilder};
-use pipemap::profile::{self, FileMapping, library};
+use pipemap::profile::{self, FileMapping, SplitSide, library};
 use pipemap::schema::Schema;
 use pipemap::source::{Table, stats};
 use pipemap::suggest::{self, vocabulary::Vocabularies};
-use pipemap::transform::row::is_true;
 use pipemap::{Entity, Target};
 use serde::Serialize;
 
 /// Which rows of the file are records of the entity asked for, and where their columns go.
 struct Mapping {
     targets: Vec<(usize, Target)>,
-    /// Only rows whose split column is true (`Some((column, true))`) or false.
-    split: Option<(usize, bool)>,
+    /// Only the rows of one side of a split.
+    split: Option<SplitSide>,
 }
 
 pub fn run(
@@ -75,11 +74,10 @@ fn read_records(
     let mut row = 0u64;
     while let Some(record) = table.next_record()? {
         row += 1;
-        if let Some((column, wanted)) = mapping.split {
-            let value = record.fields.get(column).unwrap_or("");
-            if is_true(value) != wanted {
-                continue;
-            }
+        if let Some(side) = mapping.split
+            && !side.keeps(record.fields.get(side.column).unwrap_or(""))
+        {
+            continue;
         }
         records.push(builder.build(row, |i| record.fields.get(i)));
     }
@@ -141,13 +139,13 @@ fn profile_mapping(
         if file.entity == entity {
             return Ok(Mapping {
                 targets: main,
-                split: Some((column, false)),
+                split: Some(split.side(column, false)),
             });
         }
         if split.then == entity {
             return Ok(Mapping {
                 targets: column_targets(file, &find, Some(split.then)),
-                split: Some((column, true)),
+                split: Some(split.side(column, true)),
             });
         }
     }

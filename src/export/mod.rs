@@ -89,7 +89,7 @@ pub fn run(
     });
     let labels = match crate::transform::tags::from_tag_files(&request.tags, &profile)? {
         Some(used) => {
-            notes.push(used.note);
+            notes.extend(used.notes);
             used.labels
         }
         None => Default::default(),

@@ -5,6 +5,7 @@
 pub mod drift;
 pub mod library;
 mod load;
+mod split;
 
 use std::collections::BTreeMap;
 
@@ -14,6 +15,7 @@ use serde::{Deserialize, Serialize};
 use crate::entity::{Entity, Target};
 
 pub use load::{MAX_PROFILE_BYTES, ProfileError, from_yaml, to_yaml, validate};
+pub use split::{Split, SplitBy, SplitSide, is_true, named_kind};
 
 /// A profile's duplicate settings are duplicate detection's own type, embedded here.
 pub use crate::dedupe::{Decision, DedupeSettings};
@@ -52,7 +54,8 @@ pub struct FileMapping {
     pub matcher: Match,
     /// The entity each row becomes.
     pub entity: Entity,
-    /// Rows that become another entity, chosen by a column (Sell's contacts: persons and companies).
+    /// Rows that become another entity, chosen by a column: a yes/no one (Sell's contacts:
+    /// persons and companies) or one naming each row's kind (Capsule's parties).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub split: Option<Split>,
     /// Source column → where it goes, in the file's column order.
@@ -65,19 +68,20 @@ pub struct FileMapping {
 pub struct Match {
     /// Every one of these headers must be present (compared without regard to case).
     pub headers_include: Vec<String>,
+    /// False: the file must hold every header above. True (the default): a file lacking some
+    /// of them is still this file when the mapping explains most of it (a report export with
+    /// the user's chosen columns). A mapping of display labels other CRMs share (`First
+    /// Name`, `Phone`, `Tags`) says false, or it would claim their files too.
+    #[serde(default = "yes", skip_serializing_if = "is_yes")]
+    pub partial: bool,
 }
 
-/// One file, two entities: rows whose `column` holds a true value become `then`.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct Split {
-    pub column: String,
-    #[serde(rename = "true")]
-    pub then: Entity,
-    /// Where columns go on those rows; a column not listed keeps its target when the other
-    /// entity has the same field, and is carried into a note otherwise.
-    #[serde(default, skip_serializing_if = "IndexMap::is_empty")]
-    pub columns: IndexMap<String, ColumnSpec>,
+fn yes() -> bool {
+    true
+}
+
+fn is_yes(value: &bool) -> bool {
+    *value
 }
 
 /// Where a column goes: a plain target, or a target with options.
@@ -231,6 +235,9 @@ impl Profile {
             let known = known_of(file);
             let share = known as f64 / headers.len().max(1) as f64;
             if present < need.len() {
+                if !file.matcher.partial {
+                    continue;
+                }
                 // Without a marker, the mapping must explain more of the file.
                 let enough = if present > 0 { 0.5 } else { 0.6 };
                 if known >= 3 && share >= enough && partial.is_none_or(|(_, s)| share > s) {

@@ -6,7 +6,7 @@ use std::fmt::Write;
 
 use crate::address::AddressPart;
 use crate::entity::{Entity, Target};
-use crate::profile::Profile;
+use crate::profile::{Profile, SplitBy};
 use crate::schema::Schema;
 use crate::transform::plan::{Conv, Rule};
 use crate::transform::result::Export;
@@ -464,9 +464,13 @@ pub fn markdown(export: &Export, profile: &Profile, schema: &Schema, steps: &[St
         let counts = &s.files[fi];
         let _ = writeln!(md, "### {} → {}\n", plan.file, plan.entity);
         if let Some((c, e)) = plan.split {
+            let picks = match plan.split_by {
+                SplitBy::YesNo => "is true".to_string(),
+                SplitBy::Kind => format!("names the kind {e}"),
+            };
             let _ = writeln!(
                 md,
-                "Rows whose `{}` is true become {} ({} rows).\n",
+                "Rows whose `{}` {picks} become {} ({} rows).\n",
                 plan.headers[c], e, counts.split_rows
             );
         }

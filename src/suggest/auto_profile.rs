@@ -99,6 +99,7 @@ pub fn from_suggestions(files: &[SuggestedFile]) -> Profile {
         profile.files.push(FileMapping {
             matcher: Match {
                 headers_include: distinctive_headers(&headers, i, &[]),
+                partial: true,
             },
             entity: file.suggestion.entity,
             split: None,

@@ -14,7 +14,6 @@ use crate::source::{Record, SourceRef};
 use super::engine::ApplyError;
 use super::plan::{FilePlan, Rule};
 use super::pool;
-use super::row::is_true;
 
 /// Every row's record identity, in one buffer: a million rows cost a few megabytes.
 #[derive(Debug, Default)]
@@ -163,7 +162,7 @@ pub fn find(
     let group_of = |record: &Record| {
         let split_row = plan
             .split
-            .is_some_and(|(c, _)| is_true(record.fields.get(c).unwrap_or("")));
+            .is_some_and(|(c, _)| plan.is_split_value(record.fields.get(c).unwrap_or("")));
         groups.iter().position(|(_, _, split)| *split == split_row)
     };
     // Records are drafted and their keys hashed on worker threads; identities are handed out

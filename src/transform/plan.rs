@@ -5,7 +5,7 @@ use std::collections::BTreeMap;
 
 use crate::address::AddressPart;
 use crate::entity::{Entity, Target};
-use crate::profile::{ColumnSpec, FileMapping, Profile};
+use crate::profile::{ColumnSpec, FileMapping, Profile, SplitBy};
 use crate::schema::{Schema, is_id_name};
 use crate::source::kinds::ColumnKind;
 use crate::source::stats::profile_column;
@@ -80,8 +80,9 @@ pub struct FilePlan {
     pub mapping: usize,
     pub headers: Vec<String>,
     pub entity: Entity,
-    /// Rows whose split column is true become this entity, with `split_rules`.
+    /// Rows the split column picks (by `split_by`) become this entity, with `split_rules`.
     pub split: Option<(usize, Entity)>,
+    pub split_by: SplitBy,
     pub rules: Vec<Rule>,
     pub split_rules: Vec<Rule>,
     /// The column holding the record's own id in the source CRM.
@@ -99,6 +100,12 @@ pub struct FilePlan {
 }
 
 impl FilePlan {
+    /// True when a row whose split column holds `value` becomes the split's entity.
+    pub fn is_split_value(&self, value: &str) -> bool {
+        self.split
+            .is_some_and(|(_, then)| self.split_by.takes(value, then))
+    }
+
     /// Output columns that hold one value and that the profile fills from two or more source
     /// columns (`Email: person.first_name` and `Email 2: person.first_name`): per target, its
     /// source columns in file order. The first with a value is written there; a different value
@@ -321,6 +328,7 @@ pub fn compile(
         headers: headers.to_vec(),
         entity: mapping.entity,
         split,
+        split_by: mapping.split.as_ref().map_or(SplitBy::YesNo, |s| s.by),
         rules,
         split_rules,
         id_column,

@@ -6,6 +6,7 @@ use std::borrow::Cow;
 use std::collections::BTreeSet;
 
 use crate::entity::{Entity, Target};
+use crate::profile::{SplitBy, named_kind};
 use crate::source::Record;
 
 use super::layout::{Layout, Slot, name_key};
@@ -128,7 +129,9 @@ impl Converter<'_> {
     /// Converts one row.
     pub fn convert(&self, plan: &FilePlan, record: &Record) -> RowResult {
         let field = |i: usize| record.fields.get(i).unwrap_or("").trim();
-        let split_row = plan.split.is_some_and(|(col, _)| is_true(field(col)));
+        let split_row = plan
+            .split
+            .is_some_and(|(col, _)| plan.is_split_value(field(col)));
         let (entity, rules) = match plan.split {
             Some((_, other)) if split_row => (other, &plan.split_rules),
             _ => (plan.entity, &plan.rules),
@@ -171,6 +174,24 @@ impl Converter<'_> {
                 ),
             });
             return out;
+        }
+        if let Some((col, then)) = plan.split
+            && plan.split_by == SplitBy::Kind
+        {
+            let value = field(col);
+            let named = named_kind(value);
+            if !value.is_empty() && named != Some(then) && named != Some(plan.entity) {
+                out.warnings.push(Problem {
+                    column: plan.headers[col].clone(),
+                    value: value.to_string(),
+                    reason: format!(
+                        "names neither {} nor {}; the row stays with the {}",
+                        plan.entity.plural(),
+                        then.plural(),
+                        plan.entity.plural()
+                    ),
+                });
+            }
         }
         if record.fields.len() > plan.headers.len() {
             let extra: Vec<&str> = record
@@ -929,15 +950,6 @@ fn spill(layout: Option<&Layout>, d: &mut Draft, slot: &Slot, values: Vec<String
     if !rest.is_empty() {
         d.notes.push(format!("{}: {}", key, rest.join(", ")));
     }
-}
-
-/// The values a split column treats as true.
-pub fn is_true(value: &str) -> bool {
-    // Compared without a lowercase copy: no non-ASCII letter lowercases to one of these words.
-    let value = value.trim();
-    ["true", "yes", "1", "y", "x", "t"]
-        .iter()
-        .any(|w| value.eq_ignore_ascii_case(w))
 }
 
 /// The column of a total row's label: the row's first filled cell is `Total`, `Grand total`

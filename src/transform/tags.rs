@@ -3,9 +3,11 @@
 //! and ContactGroupAssign, ActiveCampaign's tags and contactTags, Salesforce-style TopicAssignment
 //! exports ship them this way. Both files are read, never exported; each record whose id the
 //! link table names gets the names of its tags in its `label` field, beside any labels of its
-//! own. Shared by `apply` and the mapping UI's export, as the owner value map is.
+//! own. An export may hold several link tables (tags on contacts and on deals): each gives the
+//! labels of its own entity's records. Shared by `apply` and the mapping UI's export, as the
+//! owner value map is.
 
-use std::collections::{BTreeSet, HashMap};
+use std::collections::{BTreeMap, BTreeSet, HashMap};
 
 use crate::entity::Entity;
 use crate::profile::Profile;
@@ -14,22 +16,28 @@ use crate::source::{SourceError, SourceRef, Table};
 
 use super::layout::{self, Layout, Slot};
 
-/// Record id → the names of its tags, for the records of one entity.
+/// Per entity, record id → the names of its tags.
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct RecordLabels {
-    /// Whose records the link table names.
-    pub entity: Option<Entity>,
-    /// Source record id → tag names, in the link table's order.
-    pub by_id: HashMap<String, Vec<String>>,
+    /// Per entity whose records a link table names: source record id → tag names, in the link
+    /// tables' order.
+    pub by_entity: BTreeMap<Entity, HashMap<String, Vec<String>>>,
 }
 
-/// Tags and a link table made the records' labels.
+impl RecordLabels {
+    /// The tag names of the record of `entity` with source id `id`.
+    fn of(&self, entity: Entity, id: &str) -> Option<&Vec<String>> {
+        self.by_entity.get(&entity)?.get(id)
+    }
+}
+
+/// Tags and link tables made the records' labels.
 #[derive(Debug, Clone, PartialEq)]
 pub struct TagsUsed {
-    /// The files read (the tags file and the link table), by name.
+    /// The files read (the tags files and the link tables), by name.
     pub files: Vec<String>,
-    /// The line for the report that says what was done.
-    pub note: String,
+    /// The lines for the report that say what was done, one per link table used.
+    pub notes: Vec<String>,
     /// The labels to give the records.
     pub labels: RecordLabels,
 }
@@ -125,8 +133,10 @@ fn link_columns(name: &str, headers: &[String]) -> Option<(usize, usize, Entity)
 }
 
 /// Reads the tags files and link tables among `left_out` (files already left out of the export
-/// as a tag list or a join table) into the labels of the records of the profile's file for the
-/// entity the link table names. None when no pair of them fits.
+/// as a tag list or a join table) into the labels of the records of the profile's files for the
+/// entity each link table names; every link table whose records the profile exports is used.
+/// Tag ids are looked up in all the tags files (the first name given to an id wins). None when
+/// no link table fits.
 pub fn from_tag_files(
     left_out: &[SourceRef],
     profile: &Profile,
@@ -158,16 +168,18 @@ pub fn from_tag_files(
     if names.is_empty() {
         return Ok(None);
     }
-    // The first link table whose records the profile exports.
+    let mut used = TagsUsed {
+        files: tag_files.clone(),
+        notes: Vec::new(),
+        labels: RecordLabels::default(),
+    };
+    // Every link table whose records the profile exports.
     for (source, tag, record, entity) in links {
         if !profile.files.iter().any(|f| f.entity == entity) {
             continue;
         }
         let mut table = Table::open_ref(source)?;
-        let mut labels = RecordLabels {
-            entity: Some(entity),
-            by_id: HashMap::new(),
-        };
+        let mut by_id: HashMap<String, Vec<String>> = HashMap::new();
         let (mut linked, mut unnamed) = (0usize, BTreeSet::new());
         while let Some(r) = table.next_record()? {
             let id = r.fields.get(record).unwrap_or("").trim();
@@ -180,20 +192,20 @@ pub fn from_tag_files(
                 unnamed.insert(tag_id.to_string());
                 tag_id.to_string()
             });
-            let list = labels.by_id.entry(id.to_string()).or_default();
+            let list = by_id.entry(id.to_string()).or_default();
             if !list.contains(&name) {
                 list.push(name);
                 linked += 1;
             }
         }
-        if labels.by_id.is_empty() {
+        if by_id.is_empty() {
             continue;
         }
         let link_file = file_name(&source.name);
         let tag_list = tag_files.join(", ");
         let mut note = format!(
             "Labels: the tags of {tag_list} given to {} {} through {link_file} ({linked} links, by the records' ids), in {}.label; {tag_list} and {link_file} were used, not exported",
-            labels.by_id.len(),
+            by_id.len(),
             entity.plural(),
             entity.as_str(),
         );
@@ -203,23 +215,28 @@ pub fn from_tag_files(
                 unnamed.into_iter().collect::<Vec<_>>().join(", ")
             ));
         }
-        let mut files = tag_files.clone();
-        files.push(link_file);
-        return Ok(Some(TagsUsed {
-            files,
-            note,
-            labels,
-        }));
+        used.notes.push(note);
+        used.files.push(link_file);
+        // Two link tables of one entity (tags and topics of contacts) add to the same records.
+        let all = used.labels.by_entity.entry(entity).or_default();
+        for (id, names) in by_id {
+            let list = all.entry(id).or_default();
+            for name in names {
+                if !list.contains(&name) {
+                    list.push(name);
+                }
+            }
+        }
     }
-    Ok(None)
+    Ok((!used.notes.is_empty()).then_some(used))
 }
 
-/// Gives the layout of the labelled entity a label column when none of its files maps one.
+/// Gives the layout of each labelled entity a label column when none of its files maps one.
 pub fn widen(layouts: &mut [Layout], schema: &Schema, labels: &RecordLabels) {
-    let Some(entity) = labels.entity else {
-        return;
-    };
-    if let Some(l) = layouts.iter_mut().find(|l| l.entity == entity) {
+    for &entity in labels.by_entity.keys() {
+        let Some(l) = layouts.iter_mut().find(|l| l.entity == entity) else {
+            continue;
+        };
         let slot = Slot::Field {
             key: "label".into(),
             label: None,
@@ -240,13 +257,10 @@ pub fn add_labels(
     source_id: Option<&str>,
     cells: &mut [String],
 ) {
-    if labels.entity != Some(entity) {
-        return;
-    }
     let (Some(id), Some(col)) = (source_id, layout.and_then(|l| l.field("label"))) else {
         return;
     };
-    let Some(tags) = labels.by_id.get(id.trim()) else {
+    let Some(tags) = labels.of(entity, id.trim()) else {
         return;
     };
     let mut all: BTreeSet<String> = cells[col]
@@ -317,12 +331,11 @@ mod tests {
             ],
         );
         let col = layout.field("label").expect("a label column");
-        let mut labels = RecordLabels {
-            entity: Some(Entity::Person),
-            by_id: HashMap::new(),
-        };
+        let mut labels = RecordLabels::default();
         labels
-            .by_id
+            .by_entity
+            .entry(Entity::Person)
+            .or_default()
             .insert("11".into(), vec!["vip".into(), "newsletter".into()]);
         let mut cells = vec![String::new(); layout.slots.len()];
         cells[col] = "buyer".into();

@@ -336,8 +336,8 @@ pub struct DuplicateJob {
     pub file: usize,
     pub path: PathBuf,
     pub entity: crate::entity::Entity,
-    /// Only rows whose split column (index) is true, or false: one side of a split.
-    pub split: Option<(usize, bool)>,
+    /// Only the rows of one side of a split.
+    pub split: Option<crate::profile::SplitSide>,
     pub targets: Vec<(usize, crate::entity::Target)>,
     pub headers: Vec<String>,
 }

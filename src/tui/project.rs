@@ -344,6 +344,7 @@ pub fn to_profile(base: &Profile, files: &[SourceFile], mapping: &Mapping) -> Pr
         profile.files.push(FileMapping {
             matcher: Match {
                 headers_include: distinctive_headers(&headers, i, preferred),
+                partial: true,
             },
             entity: choice.entity,
             split,

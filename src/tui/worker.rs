@@ -232,8 +232,8 @@ pub fn find_duplicates(jobs: &[DuplicateJob]) -> Result<Vec<DuplicateCluster>, S
         let mut row = 0u64;
         while let Some(record) = table.next_record().map_err(|e| e.to_string())? {
             row += 1;
-            if let Some((column, wanted)) = job.split
-                && crate::transform::row::is_true(record.fields.get(column).unwrap_or("")) != wanted
+            if let Some(side) = job.split
+                && !side.keeps(record.fields.get(side.column).unwrap_or(""))
             {
                 continue;
             }

@@ -21,7 +21,7 @@ const NEW: [&str; 6] = [
     "highrise",
 ];
 
-fn presets() -> Vec<(String, Profile)> {
+pub(crate) fn presets() -> Vec<(String, Profile)> {
     PRESETS
         .iter()
         .map(|(n, t)| (n.to_string(), from_yaml(n, t).expect("preset parses")))
@@ -47,11 +47,11 @@ fn headers(path: &Path) -> Vec<String> {
         .headers
 }
 
-fn strings(items: &[&str]) -> Vec<String> {
+pub(crate) fn strings(items: &[&str]) -> Vec<String> {
     items.iter().map(|s| s.to_string()).collect()
 }
 
-fn preset<'a>(all: &'a [(String, Profile)], name: &str) -> &'a Profile {
+pub(crate) fn preset<'a>(all: &'a [(String, Profile)], name: &str) -> &'a Profile {
     &all.iter()
         .find(|(n, _)| n == name)
         .expect("a bundled preset")
@@ -146,7 +146,34 @@ fn no_new_preset_claims_a_file_of_another_crm() {
 #[test]
 fn report_exports_with_a_subset_of_the_columns_are_recognised() {
     let all = presets();
-    let cases: [(&str, &[&str], &str); 8] = [
+    let cases: [(&str, &[&str], &str); 11] = [
+        (
+            "insightly",
+            &[
+                "Opportunity Name",
+                "Probability Of Winning",
+                "Forecast Close Date",
+                "Current State",
+                "Pipeline Stage",
+            ],
+            "deal",
+        ),
+        (
+            "activecampaign",
+            &[
+                "Deal Title",
+                "Deal Status",
+                "Deal Owner",
+                "Stage",
+                "Account",
+            ],
+            "deal",
+        ),
+        (
+            "nutshell",
+            &["name", "status", "value.amount", "dueTime", "assignee"],
+            "deal",
+        ),
         (
             "highrise",
             &["name", "price", "currency", "status", "party-id"],
@@ -220,7 +247,7 @@ fn report_exports_with_a_subset_of_the_columns_are_recognised() {
 
 /// Copies some of a preset's sample files into a fresh folder and runs `apply` on it without a
 /// profile; returns the output folder and stderr.
-fn apply_without_profile(
+pub(crate) fn apply_without_profile(
     dir: &Path,
     preset: &str,
     files: &[&str],
@@ -267,7 +294,32 @@ fn deal(out: &Path, title: &str) -> std::collections::HashMap<String, String> {
 /// Won / Lost), an open one open, and amounts and dates are written as the CRM wrote them.
 #[test]
 fn apply_without_a_profile_writes_won_and_lost_deals_money_and_dates_as_written() {
-    let cases: [(&str, &[&str], &str, &str, &str); 5] = [
+    let cases: [(&str, &[&str], &str, &str, &str); 8] = [
+        (
+            "insightly",
+            &[
+                "Contacts export.csv",
+                "Organizations export.csv",
+                "Opportunities export.csv",
+            ],
+            "1250.75",
+            "USD",
+            "2024-04-30",
+        ),
+        (
+            "activecampaign",
+            &["Contacts export.csv", "Deals export.csv"],
+            "1250.75",
+            "USD",
+            "",
+        ),
+        (
+            "nutshell",
+            &["companies.csv", "people.csv", "leads.csv"],
+            "1250.75",
+            "USD",
+            "2024-04-30",
+        ),
         // preset, files, won deal's value, its currency, its expected close date column value
         (
             "highrise",

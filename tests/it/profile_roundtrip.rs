@@ -5,7 +5,7 @@ use std::collections::BTreeMap;
 
 use indexmap::IndexMap;
 use pipemap::profile::{
-    ColumnDetail, ColumnSpec, FileMapping, Match, Profile, Split, from_yaml, to_yaml,
+    ColumnDetail, ColumnSpec, FileMapping, Match, Profile, Split, SplitBy, from_yaml, to_yaml,
 };
 use pipemap::{Entity, Target};
 use proptest::prelude::*;
@@ -72,19 +72,21 @@ fn spec() -> impl Strategy<Value = ColumnSpec> {
 
 fn file() -> impl Strategy<Value = FileMapping> {
     (
-        prop::collection::vec(name(), 1..4),
+        (prop::collection::vec(name(), 1..4), any::<bool>()),
         entity(),
-        prop::option::of((name(), entity())),
+        prop::option::of((name(), entity(), any::<bool>())),
         prop::collection::vec((name(), spec()), 0..8),
     )
-        .prop_map(|(headers, entity, split, columns)| FileMapping {
+        .prop_map(|((headers, partial), entity, split, columns)| FileMapping {
             matcher: Match {
                 headers_include: headers,
+                partial,
             },
             entity,
-            split: split.map(|(column, then)| Split {
+            split: split.map(|(column, then, kind)| Split {
                 column,
                 then,
+                by: if kind { SplitBy::Kind } else { SplitBy::YesNo },
                 columns: IndexMap::new(),
             }),
             columns: columns.into_iter().collect(),

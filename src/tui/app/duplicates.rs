@@ -277,7 +277,7 @@ pub fn jobs(model: &Model) -> Vec<DuplicateJob> {
             file: i,
             path: file.path.clone(),
             entity: choice.entity,
-            split: split.map(|(_, column)| (column, false)),
+            split: split.map(|(s, column)| s.side(column, false)),
             targets: targets.clone(),
             headers: headers.clone(),
         });
@@ -288,7 +288,7 @@ pub fn jobs(model: &Model) -> Vec<DuplicateJob> {
                 file: i,
                 path: file.path.clone(),
                 entity: s.then,
-                split: Some((column, true)),
+                split: Some(s.side(column, true)),
                 targets: split_targets(s, &headers, choice.entity, &targets),
                 headers,
             });

@@ -117,7 +117,17 @@ pub fn render(model: &Model, frame: &mut Frame, area: Rect, theme: &Theme) {
                 let split = choice
                     .split
                     .as_ref()
-                    .map(|s| format!("; rows with “{}” true become {}", s.column, s.then.title()))
+                    .map(|s| {
+                        let picks = match s.by {
+                            crate::profile::SplitBy::YesNo => "true",
+                            crate::profile::SplitBy::Kind => "naming the kind",
+                        };
+                        format!(
+                            "; rows with “{}” {picks} become {}",
+                            s.column,
+                            s.then.title()
+                        )
+                    })
                     .unwrap_or_default();
                 lines.push(Line::raw(format!(
                     "{} columns, {mapped} mapped or skipped; rows become {} records{split}",
