@@ -236,7 +236,7 @@ fn messages_that_cannot_be_shown_leave_the_work_and_exit_code_as_they_are() {
         assert_eq!(status.code(), Some(code), "{args:?} (101 is a panic)");
         if let Some(out) = out {
             let summary = common::assert_reconciles(&d.join(out));
-            assert_eq!(summary["outputs"][0]["rows"], 2, "{args:?}");
+            assert_eq!(summary.summary.outputs[0].rows, 2, "{args:?}");
         }
     }
 }
