@@ -342,13 +342,9 @@ fn an_output_folder_that_cannot_be_written_is_refused_by_name() {
 
 /// The binary as a plain process, for tests that set limits or send signals.
 fn raw_pipemap(args: &[&str], cwd: &Path) -> Command {
-    let mut cmd = Command::new(assert_cmd::cargo::cargo_bin("pipemap"));
+    let mut cmd = common::pipemap_process();
     cmd.current_dir(cwd)
         .args(args)
-        .env(
-            "XDG_CONFIG_HOME",
-            std::env::temp_dir().join("pipemap-test-config-none"),
-        )
         .stdin(Stdio::null())
         .stdout(Stdio::piped())
         .stderr(Stdio::piped());

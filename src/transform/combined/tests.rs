@@ -73,6 +73,20 @@ struct Fixture {
     notes: Taken,
 }
 
+impl Fixture {
+    /// The fold of the deal rows `deals` with the fixture's links, contacts and items.
+    fn fold<'a>(&'a self, deals: &'a DealRows<'a>) -> DealFold<'a> {
+        DealFold {
+            ids: &self.ids,
+            deals,
+            links: &self.links,
+            contacts: &self.contacts,
+            activities: &self.activities,
+            notes: &self.notes,
+        }
+    }
+}
+
 fn fixture() -> Fixture {
     let own =
         |stem: &str, id: &str, at: At| (stem.to_string(), HashMap::from([(id.to_string(), at)]));
@@ -119,14 +133,7 @@ fn a_deal_row_gains_its_contacts_first_activity_and_note() {
         note_col: Some(1),
         without_note: without_note(&["D1", "D2"]),
     };
-    let fold = DealFold {
-        ids: &f.ids,
-        deals: &deals,
-        links: &f.links,
-        contacts: &f.contacts,
-        activities: &f.activities,
-        notes: &f.notes,
-    };
+    let fold = f.fold(&deals);
     let mut folded = Folded::default();
     let row = fold.row(
         (1, 1),
@@ -170,14 +177,7 @@ fn without_a_note_column_the_note_stays_in_the_notes_file() {
         note_col: None,
         without_note: HashSet::new(),
     };
-    let fold = DealFold {
-        ids: &f.ids,
-        deals: &deals,
-        links: &f.links,
-        contacts: &f.contacts,
-        activities: &f.activities,
-        notes: &f.notes,
-    };
+    let fold = f.fold(&deals);
     let mut folded = Folded::default();
     let row = fold.row(
         (1, 1),

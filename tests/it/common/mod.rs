@@ -12,7 +12,20 @@ use pipemap::export::SummaryFile;
 /// `pipemap` as a test drives it: the built binary, with an empty config folder so saved
 /// profiles on the machine play no part.
 pub fn pipemap() -> Command {
-    let mut cmd = Command::cargo_bin("pipemap").expect("the binary builds");
+    Command::from_std(pipemap_process())
+}
+
+/// [`pipemap`] with its own config folder (saved profiles) and home: `config`.
+pub fn pipemap_with_config(config: &Path) -> Command {
+    let mut cmd = pipemap();
+    cmd.env("XDG_CONFIG_HOME", config).env("HOME", config);
+    cmd
+}
+
+/// [`pipemap`] as a plain process, for tests that set limits, send signals or pipe its
+/// streams themselves.
+pub fn pipemap_process() -> std::process::Command {
+    let mut cmd = std::process::Command::new(assert_cmd::cargo::cargo_bin("pipemap"));
     cmd.env(
         "XDG_CONFIG_HOME",
         std::env::temp_dir().join("pipemap-test-config-none"),
