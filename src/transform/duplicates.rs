@@ -130,6 +130,10 @@ fn searched_entities<'a>(plan: &'a FilePlan, profile: &Profile) -> Vec<(Entity, 
     entities
 }
 
+/// What the first read gives: per group, the records it kept whole, and the rows to read
+/// again with their group (None when no group has exact keys).
+type FirstRead = (Vec<Vec<DedupeRecord>>, Option<HashMap<u64, usize>>);
+
 /// One entity of the file whose duplicates are searched.
 struct Group<'a> {
     entity: Entity,
@@ -219,10 +223,7 @@ impl<'a> Search<'a> {
 
     /// The first read: every row's identity, the whole records of groups without exact keys,
     /// and (when some group has exact keys) the rows worth reading again, with their group.
-    fn first_read(
-        &self,
-        identities: &mut Identities,
-    ) -> Result<(Vec<Vec<DedupeRecord>>, Option<HashMap<u64, usize>>), ApplyError> {
+    fn first_read(&self, identities: &mut Identities) -> Result<FirstRead, ApplyError> {
         // It keeps only identities and exact keys, so its records need no more.
         let mut builders: Vec<RecordBuilder> = self
             .builders()?

@@ -442,7 +442,7 @@ impl Converter<'_> {
             }
             return;
         }
-        match self.convert_value(header, target, entity, conv, slot, raw, out) {
+        match self.convert_value(header, target, conv, slot, raw, out) {
             Ok(cells) => {
                 if let Some(d) = self.draft(out, entity) {
                     for (own, value) in cells {
@@ -468,12 +468,14 @@ impl Converter<'_> {
         &self,
         header: &str,
         target: &Target,
-        entity: Entity,
         conv: &Conv,
         slot: &Slot,
         raw: &str,
         out: &mut RowResult,
     ) -> Result<Cells, String> {
+        let Some(entity) = target.entity() else {
+            return Ok(Vec::new());
+        };
         match conv {
             Conv::Text | Conv::AddressPart(_) => Ok(vec![(None, values::clean_text(raw))]),
             Conv::Email | Conv::Phone => {

@@ -122,7 +122,13 @@ fn check_drift_refuses_a_new_column_unless_the_drift_is_to_be_reported() {
     );
     let (profile, schema) = (profile(PROFILE), Schema::builtin());
     let refuse = options(dir.path().join("out"), DriftPolicy::Refuse);
-    let run = ExportRun::prepare(sources(&[persons.clone()]), &profile, &schema, &refuse).unwrap();
+    let run = ExportRun::prepare(
+        sources(std::slice::from_ref(&persons)),
+        &profile,
+        &schema,
+        &refuse,
+    )
+    .unwrap();
     let Err(ApplyError::Drift(lines)) = run.check_drift() else {
         panic!("the new column went unnoticed");
     };
@@ -147,7 +153,13 @@ fn find_duplicates_plans_merges_only_where_the_profile_asks() {
     let schema = Schema::builtin();
     let opts = options(dir.path().join("out"), DriftPolicy::Refuse);
     let plain = profile(PROFILE);
-    let mut run = ExportRun::prepare(sources(&[persons.clone()]), &plain, &schema, &opts).unwrap();
+    let mut run = ExportRun::prepare(
+        sources(std::slice::from_ref(&persons)),
+        &plain,
+        &schema,
+        &opts,
+    )
+    .unwrap();
     run.find_duplicates().unwrap();
     assert!(run.duplicates.iter().all(Option::is_none));
     assert!(run.lookups.column_merges.is_empty() && run.lookups.renames.is_empty());

@@ -136,6 +136,6 @@ fn check_export(out: &Path) {
     ] {
         assert!(out.join(f).is_file(), "{f} missing from the export");
     }
-    let summary = common::assert_reconciles(&out).summary;
+    let summary = common::assert_reconciles(out).summary;
     assert_eq!(summary.files.len(), 5);
 }
