@@ -354,21 +354,11 @@ fn resolve(
         }
         // Several items carry the source id: any one of them would be a guess, and the name
         // cannot tell them apart either.
-        report.counts.ambiguous += 1;
-        note(
-            report,
-            file,
-            row,
-            entity,
-            name,
-            format!(
-                "{} exported {} share the source id {source_id} (Pipedrive IDs {})",
-                found.len(),
-                entity.plural(),
-                found.join(", ")
-            ),
+        let shared = format!(
+            "the source id {source_id} (Pipedrive IDs {})",
+            found.join(", ")
         );
-        return String::new();
+        return ambiguous(report, (file, row), entity, name, found.len(), &shared);
     }
     match exported
         .by_name
@@ -379,22 +369,7 @@ fn resolve(
             report.counts.by_unique_name += 1;
             one.clone()
         }
-        Some(many) => {
-            report.counts.ambiguous += 1;
-            note(
-                report,
-                file,
-                row,
-                entity,
-                name,
-                format!(
-                    "{} exported {} share this name",
-                    many.len(),
-                    entity.plural()
-                ),
-            );
-            String::new()
-        }
+        Some(many) => ambiguous(report, (file, row), entity, name, many.len(), "this name"),
         None => {
             report.counts.unmatched += 1;
             note(
@@ -408,6 +383,22 @@ fn resolve(
             String::new()
         }
     }
+}
+
+/// A link that `count` exported items could answer (they share `what`): counted as ambiguous,
+/// listed with the reason, and left to the import to match by name ("").
+fn ambiguous(
+    report: &mut RelinkReport,
+    (file, row): (&str, u64),
+    entity: Entity,
+    name: &str,
+    count: usize,
+    what: &str,
+) -> String {
+    report.counts.ambiguous += 1;
+    let why = format!("{count} exported {} share {what}", entity.plural());
+    note(report, file, row, entity, name, why);
+    String::new()
 }
 
 fn note(report: &mut RelinkReport, file: &str, row: u64, entity: Entity, name: &str, why: String) {
@@ -444,3 +435,6 @@ fn report_text(r: &RelinkReport) -> String {
     }
     text
 }
+
+#[cfg(test)]
+mod tests;

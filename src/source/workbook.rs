@@ -11,7 +11,7 @@ use std::io::{BufReader, Cursor, Read, Seek};
 use std::path::PathBuf;
 use std::sync::mpsc::{Receiver, SyncSender, sync_channel};
 
-use calamine::{Reader, SheetType, SheetVisible, Sheets, open_workbook_from_rs};
+use calamine::{DataRef, Reader, SheetType, SheetVisible, Sheets, open_workbook_from_rs};
 
 use super::SourceError;
 use super::archive;
@@ -388,35 +388,13 @@ fn list_in<RS: Read + Seek>(
                 let mut cells = x
                     .worksheet_cells_reader(&sheet.name)
                     .map_err(|e| book_error(&source, kind, e.into()))?;
-                let mut used = false;
-                while let Some(cell) = cells
-                    .next_cell()
-                    .map_err(|e| book_error(&source, kind, e.into()))?
-                {
-                    if !data_ref_text(cell.get_value()).trim().is_empty() {
-                        used = true;
-                        break;
-                    }
-                }
-                used
+                any_text(&source, kind, || cells.next_cell())?
             }
             Sheets::Xlsb(x) => {
                 let mut cells = x
                     .worksheet_cells_reader(&sheet.name)
                     .map_err(|e| book_error(&source, kind, e.into()))?;
-                let mut used = false;
-                while let Some(cell) = cells
-                    .next_cell()
-                    .map_err(|e| book_error(&source, kind, e.into()))?
-                {
-                    let (row, col) = cell.get_position();
-                    check_reference(&source, row, col)?;
-                    if !data_ref_text(cell.get_value()).trim().is_empty() {
-                        used = true;
-                        break;
-                    }
-                }
-                used
+                any_text(&source, kind, || cells.next_cell())?
             }
             other => other
                 .worksheet_range(&sheet.name)
@@ -432,6 +410,26 @@ fn list_in<RS: Read + Seek>(
         }
     }
     Ok(list)
+}
+
+/// True when a sheet read cell by cell holds a cell with text. `next` is the xlsx or xlsb cell
+/// reader's `next_cell` (two calamine types with no trait in common); an xlsb cell's reference
+/// is checked before its value is read, as when its rows are streamed.
+fn any_text<'a, E: Into<calamine::Error>>(
+    source: &str,
+    kind: WorkbookKind,
+    mut next: impl FnMut() -> Result<Option<calamine::Cell<DataRef<'a>>>, E>,
+) -> Result<bool, SourceError> {
+    while let Some(cell) = next().map_err(|e| book_error(source, kind, e.into()))? {
+        if kind == WorkbookKind::Xlsb {
+            let (row, col) = cell.get_position();
+            check_reference(source, row, col)?;
+        }
+        if !data_ref_text(cell.get_value()).trim().is_empty() {
+            return Ok(true);
+        }
+    }
+    Ok(false)
 }
 
 /// Sends a sheet's rows; returns early (and quietly) when the reader has gone away.
@@ -732,5 +730,42 @@ mod tests {
         assert_eq!(WorkbookKind::from_name("a.xlsm"), Some(WorkbookKind::Xlsx));
         assert_eq!(WorkbookKind::from_name("a.ods"), Some(WorkbookKind::Ods));
         assert_eq!(WorkbookKind::from_name("a.csv"), None);
+    }
+
+    /// A cell reader's `next_cell` over these cells.
+    fn cells(
+        list: Vec<((u32, u32), DataRef<'static>)>,
+    ) -> impl FnMut() -> Result<Option<calamine::Cell<DataRef<'static>>>, calamine::Error> {
+        let mut list = list.into_iter();
+        move || Ok(list.next().map(|(at, v)| calamine::Cell::new(at, v)))
+    }
+
+    #[test]
+    fn a_sheet_is_used_when_a_cell_holds_text() {
+        let blank = || {
+            vec![
+                ((0, 0), DataRef::Empty),
+                ((0, 1), DataRef::String("  ".into())),
+            ]
+        };
+        for kind in [WorkbookKind::Xlsx, WorkbookKind::Xlsb] {
+            assert!(!any_text("b.xlsx#S", kind, cells(blank())).unwrap());
+            let mut used = blank();
+            used.push(((1, 0), DataRef::String("Acme".into())));
+            assert!(any_text("b.xlsx#S", kind, cells(used)).unwrap());
+            let mut list = blank().into_iter();
+            let error = any_text("b.xlsx#S", kind, move || match list.next() {
+                Some((at, v)) => Ok(Some(calamine::Cell::new(at, v))),
+                None => Err(calamine::Error::Msg("truncated")),
+            });
+            assert!(error.is_err(), "a read error is the workbook's");
+        }
+    }
+
+    #[test]
+    fn an_xlsb_cell_past_excels_limits_is_refused() {
+        let far = || vec![((MAX_ROW + 1, 0), DataRef::String("x".into()))];
+        assert!(any_text("b.xlsb#S", WorkbookKind::Xlsb, cells(far())).is_err());
+        assert!(any_text("b.xlsx#S", WorkbookKind::Xlsx, cells(far())).unwrap());
     }
 }

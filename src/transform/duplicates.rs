@@ -6,7 +6,9 @@
 use std::collections::{HashMap, HashSet};
 
 use crate::dedupe::exact::{ExactKeys, KeyIndex};
-use crate::dedupe::{self, DedupeOptions, DedupeRecord, MatchKey, MergePlan, RecordBuilder};
+use crate::dedupe::{
+    self, DedupeOptions, DedupeRecord, DedupeSettings, MatchKey, MergePlan, RecordBuilder,
+};
 use crate::entity::{Entity, Target};
 use crate::profile::Profile;
 use crate::source::{Record, SourceRef};
@@ -89,143 +91,224 @@ pub fn find(
     plan: &FilePlan,
     profile: &Profile,
 ) -> Result<Option<FileDuplicates>, ApplyError> {
-    let mut groups: Vec<(Entity, &[Rule], bool)> = vec![(plan.entity, &plan.rules, false)];
-    if let Some((_, other)) = plan.split {
-        groups.push((other, &plan.split_rules, true));
+    let searched = searched_entities(plan, profile);
+    if searched.is_empty() {
+        return Ok(None);
     }
-    groups.retain(|(e, _, _)| {
+    let search = Search::new(source, plan, profile, searched)?;
+    let mut out = FileDuplicates::default();
+    let (mut records, candidates) = search.first_read(&mut out.identities)?;
+    // Source rows kept by the second read (candidates), for the absorbed ones' values.
+    let kept = match candidates {
+        Some(candidates) => search.second_read(&candidates, &mut records, &out.identities)?,
+        None => HashMap::new(),
+    };
+    for (group, records) in search.groups.iter().zip(&records) {
+        search.plan_merges(group, records, &mut out)?;
+    }
+    out.renames.sort();
+    if !out.plan.absorbed.is_empty() {
+        search.keep_absorbed_rows(&records, kept, &mut out)?;
+    }
+    Ok(Some(out))
+}
+
+/// The entities of the file (its own, then a split's other side: true) whose duplicates the
+/// profile handles: persons, organizations and leads with auto-merge or decisions.
+fn searched_entities<'a>(plan: &'a FilePlan, profile: &Profile) -> Vec<(Entity, &'a [Rule], bool)> {
+    let mut entities: Vec<(Entity, &[Rule], bool)> = vec![(plan.entity, &plan.rules, false)];
+    if let Some((_, other)) = plan.split {
+        entities.push((other, &plan.split_rules, true));
+    }
+    entities.retain(|(e, _, _)| {
         matches!(e, Entity::Person | Entity::Organization | Entity::Lead)
             && profile
                 .dedupe
                 .get(e)
                 .is_some_and(|s| s.auto_merge || !s.decisions.is_empty())
     });
-    if groups.is_empty() {
-        return Ok(None);
-    }
-    let dedupe_err = |error: dedupe::DedupeError| ApplyError::Duplicates {
-        file: plan.file.clone(),
-        error,
-    };
-    let new_builders = || -> Result<Vec<RecordBuilder>, ApplyError> {
-        groups
-            .iter()
-            .map(|(entity, rules, _)| {
-                RecordBuilder::new(*entity, &targets(rules, *entity), &plan.headers)
-                    .map_err(dedupe_err)
-            })
-            .collect()
-    };
-    // Per group: the exact form of its auto-merge keys, when they have one. Then only records
-    // sharing such a key with another (or named by a decision) are kept and compared; the rest
-    // cannot be merged, and holding a million of them would cost a gigabyte.
-    let mut keys: Vec<Vec<MatchKey>> = Vec::new();
-    let mut exact: Vec<Option<ExactKeys>> = Vec::new();
-    let mut decided: Vec<HashSet<&str>> = Vec::new();
-    for (entity, _, _) in &groups {
-        let settings = &profile.dedupe[entity];
-        let parsed = settings
-            .keys
-            .iter()
-            .map(|k| k.parse())
-            .collect::<Result<Vec<MatchKey>, _>>()
-            .map_err(dedupe_err)?;
-        exact.push(if settings.auto_merge {
-            ExactKeys::new(*entity, &parsed)
-        } else {
-            // Without auto-merge only the records decisions name matter.
-            Some(ExactKeys::none(*entity))
-        });
-        decided.push(
-            settings
+    entities
+}
+
+/// What the first read gives: per group, the records it kept whole, and the rows to read
+/// again with their group (None when no group has exact keys).
+type FirstRead = (Vec<Vec<DedupeRecord>>, Option<HashMap<u64, usize>>);
+
+/// One entity of the file whose duplicates are searched.
+struct Group<'a> {
+    entity: Entity,
+    rules: &'a [Rule],
+    /// True for the rows of a split's other side.
+    split: bool,
+    settings: &'a DedupeSettings,
+    keys: Vec<MatchKey>,
+    /// The exact form of the auto-merge keys, when they have one. Then only records sharing
+    /// such a key with another (or named by a decision) are kept and compared; the rest cannot
+    /// be merged, and holding a million of them would cost a gigabyte.
+    exact: Option<ExactKeys>,
+    /// The records decisions name.
+    decided: HashSet<&'a str>,
+}
+
+/// The search of one file's duplicates.
+struct Search<'a> {
+    source: &'a SourceRef,
+    plan: &'a FilePlan,
+    groups: Vec<Group<'a>>,
+}
+
+impl<'a> Search<'a> {
+    fn new(
+        source: &'a SourceRef,
+        plan: &'a FilePlan,
+        profile: &'a Profile,
+        searched: Vec<(Entity, &'a [Rule], bool)>,
+    ) -> Result<Search<'a>, ApplyError> {
+        let mut groups = Vec::new();
+        for (entity, rules, split) in searched {
+            let settings = &profile.dedupe[&entity];
+            let keys = settings
+                .keys
+                .iter()
+                .map(|k| k.parse())
+                .collect::<Result<Vec<MatchKey>, _>>()
+                .map_err(|e| dedupe_err(plan, e))?;
+            let exact = if settings.auto_merge {
+                ExactKeys::new(entity, &keys)
+            } else {
+                // Without auto-merge only the records decisions name matter.
+                Some(ExactKeys::none(entity))
+            };
+            let decided = settings
                 .decisions
                 .iter()
                 .flat_map(|d| d.records.iter().map(String::as_str))
-                .collect(),
-        );
-        keys.push(parsed);
-    }
-    // The first read keeps only identities and exact keys, so its records need no more.
-    let builders: Vec<RecordBuilder> = new_builders()?
-        .into_iter()
-        .zip(keys.iter().zip(&exact))
-        .map(|(b, (k, e))| match e {
-            Some(_) => b.for_exact_keys(k),
-            None => b,
-        })
-        .collect();
-    let mut index: Vec<KeyIndex> = groups.iter().map(|_| KeyIndex::default()).collect();
-    // Per group, the rows whose keys went into its index, in order.
-    let mut indexed: Vec<Vec<u64>> = vec![Vec::new(); groups.len()];
-    let mut records: Vec<Vec<DedupeRecord>> = vec![Vec::new(); groups.len()];
-    let mut out = FileDuplicates::default();
-    let group_of = |record: &Record| {
-        let split_row = plan
-            .split
-            .is_some_and(|(c, _)| plan.is_split_value(record.fields.get(c).unwrap_or("")));
-        groups.iter().position(|(_, _, split)| *split == split_row)
-    };
-    // Records are drafted and their keys hashed on worker threads; identities are handed out
-    // and keys counted here, in row order.
-    let mut unique: Vec<dedupe::Identities> = groups.iter().map(|_| Default::default()).collect();
-    let mut table = crate::source::Table::open_ref(source)?;
-    let mut row = 0u64;
-    pool::ordered_map(
-        pool::workers(),
-        pool::CHUNK_ROWS,
-        || {
-            let next = table.next_record()?;
-            row += 1;
-            Ok::<_, ApplyError>(next.map(|record| (row, record)))
-        },
-        |(row, record)| {
-            let g = group_of(&record)?;
-            let r = builders[g].draft(row, |i| record.fields.get(i));
-            let hashes = exact[g].as_ref().map(|keys| {
-                let mut hashes = Vec::new();
-                keys.hashes(&r, &mut hashes);
-                hashes
+                .collect();
+            groups.push(Group {
+                entity,
+                rules,
+                split,
+                settings,
+                keys,
+                exact,
+                decided,
             });
-            Some((g, r, hashes))
-        },
-        |drafted| {
-            let Some((g, mut r, hashes)) = drafted else {
-                out.identities.push("");
-                return Ok(());
-            };
-            r.identity = unique[g].unique(std::mem::take(&mut r.identity));
-            out.identities.push(&r.identity);
-            match hashes {
-                Some(hashes) => {
-                    index[g].add_hashes(&hashes);
-                    indexed[g].push(r.row);
+        }
+        Ok(Search {
+            source,
+            plan,
+            groups,
+        })
+    }
+
+    /// A record builder per group, reading the columns its rules map.
+    fn builders(&self) -> Result<Vec<RecordBuilder>, ApplyError> {
+        self.groups
+            .iter()
+            .map(|g| {
+                RecordBuilder::new(g.entity, &targets(g.rules, g.entity), &self.plan.headers)
+                    .map_err(|e| dedupe_err(self.plan, e))
+            })
+            .collect()
+    }
+
+    /// The group a source row belongs to, by the split column; None when no group does.
+    fn group_of(&self, record: &Record) -> Option<usize> {
+        let split_row = self
+            .plan
+            .split
+            .is_some_and(|(c, _)| self.plan.is_split_value(record.fields.get(c).unwrap_or("")));
+        self.groups.iter().position(|g| g.split == split_row)
+    }
+
+    /// The first read: every row's identity, the whole records of groups without exact keys,
+    /// and (when some group has exact keys) the rows worth reading again, with their group.
+    fn first_read(&self, identities: &mut Identities) -> Result<FirstRead, ApplyError> {
+        // It keeps only identities and exact keys, so its records need no more.
+        let builders: Vec<RecordBuilder> = self
+            .builders()?
+            .into_iter()
+            .zip(&self.groups)
+            .map(|(b, g)| match g.exact {
+                Some(_) => b.for_exact_keys(&g.keys),
+                None => b,
+            })
+            .collect();
+        let mut index: Vec<KeyIndex> = self.groups.iter().map(|_| KeyIndex::default()).collect();
+        // Per group, the rows whose keys went into its index, in order.
+        let mut indexed: Vec<Vec<u64>> = vec![Vec::new(); self.groups.len()];
+        let mut records: Vec<Vec<DedupeRecord>> = vec![Vec::new(); self.groups.len()];
+        // Records are drafted and their keys hashed on worker threads; identities are handed
+        // out and keys counted here, in row order.
+        let mut unique: Vec<dedupe::Identities> =
+            self.groups.iter().map(|_| Default::default()).collect();
+        let mut table = crate::source::Table::open_ref(self.source)?;
+        let mut row = 0u64;
+        pool::ordered_map(
+            pool::workers(),
+            pool::CHUNK_ROWS,
+            || {
+                let next = table.next_record()?;
+                row += 1;
+                Ok::<_, ApplyError>(next.map(|record| (row, record)))
+            },
+            |(row, record)| {
+                let g = self.group_of(&record)?;
+                let r = builders[g].draft(row, |i| record.fields.get(i));
+                let hashes = self.groups[g].exact.as_ref().map(|keys| {
+                    let mut hashes = Vec::new();
+                    keys.hashes(&r, &mut hashes);
+                    hashes
+                });
+                Some((g, r, hashes))
+            },
+            |drafted| {
+                let Some((g, mut r, hashes)) = drafted else {
+                    identities.push("");
+                    return Ok(());
+                };
+                r.identity = unique[g].unique(std::mem::take(&mut r.identity));
+                identities.push(&r.identity);
+                match hashes {
+                    Some(hashes) => {
+                        index[g].add_hashes(&hashes);
+                        indexed[g].push(r.row);
+                    }
+                    None => records[g].push(r),
                 }
-                None => records[g].push(r),
-            }
-            Ok(())
-        },
-    )?;
-    drop(builders);
-    // Source rows kept by the second read (candidates), for the absorbed ones' values.
-    let mut kept: HashMap<u64, Record> = HashMap::new();
-    if exact.iter().any(Option::is_some) {
+                Ok(())
+            },
+        )?;
+        drop(builders);
+        if self.groups.iter().all(|g| g.exact.is_none()) {
+            return Ok((records, None));
+        }
         let mut candidates: HashMap<u64, usize> = HashMap::new();
         for (g, rows) in indexed.iter().enumerate() {
             for (i, &row) in rows.iter().enumerate() {
-                let identity = out.identities.get(row as usize - 1);
-                if index[g].shared(i) || decided[g].contains(identity) {
+                let identity = identities.get(row as usize - 1);
+                if index[g].shared(i) || self.groups[g].decided.contains(identity) {
                     candidates.insert(row, g);
                 }
             }
         }
-        drop(index);
-        drop(indexed);
+        Ok((records, Some(candidates)))
+    }
+
+    /// The second read: the candidates' records (identities as the first read handed them out)
+    /// and their source rows.
+    fn second_read(
+        &self,
+        candidates: &HashMap<u64, usize>,
+        records: &mut [Vec<DedupeRecord>],
+        identities: &Identities,
+    ) -> Result<HashMap<u64, Record>, ApplyError> {
         for (g, group) in records.iter_mut().enumerate() {
             group.reserve_exact(candidates.values().filter(|&&c| c == g).count());
         }
-        // The candidates, read again; identities as the first read handed them out.
-        let mut fresh = new_builders()?;
-        let mut table = crate::source::Table::open_ref(source)?;
+        let mut kept = HashMap::new();
+        let mut fresh = self.builders()?;
+        let mut table = crate::source::Table::open_ref(self.source)?;
         let mut row = 0u64;
         loop {
             row += 1;
@@ -239,63 +322,55 @@ pub fn find(
                 break;
             };
             let mut r = fresh[g].build(row, |i| record.fields.get(i));
-            r.identity = out.identities.get(row as usize - 1).to_string();
+            r.identity = identities.get(row as usize - 1).to_string();
             records[g].push(r);
             kept.insert(row, record);
         }
+        Ok(kept)
     }
-    for (g, (entity, _, _)) in groups.iter().enumerate() {
-        let settings = &profile.dedupe[entity];
+
+    /// One group's clusters and merges, added to `out`.
+    fn plan_merges(
+        &self,
+        group: &Group,
+        records: &[DedupeRecord],
+        out: &mut FileDuplicates,
+    ) -> Result<(), ApplyError> {
         // Decisions name their records; clusters only matter to auto-merge, and only those
         // whose links rest on its keys, so the search looks for nothing else.
-        let clusters = if settings.auto_merge {
+        let clusters = if group.settings.auto_merge {
             let options = DedupeOptions {
-                only: keys[g].clone(),
+                only: group.keys.clone(),
                 ..DedupeOptions::default()
             };
-            dedupe::find_clusters(*entity, &records[g], &options)
-                .map_err(dedupe_err)?
+            dedupe::find_clusters(group.entity, records, &options)
+                .map_err(|e| dedupe_err(self.plan, e))?
                 .clusters
         } else {
             Vec::new()
         };
-        let merge = dedupe::plan_merges(&clusters, &records[g], settings).map_err(dedupe_err)?;
-        let names: HashMap<&str, String> = records[g]
-            .iter()
-            .map(|r| (r.identity.as_str(), display_name(r)))
-            .collect();
-        for (absorbed, survivor) in &merge.absorbed {
-            if let (Some(a), Some(s)) = (names.get(absorbed.as_str()), names.get(survivor.as_str()))
-                && crate::transform::links::name_key(a) != crate::transform::links::name_key(s)
-            {
-                out.renames.push((*entity, a.clone(), s.clone()));
-            }
-        }
-        let mut merged: Vec<_> = merge.merged.values().collect();
-        merged.sort_by(|a, b| a.survivor.cmp(&b.survivor));
-        for m in merged {
-            let survivor = names.get(m.survivor.as_str()).cloned().unwrap_or_default();
-            let absorbed = m
-                .members
-                .iter()
-                .skip(1)
-                .filter_map(|id| names.get(id.as_str()).cloned())
-                .collect();
-            out.merges.push((*entity, survivor, absorbed));
-        }
+        let merge = dedupe::plan_merges(&clusters, records, group.settings)
+            .map_err(|e| dedupe_err(self.plan, e))?;
+        name_merges(group.entity, &merge, records, out);
         out.plan.absorbed.extend(merge.absorbed);
         out.plan.dropped.extend(merge.dropped);
         out.plan.merged.extend(merge.merged);
         out.plan.warnings.extend(merge.warnings);
+        Ok(())
     }
-    out.renames.sort();
-    if !out.plan.absorbed.is_empty() {
+
+    /// The source rows of the absorbed records, by survivor, in row order: from the rows the
+    /// second read kept when every absorbed row is among them, else from a third read.
+    fn keep_absorbed_rows(
+        &self,
+        records: &[Vec<DedupeRecord>],
+        mut kept: HashMap<u64, Record>,
+        out: &mut FileDuplicates,
+    ) -> Result<(), ApplyError> {
         let mut wanted: HashMap<u64, (&str, &str)> = HashMap::new();
-        for group in &records {
-            for r in group {
-                if let Some(survivor) = out.plan.absorbed.get(&r.identity) {
-                    wanted.insert(r.row, (r.identity.as_str(), survivor.as_str()));
-                }
+        for r in records.iter().flatten() {
+            if let Some(survivor) = out.plan.absorbed.get(&r.identity) {
+                wanted.insert(r.row, (r.identity.as_str(), survivor.as_str()));
             }
         }
         let mut keep = |row: u64, record: Record| {
@@ -306,7 +381,7 @@ pub fn find(
                     .push((identity.to_string(), record));
             }
         };
-        if exact.iter().all(Option::is_some) {
+        if self.groups.iter().all(|g| g.exact.is_some()) {
             // Every absorbed row is a candidate the second read kept.
             let mut rows: Vec<u64> = kept.keys().copied().collect();
             rows.sort_unstable();
@@ -316,13 +391,59 @@ pub fn find(
             }
         } else {
             // A third read keeps just the absorbed rows: a few among millions.
-            let mut table = crate::source::Table::open_ref(source)?;
+            let mut table = crate::source::Table::open_ref(self.source)?;
             let mut row = 0u64;
             while let Some(record) = table.next_record()? {
                 row += 1;
                 keep(row, record);
             }
         }
+        Ok(())
     }
-    Ok(Some(out))
 }
+
+/// A dedupe failure of the file the plan reads.
+fn dedupe_err(plan: &FilePlan, error: dedupe::DedupeError) -> ApplyError {
+    ApplyError::Duplicates {
+        file: plan.file.clone(),
+        error,
+    }
+}
+
+/// The names of one entity's merges: a rename where an absorbed record's name differs from
+/// its survivor's (links by name follow the survivor), and each merge for the report, by
+/// survivor identity.
+fn name_merges(
+    entity: Entity,
+    merge: &MergePlan,
+    records: &[DedupeRecord],
+    out: &mut FileDuplicates,
+) {
+    let names: HashMap<&str, String> = records
+        .iter()
+        .map(|r| (r.identity.as_str(), display_name(r)))
+        .collect();
+    for (absorbed, survivor) in &merge.absorbed {
+        if let (Some(a), Some(s)) = (names.get(absorbed.as_str()), names.get(survivor.as_str()))
+            && crate::transform::links::name_key(a) != crate::transform::links::name_key(s)
+        {
+            out.renames.push((entity, a.clone(), s.clone()));
+        }
+    }
+    let mut merged: Vec<_> = merge.merged.values().collect();
+    merged.sort_by(|a, b| a.survivor.cmp(&b.survivor));
+    for m in merged {
+        let survivor = names.get(m.survivor.as_str()).cloned().unwrap_or_default();
+        let absorbed = m
+            .members
+            .iter()
+            .skip(1)
+            .filter_map(|id| names.get(id.as_str()).cloned())
+            .collect();
+        out.merges.push((entity, survivor, absorbed));
+    }
+}
+
+#[cfg(test)]
+#[path = "duplicates_tests.rs"]
+mod tests;

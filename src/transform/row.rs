@@ -10,6 +10,12 @@ use crate::profile::{SplitBy, named_kind};
 use crate::source::Record;
 
 use super::layout::{Layout, Slot, name_key};
+
+#[path = "row_cells.rs"]
+mod cells;
+
+/// The cells a converted value fills: its own slot (None) or the one it names, and the value.
+type Cells = Vec<(Option<Slot>, String)>;
 use super::links::LinkIndex;
 use super::plan::{Conv, FilePlan, Rule};
 use super::vocab::ValueMaps;
@@ -409,6 +415,7 @@ impl Converter<'_> {
         }
     }
 
+    /// Writes one mapped cell into the record of its target's entity.
     fn set(
         &self,
         header: &str,
@@ -438,11 +445,11 @@ impl Converter<'_> {
         if let Conv::AddressPart(part) = conv {
             let value = values::clean_text(raw);
             if let Err(reason) = part.check(&value) {
-                out.warnings.push(Problem {
-                    column: header.to_string(),
-                    value: raw.to_string(),
-                    reason: format!("{reason}; kept in the note"),
-                });
+                out.warnings.push(cells::problem(
+                    header,
+                    raw,
+                    format!("{reason}; kept in the note"),
+                ));
                 out.primary.notes.push(format!("{header}: {value}"));
             } else if let Some(d) = self.draft(out, entity) {
                 put(layout, d, slot, header, value);
@@ -456,129 +463,7 @@ impl Converter<'_> {
             }
             return;
         }
-        let problem = |reason: String| Problem {
-            column: header.to_string(),
-            value: raw.to_string(),
-            reason,
-        };
-        let result: Result<Vec<(Option<Slot>, String)>, String> = match conv {
-            Conv::Text | Conv::AddressPart(_) => Ok(vec![(None, values::clean_text(raw))]),
-            Conv::Email | Conv::Phone => {
-                let parse = |v: &str| {
-                    if *conv == Conv::Email {
-                        values::parse_email(v)
-                    } else {
-                        values::clean_phone(v)
-                    }
-                };
-                let (good, bad): (Vec<_>, Vec<_>) = values::split_multi(raw)
-                    .into_iter()
-                    .map(parse)
-                    .partition(Result::is_ok);
-                if let Some(Err(e)) = bad.into_iter().next() {
-                    out.warnings.push(problem(format!("{e}; kept in the note")));
-                    out.primary.notes.push(format!("{header}: {raw}"));
-                }
-                let good: Vec<String> = good.into_iter().flatten().collect();
-                let Some(d) = self.draft(out, entity) else {
-                    return;
-                };
-                spill(layout, d, slot, good);
-                return;
-            }
-            Conv::Date(style) => values::parse_date(raw, style)
-                .map(|d| vec![(None, d.to_pipedrive())])
-                .map_err(|e| e.to_string()),
-            Conv::Day(style) => values::parse_day(raw, style)
-                .map(|(day, time)| {
-                    if let Some(t) = time.filter(|t| *t != jiff::civil::Time::midnight()) {
-                        out.warnings.push(problem(format!(
-                            "the field holds a date only: written as the day the cell names, its time of day {} left out",
-                            t.strftime("%H:%M")
-                        )));
-                    }
-                    vec![(None, day.strftime("%Y-%m-%d").to_string())]
-                })
-                .map_err(|e| e.to_string()),
-            Conv::Time(style) => match values::parse_time(raw) {
-                Ok(t) => {
-                    if let Some(d) = self.draft(out, entity) {
-                        d.time = Some(t.strftime("%H:%M:%S").to_string());
-                    }
-                    return;
-                }
-                // "Start Time" columns hold the date too (Dynamics 365 `3/11/2025 13:00`).
-                Err(e) => match values::parse_date(raw, style) {
-                    Ok(values::DateValue::DateTime(dt)) => {
-                        if let Some(d) = self.draft(out, entity) {
-                            d.time = Some(dt.time().strftime("%H:%M:%S").to_string());
-                        }
-                        Ok(vec![(
-                            Some(Slot::Field {
-                                key: "due_date".into(),
-                                label: None,
-                            }),
-                            dt.date().strftime("%Y-%m-%d").to_string(),
-                        )])
-                    }
-                    _ => Err(e.to_string()),
-                },
-            },
-            Conv::Duration(unit) => values::parse_duration(raw, *unit)
-                .map(|d| vec![(None, d)])
-                .map_err(|e| e.to_string()),
-            Conv::Money(style) => values::parse_money_in(raw, *style)
-                .map_err(|e| e.to_string())
-                .map(|m| {
-                    if let (Some(country), Some(code)) = (&m.country, &m.currency) {
-                        out.warnings.push(problem(format!(
-                            "{country} in front of the amount is read as the country code whose currency is {code}"
-                        )));
-                    }
-                    let mut cells = vec![(None, m.amount)];
-                    if let Some(c) = m.currency {
-                        cells.push((
-                            Some(Slot::Field {
-                                key: "currency".into(),
-                                label: None,
-                            }),
-                            c,
-                        ));
-                    }
-                    cells
-                }),
-            Conv::Currency => values::parse_currency(raw)
-                .map(|code| vec![(None, code)])
-                .map_err(|e| e.to_string()),
-            Conv::Number(style) => values::parse_number_in(raw, *style)
-                .map(|n| vec![(None, n)])
-                .map_err(|e| e.to_string()),
-            // A value map names the CRM's own words for yes and no (Dynamics 365's activity
-            // status "Completed", "Canceled").
-            Conv::Bool => match values::parse_bool(
-                self.maps
-                    .lookup(&target.without_label(), raw)
-                    .as_deref()
-                    .unwrap_or(raw),
-            ) {
-                Ok(b) => Ok(vec![(None, if b { "1" } else { "0" }.to_string())]),
-                Err(e) => match values::parse_date(raw, &values::DateStyle::default()) {
-                    Ok(_) => Ok(vec![(None, "1".to_string())]),
-                    Err(_) => Err(e.to_string()),
-                },
-            },
-            Conv::Values => self.map_value(header, target, raw, out),
-            Conv::Labels(sep) => {
-                let mapped: Vec<String> = values::split_labels(raw, sep)
-                    .into_iter()
-                    .map(|label| self.maps.lookup(target, &label).unwrap_or(label))
-                    .collect::<BTreeSet<_>>()
-                    .into_iter()
-                    .collect();
-                Ok(vec![(None, mapped.join(", "))])
-            }
-        };
-        match result {
+        match self.convert_value(header, target, conv, slot, raw, out) {
             Ok(cells) => {
                 if let Some(d) = self.draft(out, entity) {
                     for (own, value) in cells {
@@ -587,11 +472,136 @@ impl Converter<'_> {
                 }
             }
             Err(reason) => {
-                out.warnings
-                    .push(problem(format!("{reason}; kept in the note")));
+                out.warnings.push(cells::problem(
+                    header,
+                    raw,
+                    format!("{reason}; kept in the note"),
+                ));
                 out.primary.notes.push(format!("{header}: {raw}"));
             }
         }
+    }
+
+    /// A value through its conversion: the cells it fills (its own slot, or the one it names),
+    /// or why it cannot be read. Conversions that write their record themselves (e-mails and
+    /// phones, a time of day) fill no cell here.
+    fn convert_value(
+        &self,
+        header: &str,
+        target: &Target,
+        conv: &Conv,
+        slot: &Slot,
+        raw: &str,
+        out: &mut RowResult,
+    ) -> Result<Cells, String> {
+        let Some(entity) = target.entity() else {
+            return Ok(Vec::new());
+        };
+        match conv {
+            Conv::Text | Conv::AddressPart(_) => Ok(vec![(None, values::clean_text(raw))]),
+            Conv::Email | Conv::Phone => {
+                self.set_contacts(header, conv == &Conv::Email, slot, raw, entity, out);
+                Ok(Vec::new())
+            }
+            Conv::Date(style) => values::parse_date(raw, style)
+                .map(|d| vec![(None, d.to_pipedrive())])
+                .map_err(|e| e.to_string()),
+            Conv::Day(style) => cells::day(header, raw, style, &mut out.warnings),
+            Conv::Time(style) => self.time(raw, style, entity, out),
+            Conv::Duration(unit) => values::parse_duration(raw, *unit)
+                .map(|d| vec![(None, d)])
+                .map_err(|e| e.to_string()),
+            Conv::Money(style) => cells::money(header, raw, *style, &mut out.warnings),
+            Conv::Currency => values::parse_currency(raw)
+                .map(|code| vec![(None, code)])
+                .map_err(|e| e.to_string()),
+            Conv::Number(style) => values::parse_number_in(raw, *style)
+                .map(|n| vec![(None, n)])
+                .map_err(|e| e.to_string()),
+            // A value map names the CRM's own words for yes and no (Dynamics 365's activity
+            // status "Completed", "Canceled").
+            Conv::Bool => {
+                let mapped = self.maps.lookup(&target.without_label(), raw);
+                cells::yes_no(mapped.as_deref().unwrap_or(raw), raw).map(|v| vec![(None, v)])
+            }
+            Conv::Values => self.map_value(header, target, raw, out),
+            Conv::Labels(sep) => {
+                let mapped: BTreeSet<String> = values::split_labels(raw, sep)
+                    .into_iter()
+                    .map(|label| self.maps.lookup(target, &label).unwrap_or(label))
+                    .collect();
+                Ok(vec![(
+                    None,
+                    mapped.into_iter().collect::<Vec<_>>().join(", "),
+                )])
+            }
+        }
+    }
+
+    /// E-mail addresses (or phone numbers), several to a cell: the readable ones fill the
+    /// field's slots; the first that is not joins the note with a warning.
+    fn set_contacts(
+        &self,
+        header: &str,
+        email: bool,
+        slot: &Slot,
+        raw: &str,
+        entity: Entity,
+        out: &mut RowResult,
+    ) {
+        let parse = |v: &str| {
+            if email {
+                values::parse_email(v)
+            } else {
+                values::clean_phone(v)
+            }
+        };
+        let (good, bad): (Vec<_>, Vec<_>) = values::split_multi(raw)
+            .into_iter()
+            .map(parse)
+            .partition(Result::is_ok);
+        if let Some(Err(e)) = bad.into_iter().next() {
+            out.warnings.push(cells::problem(
+                header,
+                raw,
+                format!("{e}; kept in the note"),
+            ));
+            out.primary.notes.push(format!("{header}: {raw}"));
+        }
+        let good: Vec<String> = good.into_iter().flatten().collect();
+        let layout = self.layout(entity);
+        if let Some(d) = self.draft(out, entity) {
+            spill(layout, d, slot, good);
+        }
+    }
+
+    /// A time of day goes to the record's time. "Start Time" columns hold the date too
+    /// (Dynamics 365 `3/11/2025 13:00`): then the date fills the due date.
+    fn time(
+        &self,
+        raw: &str,
+        style: &values::DateStyle,
+        entity: Entity,
+        out: &mut RowResult,
+    ) -> Result<Cells, String> {
+        let (time, cells) = match values::parse_time(raw) {
+            Ok(t) => (t, Vec::new()),
+            Err(e) => match values::parse_date(raw, style) {
+                Ok(values::DateValue::DateTime(dt)) => {
+                    let due = Slot::Field {
+                        key: "due_date".into(),
+                        label: None,
+                    };
+                    let day = dt.date().strftime("%Y-%m-%d").to_string();
+                    (dt.time(), vec![(Some(due), day)])
+                }
+                _ => return Err(e.to_string()),
+            },
+        };
+        if let Some(d) = self.draft(out, entity) {
+            d.time = Some(time.strftime("%H:%M:%S").to_string());
+        }
+        Ok(cells)
     }
 
     /// A value through the profile's map: stages become pipeline + stage (and, for won/lost
@@ -603,7 +613,7 @@ impl Converter<'_> {
         target: &Target,
         raw: &str,
         out: &mut RowResult,
-    ) -> Result<Vec<(Option<Slot>, String)>, String> {
+    ) -> Result<Cells, String> {
         // Most targets have no label to drop: no copy for them.
         let base = match target {
             Target::Field { label: None, .. } | Target::Custom { part: None, .. } => {

@@ -584,3 +584,6 @@ fn linked(layouts: &[Layout], d: &Draft) -> Linked {
         id: String::new(),
     }
 }
+#[cfg(test)]
+#[path = "run_tests.rs"]
+mod tests;

@@ -14,6 +14,7 @@ use std::path::PathBuf;
 
 use crossterm::event::{KeyEvent, KeyEventKind, MouseEvent};
 
+use super::failure::Failure;
 use super::keymap::{self, Action, Key};
 use super::model::{
     DuplicateCluster, DuplicateJob, ExportState, ExportSummary, Level, Model, Screen,
@@ -40,7 +41,7 @@ pub enum Message {
     Tick,
     FileLoaded {
         index: usize,
-        result: Result<Box<LoadedFile>, String>,
+        result: Result<Box<LoadedFile>, Failure>,
     },
     RowsProgress {
         index: usize,
@@ -48,33 +49,33 @@ pub enum Message {
     },
     RowsCounted {
         index: usize,
-        result: Result<(u64, Vec<Distinct>), String>,
+        result: Result<(u64, Vec<Distinct>), Failure>,
     },
-    Saved(Result<PathBuf, String>),
-    AutosaveFailed(String),
+    Saved(Result<PathBuf, Failure>),
+    AutosaveFailed(Failure),
     RecoveryFound(RecoveryDoc),
     ExportProgress {
         done: u64,
         total: u64,
     },
-    ExportDone(Result<ExportSummary, String>),
+    ExportDone(Result<ExportSummary, Failure>),
     /// A dry run of the export for these files and this mapping came back.
     Previewed {
         sources: Vec<PathBuf>,
         mapping: Box<crate::tui::project::Mapping>,
-        result: Result<crate::tui::model::PreviewCounts, String>,
+        result: Result<crate::tui::model::PreviewCounts, Failure>,
     },
     /// The clusters of duplicates of a computation, highest score first.
     DuplicatesFound {
         generation: u64,
-        result: Result<Vec<DuplicateCluster>, String>,
+        result: Result<Vec<DuplicateCluster>, Failure>,
     },
     /// A wait while the account is read or written (rate limit, retry), in words.
     AccountNotice(String),
-    AccountPrepared(Result<crate::tui::model::AccountOutcome, String>),
+    AccountPrepared(Result<crate::tui::model::AccountOutcome, Failure>),
     /// A wait or retry while linking through the account.
     LinkNotice(String),
-    AccountLinked(Result<crate::tui::model::LinkOutcome, String>),
+    AccountLinked(Result<crate::tui::model::LinkOutcome, Failure>),
 }
 
 /// File work for the worker.
@@ -317,7 +318,7 @@ fn on_tick(model: &mut Model) -> Vec<Command> {
     commands
 }
 
-fn on_saved(model: &mut Model, result: Result<PathBuf, String>) -> Vec<Command> {
+fn on_saved(model: &mut Model, result: Result<PathBuf, Failure>) -> Vec<Command> {
     let pending = model.project.pending_save.take();
     match result {
         Ok(path) => {

@@ -8,6 +8,7 @@
 
 pub mod app;
 pub mod demo;
+pub mod failure;
 pub mod keymap;
 pub mod layout;
 pub mod model;

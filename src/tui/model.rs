@@ -8,6 +8,7 @@ use crate::profile::Profile;
 use crate::schema::Schema;
 use crate::suggest::vocabulary::Vocabularies;
 
+use super::failure::Failure;
 use super::project::{History, Mapping, SourceFile};
 use super::recovery::RecoveryDoc;
 use super::widgets::input::TextInput;
@@ -188,7 +189,7 @@ pub enum ExportState {
         total: u64,
     },
     Done(ExportSummary),
-    Failed(String),
+    Failed(Failure),
 }
 
 /// What the finished export reports, for the summary panel.
@@ -230,7 +231,7 @@ pub enum AccountState {
         company: String,
         count: usize,
     },
-    Failed(String),
+    Failed(Failure),
 }
 
 /// Linking activities and notes through the account, from the Review & Export screen.
@@ -252,7 +253,7 @@ pub enum LinkState {
         company: String,
         count: usize,
     },
-    Failed(String),
+    Failed(Failure),
 }
 
 /// What a run of `link` reports back.
@@ -307,7 +308,7 @@ pub struct Preview {
     pub sources: Vec<PathBuf>,
     pub mapping: super::project::Mapping,
     /// None while it runs.
-    pub result: Option<Result<PreviewCounts, String>>,
+    pub result: Option<Result<PreviewCounts, Failure>>,
 }
 
 /// What a dry run of the export counted: its summary.json and the custom fields its report
@@ -359,7 +360,7 @@ pub struct DuplicatesView {
     /// True while the worker computes.
     pub computing: bool,
     /// Why the last computation failed, if it did.
-    pub error: Option<String>,
+    pub error: Option<Failure>,
 }
 
 /// What a text input is for.

@@ -6,6 +6,7 @@ use std::path::PathBuf;
 
 pub use crate::suggest::auto_profile::{distinctive_headers, spec_for, suggested_spec};
 
+use super::failure::Failure;
 use crate::entity::{Entity, Target};
 use crate::profile::{ColumnSpec, Decision, FileMapping, Match, Profile, Split};
 use crate::source::TextFormat;
@@ -36,7 +37,7 @@ pub enum LoadStatus {
     /// Headers and sample read; the mapping can be edited.
     Ready,
     /// The file cannot be read.
-    Failed(String),
+    Failed(Failure),
 }
 
 /// How many data rows a file holds, as far as the background count knows.
@@ -47,7 +48,7 @@ pub enum Rows {
     /// Read to the end.
     Exact(u64),
     /// The count failed (the message says why).
-    Failed(String),
+    Failed(Failure),
 }
 
 /// Distinct values of one column with their counts, most common first.

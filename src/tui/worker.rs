@@ -18,10 +18,24 @@ use crate::suggest::{detect, suggest_file};
 use crate::transform::engine::{DriftPolicy, Export, Summary};
 
 use super::app::{Command, Message};
+use super::failure::Failure;
 use super::model::{DuplicateCluster, DuplicateJob, ExportSummary};
 use super::project::{Distinct, LoadedFile};
 use super::recovery;
 use crate::dedupe::{DedupeOptions, RecordBuilder, find_clusters};
+
+/// The recovery file could not be written.
+#[derive(Debug, thiserror::Error)]
+#[error("{}: {source}", path.display())]
+struct AutosaveError {
+    path: PathBuf,
+    source: std::io::Error,
+}
+
+/// The temporary folder a dry run exports into could not be made.
+#[derive(Debug, thiserror::Error)]
+#[error("a temporary folder for the dry run: {0}")]
+struct DryRunFolder(#[source] std::io::Error);
 
 /// Distinct values counted per column; rarer values past this are not listed.
 const DISTINCT_CAP: usize = 2_000;
@@ -105,14 +119,15 @@ impl Worker {
                 }
             }
             Command::SaveProfile(profile) => {
-                let result = library::save(&profile).map_err(|e| e.to_string());
+                let result = library::save(&profile).map_err(Failure::from);
                 let _ = tx.send(Message::Saved(result));
             }
             Command::Autosave { key, doc } => {
                 if let Some(path) = recovery::path(&key)
                     && let Err(e) = recovery::write(&path, &doc)
                 {
-                    let _ = tx.send(Message::AutosaveFailed(format!("{}: {e}", path.display())));
+                    let failure = Failure::from(AutosaveError { path, source: e });
+                    let _ = tx.send(Message::AutosaveFailed(failure));
                 }
             }
             Command::DiscardRecovery { key } => {
@@ -172,10 +187,10 @@ pub fn load_file(
     vocabularies: &Vocabularies,
     base: &Profile,
     decided: Option<&crate::suggest::FileSuggestion>,
-) -> Result<LoadedFile, String> {
-    let table = Table::open(path).map_err(|e| e.to_string())?;
+) -> Result<LoadedFile, Failure> {
+    let table = Table::open(path)?;
     let name = table.name.clone();
-    let inspection = inspect(table, DEFAULT_SAMPLE_ROWS, false).map_err(|e| e.to_string())?;
+    let inspection = inspect(table, DEFAULT_SAMPLE_ROWS, false)?;
     let matched = base
         .match_file(&inspection.headers)
         .map(|(i, _)| base.files[i].entity);
@@ -219,18 +234,17 @@ pub fn resuggest(
 
 /// Reads each job's file into records and finds their clusters; all clusters, highest score
 /// first (ties by file, then first row).
-pub fn find_duplicates(jobs: &[DuplicateJob]) -> Result<Vec<DuplicateCluster>, String> {
+pub fn find_duplicates(jobs: &[DuplicateJob]) -> Result<Vec<DuplicateCluster>, Failure> {
     let mut out = Vec::new();
     for job in jobs {
-        let mut builder = RecordBuilder::new(job.entity, &job.targets, &job.headers)
-            .map_err(|e| e.to_string())?;
+        let mut builder = RecordBuilder::new(job.entity, &job.targets, &job.headers)?;
         if !builder.has_keys() {
             continue;
         }
-        let mut table = Table::open(&job.path).map_err(|e| e.to_string())?;
+        let mut table = Table::open(&job.path)?;
         let mut records = Vec::new();
         let mut row = 0u64;
-        while let Some(record) = table.next_record().map_err(|e| e.to_string())? {
+        while let Some(record) = table.next_record()? {
             row += 1;
             if let Some(side) = job.split
                 && !side.keeps(record.fields.get(side.column).unwrap_or(""))
@@ -239,8 +253,7 @@ pub fn find_duplicates(jobs: &[DuplicateJob]) -> Result<Vec<DuplicateCluster>, S
             }
             records.push(builder.build(row, |i| record.fields.get(i)));
         }
-        let found = find_clusters(job.entity, &records, &DedupeOptions::default())
-            .map_err(|e| e.to_string())?;
+        let found = find_clusters(job.entity, &records, &DedupeOptions::default())?;
         out.extend(found.clusters.into_iter().map(|cluster| {
             DuplicateCluster {
                 file: job.file,
@@ -265,7 +278,7 @@ fn count_rows(index: usize, path: &Path, tx: &Sender<Message>) {
         Err(e) => {
             let _ = tx.send(Message::RowsCounted {
                 index,
-                result: Err(e.to_string()),
+                result: Err(Failure::from(e)),
             });
             return;
         }
@@ -298,7 +311,7 @@ fn count_rows(index: usize, path: &Path, tx: &Sender<Message>) {
             Err(e) => {
                 let _ = tx.send(Message::RowsCounted {
                     index,
-                    result: Err(e.to_string()),
+                    result: Err(Failure::from(e)),
                 });
                 return;
             }
@@ -325,7 +338,7 @@ fn export(
     schema: &Schema,
     out: &Path,
     tx: &Sender<Message>,
-) -> Result<ExportSummary, String> {
+) -> Result<ExportSummary, Failure> {
     let progress = |done: u64, total: u64| {
         let _ = tx.send(Message::ExportProgress { done, total });
     };
@@ -343,15 +356,15 @@ fn run_export(
     schema: &Schema,
     out: &Path,
     progress: Option<&dyn Fn(u64, u64)>,
-) -> Result<Export, String> {
+) -> Result<Export, Failure> {
     use crate::source::{AsSources, SourceRef};
     let text = profile::to_yaml(profile);
-    profile::validate("the mapping", &text, profile, schema).map_err(|e| e.to_string())?;
+    profile::validate("the mapping", &text, profile, schema)?;
     let [users, tags] = left;
-    let tables = |paths: &[PathBuf]| -> Result<Vec<SourceRef>, String> {
+    let tables = |paths: &[PathBuf]| -> Result<Vec<SourceRef>, Failure> {
         let mut tables = Vec::new();
         for p in paths {
-            tables.extend(p.as_sources().map_err(|e| e.to_string())?);
+            tables.extend(p.as_sources()?);
         }
         Ok(tables)
     };
@@ -368,7 +381,7 @@ fn run_export(
         drift: DriftPolicy::Report,
         notes: Vec::new(),
     };
-    crate::export::run(request, progress).map_err(|e| e.to_string())
+    crate::export::run(request, progress).map_err(Failure::from)
 }
 
 /// The export run whole into a temporary folder (removed after): its summary and the custom
@@ -378,9 +391,8 @@ pub fn dry_run(
     left: &[Vec<PathBuf>; 2],
     profile: &Profile,
     schema: &Schema,
-) -> Result<super::model::PreviewCounts, String> {
-    let dir =
-        tempfile::tempdir().map_err(|e| format!("a temporary folder for the dry run: {e}"))?;
+) -> Result<super::model::PreviewCounts, Failure> {
+    let dir = tempfile::tempdir().map_err(DryRunFolder)?;
     let out = dir.path().join("export");
     let export = run_export(sources, left, profile, schema, &out, None)?;
     let custom_fields = crate::report::prerequisites(&export, profile, schema)
@@ -418,12 +430,9 @@ fn connect_account(
     connection: &AccountConnection,
     tx: &Sender<Message>,
     notice: fn(String) -> Message,
-) -> Result<(crate::account::Client, crate::account::Me), String> {
+) -> Result<(crate::account::Client, crate::account::Me), Failure> {
     use crate::account::{AccountError, Client, Notice, Settings};
-    let token = connection
-        .token
-        .clone()
-        .ok_or_else(|| AccountError::NoToken.to_string())?;
+    let token = connection.token.clone().ok_or(AccountError::NoToken)?;
     let settings = Settings {
         api_url: connection.api_url.clone(),
         ..Settings::default()
@@ -432,7 +441,7 @@ fn connect_account(
     let notify = Box::new(move |n: &Notice| {
         let _ = notices.send(notice(n.to_string()));
     });
-    Client::connect(token, &settings, notify).map_err(|e| e.to_string())
+    Client::connect(token, &settings, notify).map_err(Failure::from)
 }
 
 /// `pipemap link OUT [--apply]` for the UI; waits are reported as they happen.
@@ -441,11 +450,11 @@ fn link_account(
     out: &Path,
     create: bool,
     tx: &Sender<Message>,
-) -> Result<super::model::LinkOutcome, String> {
+) -> Result<super::model::LinkOutcome, Failure> {
     use crate::account::link;
     use crate::entity::Entity;
     let (mut client, me) = connect_account(connection, tx, Message::LinkNotice)?;
-    let mut plan = link::plan(&mut client, out).map_err(|e| e.to_string())?;
+    let mut plan = link::plan(&mut client, out)?;
     let mut lines: Vec<String> = [Entity::Activity, Entity::Note]
         .into_iter()
         .map(|e| plan.outcome_line(e))
@@ -461,9 +470,8 @@ fn link_account(
     let to_create = plan.rows_to_create() as u32;
     let mut created = 0;
     if create {
-        created = link::apply(&mut client, &me, &mut plan, out, &mut |_| {})
-            .map_err(|e| e.to_string())?;
-        link::write_results(out, &plan).map_err(|e| e.to_string())?;
+        created = link::apply(&mut client, &me, &mut plan, out, &mut |_| {})?;
+        link::write_results(out, &plan)?;
     }
     Ok(super::model::LinkOutcome {
         company: me.company_domain,
@@ -481,11 +489,10 @@ fn prepare_account(
     out: &Path,
     create: bool,
     tx: &Sender<Message>,
-) -> Result<super::model::AccountOutcome, String> {
+) -> Result<super::model::AccountOutcome, Failure> {
     use crate::account::prepare;
     let (mut client, me) = connect_account(connection, tx, Message::AccountNotice)?;
-    let prepared = prepare::prepare_export(&mut client, &me, out, create, &mut |_, _| {})
-        .map_err(|e| e.to_string())?;
+    let prepared = prepare::prepare_export(&mut client, &me, out, create, &mut |_, _| {})?;
     let cost = prepared.apply_cost();
     Ok(super::model::AccountOutcome {
         company: me.company_domain,

@@ -4,13 +4,8 @@
 
 use std::path::Path;
 
-use assert_cmd::Command;
-
-fn pipemap(config: &Path) -> Command {
-    let mut cmd = Command::cargo_bin("pipemap").expect("the binary builds");
-    cmd.env("XDG_CONFIG_HOME", config).env("HOME", config);
-    cmd
-}
+use crate::common;
+use common::pipemap_with_config;
 
 fn read(path: &Path) -> String {
     std::fs::read_to_string(path).unwrap_or_else(|e| panic!("{}: {e}", path.display()))
@@ -21,7 +16,7 @@ fn the_bundled_sample_is_recognised_by_its_preset() {
     let dir = tempfile::tempdir().unwrap();
     let out = dir.path().join("out");
     let by_preset = dir.path().join("by-preset");
-    let run = pipemap(dir.path())
+    let run = pipemap_with_config(dir.path())
         .args(["apply", "assets/samples/zendesk-sell", "--out"])
         .arg(&out)
         .output()
@@ -32,7 +27,7 @@ fn the_bundled_sample_is_recognised_by_its_preset() {
         stderr.contains("using the profile \"zendesk-sell\", which recognises every file"),
         "{stderr}"
     );
-    pipemap(dir.path())
+    pipemap_with_config(dir.path())
         .args([
             "apply",
             "assets/samples/zendesk-sell",
@@ -65,7 +60,7 @@ fn unknown_files_are_exported_by_the_suggestions_and_the_mapping_is_written_for_
     )
     .unwrap();
     let out = dir.path().join("out");
-    let run = pipemap(dir.path())
+    let run = pipemap_with_config(dir.path())
         .args(["apply"])
         .arg(&src)
         .args(["--profile", "auto", "--out"])
@@ -89,7 +84,7 @@ fn unknown_files_are_exported_by_the_suggestions_and_the_mapping_is_written_for_
     assert!(deals.contains(",x1,"), "{deals}");
     // The written mapping reproduces the export.
     let again = dir.path().join("again");
-    let run = pipemap(dir.path())
+    let run = pipemap_with_config(dir.path())
         .args(["apply"])
         .arg(&src)
         .arg("--profile")
@@ -110,7 +105,7 @@ fn unknown_files_are_exported_by_the_suggestions_and_the_mapping_is_written_for_
 #[test]
 fn an_entity_goes_with_no_profile_only() {
     let dir = tempfile::tempdir().unwrap();
-    let run = pipemap(dir.path())
+    let run = pipemap_with_config(dir.path())
         .args([
             "apply",
             "assets/samples/zendesk-sell/contacts.csv",
@@ -166,7 +161,7 @@ fn real_export_folders_export_their_records_and_leave_the_rest_out_with_reasons(
     ] {
         let dir = tempfile::tempdir().unwrap();
         let out = dir.path().join("out");
-        let run = pipemap(dir.path())
+        let run = pipemap_with_config(dir.path())
             .arg("apply")
             .arg(shared.join(folder))
             .arg("--out")
@@ -203,7 +198,7 @@ fn the_dynamics365_preset_by_name_applies_the_real_export_folder() {
         .join("../shared/real_exports/dynamics365-contoso-coffee");
     let dir = tempfile::tempdir().unwrap();
     let (named, auto) = (dir.path().join("named"), dir.path().join("auto"));
-    let run = pipemap(dir.path())
+    let run = pipemap_with_config(dir.path())
         .arg("apply")
         .arg(&shared)
         .args(["--profile", "dynamics365", "--out"])
@@ -218,7 +213,7 @@ fn the_dynamics365_preset_by_name_applies_the_real_export_folder() {
             "{file}: {stderr}"
         );
     }
-    pipemap(dir.path())
+    pipemap_with_config(dir.path())
         .arg("apply")
         .arg(&shared)
         .arg("--out")
@@ -277,7 +272,7 @@ fn dynamics365_web_api_rows_link_by_guid_and_activity_status_words_are_read() {
     )
     .unwrap();
     let out = dir.path().join("out");
-    let run = pipemap(dir.path())
+    let run = pipemap_with_config(dir.path())
         .arg("apply")
         .arg(&src)
         .arg("--out")
@@ -325,7 +320,7 @@ fn dynamics365_web_api_rows_link_by_guid_and_activity_status_words_are_read() {
 fn the_keap_preset_takes_data_service_tables_and_links_them_by_id() {
     let dir = tempfile::tempdir().unwrap();
     let out = dir.path().join("out");
-    let run = pipemap(dir.path())
+    let run = pipemap_with_config(dir.path())
         .args(["apply", "tests/data/presets/keap", "--out"])
         .arg(&out)
         .output()
@@ -381,7 +376,7 @@ fn a_users_file_maps_owner_ids_to_the_users_e_mail_addresses() {
     )
     .unwrap();
     let out = dir.path().join("out");
-    let run = pipemap(dir.path())
+    let run = pipemap_with_config(dir.path())
         .arg("apply")
         .arg(&src)
         .arg("--out")
@@ -429,7 +424,7 @@ fn the_real_dynamics_users_file_maps_owner_names() {
         .join("../shared/real_exports/dynamics365-contoso-coffee");
     let dir = tempfile::tempdir().unwrap();
     let out = dir.path().join("out");
-    let run = pipemap(dir.path())
+    let run = pipemap_with_config(dir.path())
         .arg("apply")
         .arg(&shared)
         .arg("--out")
@@ -480,7 +475,11 @@ fn suggest_and_inspect_say_what_a_file_that_is_not_records_is() {
     )
     .unwrap();
     let stdout = |args: &[&str], file: &Path| {
-        let run = pipemap(dir.path()).args(args).arg(file).output().unwrap();
+        let run = pipemap_with_config(dir.path())
+            .args(args)
+            .arg(file)
+            .output()
+            .unwrap();
         assert_eq!(run.status.code(), Some(0));
         String::from_utf8(run.stdout).unwrap()
     };

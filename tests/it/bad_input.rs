@@ -222,7 +222,7 @@ fn broken_files_get_a_clear_answer_and_stay_unchanged() {
         match case.apply {
             Expect::Done(_) => {
                 let summary = common::assert_reconciles(&out);
-                assert!(summary["files"][0]["rows_in"].as_u64().unwrap() > 0);
+                assert!(summary.summary.files[0].rows_in > 0);
                 let problems = format!(
                     "{}{}",
                     std::fs::read_to_string(out.join("warnings.csv")).unwrap(),
@@ -342,13 +342,9 @@ fn an_output_folder_that_cannot_be_written_is_refused_by_name() {
 
 /// The binary as a plain process, for tests that set limits or send signals.
 fn raw_pipemap(args: &[&str], cwd: &Path) -> Command {
-    let mut cmd = Command::new(assert_cmd::cargo::cargo_bin("pipemap"));
+    let mut cmd = common::pipemap_process();
     cmd.current_dir(cwd)
         .args(args)
-        .env(
-            "XDG_CONFIG_HOME",
-            std::env::temp_dir().join("pipemap-test-config-none"),
-        )
         .stdin(Stdio::null())
         .stdout(Stdio::piped())
         .stderr(Stdio::piped());
@@ -480,7 +476,7 @@ fn a_file_that_grows_while_it_is_exported_is_refused_or_exported_whole() {
         0 | 3 => {
             // Finished before the first row was appended: then it is complete and consistent.
             let summary = common::assert_reconciles(&out);
-            assert!(summary["files"][0]["rows_in"].as_u64().unwrap() >= 150_000);
+            assert!(summary.summary.files[0].rows_in >= 150_000);
         }
         other => panic!("exit {other}: {stderr}"),
     }
@@ -589,7 +585,7 @@ fn formula_cells_are_counted_and_escaped_on_request() {
         let summary = common::assert_reconciles(&out);
         // The two names would be evaluated by a spreadsheet; the notes start with their
         // column's name, and "-12" is a number.
-        assert_eq!(summary["formula_cells"], 2, "{summary}");
+        assert_eq!(summary.summary.formula_cells, 2, "{summary:?}");
         let report = std::fs::read_to_string(out.join("report.md")).unwrap();
         assert!(report.contains("2 cell(s) start with ="), "{report}");
         let mut reader = csv::Reader::from_path(out.join("02-persons.csv")).unwrap();

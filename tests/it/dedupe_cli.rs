@@ -1,22 +1,14 @@
 //! `pipemap dedupe` as a script meets it: the JSON contract (every cluster lists every row it
 //! holds, rows are 1-based data rows), the text view, and exit code 2 on bad input.
 
+use crate::common;
 use crate::dedupe_support;
 
 use std::collections::{BTreeSet, HashMap};
 use std::path::Path;
 
-use assert_cmd::Command;
+use common::pipemap;
 use predicates::prelude::*;
-
-fn pipemap() -> Command {
-    let mut cmd = Command::cargo_bin("pipemap").expect("the binary builds");
-    cmd.env(
-        "XDG_CONFIG_HOME",
-        std::env::temp_dir().join("pipemap-test-config-none"),
-    );
-    cmd
-}
 
 fn dedupe_json(path: &Path) -> serde_json::Value {
     dedupe_json_of(path, "person")

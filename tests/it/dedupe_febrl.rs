@@ -7,7 +7,7 @@
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Path, PathBuf};
 
-use assert_cmd::Command;
+use crate::common;
 
 fn data(name: &str) -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR"))
@@ -78,8 +78,7 @@ fn measure(names: &[&str]) -> Quality {
         let original = id.split('-').nth(1).unwrap().to_string();
         truth.entry(original).or_default().push(n as u64 + 1);
     }
-    let output = Command::cargo_bin("pipemap")
-        .unwrap()
+    let output = common::pipemap()
         .args(["dedupe"])
         .arg(&path)
         .args(["--entity", "person", "--json"])

@@ -353,7 +353,7 @@ fn a_file_named_twice_is_read_once_with_a_note() {
         assert!(export.stderr.contains(note), "{}", export.stderr);
     }
     let summary = common::assert_reconciles(&export.out);
-    assert_eq!(summary["files"].as_array().unwrap().len(), 1);
+    assert_eq!(summary.summary.files.len(), 1);
 }
 
 #[test]
@@ -396,11 +396,11 @@ fn two_archive_members_of_one_name_are_both_read_named_apart() {
         export.stderr
     );
     let summary = common::assert_reconciles(&export.out);
-    let files: Vec<&str> = summary["files"]
-        .as_array()
-        .unwrap()
+    let files: Vec<&str> = summary
+        .summary
+        .files
         .iter()
-        .map(|f| f["file"].as_str().unwrap())
+        .map(|f| f.file.as_str())
         .collect();
     assert_eq!(
         files,

@@ -202,14 +202,8 @@ fn apply_reads_a_whole_export_archive_and_links_it() {
         "linked by account id:\n{persons}"
     );
     assert!(persons.contains("0150"), "{persons}");
-    let summary: Value =
-        serde_json::from_str(&std::fs::read_to_string(out.join("summary.json")).unwrap()).unwrap();
-    let files: Vec<&str> = summary["files"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|f| f["file"].as_str().unwrap())
-        .collect();
+    let summary = common::read_summary(&out).summary;
+    let files: Vec<&str> = summary.files.iter().map(|f| f.file.as_str()).collect();
     assert!(
         files
             .iter()
@@ -220,7 +214,7 @@ fn apply_reads_a_whole_export_archive_and_links_it() {
         files.iter().any(|f| f.ends_with("Report.xlsx#Pipeline")),
         "{files:?}"
     );
-    assert_eq!(summary["reconciled"], true);
+    assert!(summary.reconciled);
 }
 
 #[test]

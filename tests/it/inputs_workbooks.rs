@@ -268,14 +268,8 @@ fn apply_exports_every_sheet_under_its_source_name() {
     }
     let orgs = std::fs::read_to_string(out.join("01-organizations.csv")).unwrap();
     assert!(orgs.contains("Fjord Fisk AS"), "{orgs}");
-    let summary: Value =
-        serde_json::from_str(&std::fs::read_to_string(out.join("summary.json")).unwrap()).unwrap();
-    let files: Vec<&str> = summary["files"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|f| f["file"].as_str().unwrap())
-        .collect();
+    let summary = common::read_summary(&out).summary;
+    let files: Vec<&str> = summary.files.iter().map(|f| f.file.as_str()).collect();
     let prefix = book.display().to_string();
     assert!(
         files.contains(&format!("{prefix}#Contacts").as_str()),
@@ -285,7 +279,7 @@ fn apply_exports_every_sheet_under_its_source_name() {
         files.contains(&format!("{prefix}#Accounts").as_str()),
         "{files:?}"
     );
-    assert_eq!(summary["reconciled"], true);
+    assert!(summary.reconciled);
 }
 
 #[test]

@@ -1,7 +1,7 @@
 //! `line` in warnings.csv is the file's own line (header = line 1) as an editor or Excel shows
 //! it: in CRLF files as in LF files, after blank lines, and after cells that hold line breaks.
 
-use assert_cmd::Command;
+use crate::common;
 
 const PROFILE: &str = "version: 1\nname: t\nfiles:\n  - match: {headers_include: [Name, Email]}\n    entity: person\n    columns:\n      Name: person.name\n      Email: person.email:work\n";
 
@@ -12,8 +12,7 @@ fn warned_lines(text: &str) -> Vec<String> {
     std::fs::write(&src, text).unwrap();
     std::fs::write(&profile, PROFILE).unwrap();
     let out = dir.path().join("out");
-    let run = Command::cargo_bin("pipemap")
-        .unwrap()
+    let run = common::pipemap()
         .env("XDG_CONFIG_HOME", dir.path())
         .arg("apply")
         .arg(&src)

@@ -9,7 +9,6 @@ use std::collections::{HashMap, HashSet};
 use std::path::Path;
 
 use common::{assert_reconciles, pipemap, rows};
-use serde_json::Value;
 
 /// `pipemap apply INPUT --out OUT` with no profile; the export must be written (exit 0 or 3).
 fn apply_without_profile(input: &Path, out: &Path) {
@@ -161,28 +160,25 @@ fn links_by_value_and_by_type_are_exact_and_the_audit_adds_up() {
         .filter(|n| !person_names.contains(n))
         .collect();
 
-    let summary: Value = assert_reconciles(&out);
-    let links = &summary["links"];
+    let summary = assert_reconciles(&out).summary;
+    let links = &summary.links;
     assert_eq!(
-        links["by_id"],
+        links.by_id,
         (persons_by_id + activities_by_id) as u64,
-        "{links}"
+        "{links:?}"
     );
     assert_eq!(
-        links["unresolved"],
+        links.unresolved,
         (persons_unresolved + activities_unresolved) as u64,
-        "{links}"
+        "{links:?}"
     );
-    assert_eq!(summary["unresolved_links"], links["unresolved"]);
-    assert_eq!(links["by_name"], deals_by_name as u64, "{links}");
-    assert_eq!(links["created_for_links"], created.len() as u64, "{links}");
-    assert_eq!(links["suspect_created"], 1, "{links}");
+    assert_eq!(summary.unresolved_links, links.unresolved);
+    assert_eq!(links.by_name, deals_by_name as u64, "{links:?}");
+    assert_eq!(links.created_for_links, created.len() as u64, "{links:?}");
+    assert_eq!(links.suspect_created, 1, "{links:?}");
     assert!(
-        links["examples"]["suspect_created"][0]
-            .as_str()
-            .unwrap()
-            .contains("Zoë Müller"),
-        "{links}"
+        links.examples.suspect_created[0].contains("Zoë Müller"),
+        "{links:?}"
     );
 
     // Every link written is the one the source ids name; every other one is listed.
@@ -271,8 +267,8 @@ fn ids_unique_across_files_link_to_whichever_file_holds_them() {
     assert_eq!(of("Call")["Organization - Name"], "Acme");
     assert_eq!(of("Mail")["Person - Name"], "Bob Ray");
     assert_eq!(of("Visit")["Organization - Name"], "Beta");
-    let summary: Value = assert_reconciles(&out);
-    assert_eq!(summary["links"]["by_id"], 3, "{}", summary["links"]);
+    let links = assert_reconciles(&out).summary.links;
+    assert_eq!(links.by_id, 3, "{links:?}");
 }
 
 #[test]
@@ -368,10 +364,6 @@ fn every_link_of_the_real_salesforce_export_is_the_record_its_id_names() {
         checked += 1;
     }
     assert!(checked > 60, "{checked} links checked");
-    let summary: Value = assert_reconciles(&out);
-    assert_eq!(
-        summary["links"]["unresolved"], unresolved,
-        "{}",
-        summary["links"]
-    );
+    let links = assert_reconciles(&out).summary.links;
+    assert_eq!(links.unresolved, unresolved, "{links:?}");
 }

@@ -57,13 +57,9 @@ fn commands(dir: &Path) -> Vec<Vec<String>> {
     ]
 }
 
-fn pipemap(args: &[String]) -> Command {
-    let mut cmd = Command::new(assert_cmd::cargo::cargo_bin("pipemap"));
+fn process(args: &[String]) -> Command {
+    let mut cmd = common::pipemap_process();
     cmd.args(args)
-        .env(
-            "XDG_CONFIG_HOME",
-            std::env::temp_dir().join("pipemap-test-config-none"),
-        )
         .env_remove("PIPEDRIVE_API_TOKEN")
         .stdin(Stdio::null())
         .stderr(Stdio::piped());
@@ -74,7 +70,7 @@ fn pipemap(args: &[String]) -> Command {
 fn results_into_a_closed_pipe_end_quietly() {
     let dir = tempfile::tempdir().unwrap();
     for args in commands(dir.path()) {
-        let mut child = pipemap(&args).stdout(Stdio::piped()).spawn().unwrap();
+        let mut child = process(&args).stdout(Stdio::piped()).spawn().unwrap();
         // The reader goes away before pipemap writes: every write meets a closed pipe.
         drop(child.stdout.take());
         let output = child.wait_with_output().unwrap();
@@ -118,7 +114,7 @@ fn results_onto_a_full_device_end_with_one_line_and_exit_2() {
     }
     let dir = tempfile::tempdir().unwrap();
     for args in commands(dir.path()) {
-        let output = pipemap(&args)
+        let output = process(&args)
             .stdout(
                 std::fs::OpenOptions::new()
                     .write(true)
@@ -149,7 +145,7 @@ fn a_timeout_out_of_range_is_refused_with_a_clear_message() {
         "NaN",
         "inf",
     ] {
-        let output = pipemap(&[
+        let output = process(&[
             "account".into(),
             "pull".into(),
             format!("--timeout={timeout}"),
@@ -219,7 +215,7 @@ fn messages_that_cannot_be_shown_leave_the_work_and_exit_code_as_they_are() {
         (vec!["plan".into(), "no-such-folder".into()], 2, None),
     ];
     for (n, (args, code, out)) in cases.into_iter().enumerate() {
-        let mut cmd = pipemap(&args);
+        let mut cmd = process(&args);
         cmd.current_dir(d).stdout(Stdio::null());
         let status = if n == 1 {
             let Ok(full) = full() else {
@@ -236,7 +232,7 @@ fn messages_that_cannot_be_shown_leave_the_work_and_exit_code_as_they_are() {
         assert_eq!(status.code(), Some(code), "{args:?} (101 is a panic)");
         if let Some(out) = out {
             let summary = common::assert_reconciles(&d.join(out));
-            assert_eq!(summary["outputs"][0]["rows"], 2, "{args:?}");
+            assert_eq!(summary.summary.outputs[0].rows, 2, "{args:?}");
         }
     }
 }

@@ -150,7 +150,7 @@ fn an_earlier_export_in_the_folder_is_replaced_whole() {
         );
     }
     let summary = common::assert_reconciles(&out);
-    assert_eq!(summary["outputs"].as_array().unwrap().len(), 1);
+    assert_eq!(summary.summary.outputs.len(), 1);
     let persons = std::fs::read_to_string(out.join("02-persons.csv")).unwrap();
     assert_eq!(persons.lines().count(), 4, "the header and the 3 new rows");
 }

@@ -499,9 +499,9 @@ fn a_tags_file_and_its_link_table_become_the_records_labels() {
         stderr.contains("tags.csv and contactTags.csv were used"),
         "{stderr}"
     );
-    let summary: serde_json::Value =
-        serde_json::from_str(&std::fs::read_to_string(out.join("summary.json")).unwrap()).unwrap();
-    let inputs = summary["files"].to_string();
+    let summary = common::read_summary(&out).summary;
+    let inputs: Vec<&str> = summary.files.iter().map(|f| f.file.as_str()).collect();
+    let inputs = inputs.join("\n");
     assert!(
         !inputs.contains("tags.csv") && !inputs.contains("contactTags"),
         "{inputs}"

@@ -182,15 +182,13 @@ fn dynamics_statuses_currencies_close_times_and_postal_codes() {
     assert!(source_postal.contains(&"03902"));
     assert!(postal.contains(&"03902"), "{postal:?}");
     assert!(!postal.contains(&"3902"));
-    let summary = std::fs::read_to_string(out.join("summary.json")).unwrap();
-    let summary: serde_json::Value = serde_json::from_str(&summary).unwrap();
-    let field = summary["custom_fields_to_create"]
-        .as_array()
-        .unwrap()
+    let summary = common::read_summary(&out);
+    let field = summary
+        .custom_fields_to_create
         .iter()
-        .find(|f| f["name"] == "Address 1: ZIP/Postal Code")
+        .find(|f| f.name == "Address 1: ZIP/Postal Code")
         .expect("the postal code field");
-    assert_eq!(field["field_type"], "varchar");
+    assert_eq!(field.field_type, "varchar");
 }
 
 #[test]

@@ -6,7 +6,7 @@
 use std::collections::HashMap;
 use std::path::Path;
 
-use assert_cmd::Command;
+use crate::common;
 
 const SAMPLE: &str = "assets/samples/zendesk-sell";
 
@@ -86,7 +86,7 @@ fn relink_and_check(layout: &str) {
         &preset[..preset.find("\ndedupe:").unwrap_or(preset.len())],
     )
     .unwrap();
-    let mut apply = Command::cargo_bin("pipemap").unwrap();
+    let mut apply = common::pipemap();
     apply.arg("apply");
     for f in ["contacts", "deals", "leads", "notes", "tasks"] {
         apply.arg(format!("{SAMPLE}/{f}.csv"));
@@ -130,8 +130,7 @@ fn relink_and_check(layout: &str) {
         5001,
         &dir.path().join("deals.csv"),
     );
-    Command::cargo_bin("pipemap")
-        .unwrap()
+    common::pipemap()
         .args(["relink", out.to_str().unwrap(), "--pipedrive-export"])
         .args(["organizations.csv", "persons.csv", "deals.csv"].map(|f| dir.path().join(f)))
         .assert()
@@ -240,8 +239,7 @@ files:
     )
     .unwrap();
     let out = p.join("out");
-    let code = Command::cargo_bin("pipemap")
-        .unwrap()
+    let code = common::pipemap()
         .current_dir(p)
         .args([
             "apply",
@@ -263,8 +261,7 @@ files:
         "Person - ID,Person - Name,Person - Source ID\n7,Ann Lee,101\n8,Ann Lee,101\n9,Bo Chan,102\n",
     )
     .unwrap();
-    let output = Command::cargo_bin("pipemap")
-        .unwrap()
+    let output = common::pipemap()
         .args(["relink", out.to_str().unwrap(), "--pipedrive-export"])
         .arg(p.join("pipedrive-persons.csv"))
         .output()

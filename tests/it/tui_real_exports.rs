@@ -2,16 +2,17 @@
 //! takes without a profile, leaves out the files that are not records, and its Review screen's
 //! counts are those the export then writes to summary.json.
 
+use crate::common;
 use crate::tui_support;
 
 use std::path::{Path, PathBuf};
 
 use crossterm::event::KeyCode;
+use pipemap::export::SummaryFile;
 use pipemap::profile::{self, Profile, library};
 use pipemap::schema::Schema;
 use pipemap::tui::model::{ExportState, Model, PreviewCounts};
 use pipemap::tui::{Session, start};
-use serde_json::Value;
 use tui_support::{drain, export_to, press, run};
 
 type Started = (
@@ -78,23 +79,21 @@ fn review_counts(
         .expect("the dry run works")
 }
 
-fn summary(out: &Path) -> Value {
-    serde_json::from_str(&std::fs::read_to_string(out.join("summary.json")).unwrap()).unwrap()
+fn summary(out: &Path) -> SummaryFile {
+    common::read_summary(out)
 }
 
 /// Per input file: (name, rows in, rows out, rejected), from summary.json.
-fn file_rows(s: &Value) -> Vec<(String, u64, u64, u64)> {
-    s["files"]
-        .as_array()
-        .unwrap()
+fn file_rows(s: &SummaryFile) -> Vec<(String, u64, u64, u64)> {
+    s.summary
+        .files
         .iter()
         .map(|f| {
-            let name = f["file"].as_str().unwrap();
             (
-                name.rsplit('/').next().unwrap().to_string(),
-                f["rows_in"].as_u64().unwrap(),
-                f["rows_out"].as_u64().unwrap(),
-                f["rejected"].as_u64().unwrap(),
+                f.file.rsplit('/').next().unwrap().to_string(),
+                f.rows_in,
+                f.rows_out,
+                f.rejected,
             )
         })
         .collect()
@@ -148,38 +147,24 @@ fn check_review_equals_summary(folder: &str, customs: usize, rows: (u64, u64, u6
     let out = dir.path().join("out");
     export_to(&mut model, &worker, &rx, &out);
     let s = summary(&out);
-    assert_eq!(
-        s["custom_fields_to_create"].as_array().unwrap().len(),
-        review.custom_fields.len()
-    );
+    assert_eq!(s.custom_fields_to_create.len(), review.custom_fields.len());
     assert_eq!(review.custom_fields.len(), customs);
     assert_eq!(file_rows(&s), counts_rows(&review));
-    assert_eq!(s["rejected"].as_u64(), Some(review.summary.rejected));
+    let counts = &s.summary;
+    assert_eq!(counts.rejected, review.summary.rejected);
+    assert_eq!(counts.links.by_id, review.summary.links_by_id);
+    assert_eq!(counts.links.by_name, review.summary.links_by_name);
     assert_eq!(
-        s["links"]["by_id"].as_u64(),
-        Some(review.summary.links_by_id)
+        counts.links.created_for_links,
+        review.summary.created_for_links
     );
-    assert_eq!(
-        s["links"]["by_name"].as_u64(),
-        Some(review.summary.links_by_name)
-    );
-    assert_eq!(
-        s["links"]["created_for_links"].as_u64(),
-        Some(review.summary.created_for_links)
-    );
-    assert_eq!(
-        s["unresolved_links"].as_u64(),
-        Some(review.summary.unresolved_links)
-    );
-    assert_eq!(
-        s["ambiguous_links"].as_u64(),
-        Some(review.summary.ambiguous_links)
-    );
+    assert_eq!(counts.unresolved_links, review.summary.unresolved_links);
+    assert_eq!(counts.ambiguous_links, review.summary.ambiguous_links);
     let ExportState::Done(done) = &model.export_view.state else {
         unreachable!()
     };
     assert_eq!(done.rejected, review.summary.rejected);
-    assert_eq!(s["warnings"].as_u64(), Some(review.summary.warnings));
+    assert_eq!(counts.warnings, review.summary.warnings);
     // A users file left out is the owner value map, as in `apply`.
     if left.contains(&"User.csv") {
         let report = std::fs::read_to_string(out.join("report.md")).unwrap();

@@ -351,7 +351,11 @@ pub fn find_if_changed(model: &mut Model) -> Vec<Command> {
 }
 
 /// The worker's clusters arrived: shown unless a newer computation is under way.
-pub fn on_found(model: &mut Model, generation: u64, result: Result<Vec<DuplicateCluster>, String>) {
+pub fn on_found(
+    model: &mut Model,
+    generation: u64,
+    result: Result<Vec<DuplicateCluster>, crate::tui::failure::Failure>,
+) {
     let view = &mut model.duplicates_view;
     if generation != view.generation {
         return;

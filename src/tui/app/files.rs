@@ -188,7 +188,11 @@ pub fn add_file(model: &mut Model, text: &str) -> Vec<Command> {
 
 /// A file has been read (or failed): its mapping is set everywhere (current, saved, history)
 /// as the session's starting point for that file, not as an edit.
-pub fn on_loaded(model: &mut Model, index: usize, result: Result<Box<LoadedFile>, String>) {
+pub fn on_loaded(
+    model: &mut Model,
+    index: usize,
+    result: Result<Box<LoadedFile>, crate::tui::failure::Failure>,
+) {
     let Some(file) = model.project.files.get_mut(index) else {
         return;
     };

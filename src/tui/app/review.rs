@@ -319,7 +319,7 @@ pub fn on_previewed(
     model: &mut Model,
     sources: Vec<PathBuf>,
     mapping: crate::tui::project::Mapping,
-    result: Result<crate::tui::model::PreviewCounts, String>,
+    result: Result<crate::tui::model::PreviewCounts, crate::tui::failure::Failure>,
 ) {
     if let Some(p) = model.export_view.preview.as_mut()
         && p.sources == sources
@@ -456,7 +456,10 @@ pub fn set_out(model: &mut Model, text: &str) {
 }
 
 /// The worker's answer to an export.
-pub fn on_export_done(model: &mut Model, result: Result<ExportSummary, String>) {
+pub fn on_export_done(
+    model: &mut Model,
+    result: Result<ExportSummary, crate::tui::failure::Failure>,
+) {
     match result {
         Ok(summary) => {
             let rows: u64 = summary.outputs.iter().map(|o| o.rows).sum();
@@ -521,7 +524,7 @@ fn account(model: &mut Model, action: Action) -> Vec<Command> {
 /// The account's preparation came back.
 pub fn on_account_prepared(
     model: &mut Model,
-    result: Result<crate::tui::model::AccountOutcome, String>,
+    result: Result<crate::tui::model::AccountOutcome, crate::tui::failure::Failure>,
 ) {
     use crate::tui::model::AccountState;
     model.export_view.account = match result {
@@ -582,7 +585,7 @@ fn link(model: &mut Model, action: Action) -> Vec<Command> {
 /// The linking came back.
 pub fn on_account_linked(
     model: &mut Model,
-    result: Result<crate::tui::model::LinkOutcome, String>,
+    result: Result<crate::tui::model::LinkOutcome, crate::tui::failure::Failure>,
 ) {
     use crate::tui::model::LinkState;
     model.export_view.link = match result {

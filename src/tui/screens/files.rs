@@ -98,7 +98,7 @@ pub fn render(model: &Model, frame: &mut Frame, area: Rect, theme: &Theme) {
         Span::raw(file.path.display().to_string()),
     ])];
     match &file.status {
-        LoadStatus::Failed(e) => lines.push(Line::styled(e.clone(), theme.error)),
+        LoadStatus::Failed(e) => lines.push(Line::styled(e.to_string(), theme.error)),
         LoadStatus::Loading => lines.push(dim("reading headers and a sample…", theme).into()),
         LoadStatus::Ready => {
             if let (Some(l), Some(choice)) = (

@@ -81,7 +81,7 @@ pub fn render(model: &Model, frame: &mut Frame, area: Rect, theme: &Theme) {
     frame.render_widget(Paragraph::new(header), a.header);
     if file.status != LoadStatus::Ready {
         let text = if let LoadStatus::Failed(e) = &file.status {
-            e.clone()
+            e.to_string()
         } else {
             "reading headers and a sample…".into()
         };

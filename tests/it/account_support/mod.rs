@@ -33,7 +33,7 @@ impl Machine {
     }
 
     pub fn pipemap(&self) -> Command {
-        let mut cmd = Command::cargo_bin("pipemap").expect("the binary builds");
+        let mut cmd = crate::common::pipemap();
         cmd.env("XDG_CONFIG_HOME", self.dir.path().join("config"))
             .env("HOME", self.dir.path().join("home"))
             .env("PIPEDRIVE_API_TOKEN", TOKEN)

@@ -5,7 +5,7 @@
 use std::io::Read;
 use std::os::unix::process::CommandExt;
 use std::path::Path;
-use std::process::{Command, Stdio};
+use std::process::Stdio;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::{Duration, Instant};
@@ -60,16 +60,11 @@ impl Run {
 /// Runs `pipemap args…` in `dir` under [`LIMIT_BYTES`] of address space, killed after
 /// `timeout`.
 pub fn run_limited(dir: &Path, args: &[&str], timeout: Duration) -> Run {
-    let bin = assert_cmd::cargo::cargo_bin("pipemap");
     let out_path = dir.join(".limited-stdout");
     let err_path = dir.join(".limited-stderr");
-    let mut cmd = Command::new(bin);
+    let mut cmd = super::pipemap_process();
     cmd.current_dir(dir)
         .args(args)
-        .env(
-            "XDG_CONFIG_HOME",
-            std::env::temp_dir().join("pipemap-test-config-none"),
-        )
         .stdin(Stdio::null())
         .stdout(std::fs::File::create(&out_path).unwrap())
         .stderr(std::fs::File::create(&err_path).unwrap());

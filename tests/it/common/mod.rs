@@ -7,11 +7,25 @@ use std::collections::HashMap;
 use std::path::Path;
 
 use assert_cmd::Command;
+use pipemap::export::SummaryFile;
 
 /// `pipemap` as a test drives it: the built binary, with an empty config folder so saved
 /// profiles on the machine play no part.
 pub fn pipemap() -> Command {
-    let mut cmd = Command::cargo_bin("pipemap").expect("the binary builds");
+    Command::from_std(pipemap_process())
+}
+
+/// [`pipemap`] with its own config folder (saved profiles) and home: `config`.
+pub fn pipemap_with_config(config: &Path) -> Command {
+    let mut cmd = pipemap();
+    cmd.env("XDG_CONFIG_HOME", config).env("HOME", config);
+    cmd
+}
+
+/// [`pipemap`] as a plain process, for tests that set limits, send signals or pipe its
+/// streams themselves.
+pub fn pipemap_process() -> std::process::Command {
+    let mut cmd = std::process::Command::new(assert_cmd::cargo::cargo_bin("pipemap"));
     cmd.env(
         "XDG_CONFIG_HOME",
         std::env::temp_dir().join("pipemap-test-config-none"),
@@ -21,34 +35,27 @@ pub fn pipemap() -> Command {
 
 /// Reads `summary.json` of an export and checks that every file's rows add up and that each
 /// output file holds the rows the summary says.
-pub fn assert_reconciles(out: &Path) -> serde_json::Value {
-    let summary: serde_json::Value = serde_json::from_str(
-        &std::fs::read_to_string(out.join("summary.json")).expect("summary.json"),
-    )
-    .expect("JSON");
-    assert_eq!(summary["reconciled"], true, "{summary}");
-    for f in summary["files"].as_array().expect("files") {
-        let n = |k: &str| f[k].as_u64().expect("a count");
-        assert_eq!(
-            n("rows_in"),
-            n("rows_out") + n("merged") + n("rejected"),
-            "{f}"
-        );
+pub fn assert_reconciles(out: &Path) -> SummaryFile {
+    let file = read_summary(out);
+    let summary = &file.summary;
+    assert!(summary.reconciled, "{summary:?}");
+    for f in &summary.files {
+        assert_eq!(f.rows_in, f.rows_out + f.merged + f.rejected, "{f:?}");
     }
-    for o in summary["outputs"].as_array().expect("outputs") {
-        let file = out.join(o["file"].as_str().expect("file"));
-        let rows = csv::Reader::from_path(&file)
+    for o in &summary.outputs {
+        let path = out.join(&o.file);
+        let rows = csv::Reader::from_path(&path)
             .expect("output file")
             .records()
             .count() as u64;
-        assert_eq!(
-            rows,
-            o["rows"].as_u64().expect("rows"),
-            "{}",
-            file.display()
-        );
+        assert_eq!(rows, o.rows, "{}", path.display());
     }
-    summary
+    file
+}
+
+/// The `summary.json` of the export folder `out`, read as pipemap reads it.
+pub fn read_summary(out: &Path) -> SummaryFile {
+    SummaryFile::read(out).unwrap_or_else(|e| panic!("{e}"))
 }
 
 /// A CSV file's rows, header → value: an output file as a test reads it.

@@ -1,0 +1,122 @@
+//! Which of a file's entities are searched for duplicates, and how merges are named.
+
+use super::*;
+use crate::dedupe::{Decision, MergedRecord};
+
+fn plan(entity: Entity, split: Option<Entity>) -> FilePlan {
+    FilePlan {
+        file: "contacts.csv".into(),
+        mapping: 0,
+        headers: vec!["Name".into(), "Is company".into()],
+        entity,
+        split: split.map(|e| (1, e)),
+        rules: Vec::new(),
+        split_rules: Vec::new(),
+        id_column: None,
+        missing_columns: Vec::new(),
+        unmapped_columns: Vec::new(),
+        status_flags: Vec::new(),
+        secret_columns: Vec::new(),
+    }
+}
+
+fn settings(auto_merge: bool, decided: &[&str]) -> DedupeSettings {
+    DedupeSettings {
+        keys: vec!["email".into()],
+        auto_merge,
+        decisions: if decided.is_empty() {
+            Vec::new()
+        } else {
+            vec![Decision {
+                action: "merge".into(),
+                records: decided.iter().map(|s| s.to_string()).collect(),
+                survivor: Some(decided[0].to_string()),
+                fields: Default::default(),
+            }]
+        },
+    }
+}
+
+fn entities(found: &[(Entity, &[Rule], bool)]) -> Vec<(Entity, bool)> {
+    found.iter().map(|(e, _, split)| (*e, *split)).collect()
+}
+
+#[test]
+fn only_entities_with_auto_merge_or_decisions_are_searched() {
+    let mut profile = Profile::new("t");
+    let file = plan(Entity::Person, Some(Entity::Organization));
+    assert!(searched_entities(&file, &profile).is_empty());
+    // Settings that neither merge nor decide ask for nothing.
+    profile.dedupe.insert(Entity::Person, settings(false, &[]));
+    assert!(searched_entities(&file, &profile).is_empty());
+    profile
+        .dedupe
+        .insert(Entity::Organization, settings(false, &["a", "b"]));
+    assert_eq!(
+        entities(&searched_entities(&file, &profile)),
+        [(Entity::Organization, true)]
+    );
+    profile.dedupe.insert(Entity::Person, settings(true, &[]));
+    assert_eq!(
+        entities(&searched_entities(&file, &profile)),
+        [(Entity::Person, false), (Entity::Organization, true)]
+    );
+}
+
+#[test]
+fn deals_are_never_searched_whatever_the_profile_says() {
+    let mut profile = Profile::new("t");
+    profile
+        .dedupe
+        .insert(Entity::Deal, settings(true, &["a", "b"]));
+    assert!(searched_entities(&plan(Entity::Deal, None), &profile).is_empty());
+}
+
+fn record(identity: &str, name: &str, first: &str, last: &str) -> DedupeRecord {
+    DedupeRecord {
+        identity: identity.into(),
+        name: name.into(),
+        first_name: first.into(),
+        last_name: last.into(),
+        ..DedupeRecord::default()
+    }
+}
+
+#[test]
+fn a_merge_is_named_and_a_different_name_is_a_rename() {
+    let records = [
+        record("1", "Ann Lee", "", ""),
+        record("2", "", "ann", "LEE"),
+        record("3", "Annie Lee", "", ""),
+    ];
+    let mut merge = MergePlan::default();
+    merge.absorbed.insert("2".into(), "1".into());
+    merge.absorbed.insert("3".into(), "1".into());
+    merge.merged.insert(
+        "1".into(),
+        MergedRecord {
+            survivor: "1".into(),
+            members: vec!["1".into(), "2".into(), "3".into()],
+            ..MergedRecord::default()
+        },
+    );
+    let mut out = FileDuplicates::default();
+    name_merges(Entity::Person, &merge, &records, &mut out);
+    // "ann LEE" is the same name as "Ann Lee" for a link; "Annie Lee" is not.
+    assert_eq!(
+        out.renames,
+        [(
+            Entity::Person,
+            "Annie Lee".to_string(),
+            "Ann Lee".to_string()
+        )]
+    );
+    assert_eq!(
+        out.merges,
+        [(
+            Entity::Person,
+            "Ann Lee".to_string(),
+            vec!["ann LEE".to_string(), "Annie Lee".to_string()]
+        )]
+    );
+}

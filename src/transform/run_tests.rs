@@ -1,0 +1,280 @@
+//! The export's steps one by one, on small files written to a temporary folder.
+
+use std::path::{Path, PathBuf};
+
+use super::*;
+use crate::source::AsSources;
+
+const PROFILE: &str = r#"version: 1
+name: steps
+files:
+  - match: {headers_include: [id, name]}
+    entity: person
+    columns:
+      id: person.custom:Source ID
+      name: person.name
+      email: person.email:work
+  - match: {headers_include: [org_name]}
+    entity: organization
+    columns:
+      org_name: organization.name
+  - match: {headers_include: [title, contact_id]}
+    entity: deal
+    columns:
+      title: deal.title
+      contact_id: deal.person_id
+      company: deal.org_id
+"#;
+
+const PERSONS: &str = "id,name,email\n501,Ann Lee,ann@x.example\n502,Bo Ek,bo@x.example\n";
+const ORGS: &str = "org_name\nGlobex\n";
+/// Globex is described by a row; Acme only by the deal that links to it.
+const DEALS: &str = "title,contact_id,company\nRenewal,502,Acme\nUpsell,501,Globex\n";
+
+fn write(dir: &Path, name: &str, text: &str) -> PathBuf {
+    let path = dir.join(name);
+    std::fs::write(&path, text).unwrap();
+    path
+}
+
+fn sources(paths: &[PathBuf]) -> Vec<SourceRef> {
+    paths.iter().flat_map(|p| p.as_sources().unwrap()).collect()
+}
+
+fn options(out: PathBuf, drift: DriftPolicy) -> ApplyOptions<'static> {
+    ApplyOptions {
+        out,
+        sample: None,
+        escape_formulas: false,
+        drift,
+        progress: None,
+        notes: Vec::new(),
+        owners_from: None,
+        labels: Default::default(),
+    }
+}
+
+fn profile(text: &str) -> Profile {
+    crate::profile::from_yaml("steps.yaml", text).unwrap()
+}
+
+/// Deals first on the command line, then persons, then organizations.
+fn files(dir: &Path) -> Vec<PathBuf> {
+    vec![
+        write(dir, "deals.csv", DEALS),
+        write(dir, "persons.csv", PERSONS),
+        write(dir, "organizations.csv", ORGS),
+    ]
+}
+
+#[test]
+fn prepare_compiles_a_plan_per_file_and_orders_them_for_the_import() {
+    let dir = tempfile::tempdir().unwrap();
+    let paths = files(dir.path());
+    let (profile, schema) = (profile(PROFILE), Schema::builtin());
+    let opts = options(dir.path().join("out"), DriftPolicy::Refuse);
+    let run = ExportRun::prepare(sources(&paths), &profile, &schema, &opts).unwrap();
+    let entities: Vec<Entity> = run.plans.iter().map(|p| p.entity).collect();
+    assert_eq!(
+        entities,
+        [Entity::Deal, Entity::Person, Entity::Organization]
+    );
+    assert_eq!(
+        run.order,
+        [2, 1, 0],
+        "organizations, then persons, are imported before the deals that link them"
+    );
+    assert_eq!(run.rows.tally.files.len(), 3);
+    let bytes = DEALS.len() + PERSONS.len() + ORGS.len();
+    assert_eq!(run.total_bytes, bytes as u64);
+    assert!(
+        run.drift.iter().all(|d| !d.needs_review()),
+        "{:?}",
+        run.drift
+    );
+    assert!(!run.lookups.escape);
+    assert!(
+        !std::fs::exists(dir.path().join("out")).unwrap(),
+        "preparing writes nothing"
+    );
+}
+
+#[test]
+fn prepare_refuses_a_file_no_mapping_matches_and_names_it() {
+    let dir = tempfile::tempdir().unwrap();
+    let stray = write(dir.path(), "stray.csv", "colour,size\nred,3\n");
+    let (profile, schema) = (profile(PROFILE), Schema::builtin());
+    let opts = options(dir.path().join("out"), DriftPolicy::Refuse);
+    let Err(error) = ExportRun::prepare(sources(&[stray]), &profile, &schema, &opts) else {
+        panic!("a file the profile does not know was taken");
+    };
+    assert!(matches!(error, ApplyError::Unmatched(_)), "{error}");
+    assert!(error.to_string().contains("stray.csv"), "{error}");
+}
+
+#[test]
+fn check_drift_refuses_a_new_column_unless_the_drift_is_to_be_reported() {
+    let dir = tempfile::tempdir().unwrap();
+    let persons = write(
+        dir.path(),
+        "persons.csv",
+        "id,name,email,Shoe size\n501,Ann Lee,ann@x.example,38\n",
+    );
+    let (profile, schema) = (profile(PROFILE), Schema::builtin());
+    let refuse = options(dir.path().join("out"), DriftPolicy::Refuse);
+    let run = ExportRun::prepare(
+        sources(std::slice::from_ref(&persons)),
+        &profile,
+        &schema,
+        &refuse,
+    )
+    .unwrap();
+    let Err(ApplyError::Drift(lines)) = run.check_drift() else {
+        panic!("the new column went unnoticed");
+    };
+    assert!(lines.contains("Shoe size"), "{lines}");
+    let report = options(dir.path().join("out"), DriftPolicy::Report);
+    let run = ExportRun::prepare(sources(&[persons]), &profile, &schema, &report).unwrap();
+    assert!(run.check_drift().is_ok());
+    assert!(
+        run.drift[0].needs_review(),
+        "the drift is still there to report"
+    );
+}
+
+#[test]
+fn find_duplicates_plans_merges_only_where_the_profile_asks() {
+    let dir = tempfile::tempdir().unwrap();
+    let persons = write(
+        dir.path(),
+        "persons.csv",
+        "id,name,email\n501,Ann Lee,ann@x.example\n502,Annie Lee,ann@x.example\n503,Bo Ek,bo@x.example\n",
+    );
+    let schema = Schema::builtin();
+    let opts = options(dir.path().join("out"), DriftPolicy::Refuse);
+    let plain = profile(PROFILE);
+    let mut run = ExportRun::prepare(
+        sources(std::slice::from_ref(&persons)),
+        &plain,
+        &schema,
+        &opts,
+    )
+    .unwrap();
+    run.find_duplicates().unwrap();
+    assert!(run.duplicates.iter().all(Option::is_none));
+    assert!(run.lookups.column_merges.is_empty() && run.lookups.renames.is_empty());
+
+    let merging = profile(&format!(
+        "{PROFILE}dedupe:\n  person:\n    keys: [email]\n    auto_merge: true\n"
+    ));
+    let mut run = ExportRun::prepare(sources(&[persons]), &merging, &schema, &opts).unwrap();
+    run.find_duplicates().unwrap();
+    let found = run.duplicates[0].as_ref().expect("the persons' duplicates");
+    assert_eq!(found.plan.absorbed.len(), 1, "{:?}", found.plan.absorbed);
+    // Links by the absorbed record's name follow its survivor.
+    assert_eq!(run.lookups.renames.len(), 1, "{:?}", run.lookups.renames);
+    let renamed = run.lookups.renames.values().next().unwrap();
+    assert!(renamed == "Ann Lee" || renamed == "Annie Lee", "{renamed}");
+    assert!(run.lookups.column_merges.contains_key(&Entity::Person));
+}
+
+#[test]
+fn index_links_holds_the_records_links_by_id_can_reach() {
+    let dir = tempfile::tempdir().unwrap();
+    let paths = files(dir.path());
+    let (profile, schema) = (profile(PROFILE), Schema::builtin());
+    let opts = options(dir.path().join("out"), DriftPolicy::Refuse);
+    let mut run = ExportRun::prepare(sources(&paths), &profile, &schema, &opts).unwrap();
+    // The steps run in order: the index follows merges, so the duplicates come first.
+    run.find_duplicates().unwrap();
+    run.index_links().unwrap();
+    let bo = run
+        .index
+        .get(Entity::Person, "502")
+        .expect("person 502 is indexed");
+    assert_eq!(bo.name, "Bo Ek");
+    assert!(run.index.get(Entity::Person, "999").is_none());
+    assert_eq!(run.index.len(), 2);
+}
+
+#[test]
+fn index_links_reads_nothing_when_no_link_is_by_id() {
+    let dir = tempfile::tempdir().unwrap();
+    let persons = write(dir.path(), "persons.csv", PERSONS);
+    let (profile, schema) = (profile(PROFILE), Schema::builtin());
+    let opts = options(dir.path().join("out"), DriftPolicy::Refuse);
+    let mut run = ExportRun::prepare(sources(&[persons]), &profile, &schema, &opts).unwrap();
+    run.find_duplicates().unwrap();
+    run.index_links().unwrap();
+    assert!(run.index.is_empty());
+}
+
+/// The run converted whole into its staging folder, up to (not including) `finish`.
+fn converted<'a>(
+    paths: &[PathBuf],
+    profile: &'a Profile,
+    schema: &Schema,
+    opts: &'a ApplyOptions<'a>,
+    staging: &Staging,
+) -> (ExportRun<'a>, Outputs) {
+    let mut run = ExportRun::prepare(sources(paths), profile, schema, opts).unwrap();
+    run.find_duplicates().unwrap();
+    run.index_links().unwrap();
+    let mut out = run.open_outputs(staging).unwrap();
+    for i in run.order.clone() {
+        run.convert_file(i, &mut out).unwrap();
+    }
+    (run, out)
+}
+
+#[test]
+fn write_referenced_only_writes_an_organization_only_a_link_names_and_no_other() {
+    let dir = tempfile::tempdir().unwrap();
+    let paths = files(dir.path());
+    let (profile, schema) = (profile(PROFILE), Schema::builtin());
+    let opts = options(dir.path().join("out"), DriftPolicy::Refuse);
+    let staging = Staging::new(&opts.out).unwrap();
+    let (mut run, mut out) = converted(&paths, &profile, &schema, &opts, &staging);
+    assert!(!run.rows.census.has(Entity::Organization, "Acme"));
+    assert!(run.rows.census.has(Entity::Organization, "Globex"));
+    run.write_referenced_only(&mut out).unwrap();
+    let tally = &run.rows.tally;
+    assert_eq!(tally.created_for_links.get(&Entity::Organization), Some(&1));
+    assert_eq!(tally.created_examples[&Entity::Organization], ["Acme"]);
+    assert!(tally.suspect_created.is_empty());
+    assert!(run.rows.census.has(Entity::Organization, "Acme"));
+    assert!(run.rows.referenced.is_empty(), "each is written once");
+}
+
+#[test]
+fn finish_counts_what_was_written_and_the_counts_reconcile() {
+    let dir = tempfile::tempdir().unwrap();
+    let paths = files(dir.path());
+    let (profile, schema) = (profile(PROFILE), Schema::builtin());
+    let opts = options(dir.path().join("out"), DriftPolicy::Refuse);
+    let staging = Staging::new(&opts.out).unwrap();
+    let (mut run, mut out) = converted(&paths, &profile, &schema, &opts, &staging);
+    run.write_referenced_only(&mut out).unwrap();
+    let export = run.finish(out).unwrap();
+    let s = &export.summary;
+    assert!(s.reconciled, "{s:?}");
+    let rows = |stem: &str| {
+        s.outputs
+            .iter()
+            .filter(|o| o.file.starts_with(stem))
+            .map(|o| o.rows)
+            .sum::<u64>()
+    };
+    assert_eq!(
+        rows("01-organizations"),
+        2,
+        "Globex and Acme: {:?}",
+        s.outputs
+    );
+    assert_eq!(rows("02-persons"), 2);
+    assert_eq!(rows("03-deals"), 2);
+    assert_eq!(s.links.created_for_links, 1);
+    assert_eq!(s.links.by_id, 2, "{:?}", s.links);
+    let files: Vec<&str> = s.files.iter().map(|f| f.file.as_str()).collect();
+    assert_eq!(files.len(), 3, "{files:?}");
+}
