@@ -3,6 +3,7 @@
 //! exports by their headers, never by their paths.
 
 pub mod drift;
+mod keys;
 pub mod library;
 mod load;
 

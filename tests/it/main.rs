@@ -38,6 +38,7 @@ mod output_folder;
 mod pipedrive_languages;
 mod preset_crms;
 mod presets;
+mod profile_repeated_keys;
 mod profile_roundtrip;
 mod real_values;
 mod reconcile_prop;
