@@ -225,6 +225,12 @@ impl Profile {
             if need.is_empty() {
                 continue;
             }
+            // A mapping that splits rows on a column the file lacks cannot export it.
+            if let Some(split) = &file.split
+                && !lower.contains(&split.column.trim().to_lowercase())
+            {
+                continue;
+            }
             let present = need
                 .iter()
                 .filter(|h| lower.contains(&h.trim().to_lowercase()))
@@ -283,5 +289,15 @@ mod tests {
             Some(1)
         );
         assert_eq!(p.match_file(&h(&["ID", "Name"])).map(|m| m.0), Some(0));
+    }
+
+    #[test]
+    fn a_mapping_that_splits_on_a_column_the_file_lacks_is_no_match() {
+        let yaml = "version: 1\nname: t\nfiles:\n  - match: {headers_include: [is_org, org]}\n    entity: person\n    split: {column: is_org, \"true\": organization}\n    columns: {name: person.name, email: person.email, city: skip, is_org: skip}\n";
+        let p = crate::profile::from_yaml("t", yaml).unwrap();
+        let h = |v: &[&str]| v.iter().map(|s| s.to_string()).collect::<Vec<_>>();
+        assert_eq!(p.match_file(&h(&["Name", "Email", "City"])), None);
+        let with_split = h(&["Name", "Email", "City", "is_org"]);
+        assert_eq!(p.match_file(&with_split).map(|m| m.0), Some(0));
     }
 }

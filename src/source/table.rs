@@ -453,13 +453,13 @@ impl Table {
         }
         // The file's own line, counted from the bytes (the reader's count is off in CRLF
         // files and after blank lines).
-        let inside = memchr::memchr_iter(b'\n', record.as_slice()).count() as u64;
+        let inside = record.iter().map(super::lines::count_breaks).sum();
         let end = reader.position().byte();
         tail.record_start.store(end, Ordering::Relaxed);
         let last_breaks = record
             .iter()
             .next_back()
-            .is_some_and(|f| f.ends_with(b"\n"));
+            .is_some_and(super::lines::ends_with_break);
         let line = match tail.lines.lock() {
             Ok(mut lines) => lines.first_line(end, inside, last_breaks),
             Err(_) => record.position().map_or(0, |p| p.line()),

@@ -27,6 +27,7 @@ mod dedupe_febrl;
 mod dedupe_quality;
 mod hostile_inputs;
 mod hostile_profiles;
+mod hostile_sweep;
 mod inputs_archives;
 mod inputs_workbooks;
 mod line_numbers;
