@@ -116,7 +116,10 @@ impl FilePlan {
             if many || matches!(slot, Slot::Field { key, .. } if key == "currency") {
                 continue;
             }
-            match by_slot.iter_mut().find(|(s, _, _)| *s == slot) {
+            // A field of a linked record (a person file's `organization.name`) has the same
+            // slot as the record's own (`person.name`) but is another record's value.
+            let same = |s: &Slot, t: &Target| s == slot && t.entity() == target.entity();
+            match by_slot.iter_mut().find(|(s, t, _)| same(s, t)) {
                 Some((_, _, headers)) => headers.push(header),
                 None => by_slot.push((slot, target, vec![header])),
             }

@@ -46,6 +46,7 @@ mod reconcile_prop;
 mod relink;
 mod sniff_matrix;
 mod suggest_eval;
+mod sweep_workbooks;
 mod terminal_text;
 mod tui_behaviour;
 mod tui_drift;
