@@ -208,14 +208,28 @@ impl Profile {
     pub fn match_file(&self, headers: &[String]) -> Option<(usize, f64)> {
         let lower: std::collections::HashSet<String> =
             headers.iter().map(|h| h.trim().to_lowercase()).collect();
+        // The file's headers a mapping knows. Small ones are compared pairwise; past that, by
+        // ASCII-lowercased name in a set, one look-up per header (linear in tens of thousands
+        // of columns, where comparing every pair is quadratic).
         let known_of = |file: &FileMapping| {
+            if headers.len().saturating_mul(file.columns.len()) <= 4096 {
+                return headers
+                    .iter()
+                    .filter(|h| {
+                        file.columns
+                            .keys()
+                            .any(|c| c.eq_ignore_ascii_case(h.trim()))
+                    })
+                    .count();
+            }
+            let names: std::collections::HashSet<String> = file
+                .columns
+                .keys()
+                .map(|c| c.to_ascii_lowercase())
+                .collect();
             headers
                 .iter()
-                .filter(|h| {
-                    file.columns
-                        .keys()
-                        .any(|c| c.eq_ignore_ascii_case(h.trim()))
-                })
+                .filter(|h| names.contains(&h.trim().to_ascii_lowercase()))
                 .count()
         };
         let mut best: Option<(usize, usize, f64)> = None;

@@ -106,6 +106,9 @@ impl FilePlan {
     /// currency column may both set it) and fields that take several values.
     pub fn shared_targets(&self) -> Vec<(&Target, Vec<&str>)> {
         let mut by_slot: Vec<(&Slot, &Target, Vec<&str>)> = Vec::new();
+        // Where each (slot, entity) sits in `by_slot`: one look-up per column.
+        let mut index: std::collections::HashMap<(&Slot, Option<Entity>), usize> =
+            std::collections::HashMap::new();
         for (rule, header) in self.rules.iter().zip(&self.headers) {
             let Rule::Set { target, slot, conv } = rule else {
                 continue;
@@ -118,10 +121,12 @@ impl FilePlan {
             }
             // A field of a linked record (a person file's `organization.name`) has the same
             // slot as the record's own (`person.name`) but is another record's value.
-            let same = |s: &Slot, t: &Target| s == slot && t.entity() == target.entity();
-            match by_slot.iter_mut().find(|(s, t, _)| same(s, t)) {
-                Some((_, _, headers)) => headers.push(header),
-                None => by_slot.push((slot, target, vec![header])),
+            match index.get(&(slot, target.entity())) {
+                Some(&at) => by_slot[at].2.push(header),
+                None => {
+                    index.insert((slot, target.entity()), by_slot.len());
+                    by_slot.push((slot, target, vec![header]));
+                }
             }
         }
         by_slot
@@ -191,11 +196,14 @@ pub fn compile(
     profile: &Profile,
     schema: &Schema,
 ) -> Result<FilePlan, PlanError> {
-    let find = |name: &str| {
-        headers
-            .iter()
-            .position(|h| h.eq_ignore_ascii_case(name.trim()))
-    };
+    // Each header's first column, by its ASCII-lowercased name: a profile's columns are found
+    // in one look-up each, not a scan of every header (linear in tens of thousands of columns).
+    let mut by_name: std::collections::HashMap<String, usize> =
+        std::collections::HashMap::with_capacity(headers.len());
+    for (i, h) in headers.iter().enumerate() {
+        by_name.entry(h.to_ascii_lowercase()).or_insert(i);
+    }
+    let find = |name: &str| by_name.get(&name.trim().to_ascii_lowercase()).copied();
     let column_values = |i: usize| -> Vec<String> {
         sample
             .iter()
@@ -563,10 +571,17 @@ pub fn match_files(
     profile: &Profile,
     headers: &[(String, Vec<String>)],
 ) -> Result<Vec<usize>, String> {
+    // Files with the same headers (an archive of many parts of one table) get the same
+    // mapping: each set of headers is matched once, not once per file against every mapping.
+    let mut matched: std::collections::HashMap<&[String], Option<usize>> =
+        std::collections::HashMap::new();
     headers
         .iter()
         .map(|(file, h)| {
-            profile.match_file(h).map(|(i, _)| i).ok_or_else(|| {
+            let found = *matched
+                .entry(h.as_slice())
+                .or_insert_with(|| profile.match_file(h).map(|(i, _)| i));
+            found.ok_or_else(|| {
                 let wanted: Vec<String> = profile
                     .files
                     .iter()
