@@ -28,11 +28,7 @@ pub fn merged_regions(content: impl BufRead, sheet: &str) -> Vec<Dimensions> {
                 in_sheet = attribute(&e, "table:name").as_deref() == Some(sheet);
                 (row, col) = (0, 0);
             }
-            Event::End(e) if e.name().into_inner() == "table:table" => {
-                if in_sheet {
-                    break;
-                }
-            }
+            Event::End(e) if in_sheet && e.name().into_inner() == "table:table" => break,
             Event::Start(e) if in_sheet && e.name().into_inner() == "table:table-row" => {
                 col = 0;
                 row_repeat = number(&e, "table:number-rows-repeated");
