@@ -57,6 +57,35 @@ pub enum OutFolderError {
         .0.display()
     )]
     Foreign(PathBuf),
+    #[error(
+        "{}: this input is in the output folder {}, which the export replaces; give the source files, not an earlier export, or write the export to another folder",
+        .input.display(), .out.display()
+    )]
+    HoldsAnInput { input: PathBuf, out: PathBuf },
+}
+
+/// Refuses inputs read from inside the output folder: the export replaces that folder, so an
+/// earlier export given back as input (`apply in/* --out in/out`) would be read as source
+/// rows, its rows doubled and its links and rejects taken for records.
+pub fn check_inputs_outside(out: &Path, inputs: &[SourceRef]) -> Result<(), OutFolderError> {
+    // A folder not yet made holds nothing; paths are compared as the file system resolves them
+    // (`./out`, a symlink to it).
+    let Ok(out_dir) = out.canonicalize() else {
+        return Ok(());
+    };
+    for input in inputs {
+        let path = input.disk_path();
+        if path
+            .canonicalize()
+            .is_ok_and(|resolved| resolved.starts_with(&out_dir))
+        {
+            return Err(OutFolderError::HoldsAnInput {
+                input: path.to_path_buf(),
+                out: out.to_path_buf(),
+            });
+        }
+    }
+    Ok(())
 }
 
 /// Refuses an output folder that is a file, or that holds files and no earlier pipemap export
@@ -80,6 +109,10 @@ pub fn run(
     progress: Option<&dyn Fn(u64, u64)>,
 ) -> Result<Export, ExportError> {
     check_out_folder(&request.out)?;
+    let inputs = [&request.sources, &request.users, &request.tags];
+    for group in inputs {
+        check_inputs_outside(&request.out, group)?;
+    }
     let mut profile = request.profile;
     let mut notes = request.notes;
     let used = crate::transform::owners::from_users_files(&request.users, &mut profile)?;

@@ -60,9 +60,32 @@ pub fn from_yaml(file: &str, text: &str) -> Result<Profile, ProfileError> {
         });
     }
     check_version(file, text)?;
+    check_repeated_keys(file, text)?;
     let profile = serde_yaml::from_str::<Profile>(text).map_err(|e| parse_error(file, &e))?;
     check_tags(file, text)?;
     Ok(profile)
+}
+
+/// Refuses a key written twice in one mapping, naming where it repeats: serde_yaml would point
+/// at the mapping's start, and a map of columns or values would keep the last of the two.
+fn check_repeated_keys(file: &str, text: &str) -> Result<(), ProfileError> {
+    let Some(repeat) = super::keys::first_repeated_key(text) else {
+        return Ok(());
+    };
+    let within = if repeat.path.is_empty() {
+        String::new()
+    } else {
+        format!("{}: ", repeat.path)
+    };
+    Err(ProfileError::Parse {
+        file: file.to_string(),
+        line: repeat.line,
+        column: repeat.column,
+        message: format!(
+            "{within}the key {:?} is written a second time (first on line {}); a key is written once in its mapping",
+            repeat.key, repeat.first_line
+        ),
+    })
 }
 
 /// Refuses YAML tags (`!shell x`, `!!binary …`): no key of a profile takes one, and serde

@@ -3,6 +3,7 @@
 //! exports by their headers, never by their paths.
 
 pub mod drift;
+mod keys;
 pub mod library;
 mod load;
 mod split;
@@ -211,14 +212,28 @@ impl Profile {
     pub fn match_file(&self, headers: &[String]) -> Option<(usize, f64)> {
         let lower: std::collections::HashSet<String> =
             headers.iter().map(|h| h.trim().to_lowercase()).collect();
+        // The file's headers a mapping knows. Small ones are compared pairwise; past that, by
+        // ASCII-lowercased name in a set, one look-up per header (linear in tens of thousands
+        // of columns, where comparing every pair is quadratic).
         let known_of = |file: &FileMapping| {
+            if headers.len().saturating_mul(file.columns.len()) <= 4096 {
+                return headers
+                    .iter()
+                    .filter(|h| {
+                        file.columns
+                            .keys()
+                            .any(|c| c.eq_ignore_ascii_case(h.trim()))
+                    })
+                    .count();
+            }
+            let names: std::collections::HashSet<String> = file
+                .columns
+                .keys()
+                .map(|c| c.to_ascii_lowercase())
+                .collect();
             headers
                 .iter()
-                .filter(|h| {
-                    file.columns
-                        .keys()
-                        .any(|c| c.eq_ignore_ascii_case(h.trim()))
-                })
+                .filter(|h| names.contains(&h.trim().to_ascii_lowercase()))
                 .count()
         };
         let mut best: Option<(usize, usize, f64)> = None;
@@ -226,6 +241,12 @@ impl Profile {
         for (i, file) in self.files.iter().enumerate() {
             let need = &file.matcher.headers_include;
             if need.is_empty() {
+                continue;
+            }
+            // A mapping that splits rows on a column the file lacks cannot export it.
+            if let Some(split) = &file.split
+                && !lower.contains(&split.column.trim().to_lowercase())
+            {
                 continue;
             }
             let present = need
@@ -289,5 +310,15 @@ mod tests {
             Some(1)
         );
         assert_eq!(p.match_file(&h(&["ID", "Name"])).map(|m| m.0), Some(0));
+    }
+
+    #[test]
+    fn a_mapping_that_splits_on_a_column_the_file_lacks_is_no_match() {
+        let yaml = "version: 1\nname: t\nfiles:\n  - match: {headers_include: [is_org, org]}\n    entity: person\n    split: {column: is_org, \"true\": organization}\n    columns: {name: person.name, email: person.email, city: skip, is_org: skip}\n";
+        let p = crate::profile::from_yaml("t", yaml).unwrap();
+        let h = |v: &[&str]| v.iter().map(|s| s.to_string()).collect::<Vec<_>>();
+        assert_eq!(p.match_file(&h(&["Name", "Email", "City"])), None);
+        let with_split = h(&["Name", "Email", "City", "is_org"]);
+        assert_eq!(p.match_file(&with_split).map(|m| m.0), Some(0));
     }
 }

@@ -1,5 +1,6 @@
 //! The file's own line numbers for its records, as an editor or a spreadsheet shows them
-//! (header = line 1, blank lines and the lines inside quoted cells counted, CRLF or LF alike).
+//! (header = line 1, blank lines and the lines inside quoted cells counted, CRLF, LF or a lone
+//! CR as old Mac files end their lines alike).
 //! The csv reader's own line count is off in CRLF files and gives a record after blank lines the
 //! first blank line's number, so the line breaks are counted here, on the bytes the reader is fed.
 
@@ -10,20 +11,48 @@ use std::collections::VecDeque;
 pub(crate) struct LineIndex {
     /// Bytes seen.
     read: u64,
-    /// Offsets of `\n` bytes not yet behind a record.
+    /// Offsets of line breaks not yet behind a record: each `\n`, and each `\r` that no `\n`
+    /// follows.
     pending: VecDeque<u64>,
-    /// `\n` bytes behind the last record asked about.
+    /// Line breaks behind the last record asked about.
     passed: u64,
     /// The offset of the last of them.
     last_break: Option<u64>,
+    /// The bytes so far end with a `\r`, already counted as a break: a `\n` right after it
+    /// is the same break.
+    cr_at_end: bool,
+}
+
+/// The line breaks in `bytes`: each `\n`, and each `\r` that no `\n` follows (the csv reader
+/// ends a record on a lone `\r` too, so an editor and pipemap count the same lines).
+pub(crate) fn count_breaks(bytes: &[u8]) -> u64 {
+    memchr::memchr2_iter(b'\r', b'\n', bytes)
+        .filter(|&i| bytes[i] == b'\n' || bytes.get(i + 1) != Some(&b'\n'))
+        .count() as u64
+}
+
+/// Whether a cell ends with a line break.
+pub(crate) fn ends_with_break(cell: &[u8]) -> bool {
+    matches!(cell.last(), Some(b'\n' | b'\r'))
 }
 
 impl LineIndex {
     /// Takes in the next bytes of the text.
     pub fn saw(&mut self, bytes: &[u8]) {
         let start = self.read;
-        self.pending
-            .extend(memchr::memchr_iter(b'\n', bytes).map(|i| start + i as u64));
+        let cr_before = self.cr_at_end;
+        self.pending.extend(
+            memchr::memchr2_iter(b'\r', b'\n', bytes)
+                .filter(|&i| match bytes[i] {
+                    // The `\n` of a `\r\n` split between two reads was counted at its `\r`.
+                    b'\n' => !(i == 0 && cr_before),
+                    _ => bytes.get(i + 1) != Some(&b'\n'),
+                })
+                .map(|i| start + i as u64),
+        );
+        if let Some(&last) = bytes.last() {
+            self.cr_at_end = last == b'\r';
+        }
         self.read += bytes.len() as u64;
     }
 
@@ -73,14 +102,8 @@ mod tests {
         let mut record = csv::ByteRecord::new();
         let mut out = Vec::new();
         while reader.read_byte_record(&mut record).unwrap() {
-            let inside = record
-                .iter()
-                .map(|f| f.iter().filter(|b| **b == b'\n').count() as u64)
-                .sum();
-            let last_breaks = record
-                .iter()
-                .next_back()
-                .is_some_and(|f| f.ends_with(b"\n"));
+            let inside = record.iter().map(count_breaks).sum();
+            let last_breaks = record.iter().next_back().is_some_and(ends_with_break);
             let line = index.first_line(reader.position().byte(), inside, last_breaks);
             out.push((String::from_utf8_lossy(&record[0]).into_owned(), line));
         }
@@ -118,5 +141,31 @@ mod tests {
             lines(b"Name\nAda,\"open\nBob\nCy\n"),
             want(&[("Name", 1), ("Ada", 2)])
         );
+    }
+
+    #[test]
+    fn a_lone_carriage_return_ends_a_line_as_in_old_mac_files() {
+        let got = lines(b"Name,Email\rAda,a\r\rBob,b\r\"Cy\rM\",c\rDee,d\r");
+        assert_eq!(
+            got,
+            vec![
+                ("Name".to_string(), 1),
+                ("Ada".to_string(), 2),
+                ("Bob".to_string(), 4),
+                ("Cy\rM".to_string(), 5),
+                ("Dee".to_string(), 7),
+            ]
+        );
+    }
+
+    #[test]
+    fn a_crlf_split_between_two_reads_is_one_break() {
+        let mut index = LineIndex::default();
+        index.saw(b"A\r");
+        index.saw(b"\nB\r\nC");
+        // The reader stands on the `\n` of each `\r\n`, and at the end after the last record.
+        assert_eq!(index.first_line(2, 0, false), 1);
+        assert_eq!(index.first_line(5, 0, false), 2);
+        assert_eq!(index.first_line(7, 0, false), 3);
     }
 }

@@ -17,6 +17,7 @@ pub mod kinds;
 mod lines;
 pub mod names;
 mod ods_limits;
+mod ods_merges;
 pub mod origin;
 pub mod sniff;
 pub mod stats;

@@ -174,7 +174,20 @@ impl Table {
             delimiter_byte: b',',
         };
         let size_hint = rows.rows_hint();
-        let notes = std::mem::take(&mut rows.notes);
+        let mut notes = std::mem::take(&mut rows.notes);
+        // A report's title rows above its header are no header and no records.
+        let titles = rows.skip_title_rows()?;
+        if !titles.is_empty() {
+            notes.push(format!(
+                "{} row(s) of text above the header left out as the report's title: {}",
+                titles.len(),
+                titles
+                    .iter()
+                    .map(|s| format!("“{s}”"))
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            ));
+        }
         let mut table = Table::start(name.to_string(), path, format, Rows::Sheet(rows), size_hint)?;
         table.warnings.extend(notes);
         Ok(table)
@@ -357,6 +370,24 @@ impl Table {
                 raw.pop();
             }
         }
+        // A column name is a few words; kilobytes of text on a text file's first line are a
+        // file with no header row, or no table at all, and would be repeated into every output
+        // and report. (A sheet's cells are bounded by the workbook's own budget.)
+        if let Some((column, name)) = raw
+            .iter()
+            .enumerate()
+            .find(|(_, h)| !sheet && h.len() > MAX_HEADER_BYTES)
+        {
+            return Err(SourceError::Malformed {
+                file: table.name.clone(),
+                line: header.line,
+                message: format!(
+                    "refused: the header cell in column {} holds {} bytes, past the limit of {MAX_HEADER_BYTES} bytes for a column name (is the first row really the header?)",
+                    column + 1,
+                    name.len()
+                ),
+            });
+        }
         table.raw_headers = raw;
         let (headers, warnings) = unique_headers(&table.raw_headers);
         table.headers = headers;
@@ -453,13 +484,13 @@ impl Table {
         }
         // The file's own line, counted from the bytes (the reader's count is off in CRLF
         // files and after blank lines).
-        let inside = memchr::memchr_iter(b'\n', record.as_slice()).count() as u64;
+        let inside = record.iter().map(super::lines::count_breaks).sum();
         let end = reader.position().byte();
         tail.record_start.store(end, Ordering::Relaxed);
         let last_breaks = record
             .iter()
             .next_back()
-            .is_some_and(|f| f.ends_with(b"\n"));
+            .is_some_and(super::lines::ends_with_break);
         let line = match tail.lines.lock() {
             Ok(mut lines) => lines.first_line(end, inside, last_breaks),
             Err(_) => record.position().map_or(0, |p| p.line()),
@@ -682,6 +713,8 @@ impl Tail {
     }
 }
 
+/// The longest column name, in bytes.
+pub const MAX_HEADER_BYTES: usize = 4096;
 /// The largest cell of a text table, in bytes.
 pub const MAX_CELL_BYTES: u64 = 16 << 20;
 /// The largest record of a text table, in bytes: refused while it is read, before the reader

@@ -6,6 +6,7 @@
 //! older formats are read whole by calamine and then handed over the same way. The first
 //! non-empty row is the header; empty rows are passed over; a record's line is its row number.
 
+use std::collections::VecDeque;
 use std::fs::File;
 use std::io::{BufReader, Cursor, Read, Seek};
 use std::path::PathBuf;
@@ -117,13 +118,25 @@ pub fn open_sheet(
                     .map_err(|e| super::io_error(display, e))
                     .and_then(|f| {
                         let size = f.metadata().map_or(0, |m| m.len());
+                        let merges = match (kind, File::open(&path)) {
+                            (WorkbookKind::Ods, Ok(again)) => {
+                                ods_merged_regions(BufReader::new(again), sheet)
+                            }
+                            _ => Vec::new(),
+                        };
                         let wb = open(BufReader::new(f), kind, display)?;
-                        stream_in(wb, kind, sheet, source, Budget::for_book(size), &tx)
+                        let budget = Budget::for_book(size);
+                        stream_in(wb, kind, sheet, source, budget, merges, &tx)
                     }),
                 Book::Bytes(bytes) => {
                     let size = bytes.len() as u64;
+                    let merges = match kind {
+                        WorkbookKind::Ods => ods_merged_regions(Cursor::new(&bytes[..]), sheet),
+                        _ => Vec::new(),
+                    };
                     open(Cursor::new(bytes), kind, display).and_then(|wb| {
-                        stream_in(wb, kind, sheet, source, Budget::for_book(size), &tx)
+                        let budget = Budget::for_book(size);
+                        stream_in(wb, kind, sheet, source, budget, merges, &tx)
                     })
                 }
             });
@@ -139,6 +152,7 @@ pub fn open_sheet(
         rows_hint: None,
         done: false,
         notes: Vec::new(),
+        ahead: VecDeque::new(),
     };
     match rows.rx.recv() {
         Ok(Msg::Opened(hint, notes)) => {
@@ -161,6 +175,26 @@ pub struct SheetRows {
     /// What the reader did to the sheet's cells that a user should know (merged cells
     /// carried down).
     pub notes: Vec<String>,
+    /// Rows read ahead to find the header, handed out before the rest.
+    ahead: VecDeque<(u64, Vec<String>)>,
+}
+
+/// Rows read ahead of the header to find a report's title rows: up to five titles, the
+/// header and the row after it.
+const TITLE_LOOKAHEAD: usize = 7;
+
+/// How many rows of at most one filled cell open a sheet above its header: counted only when
+/// a row of at least three filled cells follows and the row after it has two or more, so a
+/// one-column sheet keeps its first row (as `sniff::title_lines` does for text).
+fn title_rows(rows: &[&[String]]) -> usize {
+    let filled = |row: &[String]| row.iter().filter(|c| !c.trim().is_empty()).count();
+    let titles = rows.iter().take_while(|r| filled(r) <= 1).count();
+    if titles == 0 || titles > 5 {
+        return 0;
+    }
+    let header = rows.get(titles).map_or(0, |r| filled(r));
+    let next = rows.get(titles + 1).map_or(0, |r| filled(r));
+    if header >= 3 && next >= 2 { titles } else { 0 }
 }
 
 enum Msg {
@@ -173,6 +207,14 @@ enum Msg {
 impl SheetRows {
     /// The next non-empty row with its 1-based row number, or None after the last.
     pub fn next_row(&mut self) -> Result<Option<(u64, Vec<String>)>, SourceError> {
+        match self.ahead.pop_front() {
+            Some(row) => Ok(Some(row)),
+            None => self.receive(),
+        }
+    }
+
+    /// The next row from the reader.
+    fn receive(&mut self) -> Result<Option<(u64, Vec<String>)>, SourceError> {
         if self.done {
             return Ok(None);
         }
@@ -189,12 +231,39 @@ impl SheetRows {
                 self.done = true;
                 Err(err)
             }
-            Ok(Msg::Opened(..)) => self.next_row(),
+            Ok(Msg::Opened(..)) => self.receive(),
             Err(_) => {
                 self.done = true;
                 Err(self.stopped())
             }
         }
+    }
+
+    /// Passes over a report's title rows above its header (a title, a "generated on" line:
+    /// one filled cell each) and returns their text; the header and the rows after it are
+    /// handed out as before. Only a few rows are read ahead to decide.
+    pub fn skip_title_rows(&mut self) -> Result<Vec<String>, SourceError> {
+        while self.ahead.len() < TITLE_LOOKAHEAD {
+            match self.receive()? {
+                Some(row) => self.ahead.push_back(row),
+                None => break,
+            }
+        }
+        let rows: Vec<&[String]> = self.ahead.iter().map(|(_, r)| r.as_slice()).collect();
+        let titles = title_rows(&rows);
+        Ok(self
+            .ahead
+            .drain(..titles)
+            .map(|(_, cells)| {
+                let filled: Vec<&str> = cells
+                    .iter()
+                    .map(|c| c.trim())
+                    .filter(|c| !c.is_empty())
+                    .collect();
+                // A title is named, not quoted whole: a cell may be long.
+                filled.join(" ").chars().take(80).collect()
+            })
+            .collect())
     }
 
     /// Text handed out so far, in bytes (cells plus one separator each).
@@ -432,13 +501,27 @@ fn any_text<'a, E: Into<calamine::Error>>(
     Ok(false)
 }
 
+/// The merged ranges of an ODS sheet, from the package's `content.xml` (the workbook reader
+/// does not give them); none when the package cannot be read (the reader names the damage).
+fn ods_merged_regions(package: impl Read + Seek, sheet: &str) -> Vec<calamine::Dimensions> {
+    let Ok(mut zip) = zip::ZipArchive::new(package) else {
+        return Vec::new();
+    };
+    let Ok(content) = zip.by_name("content.xml") else {
+        return Vec::new();
+    };
+    super::ods_merges::merged_regions(BufReader::new(content), sheet)
+}
+
 /// Sends a sheet's rows; returns early (and quietly) when the reader has gone away.
+/// `ods_merges` are an ODS sheet's merged ranges, which the reader itself does not give.
 fn stream_in<RS: Read + Seek>(
     mut wb: Sheets<RS>,
     kind: WorkbookKind,
     sheet: &str,
     source: &str,
     mut budget: Budget,
+    ods_merges: Vec<calamine::Dimensions>,
     tx: &SyncSender<Msg>,
 ) -> Result<(), SourceError> {
     let names = wb.sheet_names();
@@ -526,12 +609,19 @@ fn stream_in<RS: Read + Seek>(
             }
         }
         other => {
+            // XLS keeps its merged ranges with the sheet; ODS ones were read from the package.
+            let regions = match other {
+                Sheets::Xls(x) => x.merge_cells_by_sheet_name(sheet).unwrap_or_default(),
+                _ => ods_merges,
+            };
             let range = other
                 .worksheet_range(sheet)
                 .map_err(|e| book_error(source, kind, e))?;
             let (first_row, first_col) = range.start().unwrap_or((0, 0));
             let hint = Some(range.height().saturating_sub(1) as u64);
-            if tx.send(Msg::Opened(hint, Vec::new())).is_err() {
+            let mut merged = MergedCells::new(regions, first_col);
+            let notes = merged.note().into_iter().collect();
+            if tx.send(Msg::Opened(hint, notes)).is_err() {
                 return Ok(());
             }
             builder.first_col = first_col;
@@ -540,13 +630,19 @@ fn stream_in<RS: Read + Seek>(
                     let (r, c) = (first_row + i as u32, first_col + j as u32);
                     let text = data_text(cell);
                     budget.spend(source, text.len())?;
-                    if let Some((line, row)) = builder.push(r, c, text) {
+                    if let Some((line, mut row)) = builder.push(r, c, text) {
                         budget.spend_row(source, &row)?;
+                        merged.fill(line, &mut row);
                         if tx.send(Msg::Row(line, row)).is_err() {
                             return Ok(());
                         }
                     }
                 }
+            }
+            if let Some((line, mut row)) = builder.take() {
+                budget.spend_row(source, &row)?;
+                merged.fill(line, &mut row);
+                let _ = tx.send(Msg::Row(line, row));
             }
         }
     }
@@ -723,6 +819,35 @@ fn column_letters(col: usize) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn title_rows_are_counted_only_above_a_wide_header_and_a_row_below_it() {
+        let row = |cells: &[&str]| cells.iter().map(|c| c.to_string()).collect::<Vec<_>>();
+        let title = row(&["Contacts report"]);
+        let dated = row(&["", "Generated 2024-05-01"]);
+        let header = row(&["Name", "Email", "Company"]);
+        let data = row(&["Ada", "ada@example.com"]);
+        let rows = |r: &[&Vec<String>]| r.iter().map(|v| v.to_vec()).collect::<Vec<_>>();
+        let count = |r: Vec<Vec<String>>| {
+            let refs: Vec<&[String]> = r.iter().map(Vec::as_slice).collect();
+            title_rows(&refs)
+        };
+        assert_eq!(count(rows(&[&title, &dated, &header, &data])), 2);
+        assert_eq!(count(rows(&[&header, &data])), 0, "no title");
+        assert_eq!(
+            count(rows(&[&title, &header])),
+            0,
+            "no row below the header"
+        );
+        let one_column = row(&["Name"]);
+        assert_eq!(count(rows(&[&one_column, &row(&["Ada"])])), 0);
+        let narrow = row(&["Name", "Email"]);
+        assert_eq!(
+            count(rows(&[&title, &narrow, &data])),
+            0,
+            "header too narrow"
+        );
+    }
 
     #[test]
     fn kinds_come_from_the_extension() {

@@ -113,10 +113,12 @@ pub fn link_header(entity: Entity) -> String {
 /// Builds every entity's layout from what the compiled files write.
 pub fn build(schema: &Schema, plans: &[FilePlan]) -> Vec<Layout> {
     let mut wanted: HashMap<Entity, Vec<Slot>> = HashMap::new();
+    // The slots already listed, so each is added once in one look-up (a file of tens of
+    // thousands of columns stays linear).
+    let mut seen: std::collections::HashSet<(Entity, Slot)> = std::collections::HashSet::new();
     let mut add = |entity: Entity, slot: Slot| {
-        let list = wanted.entry(entity).or_default();
-        if !list.contains(&slot) {
-            list.push(slot);
+        if seen.insert((entity, slot.clone())) {
+            wanted.entry(entity).or_default().push(slot);
         }
     };
     for plan in plans {

@@ -113,6 +113,9 @@ impl FilePlan {
     /// currency column may both set it) and fields that take several values.
     pub fn shared_targets(&self) -> Vec<(&Target, Vec<&str>)> {
         let mut by_slot: Vec<(&Slot, &Target, Vec<&str>)> = Vec::new();
+        // Where each (slot, entity) sits in `by_slot`: one look-up per column.
+        let mut index: std::collections::HashMap<(&Slot, Option<Entity>), usize> =
+            std::collections::HashMap::new();
         for (rule, header) in self.rules.iter().zip(&self.headers) {
             let Rule::Set { target, slot, conv } = rule else {
                 continue;
@@ -123,9 +126,14 @@ impl FilePlan {
             if many || matches!(slot, Slot::Field { key, .. } if key == "currency") {
                 continue;
             }
-            match by_slot.iter_mut().find(|(s, _, _)| *s == slot) {
-                Some((_, _, headers)) => headers.push(header),
-                None => by_slot.push((slot, target, vec![header])),
+            // A field of a linked record (a person file's `organization.name`) has the same
+            // slot as the record's own (`person.name`) but is another record's value.
+            match index.get(&(slot, target.entity())) {
+                Some(&at) => by_slot[at].2.push(header),
+                None => {
+                    index.insert((slot, target.entity()), by_slot.len());
+                    by_slot.push((slot, target, vec![header]));
+                }
             }
         }
         by_slot
@@ -195,11 +203,14 @@ pub fn compile(
     profile: &Profile,
     schema: &Schema,
 ) -> Result<FilePlan, PlanError> {
-    let find = |name: &str| {
-        headers
-            .iter()
-            .position(|h| h.eq_ignore_ascii_case(name.trim()))
-    };
+    // Each header's first column, by its ASCII-lowercased name: a profile's columns are found
+    // in one look-up each, not a scan of every header (linear in tens of thousands of columns).
+    let mut by_name: std::collections::HashMap<String, usize> =
+        std::collections::HashMap::with_capacity(headers.len());
+    for (i, h) in headers.iter().enumerate() {
+        by_name.entry(h.to_ascii_lowercase()).or_insert(i);
+    }
+    let find = |name: &str| by_name.get(&name.trim().to_ascii_lowercase()).copied();
     let column_values = |i: usize| -> Vec<String> {
         sample
             .iter()
@@ -568,10 +579,17 @@ pub fn match_files(
     profile: &Profile,
     headers: &[(String, Vec<String>)],
 ) -> Result<Vec<usize>, String> {
+    // Files with the same headers (an archive of many parts of one table) get the same
+    // mapping: each set of headers is matched once, not once per file against every mapping.
+    let mut matched: std::collections::HashMap<&[String], Option<usize>> =
+        std::collections::HashMap::new();
     headers
         .iter()
         .map(|(file, h)| {
-            profile.match_file(h).map(|(i, _)| i).ok_or_else(|| {
+            let found = *matched
+                .entry(h.as_slice())
+                .or_insert_with(|| profile.match_file(h).map(|(i, _)| i));
+            found.ok_or_else(|| {
                 let wanted: Vec<String> = profile
                     .files
                     .iter()

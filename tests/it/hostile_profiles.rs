@@ -295,7 +295,10 @@ fn a_byte_order_mark_is_no_part_of_a_profile_and_a_repeated_key_is_named() {
         dir.path(),
         "repeated.yaml",
         &repeated,
-        &["duplicate field `name`"],
+        &[
+            "repeated.yaml:3:1:",
+            "the key \"name\" is written a second time",
+        ],
     );
 }
 

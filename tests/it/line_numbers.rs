@@ -47,3 +47,15 @@ fn warnings_name_the_files_own_lines() {
     assert_eq!(warned_lines(lf), expected);
     assert_eq!(warned_lines(&lf.replace('\n', "\r\n")), expected);
 }
+
+/// Old Mac files end their lines with a lone CR, and a file pasted together from two sources
+/// mixes CRLF and LF: the lines are counted as an editor shows them in both.
+#[test]
+fn lone_cr_and_mixed_line_ends_give_the_files_own_lines() {
+    let lf =
+        "Name,Email\nAda,ada@x.test\n\nBob,not-an-email\n\"Cy\nMultiline\",cy@x.test\nDee,bad@\n";
+    let expected = ["4 not-an-email", "7 bad@"];
+    assert_eq!(warned_lines(&lf.replace('\n', "\r")), expected);
+    let mixed = "Name,Email\r\nAda,ada@x.test\n\r\nBob,not-an-email\r\n\"Cy\rMultiline\",cy@x.test\nDee,bad@";
+    assert_eq!(warned_lines(mixed), expected);
+}
