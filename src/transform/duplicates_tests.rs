@@ -10,6 +10,7 @@ fn plan(entity: Entity, split: Option<Entity>) -> FilePlan {
         headers: vec!["Name".into(), "Is company".into()],
         entity,
         split: split.map(|e| (1, e)),
+        split_by: Default::default(),
         rules: Vec::new(),
         split_rules: Vec::new(),
         id_column: None,

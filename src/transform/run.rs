@@ -58,7 +58,7 @@ pub(super) struct ExportRun<'a> {
     pub order: Vec<usize>,
     /// Per file: indexed by id as it is converted rather than read beforehand (no row of it
     /// or of an earlier file links to its records).
-    indexed_later: Vec<bool>,
+    pub indexed_later: Vec<bool>,
     bytes_done: u64,
     total_bytes: u64,
 }

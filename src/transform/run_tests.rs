@@ -188,6 +188,21 @@ fn index_links_holds_the_records_links_by_id_can_reach() {
     // The steps run in order: the index follows merges, so the duplicates come first.
     run.find_duplicates().unwrap();
     run.index_links().unwrap();
+    // No row of the persons file, or of a file converted before it, links to a person: the
+    // persons are indexed as they are converted, not read beforehand.
+    let persons = run.plans.iter().position(|p| p.entity == Entity::Person);
+    assert_eq!(
+        (0..run.plans.len())
+            .filter(|&i| run.indexed_later[i])
+            .collect::<Vec<_>>(),
+        persons.into_iter().collect::<Vec<_>>()
+    );
+    assert!(run.index.get(Entity::Person, "502").is_none());
+    let staging = Staging::new(&opts.out).unwrap();
+    let mut out = run.open_outputs(&staging).unwrap();
+    for i in run.order.clone() {
+        run.convert_file(i, &mut out).unwrap();
+    }
     let bo = run
         .index
         .get(Entity::Person, "502")

@@ -57,7 +57,11 @@ fn a_preset_that_splits_on_a_missing_column_does_not_recognise_the_file() {
         outcome.stderr
     );
     let summary = common::assert_reconciles(&dir.path().join("out"));
-    assert_eq!(summary["files"][0]["rows_out"], 1, "{summary}");
+    assert_eq!(
+        summary.summary.files[0].rows_out, 1,
+        "{:?}",
+        summary.summary.files
+    );
 }
 
 /// An earlier export given back as input (`apply in/* --out in/out`, where the glob takes in
