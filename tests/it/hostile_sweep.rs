@@ -4,32 +4,14 @@
 use crate::common;
 
 use std::path::Path;
-use std::time::Duration;
 
-/// A guard against hangs, not a performance bound.
-const HANG_GUARD: Duration = Duration::from_secs(30);
-
-struct Outcome {
-    code: i32,
-    stderr: String,
-}
+use common::{Outcome, apply_in};
 
 /// `pipemap apply ARGS --quiet --out out` in `dir`.
 fn apply(dir: &Path, args: &[&str]) -> Outcome {
-    let output = common::pipemap()
-        .current_dir(dir)
-        .arg("apply")
-        .args(args)
-        .args(["--quiet", "--out", "out"])
-        .timeout(HANG_GUARD)
-        .output()
-        .unwrap();
-    let stderr = String::from_utf8_lossy(&output.stderr).into_owned();
-    assert!(!stderr.contains("panicked"), "{stderr}");
-    Outcome {
-        code: output.status.code().expect("ended by itself"),
-        stderr,
-    }
+    let mut all = args.to_vec();
+    all.extend(["--quiet", "--out", "out"]);
+    apply_in(dir, &all)
 }
 
 /// A plain contacts list whose three columns Zendesk Sell's contacts mapping also knows (name,
@@ -74,14 +56,11 @@ fn an_input_inside_the_output_folder_is_refused_and_the_earlier_export_kept() {
     let input = dir.path().join("in");
     std::fs::create_dir(&input).unwrap();
     std::fs::write(input.join("a.csv"), "Name,Email\nAda,ada@example.com\n").unwrap();
-    let first = common::pipemap()
-        .current_dir(dir.path())
-        .args(["apply", "in/a.csv", "--entity", "person", "--quiet"])
-        .args(["--out", "in/out"])
-        .timeout(HANG_GUARD)
-        .output()
-        .unwrap();
-    assert!(first.status.success(), "{first:?}");
+    let first = apply_raw(
+        dir.path(),
+        &["in/a.csv", "--entity", "person", "--out", "in/out"],
+    );
+    assert_eq!(first.code, 0, "{}", first.stderr);
     let before = std::fs::read(input.join("out/02-persons.csv")).unwrap();
     for given in [
         &["in/a.csv", "in/out"][..],
@@ -106,20 +85,9 @@ fn an_input_inside_the_output_folder_is_refused_and_the_earlier_export_kept() {
 
 /// `pipemap apply ARGS --quiet` in `dir` (ARGS give `--out`).
 fn apply_raw(dir: &Path, args: &[&str]) -> Outcome {
-    let output = common::pipemap()
-        .current_dir(dir)
-        .arg("apply")
-        .args(args)
-        .arg("--quiet")
-        .timeout(HANG_GUARD)
-        .output()
-        .unwrap();
-    let stderr = String::from_utf8_lossy(&output.stderr).into_owned();
-    assert!(!stderr.contains("panicked"), "{stderr}");
-    Outcome {
-        code: output.status.code().expect("ended by itself"),
-        stderr,
-    }
+    let mut all = args.to_vec();
+    all.push("--quiet");
+    apply_in(dir, &all)
 }
 
 /// A person file's Company column mapped to `organization.name` fills the linked

@@ -4,33 +4,8 @@
 use crate::common;
 
 use std::io::Write;
-use std::path::Path;
-use std::time::Duration;
 
-/// A guard against hangs, not a performance bound.
-const HANG_GUARD: Duration = Duration::from_secs(30);
-
-struct Outcome {
-    code: i32,
-    stderr: String,
-}
-
-/// `pipemap apply ARGS` in `dir` (ARGS give `--out`); not quiet, so notes reach stderr.
-fn apply_raw(dir: &Path, args: &[&str]) -> Outcome {
-    let output = common::pipemap()
-        .current_dir(dir)
-        .arg("apply")
-        .args(args)
-        .timeout(HANG_GUARD)
-        .output()
-        .unwrap();
-    let stderr = String::from_utf8_lossy(&output.stderr).into_owned();
-    assert!(!stderr.contains("panicked"), "{stderr}");
-    Outcome {
-        code: output.status.code().expect("ended by itself"),
-        stderr,
-    }
-}
+use common::apply_in as apply_raw;
 
 /// A report saved as a workbook opens with its title and a "generated on" row above the
 /// header; they were taken for the header and every row was rejected. They are passed over

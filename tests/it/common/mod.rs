@@ -74,3 +74,27 @@ pub fn rows(path: &Path) -> Vec<HashMap<String, String>> {
         })
         .collect()
 }
+
+/// What a run of the binary ended with: its exit code (it ended by itself) and its stderr.
+pub struct Outcome {
+    pub code: i32,
+    pub stderr: String,
+}
+
+/// `pipemap apply ARGS` run in `dir`, stopped after 30 s (a guard against hangs, not a
+/// performance bound); a panic in it fails the test.
+pub fn apply_in(dir: &Path, args: &[&str]) -> Outcome {
+    let output = pipemap()
+        .current_dir(dir)
+        .arg("apply")
+        .args(args)
+        .timeout(std::time::Duration::from_secs(30))
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8_lossy(&output.stderr).into_owned();
+    assert!(!stderr.contains("panicked"), "{stderr}");
+    Outcome {
+        code: output.status.code().expect("ended by itself"),
+        stderr,
+    }
+}
