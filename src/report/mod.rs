@@ -8,7 +8,7 @@ use crate::address::AddressPart;
 use crate::entity::{Entity, Target};
 use crate::profile::{Profile, SplitBy};
 use crate::schema::Schema;
-use crate::transform::plan::{Conv, Rule};
+use crate::transform::plan::{Conv, FilePlan, Rule};
 use crate::transform::result::Export;
 
 /// A custom field the account must have before import.
@@ -307,7 +307,23 @@ fn addresses(md: &mut String, export: &Export, schema: &Schema) {
 /// report.md: the plan, the reconciliation, each file's columns, links and unmapped values.
 pub fn markdown(export: &Export, profile: &Profile, schema: &Schema, steps: &[String]) -> String {
     let mut md = String::new();
-    let s = &export.summary;
+    heading(&mut md, profile, steps);
+    counts(&mut md, export);
+    merges(&mut md, export);
+    notes_and_drift(&mut md, export);
+    links(&mut md, export);
+    addresses(&mut md, export, schema);
+    let _ = writeln!(md, "\n## Columns\n");
+    for (fi, plan) in export.plans.iter().enumerate() {
+        file_columns(&mut md, export, schema, fi, plan);
+    }
+    unmapped_values(&mut md, export);
+    formulas(&mut md, export, profile);
+    md
+}
+
+/// The title, the profile and the numbered import plan.
+fn heading(md: &mut String, profile: &Profile, steps: &[String]) {
     let _ = writeln!(md, "# pipemap export report\n");
     let _ = writeln!(
         md,
@@ -323,6 +339,11 @@ pub fn markdown(export: &Export, profile: &Profile, schema: &Schema, steps: &[St
     for (i, step) in steps.iter().enumerate() {
         let _ = writeln!(md, "{}. {step}", i + 1);
     }
+}
+
+/// Rows in and out per file, and the rows of each output file.
+fn counts(md: &mut String, export: &Export) {
+    let s = &export.summary;
     let _ = writeln!(md, "\n## Counts\n");
     let _ = writeln!(
         md,
@@ -365,6 +386,11 @@ pub fn markdown(export: &Export, profile: &Profile, schema: &Schema, steps: &[St
             entity.plural()
         );
     }
+}
+
+/// The duplicates merged, when there were some.
+fn merges(md: &mut String, export: &Export) {
+    let s = &export.summary;
     if !export.merges.is_empty() {
         let _ = writeln!(md, "\n## Duplicates merged\n");
         let _ = writeln!(
@@ -385,6 +411,10 @@ pub fn markdown(export: &Export, profile: &Profile, schema: &Schema, steps: &[St
             );
         }
     }
+}
+
+/// What the readers said about the files, and how they differ from the profile.
+fn notes_and_drift(md: &mut String, export: &Export) {
     if !export.source_notes.is_empty() {
         let _ = writeln!(md, "\n## Notes on the files\n");
         for note in &export.source_notes {
@@ -398,6 +428,11 @@ pub fn markdown(export: &Export, profile: &Profile, schema: &Schema, steps: &[St
             let _ = writeln!(md, "- {}", escape(line));
         }
     }
+}
+
+/// How the rows' links were made, and those to check.
+fn links(md: &mut String, export: &Export) {
+    let s = &export.summary;
     let _ = writeln!(md, "\n## Links\n");
     let l = &s.links;
     let examples = |list: &[String]| {
@@ -458,94 +493,99 @@ pub fn markdown(export: &Export, profile: &Profile, schema: &Schema, steps: &[St
             let _ = writeln!(md, "| {e} | {} | {records} | {links} |", escape(&a.name));
         }
     }
-    addresses(&mut md, export, schema);
-    let _ = writeln!(md, "\n## Columns\n");
-    for (fi, plan) in export.plans.iter().enumerate() {
-        let counts = &s.files[fi];
-        let _ = writeln!(md, "### {} → {}\n", plan.file, plan.entity);
-        if let Some((c, e)) = plan.split {
-            let picks = match plan.split_by {
-                SplitBy::YesNo => "is true".to_string(),
-                SplitBy::Kind => format!("names the kind {e}"),
-            };
-            let _ = writeln!(
-                md,
-                "Rows whose `{}` {picks} become {} ({} rows).\n",
-                plan.headers[c], e, counts.split_rows
-            );
-        }
+}
+
+/// One file's columns: where each went, how full it was, and what to know about them.
+fn file_columns(md: &mut String, export: &Export, schema: &Schema, fi: usize, plan: &FilePlan) {
+    let s = &export.summary;
+    let counts = &s.files[fi];
+    let _ = writeln!(md, "### {} → {}\n", plan.file, plan.entity);
+    if let Some((c, e)) = plan.split {
+        let picks = match plan.split_by {
+            SplitBy::YesNo => "is true".to_string(),
+            SplitBy::Kind => format!("names the kind {e}"),
+        };
         let _ = writeln!(
             md,
-            "| source column | target | target type | filled | problems |"
+            "Rows whose `{}` {picks} become {} ({} rows).\n",
+            plan.headers[c], e, counts.split_rows
         );
-        let _ = writeln!(md, "|---|---|---|---:|---:|");
-        for (c, rule) in plan.rules.iter().enumerate() {
-            let tally = export
-                .tally
-                .columns
-                .get(fi)
-                .and_then(|f| f.get(c))
-                .cloned()
-                .unwrap_or_default();
-            let (target, ty) = if plan.secret_columns.contains(&plan.headers[c]) {
-                ("**left out: holds secrets**".to_string(), "—".to_string())
-            } else {
-                describe(rule, schema)
-            };
-            let fill = if counts.rows_in == 0 {
-                0.0
-            } else {
-                tally.filled as f64 * 100.0 / counts.rows_in as f64
-            };
-            let _ = writeln!(
-                md,
-                "| {} | {} | {} | {:.0}% | {} |",
-                escape(&plan.headers[c]),
-                target,
-                ty,
-                fill,
-                tally.problems
-            );
-        }
-        if !plan.missing_columns.is_empty() {
-            let _ = writeln!(
-                md,
-                "\nColumns the profile maps but this file lacks: {}.",
-                plan.missing_columns.join(", ")
-            );
-        }
-        if !plan.secret_columns.is_empty() {
-            let _ = writeln!(
-                md,
-                "\nLeft out, whatever the profile says, because their names say they hold secrets (passwords, tokens, keys, card numbers) that must not travel in an import file: {}.",
-                plan.secret_columns.join(", ")
-            );
-        }
-        let due = |r: &Rule| {
-            matches!(r, Rule::Set { target, conv: Conv::Date(_) | Conv::Day(_) | Conv::Time(_), .. }
-                if target.entity() == Some(Entity::Activity)
-                    && matches!(target.key(), Some("due_date" | "due_time")))
-        };
-        if plan.rules.iter().any(due) {
-            let _ = writeln!(
-                md,
-                "\nDue dates and times: a date and time is written whole in the due date (`YYYY-MM-DD HH:MM:SS`). One written with `Z` or an offset (`+02:00`) is converted to UTC, the time zone Pipedrive keeps due times in; one without is written as the source wrote it, in the source's own time zone (check a due time in the sample import: how the import wizard reads times is not documented)."
-            );
-        }
-        if !plan.status_flags.is_empty() {
-            let names: Vec<&str> = plan
-                .status_flags
-                .iter()
-                .map(|(c, _)| plan.headers[*c].as_str())
-                .collect();
-            let _ = writeln!(
-                md,
-                "\nThe deal's status (won, lost, open) is also read from {} where no status column or won/lost stage says it.",
-                names.join(", ")
-            );
-        }
-        let _ = writeln!(md);
     }
+    let _ = writeln!(
+        md,
+        "| source column | target | target type | filled | problems |"
+    );
+    let _ = writeln!(md, "|---|---|---|---:|---:|");
+    for (c, rule) in plan.rules.iter().enumerate() {
+        let tally = export
+            .tally
+            .columns
+            .get(fi)
+            .and_then(|f| f.get(c))
+            .cloned()
+            .unwrap_or_default();
+        let (target, ty) = if plan.secret_columns.contains(&plan.headers[c]) {
+            ("**left out: holds secrets**".to_string(), "—".to_string())
+        } else {
+            describe(rule, schema)
+        };
+        let fill = if counts.rows_in == 0 {
+            0.0
+        } else {
+            tally.filled as f64 * 100.0 / counts.rows_in as f64
+        };
+        let _ = writeln!(
+            md,
+            "| {} | {} | {} | {:.0}% | {} |",
+            escape(&plan.headers[c]),
+            target,
+            ty,
+            fill,
+            tally.problems
+        );
+    }
+    if !plan.missing_columns.is_empty() {
+        let _ = writeln!(
+            md,
+            "\nColumns the profile maps but this file lacks: {}.",
+            plan.missing_columns.join(", ")
+        );
+    }
+    if !plan.secret_columns.is_empty() {
+        let _ = writeln!(
+            md,
+            "\nLeft out, whatever the profile says, because their names say they hold secrets (passwords, tokens, keys, card numbers) that must not travel in an import file: {}.",
+            plan.secret_columns.join(", ")
+        );
+    }
+    let due = |r: &Rule| {
+        matches!(r, Rule::Set { target, conv: Conv::Date(_) | Conv::Day(_) | Conv::Time(_), .. }
+            if target.entity() == Some(Entity::Activity)
+                && matches!(target.key(), Some("due_date" | "due_time")))
+    };
+    if plan.rules.iter().any(due) {
+        let _ = writeln!(
+            md,
+            "\nDue dates and times: a date and time is written whole in the due date (`YYYY-MM-DD HH:MM:SS`). One written with `Z` or an offset (`+02:00`) is converted to UTC, the time zone Pipedrive keeps due times in; one without is written as the source wrote it, in the source's own time zone (check a due time in the sample import: how the import wizard reads times is not documented)."
+        );
+    }
+    if !plan.status_flags.is_empty() {
+        let names: Vec<&str> = plan
+            .status_flags
+            .iter()
+            .map(|(c, _)| plan.headers[*c].as_str())
+            .collect();
+        let _ = writeln!(
+            md,
+            "\nThe deal's status (won, lost, open) is also read from {} where no status column or won/lost stage says it.",
+            names.join(", ")
+        );
+    }
+    let _ = writeln!(md);
+}
+
+/// Values the profile's value maps lacked, most frequent first.
+fn unmapped_values(md: &mut String, export: &Export) {
     if !export.tally.unmapped.is_empty() {
         let _ = writeln!(md, "## Values the profile does not map\n");
         let _ = writeln!(
@@ -573,6 +613,11 @@ pub fn markdown(export: &Export, profile: &Profile, schema: &Schema, steps: &[St
         }
         let _ = writeln!(md);
     }
+}
+
+/// Cells a spreadsheet would run as formulas.
+fn formulas(md: &mut String, export: &Export, profile: &Profile) {
+    let s = &export.summary;
     let _ = writeln!(md, "## Spreadsheet formulas\n");
     let _ = writeln!(
         md,
@@ -584,7 +629,6 @@ pub fn markdown(export: &Export, profile: &Profile, schema: &Schema, steps: &[St
             "; `--escape-formulas` neutralises them"
         }
     );
-    md
 }
 
 fn describe(rule: &Rule, schema: &Schema) -> (String, String) {
