@@ -679,6 +679,20 @@ impl Converter<'_> {
 
     /// Derived fields, mandatory checks and the note text, once every cell is in.
     fn complete(&self, out: &mut RowResult) {
+        self.complete_secondaries(out);
+        self.finish_names(&mut out.primary);
+        self.finish_addresses(&mut out.primary);
+        let layout = self.layout(out.primary.entity).expect("layout");
+        self.derive_fields(layout, &mut out.primary);
+        out.rejects
+            .extend(missing_requirement(layout, &out.primary));
+        write_notes(layout, &mut out.primary);
+    }
+
+    /// The records of other entities the row describes: named, linked from the row's own
+    /// record, a deal's person linked to the organization the row names; those without a
+    /// name are dropped, their values kept in the row's note.
+    fn complete_secondaries(&self, out: &mut RowResult) {
         let mut secondaries = std::mem::take(&mut out.secondaries);
         for d in &mut secondaries {
             self.finish_names(d);
@@ -715,10 +729,11 @@ impl Converter<'_> {
         }
         secondaries.retain(|d| !d.name(self.layout(d.entity).expect("layout")).is_empty());
         out.secondaries = secondaries;
-        self.finish_names(&mut out.primary);
-        self.finish_addresses(&mut out.primary);
-        let layout = self.layout(out.primary.entity).expect("layout");
-        let d = &mut out.primary;
+    }
+
+    /// Fields derived from others: a due time joined to its date, a deal's status settled
+    /// and its default pipeline, a lead's title from what it links to.
+    fn derive_fields(&self, layout: &Layout, d: &mut Draft) {
         // A due time joins its date in the due date column; without a date it is kept in the
         // note.
         if let Some(time) = d.time.take()
@@ -748,36 +763,6 @@ impl Converter<'_> {
                 .find(|n| !n.is_empty());
             if let (Some(base), Some(col)) = (base, layout.field("title")) {
                 d.cells[col] = format!("{base} lead");
-            }
-        }
-        let name = d.name(layout).to_string();
-        let linked = |e: Entity| !d.link(layout, e).is_empty();
-        let reject = |reason: &str| Problem {
-            column: String::new(),
-            value: String::new(),
-            reason: reason.to_string(),
-        };
-        let requirement = super::requires::of(d.entity);
-        // A note's other values become its content, so they name it too.
-        let named = !name.is_empty() || (d.entity == Entity::Note && !d.notes.is_empty());
-        let links_one = requirement.link_one_of.is_empty()
-            || requirement.link_one_of.iter().any(|e| linked(*e));
-        if requirement.name.is_some() && !named {
-            out.rejects.push(reject(requirement.without_name));
-        } else if !links_one {
-            out.rejects.push(reject(requirement.without_link));
-        }
-        let notes = std::mem::take(&mut d.notes);
-        if !notes.is_empty() {
-            let text = notes.join("\n");
-            match d.entity {
-                Entity::Activity => append_cell(Some(layout), d, "note", &text),
-                Entity::Note => append_cell(Some(layout), d, "content", &text),
-                _ => {
-                    if let Some(col) = layout.column(&Slot::Note) {
-                        d.cells[col] = text;
-                    }
-                }
             }
         }
     }
@@ -825,6 +810,48 @@ impl Converter<'_> {
             let (fst, lst) = values::split_full_name(&d.cells[name]);
             d.cells[f] = fst;
             d.cells[l] = lst;
+        }
+    }
+}
+
+/// Why the import would skip this record (no name, or none of the links it needs), if it
+/// would.
+fn missing_requirement(layout: &Layout, d: &Draft) -> Option<Problem> {
+    let name = d.name(layout).to_string();
+    let linked = |e: Entity| !d.link(layout, e).is_empty();
+    let reject = |reason: &str| Problem {
+        column: String::new(),
+        value: String::new(),
+        reason: reason.to_string(),
+    };
+    let requirement = super::requires::of(d.entity);
+    // A note's other values become its content, so they name it too.
+    let named = !name.is_empty() || (d.entity == Entity::Note && !d.notes.is_empty());
+    let links_one =
+        requirement.link_one_of.is_empty() || requirement.link_one_of.iter().any(|e| linked(*e));
+    if requirement.name.is_some() && !named {
+        Some(reject(requirement.without_name))
+    } else if !links_one {
+        Some(reject(requirement.without_link))
+    } else {
+        None
+    }
+}
+
+/// The record's note lines, written into its note column (an activity's note, a note's
+/// content).
+fn write_notes(layout: &Layout, d: &mut Draft) {
+    let notes = std::mem::take(&mut d.notes);
+    if !notes.is_empty() {
+        let text = notes.join("\n");
+        match d.entity {
+            Entity::Activity => append_cell(Some(layout), d, "note", &text),
+            Entity::Note => append_cell(Some(layout), d, "content", &text),
+            _ => {
+                if let Some(col) = layout.column(&Slot::Note) {
+                    d.cells[col] = text;
+                }
+            }
         }
     }
 }
