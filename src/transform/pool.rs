@@ -68,21 +68,11 @@ where
     std::thread::scope(|scope| {
         let (done_tx, done_rx) = mpsc::channel::<Done<R>>();
         let work = &work;
-        let inboxes: Vec<mpsc::SyncSender<(u64, Vec<T>)>> = (0..workers)
+        let inboxes: Vec<Inbox<T>> = (0..workers)
             .map(|_| {
                 let (tx, rx) = mpsc::sync_channel::<(u64, Vec<T>)>(1);
                 let done = done_tx.clone();
-                scope.spawn(move || {
-                    for (seq, items) in rx {
-                        let converted = panic::catch_unwind(AssertUnwindSafe(|| {
-                            items.into_iter().map(work).collect::<Vec<R>>()
-                        }));
-                        let failed = converted.is_err();
-                        if done.send((seq, converted)).is_err() || failed {
-                            break;
-                        }
-                    }
-                });
+                scope.spawn(move || convert_chunks(rx, work, done));
                 tx
             })
             .collect();
@@ -93,33 +83,12 @@ where
         let mut read_all = false;
         loop {
             while !read_all && sent - taken < in_flight {
-                let mut items = Vec::with_capacity(chunk_len);
-                while items.len() < chunk_len {
-                    match next()? {
-                        Some(item) => items.push(item),
-                        None => {
-                            read_all = true;
-                            break;
-                        }
-                    }
-                }
+                let items = read_chunk(&mut next, chunk_len, &mut read_all)?;
                 if items.is_empty() {
                     break;
                 }
-                // To the next worker with room; when every worker is busy, this thread
-                // converts the chunk itself rather than wait.
-                let mut chunk = Some((sent, items));
-                for k in 0..workers as u64 {
-                    let inbox = &inboxes[((sent + k) % workers as u64) as usize];
-                    match inbox.try_send(chunk.take().expect("a chunk to hand over")) {
-                        Ok(()) => break,
-                        Err(mpsc::TrySendError::Full(back)) => chunk = Some(back),
-                        // The worker stopped after a panic; its report is on the way, and
-                        // this chunk is converted here meanwhile.
-                        Err(mpsc::TrySendError::Disconnected(back)) => chunk = Some(back),
-                    }
-                }
-                if let Some((seq, items)) = chunk {
+                // When every worker is busy, this thread converts the chunk itself.
+                if let Some((seq, items)) = hand_over(&inboxes, sent, items) {
                     ready.insert(seq, items.into_iter().map(work).collect());
                 }
                 sent += 1;
@@ -127,26 +96,88 @@ where
             if taken == sent {
                 return Ok(());
             }
-            let chunk = loop {
-                if let Some(chunk) = ready.remove(&taken) {
-                    break chunk;
-                }
-                match done_rx.recv() {
-                    Ok((seq, Ok(chunk))) => {
-                        ready.insert(seq, chunk);
-                    }
-                    Ok((_, Err(payload))) => panic::resume_unwind(payload),
-                    Err(mpsc::RecvError) => {
-                        unreachable!("a worker stops only after reporting its chunk")
-                    }
-                }
-            };
-            taken += 1;
-            for item in chunk {
+            for item in wait_for(taken, &mut ready, &done_rx) {
                 take(item)?;
             }
+            taken += 1;
         }
     })
+}
+
+/// Where a worker receives its chunks, each with its sequence number.
+type Inbox<T> = mpsc::SyncSender<(u64, Vec<T>)>;
+
+/// A worker: converts each chunk it receives and reports it, or the panic that stopped it.
+fn convert_chunks<T, R>(
+    inbox: mpsc::Receiver<(u64, Vec<T>)>,
+    work: &(impl Fn(T) -> R + Sync),
+    done: mpsc::Sender<Done<R>>,
+) {
+    for (seq, items) in inbox {
+        let converted = panic::catch_unwind(AssertUnwindSafe(|| {
+            items.into_iter().map(work).collect::<Vec<R>>()
+        }));
+        let failed = converted.is_err();
+        if done.send((seq, converted)).is_err() || failed {
+            break;
+        }
+    }
+}
+
+/// Up to `chunk_len` items from `next`; sets `read_all` when it has no more.
+fn read_chunk<T, E>(
+    next: &mut impl FnMut() -> Result<Option<T>, E>,
+    chunk_len: usize,
+    read_all: &mut bool,
+) -> Result<Vec<T>, E> {
+    let mut items = Vec::with_capacity(chunk_len);
+    while items.len() < chunk_len {
+        match next()? {
+            Some(item) => items.push(item),
+            None => {
+                *read_all = true;
+                break;
+            }
+        }
+    }
+    Ok(items)
+}
+
+/// Hands chunk `seq` to the next worker with room; gives it back when none has (or the one
+/// with room stopped after a panic, whose report is on its way).
+fn hand_over<T>(inboxes: &[Inbox<T>], seq: u64, items: Vec<T>) -> Option<(u64, Vec<T>)> {
+    let n = inboxes.len() as u64;
+    let mut chunk = (seq, items);
+    for k in 0..n {
+        match inboxes[((seq + k) % n) as usize].try_send(chunk) {
+            Ok(()) => return None,
+            Err(mpsc::TrySendError::Full(back) | mpsc::TrySendError::Disconnected(back)) => {
+                chunk = back
+            }
+        }
+    }
+    Some(chunk)
+}
+
+/// Chunk `seq`, converted: from those already back, else waiting for the workers; a panic
+/// a worker met is raised again here.
+fn wait_for<R>(
+    seq: u64,
+    ready: &mut BTreeMap<u64, Vec<R>>,
+    done: &mpsc::Receiver<Done<R>>,
+) -> Vec<R> {
+    loop {
+        if let Some(chunk) = ready.remove(&seq) {
+            return chunk;
+        }
+        match done.recv() {
+            Ok((seq, Ok(chunk))) => {
+                ready.insert(seq, chunk);
+            }
+            Ok((_, Err(payload))) => panic::resume_unwind(payload),
+            Err(mpsc::RecvError) => unreachable!("a worker stops only after reporting its chunk"),
+        }
+    }
 }
 
 #[cfg(test)]
