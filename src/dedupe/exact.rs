@@ -80,19 +80,11 @@ pub struct KeyIndex {
     hashes: Vec<u64>,
     /// Where each record's hashes start in `hashes`.
     starts: Vec<u32>,
-    scratch: Vec<u64>,
 }
 
 impl KeyIndex {
-    /// Adds the next record's keys.
-    pub fn add(&mut self, keys: &ExactKeys, r: &DedupeRecord) {
-        let mut scratch = std::mem::take(&mut self.scratch);
-        keys.hashes(r, &mut scratch);
-        self.add_hashes(&scratch);
-        self.scratch = scratch;
-    }
-
-    /// Adds the next record's keys, hashed already (`ExactKeys::hashes`).
+    /// Adds the next record's keys, hashed (`ExactKeys::hashes`, which the duplicate search
+    /// runs on its worker threads).
     pub fn add_hashes(&mut self, hashes: &[u64]) {
         self.starts.push(self.hashes.len() as u32);
         for &h in hashes {
@@ -135,8 +127,10 @@ mod tests {
             person(&["ada@engine.org"], "Ada Lovelace"),
         ];
         let mut index = KeyIndex::default();
+        let mut hashes = Vec::new();
         for r in &records {
-            index.add(&keys, r);
+            keys.hashes(r, &mut hashes);
+            index.add_hashes(&hashes);
         }
         let shared: Vec<bool> = (0..records.len()).map(|i| index.shared(i)).collect();
         assert_eq!(shared, [true, true, false]);

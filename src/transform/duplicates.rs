@@ -214,10 +214,7 @@ impl<'a> Search<'a> {
 
     /// The group a source row belongs to, by the split column; None when no group does.
     fn group_of(&self, record: &Record) -> Option<usize> {
-        let split_row = self
-            .plan
-            .split
-            .is_some_and(|(c, _)| self.plan.is_split_value(record.fields.get(c).unwrap_or("")));
+        let split_row = self.plan.is_split_row(record);
         self.groups.iter().position(|g| g.split == split_row)
     }
 

@@ -89,15 +89,20 @@ impl LinkIndex {
         }
         namespaces.into_iter().find_map(|ns| {
             let &i = self.ids.get(&(ns, Box::from(id)))?;
-            let e = self.entries[i as usize];
-            Some(Linked {
-                entity: e.entity,
-                name: self.text(e.name).to_string(),
-                organization: e.organization.map(|r| self.text(r).to_string()),
-                person: e.person.map(|r| self.text(r).to_string()),
-                id: self.text(e.id).to_string(),
-            })
+            Some(self.record(i))
         })
+    }
+
+    /// Entry `i` as other rows see it.
+    fn record(&self, i: u32) -> Linked {
+        let e = self.entries[i as usize];
+        Linked {
+            entity: e.entity,
+            name: self.text(e.name).to_string(),
+            organization: e.organization.map(|r| self.text(r).to_string()),
+            person: e.person.map(|r| self.text(r).to_string()),
+            id: self.text(e.id).to_string(),
+        }
     }
 
     /// Adds `other`'s records, in the order they were indexed; an id this index holds keeps
@@ -106,15 +111,7 @@ impl LinkIndex {
         let mut keys: Vec<(&(Entity, Box<str>), &u32)> = other.ids.iter().collect();
         keys.sort_by_key(|(_, entry)| **entry);
         for ((namespace, id), &entry) in keys {
-            let e = other.entries[entry as usize];
-            let record = Linked {
-                entity: e.entity,
-                name: other.text(e.name).to_string(),
-                organization: e.organization.map(|r| other.text(r).to_string()),
-                person: e.person.map(|r| other.text(r).to_string()),
-                id: String::new(),
-            };
-            self.insert(*namespace, id, &record);
+            self.insert(*namespace, id, &other.record(entry));
         }
     }
 

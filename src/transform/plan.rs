@@ -7,6 +7,7 @@ use crate::address::AddressPart;
 use crate::entity::{Entity, Target};
 use crate::profile::{ColumnSpec, FileMapping, Profile, SplitBy};
 use crate::schema::{Schema, is_id_name};
+use crate::source::Record;
 use crate::source::kinds::ColumnKind;
 use crate::source::stats::profile_column;
 use crate::transform::layout::Slot;
@@ -100,10 +101,12 @@ pub struct FilePlan {
 }
 
 impl FilePlan {
-    /// True when a row whose split column holds `value` becomes the split's entity.
-    pub fn is_split_value(&self, value: &str) -> bool {
-        self.split
-            .is_some_and(|(_, then)| self.split_by.takes(value, then))
+    /// True when `record` becomes the split's entity, by the value of its split column.
+    pub fn is_split_row(&self, record: &Record) -> bool {
+        self.split.is_some_and(|(column, then)| {
+            let value = record.fields.get(column).unwrap_or("");
+            self.split_by.takes(value, then)
+        })
     }
 
     /// Output columns that hold one value and that the profile fills from two or more source

@@ -135,9 +135,7 @@ impl Converter<'_> {
     /// Converts one row.
     pub fn convert(&self, plan: &FilePlan, record: &Record) -> RowResult {
         let field = |i: usize| record.fields.get(i).unwrap_or("").trim();
-        let split_row = plan
-            .split
-            .is_some_and(|(col, _)| plan.is_split_value(field(col)));
+        let split_row = plan.is_split_row(record);
         let (entity, rules) = match plan.split {
             Some((_, other)) if split_row => (other, &plan.split_rules),
             _ => (plan.entity, &plan.rules),

@@ -479,14 +479,8 @@ impl Progress<'_> {
 /// to the file's own entity, to the entity its split rows become, or to an entity whose ids
 /// the file's family already holds.
 fn links_within(plan: &FilePlan, index: &LinkIndex) -> bool {
-    let own = |to: Entity| {
+    link_targets(plan).into_iter().any(|to| {
         plan.split.is_some_and(|(_, other)| other == to) || index.searches(to, plan.entity)
-    };
-    plan.rules.iter().chain(&plan.split_rules).any(|r| match r {
-        Rule::Link { to, .. } => own(*to),
-        Rule::LinkAny { to } => to.iter().any(|&e| own(e)),
-        Rule::LinkBy { types, .. } => types.values().any(|&e| own(e)),
-        _ => false,
     })
 }
 
