@@ -3,6 +3,7 @@
 //! that say what was done.
 
 use crate::common;
+use common::ods;
 
 use std::path::{Path, PathBuf};
 
@@ -700,27 +701,6 @@ fn an_archive_of_too_many_members_is_refused_by_its_limit() {
         ),
         "{stderr}"
     );
-}
-
-/// A minimal OpenDocument spreadsheet whose one sheet holds `rows` (the XML of its rows).
-fn ods(rows: &str) -> Vec<u8> {
-    use std::io::Write;
-    let mut zip = zip::ZipWriter::new(std::io::Cursor::new(Vec::new()));
-    let stored =
-        zip::write::SimpleFileOptions::default().compression_method(zip::CompressionMethod::Stored);
-    zip.start_file("mimetype", stored).unwrap();
-    zip.write_all(b"application/vnd.oasis.opendocument.spreadsheet")
-        .unwrap();
-    zip.start_file("META-INF/manifest.xml", stored).unwrap();
-    zip.write_all(br#"<?xml version="1.0" encoding="UTF-8"?><manifest:manifest xmlns:manifest="urn:oasis:names:tc:opendocument:xmlns:manifest:1.0" manifest:version="1.2"><manifest:file-entry manifest:full-path="/" manifest:media-type="application/vnd.oasis.opendocument.spreadsheet"/><manifest:file-entry manifest:full-path="content.xml" manifest:media-type="text/xml"/></manifest:manifest>"#).unwrap();
-    zip.start_file("content.xml", zip::write::SimpleFileOptions::default())
-        .unwrap();
-    write!(
-        zip,
-        r#"<?xml version="1.0" encoding="UTF-8"?><office:document-content xmlns:office="urn:oasis:names:tc:opendocument:xmlns:office:1.0" xmlns:table="urn:oasis:names:tc:opendocument:xmlns:table:1.0" xmlns:text="urn:oasis:names:tc:opendocument:xmlns:text:1.0" office:version="1.2"><office:body><office:spreadsheet><table:table table:name="People">{rows}</table:table></office:spreadsheet></office:body></office:document-content>"#
-    )
-    .unwrap();
-    zip.finish().unwrap().into_inner()
 }
 
 #[test]

@@ -2,8 +2,7 @@
 //! tried: a report's title rows above the header, merged cells in OpenDocument sheets.
 
 use crate::common;
-
-use std::io::Write;
+use common::ods;
 
 use common::apply_in as apply_raw;
 
@@ -52,26 +51,6 @@ fn a_workbooks_title_rows_above_the_header_are_named_and_left_out() {
         warnings.contains("report.xlsx#Contacts,6,person,Email"),
         "{warnings}"
     );
-}
-
-/// An OpenDocument sheet with `rows` (the `table:table-row` elements) in a sheet named People.
-fn ods(rows: &str) -> Vec<u8> {
-    let mut zip = zip::ZipWriter::new(std::io::Cursor::new(Vec::new()));
-    let stored =
-        zip::write::SimpleFileOptions::default().compression_method(zip::CompressionMethod::Stored);
-    zip.start_file("mimetype", stored).unwrap();
-    zip.write_all(b"application/vnd.oasis.opendocument.spreadsheet")
-        .unwrap();
-    zip.start_file("META-INF/manifest.xml", stored).unwrap();
-    zip.write_all(br#"<?xml version="1.0" encoding="UTF-8"?><manifest:manifest xmlns:manifest="urn:oasis:names:tc:opendocument:xmlns:manifest:1.0" manifest:version="1.2"><manifest:file-entry manifest:full-path="/" manifest:media-type="application/vnd.oasis.opendocument.spreadsheet"/><manifest:file-entry manifest:full-path="content.xml" manifest:media-type="text/xml"/></manifest:manifest>"#).unwrap();
-    zip.start_file("content.xml", zip::write::SimpleFileOptions::default())
-        .unwrap();
-    write!(
-        zip,
-        r#"<?xml version="1.0" encoding="UTF-8"?><office:document-content xmlns:office="urn:oasis:names:tc:opendocument:xmlns:office:1.0" xmlns:table="urn:oasis:names:tc:opendocument:xmlns:table:1.0" xmlns:text="urn:oasis:names:tc:opendocument:xmlns:text:1.0" office:version="1.2"><office:body><office:spreadsheet><table:table table:name="People">{rows}</table:table></office:spreadsheet></office:body></office:document-content>"#
-    )
-    .unwrap();
-    zip.finish().unwrap().into_inner()
 }
 
 /// An ODS Company cell merged over three people: the reader gives its value in the top row
