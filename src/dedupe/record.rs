@@ -160,6 +160,11 @@ impl RecordBuilder {
         self
     }
 
+    /// The source columns the builder reads.
+    pub fn columns(&self) -> impl Iterator<Item = usize> + '_ {
+        self.slots.iter().map(|(c, _)| *c).chain(self.id_column)
+    }
+
     /// True when the mapping gives the engine something to compare on.
     pub fn has_keys(&self) -> bool {
         self.slots.iter().any(|(_, s)| {

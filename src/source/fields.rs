@@ -35,6 +35,14 @@ impl Fields {
         })
     }
 
+    /// No fields yet, with room for `fields` of `bytes` in all.
+    pub fn with_capacity(fields: usize, bytes: usize) -> Fields {
+        Fields {
+            text: String::with_capacity(bytes),
+            ends: Vec::with_capacity(fields),
+        }
+    }
+
     /// How many fields the record holds.
     pub fn len(&self) -> usize {
         self.ends.len()

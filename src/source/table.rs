@@ -446,6 +446,44 @@ impl Table {
         }
     }
 
+    /// The next data row with the text of the `wanted` columns only (the others read as
+    /// empty), for a read that needs a few columns of every row: the rest of each row is not
+    /// checked or copied. A sheet's rows come whole.
+    pub fn next_record_with(&mut self, wanted: &[bool]) -> Result<Option<Record>, SourceError> {
+        if matches!(self.rows, Rows::Sheet(_)) {
+            return self.next_record();
+        }
+        let Some(line) = self.read_text_record()? else {
+            return Ok(None);
+        };
+        let Rows::Csv { record, .. } = &self.rows else {
+            return Ok(None);
+        };
+        let mut fields = Fields::with_capacity(record.len(), 64);
+        let mut invalid_text = None;
+        for (i, field) in record.iter().enumerate() {
+            if !wanted.get(i).copied().unwrap_or(false) {
+                fields.push_field("");
+                continue;
+            }
+            match std::str::from_utf8(field) {
+                Ok(text) => fields.push_field(text),
+                Err(_) => {
+                    invalid_text.get_or_insert(i);
+                    fields.push_field(&String::from_utf8_lossy(field));
+                }
+            }
+        }
+        if invalid_text.is_some() {
+            self.invalid.saw(line);
+        }
+        Ok(Some(Record {
+            line,
+            fields,
+            invalid_text,
+        }))
+    }
+
     /// Passes over the next data row without handing it out: true when there was one. The
     /// row is read and checked as [`Table::next_record`] reads it (a file cut short or a cell
     /// past the limit is refused alike), but its text is not decoded: a read that wants a few
@@ -484,7 +522,7 @@ impl Table {
         }
         // The file's own line, counted from the bytes (the reader's count is off in CRLF
         // files and after blank lines).
-        let inside = record.iter().map(super::lines::count_breaks).sum();
+        let inside = super::lines::breaks_inside(record);
         let end = reader.position().byte();
         tail.record_start.store(end, Ordering::Relaxed);
         let last_breaks = record

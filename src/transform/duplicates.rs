@@ -239,13 +239,25 @@ impl<'a> Search<'a> {
         // out and keys counted here, in row order.
         let mut unique: Vec<dedupe::Identities> =
             self.groups.iter().map(|_| Default::default()).collect();
+        // Only the columns the records and the split read are taken from each row.
+        let mut wanted = vec![false; self.plan.headers.len()];
+        let split = self.plan.split.map(|(column, _)| column);
+        for c in builders
+            .iter()
+            .flat_map(RecordBuilder::columns)
+            .chain(split)
+        {
+            if let Some(w) = wanted.get_mut(c) {
+                *w = true;
+            }
+        }
         let mut table = crate::source::Table::open_ref(self.source)?;
         let mut row = 0u64;
         pool::ordered_map(
             pool::workers(),
             pool::CHUNK_ROWS,
             || {
-                let next = table.next_record()?;
+                let next = table.next_record_with(&wanted)?;
                 row += 1;
                 Ok::<_, ApplyError>(next.map(|record| (row, record)))
             },
@@ -307,7 +319,9 @@ impl<'a> Search<'a> {
         let mut fresh = self.builders()?;
         let mut table = crate::source::Table::open_ref(self.source)?;
         let mut row = 0u64;
-        loop {
+        // The rows after the last candidate have nothing to give.
+        let last = candidates.keys().max().copied().unwrap_or(0);
+        while row < last {
             row += 1;
             let Some(&g) = candidates.get(&row) else {
                 if table.skip_record()? {

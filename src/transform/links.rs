@@ -37,7 +37,8 @@ struct Entry {
 /// Source id → record, per namespace (the entity of the file the id came from).
 #[derive(Debug, Default, Clone)]
 pub struct LinkIndex {
-    ids: HashMap<(Entity, Box<str>), u32>,
+    /// Per namespace, id → entry (looked up by `&str`, without a copy of the id).
+    ids: HashMap<Entity, HashMap<Box<str>, u32>>,
     entries: Vec<Entry>,
     arena: String,
     /// Which namespaces hold records of an entity (a contacts file holds organizations too).
@@ -59,7 +60,7 @@ impl LinkIndex {
     /// first record. Returns whether the id is new.
     pub fn insert(&mut self, namespace: Entity, id: &str, record: &Linked) -> bool {
         let id = id.trim();
-        if id.is_empty() || self.ids.contains_key(&(namespace, Box::from(id))) {
+        if id.is_empty() || self.entry_of(namespace, id).is_some() {
             return false;
         }
         let entry = Entry {
@@ -70,8 +71,11 @@ impl LinkIndex {
             person: record.person.as_deref().map(|s| self.store(s)),
         };
         self.entries.push(entry);
+        let entry = (self.entries.len() - 1) as u32;
         self.ids
-            .insert((namespace, Box::from(id)), (self.entries.len() - 1) as u32);
+            .entry(namespace)
+            .or_default()
+            .insert(Box::from(id), entry);
         let holders = self.holders.entry(record.entity).or_default();
         if !holders.contains(&namespace) {
             holders.push(namespace);
@@ -83,14 +87,15 @@ impl LinkIndex {
     /// hold records of that entity (a Sell contact id naming a company).
     pub fn get(&self, to: Entity, id: &str) -> Option<Linked> {
         let id = id.trim();
-        let mut namespaces = vec![to];
-        if let Some(more) = self.holders.get(&to) {
-            namespaces.extend(more.iter().copied().filter(|n| *n != to));
-        }
-        namespaces.into_iter().find_map(|ns| {
-            let &i = self.ids.get(&(ns, Box::from(id)))?;
-            Some(self.record(i))
-        })
+        let more = self.holders.get(&to).into_iter().flatten();
+        std::iter::once(to)
+            .chain(more.copied().filter(|n| *n != to))
+            .find_map(|ns| self.entry_of(ns, id))
+            .map(|i| self.record(i))
+    }
+
+    fn entry_of(&self, namespace: Entity, id: &str) -> Option<u32> {
+        self.ids.get(&namespace)?.get(id).copied()
     }
 
     /// Entry `i` as other rows see it.
@@ -108,10 +113,14 @@ impl LinkIndex {
     /// Adds `other`'s records, in the order they were indexed; an id this index holds keeps
     /// its record.
     pub fn append(&mut self, other: LinkIndex) {
-        let mut keys: Vec<(&(Entity, Box<str>), &u32)> = other.ids.iter().collect();
-        keys.sort_by_key(|(_, entry)| **entry);
-        for ((namespace, id), &entry) in keys {
-            self.insert(*namespace, id, &other.record(entry));
+        let mut keys: Vec<(Entity, &str, u32)> = other
+            .ids
+            .iter()
+            .flat_map(|(ns, ids)| ids.iter().map(|(id, &entry)| (*ns, &**id, entry)))
+            .collect();
+        keys.sort_by_key(|&(_, _, entry)| entry);
+        for (namespace, id, entry) in keys {
+            self.insert(namespace, id, &other.record(entry));
         }
     }
 
@@ -128,8 +137,11 @@ impl LinkIndex {
     /// Makes `from` name the same record as `to` (a record merged into another), when `to` is
     /// indexed.
     pub fn alias(&mut self, namespace: Entity, from: &str, to: &str) {
-        if let Some(&entry) = self.ids.get(&(namespace, Box::from(to.trim()))) {
-            self.ids.insert((namespace, Box::from(from.trim())), entry);
+        if let Some(entry) = self.entry_of(namespace, to.trim()) {
+            self.ids
+                .entry(namespace)
+                .or_default()
+                .insert(Box::from(from.trim()), entry);
         }
     }
 
@@ -165,6 +177,23 @@ pub fn name_key(name: &str) -> u64 {
         hasher.write_u8(0xff);
     }
     hasher.finish()
+}
+
+/// A name's [`name_key`] and [`loose_key`], worked out where the record is converted.
+#[derive(Debug, Clone, Copy)]
+pub struct NameKeys {
+    exact: u64,
+    loose: u64,
+}
+
+impl NameKeys {
+    /// The keys of `name`.
+    pub fn of(name: &str) -> NameKeys {
+        NameKeys {
+            exact: name_key(name),
+            loose: loose_key(name),
+        }
+    }
 }
 
 /// A name reduced further, to find spellings of one name: accents, case, spacing and
@@ -213,9 +242,14 @@ pub struct NameCensus {
 impl NameCensus {
     /// A record named `name` was written.
     pub fn record(&mut self, entity: Entity, name: &str) {
-        *self.records.entry((entity, name_key(name))).or_default() += 1;
+        self.record_keyed(entity, NameKeys::of(name), name);
+    }
+
+    /// A record named `name`, whose keys are `keys`, was written.
+    pub fn record_keyed(&mut self, entity: Entity, keys: NameKeys, name: &str) {
+        *self.records.entry((entity, keys.exact)).or_default() += 1;
         self.spellings
-            .entry((entity, loose_key(name)))
+            .entry((entity, keys.loose))
             .or_insert_with(|| Box::from(name));
     }
 
@@ -241,7 +275,12 @@ impl NameCensus {
 
     /// A link to `name` was written.
     pub fn link(&mut self, entity: Entity, name: &str) {
-        let key = (entity, name_key(name));
+        self.link_keyed(entity, name_key(name), name);
+    }
+
+    /// A link to `name`, whose [`name_key`] is `key`, was written.
+    pub fn link_keyed(&mut self, entity: Entity, key: u64, name: &str) {
+        let key = (entity, key);
         *self.links.entry(key).or_default() += 1;
         if !self.examples.contains_key(&key) && self.examples.len() < 10_000 {
             self.examples.insert(key, name.to_string());

@@ -6,6 +6,7 @@ pub mod combined;
 mod duplicates;
 pub mod engine;
 pub mod layout;
+pub mod line;
 pub mod links;
 pub mod links_csv;
 mod opened;

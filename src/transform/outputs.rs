@@ -131,16 +131,33 @@ impl Outputs {
 
     /// Writes a record of `entity`; returns its part and row in its output file.
     pub fn record(&mut self, entity: Entity, cells: &[String]) -> Result<(usize, u64), ApplyError> {
-        let Some(writer) = self.parts.get_mut(&entity) else {
-            return Err(ApplyError::output(
+        let writer = self.part(entity)?;
+        writer
+            .write(cells)
+            .map_err(|e| ApplyError::output(&writer.current_path(), e))
+    }
+
+    /// Writes a record of `entity` already encoded as a CSV line of `len` bytes as
+    /// [`row_len`](super::writer::row_len) counts them; returns its part and row.
+    pub fn record_line(
+        &mut self,
+        entity: Entity,
+        line: &[u8],
+        len: u64,
+    ) -> Result<(usize, u64), ApplyError> {
+        let writer = self.part(entity)?;
+        writer
+            .write_line(line, len)
+            .map_err(|e| ApplyError::output(&writer.current_path(), e))
+    }
+
+    fn part(&mut self, entity: Entity) -> Result<&mut PartWriter, ApplyError> {
+        self.parts.get_mut(&entity).ok_or_else(|| {
+            ApplyError::output(
                 &self.dir.join(entity.file_stem()),
                 std::io::Error::other("no output file for this entity"),
-            ));
-        };
-        match writer.write(cells) {
-            Ok(at) => Ok(at),
-            Err(e) => Err(ApplyError::output(&writer.current_path(), e)),
-        }
+            )
+        })
     }
 
     /// Notes in links.csv that row `row` of `entity`'s part `part` links to `id` of `to`.

@@ -11,6 +11,7 @@ use super::duplicates::FileDuplicates;
 use super::layout::{Layout, Slot};
 use super::links::{NameCensus, name_key};
 use super::row::{Draft, Problem, RowResult};
+use super::rows::{Prepared, WriteRules};
 use super::survivor::{Absorbed, ColumnMerge, fold_absorbed};
 
 /// The reason a duplicate the profile drops gives in rejects.csv.
@@ -49,17 +50,19 @@ pub struct RowWrite {
     pub source_id: Option<String>,
     /// Values a value map lacked: (target, value).
     pub unmapped_values: Vec<(Target, String)>,
+    /// The primary made ready to write, where nothing written before it can change it (no
+    /// secondaries to settle).
+    pub prepared: Option<Prepared>,
 }
 
-/// What `route` reads besides the row.
+/// What `route` reads besides the row: all fixed before the first row, so rows are routed on
+/// the threads that convert them.
 pub struct RouteContext<'a> {
     pub layouts: &'a [Layout],
     /// The file's duplicates to merge or drop.
     pub duplicates: Option<&'a FileDuplicates>,
     /// How a merge fills each column, per entity.
     pub column_merges: &'a HashMap<Entity, Vec<ColumnMerge>>,
-    /// The records written so far, by name.
-    pub census: &'a NameCensus,
 }
 
 impl RouteContext<'_> {
@@ -107,10 +110,13 @@ pub fn route(
         problems.append(&mut row.warnings);
         return RowDecision::Rejected { entity, problems };
     }
-    let mut primary = row.primary;
-    let secondaries = new_secondaries(ctx, &mut primary, row.secondaries);
+    let secondaries = row
+        .secondaries
+        .into_iter()
+        .filter(|d| d.cells.iter().filter(|c| !c.is_empty()).count() > 1)
+        .collect();
     RowDecision::Write(Box::new(RowWrite {
-        primary,
+        primary: row.primary,
         secondaries,
         warnings: row.warnings,
         unresolved_links: row.unresolved_links,
@@ -118,6 +124,7 @@ pub fn route(
         links_by_name: row.links_by_name,
         source_id: row.source_id,
         unmapped_values: row.unmapped_values,
+        prepared: None,
     }))
 }
 
@@ -168,28 +175,39 @@ fn merge_absorbed(
     }
 }
 
-/// The records a row describes besides its own that are new to the export. One that holds only
-/// a name is left to the end (written if no row describes it); one that exists already leaves
-/// what this row adds in the row's own note.
-fn new_secondaries(ctx: &RouteContext, primary: &mut Draft, found: Vec<Draft>) -> Vec<Draft> {
-    let mut new: Vec<Draft> = Vec::new();
-    let mut new_names: Vec<(Entity, u64)> = Vec::new();
-    for d in found {
-        let layout = ctx.layout(d.entity);
-        let name = d.name(layout).to_string();
-        let only_name = d.cells.iter().filter(|c| !c.is_empty()).count() <= 1;
-        if only_name {
-            continue;
+impl RowWrite {
+    /// Makes the primary ready to write here, when it has no secondaries to settle against the
+    /// records written before it.
+    pub fn prepare(&mut self, rules: &WriteRules) {
+        if self.secondaries.is_empty() {
+            self.prepared = Some(rules.prepare(&mut self.primary));
         }
-        // A record this row writes first counts as existing for the ones after it.
-        if ctx.census.has(d.entity, &name) || new_names.contains(&(d.entity, name_key(&name))) {
-            add_to_note(ctx.layout(primary.entity), primary, layout, &d);
-            continue;
-        }
-        new_names.push((d.entity, name_key(&name)));
-        new.push(d);
     }
-    new
+
+    /// Keeps the records the row describes besides its own that are new to the export (`route`
+    /// left out those holding only a name: written at the end if no row describes them); what
+    /// the row says of one that exists already goes to the row's own note.
+    pub fn settle_secondaries(&mut self, layouts: &[Layout], census: &NameCensus) {
+        let layout = |e: Entity| {
+            layouts
+                .iter()
+                .find(|l| l.entity == e)
+                .expect("every entity a row converts to has a layout")
+        };
+        let mut new_names: Vec<(Entity, u64)> = Vec::new();
+        let found = std::mem::take(&mut self.secondaries);
+        for d in found {
+            let l = layout(d.entity);
+            let name = d.name(l).to_string();
+            // A record this row writes first counts as existing for the ones after it.
+            if census.has(d.entity, &name) || new_names.contains(&(d.entity, name_key(&name))) {
+                add_to_note(layout(self.primary.entity), &mut self.primary, l, &d);
+                continue;
+            }
+            new_names.push((d.entity, name_key(&name)));
+            self.secondaries.push(d);
+        }
+    }
 }
 
 /// Writes `d`'s values (`Header: value`, a line each) into `primary`'s note.

@@ -102,12 +102,10 @@ fn a_row_absorbed_by_its_survivor_is_merged_and_not_written() {
     let mut d = duplicates();
     d.plan.absorbed.insert("b".into(), "a".into());
     let merges = HashMap::new();
-    let census = NameCensus::default();
     let ctx = RouteContext {
         layouts: &layouts,
         duplicates: Some(&d),
         column_merges: &merges,
-        census: &census,
     };
     let absorbed = route(&ctx, row(ann(&layouts)), 3, 1, never_converted);
     assert!(matches!(absorbed, RowDecision::Merged), "{absorbed:?}");
@@ -121,12 +119,11 @@ fn a_duplicate_the_profile_drops_is_a_reject_naming_its_identity() {
     let layouts = layouts();
     let mut d = duplicates();
     d.plan.dropped.insert("b".into());
-    let (merges, census) = (HashMap::new(), NameCensus::default());
+    let merges = HashMap::new();
     let ctx = RouteContext {
         layouts: &layouts,
         duplicates: Some(&d),
         column_merges: &merges,
-        census: &census,
     };
     match route(&ctx, row(ann(&layouts)), 3, 1, never_converted) {
         RowDecision::Dropped { entity, problem: p } => {
@@ -140,12 +137,11 @@ fn a_duplicate_the_profile_drops_is_a_reject_naming_its_identity() {
 #[test]
 fn a_row_missing_a_mandatory_field_is_rejected_with_its_reasons_then_its_warnings() {
     let layouts = layouts();
-    let (merges, census) = (HashMap::new(), NameCensus::default());
+    let merges = HashMap::new();
     let ctx = RouteContext {
         layouts: &layouts,
         duplicates: None,
         column_merges: &merges,
-        census: &census,
     };
     let mut r = row(draft(&layouts, Entity::Person, &["", "Acme"]));
     let missing = problem("Full Name", "", "a person needs a name");
@@ -177,10 +173,12 @@ fn an_organization_a_person_row_describes_is_written_before_it_once() {
             layouts: &layouts,
             duplicates: None,
             column_merges: &merges,
-            census,
         };
         match route(&ctx, r, 2, 0, never_converted) {
-            RowDecision::Write(w) => w,
+            RowDecision::Write(mut w) => {
+                w.settle_secondaries(&layouts, census);
+                w
+            }
             other => panic!("{other:?}"),
         }
     };
@@ -204,12 +202,11 @@ fn an_organization_a_person_row_describes_is_written_before_it_once() {
 #[test]
 fn a_written_row_carries_its_warnings_links_and_unmapped_values() {
     let layouts = layouts();
-    let (merges, census) = (HashMap::new(), NameCensus::default());
+    let merges = HashMap::new();
     let ctx = RouteContext {
         layouts: &layouts,
         duplicates: None,
         column_merges: &merges,
-        census: &census,
     };
     let mut r = row(ann(&layouts));
     let left_out = problem("Account", "0019", "link left out");
@@ -262,12 +259,10 @@ fn a_survivor_takes_the_united_emails_and_the_overflow_goes_to_its_note() {
         .iter()
         .map(|l| (l.entity, crate::transform::survivor::column_merges(l)))
         .collect();
-    let census = NameCensus::default();
     let ctx = RouteContext {
         layouts: &layouts,
         duplicates: Some(&d),
         column_merges: &merges,
-        census: &census,
     };
     let converted = std::cell::Cell::new(0);
     let convert = |r: &Record| {

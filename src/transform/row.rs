@@ -931,7 +931,9 @@ fn put(layout: Option<&Layout>, d: &mut Draft, slot: &Slot, header: &str, value:
         Some(c) if !d.cells[c].is_empty() && d.cells[c] != value && !is_currency => {
             d.notes.push(format!("{header}: {value}"));
         }
-        _ => set_cell(layout, d, slot, value),
+        Some(c) => d.cells[c] = value,
+        None if !value.is_empty() => d.notes.push(value),
+        None => {}
     }
 }
 

@@ -8,13 +8,15 @@ use crate::entity::Entity;
 use crate::source::Record;
 
 use super::engine::{ApplyError, is_formula};
-use super::layout::{Layout, Slot};
-use super::links::{NameCensus, name_key};
+use super::layout::{Layout, Slot, name_key as name_key_of};
+use super::line::LineEncoder;
+use super::links::{NameCensus, NameKeys, name_key};
 use super::outputs::{Outputs, ProblemFile};
 use super::plan::FilePlan;
 use super::route::{RowDecision, RowWrite};
 use super::row::{Draft, LINK_LEFT_OUT};
 use super::tally::{EXAMPLES, Tally};
+use super::writer::row_len;
 
 /// Most options pipemap lists for one custom field.
 const MAX_OPTIONS: usize = 500;
@@ -37,6 +39,63 @@ impl WriteRules<'_> {
             .find(|l| l.entity == entity)
             .expect("every written entity has a layout")
     }
+
+    /// Makes a record ready to write, on whichever thread converted it: links by name follow
+    /// a merged record to its survivor, cells a spreadsheet would evaluate are counted (and
+    /// guarded when asked), the name keys the census counts by are worked out, and the row is
+    /// encoded as its output line.
+    pub fn prepare(&self, d: &mut Draft) -> Prepared {
+        let layout = self.layout(d.entity);
+        // The census and the tallies count the values as converted, before any guard.
+        let name_keys = NameKeys::of(d.name(layout));
+        let (mut links, mut escaped) = (Vec::new(), Vec::new());
+        let mut formulas = 0;
+        for (column, (slot, cell)) in layout.slots.iter().zip(d.cells.iter_mut()).enumerate() {
+            if cell.is_empty() {
+                continue;
+            }
+            if let Slot::Link(to) = slot {
+                let mut key = name_key(cell);
+                if let Some(survivor) = self.renames.get(&(*to, key)) {
+                    cell.clone_from(survivor);
+                    key = name_key(cell);
+                }
+                links.push((column, key));
+            }
+            if is_formula(cell) {
+                formulas += 1;
+                if self.escape {
+                    cell.insert(0, '\'');
+                    escaped.push(column);
+                }
+            }
+        }
+        let len = row_len(&d.cells);
+        let mut line = Vec::with_capacity(len as usize);
+        LineEncoder.encode(&d.cells, &mut line);
+        Prepared {
+            name_keys,
+            links,
+            formulas,
+            escaped,
+            len,
+            line,
+        }
+    }
+}
+
+/// A record made ready to write by [`WriteRules::prepare`].
+#[derive(Debug)]
+pub struct Prepared {
+    name_keys: NameKeys,
+    /// The link columns holding a name, with the name's key.
+    links: Vec<(usize, u64)>,
+    /// Cells a spreadsheet would evaluate, and the columns of those guarded with a `'`.
+    formulas: u64,
+    escaped: Vec<usize>,
+    /// The row as a CSV line, and its size as the part limit counts it.
+    line: Vec<u8>,
+    len: u64,
 }
 
 /// A source row being carried out: its file and line.
@@ -119,11 +178,12 @@ impl RowState {
     fn take_written(
         &mut self,
         at: &RowAt,
-        w: RowWrite,
+        mut w: RowWrite,
         rules: &WriteRules,
         out: &mut Outputs,
     ) -> Result<(), ApplyError> {
         let entity = w.primary.entity;
+        w.settle_secondaries(rules.layouts, &self.census);
         // Only rows with something to say need their line as text.
         let line = if w.warnings.is_empty() {
             String::new()
@@ -167,7 +227,10 @@ impl RowState {
                 self.write(d, rules, out)?;
             }
         }
-        let at_row = self.write(w.primary, rules, out)?;
+        let at_row = match &w.prepared {
+            Some(prepared) => self.commit(w.primary, prepared, rules, out)?,
+            None => self.write(w.primary, rules, out)?,
+        };
         if let Some(id) = &w.source_id
             && matches!(entity, Entity::Person | Entity::Organization | Entity::Deal)
         {
@@ -183,27 +246,48 @@ impl RowState {
         rules: &WriteRules,
         out: &mut Outputs,
     ) -> Result<(usize, u64), ApplyError> {
+        let prepared = rules.prepare(&mut d);
+        self.commit(d, &prepared, rules, out)
+    }
+
+    /// Writes a record `rules.prepare` made ready; returns its part and row in its output file.
+    pub fn commit(
+        &mut self,
+        d: Draft,
+        prepared: &Prepared,
+        rules: &WriteRules,
+        out: &mut Outputs,
+    ) -> Result<(usize, u64), ApplyError> {
         let layout = rules.layout(d.entity);
-        self.census.record(d.entity, d.name(layout));
+        // A cell as converted, before its guard.
+        let value = |column: usize| {
+            let cell = d.cells[column].as_str();
+            match prepared.escaped.contains(&column) {
+                true => &cell[1..],
+                false => cell,
+            }
+        };
+        let name = layout.field(name_key_of(d.entity)).map_or("", value);
+        self.census.record_keyed(d.entity, prepared.name_keys, name);
         *self.tally.records.entry(d.entity).or_default() += 1;
+        self.tally.formula_cells += prepared.formulas;
+        for &(column, key) in &prepared.links {
+            if let Slot::Link(to) = layout.slots[column] {
+                self.note_link(to, key, value(column));
+            }
+        }
         let options = &rules.option_fields[&d.entity];
-        for (column, (slot, cell)) in layout.slots.iter().zip(d.cells.iter_mut()).enumerate() {
+        for (column, slot) in layout.slots.iter().enumerate() {
+            let cell = value(column);
             if cell.is_empty() {
                 continue;
             }
             match slot {
-                Slot::Link(to) => self.note_link(*to, cell, rules),
                 Slot::Field { key, .. } => self.note_vocabulary(d.entity, key, cell),
                 Slot::Custom { name, .. } if options[column] => {
                     self.note_options(d.entity, name, cell)
                 }
                 _ => {}
-            }
-            if is_formula(cell) {
-                self.tally.formula_cells += 1;
-                if rules.escape {
-                    cell.insert(0, '\'');
-                }
             }
         }
         if d.entity == Entity::Deal
@@ -214,22 +298,20 @@ impl RowState {
                 .stages
                 .insert((d.cells[p].clone(), d.cells[s].clone()));
         }
-        let at = out.record(d.entity, &d.cells)?;
+        let at = out.record_line(d.entity, &prepared.line, prepared.len)?;
         for (to, id) in &d.link_ids {
             out.link(d.entity, at, *to, id)?;
         }
         Ok(at)
     }
 
-    /// A link by name in a written record: it follows a merged record to its survivor.
-    fn note_link(&mut self, to: Entity, cell: &mut String, rules: &WriteRules) {
-        if let Some(survivor) = rules.renames.get(&(to, name_key(cell))) {
-            cell.clone_from(survivor);
-        }
-        self.census.link(to, cell);
+    /// A link by name (key `key`) in a written record.
+    fn note_link(&mut self, to: Entity, key: u64, cell: &str) {
+        self.census.link_keyed(to, key, cell);
         if matches!(to, Entity::Organization | Entity::Person) {
-            let key = (to, name_key(cell));
-            self.referenced.entry(key).or_insert_with(|| cell.clone());
+            self.referenced
+                .entry((to, key))
+                .or_insert_with(|| cell.to_string());
         }
     }
 

@@ -20,8 +20,8 @@ use super::opened::{Opened, confirm_decimal_styles, record_bytes};
 use super::outputs::Outputs;
 use super::plan::{self, Conv, FilePlan, Rule};
 use super::pool;
-use super::route::{RouteContext, route};
-use super::row::{Converter, Draft};
+use super::route::{RouteContext, RowDecision, route};
+use super::row::{Converter, Draft, RowResult};
 use super::rows::{RowAt, RowState, WriteRules};
 use super::survivor::{ColumnMerge, column_merges};
 use super::tally::FileCounts;
@@ -224,6 +224,8 @@ impl<'a> ExportRun<'a> {
         } else {
             (std::mem::take(&mut self.index), LinkIndex::default())
         };
+        // The index needs each record's id, name and links, not its other values.
+        let plan = &index_plan(plan);
         let mut fresh = Opened::open(&self.sources[i])?;
         let (layouts, maps) = (&self.layouts, &self.maps);
         let early = Converter {
@@ -302,31 +304,40 @@ impl<'a> ExportRun<'a> {
         // A file no earlier row links to is indexed as it is converted, not read beforehand.
         let index_now = self.indexed_later[i];
         let mut added = LinkIndex::default();
+        let ctx = RouteContext {
+            layouts: &self.layouts,
+            duplicates,
+            column_merges: &self.lookups.column_merges,
+        };
+        let mut read = 0usize;
         pool::ordered_map(
             pool::workers(),
             pool::CHUNK_ROWS,
-            || opened.next_record(),
-            |record| {
-                let result = converter.convert(plan, &record);
-                (record, result)
+            || {
+                let next = opened.next_record()?;
+                read += 1;
+                Ok::<_, ApplyError>(next.map(|record| (read - 1, record)))
             },
-            |(record, result)| {
-                progress.advance(record_bytes(&record));
-                if index_now
-                    && result.rejects.is_empty()
-                    && let Some(id) = &result.source_id
-                {
-                    added.insert(plan.entity, id, &linked(&self.layouts, &result.primary));
-                }
-                let row_index = rows.count_row(i, &record);
-                let ctx = RouteContext {
-                    layouts: &self.layouts,
-                    duplicates,
-                    column_merges: &self.lookups.column_merges,
-                    census: &rows.census,
-                };
+            // Everything about a row that the rows before it cannot change is worked out on the
+            // worker threads: its conversion, its route, its output line.
+            |(row_index, record)| {
+                let result = converter.convert(plan, &record);
+                let indexed = index_now
+                    .then(|| index_entry(&self.layouts, &result))
+                    .flatten();
                 let absorbed = |r: &Record| converter.convert(plan, r).primary;
-                let decision = route(&ctx, result, record.line, row_index, absorbed);
+                let mut decision = route(&ctx, result, record.line, row_index, absorbed);
+                if let RowDecision::Write(w) = &mut decision {
+                    w.prepare(&rules);
+                }
+                (record, indexed, decision)
+            },
+            |(record, indexed, decision)| {
+                progress.advance(record_bytes(&record));
+                if let Some((id, linked)) = indexed {
+                    added.insert(plan.entity, &id, &linked);
+                }
+                rows.count_row(i, &record);
                 let at = RowAt {
                     file_index: i,
                     plan,
@@ -561,6 +572,44 @@ fn links_rows_of(plan: &FilePlan, record: &Record, ids: &HashSet<Box<str>>) -> b
                     .iter()
                     .any(|part| ids.contains(part.trim())))
     })
+}
+
+/// `plan` with only the rules that make what the link index holds of a record, and what
+/// decides whether it is rejected: its name (whole or in parts, its own or a record it names
+/// besides its own) and its links. Every other column is skipped, so indexing a file costs a
+/// fraction of converting it.
+fn index_plan(plan: &FilePlan) -> FilePlan {
+    let keep = |rule: &Rule| match rule {
+        Rule::Set { target, slot, .. } => {
+            matches!(slot, Slot::Link(_))
+                || target.entity().zip(target.key()).is_some_and(|(e, key)| {
+                    key == layout::name_key(e) || key == "first_name" || key == "last_name"
+                })
+        }
+        Rule::Link { .. } | Rule::LinkAny { .. } | Rule::LinkBy { .. } => true,
+        Rule::Skip | Rule::Note => false,
+    };
+    let only = |rules: &[Rule]| -> Vec<Rule> {
+        rules
+            .iter()
+            .map(|r| if keep(r) { r.clone() } else { Rule::Skip })
+            .collect()
+    };
+    FilePlan {
+        rules: only(&plan.rules),
+        split_rules: only(&plan.split_rules),
+        ..plan.clone()
+    }
+}
+
+/// The entry a converted row adds to the link index: its source id and how other rows see it
+/// (none for a row rejected or without an id).
+fn index_entry(layouts: &[Layout], result: &RowResult) -> Option<(String, Linked)> {
+    let id = result
+        .source_id
+        .as_ref()
+        .filter(|_| result.rejects.is_empty())?;
+    Some((id.clone(), linked(layouts, &result.primary)))
 }
 
 /// How other rows see a converted record.

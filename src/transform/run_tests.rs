@@ -293,3 +293,68 @@ fn finish_counts_what_was_written_and_the_counts_reconcile() {
     let files: Vec<&str> = s.files.iter().map(|f| f.file.as_str()).collect();
     assert_eq!(files.len(), 3, "{files:?}");
 }
+
+/// Every indexed file of the bundled sample, the presets' example exports and the real exports
+/// beside the project: what the index keeps of each row is the same whether the row is
+/// converted whole or by the index's reduced plan.
+#[test]
+fn the_index_plan_keeps_what_the_index_holds_of_every_row() {
+    let shared = Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared/real_exports");
+    let folders = [
+        ("zendesk-sell", PathBuf::from("assets/samples/zendesk-sell")),
+        ("salesforce", PathBuf::from("tests/data/presets/salesforce")),
+        ("hubspot", PathBuf::from("tests/data/presets/hubspot")),
+        (
+            "dynamics365",
+            PathBuf::from("tests/data/presets/dynamics365"),
+        ),
+        ("capsule", PathBuf::from("tests/data/presets/capsule")),
+        ("salesforce", shared.join("salesforce-devorg-earthfink")),
+        ("dynamics365", shared.join("dynamics365-contoso-coffee")),
+    ];
+    let schema = Schema::builtin();
+    let (mut files, mut rows) = (0, 0);
+    for (preset, folder) in folders {
+        let text = crate::profile::library::PRESETS
+            .iter()
+            .find(|(name, _)| *name == preset)
+            .map(|(_, text)| *text)
+            .unwrap();
+        let profile = crate::profile::from_yaml(preset, text).unwrap();
+        let Ok(entries) = std::fs::read_dir(&folder) else {
+            // The real exports sit beside the project; a checkout without them has only the rest.
+            assert!(!folder.starts_with("assets") && !folder.starts_with("tests"));
+            continue;
+        };
+        for path in entries.map(|e| e.unwrap().path()) {
+            let opts = options(std::env::temp_dir().join("unused"), DriftPolicy::Report);
+            let Ok(run) = ExportRun::prepare(
+                sources(std::slice::from_ref(&path)),
+                &profile,
+                &schema,
+                &opts,
+            ) else {
+                continue;
+            };
+            let plan = &run.plans[0];
+            if !is_indexed(plan) {
+                continue;
+            }
+            files += 1;
+            let (whole, reduced) = (plan, &index_plan(plan));
+            let converter = Converter {
+                layouts: &run.layouts,
+                maps: &run.maps,
+                index: &run.index,
+            };
+            let mut table = Opened::open(&run.sources[0]).unwrap();
+            while let Some(record) = table.next_record().unwrap() {
+                rows += 1;
+                let a = index_entry(&run.layouts, &converter.convert(whole, &record));
+                let b = index_entry(&run.layouts, &converter.convert(reduced, &record));
+                assert_eq!(a, b, "{}:{}", path.display(), record.line);
+            }
+        }
+    }
+    assert!(files >= 8 && rows >= 100, "{files} files, {rows} rows");
+}

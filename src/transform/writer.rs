@@ -3,11 +3,13 @@
 //! that respect Pipedrive's import limits (50,000 rows and 50 MB per file).
 
 use std::fs::File;
-use std::io::{self, BufWriter};
+use std::io::{self, BufWriter, Write};
 use std::path::{Path, PathBuf};
 use std::sync::{Mutex, MutexGuard, PoisonError};
 
 use crate::entity::Entity;
+
+use super::line::LineEncoder;
 
 /// Pipedrive's spreadsheet import takes at most this many rows per file.
 pub const MAX_ROWS: u64 = 50_000;
@@ -244,7 +246,9 @@ pub struct PartWriter {
     dir: PathBuf,
     stem: String,
     header: Vec<String>,
-    current: Option<csv::Writer<BufWriter<File>>>,
+    current: Option<BufWriter<File>>,
+    /// The line being encoded, reused row after row.
+    line: Vec<u8>,
     parts: Vec<(PathBuf, u64)>,
     rows_in_part: u64,
     bytes_in_part: u64,
@@ -271,6 +275,7 @@ impl PartWriter {
             stem: stem.to_string(),
             header,
             current: None,
+            line: Vec::new(),
             parts: Vec::new(),
             rows_in_part: 0,
             bytes_in_part: 0,
@@ -282,13 +287,23 @@ impl PartWriter {
     /// Writes one row; starts a new part first when this one is full.
     /// Returns the part (1-based) and the row within it (1-based).
     pub fn write(&mut self, row: &[String]) -> io::Result<(usize, u64)> {
-        let len = row_len(row);
+        let mut line = std::mem::take(&mut self.line);
+        line.clear();
+        LineEncoder.encode(row, &mut line);
+        let at = self.write_line(&line, row_len(row));
+        self.line = line;
+        at
+    }
+
+    /// Writes one row already encoded as a CSV line (by [`LineEncoder`]); `len` is its
+    /// [`row_len`], what the part's size limit counts.
+    pub fn write_line(&mut self, line: &[u8], len: u64) -> io::Result<(usize, u64)> {
         let full = self.rows_in_part >= self.max_rows || self.bytes_in_part + len > self.max_bytes;
         if self.current.is_none() || full {
             self.start_part()?;
         }
         let writer = self.current.as_mut().expect("a part is open");
-        writer.write_record(row)?;
+        writer.write_all(line)?;
         self.rows_in_part += 1;
         self.bytes_in_part += len;
         if let Some(last) = self.parts.last_mut() {
@@ -313,9 +328,10 @@ impl PartWriter {
             .dir
             .join(format!("{}.part{}", self.stem, self.parts.len() + 1));
         let file = File::create(&path)?;
-        let mut writer =
-            csv::WriterBuilder::new().from_writer(BufWriter::with_capacity(256 * 1024, file));
-        writer.write_record(&self.header)?;
+        let mut writer = BufWriter::with_capacity(256 * 1024, file);
+        let mut header = Vec::new();
+        LineEncoder.encode(&self.header, &mut header);
+        writer.write_all(&header)?;
         self.current = Some(writer);
         self.parts.push((path, 0));
         self.rows_in_part = 0;
@@ -328,11 +344,7 @@ impl PartWriter {
     pub fn finish(mut self) -> io::Result<Vec<(String, u64)>> {
         if let Some(mut w) = self.current.take() {
             w.flush()?;
-            w.into_inner()
-                .map_err(|e| io::Error::other(e.to_string()))?
-                .into_inner()
-                .map_err(|e| e.into_error())?
-                .sync_all()?;
+            w.into_inner().map_err(|e| e.into_error())?.sync_all()?;
         }
         let several = self.parts.len() > 1;
         let mut named = Vec::new();
@@ -350,7 +362,7 @@ impl PartWriter {
 }
 
 /// A row's size in CSV, close enough to keep a part under the byte limit.
-fn row_len(row: &[String]) -> u64 {
+pub fn row_len(row: &[String]) -> u64 {
     row.iter().map(|f| f.len() as u64 + 3).sum::<u64>() + 1
 }
 
