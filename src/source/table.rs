@@ -861,6 +861,40 @@ mod tests {
     }
 
     #[test]
+    fn a_read_of_some_columns_gives_their_text_as_a_whole_read_does_and_empties_the_rest() {
+        // UTF-8, with one byte that is not (0xff) in the second row's e-mail.
+        let mut text = b"name,email,note\nAnn Lee,ann@x.example,\"two\nlines\"\n".to_vec();
+        text.extend_from_slice(b"Bo,bo\xff@x.example,plain\nZo\xc3\xab,,last\n");
+        // Enough valid UTF-8 after it that the one bad byte cannot make the file another encoding.
+        for _ in 0..40 {
+            text.extend_from_slice("Zoë Müller,zoë@x.example,ok\n".as_bytes());
+        }
+        let whole: Vec<Record> = {
+            let mut table = Table::from_bytes("t.csv", text.clone()).unwrap();
+            std::iter::from_fn(|| table.next_record().unwrap()).collect()
+        };
+        let mut table = Table::from_bytes("t.csv", text).unwrap();
+        let some: Vec<Record> =
+            std::iter::from_fn(|| table.next_record_with(&[true, true, false]).unwrap()).collect();
+        assert_eq!(some.len(), 43);
+        for (a, b) in whole.iter().zip(&some) {
+            assert_eq!(a.line, b.line);
+            assert_eq!(a.fields.len(), b.fields.len());
+            assert_eq!(&a.fields[0], &b.fields[0]);
+            assert_eq!(&a.fields[1], &b.fields[1]);
+            assert_eq!(&b.fields[2], "", "the column not asked for reads as empty");
+        }
+        assert_eq!(&some[1].fields[1], "bo\u{fffd}@x.example");
+        assert_eq!(some[1].invalid_text, Some(1));
+        assert_eq!(some[2].line, 5, "the line after a quoted line break");
+        assert!(
+            table.notes().iter().any(|n| n.contains("line(s) 4")),
+            "{:?}",
+            table.notes()
+        );
+    }
+
+    #[test]
     fn rows_wrapped_whole_in_quotes_are_read_as_their_fields() {
         // The shape of a Zendesk Sell tasks export: every data row one quoted field, inner
         // quotes doubled; one row written normally between them.
