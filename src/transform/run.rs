@@ -234,27 +234,27 @@ impl<'a> ExportRun<'a> {
             index: &snapshot,
         };
         let mut from_file: HashSet<Box<str>> = HashSet::new();
+        let link_columns = link_columns(plan);
         let read = pool::ordered_map(
             pool::workers(),
             pool::CHUNK_ROWS,
             || fresh.next_record(),
             |record| {
-                let result = early.convert(plan, &record);
-                (record, result)
+                let entry = index_entry(layouts, &early.convert(plan, &record));
+                (record, entry)
             },
-            |(record, mut result)| {
-                if within && links_rows_of(plan, &record, &from_file) {
+            |(record, mut entry)| {
+                if within && links_rows_of(&link_columns, &record, &from_file) {
                     let index = &live;
-                    result = Converter {
+                    let converter = Converter {
                         layouts,
                         maps,
                         index,
-                    }
-                    .convert(plan, &record);
+                    };
+                    entry = index_entry(layouts, &converter.convert(plan, &record));
                 }
-                if result.rejects.is_empty()
-                    && let Some(id) = &result.source_id
-                    && live.insert(plan.entity, id, &linked(layouts, &result.primary))
+                if let Some((id, linked)) = entry
+                    && live.insert(plan.entity, &id, &linked)
                     && within
                 {
                     from_file.insert(Box::from(id.trim()));
@@ -549,28 +549,33 @@ fn indexed_while_converted(plans: &[FilePlan], order: &[usize], later: &[usize],
     !looked_up_early && !looks_later
 }
 
-/// Whether `record`'s link cells may name one of `ids` (records indexed from its own file):
-/// each cell is checked whole and, when it lists several records, each of them.
-fn links_rows_of(plan: &FilePlan, record: &Record, ids: &HashSet<Box<str>>) -> bool {
-    if ids.is_empty() {
-        return false;
-    }
+/// The columns whose cells a plan's rules (or its split rows' rules) read as links.
+fn link_columns(plan: &FilePlan) -> Vec<usize> {
     let is_link = |r: Option<&Rule>| {
         matches!(
             r,
             Some(Rule::Link { .. } | Rule::LinkAny { .. } | Rule::LinkBy { .. })
         )
     };
-    record.fields.iter().enumerate().any(|(c, cell)| {
-        let cell = cell.trim();
-        if cell.is_empty() || !(is_link(plan.rules.get(c)) || is_link(plan.split_rules.get(c))) {
-            return false;
-        }
-        ids.contains(cell)
-            || (cell.contains([',', ';', '\n', '"'])
-                && crate::values::split_link_names(cell)
-                    .iter()
-                    .any(|part| ids.contains(part.trim())))
+    (0..plan.headers.len())
+        .filter(|&c| is_link(plan.rules.get(c)) || is_link(plan.split_rules.get(c)))
+        .collect()
+}
+
+/// Whether `record`'s link cells (`columns`) may name one of `ids` (records indexed from its
+/// own file): each cell is checked whole and, when it lists several records, each of them.
+fn links_rows_of(columns: &[usize], record: &Record, ids: &HashSet<Box<str>>) -> bool {
+    if ids.is_empty() {
+        return false;
+    }
+    columns.iter().any(|&c| {
+        let cell = record.fields.get(c).unwrap_or("").trim();
+        !cell.is_empty()
+            && (ids.contains(cell)
+                || (cell.contains([',', ';', '\n', '"'])
+                    && crate::values::split_link_names(cell)
+                        .iter()
+                        .any(|part| ids.contains(part.trim()))))
     })
 }
 
