@@ -221,7 +221,21 @@ impl Table {
             .trim_matches(|c: char| c.is_whitespace() || c == '\u{feff}')
             .is_empty()
         {
-            return Err(SourceError::Empty { file: name });
+            let mut blank = text.trim_start_matches('\u{feff}');
+            if !complete {
+                // Only the lines read to their end are known to be blank.
+                blank = blank.trim_end_matches(|c| c != '\n' && c != '\r');
+            }
+            let lines = sniff::count_lines(blank);
+            return Err(if lines == 0 && complete {
+                SourceError::Empty { file: name }
+            } else {
+                SourceError::Blank {
+                    file: name,
+                    lines: lines.max(1),
+                    whole: complete,
+                }
+            });
         }
         if sniff::looks_binary(&text) {
             return Err(SourceError::Binary { file: name });
