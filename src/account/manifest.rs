@@ -158,7 +158,7 @@ impl Manifest {
             Err(source) => {
                 return Err(AccountError::Io {
                     path: path.display().to_string(),
-                    source,
+                    error: source,
                 });
             }
         };
@@ -183,7 +183,7 @@ impl Manifest {
         let path = Manifest::path(out);
         let io = |source| AccountError::Io {
             path: path.display().to_string(),
-            source,
+            error: source,
         };
         let text = serde_json::to_string_pretty(self).expect("a manifest serialises") + "\n";
         let mut tmp = tempfile::NamedTempFile::new_in(out).map_err(io)?;

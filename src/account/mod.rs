@@ -61,7 +61,7 @@ impl Token {
                 use std::io::Read;
                 let failed = |source| AccountError::TokenFile {
                     path: path.display().to_string(),
-                    source,
+                    error: source,
                 };
                 // A token is 40 characters: read a little past the cap, never a whole
                 // `/dev/zero` or a log file given by mistake.
@@ -105,11 +105,9 @@ pub enum AccountError {
         "{path}: refused: a token file holds one API token, and this one is larger than the limit of {MAX_TOKEN_FILE_BYTES} bytes"
     )]
     TokenFileTooLarge { path: String },
-    #[error("{path}: cannot read the token file: {source}")]
-    TokenFile {
-        path: String,
-        source: std::io::Error,
-    },
+    /// The error's text is part of the message (not a separate cause), so it reads once.
+    #[error("{path}: cannot read the token file: {error}")]
+    TokenFile { path: String, error: std::io::Error },
     #[error("--domain {domain:?} is not a Pipedrive company name (the part before .pipedrive.com)")]
     BadDomain { domain: String },
     #[error("refusing the API URL {url}: {why}")]
@@ -163,11 +161,8 @@ pub enum AccountError {
     Unexpected { url: String, message: String },
     #[error("{path}: {message}")]
     Export { path: String, message: String },
-    #[error("{path}: {source}")]
-    Io {
-        path: String,
-        source: std::io::Error,
-    },
+    #[error("{path}: {error}")]
+    Io { path: String, error: std::io::Error },
     #[error(transparent)]
     Schema(#[from] crate::schema::SchemaError),
 }

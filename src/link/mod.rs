@@ -20,11 +20,9 @@ pub enum RelinkError {
     Input { path: String, message: String },
     #[error(transparent)]
     Source(#[from] crate::source::SourceError),
-    #[error("{path}: {source}")]
-    Output {
-        path: String,
-        source: std::io::Error,
-    },
+    /// The error's text is part of the message (not a separate cause), so it reads once.
+    #[error("{path}: {error}")]
+    Output { path: String, error: std::io::Error },
 }
 
 fn input(path: &Path, message: impl Into<String>) -> RelinkError {
@@ -96,7 +94,7 @@ pub fn relink(out: &Path, exports: &[PathBuf]) -> Result<RelinkReport, RelinkErr
     let parts_of = |stem: &str| outputs.iter().filter(|(f, _)| f.starts_with(stem)).count();
     let staging = Staging::new(&out.join("relinked")).map_err(|source| RelinkError::Output {
         path: out.display().to_string(),
-        source,
+        error: source,
     })?;
     let mut report = RelinkReport {
         imported: imported.clone(),
@@ -124,11 +122,11 @@ pub fn relink(out: &Path, exports: &[PathBuf]) -> Result<RelinkReport, RelinkErr
     let path = staging.path("relink-report.md");
     std::fs::write(&path, text).map_err(|source| RelinkError::Output {
         path: path.display().to_string(),
-        source,
+        error: source,
     })?;
     staging.commit().map_err(|source| RelinkError::Output {
         path: out.join("relinked").display().to_string(),
-        source,
+        error: source,
     })?;
     Ok(report)
 }
@@ -304,7 +302,7 @@ fn rewrite(
     }
     writer.flush().map_err(|source| RelinkError::Output {
         path: target.display().to_string(),
-        source,
+        error: source,
     })?;
     Ok(())
 }

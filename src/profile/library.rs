@@ -136,7 +136,7 @@ fn read_text(path: &Path) -> Result<(String, String), ProfileError> {
     let file = path.display().to_string();
     let meta = std::fs::metadata(path).map_err(|source| ProfileError::Io {
         file: file.clone(),
-        source,
+        error: source,
     })?;
     if meta.len() > super::load::MAX_PROFILE_BYTES as u64 {
         return Err(ProfileError::TooLarge {
@@ -154,7 +154,7 @@ fn read_text(path: &Path) -> Result<(String, String), ProfileError> {
         })
         .map_err(|source| ProfileError::Io {
             file: file.clone(),
-            source,
+            error: source,
         })?;
     if text.len() > super::load::MAX_PROFILE_BYTES {
         return Err(ProfileError::TooLarge {
@@ -232,12 +232,12 @@ pub fn recognise(headers: &[Vec<String>]) -> Option<(Entry, Profile, usize)> {
 pub fn save(profile: &Profile) -> Result<PathBuf, ProfileError> {
     let dir = profile_dir().ok_or_else(|| ProfileError::Io {
         file: "profile folder".into(),
-        source: std::io::Error::other("no home folder to keep profiles in"),
+        error: std::io::Error::other("no home folder to keep profiles in"),
     })?;
     let path = dir.join(format!("{}.yaml", safe_file_name(&profile.name)));
     write_atomic(&path, &to_yaml(profile)).map_err(|source| ProfileError::Io {
         file: path.display().to_string(),
-        source,
+        error: source,
     })?;
     Ok(path)
 }

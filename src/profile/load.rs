@@ -13,11 +13,9 @@ pub const MAX_PROFILE_BYTES: usize = 8 * 1024 * 1024;
 /// A profile that cannot be used.
 #[derive(Debug, thiserror::Error)]
 pub enum ProfileError {
-    #[error("{file}: {source}")]
-    Io {
-        file: String,
-        source: std::io::Error,
-    },
+    /// The error's text is part of the message (not a separate cause), so it reads once.
+    #[error("{file}: {error}")]
+    Io { file: String, error: std::io::Error },
     #[error(
         "{file}: refused: a profile holds at most {MAX_PROFILE_BYTES} bytes, this one {size} or more"
     )]

@@ -38,11 +38,9 @@ fn too_large(file: &str, size: u64) -> SchemaError {
 /// A schema file that cannot be used, naming the file and the line or key.
 #[derive(Debug, thiserror::Error)]
 pub enum SchemaError {
-    #[error("{file}: {source}")]
-    Io {
-        file: String,
-        source: std::io::Error,
-    },
+    /// The error's text is part of the message (not a separate cause), so it reads once.
+    #[error("{file}: {error}")]
+    Io { file: String, error: std::io::Error },
     #[error("{file}:{line}:{column}: {message}")]
     Parse {
         file: String,
@@ -220,7 +218,7 @@ impl Schema {
         let name = path.display().to_string();
         let io = |source| SchemaError::Io {
             file: name.clone(),
-            source,
+            error: source,
         };
         let size = std::fs::metadata(path).map_err(io)?.len();
         if size > MAX_SCHEMA_BYTES {

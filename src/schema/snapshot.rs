@@ -99,7 +99,10 @@ pub fn save(snapshot: &Snapshot) -> Result<PathBuf, SchemaError> {
     })?;
     let io = |file: &Path| {
         let file = file.display().to_string();
-        move |source| SchemaError::Io { file, source }
+        move |source| SchemaError::Io {
+            file,
+            error: source,
+        }
     };
     std::fs::create_dir_all(&dir).map_err(io(&dir))?;
     let path = snapshot_path(&dir, &snapshot.company_domain);

@@ -47,6 +47,18 @@ pub enum SourceError {
     Io { file: String, error: io::Error },
     #[error("{file}: the file is empty (not even a header row)")]
     Empty { file: String },
+    /// Lines, but every one blank (or spaces only): `whole` when they are the whole file, else
+    /// they are as far as a header is looked for.
+    #[error(
+        "{file}: {}: no header row{}",
+        if *whole { format!("the file has {lines} line(s), all blank") } else { format!("its first {lines} lines are all blank") },
+        if *whole { "" } else { " in them; remove the blank lines above the header" }
+    )]
+    Blank {
+        file: String,
+        lines: u64,
+        whole: bool,
+    },
     #[error("{file}: this looks like a binary file, not a CSV/TSV export")]
     Binary { file: String },
     #[error("{file}:{line}: {message}")]

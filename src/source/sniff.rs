@@ -276,6 +276,19 @@ pub fn not_a_table(text: &str) -> Option<&'static str> {
     }
 }
 
+/// How many lines a text has, as a reader numbers them: each LF, CRLF or lone CR ends one, and
+/// text after the last ending is one more.
+pub fn count_lines(text: &str) -> u64 {
+    let b = text.as_bytes();
+    let endings = b
+        .iter()
+        .enumerate()
+        .filter(|&(i, &c)| c == b'\n' || (c == b'\r' && b.get(i + 1) != Some(&b'\n')))
+        .count() as u64;
+    let tail = !matches!(b.last(), None | Some(b'\n' | b'\r'));
+    endings + u64::from(tail)
+}
+
 /// The delimiter a first line `sep=;` (Excel's hint, any case) names, if the text opens with
 /// one.
 pub fn sep_line(text: &str) -> Option<u8> {
@@ -488,5 +501,15 @@ mod tests {
         assert!(!looks_binary("a,b\n1\0,2\n"));
         let noise: String = (0u8..=255).cycle().take(4000).map(char::from).collect();
         assert!(looks_binary(&noise));
+    }
+
+    #[test]
+    fn lines_are_counted_as_a_reader_numbers_them() {
+        assert_eq!(count_lines(""), 0);
+        assert_eq!(count_lines("\n\n\n"), 3);
+        assert_eq!(count_lines("\r\n\r\n"), 2);
+        assert_eq!(count_lines("\r\r"), 2);
+        assert_eq!(count_lines("  \n \t"), 2);
+        assert_eq!(count_lines("a"), 1);
     }
 }

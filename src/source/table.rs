@@ -48,6 +48,12 @@ enum Rows {
         tail: Tail,
     },
     Sheet(workbook::SheetRows),
+    /// Read to its end: the reader, its buffers and its file (or archive member and its
+    /// inflater) are let go, since an export holds every table it reads open at once; `bytes`
+    /// is what [`Table::bytes_read`] said at the end.
+    Ended {
+        bytes: u64,
+    },
 }
 
 impl std::fmt::Debug for Table {
@@ -221,7 +227,21 @@ impl Table {
             .trim_matches(|c: char| c.is_whitespace() || c == '\u{feff}')
             .is_empty()
         {
-            return Err(SourceError::Empty { file: name });
+            let mut blank = text.trim_start_matches('\u{feff}');
+            if !complete {
+                // Only the lines read to their end are known to be blank.
+                blank = blank.trim_end_matches(|c| c != '\n' && c != '\r');
+            }
+            let lines = sniff::count_lines(blank);
+            return Err(if lines == 0 && complete {
+                SourceError::Empty { file: name }
+            } else {
+                SourceError::Blank {
+                    file: name,
+                    lines: lines.max(1),
+                    whole: complete,
+                }
+            });
         }
         if sniff::looks_binary(&text) {
             return Err(SourceError::Binary { file: name });
@@ -406,7 +426,11 @@ impl Table {
     pub fn next_record(&mut self) -> Result<Option<Record>, SourceError> {
         if let Rows::Sheet(rows) = &mut self.rows {
             let width = self.headers.len();
-            return Ok(rows.next_row()?.map(|(line, mut cells)| {
+            let next = rows.next_row()?;
+            if next.is_none() {
+                self.end();
+            }
+            return Ok(next.map(|(line, mut cells)| {
                 // A sheet row stops at its last filled cell; pad it to the header.
                 if cells.len() < width {
                     cells.resize(width, String::new());
@@ -490,9 +514,20 @@ impl Table {
     /// rows of a million skips the rest at the cost of finding where they end.
     pub fn skip_record(&mut self) -> Result<bool, SourceError> {
         if let Rows::Sheet(rows) = &mut self.rows {
-            return Ok(rows.next_row()?.is_some());
+            let more = rows.next_row()?.is_some();
+            if !more {
+                self.end();
+            }
+            return Ok(more);
         }
         Ok(self.read_text_record()?.is_some())
+    }
+
+    /// Lets go of the reader once the last row was read.
+    fn end(&mut self) {
+        self.rows = Rows::Ended {
+            bytes: self.bytes_read(),
+        };
     }
 
     /// Reads the next record of a text table into the reader's record and returns the line it
@@ -517,7 +552,10 @@ impl Table {
                     line,
                     message,
                 }),
-                None => Ok(None),
+                None => {
+                    self.end();
+                    Ok(None)
+                }
             };
         }
         // The file's own line, counted from the bytes (the reader's count is off in CRLF
@@ -579,6 +617,7 @@ impl Table {
         match &self.rows {
             Rows::Csv { reader, .. } => reader.position().byte(),
             Rows::Sheet(rows) => rows.bytes_read(),
+            Rows::Ended { bytes } => *bytes,
         }
     }
 
@@ -588,6 +627,8 @@ impl Table {
     pub fn estimate_rows(&self, sampled: usize, bytes_sampled: u64) -> Option<u64> {
         match &self.rows {
             Rows::Sheet(rows) => rows.rows_hint().filter(|&n| n >= sampled as u64),
+            // Read through: its rows were counted, not estimated.
+            Rows::Ended { .. } => None,
             Rows::Csv { .. } => {
                 let size = self.size_hint?;
                 if sampled == 0 || bytes_sampled == 0 {

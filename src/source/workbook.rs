@@ -406,14 +406,27 @@ fn open<RS: Read + Seek>(
         WorkbookKind::Xlsb => open_workbook_from_rs(rs)
             .map(Sheets::Xlsb)
             .map_err(Into::into),
-        WorkbookKind::Xls => open_workbook_from_rs(rs)
-            .map(Sheets::Xls)
-            .map_err(Into::into),
+        WorkbookKind::Xls => open_xls(rs).map(Sheets::Xls).map_err(Into::into),
         WorkbookKind::Ods => open_workbook_from_rs(rs)
             .map(Sheets::Ods)
             .map_err(Into::into),
     };
     opened.map_err(|e| book_error(display, kind, e))
+}
+
+/// Opens an `.xls`. A BIFF8 workbook's strings are Unicode whatever code page it declares;
+/// the reader would decode them through the declared one, and a workbook that declares
+/// windows-1252 (as some writers other than Excel do) would come out as `N\0a\0m\0e`. So a
+/// BIFF8 workbook is read as UTF-16, the code page Excel itself writes; older ones keep theirs.
+fn open_xls<RS: Read + Seek>(mut rs: RS) -> Result<calamine::Xls<RS>, calamine::XlsError> {
+    let head = super::xls_limits::stream_head(&mut rs);
+    rs.seek(std::io::SeekFrom::Start(0))
+        .map_err(calamine::XlsError::Io)?;
+    let mut options = calamine::XlsOptions::default();
+    if head.is_some_and(|h| super::xls_limits::is_biff8(&h)) {
+        options.force_codepage = Some(1200);
+    }
+    calamine::Xls::new_with_options(rs, options)
 }
 
 fn book_error(file: &str, kind: WorkbookKind, err: calamine::Error) -> SourceError {

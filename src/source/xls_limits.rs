@@ -5,7 +5,10 @@
 //! at one long shared string. What opening would cost is added up here from the workbook
 //! stream's records, walked as the reader walks them (MS-XLS 2.4: BoundSheet8, SST,
 //! DIMENSIONS and the cell records), and a workbook past the limit is refused before the reader
-//! starts. Only sizes and positions are looked at; the reading itself is calamine's.
+//! starts. Every opening parses all sheets, and the sheet then read is handed out as a copy of
+//! its grid (calamine's `worksheet_range` clones it, strings and all), so the largest sheet's
+//! grid and text count twice. Only sizes and positions are looked at; the reading itself is
+//! calamine's.
 
 use std::io::{Read, Seek};
 
@@ -124,18 +127,43 @@ pub fn cost(stream: &[u8], limit: u64) -> Result<u64, Refusal> {
             _ => {}
         }
     }
+    // The copy of the sheet being read comes on top of every sheet parsed.
+    let mut copy = 0u64;
     for &at in &sheets {
         let Some(sheet) = stream.get(at..) else {
             return Err(Refusal::Damaged(format!(
                 "a sheet starts at byte {at}, past the end of the workbook stream"
             )));
         };
-        total = total.saturating_add(sheet_cost(sheet, &strings)?);
-        if total > limit {
-            return Err(Refusal::TooLarge(total));
+        let cost = sheet_cost(sheet, &strings)?;
+        total = total.saturating_add(cost.parsed);
+        copy = copy.max(cost.copied);
+        if total.saturating_add(copy) > limit {
+            return Err(Refusal::TooLarge(total.saturating_add(copy)));
         }
     }
-    Ok(total)
+    Ok(total.saturating_add(copy))
+}
+
+/// Whether a workbook stream is BIFF8 (Excel 97 and later): its first record is a BOF whose
+/// version is 0x0600 (MS-XLS 2.4.21). Its strings are then Unicode whatever code page the
+/// workbook declares (MS-XLS 2.5.294: a "compressed" character is the low byte of a UTF-16
+/// code unit).
+pub fn is_biff8(stream_head: &[u8]) -> bool {
+    u16_at(stream_head, 0) == 0x0809 && u16_at(stream_head, 4) == 0x0600
+}
+
+/// The first bytes of an `.xls` container's workbook stream (enough for its BOF record), or
+/// None when it cannot be read.
+pub fn stream_head(reader: impl Read + Seek) -> Option<Vec<u8>> {
+    let mut cfb = cfb::CompoundFile::open(reader).ok()?;
+    let stream = cfb
+        .open_stream("/Workbook")
+        .or_else(|_| cfb.open_stream("/Book"))
+        .ok()?;
+    let mut head = Vec::with_capacity(8);
+    stream.take(8).read_to_end(&mut head).ok()?;
+    Some(head)
 }
 
 /// The UTF-8 bytes each shared string (SST, MS-XLS 2.5.293) may decode to, in order.
@@ -240,9 +268,18 @@ const CELLS: [u16; 8] = [
 /// The last column a sheet may use (XFD).
 const MAX_COL: u32 = 16_383;
 
-/// What reading one sheet costs: its gathered cells (with the room its DIMENSIONS reserve),
-/// their text, its grid, and its formulas.
-fn sheet_cost(sheet: &[u8], strings: &[u64]) -> Result<u64, Refusal> {
+/// What one sheet costs when the workbook opens, and what the copy handed out when it is read
+/// costs on top.
+struct SheetCost {
+    /// Its gathered cells (with the room its DIMENSIONS reserve), their text, its grid and its
+    /// formulas.
+    parsed: u64,
+    /// Its grid and text once more.
+    copied: u64,
+}
+
+/// What reading one sheet costs.
+fn sheet_cost(sheet: &[u8], strings: &[u64]) -> Result<SheetCost, Refusal> {
     let (mut values, mut formulas) = (Extent::default(), Extent::default());
     let (mut reserved, mut text) = (0u64, 0u64);
     let (mut seen_bof, mut depth) = (false, 0usize);
@@ -318,10 +355,14 @@ fn sheet_cost(sheet: &[u8], strings: &[u64]) -> Result<u64, Refusal> {
     // The gathered cells double as they grow; the grids hold every cell between the first
     // and the last.
     let gathered = reserved.max(values.cells * 2) * CELL_BYTES + formulas.cells * 2 * CELL_BYTES;
-    Ok(gathered
-        .saturating_add(text)
-        .saturating_add(values.grid().saturating_mul(GRID_BYTES))
-        .saturating_add(formulas.grid().saturating_mul(FORMULA_GRID_BYTES)))
+    let grid = values.grid().saturating_mul(GRID_BYTES);
+    Ok(SheetCost {
+        parsed: gathered
+            .saturating_add(text)
+            .saturating_add(grid)
+            .saturating_add(formulas.grid().saturating_mul(FORMULA_GRID_BYTES)),
+        copied: grid.saturating_add(text),
+    })
 }
 
 /// The bytes reserved for the cells a DIMENSIONS record (MS-XLS 2.4.90) declares, read as
@@ -437,6 +478,46 @@ mod tests {
             panic!("a cell past XFD is refused");
         };
         assert!(what.contains("row 1 column 16385 lies beyond"), "{what}");
+    }
+
+    /// The sizes the estimate counts are the reader's own: a cell of a grid, a gathered cell,
+    /// a formula's text.
+    #[test]
+    fn the_sizes_counted_are_the_readers() {
+        use std::mem::size_of;
+        assert!(size_of::<calamine::Data>() as u64 <= GRID_BYTES);
+        assert!(size_of::<calamine::Cell<calamine::Data>>() as u64 <= CELL_BYTES);
+        assert!(size_of::<String>() as u64 <= FORMULA_GRID_BYTES);
+    }
+
+    /// Four cells spanning 65,283 rows by 248 columns: a grid of 518 MB when parsed, and as
+    /// much again for the copy handed out to be read.
+    #[test]
+    fn the_copy_of_the_sheet_read_is_counted() {
+        let s = stream(
+            &sst(&["Name"]),
+            &[
+                cell(0x00FD, 0, 0, &[0, 0, 0, 0, 0, 0]),
+                cell(0x0203, 65_282, 247, &[0; 10]),
+            ],
+        );
+        let grid = 65_283 * 248 * GRID_BYTES;
+        assert!(grid < FLOOR_BYTES);
+        let Err(Refusal::TooLarge(c)) = cost(&s, FLOOR_BYTES) else {
+            panic!("a grid and its copy past the floor are refused");
+        };
+        assert!(c >= 2 * grid, "{c}");
+        assert!(cost(&s, 4 * grid).unwrap() >= 2 * grid);
+    }
+
+    #[test]
+    fn the_first_record_tells_biff8() {
+        let s = stream(&sst(&[]), &[]);
+        assert!(is_biff8(&s[..8]));
+        // BIFF5 (Excel 5.0/95): version 0x0500.
+        let old = record(0x0809, &[0, 5, 5, 0, 0, 0, 0, 0]);
+        assert!(!is_biff8(&old));
+        assert!(!is_biff8(&[]));
     }
 
     #[test]

@@ -138,12 +138,23 @@ pub fn recognising<'a>(
 
 /// The entities of the files, for a sentence: `contacts.csv → person`.
 pub fn describe(names: &[String], files: &[SuggestedFile]) -> Vec<String> {
-    names
+    let mut out: Vec<String> = names
         .iter()
         .zip(files)
+        .take(DESCRIBED_FILES)
         .map(|(n, f)| format!("{n} → {}", f.suggestion.entity))
-        .collect()
+        .collect();
+    // An archive of thousands of members would make one line of hundreds of kilobytes; the
+    // whole list is in the export's mapping.yaml.
+    let more = names.len().min(files.len()).saturating_sub(DESCRIBED_FILES);
+    if more > 0 {
+        out.push(format!("and {more} more file(s)"));
+    }
+    out
 }
+
+/// Files [`describe`] names one by one.
+const DESCRIBED_FILES: usize = 10;
 
 #[cfg(test)]
 mod tests {
@@ -240,5 +251,27 @@ mod tests {
         let headers = vec![strings(&["Name", "Phone", "Website"])];
         let chosen = recognising(&profiles, &headers).map(|(n, _)| n.as_str());
         assert_eq!(chosen, Some("thin"));
+    }
+
+    #[test]
+    fn a_long_list_of_suggested_files_is_cut_short_with_a_count() {
+        let names: Vec<String> = (0..25).map(|i| format!("m{i}.csv")).collect();
+        let files: Vec<SuggestedFile> = names
+            .iter()
+            .map(|n| SuggestedFile {
+                headers: strings(&["Name"]),
+                suggestion: FileSuggestion {
+                    file: n.clone(),
+                    entity: Entity::Person,
+                    source_crm: None,
+                    columns: Vec::new(),
+                },
+            })
+            .collect();
+        let lines = describe(&names, &files);
+        assert_eq!(lines.len(), DESCRIBED_FILES + 1);
+        assert_eq!(lines[0], "m0.csv → person");
+        assert_eq!(lines[DESCRIBED_FILES], "and 15 more file(s)");
+        assert_eq!(describe(&names[..3], &files[..3]).len(), 3);
     }
 }

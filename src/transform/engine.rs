@@ -65,10 +65,11 @@ pub enum ApplyError {
     )]
     Drift(String),
     /// An output file could not be written.
-    #[error("{}: {source}", path.display())]
+    /// The error's text is part of the message (not a separate cause), so it reads once.
+    #[error("{}: {error}", path.display())]
     Output {
         path: PathBuf,
-        source: std::io::Error,
+        error: std::io::Error,
     },
     /// An output file could not be written or read back as CSV.
     #[error("{}: {error}", path.display())]
@@ -80,7 +81,7 @@ impl ApplyError {
     pub fn output(path: &Path, source: std::io::Error) -> ApplyError {
         ApplyError::Output {
             path: path.to_path_buf(),
-            source,
+            error: source,
         }
     }
 

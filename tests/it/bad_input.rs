@@ -123,6 +123,18 @@ fn cases() -> Vec<Case> {
             apply: Expect::Refused("the file is empty", None),
         },
         Case {
+            name: "blank-lines.csv",
+            bytes: b"\n\n  \r\n\t\n\r\n".to_vec(),
+            inspect: Expect::Refused("the file has 5 line(s), all blank: no header row", None),
+            apply: Expect::Refused("the file has 5 line(s), all blank: no header row", None),
+        },
+        Case {
+            name: "blank-lines-above-header.csv",
+            bytes: format!("{}Name\nAda\n", "\n".repeat(300_000)).into_bytes(),
+            inspect: Expect::Done("1 data rows, 1 columns"),
+            apply: Expect::Done(""),
+        },
+        Case {
             name: "truncated.csv",
             bytes: b"Name,Email,Phone\nAda,a@example.com,+44 20 7946 0000\nBob,b@exa".to_vec(),
             inspect: Expect::Refused("cut short", Some(3)),

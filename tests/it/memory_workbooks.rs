@@ -221,6 +221,59 @@ fn xls_two_cells_a_sheet_apart_are_refused_within_the_limit() {
     );
 }
 
+/// Two cells far apart span a grid of 16 million cells: 518 MB as the reader parses the
+/// sheet, and as much again for the copy of it handed out to be read (the fuzzer's 5.6 KB
+/// input, which took 1 GB). A cell less far away is read, its row among the others.
+#[test]
+fn xls_a_sheet_whose_grid_and_its_copy_pass_the_limit_is_refused_within_the_limit() {
+    let dir = tempfile::tempdir().unwrap();
+    let sst = xls::sst(&["Name", "Email", "Ada", "Bob"]);
+    let people = |far: (u16, u16)| {
+        vec![
+            xls::label_sst(0, 0, 0),
+            xls::label_sst(0, 1, 1),
+            xls::label_sst(1, 0, 2),
+            xls::label_sst(far.0, 0, 3),
+            xls::number(far.0, far.1, 45_000.0),
+        ]
+    };
+    let size = xls::write(&dir.path().join("far.xls"), &sst, &people((65_282, 247)));
+    assert!(size < 32 << 10, "{size} bytes");
+    let run = apply(dir.path(), "far.xls");
+    run.assert_refused(&["far.xls: refused: its sheets' extent", XLS_REFUSED]);
+    xls::write(&dir.path().join("near.xls"), &sst, &people((2_000, 60)));
+    let run = apply(dir.path(), "near.xls");
+    run.assert_clean();
+    assert_eq!(run.code, Some(0), "{}", run.stderr);
+    assert_eq!(names(dir.path()), ["Ada", "Bob"]);
+}
+
+/// An Excel 97 (BIFF8) workbook's strings are Unicode whatever code page it declares; one
+/// that declares windows-1252, as writers other than Excel do, is read as the same text.
+#[test]
+fn xls_a_biff8_workbook_declaring_windows_1252_reads_its_text_as_written() {
+    let dir = tempfile::tempdir().unwrap();
+    let sst = xls::sst(&["Name", "Ada Lovelace", "Zo\u{eb} M\u{fc}ller"]);
+    let cells = [
+        xls::label_sst(0, 0, 0),
+        xls::label_sst(1, 0, 1),
+        xls::label_sst(2, 0, 2),
+    ];
+    for codepage in [None, Some(1252), Some(1200)] {
+        let _ = std::fs::remove_dir_all(dir.path().join("out"));
+        let stream = xls::stream_in(codepage, &sst, &cells);
+        xls::write_stream(&dir.path().join("people.xls"), &stream);
+        let run = apply(dir.path(), "people.xls");
+        run.assert_clean();
+        assert_eq!(run.code, Some(0), "{codepage:?}: {}", run.stderr);
+        assert_eq!(
+            names(dir.path()),
+            ["Ada Lovelace", "Zo\u{eb} M\u{fc}ller"],
+            "{codepage:?}"
+        );
+    }
+}
+
 #[test]
 fn xls_a_declared_extent_of_four_billion_rows_is_refused_within_the_limit() {
     let dir = tempfile::tempdir().unwrap();

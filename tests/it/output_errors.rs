@@ -236,3 +236,58 @@ fn messages_that_cannot_be_shown_leave_the_work_and_exit_code_as_they_are() {
         }
     }
 }
+
+/// An operating-system error is said once, after the file it concerns (it used to be repeated
+/// as its own cause: "No such file or directory (os error 2): No such file or directory").
+#[test]
+fn an_os_error_is_said_once_after_its_file() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    std::fs::write(d.join("people.csv"), "Name\nAda\n").unwrap();
+    // A plain file where the output folder's parent should be.
+    std::fs::write(d.join("taken"), "").unwrap();
+    let cases: [(&[&str], &str); 4] = [
+        (&["profile", "show", "missing.yaml"], "missing.yaml: "),
+        (
+            &[
+                "apply",
+                "people.csv",
+                "--profile",
+                "missing.yaml",
+                "--out",
+                "out",
+            ],
+            "missing.yaml: ",
+        ),
+        (
+            &["schema", "show", "--schema", "missing.json"],
+            "missing.json: ",
+        ),
+        (
+            &[
+                "apply",
+                "people.csv",
+                "--entity",
+                "person",
+                "--out",
+                "taken/out",
+            ],
+            "taken/out: ",
+        ),
+    ];
+    for (args, file) in cases {
+        let out = common::pipemap()
+            .current_dir(d)
+            .args(args)
+            .output()
+            .unwrap();
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        assert_eq!(out.status.code(), Some(2), "{args:?}: {stderr}");
+        let line = stderr
+            .lines()
+            .find(|l| l.contains("(os error"))
+            .unwrap_or_else(|| panic!("{args:?}: no OS error in {stderr}"));
+        assert!(line.contains(file), "{args:?}: {line}");
+        assert_eq!(line.matches("(os error").count(), 1, "{args:?}: {line}");
+    }
+}

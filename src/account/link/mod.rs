@@ -486,7 +486,7 @@ struct Counts {
 pub fn write_results(out: &Path, plan: &Plan) -> Result<(), AccountError> {
     let io = |path: &Path, e: std::io::Error| AccountError::Io {
         path: path.display().to_string(),
-        source: e,
+        error: e,
     };
     let staging = crate::transform::writer::Staging::new(&out.join("linked"))
         .map_err(|e| io(&out.join("linked"), e))?;

@@ -40,15 +40,20 @@ pub fn dimensions(first_row: u32, last_row: u32, first_col: u16, last_col: u16) 
     record(0x0200, &d)
 }
 
-/// The SST record's data: each string uncompressed Latin-1, split into CONTINUE records where
-/// a record would pass 8,224 bytes.
+/// The SST record's data: each string compressed (Latin-1, one byte a character), split into
+/// CONTINUE records where a record would pass 8,224 bytes.
 pub fn sst(strings: &[&str]) -> Vec<u8> {
     let mut d = (strings.len() as u32).to_le_bytes().to_vec();
     d.extend_from_slice(&(strings.len() as u32).to_le_bytes());
     for s in strings {
-        d.extend_from_slice(&(s.len() as u16).to_le_bytes());
+        // One byte a character: the low byte of its UTF-16 code unit (Latin-1 text only).
+        let chars: Vec<u8> = s
+            .chars()
+            .map(|c| u8::try_from(u32::from(c)).expect("Latin-1 text"))
+            .collect();
+        d.extend_from_slice(&(chars.len() as u16).to_le_bytes());
         d.push(0);
-        d.extend_from_slice(s.as_bytes());
+        d.extend_from_slice(&chars);
     }
     d
 }
@@ -79,10 +84,18 @@ const SHEET_OFFSET_AT: usize = 4 + BOF_GLOBALS.len() + 4;
 /// Only strings that fit one record may be split at a CONTINUE (the test strings are
 /// one-byte text), which is all these tests write.
 pub fn stream(sst: &[u8], sheet: &[Vec<u8>]) -> Vec<u8> {
+    stream_in(None, sst, sheet)
+}
+
+/// [`stream`], declaring a code page (a CodePage record, MS-XLS 2.4.52) when one is given.
+pub fn stream_in(codepage: Option<u16>, sst: &[u8], sheet: &[Vec<u8>]) -> Vec<u8> {
     let mut out = record(0x0809, &BOF_GLOBALS);
     let mut bound = vec![0, 0, 0, 0, 0, 0, 6, 0];
     bound.extend_from_slice(b"People");
     out.extend(record(0x0085, &bound));
+    if let Some(cp) = codepage {
+        out.extend(record(0x0042, &cp.to_le_bytes()));
+    }
     out.extend(sst_records(sst));
     out.extend(record(0x000A, &[]));
     let at = out.len() as u32;
