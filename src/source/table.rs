@@ -523,6 +523,13 @@ impl Table {
         Ok(self.read_text_record()?.is_some())
     }
 
+    /// Lets go of the reader, its buffers and its file: no row is read after this. For a
+    /// table whose first rows were all a step needed (an export reads its sources again when
+    /// their turn comes).
+    pub fn close(&mut self) {
+        self.end();
+    }
+
     /// Lets go of the reader once the last row was read.
     fn end(&mut self) {
         self.rows = Rows::Ended {

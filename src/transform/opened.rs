@@ -17,6 +17,8 @@ pub struct Opened {
     head: VecDeque<Record>,
     /// True once the last row was read.
     pub exhausted: bool,
+    /// Closed after its first rows were read: opened again when its rows are wanted.
+    pub parked: bool,
 }
 
 impl Opened {
@@ -38,6 +40,7 @@ impl Opened {
             table,
             head,
             exhausted,
+            parked: false,
         })
     }
 
@@ -52,6 +55,25 @@ impl Opened {
         let next = self.table.next_record()?;
         self.exhausted = next.is_none();
         Ok(next)
+    }
+
+    /// Closes a source not read to its end, letting go of its first rows and its reader (an
+    /// export of thousands of archive members would otherwise hold them all until each one's
+    /// turn). A source read whole keeps its rows.
+    pub fn park(&mut self) {
+        if !self.exhausted {
+            self.head = VecDeque::new();
+            self.table.close();
+            self.parked = true;
+        }
+    }
+
+    /// The source as it is to be read from its first row: opened again if it was parked.
+    pub fn unparked(&mut self, source: &SourceRef) -> Result<&mut Opened, ApplyError> {
+        if self.parked {
+            *self = Opened::open(source)?;
+        }
+        Ok(self)
     }
 
     pub fn sample(&self) -> Vec<Vec<String>> {

@@ -72,7 +72,15 @@ impl<'a> ExportRun<'a> {
         schema: &Schema,
         opts: &'a ApplyOptions<'a>,
     ) -> Result<ExportRun<'a>, ApplyError> {
-        let opened: Vec<Opened> = sources.iter().map(Opened::open).collect::<Result<_, _>>()?;
+        // Each source is held open only while a step reads it: a source not read whole is
+        // closed after its first rows (and opened again when its turn comes), so an archive of
+        // thousands of members never holds them all at once.
+        let mut opened: Vec<Opened> = Vec::with_capacity(sources.len());
+        for source in &sources {
+            let mut o = Opened::open(source)?;
+            o.park();
+            opened.push(o);
+        }
         let headers: Vec<(String, Vec<String>)> = opened
             .iter()
             .map(|o| (o.table.name.clone(), o.table.headers.clone()))
@@ -80,7 +88,8 @@ impl<'a> ExportRun<'a> {
         let matches = plan::match_files(profile, &headers).map_err(ApplyError::Unmatched)?;
         let mut plans = Vec::with_capacity(opened.len());
         let mut drift = Vec::with_capacity(opened.len());
-        for (i, (o, &m)) in opened.iter().zip(&matches).enumerate() {
+        for (i, (o, &m)) in opened.iter_mut().zip(&matches).enumerate() {
+            let o = o.unparked(&sources[i])?;
             let sample = o.sample();
             let (name, columns) = (&o.table.name, &o.table.headers);
             let mapping = &profile.files[m];
@@ -93,6 +102,7 @@ impl<'a> ExportRun<'a> {
             plans.push(plan);
             let d = crate::profile::drift::detect(name, mapping, profile, columns, &sample);
             drift.push(d);
+            o.park();
         }
         let mut layouts = layout::build(schema, &plans);
         super::tags::widen(&mut layouts, schema, &opts.labels);
@@ -294,7 +304,8 @@ impl<'a> ExportRun<'a> {
             escape: self.lookups.escape,
         };
         let duplicates = self.duplicates.get(i).and_then(Option::as_ref);
-        let (rows, opened) = (&mut self.rows, &mut self.opened[i]);
+        let opened = self.opened[i].unparked(&self.sources[i])?;
+        let rows = &mut self.rows;
         let mut progress = Progress {
             report: self.opts.progress,
             done: &mut self.bytes_done,
