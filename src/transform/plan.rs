@@ -228,7 +228,10 @@ pub fn compile(
     leave_out_secrets(&mut rules, headers);
     let (split, split_rules) = match &mapping.split {
         None => (None, Vec::new()),
-        Some(split) => columns.split(split, mapping.entity, &rules, profile, schema)?,
+        Some(split) => {
+            let (column, rules) = columns.split(split, mapping.entity, &rules, profile, schema)?;
+            (Some((column, split.then)), rules)
+        }
     };
     Ok(FilePlan {
         file: file.to_string(),
@@ -374,7 +377,7 @@ impl<'a> Columns<'a> {
             .collect()
     }
 
-    /// The split column and entity, and the rules of split rows: the split's own columns, the
+    /// The split column, and the rules of split rows: the split's own columns, the
     /// others carried over from the main entity's `rules`.
     fn split(
         &self,
@@ -383,7 +386,7 @@ impl<'a> Columns<'a> {
         rules: &[Rule],
         profile: &Profile,
         schema: &Schema,
-    ) -> Result<(Option<(usize, Entity)>, Vec<Rule>), PlanError> {
+    ) -> Result<(usize, Vec<Rule>), PlanError> {
         let column = self.find(&split.column).ok_or_else(|| {
             self.error(&split.column, "the split column is not in the file".into())
         })?;
@@ -394,7 +397,7 @@ impl<'a> Columns<'a> {
             .map(|(rule, own)| own.unwrap_or_else(|| translate(rule, entity, split.then, schema)))
             .collect();
         leave_out_secrets(&mut translated, self.headers);
-        Ok((Some((column, split.then)), translated))
+        Ok((column, translated))
     }
 }
 
