@@ -20,6 +20,16 @@ fn profile(files: &str) -> Profile {
     .unwrap()
 }
 
+/// The profile's first file mapping compiled against `headers` and `sample`.
+fn compiled(
+    p: &Profile,
+    file: &str,
+    headers: &[String],
+    sample: &[Vec<String>],
+) -> Result<FilePlan, PlanError> {
+    compile(file, headers, sample, &p.files[0], p, &Schema::builtin())
+}
+
 const PERSONS: &str = "  - match: {headers_include: [Name]}
     entity: person
     columns:
@@ -52,7 +62,7 @@ fn compile_notes_unmapped_columns_skips_secrets_and_lists_missing_ones() {
     let p = profile(PERSONS);
     let h = headers(&["Id", "Name", "E-mail", "Password", "Title"]);
     let sample = rows(&[&["7", "Ann", "ann@x.example", "hunter2", "CEO"]]);
-    let plan = compile("p.csv", &h, &sample, &p.files[0], &p, &Schema::builtin()).unwrap();
+    let plan = compiled(&p, "p.csv", &h, &sample).unwrap();
     assert!(matches!(
         plan.rules[2],
         Rule::Set {
@@ -80,7 +90,7 @@ fn a_link_by_a_type_column_the_file_lacks_is_an_error_naming_file_and_column() {
 ",
     );
     let h = headers(&["subject", "taskable_id"]);
-    let err = compile("tasks.csv", &h, &[], &p.files[0], &p, &Schema::builtin()).unwrap_err();
+    let err = compiled(&p, "tasks.csv", &h, &[]).unwrap_err();
     assert_eq!(
         err.to_string(),
         "tasks.csv: column \"taskable_id\": link_by names \"taskable_type\", which the file lacks"
@@ -97,7 +107,7 @@ fn a_link_by_a_type_column_reads_its_types_in_lower_case() {
 ",
     );
     let h = headers(&["taskable type", "taskable_id"]);
-    let plan = compile("tasks.csv", &h, &[], &p.files[0], &p, &Schema::builtin()).unwrap();
+    let plan = compiled(&p, "tasks.csv", &h, &[]).unwrap();
     let Rule::LinkBy { type_column, types } = &plan.rules[1] else {
         panic!("not a link by type: {:?}", plan.rules[1]);
     };
@@ -120,15 +130,7 @@ fn a_deal_file_reads_yes_no_status_columns_as_flags_but_not_dates_or_mapped_fiel
         &["A", "true", "2024-01-02", "won"],
         &["B", "false", "2024-02-03", "lost"],
     ]);
-    let plan = compile(
-        "deals.csv",
-        &h,
-        &sample,
-        &p.files[0],
-        &p,
-        &Schema::builtin(),
-    )
-    .unwrap();
+    let plan = compiled(&p, "deals.csv", &h, &sample).unwrap();
     let flagged: Vec<usize> = plan.status_flags.iter().map(|(i, _)| *i).collect();
     assert_eq!(flagged, [1]);
 }
@@ -138,7 +140,7 @@ fn a_person_file_reads_no_status_flags() {
     let p = profile(PERSONS);
     let h = headers(&["Name", "IsWon"]);
     let sample = rows(&[&["Ann", "true"]]);
-    let plan = compile("p.csv", &h, &sample, &p.files[0], &p, &Schema::builtin()).unwrap();
+    let plan = compiled(&p, "p.csv", &h, &sample).unwrap();
     assert!(plan.status_flags.is_empty());
 }
 
@@ -155,7 +157,7 @@ const CONTACTS: &str = "  - match: {headers_include: [name]}
 fn a_split_row_keeps_fields_the_other_entity_has_and_notes_the_rest() {
     let p = profile(CONTACTS);
     let h = headers(&["is_organization", "name", "email", "title"]);
-    let plan = compile("contacts.csv", &h, &[], &p.files[0], &p, &Schema::builtin()).unwrap();
+    let plan = compiled(&p, "contacts.csv", &h, &[]).unwrap();
     assert_eq!(plan.split, Some((0, Entity::Organization)));
     let Rule::Set { target, .. } = &plan.split_rules[1] else {
         panic!("the name is not set: {:?}", plan.split_rules[1]);
@@ -171,7 +173,7 @@ fn a_split_row_keeps_fields_the_other_entity_has_and_notes_the_rest() {
 fn a_split_column_the_file_lacks_is_an_error_naming_it() {
     let p = profile(CONTACTS);
     let h = headers(&["name", "email"]);
-    let err = compile("contacts.csv", &h, &[], &p.files[0], &p, &Schema::builtin()).unwrap_err();
+    let err = compiled(&p, "contacts.csv", &h, &[]).unwrap_err();
     assert_eq!(
         err.to_string(),
         "contacts.csv: column \"is_organization\": the split column is not in the file"

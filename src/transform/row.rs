@@ -135,6 +135,18 @@ impl RowResult {
             unmapped_values: Vec::new(),
         }
     }
+
+    /// A link that did not resolve: counted, its value kept in the note as `note`, and warned
+    /// of in `header`'s column.
+    fn left_out_link(&mut self, header: &str, note: String, value: String, reason: String) {
+        self.unresolved_links += 1;
+        self.primary.notes.push(note);
+        self.warnings.push(Problem {
+            column: header.to_string(),
+            value,
+            reason,
+        });
+    }
 }
 
 /// Everything a row conversion reads.
@@ -241,15 +253,14 @@ impl Converter<'_> {
             out.links_by_id += 1;
             self.set_link(out, &linked);
         } else if by_id {
-            out.unresolved_links += 1;
-            out.primary.notes.push(format!("{header}: {raw}"));
-            out.warnings.push(Problem {
-                column: header.to_string(),
-                value: raw.to_string(),
-                reason: format!(
+            out.left_out_link(
+                header,
+                format!("{header}: {raw}"),
+                raw.to_string(),
+                format!(
                     "no {to} with this id in the export; {LINK_LEFT_OUT} (value kept in the note)"
                 ),
-            });
+            );
         } else {
             out.links_by_name += 1;
             set_cell(
@@ -271,17 +282,16 @@ impl Converter<'_> {
                 self.set_link(out, &linked);
             }
             None => {
-                out.unresolved_links += 1;
-                out.primary.notes.push(format!("{header}: {raw}"));
                 let names: Vec<&str> = to.iter().map(|e| e.plural()).collect();
-                out.warnings.push(Problem {
-                    column: header.to_string(),
-                    value: raw.to_string(),
-                    reason: format!(
+                out.left_out_link(
+                    header,
+                    format!("{header}: {raw}"),
+                    raw.to_string(),
+                    format!(
                         "none of the exported {} has this id; {LINK_LEFT_OUT} (value kept in the note)",
                         names.join(", ")
                     ),
-                });
+                );
             }
         }
     }
@@ -296,15 +306,12 @@ impl Converter<'_> {
         out: &mut RowResult,
     ) {
         let Some(&to) = types.get(kind) else {
-            out.unresolved_links += 1;
-            out.primary.notes.push(format!("{header}: {raw} ({kind})"));
-            out.warnings.push(Problem {
-                column: header.to_string(),
-                value: format!("{kind} {raw}"),
-                reason: format!(
-                    "the record type is not one the profile links (types); {LINK_LEFT_OUT}"
-                ),
-            });
+            out.left_out_link(
+                header,
+                format!("{header}: {raw} ({kind})"),
+                format!("{kind} {raw}"),
+                format!("the record type is not one the profile links (types); {LINK_LEFT_OUT}"),
+            );
             return;
         };
         match self.index.get(to, raw) {
@@ -312,17 +319,12 @@ impl Converter<'_> {
                 out.links_by_id += 1;
                 self.set_link(out, &linked);
             }
-            None => {
-                out.unresolved_links += 1;
-                out.primary.notes.push(format!("{header}: {kind} {raw}"));
-                out.warnings.push(Problem {
-                    column: header.to_string(),
-                    value: raw.to_string(),
-                    reason: format!(
-                        "no {to} with this id was exported (or it was rejected); {LINK_LEFT_OUT}"
-                    ),
-                });
-            }
+            None => out.left_out_link(
+                header,
+                format!("{header}: {kind} {raw}"),
+                raw.to_string(),
+                format!("no {to} with this id was exported (or it was rejected); {LINK_LEFT_OUT}"),
+            ),
         }
     }
 
