@@ -7,7 +7,6 @@
 use crate::common;
 use common::{ods, patch_part};
 
-
 use common::limited::{apply, names};
 
 #[test]
