@@ -496,16 +496,7 @@ fn a_workbook_cell_beyond_the_last_column_is_refused_before_reading() {
 #[test]
 fn one_shared_string_repeated_into_gigabytes_is_refused_by_its_limit() {
     let dir = tempfile::tempdir().unwrap();
-    let mut wb = rust_xlsxwriter::Workbook::new();
-    let sheet = wb.add_worksheet();
-    let long = "x".repeat(32_000);
-    sheet.write_string(0, 0, "Name").unwrap();
-    for row in 1..=100u32 {
-        for col in 0..100u16 {
-            sheet.write_string(row, col, &long).unwrap();
-        }
-    }
-    let book = wb.save_to_buffer().unwrap();
+    let book = common::shared_string_bomb();
     assert!(book.len() < 1 << 20, "{} bytes", book.len());
     std::fs::write(dir.path().join("bomb.xlsx"), book).unwrap();
     let (code, stderr) = inspect(dir.path(), "bomb.xlsx");

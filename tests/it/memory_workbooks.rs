@@ -41,16 +41,7 @@ fn xlsx_a_cell_beyond_column_xfd_is_refused_within_the_limit() {
 #[test]
 fn xlsx_one_shared_string_in_every_cell_is_refused_within_the_limit() {
     let dir = tempfile::tempdir().unwrap();
-    let mut wb = rust_xlsxwriter::Workbook::new();
-    let sheet = wb.add_worksheet();
-    let long = "x".repeat(32_000);
-    sheet.write_string(0, 0, "Name").unwrap();
-    for row in 1..=100u32 {
-        for col in 0..100u16 {
-            sheet.write_string(row, col, &long).unwrap();
-        }
-    }
-    let book = wb.save_to_buffer().unwrap();
+    let book = common::shared_string_bomb();
     assert!(book.len() < 1 << 20, "{} bytes", book.len());
     std::fs::write(dir.path().join("bomb.xlsx"), book).unwrap();
     let run = apply(dir.path(), "bomb.xlsx");

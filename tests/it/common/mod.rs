@@ -170,3 +170,18 @@ pub fn wide_csv(columns: usize) -> String {
     };
     format!("{}\n{}\n{}\n", header.join(","), row("Ada"), row("Bob"))
 }
+
+/// An xlsx of under 1 MiB whose sheet holds one 32,000-character string in each of 100 × 100
+/// cells: its text unfolds to about 320 MB when read.
+pub fn shared_string_bomb() -> Vec<u8> {
+    let mut wb = rust_xlsxwriter::Workbook::new();
+    let sheet = wb.add_worksheet();
+    let long = "x".repeat(32_000);
+    sheet.write_string(0, 0, "Name").unwrap();
+    for row in 1..=100u32 {
+        for col in 0..100u16 {
+            sheet.write_string(row, col, &long).unwrap();
+        }
+    }
+    wb.save_to_buffer().unwrap()
+}
