@@ -1,6 +1,8 @@
 //! A row's checks before its cells are read, on a plan and records written by hand.
 
 use super::*;
+use crate::profile::SplitBy;
+use crate::values::StatusFlag;
 
 fn strings(v: &[&str]) -> Vec<String> {
     v.iter().map(|s| s.to_string()).collect()
