@@ -110,8 +110,23 @@ pub fn plan_merges(
         .map(|(i, r)| (r.identity.as_str(), i))
         .collect();
     let mut plan = MergePlan::default();
+    let decided = drop_decided(settings, &actions, &by_identity, &mut plan);
+    let choices = merge_decided(settings, &actions, &by_identity, &mut plan);
+    auto_merge(clusters, records, settings, &keys, &decided, &mut plan);
+    settle_chains(&mut plan.absorbed);
+    merge_groups(records, &by_identity, choices, &mut plan);
+    Ok(plan)
+}
+
+/// Drops the records `drop` decisions name; returns every record any decision names.
+fn drop_decided<'s>(
+    settings: &'s DedupeSettings,
+    actions: &[Action],
+    by_identity: &HashMap<&str, usize>,
+    plan: &mut MergePlan,
+) -> HashSet<&'s str> {
     let mut decided: HashSet<&str> = HashSet::new();
-    for (d, &act) in settings.decisions.iter().zip(&actions) {
+    for (d, &act) in settings.decisions.iter().zip(actions) {
         decided.extend(d.records.iter().map(String::as_str));
         if act == Action::Drop {
             for r in &d.records {
@@ -121,8 +136,19 @@ pub fn plan_merges(
             }
         }
     }
+    decided
+}
+
+/// Folds each `merge` decision's records still present into its survivor, following earlier
+/// merges; returns the fields each final survivor takes from a chosen record.
+fn merge_decided(
+    settings: &DedupeSettings,
+    actions: &[Action],
+    by_identity: &HashMap<&str, usize>,
+    plan: &mut MergePlan,
+) -> HashMap<String, BTreeMap<String, String>> {
     let mut choices: HashMap<String, BTreeMap<String, String>> = HashMap::new();
-    for (index, (d, &act)) in settings.decisions.iter().zip(&actions).enumerate() {
+    for (index, (d, &act)) in settings.decisions.iter().zip(actions).enumerate() {
         if act != Action::Merge {
             continue;
         }
@@ -157,6 +183,19 @@ pub fn plan_merges(
             }
         }
     }
+    choices
+}
+
+/// Merges each cluster no decision touches into its most complete record when auto-merge is
+/// on and every link rests on one of `keys`; lists the others as undecided.
+fn auto_merge(
+    clusters: &[Cluster],
+    records: &[DedupeRecord],
+    settings: &DedupeSettings,
+    keys: &[MatchKey],
+    decided: &HashSet<&str>,
+    plan: &mut MergePlan,
+) {
     for (i, cluster) in clusters.iter().enumerate() {
         let identities: Vec<&str> = cluster
             .members
@@ -188,12 +227,25 @@ pub fn plan_merges(
         }
         plan.auto_merged.push(i);
     }
-    // Chains (a → b, b → c) point straight at the final survivor.
-    let absorbed: Vec<String> = plan.absorbed.keys().cloned().collect();
-    for id in absorbed {
-        let root = resolve(&plan.absorbed, &id);
-        plan.absorbed.insert(id, root);
+}
+
+/// Chains (a → b, b → c) point straight at the final survivor.
+fn settle_chains(absorbed: &mut HashMap<String, String>) {
+    let ids: Vec<String> = absorbed.keys().cloned().collect();
+    for id in ids {
+        let root = resolve(absorbed, &id);
+        absorbed.insert(id, root);
     }
+}
+
+/// Each survivor's merged record: its members in row order after it, with the fields the
+/// decisions chose.
+fn merge_groups(
+    records: &[DedupeRecord],
+    by_identity: &HashMap<&str, usize>,
+    mut choices: HashMap<String, BTreeMap<String, String>>,
+    plan: &mut MergePlan,
+) {
     let mut groups: HashMap<String, Vec<usize>> = HashMap::new();
     for (id, survivor) in &plan.absorbed {
         if let Some(&i) = by_identity.get(id.as_str()) {
@@ -210,7 +262,6 @@ pub fn plan_merges(
         plan.merged
             .insert(survivor.clone(), merged(records, &members, fields));
     }
-    Ok(plan)
 }
 
 /// Follows `absorbed` from `id` to the record that is not absorbed.
@@ -291,5 +342,25 @@ fn merged(
         ),
         labels: unite(members, records, |r| &r.labels, lower),
         fields,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_chain_of_merges_points_each_record_at_its_final_survivor() {
+        let mut absorbed: HashMap<String, String> = [("a", "b"), ("b", "c"), ("d", "c")]
+            .into_iter()
+            .map(|(k, v)| (k.to_string(), v.to_string()))
+            .collect();
+        settle_chains(&mut absorbed);
+        let mut pairs: Vec<(&str, &str)> = absorbed
+            .iter()
+            .map(|(k, v)| (k.as_str(), v.as_str()))
+            .collect();
+        pairs.sort();
+        assert_eq!(pairs, [("a", "c"), ("b", "c"), ("d", "c")]);
     }
 }

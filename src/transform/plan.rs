@@ -1,20 +1,26 @@
 //! A profile compiled against the actual files: for every source column, exactly what happens to
 //! its cells, and for every entity, the columns of its output file.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashMap};
+
+use indexmap::IndexMap;
 
 use crate::address::AddressPart;
 use crate::entity::{Entity, Target};
-use crate::profile::{ColumnSpec, FileMapping, Profile, SplitBy};
+use crate::profile::{ColumnSpec, FileMapping, Profile, Split, SplitBy};
 use crate::schema::{Schema, is_id_name};
 use crate::source::Record;
 use crate::source::kinds::ColumnKind;
 use crate::source::stats::profile_column;
 use crate::transform::layout::Slot;
 use crate::values::{
-    DateStyle, DayOrder, DecimalStyle, DurationUnit, StatusFlag, holds_codes, infer_date_style,
-    infer_decimal_style, is_id_like, is_secret_column, status_flag,
+    DateStyle, DecimalStyle, DurationUnit, StatusFlag, is_secret_column, status_flag,
 };
+
+#[path = "plan_rule.rs"]
+mod rule;
+pub use rule::holds_ids;
+use rule::{rule_for, translate};
 
 /// How a cell's text becomes a Pipedrive value.
 #[derive(Debug, Clone, PartialEq)]
@@ -206,136 +212,27 @@ pub fn compile(
     profile: &Profile,
     schema: &Schema,
 ) -> Result<FilePlan, PlanError> {
-    // Each header's first column, by its ASCII-lowercased name: a profile's columns are found
-    // in one look-up each, not a scan of every header (linear in tens of thousands of columns).
-    let mut by_name: std::collections::HashMap<String, usize> =
-        std::collections::HashMap::with_capacity(headers.len());
-    for (i, h) in headers.iter().enumerate() {
-        by_name.entry(h.to_ascii_lowercase()).or_insert(i);
-    }
-    let find = |name: &str| by_name.get(&name.trim().to_ascii_lowercase()).copied();
-    let column_values = |i: usize| -> Vec<String> {
-        sample
-            .iter()
-            .map(|r| r.get(i).cloned().unwrap_or_default())
-            .collect()
-    };
-    let compile_set = |specs: &indexmap::IndexMap<String, ColumnSpec>,
-                       entity: Entity|
-     -> Result<Vec<Option<Rule>>, PlanError> {
-        let mut rules = vec![None; headers.len()];
-        for (column, spec) in specs {
-            let Some(i) = find(column) else { continue };
-            let err = |message: String| PlanError::Column {
-                file: file.to_string(),
-                column: column.clone(),
-                message,
-            };
-            let detail = spec.detail();
-            let rule = if !detail.links.is_empty() {
-                Rule::LinkAny {
-                    to: detail.links.clone(),
-                }
-            } else if let Some(type_column) = &detail.link_by {
-                let type_index = find(type_column).ok_or_else(|| {
-                    err(format!(
-                        "link_by names {type_column:?}, which the file lacks"
-                    ))
-                })?;
-                let types = detail
-                    .types
-                    .iter()
-                    .map(|(k, v)| (k.trim().to_lowercase(), *v))
-                    .collect();
-                Rule::LinkBy {
-                    type_column: type_index,
-                    types,
-                }
-            } else {
-                let target = detail
-                    .target
-                    .clone()
-                    .ok_or_else(|| err("no target".into()))?;
-                let values = column_values(i);
-                rule_for(
-                    &target,
-                    &detail,
-                    &values,
-                    &headers[i],
-                    entity,
-                    profile,
-                    schema,
-                )
-            };
-            rules[i] = Some(rule);
-        }
-        Ok(rules)
-    };
-    let main = compile_set(&mapping.columns, mapping.entity)?;
-    let missing_columns: Vec<String> = mapping
-        .columns
-        .keys()
-        .filter(|c| find(c).is_none())
-        .cloned()
-        .collect();
-    let mut unmapped_columns = Vec::new();
+    let columns = Columns::new(file, headers, sample);
+    let mapped = columns.rules(&mapping.columns, mapping.entity, profile, schema)?;
+    let missing_columns = columns.missing(&mapping.columns);
     let secret_columns: Vec<String> = headers
         .iter()
         .filter(|h| is_secret_column(h))
         .cloned()
         .collect();
-    let mut rules: Vec<Rule> = main
-        .into_iter()
-        .enumerate()
-        .map(|(i, r)| {
-            r.unwrap_or_else(|| {
-                if !secret_columns.contains(&headers[i]) {
-                    unmapped_columns.push(headers[i].clone());
-                }
-                Rule::Note
-            })
-        })
-        .collect();
-    let status_flags: Vec<(usize, StatusFlag)> = if mapping.entity == Entity::Deal {
-        headers
-            .iter()
-            .enumerate()
-            .filter(|(i, _)| !sets_builtin_field(&rules[*i]))
-            .filter_map(|(i, h)| status_flag(h).map(|f| (i, f)))
-            // A "Closed" column of dates is no flag; a yes/no one is.
-            .filter(|(i, _)| {
-                profile_column(&headers[*i], 0, &column_values(*i)).kind == ColumnKind::Boolean
-            })
-            .collect()
-    } else {
-        Vec::new()
+    let (mut rules, unmapped_columns) = notes_for_unmapped(mapped, headers, &secret_columns);
+    let status_flags = match mapping.entity {
+        Entity::Deal => columns.status_flags(&rules),
+        _ => Vec::new(),
     };
     leave_out_secrets(&mut rules, headers);
     let (split, split_rules) = match &mapping.split {
         None => (None, Vec::new()),
         Some(split) => {
-            let column = find(&split.column).ok_or_else(|| PlanError::Column {
-                file: file.to_string(),
-                column: split.column.clone(),
-                message: "the split column is not in the file".into(),
-            })?;
-            let own = compile_set(&split.columns, split.then)?;
-            let translated = rules
-                .iter()
-                .zip(own)
-                .map(|(rule, own)| {
-                    own.unwrap_or_else(|| translate(rule, mapping.entity, split.then, schema))
-                })
-                .collect();
-            let mut translated: Vec<Rule> = translated;
-            leave_out_secrets(&mut translated, headers);
-            (Some((column, split.then)), translated)
+            let (column, rules) = columns.split(split, mapping.entity, &rules, profile, schema)?;
+            (Some((column, split.then)), rules)
         }
     };
-    let id_column = rules
-        .iter()
-        .position(|r| matches!(r, Rule::Set { target: Target::Custom { name, entity, part: None }, .. } if *entity == mapping.entity && is_id_name(name)))
-        .or_else(|| headers.iter().position(|h| h.trim().eq_ignore_ascii_case("id")));
     Ok(FilePlan {
         file: file.to_string(),
         mapping: 0,
@@ -343,14 +240,197 @@ pub fn compile(
         entity: mapping.entity,
         split,
         split_by: mapping.split.as_ref().map_or(SplitBy::YesNo, |s| s.by),
+        id_column: id_column(&rules, headers, mapping.entity),
         rules,
         split_rules,
-        id_column,
         missing_columns,
         unmapped_columns,
         status_flags,
         secret_columns,
     })
+}
+
+/// A file's columns as a plan is compiled against them: found by name, with their sampled values.
+struct Columns<'a> {
+    file: &'a str,
+    headers: &'a [String],
+    sample: &'a [Vec<String>],
+    /// Each header's first column, by its ASCII-lowercased name: a profile's columns are found
+    /// in one look-up each, not a scan of every header (linear in tens of thousands of columns).
+    by_name: HashMap<String, usize>,
+}
+
+impl<'a> Columns<'a> {
+    fn new(file: &'a str, headers: &'a [String], sample: &'a [Vec<String>]) -> Self {
+        let mut by_name = HashMap::with_capacity(headers.len());
+        for (i, h) in headers.iter().enumerate() {
+            by_name.entry(h.to_ascii_lowercase()).or_insert(i);
+        }
+        Columns {
+            file,
+            headers,
+            sample,
+            by_name,
+        }
+    }
+
+    /// The column a profile names, ignoring case and surrounding spaces.
+    fn find(&self, name: &str) -> Option<usize> {
+        self.by_name.get(&name.trim().to_ascii_lowercase()).copied()
+    }
+
+    /// The sampled values of column `i`; a short row's missing cell reads as empty.
+    fn values(&self, i: usize) -> Vec<String> {
+        self.sample
+            .iter()
+            .map(|r| r.get(i).cloned().unwrap_or_default())
+            .collect()
+    }
+
+    fn error(&self, column: &str, message: String) -> PlanError {
+        PlanError::Column {
+            file: self.file.to_string(),
+            column: column.to_string(),
+            message,
+        }
+    }
+
+    /// The rule of each column `specs` names, by column; None where the specs name none.
+    fn rules(
+        &self,
+        specs: &IndexMap<String, ColumnSpec>,
+        entity: Entity,
+        profile: &Profile,
+        schema: &Schema,
+    ) -> Result<Vec<Option<Rule>>, PlanError> {
+        let mut rules = vec![None; self.headers.len()];
+        for (column, spec) in specs {
+            let Some(i) = self.find(column) else { continue };
+            rules[i] = Some(self.rule(column, i, spec, entity, profile, schema)?);
+        }
+        Ok(rules)
+    }
+
+    /// The rule for column `i`, which the profile calls `column`.
+    fn rule(
+        &self,
+        column: &str,
+        i: usize,
+        spec: &ColumnSpec,
+        entity: Entity,
+        profile: &Profile,
+        schema: &Schema,
+    ) -> Result<Rule, PlanError> {
+        let detail = spec.detail();
+        if !detail.links.is_empty() {
+            return Ok(Rule::LinkAny {
+                to: detail.links.clone(),
+            });
+        }
+        if let Some(type_column) = &detail.link_by {
+            let type_index = self.find(type_column).ok_or_else(|| {
+                let message = format!("link_by names {type_column:?}, which the file lacks");
+                self.error(column, message)
+            })?;
+            let types = detail
+                .types
+                .iter()
+                .map(|(k, v)| (k.trim().to_lowercase(), *v))
+                .collect();
+            return Ok(Rule::LinkBy {
+                type_column: type_index,
+                types,
+            });
+        }
+        let target = detail
+            .target
+            .clone()
+            .ok_or_else(|| self.error(column, "no target".into()))?;
+        let values = self.values(i);
+        let header = &self.headers[i];
+        Ok(rule_for(
+            &target, &detail, &values, header, entity, profile, schema,
+        ))
+    }
+
+    /// The columns `specs` name that the file lacks.
+    fn missing(&self, specs: &IndexMap<String, ColumnSpec>) -> Vec<String> {
+        specs
+            .keys()
+            .filter(|c| self.find(c).is_none())
+            .cloned()
+            .collect()
+    }
+
+    /// A deal file's yes/no columns that say whether a deal is won or closed, unless the
+    /// profile writes them to a built-in field or a link.
+    fn status_flags(&self, rules: &[Rule]) -> Vec<(usize, StatusFlag)> {
+        self.headers
+            .iter()
+            .enumerate()
+            .filter(|(i, _)| !sets_builtin_field(&rules[*i]))
+            .filter_map(|(i, h)| status_flag(h).map(|f| (i, f)))
+            // A "Closed" column of dates is no flag; a yes/no one is.
+            .filter(|(i, _)| {
+                profile_column(&self.headers[*i], 0, &self.values(*i)).kind == ColumnKind::Boolean
+            })
+            .collect()
+    }
+
+    /// The split column, and the rules of split rows: the split's own columns, the
+    /// others carried over from the main entity's `rules`.
+    fn split(
+        &self,
+        split: &Split,
+        entity: Entity,
+        rules: &[Rule],
+        profile: &Profile,
+        schema: &Schema,
+    ) -> Result<(usize, Vec<Rule>), PlanError> {
+        let column = self.find(&split.column).ok_or_else(|| {
+            self.error(&split.column, "the split column is not in the file".into())
+        })?;
+        let own = self.rules(&split.columns, split.then, profile, schema)?;
+        let mut translated: Vec<Rule> = rules
+            .iter()
+            .zip(own)
+            .map(|(rule, own)| own.unwrap_or_else(|| translate(rule, entity, split.then, schema)))
+            .collect();
+        leave_out_secrets(&mut translated, self.headers);
+        Ok((column, translated))
+    }
+}
+
+/// Every column without a rule goes to the note; the unmapped ones other than secrets are
+/// listed for the report.
+fn notes_for_unmapped(
+    mapped: Vec<Option<Rule>>,
+    headers: &[String],
+    secret_columns: &[String],
+) -> (Vec<Rule>, Vec<String>) {
+    let mut unmapped = Vec::new();
+    let rules = mapped
+        .into_iter()
+        .enumerate()
+        .map(|(i, r)| {
+            r.unwrap_or_else(|| {
+                if !secret_columns.contains(&headers[i]) {
+                    unmapped.push(headers[i].clone());
+                }
+                Rule::Note
+            })
+        })
+        .collect();
+    (rules, unmapped)
+}
+
+/// The column holding the record's own id: the one the profile writes to an id-named custom
+/// field of the entity, else one headed `id`.
+fn id_column(rules: &[Rule], headers: &[String], entity: Entity) -> Option<usize> {
+    rules
+        .iter()
+        .position(|r| matches!(r, Rule::Set { target: Target::Custom { name, entity: e, part: None }, .. } if *e == entity && is_id_name(name)))
+        .or_else(|| headers.iter().position(|h| h.trim().eq_ignore_ascii_case("id")))
 }
 
 /// Secrets are never written, whatever a profile maps them to.
@@ -373,208 +453,6 @@ fn sets_builtin_field(rule: &Rule) -> bool {
             | Rule::LinkBy { .. }
             | Rule::LinkAny { .. }
     )
-}
-
-/// A rule that writes `target`, with its output slot.
-fn set_rule(target: Target, conv: Conv) -> Rule {
-    let slot = match &target {
-        Target::Field { key, label, .. } => Slot::Field {
-            key: key.clone(),
-            label: label.clone(),
-        },
-        Target::Custom { name, part, .. } => Slot::Custom {
-            name: name.clone(),
-            part: *part,
-        },
-        Target::Skip | Target::Note => Slot::Note,
-    };
-    Rule::Set { target, conv, slot }
-}
-
-/// Whether a link column's values are ids rather than names: nearly all of them numbers, GUIDs
-/// or code-like tokens with digits and no spaces (`4881`, `001bm00001ZL8U9AAL`,
-/// `zcrm_3652397000000437001`). A name is never all digits.
-pub fn holds_ids(values: &[String]) -> bool {
-    let filled: Vec<&str> = values
-        .iter()
-        .map(|v| v.trim())
-        .filter(|v| !v.is_empty())
-        .collect();
-    if filled.is_empty() {
-        return false;
-    }
-    let ids = filled.iter().filter(|v| is_id_like(v)).count();
-    ids * 10 >= filled.len() * 9
-}
-
-/// The rule for a column with a fixed target.
-fn rule_for(
-    target: &Target,
-    detail: &crate::profile::ColumnDetail,
-    values: &[String],
-    header: &str,
-    entity: Entity,
-    profile: &Profile,
-    schema: &Schema,
-) -> Rule {
-    // `AccountId`, `contact_id`, the Dataverse Web API's lookups (`_parentcustomerid_value`),
-    // and any column whose values are ids.
-    let by_id = {
-        let lower = header.trim().to_lowercase();
-        (lower.ends_with("id") && !lower.ends_with("paid"))
-            || lower.ends_with("id_value")
-            || holds_ids(values)
-    };
-    match target {
-        Target::Skip => Rule::Skip,
-        Target::Note => Rule::Note,
-        Target::Field { entity: e, key, .. } => {
-            if let Some(to) = Entity::from_relation_key(key) {
-                let _ = e;
-                return Rule::Link { to, by_id };
-            }
-            let field = schema.field(target);
-            if let Some(part) = target.address_part()
-                && field.is_some_and(|f| f.is_address())
-            {
-                return set_rule(target.clone(), Conv::AddressPart(part));
-            }
-            let field_type = field.map(|f| f.field_type.as_str()).unwrap_or("varchar");
-            let has_map = profile.values.contains_key(&target.without_label());
-            let conv = conv_for(
-                key,
-                header,
-                field_type,
-                detail,
-                values,
-                has_map,
-                field.is_some_and(|f| !f.options.is_empty()),
-            );
-            let _ = entity;
-            set_rule(target.clone(), conv)
-        }
-        // The parts of an address custom field are written as the source has them.
-        Target::Custom {
-            part: Some(part), ..
-        } => set_rule(target.clone(), Conv::AddressPart(*part)),
-        Target::Custom {
-            entity: e,
-            name,
-            part: None,
-        } => {
-            let declared = detail
-                .field_type
-                .clone()
-                .or_else(|| {
-                    schema
-                        .custom_field_named(*e, name)
-                        .map(|f| f.field_type.clone())
-                })
-                .unwrap_or_else(|| {
-                    // A custom field's type comes from its values; an option list (enum) is only
-                    // made when the profile asks for one, since each option must be created too.
-                    match profile_column(header, 0, values).kind.pipedrive_type() {
-                        "enum" | "set" => "varchar".to_string(),
-                        "double" | "int" | "monetary" if holds_codes(header) => {
-                            "varchar".to_string()
-                        }
-                        other => other.to_string(),
-                    }
-                });
-            let has_map = profile.values.contains_key(target);
-            let conv = conv_for("", header, &declared, detail, values, has_map, false);
-            set_rule(target.clone(), conv)
-        }
-    }
-}
-
-fn conv_for(
-    key: &str,
-    header: &str,
-    field_type: &str,
-    detail: &crate::profile::ColumnDetail,
-    values: &[String],
-    has_map: bool,
-    has_options: bool,
-) -> Conv {
-    match key {
-        "email" => return Conv::Email,
-        "phone" => return Conv::Phone,
-        "label" => return Conv::Labels(detail.split.clone().unwrap_or_else(|| ",".to_string())),
-        "owner_id" | "stage_id" | "pipeline_id" | "status" | "type" | "visible_to" => {
-            return Conv::Values;
-        }
-        "done" | "busy_flag" => return Conv::Bool,
-        "currency" if !has_map => return Conv::Currency,
-        "due_time" => return Conv::Time(date_style(detail, values)),
-        "duration" => return Conv::Duration(DurationUnit::of_column(header)),
-        _ => {}
-    }
-    match field_type {
-        // Pipedrive's `*_time` fields (add_time, won_time) hold a time of day too, and an
-        // activity's due date takes its due time.
-        "date" | "daterange" if !key.ends_with("_time") && key != "due_date" => {
-            Conv::Day(date_style(detail, values))
-        }
-        "date" | "daterange" | "datetime" => Conv::Date(date_style(detail, values)),
-        "time" | "timerange" => Conv::Time(date_style(detail, values)),
-        "monetary" => Conv::Money(infer_decimal_style(values.iter().map(String::as_str))),
-        "double" | "int" => Conv::Number(infer_decimal_style(values.iter().map(String::as_str))),
-        "set" => Conv::Labels(detail.split.clone().unwrap_or_else(|| ",".to_string())),
-        "enum" | "status" | "visible_to" | "user" | "stage" => Conv::Values,
-        _ if has_map || has_options => Conv::Values,
-        _ => match &detail.split {
-            Some(sep) => Conv::Labels(sep.clone()),
-            None => Conv::Text,
-        },
-    }
-}
-
-/// How a column writes its dates: from its values, unless the profile says the order.
-fn date_style(detail: &crate::profile::ColumnDetail, values: &[String]) -> DateStyle {
-    let mut style = infer_date_style(values.iter().map(String::as_str));
-    match detail.date_order.as_deref() {
-        Some("dmy") => style.order = Some(DayOrder::Dmy),
-        Some("mdy") => style.order = Some(DayOrder::Mdy),
-        _ => {}
-    }
-    style
-}
-
-/// A rule of the main entity carried over to split rows: the same field when the other entity
-/// has it, otherwise the value goes to the note.
-fn translate(rule: &Rule, from: Entity, to: Entity, schema: &Schema) -> Rule {
-    match rule {
-        Rule::Set { target, conv, .. } if target.entity() == Some(from) => {
-            let mut other = target.moved(from, to);
-            // A person's postal address is a company's address (Sell's contacts that are
-            // companies): the part moves to the other entity's own address field.
-            if let Target::Field { label, .. } = &other
-                && schema.field(&other.without_label()).is_none()
-                && schema
-                    .field(&target.without_label())
-                    .is_some_and(|f| f.is_address())
-                && let Some(home) = to.home_address_field()
-            {
-                other = Target::Field {
-                    entity: to,
-                    key: home.to_string(),
-                    label: label.clone(),
-                };
-            }
-            // A built-in field the other entity lacks (a person's e-mail on a company) goes to
-            // the note; custom fields are created for the other entity too.
-            let exists = matches!(other, Target::Custom { .. })
-                || schema.field(&other.without_label()).is_some();
-            if exists {
-                set_rule(other, conv.clone())
-            } else {
-                Rule::Note
-            }
-        }
-        Rule::Link { to: linked, .. } if *linked == to => Rule::Note,
-        other => other.clone(),
-    }
 }
 
 /// The profile's file mapping for each source, by headers. Files no mapping fits are errors.
@@ -603,3 +481,7 @@ pub fn match_files(
         })
         .collect()
 }
+
+#[cfg(test)]
+#[path = "plan_tests.rs"]
+mod tests;

@@ -55,17 +55,7 @@ fn draft(layouts: &[Layout], entity: Entity, cells: &[&str]) -> Draft {
 }
 
 fn row(primary: Draft) -> RowResult {
-    RowResult {
-        primary,
-        secondaries: Vec::new(),
-        rejects: Vec::new(),
-        warnings: Vec::new(),
-        unresolved_links: 0,
-        links_by_id: 0,
-        links_by_name: 0,
-        source_id: None,
-        unmapped_values: Vec::new(),
-    }
+    RowResult::new(primary)
 }
 
 fn problem(column: &str, value: &str, reason: &str) -> Problem {

@@ -3,23 +3,25 @@
 //! typed values, and every value that fits no field kept in the record's note.
 
 use std::borrow::Cow;
-use std::collections::BTreeSet;
+use std::collections::{BTreeMap, BTreeSet};
 
 use crate::entity::{Entity, Target};
-use crate::profile::{SplitBy, named_kind};
 use crate::source::Record;
 
 use super::layout::{Layout, Slot, name_key};
 
 #[path = "row_cells.rs"]
 mod cells;
+#[path = "row_checks.rs"]
+mod checks;
+use checks::{cell, check_kind, check_shape, not_a_record, read_status_flags};
 
 /// The cells a converted value fills: its own slot (None) or the one it names, and the value.
 type Cells = Vec<(Option<Slot>, String)>;
 use super::links::LinkIndex;
 use super::plan::{Conv, FilePlan, Rule};
 use super::vocab::ValueMaps;
-use crate::values::{self, DealStatus, StatusFlag};
+use crate::values::{self, DealStatus};
 
 /// A record being assembled for one output file.
 #[derive(Debug, Clone)]
@@ -120,6 +122,35 @@ pub struct RowResult {
     pub unmapped_values: Vec<(Target, String)>,
 }
 
+impl RowResult {
+    /// What a row becomes before its cells are read: `primary`, and nothing else yet.
+    pub(crate) fn new(primary: Draft) -> RowResult {
+        RowResult {
+            primary,
+            secondaries: Vec::new(),
+            rejects: Vec::new(),
+            warnings: Vec::new(),
+            unresolved_links: 0,
+            links_by_id: 0,
+            links_by_name: 0,
+            source_id: None,
+            unmapped_values: Vec::new(),
+        }
+    }
+
+    /// A link that did not resolve: counted, its value kept in the note as `note`, and warned
+    /// of in `header`'s column.
+    fn left_out_link(&mut self, header: &str, note: String, value: String, reason: String) {
+        self.unresolved_links += 1;
+        self.primary.notes.push(note);
+        self.warnings.push(Problem {
+            column: header.to_string(),
+            value,
+            reason,
+        });
+    }
+}
+
 /// Everything a row conversion reads.
 pub struct Converter<'a> {
     pub layouts: &'a [Layout],
@@ -134,139 +165,33 @@ impl Converter<'_> {
 
     /// Converts one row.
     pub fn convert(&self, plan: &FilePlan, record: &Record) -> RowResult {
-        let field = |i: usize| record.fields.get(i).unwrap_or("").trim();
         let split_row = plan.is_split_row(record);
         let (entity, rules) = match plan.split {
             Some((_, other)) if split_row => (other, &plan.split_rules),
             _ => (plan.entity, &plan.rules),
         };
-        let mut out = RowResult {
-            primary: Draft::new(
-                self.layout(entity)
-                    .expect("a layout for every planned entity"),
-            ),
-            secondaries: Vec::new(),
-            rejects: Vec::new(),
-            warnings: Vec::new(),
-            unresolved_links: 0,
-            links_by_id: 0,
-            links_by_name: 0,
-            source_id: plan
-                .id_column
-                .map(|i| field(i).to_string())
-                .filter(|s| !s.is_empty()),
-            unmapped_values: Vec::new(),
-        };
-        if let Some(col) = total_row(record) {
-            out.rejects.push(Problem {
-                column: plan.headers.get(col).cloned().unwrap_or_default(),
-                value: field(col).to_string(),
-                reason: "a report's total row (a label such as \"Grand total\" and numbers only), not a record: not imported".into(),
-            });
+        let layout = self
+            .layout(entity)
+            .expect("a layout for every planned entity");
+        let mut out = RowResult::new(Draft::new(layout));
+        out.source_id = plan
+            .id_column
+            .map(|i| cell(record, i).to_string())
+            .filter(|s| !s.is_empty());
+        if let Some(problem) = not_a_record(plan, record) {
+            out.rejects.push(problem);
             return out;
         }
-        // A line of text where the header has several columns: a report's footer
-        // ("Confidential Information - Do Not Distribute", "Copyright (c) …") or a title, never
-        // a record — a company named after a copyright notice is worse than a rejected line.
-        if record.fields.len() == 1 && plan.headers.len() >= 3 && !field(0).is_empty() {
-            out.rejects.push(Problem {
-                column: plan.headers[0].clone(),
-                value: field(0).to_string(),
-                reason: format!(
-                    "a line of text with one field where the header has {} (a report's title or footer line), not a record: not imported",
-                    plan.headers.len()
-                ),
-            });
-            return out;
-        }
-        if let Some((col, then)) = plan.split
-            && plan.split_by == SplitBy::Kind
-        {
-            let value = field(col);
-            let named = named_kind(value);
-            if !value.is_empty() && named != Some(then) && named != Some(plan.entity) {
-                out.warnings.push(Problem {
-                    column: plan.headers[col].clone(),
-                    value: value.to_string(),
-                    reason: format!(
-                        "names neither {} nor {}; the row stays with the {}",
-                        plan.entity.plural(),
-                        then.plural(),
-                        plan.entity.plural()
-                    ),
-                });
-            }
-        }
-        if record.fields.len() > plan.headers.len() {
-            let extra: Vec<&str> = record
-                .fields
-                .iter()
-                .skip(plan.headers.len())
-                .filter(|v| !v.trim().is_empty())
-                .collect();
-            if !extra.is_empty() {
-                let text = extra.join(" | ");
-                out.primary
-                    .notes
-                    .push(format!("(extra fields beyond the header): {text}"));
-                out.warnings.push(Problem {
-                    column: "(extra fields)".into(),
-                    value: text,
-                    reason: "the row has more fields than the header; kept in the note".into(),
-                });
-            }
-        }
-        if record.fields.len() < plan.headers.len() && !record.fields.is_empty() {
-            out.warnings.push(Problem {
-                column: "(missing fields)".into(),
-                value: String::new(),
-                reason: format!(
-                    "the row has {} of the header's {} fields; the missing ones are read as empty",
-                    record.fields.len(),
-                    plan.headers.len()
-                ),
-            });
-        }
-        if record.fields.as_slice().contains('\0')
-            && let Some(col) = record.fields.iter().position(|f| f.contains('\0'))
-        {
-            out.warnings.push(Problem {
-                column: plan.headers.get(col).cloned().unwrap_or_default(),
-                value: field(col).replace('\0', "\\0"),
-                reason: "NUL bytes in the cell were left out".into(),
-            });
-        }
-        if let Some(col) = record.invalid_text {
-            out.warnings.push(Problem {
-                column: plan.headers.get(col).cloned().unwrap_or_default(),
-                value: field(col).to_string(),
-                reason: "bytes not valid in the file's encoding were replaced by \u{fffd}".into(),
-            });
-        }
+        check_kind(plan, record, &mut out.warnings);
+        check_shape(plan, record, &mut out);
         for (i, rule) in rules.iter().enumerate() {
-            let raw = field(i);
+            let raw = cell(record, i);
             if raw.is_empty() {
                 continue;
             }
             self.apply(plan, rule, i, raw, record, &mut out);
         }
-        for &(col, flag) in &plan.status_flags {
-            let raw = field(col);
-            if raw.is_empty() || out.primary.entity != Entity::Deal {
-                continue;
-            }
-            match values::parse_bool(raw) {
-                Ok(yes) => match flag {
-                    StatusFlag::Won => out.primary.status.won = Some(yes),
-                    StatusFlag::Closed => out.primary.status.closed = Some(yes),
-                },
-                Err(e) => out.warnings.push(Problem {
-                    column: plan.headers[col].clone(),
-                    value: raw.to_string(),
-                    reason: format!("{e}; the deal's status is not read from it"),
-                }),
-            }
-        }
+        read_status_flags(plan, record, &mut out);
         let entity = out.primary.entity;
         super::tags::add_labels(
             &self.maps.labels,
@@ -308,48 +233,8 @@ impl Converter<'_> {
                 .notes
                 .push(format!("{header}: {}", values::clean_text(raw))),
             Rule::Set { target, conv, slot } => self.set(header, target, conv, slot, raw, out),
-            Rule::Link { to, by_id } => {
-                let raw = &first_linked(header, raw, out);
-                if let Some(linked) = self.index.get(*to, raw) {
-                    out.links_by_id += 1;
-                    self.set_link(out, &linked);
-                } else if *by_id {
-                    out.unresolved_links += 1;
-                    out.primary.notes.push(format!("{header}: {raw}"));
-                    out.warnings.push(Problem { column: header.clone(), value: raw.to_string(), reason: format!("no {to} with this id in the export; {LINK_LEFT_OUT} (value kept in the note)") });
-                } else {
-                    out.links_by_name += 1;
-                    set_cell(
-                        self.layout(out.primary.entity),
-                        &mut out.primary,
-                        &Slot::Link(*to),
-                        values::clean_text(raw),
-                    );
-                }
-            }
-            Rule::LinkAny { to } => {
-                let first = first_linked(header, raw, out);
-                let found = to.iter().find_map(|e| self.index.get(*e, &first));
-                match found {
-                    Some(linked) => {
-                        out.links_by_id += 1;
-                        self.set_link(out, &linked);
-                    }
-                    None => {
-                        out.unresolved_links += 1;
-                        out.primary.notes.push(format!("{header}: {raw}"));
-                        let names: Vec<&str> = to.iter().map(|e| e.plural()).collect();
-                        out.warnings.push(Problem {
-                            column: header.clone(),
-                            value: raw.to_string(),
-                            reason: format!(
-                                "none of the exported {} has this id; {LINK_LEFT_OUT} (value kept in the note)",
-                                names.join(", ")
-                            ),
-                        });
-                    }
-                }
-            }
+            Rule::Link { to, by_id } => self.link(header, *to, *by_id, raw, out),
+            Rule::LinkAny { to } => self.link_any(header, to, raw, out),
             Rule::LinkBy { type_column, types } => {
                 let kind = record
                     .fields
@@ -357,30 +242,91 @@ impl Converter<'_> {
                     .unwrap_or("")
                     .trim()
                     .to_lowercase();
-                let Some(&to) = types.get(&kind) else {
-                    out.unresolved_links += 1;
-                    out.primary.notes.push(format!("{header}: {raw} ({kind})"));
-                    out.warnings.push(Problem {
-                        column: header.clone(),
-                        value: format!("{kind} {raw}"),
-                        reason: format!(
-                            "the record type is not one the profile links (types); {LINK_LEFT_OUT}"
-                        ),
-                    });
-                    return;
-                };
-                match self.index.get(to, raw) {
-                    Some(linked) => {
-                        out.links_by_id += 1;
-                        self.set_link(out, &linked);
-                    }
-                    None => {
-                        out.unresolved_links += 1;
-                        out.primary.notes.push(format!("{header}: {kind} {raw}"));
-                        out.warnings.push(Problem { column: header.clone(), value: raw.to_string(), reason: format!("no {to} with this id was exported (or it was rejected); {LINK_LEFT_OUT}") });
-                    }
-                }
+                self.link_by(header, types, &kind, raw, out)
             }
+        }
+    }
+
+    /// A link by id or by name to a record of `to`; by id, a value no file has is kept in the
+    /// note and warned of.
+    fn link(&self, header: &str, to: Entity, by_id: bool, raw: &str, out: &mut RowResult) {
+        let raw = &first_linked(header, raw, out);
+        if let Some(linked) = self.index.get(to, raw) {
+            out.links_by_id += 1;
+            self.set_link(out, &linked);
+        } else if by_id {
+            out.left_out_link(
+                header,
+                format!("{header}: {raw}"),
+                raw.to_string(),
+                format!(
+                    "no {to} with this id in the export; {LINK_LEFT_OUT} (value kept in the note)"
+                ),
+            );
+        } else {
+            out.links_by_name += 1;
+            set_cell(
+                self.layout(out.primary.entity),
+                &mut out.primary,
+                &Slot::Link(to),
+                values::clean_text(raw),
+            );
+        }
+    }
+
+    /// A link by id to a record of any of the entities `to`, whichever has the id.
+    fn link_any(&self, header: &str, to: &[Entity], raw: &str, out: &mut RowResult) {
+        let first = first_linked(header, raw, out);
+        let found = to.iter().find_map(|e| self.index.get(*e, &first));
+        match found {
+            Some(linked) => {
+                out.links_by_id += 1;
+                self.set_link(out, &linked);
+            }
+            None => {
+                let names: Vec<&str> = to.iter().map(|e| e.plural()).collect();
+                out.left_out_link(
+                    header,
+                    format!("{header}: {raw}"),
+                    raw.to_string(),
+                    format!(
+                        "none of the exported {} has this id; {LINK_LEFT_OUT} (value kept in the note)",
+                        names.join(", ")
+                    ),
+                );
+            }
+        }
+    }
+
+    /// A link to a record whose entity the row's `kind` names, through the profile's `types`.
+    fn link_by(
+        &self,
+        header: &str,
+        types: &BTreeMap<String, Entity>,
+        kind: &str,
+        raw: &str,
+        out: &mut RowResult,
+    ) {
+        let Some(&to) = types.get(kind) else {
+            out.left_out_link(
+                header,
+                format!("{header}: {raw} ({kind})"),
+                format!("{kind} {raw}"),
+                format!("the record type is not one the profile links (types); {LINK_LEFT_OUT}"),
+            );
+            return;
+        };
+        match self.index.get(to, raw) {
+            Some(linked) => {
+                out.links_by_id += 1;
+                self.set_link(out, &linked);
+            }
+            None => out.left_out_link(
+                header,
+                format!("{header}: {kind} {raw}"),
+                raw.to_string(),
+                format!("no {to} with this id was exported (or it was rejected); {LINK_LEFT_OUT}"),
+            ),
         }
     }
 
@@ -989,17 +935,6 @@ fn spill(layout: Option<&Layout>, d: &mut Draft, slot: &Slot, values: Vec<String
     }
 }
 
-/// The column of a total row's label: the row's first filled cell is `Total`, `Grand total`
-/// (…) and every other filled cell is a number or an amount. A company called "Total" has an
-/// address, a phone or an e-mail beside its name, so it is no total row.
-fn total_row(record: &crate::source::Record) -> Option<usize> {
-    let mut filled = record
-        .fields
-        .iter()
-        .enumerate()
-        .filter(|(_, f)| !f.trim().is_empty());
-    let (col, label) = filled.next()?;
-    let numbers_only =
-        filled.all(|(_, f)| values::parse_number(f).is_ok() || values::parse_money(f).is_ok());
-    (values::is_total_label(label) && numbers_only).then_some(col)
-}
+#[cfg(test)]
+#[path = "row_tests.rs"]
+mod tests;

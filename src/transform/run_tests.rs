@@ -67,13 +67,47 @@ fn files(dir: &Path) -> Vec<PathBuf> {
     ]
 }
 
+/// What each step's test starts from: a temporary folder, a profile, the built-in schema and
+/// options that write to `out` in the folder.
+struct Setup {
+    dir: tempfile::TempDir,
+    profile: Profile,
+    schema: Schema,
+    opts: ApplyOptions<'static>,
+}
+
+impl Setup {
+    /// [`PROFILE`], refusing drift.
+    fn new() -> Setup {
+        Setup::with(PROFILE, DriftPolicy::Refuse)
+    }
+
+    fn with(profile_text: &str, drift: DriftPolicy) -> Setup {
+        let dir = tempfile::tempdir().unwrap();
+        let opts = options(dir.path().join("out"), drift);
+        Setup {
+            profile: profile(profile_text),
+            schema: Schema::builtin(),
+            opts,
+            dir,
+        }
+    }
+
+    fn path(&self) -> &Path {
+        self.dir.path()
+    }
+
+    /// The run prepared over `paths`, which must succeed.
+    fn prepare(&self, paths: &[PathBuf]) -> ExportRun<'_> {
+        ExportRun::prepare(sources(paths), &self.profile, &self.schema, &self.opts).unwrap()
+    }
+}
+
 #[test]
 fn prepare_compiles_a_plan_per_file_and_orders_them_for_the_import() {
-    let dir = tempfile::tempdir().unwrap();
-    let paths = files(dir.path());
-    let (profile, schema) = (profile(PROFILE), Schema::builtin());
-    let opts = options(dir.path().join("out"), DriftPolicy::Refuse);
-    let run = ExportRun::prepare(sources(&paths), &profile, &schema, &opts).unwrap();
+    let setup = Setup::new();
+    let paths = files(setup.path());
+    let run = setup.prepare(&paths);
     let entities: Vec<Entity> = run.plans.iter().map(|p| p.entity).collect();
     assert_eq!(
         entities,
@@ -94,18 +128,17 @@ fn prepare_compiles_a_plan_per_file_and_orders_them_for_the_import() {
     );
     assert!(!run.lookups.escape);
     assert!(
-        !std::fs::exists(dir.path().join("out")).unwrap(),
+        !std::fs::exists(setup.path().join("out")).unwrap(),
         "preparing writes nothing"
     );
 }
 
 #[test]
 fn prepare_refuses_a_file_no_mapping_matches_and_names_it() {
-    let dir = tempfile::tempdir().unwrap();
-    let stray = write(dir.path(), "stray.csv", "colour,size\nred,3\n");
-    let (profile, schema) = (profile(PROFILE), Schema::builtin());
-    let opts = options(dir.path().join("out"), DriftPolicy::Refuse);
-    let Err(error) = ExportRun::prepare(sources(&[stray]), &profile, &schema, &opts) else {
+    let setup = Setup::new();
+    let stray = write(setup.path(), "stray.csv", "colour,size\nred,3\n");
+    let (profile, schema, opts) = (&setup.profile, &setup.schema, &setup.opts);
+    let Err(error) = ExportRun::prepare(sources(&[stray]), profile, schema, opts) else {
         panic!("a file the profile does not know was taken");
     };
     assert!(matches!(error, ApplyError::Unmatched(_)), "{error}");
@@ -114,27 +147,19 @@ fn prepare_refuses_a_file_no_mapping_matches_and_names_it() {
 
 #[test]
 fn check_drift_refuses_a_new_column_unless_the_drift_is_to_be_reported() {
-    let dir = tempfile::tempdir().unwrap();
+    let refuse = Setup::new();
     let persons = write(
-        dir.path(),
+        refuse.path(),
         "persons.csv",
         "id,name,email,Shoe size\n501,Ann Lee,ann@x.example,38\n",
     );
-    let (profile, schema) = (profile(PROFILE), Schema::builtin());
-    let refuse = options(dir.path().join("out"), DriftPolicy::Refuse);
-    let run = ExportRun::prepare(
-        sources(std::slice::from_ref(&persons)),
-        &profile,
-        &schema,
-        &refuse,
-    )
-    .unwrap();
+    let run = refuse.prepare(std::slice::from_ref(&persons));
     let Err(ApplyError::Drift(lines)) = run.check_drift() else {
         panic!("the new column went unnoticed");
     };
     assert!(lines.contains("Shoe size"), "{lines}");
-    let report = options(dir.path().join("out"), DriftPolicy::Report);
-    let run = ExportRun::prepare(sources(&[persons]), &profile, &schema, &report).unwrap();
+    let report = Setup::with(PROFILE, DriftPolicy::Report);
+    let run = report.prepare(&[persons]);
     assert!(run.check_drift().is_ok());
     assert!(
         run.drift[0].needs_review(),
@@ -144,30 +169,22 @@ fn check_drift_refuses_a_new_column_unless_the_drift_is_to_be_reported() {
 
 #[test]
 fn find_duplicates_plans_merges_only_where_the_profile_asks() {
-    let dir = tempfile::tempdir().unwrap();
+    let plain = Setup::new();
     let persons = write(
-        dir.path(),
+        plain.path(),
         "persons.csv",
         "id,name,email\n501,Ann Lee,ann@x.example\n502,Annie Lee,ann@x.example\n503,Bo Ek,bo@x.example\n",
     );
-    let schema = Schema::builtin();
-    let opts = options(dir.path().join("out"), DriftPolicy::Refuse);
-    let plain = profile(PROFILE);
-    let mut run = ExportRun::prepare(
-        sources(std::slice::from_ref(&persons)),
-        &plain,
-        &schema,
-        &opts,
-    )
-    .unwrap();
+    let mut run = plain.prepare(std::slice::from_ref(&persons));
     run.find_duplicates().unwrap();
     assert!(run.duplicates.iter().all(Option::is_none));
     assert!(run.lookups.column_merges.is_empty() && run.lookups.renames.is_empty());
 
-    let merging = profile(&format!(
-        "{PROFILE}dedupe:\n  person:\n    keys: [email]\n    auto_merge: true\n"
-    ));
-    let mut run = ExportRun::prepare(sources(&[persons]), &merging, &schema, &opts).unwrap();
+    let merging = Setup::with(
+        &format!("{PROFILE}dedupe:\n  person:\n    keys: [email]\n    auto_merge: true\n"),
+        DriftPolicy::Refuse,
+    );
+    let mut run = merging.prepare(&[persons]);
     run.find_duplicates().unwrap();
     let found = run.duplicates[0].as_ref().expect("the persons' duplicates");
     assert_eq!(found.plan.absorbed.len(), 1, "{:?}", found.plan.absorbed);
@@ -180,11 +197,9 @@ fn find_duplicates_plans_merges_only_where_the_profile_asks() {
 
 #[test]
 fn index_links_holds_the_records_links_by_id_can_reach() {
-    let dir = tempfile::tempdir().unwrap();
-    let paths = files(dir.path());
-    let (profile, schema) = (profile(PROFILE), Schema::builtin());
-    let opts = options(dir.path().join("out"), DriftPolicy::Refuse);
-    let mut run = ExportRun::prepare(sources(&paths), &profile, &schema, &opts).unwrap();
+    let setup = Setup::new();
+    let paths = files(setup.path());
+    let mut run = setup.prepare(&paths);
     // The steps run in order: the index follows merges, so the duplicates come first.
     run.find_duplicates().unwrap();
     run.index_links().unwrap();
@@ -198,7 +213,7 @@ fn index_links_holds_the_records_links_by_id_can_reach() {
         persons.into_iter().collect::<Vec<_>>()
     );
     assert!(run.index.get(Entity::Person, "502").is_none());
-    let staging = Staging::new(&opts.out).unwrap();
+    let staging = Staging::new(&setup.opts.out).unwrap();
     let mut out = run.open_outputs(&staging).unwrap();
     for i in run.order.clone() {
         run.convert_file(i, &mut out).unwrap();
@@ -214,11 +229,9 @@ fn index_links_holds_the_records_links_by_id_can_reach() {
 
 #[test]
 fn index_links_reads_nothing_when_no_link_is_by_id() {
-    let dir = tempfile::tempdir().unwrap();
-    let persons = write(dir.path(), "persons.csv", PERSONS);
-    let (profile, schema) = (profile(PROFILE), Schema::builtin());
-    let opts = options(dir.path().join("out"), DriftPolicy::Refuse);
-    let mut run = ExportRun::prepare(sources(&[persons]), &profile, &schema, &opts).unwrap();
+    let setup = Setup::new();
+    let persons = write(setup.path(), "persons.csv", PERSONS);
+    let mut run = setup.prepare(&[persons]);
     run.find_duplicates().unwrap();
     run.index_links().unwrap();
     assert!(run.index.is_empty());
@@ -226,13 +239,11 @@ fn index_links_reads_nothing_when_no_link_is_by_id() {
 
 /// The run converted whole into its staging folder, up to (not including) `finish`.
 fn converted<'a>(
+    setup: &'a Setup,
     paths: &[PathBuf],
-    profile: &'a Profile,
-    schema: &Schema,
-    opts: &'a ApplyOptions<'a>,
     staging: &Staging,
 ) -> (ExportRun<'a>, Outputs) {
-    let mut run = ExportRun::prepare(sources(paths), profile, schema, opts).unwrap();
+    let mut run = setup.prepare(paths);
     run.find_duplicates().unwrap();
     run.index_links().unwrap();
     let mut out = run.open_outputs(staging).unwrap();
@@ -244,12 +255,10 @@ fn converted<'a>(
 
 #[test]
 fn write_referenced_only_writes_an_organization_only_a_link_names_and_no_other() {
-    let dir = tempfile::tempdir().unwrap();
-    let paths = files(dir.path());
-    let (profile, schema) = (profile(PROFILE), Schema::builtin());
-    let opts = options(dir.path().join("out"), DriftPolicy::Refuse);
-    let staging = Staging::new(&opts.out).unwrap();
-    let (mut run, mut out) = converted(&paths, &profile, &schema, &opts, &staging);
+    let setup = Setup::new();
+    let paths = files(setup.path());
+    let staging = Staging::new(&setup.opts.out).unwrap();
+    let (mut run, mut out) = converted(&setup, &paths, &staging);
     assert!(!run.rows.census.has(Entity::Organization, "Acme"));
     assert!(run.rows.census.has(Entity::Organization, "Globex"));
     run.write_referenced_only(&mut out).unwrap();
@@ -263,12 +272,10 @@ fn write_referenced_only_writes_an_organization_only_a_link_names_and_no_other()
 
 #[test]
 fn finish_counts_what_was_written_and_the_counts_reconcile() {
-    let dir = tempfile::tempdir().unwrap();
-    let paths = files(dir.path());
-    let (profile, schema) = (profile(PROFILE), Schema::builtin());
-    let opts = options(dir.path().join("out"), DriftPolicy::Refuse);
-    let staging = Staging::new(&opts.out).unwrap();
-    let (mut run, mut out) = converted(&paths, &profile, &schema, &opts, &staging);
+    let setup = Setup::new();
+    let paths = files(setup.path());
+    let staging = Staging::new(&setup.opts.out).unwrap();
+    let (mut run, mut out) = converted(&setup, &paths, &staging);
     run.write_referenced_only(&mut out).unwrap();
     let export = run.finish(out).unwrap();
     let s = &export.summary;

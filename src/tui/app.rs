@@ -17,7 +17,7 @@ use crossterm::event::{KeyEvent, KeyEventKind, MouseEvent};
 use super::failure::Failure;
 use super::keymap::{self, Action, Key};
 use super::model::{
-    DuplicateCluster, DuplicateJob, ExportState, ExportSummary, Level, Model, Screen,
+    DuplicateCluster, DuplicateJob, ExportState, ExportSummary, Level, Model, Screen, Status,
 };
 use super::project::{Distinct, LoadStatus, LoadedFile, Mapping, Rows};
 use super::recovery::RecoveryDoc;
@@ -209,7 +209,11 @@ fn apply_message(model: &mut Model, message: Message) -> Vec<Command> {
         }
         Message::Saved(result) => on_saved(model, result),
         Message::AutosaveFailed(e) => {
-            model.status = Some((format!("autosave failed: {e}"), Level::Warn));
+            model.status = Some(Status::Failed {
+                doing: "autosave failed",
+                failure: e,
+                level: Level::Warn,
+            });
             Vec::new()
         }
         Message::RecoveryFound(doc) => {
@@ -325,16 +329,20 @@ fn on_saved(model: &mut Model, result: Result<PathBuf, Failure>) -> Vec<Command>
             if let Some(saved) = pending {
                 model.project.saved = saved;
             }
-            model.status = Some((
-                format!("saved the profile to {}", path.display()),
-                Level::Info,
-            ));
+            model.status = Some(Status::Info(format!(
+                "saved the profile to {}",
+                path.display()
+            )));
             vec![Command::DiscardRecovery {
                 key: model.ctx.recovery_key.clone(),
             }]
         }
         Err(e) => {
-            model.status = Some((format!("could not save: {e}"), Level::Error));
+            model.status = Some(Status::Failed {
+                doing: "could not save",
+                failure: e,
+                level: Level::Error,
+            });
             Vec::new()
         }
     }

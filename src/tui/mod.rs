@@ -16,6 +16,7 @@ pub mod project;
 pub mod recovery;
 pub mod screens;
 pub mod start;
+pub mod status;
 pub mod terminal;
 pub mod values;
 pub mod view;

@@ -11,6 +11,7 @@ use crate::suggest::vocabulary::Vocabularies;
 use super::failure::Failure;
 use super::project::{History, Mapping, SourceFile};
 use super::recovery::RecoveryDoc;
+pub use super::status::{Level, Status};
 use super::widgets::input::TextInput;
 use super::widgets::picker::Picker;
 
@@ -387,14 +388,6 @@ pub enum Overlay {
     },
 }
 
-/// How a status message reads.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Level {
-    Info,
-    Warn,
-    Error,
-}
-
 /// The UI state.
 #[derive(Debug, Clone)]
 pub struct Model {
@@ -407,8 +400,8 @@ pub struct Model {
     pub duplicates_view: DuplicatesView,
     pub export_view: ExportView,
     pub overlay: Option<Overlay>,
-    /// A transient message and its level.
-    pub status: Option<(String, Level)>,
+    /// A transient message for the status line.
+    pub status: Option<Status>,
     /// Work found in the recovery file, offered until restored or discarded.
     pub recovery: Option<RecoveryDoc>,
     /// True while the column search takes typed keys.

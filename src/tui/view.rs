@@ -176,13 +176,13 @@ fn status_bar(model: &Model, frame: &mut Frame, area: Rect, theme: &Theme) {
         Span::styled("saved ", theme.dim)
     };
     let message = match &model.status {
-        Some((text, level)) => {
-            let style = match level {
+        Some(status) => {
+            let style = match status.level() {
                 Level::Info => theme.accent,
                 Level::Warn => theme.warn,
                 Level::Error => theme.error,
             };
-            Span::styled(format!("{text}  "), style)
+            Span::styled(format!("{status}  "), style)
         }
         None => Span::raw(""),
     };

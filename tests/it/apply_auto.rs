@@ -2,7 +2,8 @@
 //! file is used; otherwise pipemap's own suggestions, written to OUT/mapping.yaml so the user
 //! can review them and run again with that file.
 
-use std::path::Path;
+use std::ffi::OsStr;
+use std::path::{Path, PathBuf};
 
 use crate::common;
 use common::pipemap_with_config;
@@ -11,33 +12,60 @@ fn read(path: &Path) -> String {
     std::fs::read_to_string(path).unwrap_or_else(|e| panic!("{}: {e}", path.display()))
 }
 
+/// How a run of `pipemap apply` ended.
+struct Run {
+    code: Option<i32>,
+    stderr: String,
+}
+
+/// `pipemap apply SOURCE --out OUT` without a profile, with `config` as its config folder.
+fn apply(config: &Path, source: impl AsRef<OsStr>, out: &Path) -> Run {
+    run(pipemap_with_config(config).arg("apply").arg(source), out)
+}
+
+/// `pipemap apply SOURCE --profile PROFILE --out OUT`, with `config` as its config folder.
+fn apply_with(
+    config: &Path,
+    source: impl AsRef<OsStr>,
+    profile: impl AsRef<OsStr>,
+    out: &Path,
+) -> Run {
+    let mut cmd = pipemap_with_config(config);
+    cmd.arg("apply").arg(source).arg("--profile").arg(profile);
+    run(&mut cmd, out)
+}
+
+fn run(cmd: &mut assert_cmd::Command, out: &Path) -> Run {
+    let output = cmd.arg("--out").arg(out).output().unwrap();
+    Run {
+        code: output.status.code(),
+        stderr: String::from_utf8_lossy(&output.stderr).into_owned(),
+    }
+}
+
+/// A folder `src` in `dir` holding the files `(name, text)`.
+fn source_folder(dir: &Path, files: &[(&str, &str)]) -> PathBuf {
+    let src = dir.join("src");
+    std::fs::create_dir(&src).unwrap();
+    for (name, text) in files {
+        std::fs::write(src.join(name), text).unwrap();
+    }
+    src
+}
+
 #[test]
 fn the_bundled_sample_is_recognised_by_its_preset() {
     let dir = tempfile::tempdir().unwrap();
     let out = dir.path().join("out");
     let by_preset = dir.path().join("by-preset");
-    let run = pipemap_with_config(dir.path())
-        .args(["apply", "assets/samples/zendesk-sell", "--out"])
-        .arg(&out)
-        .output()
-        .unwrap();
-    let stderr = String::from_utf8_lossy(&run.stderr);
-    assert!(matches!(run.status.code(), Some(0 | 3)), "{stderr}");
+    let sample = "assets/samples/zendesk-sell";
+    let Run { code, stderr } = apply(dir.path(), sample, &out);
+    assert!(matches!(code, Some(0 | 3)), "{stderr}");
     assert!(
         stderr.contains("using the profile \"zendesk-sell\", which recognises every file"),
         "{stderr}"
     );
-    pipemap_with_config(dir.path())
-        .args([
-            "apply",
-            "assets/samples/zendesk-sell",
-            "--profile",
-            "zendesk-sell",
-            "--out",
-        ])
-        .arg(&by_preset)
-        .output()
-        .unwrap();
+    apply_with(dir.path(), sample, "zendesk-sell", &by_preset);
     for file in [
         "02-persons.csv",
         "03-deals.csv",
@@ -60,15 +88,8 @@ fn unknown_files_are_exported_by_the_suggestions_and_the_mapping_is_written_for_
     )
     .unwrap();
     let out = dir.path().join("out");
-    let run = pipemap_with_config(dir.path())
-        .args(["apply"])
-        .arg(&src)
-        .args(["--profile", "auto", "--out"])
-        .arg(&out)
-        .output()
-        .unwrap();
-    let stderr = String::from_utf8_lossy(&run.stderr);
-    assert_eq!(run.status.code(), Some(0), "{stderr}");
+    let Run { code, stderr } = apply_with(dir.path(), &src, "auto", &out);
+    assert_eq!(code, Some(0), "{stderr}");
     assert!(stderr.contains("deals.csv → deal"), "{stderr}");
     let mapping = read(&out.join("mapping.yaml"));
     assert!(
@@ -84,21 +105,8 @@ fn unknown_files_are_exported_by_the_suggestions_and_the_mapping_is_written_for_
     assert!(deals.contains(",x1,"), "{deals}");
     // The written mapping reproduces the export.
     let again = dir.path().join("again");
-    let run = pipemap_with_config(dir.path())
-        .args(["apply"])
-        .arg(&src)
-        .arg("--profile")
-        .arg(out.join("mapping.yaml"))
-        .arg("--out")
-        .arg(&again)
-        .output()
-        .unwrap();
-    assert_eq!(
-        run.status.code(),
-        Some(0),
-        "{}",
-        String::from_utf8_lossy(&run.stderr)
-    );
+    let rerun = apply_with(dir.path(), &src, out.join("mapping.yaml"), &again);
+    assert_eq!(rerun.code, Some(0), "{}", rerun.stderr);
     assert_eq!(read(&again.join("03-deals.csv")), deals);
 }
 
@@ -161,18 +169,8 @@ fn real_export_folders_export_their_records_and_leave_the_rest_out_with_reasons(
     ] {
         let dir = tempfile::tempdir().unwrap();
         let out = dir.path().join("out");
-        let run = pipemap_with_config(dir.path())
-            .arg("apply")
-            .arg(shared.join(folder))
-            .arg("--out")
-            .arg(&out)
-            .output()
-            .unwrap();
-        let stderr = String::from_utf8_lossy(&run.stderr);
-        assert!(
-            matches!(run.status.code(), Some(0 | 3)),
-            "{folder}: {stderr}"
-        );
+        let Run { code, stderr } = apply(dir.path(), shared.join(folder), &out);
+        assert!(matches!(code, Some(0 | 3)), "{folder}: {stderr}");
         assert!(stderr.contains(profile), "{folder}: {stderr}");
         let report = read(&out.join("report.md"));
         let summary = read(&out.join("summary.json"));
@@ -198,28 +196,15 @@ fn the_dynamics365_preset_by_name_applies_the_real_export_folder() {
         .join("../shared/real_exports/dynamics365-contoso-coffee");
     let dir = tempfile::tempdir().unwrap();
     let (named, auto) = (dir.path().join("named"), dir.path().join("auto"));
-    let run = pipemap_with_config(dir.path())
-        .arg("apply")
-        .arg(&shared)
-        .args(["--profile", "dynamics365", "--out"])
-        .arg(&named)
-        .output()
-        .unwrap();
-    let stderr = String::from_utf8_lossy(&run.stderr);
-    assert!(matches!(run.status.code(), Some(0 | 3)), "{stderr}");
+    let Run { code, stderr } = apply_with(dir.path(), &shared, "dynamics365", &named);
+    assert!(matches!(code, Some(0 | 3)), "{stderr}");
     for file in ["User.csv", "Territory.csv", "Campaign.csv"] {
         assert!(
             stderr.contains(&format!("{file}: left out: it looks like")),
             "{file}: {stderr}"
         );
     }
-    pipemap_with_config(dir.path())
-        .arg("apply")
-        .arg(&shared)
-        .arg("--out")
-        .arg(&auto)
-        .output()
-        .unwrap();
+    apply(dir.path(), &shared, &auto);
     for file in [
         "01-organizations.csv",
         "02-persons.csv",
@@ -250,37 +235,30 @@ fn the_dynamics365_preset_by_name_applies_the_real_export_folder() {
 #[test]
 fn dynamics365_web_api_rows_link_by_guid_and_activity_status_words_are_read() {
     let dir = tempfile::tempdir().unwrap();
-    let src = dir.path().join("src");
-    std::fs::create_dir(&src).unwrap();
-    std::fs::write(
-        src.join("accounts.csv"),
-        "accountid,name,telephone1,address1_city\n\
-         0b1e7c8a-0000-4000-8000-000000000001,Example Roasters,555-0100,Springfield\n",
-    )
-    .unwrap();
-    std::fs::write(
-        src.join("contacts.csv"),
-        "contactid,firstname,lastname,_parentcustomerid_value,emailaddress1\n\
-         0b1e7c8a-0000-4000-8000-000000000002,Ada,Example,0b1e7c8a-0000-4000-8000-000000000001,ada@example.com\n",
-    )
-    .unwrap();
-    std::fs::write(
-        src.join("All Activities.csv"),
-        "Activity Type,Subject,Regarding,Activity Status,Due Date\n\
-         Task,Send price list,Example Roasters,Completed,2025-02-03\n\
-         Phone Call,Call back,Example Roasters,Canceled,2025-02-04\n",
-    )
-    .unwrap();
+    let src = source_folder(
+        dir.path(),
+        &[
+            (
+                "accounts.csv",
+                "accountid,name,telephone1,address1_city\n\
+             0b1e7c8a-0000-4000-8000-000000000001,Example Roasters,555-0100,Springfield\n",
+            ),
+            (
+                "contacts.csv",
+                "contactid,firstname,lastname,_parentcustomerid_value,emailaddress1\n\
+             0b1e7c8a-0000-4000-8000-000000000002,Ada,Example,0b1e7c8a-0000-4000-8000-000000000001,ada@example.com\n",
+            ),
+            (
+                "All Activities.csv",
+                "Activity Type,Subject,Regarding,Activity Status,Due Date\n\
+             Task,Send price list,Example Roasters,Completed,2025-02-03\n\
+             Phone Call,Call back,Example Roasters,Canceled,2025-02-04\n",
+            ),
+        ],
+    );
     let out = dir.path().join("out");
-    let run = pipemap_with_config(dir.path())
-        .arg("apply")
-        .arg(&src)
-        .arg("--out")
-        .arg(&out)
-        .output()
-        .unwrap();
-    let stderr = String::from_utf8_lossy(&run.stderr);
-    assert_eq!(run.status.code(), Some(0), "{stderr}");
+    let Run { code, stderr } = apply(dir.path(), &src, &out);
+    assert_eq!(code, Some(0), "{stderr}");
     assert!(
         stderr.contains("using the profile \"dynamics365\""),
         "{stderr}"
@@ -320,13 +298,8 @@ fn dynamics365_web_api_rows_link_by_guid_and_activity_status_words_are_read() {
 fn the_keap_preset_takes_data_service_tables_and_links_them_by_id() {
     let dir = tempfile::tempdir().unwrap();
     let out = dir.path().join("out");
-    let run = pipemap_with_config(dir.path())
-        .args(["apply", "tests/data/presets/keap", "--out"])
-        .arg(&out)
-        .output()
-        .unwrap();
-    let stderr = String::from_utf8_lossy(&run.stderr);
-    assert_eq!(run.status.code(), Some(0), "{stderr}");
+    let Run { code, stderr } = apply(dir.path(), "tests/data/presets/keap", &out);
+    assert_eq!(code, Some(0), "{stderr}");
     assert!(stderr.contains("using the profile \"keap\""), "{stderr}");
     let deals = read(&out.join("03-deals.csv"));
     assert!(
@@ -353,38 +326,31 @@ fn the_keap_preset_takes_data_service_tables_and_links_them_by_id() {
 #[test]
 fn a_users_file_maps_owner_ids_to_the_users_e_mail_addresses() {
     let dir = tempfile::tempdir().unwrap();
-    let src = dir.path().join("src");
-    std::fs::create_dir(&src).unwrap();
-    std::fs::write(
-        src.join("User.csv"),
-        "Id,Username,FirstName,LastName,Email\n\
-         005000000000001AAA,sam@login.example,Sam,Sample,sam@example.com\n\
-         005000000000002AAA,kim@login.example,Kim,Demo,kim@example.com\n",
-    )
-    .unwrap();
-    std::fs::write(
-        src.join("Account.csv"),
-        "Id,Name,AccountNumber,BillingStreet,ShippingStreet,OwnerId\n\
-         001000000000001AAA,Example Roasters,A-1,1 Main St,1 Main St,005000000000001AAA\n\
-         001000000000002AAA,Demo Beans,A-2,2 Side St,2 Side St,005000000000009AAA\n",
-    )
-    .unwrap();
-    std::fs::write(
-        src.join("Opportunity.csv"),
-        "Id,AccountId,Name,StageName,ForecastCategory,IsWon,CloseDate,Amount,OwnerId\n\
-         006000000000001AAA,001000000000001AAA,Grinder,Prospecting,Pipeline,false,2025-03-01,1200,005000000000002AAA\n",
-    )
-    .unwrap();
+    let src = source_folder(
+        dir.path(),
+        &[
+            (
+                "User.csv",
+                "Id,Username,FirstName,LastName,Email\n\
+             005000000000001AAA,sam@login.example,Sam,Sample,sam@example.com\n\
+             005000000000002AAA,kim@login.example,Kim,Demo,kim@example.com\n",
+            ),
+            (
+                "Account.csv",
+                "Id,Name,AccountNumber,BillingStreet,ShippingStreet,OwnerId\n\
+             001000000000001AAA,Example Roasters,A-1,1 Main St,1 Main St,005000000000001AAA\n\
+             001000000000002AAA,Demo Beans,A-2,2 Side St,2 Side St,005000000000009AAA\n",
+            ),
+            (
+                "Opportunity.csv",
+                "Id,AccountId,Name,StageName,ForecastCategory,IsWon,CloseDate,Amount,OwnerId\n\
+             006000000000001AAA,001000000000001AAA,Grinder,Prospecting,Pipeline,false,2025-03-01,1200,005000000000002AAA\n",
+            ),
+        ],
+    );
     let out = dir.path().join("out");
-    let run = pipemap_with_config(dir.path())
-        .arg("apply")
-        .arg(&src)
-        .arg("--out")
-        .arg(&out)
-        .output()
-        .unwrap();
-    let stderr = String::from_utf8_lossy(&run.stderr);
-    assert_eq!(run.status.code(), Some(0), "{stderr}");
+    let Run { code, stderr } = apply(dir.path(), &src, &out);
+    assert_eq!(code, Some(0), "{stderr}");
     assert!(
         stderr.contains("using the profile \"salesforce\""),
         "{stderr}"
@@ -424,15 +390,8 @@ fn the_real_dynamics_users_file_maps_owner_names() {
         .join("../shared/real_exports/dynamics365-contoso-coffee");
     let dir = tempfile::tempdir().unwrap();
     let out = dir.path().join("out");
-    let run = pipemap_with_config(dir.path())
-        .arg("apply")
-        .arg(&shared)
-        .arg("--out")
-        .arg(&out)
-        .output()
-        .unwrap();
-    let stderr = String::from_utf8_lossy(&run.stderr);
-    assert!(matches!(run.status.code(), Some(0 | 3)), "{stderr}");
+    let Run { code, stderr } = apply(dir.path(), &shared, &out);
+    assert!(matches!(code, Some(0 | 3)), "{stderr}");
     let report = read(&out.join("report.md"));
     assert!(
         report.contains("Owners: 13 user names mapped through User.csv"),

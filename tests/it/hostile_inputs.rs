@@ -3,7 +3,7 @@
 //! that say what was done.
 
 use crate::common;
-use common::ods;
+use common::{ods, patch_part};
 
 use std::path::{Path, PathBuf};
 
@@ -468,26 +468,6 @@ fn inspect(dir: &Path, file: &str) -> (i32, String) {
     (output.status.code().unwrap_or(-1), stderr)
 }
 
-/// Rewrites one part of a ZIP-based workbook.
-fn patch_part(book: &[u8], part: &str, patch: impl Fn(String) -> String) -> Vec<u8> {
-    use std::io::{Read, Write};
-    let mut archive = zip::ZipArchive::new(std::io::Cursor::new(book)).unwrap();
-    let mut out = zip::ZipWriter::new(std::io::Cursor::new(Vec::new()));
-    for i in 0..archive.len() {
-        let mut entry = archive.by_index(i).unwrap();
-        let name = entry.name().unwrap().to_string();
-        let mut bytes = Vec::new();
-        entry.read_to_end(&mut bytes).unwrap();
-        if name == part {
-            bytes = patch(String::from_utf8(bytes).unwrap()).into_bytes();
-        }
-        out.start_file(name, zip::write::SimpleFileOptions::default())
-            .unwrap();
-        out.write_all(&bytes).unwrap();
-    }
-    out.finish().unwrap().into_inner()
-}
-
 #[test]
 fn a_workbook_cell_beyond_the_last_column_is_refused_before_reading() {
     let dir = tempfile::tempdir().unwrap();
@@ -516,16 +496,7 @@ fn a_workbook_cell_beyond_the_last_column_is_refused_before_reading() {
 #[test]
 fn one_shared_string_repeated_into_gigabytes_is_refused_by_its_limit() {
     let dir = tempfile::tempdir().unwrap();
-    let mut wb = rust_xlsxwriter::Workbook::new();
-    let sheet = wb.add_worksheet();
-    let long = "x".repeat(32_000);
-    sheet.write_string(0, 0, "Name").unwrap();
-    for row in 1..=100u32 {
-        for col in 0..100u16 {
-            sheet.write_string(row, col, &long).unwrap();
-        }
-    }
-    let book = wb.save_to_buffer().unwrap();
+    let book = common::shared_string_bomb();
     assert!(book.len() < 1 << 20, "{} bytes", book.len());
     std::fs::write(dir.path().join("bomb.xlsx"), book).unwrap();
     let (code, stderr) = inspect(dir.path(), "bomb.xlsx");
@@ -626,21 +597,7 @@ fn a_token_file_past_its_limit_is_refused_without_reading_it_through() {
 #[test]
 fn a_hundred_thousand_columns_are_exported() {
     let dir = tempfile::tempdir().unwrap();
-    let n = 100_000;
-    let header: Vec<String> = std::iter::once("Name".to_string())
-        .chain((1..n).map(|i| format!("Field {i}")))
-        .collect();
-    let row = |name: &str| -> String {
-        std::iter::once(name.to_string())
-            .chain((1..n).map(|i| i.to_string()))
-            .collect::<Vec<_>>()
-            .join(",")
-    };
-    std::fs::write(
-        dir.path().join("wide.csv"),
-        format!("{}\n{}\n{}\n", header.join(","), row("Ada"), row("Bob")),
-    )
-    .unwrap();
+    std::fs::write(dir.path().join("wide.csv"), common::wide_csv(100_000)).unwrap();
     std::fs::write(dir.path().join("profile.yaml"), PROFILE).unwrap();
     let output = pipemap()
         .current_dir(dir.path())

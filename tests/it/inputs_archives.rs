@@ -7,7 +7,7 @@ use crate::common;
 use std::io::Write;
 use std::path::Path;
 
-use common::pipemap;
+use common::{inspect_json, pipemap};
 use predicates::prelude::*;
 use serde_json::Value;
 use zip::write::SimpleFileOptions;
@@ -62,19 +62,6 @@ fn salesforce_zip(path: &Path) {
         ],
         false,
     );
-}
-
-fn inspect_json(path: &Path) -> Value {
-    let out = pipemap()
-        .args(["inspect", path.to_str().unwrap(), "--json"])
-        .output()
-        .unwrap();
-    assert!(
-        out.status.success(),
-        "inspect failed: {}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    serde_json::from_slice(&out.stdout).unwrap()
 }
 
 fn names(json: &Value) -> Vec<String> {

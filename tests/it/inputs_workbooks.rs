@@ -7,7 +7,7 @@ use crate::common;
 use std::io::{Read, Write};
 use std::path::{Path, PathBuf};
 
-use common::pipemap;
+use common::{inspect_json, pipemap};
 use predicates::prelude::*;
 use rust_xlsxwriter::{Format, Formula, Workbook};
 use serde_json::Value;
@@ -63,19 +63,6 @@ fn contacts_workbook() -> Workbook {
     hidden.write_string(0, 0, "metadata").unwrap();
     hidden.set_hidden(true);
     wb
-}
-
-fn inspect_json(path: &Path) -> Value {
-    let out = pipemap()
-        .args(["inspect", path.to_str().unwrap(), "--json"])
-        .output()
-        .unwrap();
-    assert!(
-        out.status.success(),
-        "inspect failed: {}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    serde_json::from_slice(&out.stdout).unwrap()
 }
 
 fn rows(inspection: &Value) -> Vec<Vec<String>> {

@@ -9,45 +9,10 @@ use std::io::Write;
 use std::path::Path;
 use std::time::Duration;
 
-use common::limited::{Run, run_limited};
-
-const PROFILE: &str = "version: 1
-name: limits
-files:
-  - match: {headers_include: [Name]}
-    entity: person
-    columns:
-      Name: person.name
-";
+use common::limited::{Run, apply, names, run_limited};
 
 fn minutes(n: u64) -> Duration {
     Duration::from_secs(60 * n)
-}
-
-/// `pipemap apply FILE --profile … --out out` under the limit.
-fn apply(dir: &Path, file: &str) -> Run {
-    std::fs::write(dir.join("profile.yaml"), PROFILE).unwrap();
-    run_limited(
-        dir,
-        &[
-            "apply",
-            file,
-            "--profile",
-            "profile.yaml",
-            "--allow-drift",
-            "--out",
-            "out",
-        ],
-        minutes(5),
-    )
-}
-
-/// The `Person - Name` column of the export in `dir/out`.
-fn names(dir: &Path) -> Vec<String> {
-    common::rows(&dir.join("out/02-persons.csv"))
-        .into_iter()
-        .map(|r| r["Person - Name"].clone())
-        .collect()
 }
 
 #[test]
@@ -179,21 +144,7 @@ fn twenty_and_forty_thousand_repeated_headers_are_named_apart_within_the_limit()
 #[test]
 fn a_hundred_thousand_columns_export_within_the_limit() {
     let dir = tempfile::tempdir().unwrap();
-    let n = 100_000;
-    let header: Vec<String> = std::iter::once("Name".to_string())
-        .chain((1..n).map(|i| format!("Field {i}")))
-        .collect();
-    let row = |name: &str| -> String {
-        std::iter::once(name.to_string())
-            .chain((1..n).map(|i| i.to_string()))
-            .collect::<Vec<_>>()
-            .join(",")
-    };
-    std::fs::write(
-        dir.path().join("wide.csv"),
-        format!("{}\n{}\n{}\n", header.join(","), row("Ada"), row("Bob")),
-    )
-    .unwrap();
+    std::fs::write(dir.path().join("wide.csv"), common::wide_csv(100_000)).unwrap();
     let run = apply(dir.path(), "wide.csv");
     run.assert_clean();
     assert_eq!(run.code, Some(0), "{}", run.stderr);

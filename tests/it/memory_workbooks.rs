@@ -5,66 +5,9 @@
 //! read alongside, so a refusal is the limit's doing and not a writer's mistake.
 
 use crate::common;
-use common::ods;
+use common::{ods, patch_part};
 
-use std::io::{Read, Write};
-use std::path::Path;
-use std::time::Duration;
-
-use common::limited::{Run, run_limited};
-
-const PROFILE: &str = "version: 1
-name: limits
-files:
-  - match: {headers_include: [Name]}
-    entity: person
-    columns:
-      Name: person.name
-";
-
-/// `pipemap apply FILE` under the limit, into `dir/out`.
-fn apply(dir: &Path, file: &str) -> Run {
-    std::fs::write(dir.join("profile.yaml"), PROFILE).unwrap();
-    run_limited(
-        dir,
-        &[
-            "apply",
-            file,
-            "--profile",
-            "profile.yaml",
-            "--allow-drift",
-            "--out",
-            "out",
-        ],
-        Duration::from_secs(300),
-    )
-}
-
-fn names(dir: &Path) -> Vec<String> {
-    common::rows(&dir.join("out/02-persons.csv"))
-        .into_iter()
-        .map(|r| r["Person - Name"].clone())
-        .collect()
-}
-
-/// Rewrites one part of a ZIP-based workbook.
-fn patch_part(book: &[u8], part: &str, patch: impl Fn(String) -> String) -> Vec<u8> {
-    let mut archive = zip::ZipArchive::new(std::io::Cursor::new(book)).unwrap();
-    let mut out = zip::ZipWriter::new(std::io::Cursor::new(Vec::new()));
-    for i in 0..archive.len() {
-        let mut entry = archive.by_index(i).unwrap();
-        let name = entry.name().unwrap().to_string();
-        let mut bytes = Vec::new();
-        entry.read_to_end(&mut bytes).unwrap();
-        if name == part {
-            bytes = patch(String::from_utf8(bytes).unwrap()).into_bytes();
-        }
-        out.start_file(name, zip::write::SimpleFileOptions::default())
-            .unwrap();
-        out.write_all(&bytes).unwrap();
-    }
-    out.finish().unwrap().into_inner()
-}
+use common::limited::{apply, names};
 
 #[test]
 fn xlsx_a_cell_beyond_column_xfd_is_refused_within_the_limit() {
@@ -98,16 +41,7 @@ fn xlsx_a_cell_beyond_column_xfd_is_refused_within_the_limit() {
 #[test]
 fn xlsx_one_shared_string_in_every_cell_is_refused_within_the_limit() {
     let dir = tempfile::tempdir().unwrap();
-    let mut wb = rust_xlsxwriter::Workbook::new();
-    let sheet = wb.add_worksheet();
-    let long = "x".repeat(32_000);
-    sheet.write_string(0, 0, "Name").unwrap();
-    for row in 1..=100u32 {
-        for col in 0..100u16 {
-            sheet.write_string(row, col, &long).unwrap();
-        }
-    }
-    let book = wb.save_to_buffer().unwrap();
+    let book = common::shared_string_bomb();
     assert!(book.len() < 1 << 20, "{} bytes", book.len());
     std::fs::write(dir.path().join("bomb.xlsx"), book).unwrap();
     let run = apply(dir.path(), "bomb.xlsx");

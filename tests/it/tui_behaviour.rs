@@ -477,7 +477,7 @@ fn a_merge_keeps_the_value_picked_field_by_field() {
         let status = model
             .status
             .as_ref()
-            .map(|s| s.0.clone())
+            .map(ToString::to_string)
             .unwrap_or_default();
         assert!(status.contains("each once"), "{status}");
     }

@@ -62,7 +62,7 @@ fn a_drifted_export_opens_on_its_new_columns() {
     let status = model
         .status
         .as_ref()
-        .map(|s| s.0.clone())
+        .map(ToString::to_string)
         .unwrap_or_default();
     assert!(status.contains("new since profile “acme-sell”"), "{status}");
 }

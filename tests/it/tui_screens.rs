@@ -158,3 +158,36 @@ fn help_overlay_lists_the_duplicates_keys() {
     assert!(text.contains("keep apart"), "{text}");
     insta::assert_snapshot!("help_duplicates_80x24", text);
 }
+
+/// A worker's failure reaches the status line as what failed and the error's own message, and
+/// stays typed in the model; Esc clears it.
+#[test]
+fn a_failed_save_is_drawn_on_the_status_line_and_kept_typed() {
+    use pipemap::tui::app::{self, Message};
+    use pipemap::tui::failure::Failure;
+    use pipemap::tui::model::Level;
+
+    let (mut model, _w, _rx) = tui_support::demo();
+    let denied = std::io::Error::new(
+        std::io::ErrorKind::PermissionDenied,
+        "profiles are read-only",
+    );
+    app::update(&mut model, Message::Saved(Err(Failure::from(denied))));
+    let status = model.status.as_ref().expect("a status");
+    assert_eq!(status.level(), Level::Error);
+    let io = status
+        .failure()
+        .and_then(|f| f.error().downcast_ref::<std::io::Error>());
+    assert_eq!(
+        io.map(std::io::Error::kind),
+        Some(std::io::ErrorKind::PermissionDenied)
+    );
+    let screen = tui_support::render(&mut model, 120, 30);
+    let last = screen.lines().last().unwrap_or_default();
+    assert!(
+        last.contains("could not save: profiles are read-only"),
+        "{last}"
+    );
+    tui_support::press(&mut model, crossterm::event::KeyCode::Esc);
+    assert!(model.status.is_none());
+}

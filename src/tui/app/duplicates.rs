@@ -7,7 +7,7 @@ use crate::dedupe::{self, MatchKey};
 use crate::entity::{Entity, Target};
 use crate::profile::{Decision, Split};
 use crate::tui::keymap::Action;
-use crate::tui::model::{DuplicateCluster, DuplicateJob, Level, Model};
+use crate::tui::model::{DuplicateCluster, DuplicateJob, Model, Status};
 use crate::tui::project::LoadStatus;
 
 /// Handles an action of the Duplicates screen.
@@ -51,7 +51,7 @@ pub fn on_action(model: &mut Model, action: Action) -> Vec<Command> {
 fn decide(model: &mut Model, action: Action) {
     let view = &model.duplicates_view;
     let Some(cluster) = view.clusters.get(view.cursor.selected) else {
-        model.status = Some(("no cluster selected".into(), Level::Info));
+        model.status = Some(Status::Info("no cluster selected".into()));
         return;
     };
     let picked = cluster
@@ -107,21 +107,18 @@ fn decide(model: &mut Model, action: Action) {
 fn take_value(model: &mut Model) {
     let view = &model.duplicates_view;
     let Some(cluster) = view.clusters.get(view.cursor.selected) else {
-        model.status = Some(("no cluster selected".into(), Level::Info));
+        model.status = Some(Status::Info("no cluster selected".into()));
         return;
     };
     let Some(field) = cluster.cluster.fields.get(view.field) else {
-        model.status = Some(("this cluster shows no fields".into(), Level::Info));
+        model.status = Some(Status::Info("this cluster shows no fields".into()));
         return;
     };
     let Some(key) = field.key.clone() else {
-        model.status = Some((
-            format!(
-                "{}: a merge keeps every record's values, each once",
-                field.field
-            ),
-            Level::Info,
-        ));
+        model.status = Some(Status::Info(format!(
+            "{}: a merge keeps every record's values, each once",
+            field.field
+        )));
         return;
     };
     let record = view.record.min(cluster.identities.len().saturating_sub(1));
@@ -130,10 +127,10 @@ fn take_value(model: &mut Model) {
         return;
     };
     if value.is_empty() {
-        model.status = Some((
-            format!("the ★ record has no {}: ←→ pick another", field.field),
-            Level::Warn,
-        ));
+        model.status = Some(Status::Warn(format!(
+            "the ★ record has no {}: ←→ pick another",
+            field.field
+        )));
         return;
     }
     let mut decision = decision_of(model, cluster)
@@ -218,9 +215,8 @@ fn merge_same_email(model: &mut Model) {
         }
     }
     if picked.is_empty() {
-        model.status = Some((
+        model.status = Some(Status::Info(
             "no undecided cluster rests on one e-mail alone".into(),
-            Level::Info,
         ));
         return;
     }

@@ -7,7 +7,7 @@ use super::{Command, edit, global};
 use crate::entity::Entity;
 use crate::profile::Profile;
 use crate::tui::keymap::Action;
-use crate::tui::model::{ColumnFilter, InputPurpose, Level, ListCursor, Model, Overlay, Screen};
+use crate::tui::model::{ColumnFilter, InputPurpose, ListCursor, Model, Overlay, Screen, Status};
 use crate::tui::project::{
     FileChoice, LEFT_OUT_BY_USER, LoadStatus, LoadedFile, Rows, SourceFile, choices_from_profile,
     choices_from_suggestions,
@@ -54,7 +54,7 @@ pub fn open_entity_picker(model: &mut Model, file: usize) {
         .get(file)
         .is_none_or(|f| f.status != LoadStatus::Ready)
     {
-        model.status = Some(("this file is not read yet".into(), Level::Warn));
+        model.status = Some(Status::Warn("this file is not read yet".into()));
         return;
     }
     let mut items: Vec<Item> = Entity::ALL
@@ -92,7 +92,7 @@ pub fn set_left_out(model: &mut Model, file: usize, reason: Option<String>) {
         return;
     };
     if source.status != LoadStatus::Ready {
-        model.status = Some(("this file is not read yet".into(), Level::Warn));
+        model.status = Some(Status::Warn("this file is not read yet".into()));
         return;
     }
     let name = source.name.clone();
@@ -167,11 +167,11 @@ pub fn add_file(model: &mut Model, text: &str) -> Vec<Command> {
         return Vec::new();
     }
     if !path.is_file() {
-        model.status = Some((format!("{}: no such file", path.display()), Level::Error));
+        model.status = Some(Status::Error(format!("{}: no such file", path.display())));
         return Vec::new();
     }
     if model.project.files.iter().any(|f| f.path == path) {
-        model.status = Some((format!("{} is already open", path.display()), Level::Warn));
+        model.status = Some(Status::Warn(format!("{} is already open", path.display())));
         return Vec::new();
     }
     let index = model.project.files.len();
@@ -325,12 +325,9 @@ pub fn focus_drift(model: &mut Model) {
         model.mapping_view.file = i;
         model.mapping_view.filter = ColumnFilter::Unmapped;
         model.mapping_view.cursor = ListCursor::default();
-        model.status = Some((
-            format!(
-                "{changes} column(s) are new since profile “{}”: showing the unmapped columns (f shows all)",
-                base.name
-            ),
-            Level::Warn,
-        ));
+        model.status = Some(Status::Warn(format!(
+            "{changes} column(s) are new since profile “{}”: showing the unmapped columns (f shows all)",
+            base.name
+        )));
     }
 }

@@ -4,7 +4,7 @@
 use super::{Command, mapping, values};
 use crate::tui::keymap::Action;
 use crate::tui::layout;
-use crate::tui::model::{Level, Model, Overlay, Screen};
+use crate::tui::model::{Model, Overlay, Screen, Status};
 
 /// Handles a global action; None when the action belongs to the screen.
 pub fn on_action(model: &mut Model, action: Action) -> Option<Vec<Command>> {
@@ -36,29 +36,25 @@ pub fn on_action(model: &mut Model, action: Action) -> Option<Vec<Command>> {
                 Some(mapping) => {
                     model.project.mapping = mapping;
                     model.project.edited_at = model.ticks;
-                    model.status = Some((
+                    model.status = Some(Status::Info(
                         if action == Action::Undo {
                             "undone"
                         } else {
                             "redone"
                         }
                         .into(),
-                        Level::Info,
                     ));
                     clamp_cursors(model);
                 }
                 None => {
-                    model.status = Some((
-                        format!(
-                            "nothing to {}",
-                            if action == Action::Undo {
-                                "undo"
-                            } else {
-                                "redo"
-                            }
-                        ),
-                        Level::Info,
-                    ))
+                    model.status = Some(Status::Info(format!(
+                        "nothing to {}",
+                        if action == Action::Undo {
+                            "undo"
+                        } else {
+                            "redo"
+                        }
+                    )))
                 }
             }
         }
@@ -71,7 +67,7 @@ pub fn on_action(model: &mut Model, action: Action) -> Option<Vec<Command>> {
         Action::RestoreRecovery => restore(model),
         Action::DiscardRecovery => {
             if model.recovery.take().is_some() {
-                model.status = Some(("discarded the recovered work".into(), Level::Info));
+                model.status = Some(Status::Info("discarded the recovered work".into()));
                 return Some(vec![Command::DiscardRecovery {
                     key: model.ctx.recovery_key.clone(),
                 }]);
@@ -95,27 +91,27 @@ pub fn save(model: &mut Model) -> Vec<Command> {
         profile.name = format!("{}-custom", profile.name);
     }
     if profile.files.is_empty() {
-        model.status = Some(("nothing to save yet: no file is read".into(), Level::Warn));
+        model.status = Some(Status::Warn("nothing to save yet: no file is read".into()));
         return Vec::new();
     }
     model.project.pending_save = Some(model.project.mapping.clone());
-    model.status = Some((format!("saving profile {}…", profile.name), Level::Info));
+    model.status = Some(Status::Progress(format!(
+        "saving profile {}…",
+        profile.name
+    )));
     vec![Command::SaveProfile(profile)]
 }
 
 fn restore(model: &mut Model) {
     let Some(doc) = model.recovery.take() else {
-        model.status = Some(("no recovered work to restore".into(), Level::Info));
+        model.status = Some(Status::Info("no recovered work to restore".into()));
         return;
     };
     let restored = super::files::restore(model, &doc);
-    model.status = Some((
-        format!(
-            "restored the work of {} ({restored} file(s)); u undoes it",
-            doc.saved_at
-        ),
-        Level::Info,
-    ));
+    model.status = Some(Status::Info(format!(
+        "restored the work of {} ({restored} file(s)); u undoes it",
+        doc.saved_at
+    )));
 }
 
 /// The length of the current screen's main list.
@@ -181,7 +177,7 @@ pub fn clamp_cursors(model: &mut Model) {
 
 /// Used by the edit helpers of the screens: marks the change in the status line.
 pub fn changed(model: &mut Model, what: String) {
-    model.status = Some((what, Level::Info));
+    model.status = Some(Status::Info(what));
     clamp_cursors(model);
 }
 

@@ -6,7 +6,7 @@ use super::{Command, edit, global};
 use crate::entity::Target;
 use crate::profile::{ColumnSpec, Profile};
 use crate::tui::keymap::Action;
-use crate::tui::model::{ColumnFilter, Level, Model, Overlay};
+use crate::tui::model::{ColumnFilter, Model, Overlay, Status};
 use crate::tui::project::{
     ColumnChoice, LoadStatus, Origin, hint, spec_for, suggested_spec, to_profile,
 };
@@ -89,7 +89,7 @@ pub fn on_action(model: &mut Model, action: Action) -> Vec<Command> {
         Action::AcceptAll => accept_all(model, file),
         _ => {
             let Some(column) = selected_column(model) else {
-                model.status = Some(("no column selected".into(), Level::Info));
+                model.status = Some(Status::Info("no column selected".into()));
                 return Vec::new();
             };
             match action {
@@ -159,11 +159,10 @@ fn accept(model: &mut Model, file: usize, column: usize) {
         Some(spec) if current.spec.as_ref() != Some(&spec) || current.origin != Origin::User => {
             set(model, file, column, Some(spec))
         }
-        Some(_) => model.status = Some(("already accepted".into(), Level::Info)),
+        Some(_) => model.status = Some(Status::Info("already accepted".into())),
         None => {
-            model.status = Some((
+            model.status = Some(Status::Info(
                 "no suggestion for this column; Enter picks a target".into(),
-                Level::Info,
             ))
         }
     }
@@ -384,7 +383,7 @@ pub fn target_label(schema: &crate::schema::Schema, target: &Target) -> String {
 pub fn create_custom(model: &mut Model, name: &str, type_index: usize) {
     let name = name.trim();
     if name.is_empty() {
-        model.status = Some(("a custom field needs a name".into(), Level::Warn));
+        model.status = Some(Status::Warn("a custom field needs a name".into()));
         return;
     }
     let file = model.mapping_view.file;

@@ -6,7 +6,7 @@ use std::path::PathBuf;
 use super::{Command, edit, global, mapping, values};
 use crate::entity::{Entity, Target};
 use crate::tui::keymap::Action;
-use crate::tui::model::{ExportState, ExportSummary, InputPurpose, Level, Model, Overlay, Screen};
+use crate::tui::model::{ExportState, ExportSummary, InputPurpose, Model, Overlay, Screen, Status};
 use crate::tui::project::{LoadStatus, Rows};
 use crate::tui::widgets::input::TextInput;
 
@@ -393,7 +393,7 @@ pub fn on_action(model: &mut Model, action: Action) -> Vec<Command> {
 /// Starts the export (or queues it while files are being read).
 pub fn start_export(model: &mut Model) -> Vec<Command> {
     if matches!(model.export_view.state, ExportState::Running { .. }) {
-        model.status = Some(("the export is running".into(), Level::Info));
+        model.status = Some(Status::Info("the export is running".into()));
         return Vec::new();
     }
     if model
@@ -403,9 +403,8 @@ pub fn start_export(model: &mut Model) -> Vec<Command> {
         .any(|f| f.status == LoadStatus::Loading)
     {
         model.export_view.queued = true;
-        model.status = Some((
+        model.status = Some(Status::Info(
             "the export starts as soon as every file is read…".into(),
-            Level::Info,
         ));
         return Vec::new();
     }
@@ -416,27 +415,25 @@ pub fn start_export(model: &mut Model) -> Vec<Command> {
         .count();
     if blockers > 0 && !model.export_view.confirm_blockers {
         model.export_view.confirm_blockers = true;
-        model.status = Some((
-            format!("{blockers} blocker(s) listed: press e again to export anyway"),
-            Level::Warn,
-        ));
+        model.status = Some(Status::Warn(format!(
+            "{blockers} blocker(s) listed: press e again to export anyway"
+        )));
         return Vec::new();
     }
     model.export_view.confirm_blockers = false;
     let sources = export_sources(model);
     if sources.is_empty() {
-        model.status = Some((
+        model.status = Some(Status::Error(
             "no file to export: every file is left out or cannot be read".into(),
-            Level::Error,
         ));
         return Vec::new();
     }
     model.export_view.state = ExportState::Running { done: 0, total: 0 };
     model.export_view.account = crate::tui::model::AccountState::Idle;
-    model.status = Some((
-        format!("exporting to {}…", model.export_view.out.display()),
-        Level::Info,
-    ));
+    model.status = Some(Status::Info(format!(
+        "exporting to {}…",
+        model.export_view.out.display()
+    )));
     vec![Command::Export {
         sources,
         profile: mapping::build_profile(model),
@@ -448,11 +445,11 @@ pub fn start_export(model: &mut Model) -> Vec<Command> {
 pub fn set_out(model: &mut Model, text: &str) {
     let text = text.trim();
     if text.is_empty() {
-        model.status = Some(("the output folder needs a path".into(), Level::Warn));
+        model.status = Some(Status::Warn("the output folder needs a path".into()));
         return;
     }
     model.export_view.out = PathBuf::from(text);
-    model.status = Some((format!("the export goes to {text}"), Level::Info));
+    model.status = Some(Status::Info(format!("the export goes to {text}")));
 }
 
 /// The worker's answer to an export.
@@ -463,19 +460,15 @@ pub fn on_export_done(
     match result {
         Ok(summary) => {
             let rows: u64 = summary.outputs.iter().map(|o| o.rows).sum();
-            model.status = Some((
-                format!(
-                    "exported {rows} rows to {}; see report.md there",
-                    summary.out.display()
-                ),
-                Level::Info,
-            ));
+            model.status = Some(Status::Info(format!(
+                "exported {rows} rows to {}; see report.md there",
+                summary.out.display()
+            )));
             model.export_view.state = ExportState::Done(summary);
         }
         Err(e) => {
-            model.status = Some((
+            model.status = Some(Status::Error(
                 "the export failed (see the summary panel)".into(),
-                Level::Error,
             ));
             model.export_view.state = ExportState::Failed(e);
         }
@@ -486,9 +479,8 @@ pub fn on_export_done(
 fn account(model: &mut Model, action: Action) -> Vec<Command> {
     use crate::tui::model::AccountState;
     let ExportState::Done(summary) = &model.export_view.state else {
-        model.status = Some((
+        model.status = Some(Status::Info(
             "export first (e); then p shows what the Pipedrive account lacks for it".into(),
-            Level::Info,
         ));
         return Vec::new();
     };
@@ -496,18 +488,17 @@ fn account(model: &mut Model, action: Action) -> Vec<Command> {
     let create = action == Action::AccountCreate;
     match &model.export_view.account {
         AccountState::Working(_) => {
-            model.status = Some(("the account is being read".into(), Level::Info));
+            model.status = Some(Status::Info("the account is being read".into()));
             return Vec::new();
         }
         AccountState::Planned { items, .. } if create && items.is_empty() => {
-            model.status = Some(("the account lacks nothing".into(), Level::Info));
+            model.status = Some(Status::Info("the account lacks nothing".into()));
             return Vec::new();
         }
         AccountState::Planned { .. } => {}
         _ if create => {
-            model.status = Some((
+            model.status = Some(Status::Info(
                 "p first: it shows what would be created".into(),
-                Level::Info,
             ));
             return Vec::new();
         }
@@ -547,28 +538,24 @@ pub fn on_account_prepared(
 fn link(model: &mut Model, action: Action) -> Vec<Command> {
     use crate::tui::model::LinkState;
     let ExportState::Done(summary) = &model.export_view.state else {
-        model.status = Some((
-            "export first (e), import its organizations, persons, deals and leads; then i links the rest".into(),
-            Level::Info,
-        ));
+        model.status = Some(Status::Info("export first (e), import its organizations, persons, deals and leads; then i links the rest".into()));
         return Vec::new();
     };
     let out = summary.out.clone();
     let create = action == Action::LinkCreate;
     match &model.export_view.link {
         LinkState::Working(_) => {
-            model.status = Some(("the account is being read".into(), Level::Info));
+            model.status = Some(Status::Info("the account is being read".into()));
             return Vec::new();
         }
         LinkState::Planned { to_create: 0, .. } if create => {
-            model.status = Some(("nothing can be linked exactly yet".into(), Level::Info));
+            model.status = Some(Status::Info("nothing can be linked exactly yet".into()));
             return Vec::new();
         }
         LinkState::Planned { .. } => {}
         _ if create => {
-            model.status = Some((
+            model.status = Some(Status::Info(
                 "i first: it shows what would be created".into(),
-                Level::Info,
             ));
             return Vec::new();
         }

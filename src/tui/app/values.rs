@@ -3,7 +3,7 @@
 use super::{Command, edit, global};
 use crate::entity::Target;
 use crate::tui::keymap::Action;
-use crate::tui::model::{Level, Model, Overlay};
+use crate::tui::model::{Model, Overlay, Status};
 use crate::tui::values::{ValueTarget, suggest_value, value_targets};
 use crate::tui::widgets::picker::{Choice, Item, Picker, Purpose};
 
@@ -32,7 +32,9 @@ pub fn current_values_len(model: &Model) -> usize {
 pub fn on_action(model: &mut Model, action: Action) -> Vec<Command> {
     let all = targets(model);
     let Some(target) = all.get(model.values_view.target).cloned() else {
-        model.status = Some(("no mapped field takes fixed values yet".into(), Level::Info));
+        model.status = Some(Status::Info(
+            "no mapped field takes fixed values yet".into(),
+        ));
         return Vec::new();
     };
     let selected = target
@@ -74,9 +76,8 @@ pub fn on_action(model: &mut Model, action: Action) -> Vec<Command> {
         (Action::Accept, Some(source)) => match suggest_value(&source, &target.options) {
             Some(o) => set_value(model, &target.target, &source, Some(o.value.clone())),
             None => {
-                model.status = Some((
+                model.status = Some(Status::Info(
                     "no similar Pipedrive value; Enter picks one".into(),
-                    Level::Info,
                 ))
             }
         },

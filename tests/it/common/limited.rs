@@ -133,3 +133,39 @@ pub fn run_limited(dir: &Path, args: &[&str], timeout: Duration) -> Run {
     );
     run
 }
+
+/// A profile that reads a file with a `Name` column as persons.
+const PERSONS: &str = "version: 1
+name: limits
+files:
+  - match: {headers_include: [Name]}
+    entity: person
+    columns:
+      Name: person.name
+";
+
+/// `pipemap apply FILE` with a profile of persons by `Name`, under the limit, into `dir/out`.
+pub fn apply(dir: &Path, file: &str) -> Run {
+    std::fs::write(dir.join("profile.yaml"), PERSONS).unwrap();
+    run_limited(
+        dir,
+        &[
+            "apply",
+            file,
+            "--profile",
+            "profile.yaml",
+            "--allow-drift",
+            "--out",
+            "out",
+        ],
+        Duration::from_secs(300),
+    )
+}
+
+/// The `Person - Name` column of the export in `dir/out`.
+pub fn names(dir: &Path) -> Vec<String> {
+    super::rows(&dir.join("out/02-persons.csv"))
+        .into_iter()
+        .map(|r| r["Person - Name"].clone())
+        .collect()
+}

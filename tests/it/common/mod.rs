@@ -120,3 +120,68 @@ pub fn ods(rows: &str) -> Vec<u8> {
     .unwrap();
     zip.finish().unwrap().into_inner()
 }
+
+/// Rewrites one part of a ZIP-based workbook (an xlsx, ods or xlsb): `patch` takes the part's
+/// text and returns the new one; every other part is copied as it is.
+pub fn patch_part(book: &[u8], part: &str, patch: impl Fn(String) -> String) -> Vec<u8> {
+    use std::io::{Read, Write};
+    let mut archive = zip::ZipArchive::new(std::io::Cursor::new(book)).unwrap();
+    let mut out = zip::ZipWriter::new(std::io::Cursor::new(Vec::new()));
+    for i in 0..archive.len() {
+        let mut entry = archive.by_index(i).unwrap();
+        let name = entry.name().unwrap().to_string();
+        let mut bytes = Vec::new();
+        entry.read_to_end(&mut bytes).unwrap();
+        if name == part {
+            bytes = patch(String::from_utf8(bytes).unwrap()).into_bytes();
+        }
+        out.start_file(name, zip::write::SimpleFileOptions::default())
+            .unwrap();
+        out.write_all(&bytes).unwrap();
+    }
+    out.finish().unwrap().into_inner()
+}
+
+/// `pipemap inspect PATH --json`, which must succeed, as JSON.
+pub fn inspect_json(path: &Path) -> serde_json::Value {
+    let out = pipemap()
+        .args(["inspect", path.to_str().unwrap(), "--json"])
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "inspect failed: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    serde_json::from_slice(&out.stdout).unwrap()
+}
+
+/// A CSV of `columns` columns (`Name`, `Field 1` …) and two rows, Ada's and Bob's, each
+/// other cell its column's number.
+pub fn wide_csv(columns: usize) -> String {
+    let header: Vec<String> = std::iter::once("Name".to_string())
+        .chain((1..columns).map(|i| format!("Field {i}")))
+        .collect();
+    let row = |name: &str| -> String {
+        std::iter::once(name.to_string())
+            .chain((1..columns).map(|i| i.to_string()))
+            .collect::<Vec<_>>()
+            .join(",")
+    };
+    format!("{}\n{}\n{}\n", header.join(","), row("Ada"), row("Bob"))
+}
+
+/// An xlsx of under 1 MiB whose sheet holds one 32,000-character string in each of 100 × 100
+/// cells: its text unfolds to about 320 MB when read.
+pub fn shared_string_bomb() -> Vec<u8> {
+    let mut wb = rust_xlsxwriter::Workbook::new();
+    let sheet = wb.add_worksheet();
+    let long = "x".repeat(32_000);
+    sheet.write_string(0, 0, "Name").unwrap();
+    for row in 1..=100u32 {
+        for col in 0..100u16 {
+            sheet.write_string(row, col, &long).unwrap();
+        }
+    }
+    wb.save_to_buffer().unwrap()
+}
