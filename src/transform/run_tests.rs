@@ -365,3 +365,38 @@ fn the_index_plan_keeps_what_the_index_holds_of_every_row() {
     }
     assert!(files >= 8 && rows >= 100, "{files} files, {rows} rows");
 }
+
+/// A source longer than the sample is closed once its plan is compiled and read again from its
+/// first row when its turn comes; a short one keeps its rows. Every row is written either way.
+#[test]
+fn prepare_closes_long_sources_and_their_turn_reads_them_from_the_first_row() {
+    let setup = Setup::new();
+    let mut long = String::from("id,name,email\n");
+    for i in 0..1_500 {
+        long.push_str(&format!("{i},Person {i},p{i}@x.example\n"));
+    }
+    let paths = vec![
+        write(setup.path(), "persons.csv", &long),
+        write(setup.path(), "organizations.csv", ORGS),
+    ];
+    let run = setup.prepare(&paths);
+    assert!(run.opened[0].parked, "the long file was left open");
+    assert!(!run.opened[1].parked, "the short file was read whole");
+    assert_eq!(run.opened[1].sample().len(), 1);
+    drop(run);
+    let staging = Staging::new(&setup.opts.out).unwrap();
+    let (mut run, mut out) = converted(&setup, &paths, &staging);
+    assert!(!run.opened[0].parked);
+    run.write_referenced_only(&mut out).unwrap();
+    let export = run.finish(out).unwrap();
+    let persons = &export.summary.files[0];
+    assert_eq!((persons.rows_in, persons.rows_out), (1_500, 1_500));
+    let text = std::fs::read_to_string(staging.path("02-persons.csv")).unwrap();
+    let names: Vec<&str> = text
+        .lines()
+        .skip(1)
+        .map(|l| l.split(',').next().unwrap())
+        .collect();
+    assert_eq!(names.len(), 1_500);
+    assert_eq!((names[0], names[1_499]), ("Person 0", "Person 1499"));
+}
