@@ -66,6 +66,20 @@ impl Staging {
             Some(p) if !p.as_os_str().is_empty() => p.to_path_buf(),
             _ => PathBuf::from("."),
         };
+        // A file where a folder of the path should be would otherwise be told as "File exists".
+        if let Some(file) = parent
+            .ancestors()
+            .find(|a| a.exists())
+            .filter(|a| !a.is_dir())
+        {
+            return Err(io::Error::new(
+                io::ErrorKind::NotADirectory,
+                format!(
+                    "{} is a file, not a folder, so the output folder cannot be made in it",
+                    file.display()
+                ),
+            ));
+        }
         std::fs::create_dir_all(&parent)?;
         let mut open = open_staging();
         let Some(list) = open.as_mut() else {

@@ -244,9 +244,7 @@ fn an_os_error_is_said_once_after_its_file() {
     let dir = tempfile::tempdir().unwrap();
     let d = dir.path();
     std::fs::write(d.join("people.csv"), "Name\nAda\n").unwrap();
-    // A plain file where the output folder's parent should be.
-    std::fs::write(d.join("taken"), "").unwrap();
-    let cases: [(&[&str], &str); 4] = [
+    let cases: [(&[&str], &str); 3] = [
         (&["profile", "show", "missing.yaml"], "missing.yaml: "),
         (
             &[
@@ -262,17 +260,6 @@ fn an_os_error_is_said_once_after_its_file() {
         (
             &["schema", "show", "--schema", "missing.json"],
             "missing.json: ",
-        ),
-        (
-            &[
-                "apply",
-                "people.csv",
-                "--entity",
-                "person",
-                "--out",
-                "taken/out",
-            ],
-            "taken/out: ",
         ),
     ];
     for (args, file) in cases {
@@ -290,4 +277,32 @@ fn an_os_error_is_said_once_after_its_file() {
         assert!(line.contains(file), "{args:?}: {line}");
         assert_eq!(line.matches("(os error").count(), 1, "{args:?}: {line}");
     }
+}
+
+#[test]
+fn an_output_folder_under_a_file_is_refused_naming_the_file() {
+    let dir = tempfile::tempdir().unwrap();
+    person_export_inputs(dir.path());
+    std::fs::write(dir.path().join("notes.txt"), "a file, not a folder").unwrap();
+    common::pipemap()
+        .current_dir(dir.path())
+        .args([
+            "apply",
+            "persons.csv",
+            "--profile",
+            "profile.yaml",
+            "--out",
+            "notes.txt/out",
+            "-q",
+        ])
+        .assert()
+        .failure()
+        .stderr(
+            predicate::str::contains("notes.txt is a file, not a folder")
+                .and(predicate::str::contains("File exists").not()),
+        );
+    assert_eq!(
+        std::fs::read_to_string(dir.path().join("notes.txt")).unwrap(),
+        "a file, not a folder"
+    );
 }
