@@ -5,19 +5,8 @@ use crate::dedupe::{Decision, MergedRecord};
 
 fn plan(entity: Entity, split: Option<Entity>) -> FilePlan {
     FilePlan {
-        file: "contacts.csv".into(),
-        mapping: 0,
-        headers: vec!["Name".into(), "Is company".into()],
-        entity,
         split: split.map(|e| (1, e)),
-        split_by: Default::default(),
-        rules: Vec::new(),
-        split_rules: Vec::new(),
-        id_column: None,
-        missing_columns: Vec::new(),
-        unmapped_columns: Vec::new(),
-        status_flags: Vec::new(),
-        secret_columns: Vec::new(),
+        ..FilePlan::of_notes("contacts.csv", &["Name", "Is company"], entity)
     }
 }
 

@@ -107,6 +107,27 @@ pub struct FilePlan {
 }
 
 impl FilePlan {
+    /// A plan of `file` for `entity` whose columns all go to the record's note: what tests
+    /// start from before setting the rules they are about.
+    #[cfg(test)]
+    pub(crate) fn of_notes(file: &str, headers: &[&str], entity: Entity) -> FilePlan {
+        FilePlan {
+            file: file.into(),
+            mapping: 0,
+            headers: headers.iter().map(|h| h.to_string()).collect(),
+            entity,
+            split: None,
+            split_by: SplitBy::default(),
+            rules: vec![Rule::Note; headers.len()],
+            split_rules: Vec::new(),
+            id_column: None,
+            missing_columns: Vec::new(),
+            unmapped_columns: Vec::new(),
+            status_flags: Vec::new(),
+            secret_columns: Vec::new(),
+        }
+    }
+
     /// True when `record` becomes the split's entity, by the value of its split column.
     pub fn is_split_row(&self, record: &Record) -> bool {
         self.split.is_some_and(|(column, then)| {

@@ -10,21 +10,7 @@ fn strings(v: &[&str]) -> Vec<String> {
 
 /// A plan of `entity` whose columns are all notes.
 fn plan(entity: Entity, headers: &[&str]) -> FilePlan {
-    FilePlan {
-        file: "rows.csv".into(),
-        mapping: 0,
-        headers: strings(headers),
-        entity,
-        split: None,
-        split_by: SplitBy::YesNo,
-        rules: vec![Rule::Note; headers.len()],
-        split_rules: Vec::new(),
-        id_column: None,
-        missing_columns: Vec::new(),
-        unmapped_columns: Vec::new(),
-        status_flags: Vec::new(),
-        secret_columns: Vec::new(),
-    }
+    FilePlan::of_notes("rows.csv", headers, entity)
 }
 
 fn record(fields: &[&str]) -> Record {
