@@ -124,6 +124,48 @@ fn xls_a_small_workbook_is_read() {
     assert_eq!(names(dir.path()), ["Ada", "Bob"]);
 }
 
+/// An XLS Company cell merged over three people (a MergeCells record, MS-XLS 2.4.168): the
+/// rows under it get its value, with the note the other workbook formats give.
+#[test]
+fn xls_rows_under_a_merged_cell_get_its_value_with_a_note() {
+    let dir = tempfile::tempdir().unwrap();
+    let sst = xls::sst(&["Name", "Company", "Ada", "Acme", "Bob", "Cy", "Dee", "Beta"]);
+    let mut merge = 1u16.to_le_bytes().to_vec();
+    for v in [1u16, 3, 1, 1] {
+        merge.extend_from_slice(&v.to_le_bytes()); // rows 2–4 of column B
+    }
+    let cells = [
+        xls::label_sst(0, 0, 0),
+        xls::label_sst(0, 1, 1),
+        xls::label_sst(1, 0, 2),
+        xls::label_sst(1, 1, 3),
+        xls::label_sst(2, 0, 4),
+        xls::label_sst(3, 0, 5),
+        xls::label_sst(4, 0, 6),
+        xls::label_sst(4, 1, 7),
+        xls::record(0x00E5, &merge),
+    ];
+    xls::write(&dir.path().join("people.xls"), &sst, &cells);
+    std::fs::write(
+        dir.path().join("p.yaml"),
+        "version: 1\nname: p\nfiles:\n  - match: {headers_include: [Name]}\n    entity: person\n    columns:\n      Name: person.name\n      Company: organization.name\n",
+    )
+    .unwrap();
+    let outcome = common::apply_in(
+        dir.path(),
+        &["people.xls", "--profile", "p.yaml", "--out", "out"],
+    );
+    assert_eq!(outcome.code, 0, "{}", outcome.stderr);
+    let note = "people.xls#People: 1 merged cell range(s) span rows (B2:B4): each range's value was carried down into every row it covers";
+    assert!(outcome.stderr.contains(note), "{}", outcome.stderr);
+    let persons = common::rows(&dir.path().join("out/02-persons.csv"));
+    let orgs: Vec<&str> = persons
+        .iter()
+        .map(|r| r["Organization - Name"].as_str())
+        .collect();
+    assert_eq!(orgs, ["Acme", "Acme", "Acme", "Beta"]);
+}
+
 /// The refusal of an `.xls` whose opening would cost past the limit.
 const XLS_REFUSED: &str =
     "would take more than 512 MiB to open, past the limit for a workbook of this size";
