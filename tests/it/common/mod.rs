@@ -185,3 +185,23 @@ pub fn shared_string_bomb() -> Vec<u8> {
     }
     wb.save_to_buffer().unwrap()
 }
+
+/// Exports the workbook `file` in `dir` with a persons profile of `columns` (YAML lines under
+/// `columns:`), checks it succeeds saying `note`, and gives each person's organization in order:
+/// how the merged-cell tests of each workbook format read their result.
+pub fn organizations_after_merge(dir: &Path, file: &str, columns: &str, note: &str) -> Vec<String> {
+    std::fs::write(
+        dir.join("p.yaml"),
+        format!(
+            "version: 1\nname: p\nfiles:\n  - match: {{headers_include: [Name]}}\n    entity: person\n    columns:\n{columns}"
+        ),
+    )
+    .unwrap();
+    let outcome = apply_in(dir, &[file, "--profile", "p.yaml", "--out", "out"]);
+    assert_eq!(outcome.code, 0, "{}", outcome.stderr);
+    assert!(outcome.stderr.contains(note), "{}", outcome.stderr);
+    rows(&dir.join("out/02-persons.csv"))
+        .into_iter()
+        .map(|mut r| r.remove("Organization - Name").unwrap_or_default())
+        .collect()
+}
