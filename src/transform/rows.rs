@@ -119,8 +119,9 @@ pub struct RowState {
 }
 
 impl RowState {
-    /// Counts a source row read from file `file_index`; returns its index (0-based) in the file.
-    pub fn count_row(&mut self, file_index: usize, record: &Record) -> usize {
+    /// Counts a source row read from file `file_index` (the reader numbers the rows it hands
+    /// to the workers itself).
+    pub fn count_row(&mut self, file_index: usize, record: &Record) {
         let counts = &mut self.tally.files[file_index];
         counts.rows_in += 1;
         let columns = &mut self.tally.columns[file_index];
@@ -135,7 +136,6 @@ impl RowState {
                 columns[c].filled += 1;
             }
         }
-        counts.rows_in as usize - 1
     }
 
     /// Carries out `decision` for the row at `at`.
