@@ -187,21 +187,15 @@ impl RowWrite {
     /// Keeps the records the row describes besides its own that are new to the export (`route`
     /// left out those holding only a name: written at the end if no row describes them); what
     /// the row says of one that exists already goes to the row's own note.
-    pub fn settle_secondaries(&mut self, layouts: &[Layout], census: &NameCensus) {
-        let layout = |e: Entity| {
-            layouts
-                .iter()
-                .find(|l| l.entity == e)
-                .expect("every entity a row converts to has a layout")
-        };
+    pub fn settle_secondaries(&mut self, rules: &WriteRules, census: &NameCensus) {
         let mut new_names: Vec<(Entity, u64)> = Vec::new();
         let found = std::mem::take(&mut self.secondaries);
         for d in found {
-            let l = layout(d.entity);
+            let l = rules.layout(d.entity);
             let name = d.name(l).to_string();
             // A record this row writes first counts as existing for the ones after it.
             if census.has(d.entity, &name) || new_names.contains(&(d.entity, name_key(&name))) {
-                add_to_note(layout(self.primary.entity), &mut self.primary, l, &d);
+                add_to_note(rules.layout(self.primary.entity), &mut self.primary, l, &d);
                 continue;
             }
             new_names.push((d.entity, name_key(&name)));

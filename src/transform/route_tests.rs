@@ -158,6 +158,13 @@ fn an_organization_a_person_row_describes_is_written_before_it_once() {
     // A second organization with only a name waits for the end of the export.
     r.secondaries
         .push(draft(&layouts, Entity::Organization, &["Bare Ltd"]));
+    let (option_fields, renames) = (HashMap::new(), HashMap::new());
+    let rules = WriteRules {
+        layouts: &layouts,
+        option_fields: &option_fields,
+        renames: &renames,
+        escape: false,
+    };
     let decide = |census: &NameCensus, r: RowResult| {
         let ctx = RouteContext {
             layouts: &layouts,
@@ -166,7 +173,7 @@ fn an_organization_a_person_row_describes_is_written_before_it_once() {
         };
         match route(&ctx, r, 2, 0, never_converted) {
             RowDecision::Write(mut w) => {
-                w.settle_secondaries(&layouts, census);
+                w.settle_secondaries(&rules, census);
                 w
             }
             other => panic!("{other:?}"),

@@ -33,7 +33,7 @@ pub struct WriteRules<'a> {
 }
 
 impl WriteRules<'_> {
-    fn layout(&self, entity: Entity) -> &Layout {
+    pub(super) fn layout(&self, entity: Entity) -> &Layout {
         self.layouts
             .iter()
             .find(|l| l.entity == entity)
@@ -183,7 +183,7 @@ impl RowState {
         out: &mut Outputs,
     ) -> Result<(), ApplyError> {
         let entity = w.primary.entity;
-        w.settle_secondaries(rules.layouts, &self.census);
+        w.settle_secondaries(rules, &self.census);
         // Only rows with something to say need their line as text.
         let line = if w.warnings.is_empty() {
             String::new()
