@@ -428,11 +428,11 @@ fn money_the_crm_writes_otherwise_is_kept_as_written() {
     assert_eq!(service["Deal - Status changed on"], "2024-05-20");
     // party-id 8002 is a company: the deal links to the organization.
     assert_eq!(service["Organization - Name"], "Demo Beans");
-    let activities = common::rows(&out.join("05-activities.csv"));
-    let call = activities
-        .iter()
-        .find(|r| r["Activity - Subject"] == "Call Ada about the grinder")
-        .expect("the call");
+    let call = common::row_where(
+        &out.join("05-activities.csv"),
+        "Activity - Subject",
+        "Call Ada about the grinder",
+    );
     assert_eq!(call["Activity - Done"], "1");
     assert_eq!(call["Person - Name"], "Ada Example");
 }
@@ -447,21 +447,17 @@ fn nutshell_companies_and_people_apply_without_a_profile() {
         &["companies.csv", "people.csv"],
         &[],
     );
-    let orgs = common::rows(&out.join("01-organizations.csv"));
-    let roasters = orgs
-        .iter()
-        .find(|r| r["Organization - Name"] == "Example Roasters")
-        .expect("the company");
+    let roasters = common::row_where(
+        &out.join("01-organizations.csv"),
+        "Organization - Name",
+        "Example Roasters",
+    );
     assert_eq!(roasters["Organization - Label"], "coffee, key account");
     assert!(
         roasters.values().any(|v| v == "Springfield"),
         "{roasters:?}"
     );
-    let people = common::rows(&out.join("02-persons.csv"));
-    let ada = people
-        .iter()
-        .find(|r| r["Person - Name"] == "Ada Example")
-        .expect("Ada");
+    let ada = common::row_where(&out.join("02-persons.csv"), "Person - Name", "Ada Example");
     assert_eq!(ada["Person - Label"], "vip");
     assert_eq!(ada["Person - Phone - Mobile"], "555-0101".replace('-', ""));
 }
@@ -547,11 +543,7 @@ fn keap_contact_groups_become_the_contacts_labels() {
             ),
         ],
     );
-    let people = common::rows(&out.join("02-persons.csv"));
-    let ada = people
-        .iter()
-        .find(|r| r["Person - Name"] == "Ada Example")
-        .expect("Ada");
+    let ada = common::row_where(&out.join("02-persons.csv"), "Person - Name", "Ada Example");
     assert_eq!(
         ada["Person - Label"],
         "Customer, Espresso buyers, Newsletter"

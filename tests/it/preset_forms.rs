@@ -55,11 +55,11 @@ fn capsule_parties_become_organizations_and_persons_by_their_type() {
         "{warnings}"
     );
     // The opportunity whose party is an organisation links to it by its id.
-    let deals = common::rows(&out.join("03-deals.csv"));
-    let espresso = deals
-        .iter()
-        .find(|r| r["Deal - Title"] == "Espresso service")
-        .expect("the deal");
+    let espresso = common::row_where(
+        &out.join("03-deals.csv"),
+        "Deal - Title",
+        "Espresso service",
+    );
     assert_eq!(
         espresso["Organization - Name"], "Sample Cafe",
         "{espresso:?}"
@@ -218,11 +218,7 @@ fn display_label_exports_are_recognised_and_read_as_the_page_shows_them() {
         deal("Grinder upgrade")["Organization - Name"],
         "Example Roasters"
     );
-    let people = common::rows(&out.join("02-persons.csv"));
-    let ada = people
-        .iter()
-        .find(|r| r["Person - Name"] == "Ada Example")
-        .expect("Ada");
+    let ada = common::row_where(&out.join("02-persons.csv"), "Person - Name", "Ada Example");
     assert_eq!(ada["Organization - Name"], "Example Roasters");
     assert_eq!(ada["Person - Email - Work"], "ada@example.com");
 
@@ -233,18 +229,14 @@ fn display_label_exports_are_recognised_and_read_as_the_page_shows_them() {
         &["Contacts export.csv", "Deals export.csv"],
         &[],
     );
-    let deals = common::rows(&out.join("03-deals.csv"));
-    let espresso = deals
-        .iter()
-        .find(|r| r["Deal - Title"] == "Espresso service")
-        .expect("the deal");
+    let espresso = common::row_where(
+        &out.join("03-deals.csv"),
+        "Deal - Title",
+        "Espresso service",
+    );
     assert_eq!(espresso["Deal - Value"], "3600.00");
     assert_eq!(espresso["Deal - Status"], "lost");
     assert_eq!(espresso["Person - Name"], "Bo Sample");
-    let people = common::rows(&out.join("02-persons.csv"));
-    let ada = people
-        .iter()
-        .find(|r| r["Person - Name"] == "Ada Example")
-        .expect("Ada");
+    let ada = common::row_where(&out.join("02-persons.csv"), "Person - Name", "Ada Example");
     assert_eq!(ada["Person - Label"], "newsletter, vip");
 }

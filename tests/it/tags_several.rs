@@ -24,11 +24,7 @@ fn tags_on_contacts_and_on_deals_go_to_their_own_records() {
             ("dealTags.csv", DEAL_TAGS),
         ],
     );
-    let people = common::rows(&out.join("02-persons.csv"));
-    let ada = people
-        .iter()
-        .find(|r| r["Person - Name"] == "Ada Example")
-        .expect("Ada");
+    let ada = common::row_where(&out.join("02-persons.csv"), "Person - Name", "Ada Example");
     assert_eq!(ada["Person - Label"], "newsletter, vip");
     let deals = common::rows(&out.join("03-deals.csv"));
     let label = |title: &str| {

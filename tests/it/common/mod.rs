@@ -81,6 +81,15 @@ pub struct Outcome {
     pub stderr: String,
 }
 
+/// The row of the CSV at `path` whose `column` holds `value` (the first such row); fails the
+/// test naming the file when none does.
+pub fn row_where(path: &Path, column: &str, value: &str) -> HashMap<String, String> {
+    rows(path)
+        .into_iter()
+        .find(|r| r.get(column).is_some_and(|v| v == value))
+        .unwrap_or_else(|| panic!("{}: no row with {column} = {value:?}", path.display()))
+}
+
 /// `pipemap apply ARGS` run in `dir`, stopped after 30 s (a guard against hangs, not a
 /// performance bound); a panic in it fails the test.
 pub fn apply_in(dir: &Path, args: &[&str]) -> Outcome {
