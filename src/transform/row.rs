@@ -500,11 +500,17 @@ impl Converter<'_> {
                 values::clean_phone(v)
             }
         };
-        let (good, bad): (Vec<_>, Vec<_>) = values::split_multi(raw)
-            .into_iter()
-            .map(parse)
-            .partition(Result::is_ok);
-        if let Some(Err(e)) = bad.into_iter().next() {
+        let mut good = Vec::new();
+        let mut first_bad = None;
+        for part in values::split_multi(raw) {
+            match parse(part) {
+                Ok(value) => good.push(value),
+                Err(e) => {
+                    first_bad.get_or_insert(e);
+                }
+            }
+        }
+        if let Some(e) = first_bad {
             out.warnings.push(cells::problem(
                 header,
                 raw,
@@ -512,7 +518,6 @@ impl Converter<'_> {
             ));
             out.primary.notes.push(format!("{header}: {raw}"));
         }
-        let good: Vec<String> = good.into_iter().flatten().collect();
         let layout = self.layout(entity);
         if let Some(d) = self.draft(out, entity) {
             spill(layout, d, slot, good);
