@@ -14,6 +14,7 @@ use crate::profile::Profile;
 use crate::source::{Record, SourceRef};
 
 use super::engine::ApplyError;
+use super::index_read::{Entry, IndexRead, IndexTake};
 use super::plan::{FilePlan, Rule};
 use super::pool;
 
@@ -85,11 +86,13 @@ fn targets(rules: &[Rule], entity: Entity) -> Vec<(usize, Target)> {
 /// Finds and plans the merges of one file, reading it twice: once for every record's identity
 /// (and its exact keys), once more for the records worth comparing and the rows they absorb (a
 /// third read when a split file's two entities need both kinds of search).
-/// None when the profile asks for no duplicate handling of the file's entities.
+/// None when the profile asks for no duplicate handling of the file's entities; else the first
+/// read also indexes the file's records for links when `index` is given.
 pub fn find(
     source: &SourceRef,
     plan: &FilePlan,
     profile: &Profile,
+    index: Option<(&IndexRead, &mut IndexTake)>,
 ) -> Result<Option<FileDuplicates>, ApplyError> {
     let searched = searched_entities(plan, profile);
     if searched.is_empty() {
@@ -97,7 +100,7 @@ pub fn find(
     }
     let search = Search::new(source, plan, profile, searched)?;
     let mut out = FileDuplicates::default();
-    let (mut records, candidates) = search.first_read(&mut out.identities)?;
+    let (mut records, candidates) = search.first_read(&mut out.identities, index)?;
     // Source rows kept by the second read (candidates), for the absorbed ones' values.
     let kept = match candidates {
         Some(candidates) => search.second_read(&candidates, &mut records, &out.identities)?,
@@ -212,6 +215,22 @@ impl<'a> Search<'a> {
             .collect()
     }
 
+    /// The columns the first read takes from each row: those the records and the split read.
+    fn wanted_columns(&self, builders: &[RecordBuilder]) -> Vec<bool> {
+        let mut wanted = vec![false; self.plan.headers.len()];
+        let split = self.plan.split.map(|(column, _)| column);
+        for c in builders
+            .iter()
+            .flat_map(RecordBuilder::columns)
+            .chain(split)
+        {
+            if let Some(w) = wanted.get_mut(c) {
+                *w = true;
+            }
+        }
+        wanted
+    }
+
     /// The group a source row belongs to, by the split column; None when no group does.
     fn group_of(&self, record: &Record) -> Option<usize> {
         let split_row = self.plan.is_split_row(record);
@@ -220,7 +239,12 @@ impl<'a> Search<'a> {
 
     /// The first read: every row's identity, the whole records of groups without exact keys,
     /// and (when some group has exact keys) the rows worth reading again, with their group.
-    fn first_read(&self, identities: &mut Identities) -> Result<FirstRead, ApplyError> {
+    fn first_read(
+        &self,
+        identities: &mut Identities,
+        index: Option<(&IndexRead, &mut IndexTake)>,
+    ) -> Result<FirstRead, ApplyError> {
+        let (index_work, mut index_take) = index.unzip();
         // It keeps only identities and exact keys, so its records need no more.
         let builders: Vec<RecordBuilder> = self
             .builders()?
@@ -239,39 +263,42 @@ impl<'a> Search<'a> {
         // out and keys counted here, in row order.
         let mut unique: Vec<dedupe::Identities> =
             self.groups.iter().map(|_| Default::default()).collect();
-        // Only the columns the records and the split read are taken from each row.
-        let mut wanted = vec![false; self.plan.headers.len()];
-        let split = self.plan.split.map(|(column, _)| column);
-        for c in builders
-            .iter()
-            .flat_map(RecordBuilder::columns)
-            .chain(split)
-        {
-            if let Some(w) = wanted.get_mut(c) {
-                *w = true;
-            }
-        }
+        let wanted = self.wanted_columns(&builders);
         let mut table = crate::source::Table::open_ref(self.source)?;
         let mut row = 0u64;
         pool::ordered_map(
             pool::workers(),
             pool::CHUNK_ROWS,
             || {
-                let next = table.next_record_with(&wanted)?;
+                // Indexing for links reads whole rows.
+                let next = match index_work {
+                    Some(_) => table.next_record()?,
+                    None => table.next_record_with(&wanted)?,
+                };
                 row += 1;
                 Ok::<_, ApplyError>(next.map(|record| (row, record)))
             },
             |(row, record)| {
-                let g = self.group_of(&record)?;
-                let r = builders[g].draft(row, |i| record.fields.get(i));
-                let hashes = self.groups[g].exact.as_ref().map(|keys| {
-                    let mut hashes = Vec::new();
-                    keys.hashes(&r, &mut hashes);
-                    hashes
+                let drafted = self.group_of(&record).map(|g| {
+                    let r = builders[g].draft(row, |i| record.fields.get(i));
+                    let hashes = self.groups[g].exact.as_ref().map(|keys| {
+                        let mut hashes = Vec::new();
+                        keys.hashes(&r, &mut hashes);
+                        hashes
+                    });
+                    (g, r, hashes)
                 });
-                Some((g, r, hashes))
+                let entry: Option<(Record, Entry)> = index_work
+                    .map(|read| (read.entry(&record), record))
+                    .map(|(e, r)| (r, e));
+                (drafted, entry)
             },
-            |drafted| {
+            |(drafted, entry)| {
+                if let (Some((record, entry)), Some(read), Some(taken)) =
+                    (entry, index_work, index_take.as_deref_mut())
+                {
+                    read.take(taken, &record, entry);
+                }
                 let Some((g, mut r, hashes)) = drafted else {
                     identities.push("");
                     return Ok(());

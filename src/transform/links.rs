@@ -37,8 +37,8 @@ struct Entry {
 /// Source id → record, per namespace (the entity of the file the id came from).
 #[derive(Debug, Default, Clone)]
 pub struct LinkIndex {
-    /// Per namespace, id → entry (looked up by `&str`, without a copy of the id).
-    ids: HashMap<Entity, HashMap<Box<str>, u32>>,
+    /// Per namespace, id → entry.
+    ids: HashMap<Entity, IdMap>,
     entries: Vec<Entry>,
     arena: String,
     /// Which namespaces hold records of an entity (a contacts file holds organizations too).
@@ -72,10 +72,9 @@ impl LinkIndex {
         };
         self.entries.push(entry);
         let entry = (self.entries.len() - 1) as u32;
-        self.ids
-            .entry(namespace)
-            .or_default()
-            .insert(Box::from(id), entry);
+        let text = self.store(id);
+        let ids = self.ids.entry(namespace).or_default();
+        ids.set(&self.arena, id, text, entry);
         let holders = self.holders.entry(record.entity).or_default();
         if !holders.contains(&namespace) {
             holders.push(namespace);
@@ -95,7 +94,7 @@ impl LinkIndex {
     }
 
     fn entry_of(&self, namespace: Entity, id: &str) -> Option<u32> {
-        self.ids.get(&namespace)?.get(id).copied()
+        self.ids.get(&namespace)?.get(&self.arena, id)
     }
 
     /// Entry `i` as other rows see it.
@@ -116,7 +115,7 @@ impl LinkIndex {
         let mut keys: Vec<(Entity, &str, u32)> = other
             .ids
             .iter()
-            .flat_map(|(ns, ids)| ids.iter().map(|(id, &entry)| (*ns, &**id, entry)))
+            .flat_map(|(ns, ids)| ids.iter(&other.arena).map(|(id, entry)| (*ns, id, entry)))
             .collect();
         keys.sort_by_key(|&(_, _, entry)| entry);
         for (namespace, id, entry) in keys {
@@ -138,10 +137,10 @@ impl LinkIndex {
     /// indexed.
     pub fn alias(&mut self, namespace: Entity, from: &str, to: &str) {
         if let Some(entry) = self.entry_of(namespace, to.trim()) {
-            self.ids
-                .entry(namespace)
-                .or_default()
-                .insert(Box::from(from.trim()), entry);
+            let from = from.trim();
+            let text = self.store(from);
+            let ids = self.ids.entry(namespace).or_default();
+            ids.set(&self.arena, from, text, entry);
         }
     }
 
@@ -158,6 +157,56 @@ impl LinkIndex {
     /// True when nothing is indexed.
     pub fn is_empty(&self) -> bool {
         self.entries.is_empty()
+    }
+}
+
+/// One namespace's ids → their entries, keyed by the id's hash: growing the map to a million
+/// ids then moves numbers, without reading each id's text again. The ids' text is kept in the
+/// index's arena, to tell apart two ids that share a hash (the later one is kept by its text).
+#[derive(Debug, Default, Clone)]
+struct IdMap {
+    /// Id hash → (entry, the id's text in the arena).
+    by_hash: HashMap<u64, (u32, (u32, u32))>,
+    /// Ids whose hash an other id had first.
+    shared: HashMap<Box<str>, u32>,
+}
+
+impl IdMap {
+    fn hash(id: &str) -> u64 {
+        let mut hasher = rustc_hash::FxHasher::default();
+        hasher.write(id.as_bytes());
+        hasher.finish()
+    }
+
+    fn get(&self, arena: &str, id: &str) -> Option<u32> {
+        match self.by_hash.get(&Self::hash(id)) {
+            Some(&(entry, (start, len)))
+                if &arena[start as usize..(start + len) as usize] == id =>
+            {
+                Some(entry)
+            }
+            Some(_) => self.shared.get(id).copied(),
+            None => None,
+        }
+    }
+
+    /// Makes `id` (stored in `arena` at `text`) name `entry`, in place of any entry it named.
+    fn set(&mut self, arena: &str, id: &str, text: (u32, u32), entry: u32) {
+        let slot = self.by_hash.entry(Self::hash(id)).or_insert((entry, text));
+        let (start, len) = slot.1;
+        if &arena[start as usize..(start + len) as usize] == id {
+            slot.0 = entry;
+        } else {
+            self.shared.insert(Box::from(id), entry);
+        }
+    }
+
+    /// Every id with its entry.
+    fn iter<'a>(&'a self, arena: &'a str) -> impl Iterator<Item = (&'a str, u32)> + 'a {
+        let hashed = self.by_hash.values().map(move |&(entry, (start, len))| {
+            (&arena[start as usize..(start + len) as usize], entry)
+        });
+        hashed.chain(self.shared.iter().map(|(id, &entry)| (&**id, entry)))
     }
 }
 
@@ -322,6 +371,26 @@ mod tests {
             person: None,
             id: String::new(),
         }
+    }
+
+    #[test]
+    fn ids_that_share_a_hash_keep_their_own_entries() {
+        // "a" sits where "b" hashes to, as if the two ids shared a hash.
+        let arena = "ab";
+        let mut ids = IdMap::default();
+        ids.by_hash.insert(IdMap::hash("b"), (3, (0, 1)));
+        ids.set(arena, "b", (1, 1), 7);
+        assert_eq!(ids.get(arena, "b"), Some(7));
+        ids.set(arena, "b", (1, 1), 8);
+        assert_eq!(
+            ids.get(arena, "b"),
+            Some(8),
+            "a repeated id names its new entry"
+        );
+        let mut all: Vec<(&str, u32)> = ids.iter(arena).collect();
+        all.sort();
+        assert_eq!(all, [("a", 3), ("b", 8)]);
+        assert_eq!(ids.get(arena, "c"), None);
     }
 
     #[test]

@@ -5,6 +5,7 @@
 pub mod combined;
 mod duplicates;
 pub mod engine;
+mod index_read;
 pub mod layout;
 pub mod line;
 pub mod links;

@@ -14,14 +14,15 @@ use crate::source::{Record, SourceRef};
 
 use super::duplicates::FileDuplicates;
 use super::engine::{ApplyError, ApplyOptions, DriftPolicy};
+use super::index_read::{IndexRead, index_entry};
 use super::layout::{self, Layout, Slot};
-use super::links::{LinkIndex, Linked};
+use super::links::LinkIndex;
 use super::opened::{Opened, confirm_decimal_styles, record_bytes};
 use super::outputs::Outputs;
 use super::plan::{self, Conv, FilePlan, Rule};
 use super::pool;
 use super::route::{RouteContext, RowDecision, route};
-use super::row::{Converter, Draft, RowResult};
+use super::row::Converter;
 use super::rows::{RowAt, RowState, WriteRules};
 use super::survivor::{ColumnMerge, column_merges};
 use super::tally::FileCounts;
@@ -59,6 +60,9 @@ pub(super) struct ExportRun<'a> {
     /// Per file: indexed by id as it is converted rather than read beforehand (no row of it
     /// or of an earlier file links to its records).
     pub indexed_later: Vec<bool>,
+    /// The link index as the duplicate search's read of file `.0` left it, when that read
+    /// indexed the file too (the first the index reads, so nothing else goes in before it).
+    index_read_early: Option<(usize, LinkIndex)>,
     bytes_done: u64,
     total_bytes: u64,
 }
@@ -134,6 +138,7 @@ impl<'a> ExportRun<'a> {
             lookups,
             rows,
             indexed_later: vec![false; plans_len],
+            index_read_early: None,
             order,
             bytes_done: 0,
             total_bytes,
@@ -156,12 +161,28 @@ impl<'a> ExportRun<'a> {
 
     /// Finds the duplicates the profile asks to merge or drop, before anything is written.
     pub fn find_duplicates(&mut self) -> Result<(), ApplyError> {
-        self.duplicates = self
-            .sources
-            .iter()
-            .zip(&self.plans)
-            .map(|(s, p)| super::duplicates::find(s, p, self.profile))
-            .collect::<Result<_, _>>()?;
+        // The file the link index reads first is indexed by the same read.
+        let index_first = self
+            .index_reads()
+            .into_iter()
+            .find(|&(_, later)| !later)
+            .map(|(i, _)| i);
+        let mut duplicates = Vec::with_capacity(self.plans.len());
+        for (i, (source, plan)) in self.sources.iter().zip(&self.plans).enumerate() {
+            if index_first != Some(i) {
+                duplicates.push(super::duplicates::find(source, plan, self.profile, None)?);
+                continue;
+            }
+            let index = self.index.clone();
+            let (read, mut taken) = IndexRead::new(plan, &self.layouts, &self.maps, index);
+            let found =
+                super::duplicates::find(source, plan, self.profile, Some((&read, &mut taken)))?;
+            if found.is_some() {
+                self.index_read_early = Some((i, read.finish(taken)));
+            }
+            duplicates.push(found);
+        }
+        self.duplicates = duplicates;
         self.lookups.renames = self
             .duplicates
             .iter()
@@ -182,6 +203,20 @@ impl<'a> ExportRun<'a> {
     /// Reads the files other rows link to by id (organizations, persons, deals, leads with an
     /// id column), when some rule links by id, so a link finds its record whatever the order.
     pub fn index_links(&mut self) -> Result<(), ApplyError> {
+        for (i, later) in self.index_reads() {
+            if later {
+                self.indexed_later[i] = true;
+                continue;
+            }
+            self.index_file(i)?;
+            self.alias_merged(i);
+        }
+        Ok(())
+    }
+
+    /// The files the link index holds, in import order, each with whether it is indexed as
+    /// it is converted (true) rather than read beforehand; none when no rule links by id.
+    fn index_reads(&self) -> Vec<(usize, bool)> {
         let needs_index = self.plans.iter().any(|p| {
             p.rules.iter().chain(&p.split_rules).any(|r| {
                 matches!(
@@ -191,7 +226,7 @@ impl<'a> ExportRun<'a> {
             })
         });
         if !needs_index {
-            return Ok(());
+            return Vec::new();
         }
         let indexed: Vec<usize> = self
             .order
@@ -199,15 +234,15 @@ impl<'a> ExportRun<'a> {
             .copied()
             .filter(|&i| is_indexed(&self.plans[i]))
             .collect();
-        for (at, &i) in indexed.iter().enumerate() {
-            if indexed_while_converted(&self.plans, &self.order, &indexed[at + 1..], i) {
-                self.indexed_later[i] = true;
-                continue;
-            }
-            self.index_file(i)?;
-            self.alias_merged(i);
-        }
-        Ok(())
+        indexed
+            .iter()
+            .enumerate()
+            .map(|(at, &i)| {
+                let later =
+                    indexed_while_converted(&self.plans, &self.order, &indexed[at + 1..], i);
+                (i, later)
+            })
+            .collect()
     }
 
     /// Links by id to a record of file `i` merged into another land on the survivor.
@@ -219,67 +254,36 @@ impl<'a> ExportRun<'a> {
         }
     }
 
-    /// Indexes file `i`'s records by their ids. Its rows are converted on worker threads
-    /// against the index as it stood before the file, and indexed in the file's order; a row
-    /// whose links may name a record indexed from the file itself (a contacts file whose people
-    /// link to its companies) is converted again against the index of the rows before it, so
-    /// each row sees what it would if the file were read one row at a time.
+    /// Indexes file `i`'s records by their ids (see [`IndexRead`]), unless the duplicate
+    /// search already did as it read the file.
     fn index_file(&mut self, i: usize) -> Result<(), ApplyError> {
-        let plan = &self.plans[i];
-        let within = links_within(plan, &self.index);
-        // The index the workers convert against, and the one this file's ids go into: the
-        // same records, apart while the file is read.
-        let (snapshot, mut live) = if within {
-            (self.index.clone(), std::mem::take(&mut self.index))
-        } else {
-            (std::mem::take(&mut self.index), LinkIndex::default())
-        };
-        // The index needs each record's id, name and links, not its other values.
-        let plan = &index_plan(plan);
-        let mut fresh = Opened::open(&self.sources[i])?;
-        let (layouts, maps) = (&self.layouts, &self.maps);
-        let early = Converter {
-            layouts,
-            maps,
-            index: &snapshot,
-        };
-        let mut from_file: HashSet<Box<str>> = HashSet::new();
-        let link_columns = link_columns(plan);
-        let read = pool::ordered_map(
-            pool::workers(),
-            pool::CHUNK_ROWS,
-            || fresh.next_record(),
-            |record| {
-                let entry = index_entry(layouts, &early.convert(plan, &record));
-                (record, entry)
-            },
-            |(record, mut entry)| {
-                if within && links_rows_of(&link_columns, &record, &from_file) {
-                    let index = &live;
-                    let converter = Converter {
-                        layouts,
-                        maps,
-                        index,
-                    };
-                    entry = index_entry(layouts, &converter.convert(plan, &record));
-                }
-                if let Some((id, linked)) = entry
-                    && live.insert(plan.entity, &id, &linked)
-                    && within
-                {
-                    from_file.insert(Box::from(id.trim()));
-                }
-                Ok(())
-            },
+        if let Some(index) = self.index_read_early.take_if(|(file, _)| *file == i) {
+            self.index = index.1;
+            return Ok(());
+        }
+        let (read, mut taken) = IndexRead::new(
+            &self.plans[i],
+            &self.layouts,
+            &self.maps,
+            std::mem::take(&mut self.index),
         );
-        self.index = if within {
-            live
-        } else {
-            let mut index = snapshot;
-            index.append(live);
-            index
-        };
-        read
+        let result = Opened::open(&self.sources[i]).and_then(|mut fresh| {
+            pool::ordered_map(
+                pool::workers(),
+                pool::CHUNK_ROWS,
+                || fresh.next_record(),
+                |record| {
+                    let entry = read.entry(&record);
+                    (record, entry)
+                },
+                |(record, entry)| {
+                    read.take(&mut taken, &record, entry);
+                    Ok(())
+                },
+            )
+        });
+        self.index = read.finish(taken);
+        result
     }
 
     /// Opens the output files in `staging`.
@@ -497,15 +501,6 @@ impl Progress<'_> {
     }
 }
 
-/// Whether a row of `plan`'s file may look up a record indexed from the file itself: a link
-/// to the file's own entity, to the entity its split rows become, or to an entity whose ids
-/// the file's family already holds.
-fn links_within(plan: &FilePlan, index: &LinkIndex) -> bool {
-    link_targets(plan).into_iter().any(|to| {
-        plan.split.is_some_and(|(_, other)| other == to) || index.searches(to, plan.entity)
-    })
-}
-
 /// Whether file `plan`'s records are indexed by id: organizations, persons, deals and leads
 /// with an id column.
 fn is_indexed(plan: &FilePlan) -> bool {
@@ -517,7 +512,7 @@ fn is_indexed(plan: &FilePlan) -> bool {
 }
 
 /// The entities a plan's rows look up in the index.
-fn link_targets(plan: &FilePlan) -> Vec<Entity> {
+pub(super) fn link_targets(plan: &FilePlan) -> Vec<Entity> {
     let mut targets = Vec::new();
     for rule in plan.rules.iter().chain(&plan.split_rules) {
         match rule {
@@ -560,89 +555,6 @@ fn indexed_while_converted(plans: &[FilePlan], order: &[usize], later: &[usize],
     !looked_up_early && !looks_later
 }
 
-/// The columns whose cells a plan's rules (or its split rows' rules) read as links.
-fn link_columns(plan: &FilePlan) -> Vec<usize> {
-    let is_link = |r: Option<&Rule>| {
-        matches!(
-            r,
-            Some(Rule::Link { .. } | Rule::LinkAny { .. } | Rule::LinkBy { .. })
-        )
-    };
-    (0..plan.headers.len())
-        .filter(|&c| is_link(plan.rules.get(c)) || is_link(plan.split_rules.get(c)))
-        .collect()
-}
-
-/// Whether `record`'s link cells (`columns`) may name one of `ids` (records indexed from its
-/// own file): each cell is checked whole and, when it lists several records, each of them.
-fn links_rows_of(columns: &[usize], record: &Record, ids: &HashSet<Box<str>>) -> bool {
-    if ids.is_empty() {
-        return false;
-    }
-    columns.iter().any(|&c| {
-        let cell = record.fields.get(c).unwrap_or("").trim();
-        !cell.is_empty()
-            && (ids.contains(cell)
-                || (cell.contains([',', ';', '\n', '"'])
-                    && crate::values::split_link_names(cell)
-                        .iter()
-                        .any(|part| ids.contains(part.trim()))))
-    })
-}
-
-/// `plan` with only the rules that make what the link index holds of a record, and what
-/// decides whether it is rejected: its name (whole or in parts, its own or a record it names
-/// besides its own) and its links. Every other column is skipped, so indexing a file costs a
-/// fraction of converting it.
-fn index_plan(plan: &FilePlan) -> FilePlan {
-    let keep = |rule: &Rule| match rule {
-        Rule::Set { target, slot, .. } => {
-            matches!(slot, Slot::Link(_))
-                || target.entity().zip(target.key()).is_some_and(|(e, key)| {
-                    key == layout::name_key(e) || key == "first_name" || key == "last_name"
-                })
-        }
-        Rule::Link { .. } | Rule::LinkAny { .. } | Rule::LinkBy { .. } => true,
-        Rule::Skip | Rule::Note => false,
-    };
-    let only = |rules: &[Rule]| -> Vec<Rule> {
-        rules
-            .iter()
-            .map(|r| if keep(r) { r.clone() } else { Rule::Skip })
-            .collect()
-    };
-    FilePlan {
-        rules: only(&plan.rules),
-        split_rules: only(&plan.split_rules),
-        ..plan.clone()
-    }
-}
-
-/// The entry a converted row adds to the link index: its source id and how other rows see it
-/// (none for a row rejected or without an id).
-fn index_entry(layouts: &[Layout], result: &RowResult) -> Option<(String, Linked)> {
-    let id = result
-        .source_id
-        .as_ref()
-        .filter(|_| result.rejects.is_empty())?;
-    Some((id.clone(), linked(layouts, &result.primary)))
-}
-
-/// How other rows see a converted record.
-fn linked(layouts: &[Layout], d: &Draft) -> Linked {
-    let l = layouts
-        .iter()
-        .find(|l| l.entity == d.entity)
-        .expect("every converted entity has a layout");
-    let text = |s: &str| (!s.is_empty()).then(|| s.to_string());
-    Linked {
-        entity: d.entity,
-        name: d.name(l).to_string(),
-        organization: text(d.link(l, Entity::Organization)),
-        person: text(d.link(l, Entity::Person)),
-        id: String::new(),
-    }
-}
 #[cfg(test)]
 #[path = "run_tests.rs"]
 mod tests;

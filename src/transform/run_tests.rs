@@ -4,6 +4,7 @@ use std::path::{Path, PathBuf};
 
 use super::*;
 use crate::source::AsSources;
+use crate::transform::index_read::{index_entry, index_plan};
 
 const PROFILE: &str = r#"version: 1
 name: steps
@@ -399,4 +400,46 @@ fn prepare_closes_long_sources_and_their_turn_reads_them_from_the_first_row() {
         .collect();
     assert_eq!(names.len(), 1_500);
     assert_eq!((names[0], names[1_499]), ("Person 0", "Person 1499"));
+}
+
+/// The bundled Sell sample with its preset: the duplicate search reads the contacts file, the
+/// first the link index reads, and indexes it on the way; the index it leaves holds every id
+/// as a read of the file for the index alone would.
+#[test]
+fn the_duplicate_search_indexes_its_file_as_a_read_for_the_index_would() {
+    let text = crate::profile::library::PRESETS
+        .iter()
+        .find(|(name, _)| *name == "zendesk-sell")
+        .map(|(_, text)| *text)
+        .unwrap();
+    let profile = crate::profile::from_yaml("zendesk-sell", text).unwrap();
+    let schema = Schema::builtin();
+    let dir = tempfile::tempdir().unwrap();
+    let opts = options(dir.path().join("out"), DriftPolicy::Report);
+    let mut files: Vec<PathBuf> = std::fs::read_dir("assets/samples/zendesk-sell")
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .collect();
+    files.sort();
+    let mut run = ExportRun::prepare(sources(&files), &profile, &schema, &opts).unwrap();
+    run.find_duplicates().unwrap();
+    let (i, early) = run
+        .index_read_early
+        .take()
+        .expect("the contacts file is indexed by the duplicate search");
+    assert!(run.duplicates[i].is_some());
+    run.index_file(i).unwrap();
+    let alone = std::mem::take(&mut run.index);
+    assert_eq!(early.len(), alone.len());
+    let (entity, id_column) = (run.plans[i].entity, run.plans[i].id_column.unwrap());
+    let mut fresh = Opened::open(&run.sources[i]).unwrap();
+    let mut ids = 0;
+    while let Some(record) = fresh.next_record().unwrap() {
+        let id = record.fields.get(id_column).unwrap_or("");
+        for to in [entity, Entity::Organization] {
+            assert_eq!(early.get(to, id), alone.get(to, id), "{id}");
+        }
+        ids += usize::from(alone.get(entity, id).is_some());
+    }
+    assert!(ids > 100, "{ids} ids indexed");
 }

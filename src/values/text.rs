@@ -80,9 +80,9 @@ fn is_clean_ascii(s: &str) -> bool {
     let edge = |b: Option<&u8>| b.is_some_and(|&b| (0x21..=0x7e).contains(&b));
     edge(bytes.first())
         && edge(bytes.last())
-        && bytes
-            .iter()
-            .all(|&b| ((0x20..=0x7e).contains(&b) && b != b'<' && b != b'&') || b == b'\t' || b == b'\n')
+        && bytes.iter().all(|&b| {
+            ((0x20..=0x7e).contains(&b) && b != b'<' && b != b'&') || b == b'\t' || b == b'\n'
+        })
 }
 
 fn clean_plain(s: &str) -> String {
@@ -203,8 +203,17 @@ mod tests {
             assert!(is_clean_ascii(clean), "{clean:?}");
         }
         for unclean in [
-            "", " a", "a ", "\ta", "a\n", "a\rb", "a\u{0}b", "Tom &amp; Jerry", "<p>x</p>",
-            "Zoë", "a\u{7f}",
+            "",
+            " a",
+            "a ",
+            "\ta",
+            "a\n",
+            "a\rb",
+            "a\u{0}b",
+            "Tom &amp; Jerry",
+            "<p>x</p>",
+            "Zoë",
+            "a\u{7f}",
         ] {
             assert!(!is_clean_ascii(unclean), "{unclean:?}");
         }
