@@ -1,7 +1,7 @@
 //! A source row as duplicate detection sees it: the mapped values that say who or what the record
 //! is, and a stable identity that decisions are keyed by.
 
-use std::collections::{HashMap, HashSet};
+use std::collections::HashMap;
 use std::sync::Arc;
 
 use crate::address::AddressPart;
@@ -76,7 +76,8 @@ pub struct RecordBuilder {
 /// The identities handed out so far: a repeated one gets a `#2`, `#3` … suffix.
 #[derive(Debug, Default)]
 pub struct Identities {
-    seen: HashSet<u64>,
+    /// The identities' hashes: hashed again cheaply (they are hashes already).
+    seen: rustc_hash::FxHashSet<u64>,
     repeats: HashMap<String, u32>,
 }
 

@@ -37,6 +37,8 @@ pub struct Layout {
     index: FxHashMap<Slot, usize>,
     /// Fields without label by key, looked up per row without building a `Slot`.
     fields: FxHashMap<String, usize>,
+    /// Every column of each field key (a multi field has one per label), in column order.
+    by_key: FxHashMap<String, Vec<usize>>,
     /// Each address written in parts: its whole-address column and its parts' columns.
     pub addresses: Vec<AddressColumns>,
 }
@@ -67,6 +69,12 @@ impl Layout {
                 _ => None,
             })
             .collect();
+        let mut by_key: FxHashMap<String, Vec<usize>> = FxHashMap::default();
+        for (i, slot) in slots.iter().enumerate() {
+            if let Slot::Field { key, .. } = slot {
+                by_key.entry(key.clone()).or_default().push(i);
+            }
+        }
         let addresses = address_columns(&slots);
         Layout {
             entity,
@@ -74,6 +82,7 @@ impl Layout {
             headers,
             index,
             fields,
+            by_key,
             addresses,
         }
     }
@@ -86,6 +95,11 @@ impl Layout {
     /// The column of a field without label.
     pub fn field(&self, key: &str) -> Option<usize> {
         self.fields.get(key).copied()
+    }
+
+    /// Every column of field `key` (one per label of a multi field), in column order.
+    pub fn columns_of(&self, key: &str) -> &[usize] {
+        self.by_key.get(key).map_or(&[], Vec::as_slice)
     }
 }
 

@@ -12,7 +12,7 @@ use crate::schema::{Schema, is_id_name};
 use crate::source::Record;
 use crate::source::kinds::ColumnKind;
 use crate::source::stats::profile_column;
-use crate::transform::layout::Slot;
+use crate::transform::layout::{Layout, Slot};
 use crate::values::{
     DateStyle, DecimalStyle, DurationUnit, StatusFlag, is_secret_column, status_flag,
 };
@@ -104,9 +104,41 @@ pub struct FilePlan {
     /// Columns whose values are secrets (passwords, tokens, keys, card numbers): never written,
     /// whatever the profile maps them to.
     pub secret_columns: Vec<String>,
+    /// Per rule (then per split rule), the output column a `Set` rule's slot fills, found once
+    /// the layouts are built ([`FilePlan::locate_slots`]) so rows do not look it up cell by
+    /// cell; empty until then.
+    pub slot_columns: Vec<Option<usize>>,
+    pub split_slot_columns: Vec<Option<usize>>,
 }
 
 impl FilePlan {
+    /// Finds the output column each `Set` rule's slot fills in its entity's layout.
+    pub fn locate_slots(&mut self, layouts: &[Layout]) {
+        let locate = |rules: &[Rule]| -> Vec<Option<usize>> {
+            rules
+                .iter()
+                .map(|rule| match rule {
+                    Rule::Set { target, slot, .. } => target
+                        .entity()
+                        .and_then(|e| layouts.iter().find(|l| l.entity == e))
+                        .and_then(|l| l.column(slot)),
+                    _ => None,
+                })
+                .collect()
+        };
+        self.slot_columns = locate(&self.rules);
+        self.split_slot_columns = locate(&self.split_rules);
+    }
+
+    /// The output column rule `i` fills (of the split rules when `split`): `Some(None)` when
+    /// it fills none, `None` when the slots were not located.
+    pub fn slot_column(&self, split: bool, i: usize) -> Option<Option<usize>> {
+        match split {
+            true => self.split_slot_columns.get(i).copied(),
+            false => self.slot_columns.get(i).copied(),
+        }
+    }
+
     /// A plan of `file` for `entity` whose columns all go to the record's note: what tests
     /// start from before setting the rules they are about.
     #[cfg(test)]
@@ -125,6 +157,8 @@ impl FilePlan {
             unmapped_columns: Vec::new(),
             status_flags: Vec::new(),
             secret_columns: Vec::new(),
+            slot_columns: Vec::new(),
+            split_slot_columns: Vec::new(),
         }
     }
 
@@ -268,6 +302,8 @@ pub fn compile(
         unmapped_columns,
         status_flags,
         secret_columns,
+        slot_columns: Vec::new(),
+        split_slot_columns: Vec::new(),
     })
 }
 

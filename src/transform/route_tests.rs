@@ -158,10 +158,10 @@ fn an_organization_a_person_row_describes_is_written_before_it_once() {
     // A second organization with only a name waits for the end of the export.
     r.secondaries
         .push(draft(&layouts, Entity::Organization, &["Bare Ltd"]));
-    let (option_fields, renames) = (HashMap::new(), HashMap::new());
+    let (noted_columns, renames) = (HashMap::new(), HashMap::new());
     let rules = WriteRules {
         layouts: &layouts,
-        option_fields: &option_fields,
+        noted_columns: &noted_columns,
         renames: &renames,
         escape: false,
     };

@@ -189,7 +189,8 @@ impl Converter<'_> {
             if raw.is_empty() {
                 continue;
             }
-            self.apply(plan, rule, i, raw, record, &mut out);
+            let column = plan.slot_column(split_row, i);
+            self.apply(plan, (rule, column), i, raw, record, &mut out);
         }
         read_status_flags(plan, record, &mut out);
         let entity = out.primary.entity;
@@ -216,10 +217,12 @@ impl Converter<'_> {
         out.secondaries.last_mut()
     }
 
+    /// Carries out column `i`'s rule on its cell; `column` is the output column the rule's
+    /// slot fills, when the plan located it.
     fn apply(
         &self,
         plan: &FilePlan,
-        rule: &Rule,
+        (rule, column): (&Rule, Option<Option<usize>>),
         i: usize,
         raw: &str,
         record: &Record,
@@ -232,7 +235,10 @@ impl Converter<'_> {
                 .primary
                 .notes
                 .push(format!("{header}: {}", values::clean_text(raw))),
-            Rule::Set { target, conv, slot } => self.set(header, target, conv, slot, raw, out),
+            Rule::Set { target, conv, slot } => {
+                let to = Cell { slot, column };
+                self.set(header, target, conv, to, raw, out)
+            }
             Rule::Link { to, by_id } => self.link(header, *to, *by_id, raw, out),
             Rule::LinkAny { to } => self.link_any(header, to, raw, out),
             Rule::LinkBy { type_column, types } => {
@@ -365,7 +371,7 @@ impl Converter<'_> {
         header: &str,
         target: &Target,
         conv: &Conv,
-        slot: &Slot,
+        to: Cell,
         raw: &str,
         out: &mut RowResult,
     ) {
@@ -396,22 +402,34 @@ impl Converter<'_> {
                 ));
                 out.primary.notes.push(format!("{header}: {value}"));
             } else if let Some(d) = self.draft(out, entity) {
-                put(layout, d, slot, header, value);
+                put(to.column(layout), d, to.slot, header, value);
             }
             return;
         }
         // Text, the most common case, goes straight into its cell.
         if *conv == Conv::Text {
             if let Some(d) = self.draft(out, entity) {
-                put(layout, d, slot, header, values::clean_text(raw));
+                put(
+                    to.column(layout),
+                    d,
+                    to.slot,
+                    header,
+                    values::clean_text(raw),
+                );
             }
             return;
         }
-        match self.convert_value(header, target, conv, slot, raw, out) {
+        match self.convert_value(header, target, conv, to.slot, raw, out) {
             Ok(cells) => {
                 if let Some(d) = self.draft(out, entity) {
                     for (own, value) in cells {
-                        put(layout, d, own.as_ref().unwrap_or(slot), header, value);
+                        match &own {
+                            Some(own) => {
+                                let column = layout.and_then(|l| l.column(own));
+                                put(column, d, own, header, value)
+                            }
+                            None => put(to.column(layout), d, to.slot, header, value),
+                        }
                     }
                 }
             }
@@ -876,15 +894,30 @@ fn describe_cells(layout: &Layout, d: &Draft) -> Vec<String> {
 /// Writes a converted value into its cell; when another column already filled that cell with
 /// something else, the value joins the note instead of overwriting it (a currency may be set
 /// twice, by an amount and by its own column).
-fn put(layout: Option<&Layout>, d: &mut Draft, slot: &Slot, header: &str, value: String) {
+fn put(column: Option<usize>, d: &mut Draft, slot: &Slot, header: &str, value: String) {
     let is_currency = matches!(slot, Slot::Field { key, .. } if key == "currency");
-    match layout.and_then(|l| l.column(slot)) {
+    match column {
         Some(c) if !d.cells[c].is_empty() && d.cells[c] != value && !is_currency => {
             d.notes.push(format!("{header}: {value}"));
         }
         Some(c) => d.cells[c] = value,
         None if !value.is_empty() => d.notes.push(value),
         None => {}
+    }
+}
+
+/// The output cell a rule fills: its slot, and the slot's column when the plan located it.
+#[derive(Clone, Copy)]
+struct Cell<'r> {
+    slot: &'r Slot,
+    column: Option<Option<usize>>,
+}
+
+impl Cell<'_> {
+    /// The slot's column in `layout`: as located, or looked up.
+    fn column(self, layout: Option<&Layout>) -> Option<usize> {
+        self.column
+            .unwrap_or_else(|| layout.and_then(|l| l.column(self.slot)))
     }
 }
 
@@ -920,8 +953,8 @@ fn spill(layout: Option<&Layout>, d: &mut Draft, slot: &Slot, values: Vec<String
     if let Some(c) = layout.column(slot) {
         free.push(c);
     }
-    for (i, s) in layout.slots.iter().enumerate() {
-        if matches!(s, Slot::Field { key: k, .. } if k == key) && !free.contains(&i) {
+    for &i in layout.columns_of(key) {
+        if !free.contains(&i) {
             free.push(i);
         }
     }

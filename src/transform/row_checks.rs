@@ -13,7 +13,7 @@ use super::{Problem, RowResult};
 
 /// Cell `i` of `record` without surrounding spaces; empty where the row is short.
 pub(super) fn cell(record: &Record, i: usize) -> &str {
-    record.fields.get(i).unwrap_or("").trim()
+    values::trimmed(record.fields.get(i).unwrap_or(""))
 }
 
 /// Why a row is no record at all (a report's total row, or its title or footer line), if it is
@@ -145,9 +145,10 @@ fn total_row(record: &crate::source::Record) -> Option<usize> {
         .fields
         .iter()
         .enumerate()
-        .filter(|(_, f)| !f.trim().is_empty());
+        .filter(|(_, f)| !values::trimmed(f).is_empty());
     let (col, label) = filled.next()?;
-    let numbers_only =
-        filled.all(|(_, f)| values::parse_number(f).is_ok() || values::parse_money(f).is_ok());
-    (values::is_total_label(label) && numbers_only).then_some(col)
+    // The label first: it rules out nearly every row without reading the others.
+    let total = values::is_total_label(label)
+        && filled.all(|(_, f)| values::parse_number(f).is_ok() || values::parse_money(f).is_ok());
+    total.then_some(col)
 }

@@ -25,7 +25,7 @@ const MAX_OPTIONS: usize = 500;
 pub struct WriteRules<'a> {
     pub layouts: &'a [Layout],
     /// Per entity, per output column: does it hold a custom option field (enum, set).
-    pub option_fields: &'a HashMap<Entity, Vec<bool>>,
+    pub noted_columns: &'a HashMap<Entity, Vec<usize>>,
     /// Names of merged records → their survivors' names, which links follow.
     pub renames: &'a HashMap<(Entity, u64), String>,
     /// Guard cells a spreadsheet would evaluate.
@@ -276,17 +276,18 @@ impl RowState {
                 self.note_link(to, key, value(column));
             }
         }
-        let options = &rules.option_fields[&d.entity];
-        for (column, slot) in layout.slots.iter().enumerate() {
+        let noted = rules
+            .noted_columns
+            .get(&d.entity)
+            .map_or(&[][..], Vec::as_slice);
+        for &column in noted {
             let cell = value(column);
             if cell.is_empty() {
                 continue;
             }
-            match slot {
+            match &layout.slots[column] {
                 Slot::Field { key, .. } => self.note_vocabulary(d.entity, key, cell),
-                Slot::Custom { name, .. } if options[column] => {
-                    self.note_options(d.entity, name, cell)
-                }
+                Slot::Custom { name, .. } => self.note_options(d.entity, name, cell),
                 _ => {}
             }
         }

@@ -31,8 +31,9 @@ use super::writer::Staging;
 
 /// What the row steps read that the plans decide once: fixed after `prepare`.
 pub(super) struct Lookups {
-    /// Per entity, per output column: does it hold a custom option field.
-    pub option_fields: HashMap<Entity, Vec<bool>>,
+    /// Per entity, the output columns whose values the tallies note: activity types, labels,
+    /// owners and the options of custom option fields.
+    pub noted_columns: HashMap<Entity, Vec<usize>>,
     /// Names of merged records → their survivors' names.
     pub renames: HashMap<(Entity, u64), String>,
     /// How a merge fills each column, per entity (only when some file has duplicates).
@@ -110,6 +111,9 @@ impl<'a> ExportRun<'a> {
         }
         let mut layouts = layout::build(schema, &plans);
         super::tags::widen(&mut layouts, schema, &opts.labels);
+        for plan in &mut plans {
+            plan.locate_slots(&layouts);
+        }
         let mut maps = ValueMaps::new(profile, schema);
         maps.owners_from = opts.owners_from.clone();
         maps.labels = opts.labels.clone();
@@ -117,7 +121,7 @@ impl<'a> ExportRun<'a> {
         order.sort_by_key(|&i| (plans[i].entity, i));
         let total_bytes = sources.iter().filter_map(SourceRef::size_hint).sum();
         let lookups = Lookups {
-            option_fields: option_fields(&plans, &layouts),
+            noted_columns: noted_columns(&plans, &layouts),
             renames: HashMap::new(),
             column_merges: HashMap::new(),
             escape: opts.escape_formulas || profile.options.escape_formulas,
@@ -303,7 +307,7 @@ impl<'a> ExportRun<'a> {
         };
         let rules = WriteRules {
             layouts: &self.layouts,
-            option_fields: &self.lookups.option_fields,
+            noted_columns: &self.lookups.noted_columns,
             renames: &self.lookups.renames,
             escape: self.lookups.escape,
         };
@@ -447,7 +451,8 @@ impl RowState {
 
 /// Per entity, per output column: does it hold a custom field whose values are options to
 /// create (enum, set), looked up per cell.
-fn option_fields(plans: &[FilePlan], layouts: &[Layout]) -> HashMap<Entity, Vec<bool>> {
+/// Per entity, the output columns whose values the tallies note (see [`Lookups`]).
+fn noted_columns(plans: &[FilePlan], layouts: &[Layout]) -> HashMap<Entity, Vec<usize>> {
     let named: HashSet<(Entity, String)> = plans
         .iter()
         .flat_map(|p| p.rules.iter().chain(&p.split_rules))
@@ -465,14 +470,20 @@ fn option_fields(plans: &[FilePlan], layouts: &[Layout]) -> HashMap<Entity, Vec<
             _ => None,
         })
         .collect();
-    let is_option = |e: Entity, s: &Slot| matches!(s, Slot::Custom { name, part: None } if named.contains(&(e, name.clone())));
+    let noted = |e: Entity, s: &Slot| match s {
+        Slot::Field { key, .. } => {
+            (key == "type" && e == Entity::Activity) || key == "label" || key == "owner_id"
+        }
+        Slot::Custom { name, part: None } => named.contains(&(e, name.clone())),
+        _ => false,
+    };
     layouts
         .iter()
         .map(|l| {
-            (
-                l.entity,
-                l.slots.iter().map(|s| is_option(l.entity, s)).collect(),
-            )
+            let columns = (0..l.slots.len())
+                .filter(|&c| noted(l.entity, &l.slots[c]))
+                .collect();
+            (l.entity, columns)
         })
         .collect()
 }

@@ -443,3 +443,46 @@ fn the_duplicate_search_indexes_its_file_as_a_read_for_the_index_would() {
     }
     assert!(ids > 100, "{ids} ids indexed");
 }
+
+/// Every rule of the plans of a deals, persons and organizations file knows the output column
+/// its slot fills, as the layout would tell it cell by cell; the tallies note the columns they
+/// count and no other.
+#[test]
+fn prepared_plans_know_their_output_columns() {
+    let setup = Setup::new();
+    let paths = files(setup.path());
+    let run = setup.prepare(&paths);
+    let mut located = 0;
+    for plan in &run.plans {
+        for (split, rules) in [(false, &plan.rules), (true, &plan.split_rules)] {
+            for (i, rule) in rules.iter().enumerate() {
+                let Rule::Set { target, slot, .. } = rule else {
+                    continue;
+                };
+                let layout = run
+                    .layouts
+                    .iter()
+                    .find(|l| Some(l.entity) == target.entity());
+                let looked_up = layout.and_then(|l| l.column(slot));
+                assert_eq!(
+                    plan.slot_column(split, i),
+                    Some(looked_up),
+                    "{}:{i}",
+                    plan.file
+                );
+                located += usize::from(looked_up.is_some());
+            }
+        }
+    }
+    assert!(located >= 3, "{located} columns located");
+    for layout in &run.layouts {
+        for &c in run.lookups.noted_columns.get(&layout.entity).unwrap() {
+            assert!(
+                matches!(&layout.slots[c], Slot::Field { key, .. } if key == "label" || key == "owner_id" || key == "type")
+                    || matches!(&layout.slots[c], Slot::Custom { .. }),
+                "{:?}",
+                layout.slots[c]
+            );
+        }
+    }
+}

@@ -1,6 +1,6 @@
 //! The profile's value maps, ready for lookups: exact first, then ignoring case and spacing.
 
-use std::collections::HashMap;
+use rustc_hash::FxHashMap as HashMap;
 
 use crate::entity::Target;
 use crate::profile::Profile;

@@ -73,6 +73,16 @@ fn clean_any_text(s: &str) -> String {
     clean_plain(&decode_entities(trimmed))
 }
 
+/// `s` without leading and trailing whitespace, as [`str::trim`] gives it; a cell that starts
+/// and ends with a visible ASCII character (most do) is handed back without a look inside.
+pub fn trimmed(s: &str) -> &str {
+    let bytes = s.as_bytes();
+    match (bytes.first(), bytes.last()) {
+        (Some(first), Some(last)) if first.is_ascii_graphic() && last.is_ascii_graphic() => s,
+        _ => s.trim(),
+    }
+}
+
 /// Whether `s` is already what [`clean_text`] makes of it: printable ASCII (tabs and line
 /// feeds allowed inside), no `<` or `&` that could start HTML or an entity, and nothing to trim.
 fn is_clean_ascii(s: &str) -> bool {
@@ -111,7 +121,12 @@ fn clean_plain(s: &str) -> String {
 /// Whether a cell is the label of a report's total row: `Total`, `Grand total`, `Subtotal`,
 /// `Sum`, `Totals:` and the German, Dutch and Scandinavian words for them.
 pub fn is_total_label(s: &str) -> bool {
-    let label = s.trim().trim_end_matches(':').trim().to_lowercase();
+    let label = s.trim().trim_end_matches(':').trim();
+    // The longest label is "gesamtsumme": a longer cell is no label, and is not lowered.
+    if label.len() > 16 {
+        return false;
+    }
+    let label = label.to_lowercase();
     matches!(
         label.as_str(),
         "total"
@@ -198,6 +213,23 @@ mod tests {
     }
 
     #[test]
+    fn trimmed_is_trim() {
+        for s in [
+            "",
+            " ",
+            "a",
+            " a ",
+            "a\u{a0}",
+            "\u{2003}b",
+            "Zoë ",
+            "x\ty",
+            "\n",
+        ] {
+            assert_eq!(trimmed(s), s.trim(), "{s:?}");
+        }
+    }
+
+    #[test]
     fn clean_ascii_cells_are_told_apart() {
         for clean in ["Ann Lee", "a", "x\ty", "line 1\nline 2", "50% off!"] {
             assert!(is_clean_ascii(clean), "{clean:?}");
@@ -220,6 +252,11 @@ mod tests {
     }
 
     proptest! {
+        #[test]
+        fn trimmed_trims_as_str_trim_does(s in "[a \\t\\n\u{a0}\u{2003}é]{0,12}") {
+            prop_assert_eq!(trimmed(&s), s.trim());
+        }
+
         #[test]
         fn the_shortcut_cleans_as_the_whole_rules_do(
             s in "[a-c <>&;/pbr\\t\\n\\r\u{0}\u{7f}\u{a0}\u{feff}é]{0,24}"
