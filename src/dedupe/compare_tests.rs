@@ -13,7 +13,7 @@ fn thresholds_and_log_odds_meet() {
 fn person(name: &str) -> Prepared {
     Prepared {
         name: name.into(),
-        name_hash: super::super::prepare::hash(name),
+        name_hash: crate::dedupe::prepare::hash(name),
         ..Prepared::default()
     }
 }
