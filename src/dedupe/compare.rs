@@ -8,11 +8,12 @@
 
 use crate::entity::Entity;
 
+use super::extras::{ExtraEvidence, extras};
 use super::fields::FieldStats;
-use super::meaning::Meaning;
 use super::merge::MatchKey;
 use super::names::{company, organization_name, person_name};
 use super::prepare::Prepared;
+use super::weights::{self, agree_weight};
 
 /// How a field compares between two records.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
@@ -94,12 +95,6 @@ fn values(a: u64, b: u64) -> Agreement {
     }
 }
 
-/// The weight of agreeing on a field whose values two unrelated records share with chance
-/// `u`, at most `cap`: ln(m/u) with m = 0.9.
-fn agree_weight(u: f64, cap: f64) -> f64 {
-    (0.9 / u).ln().clamp(0.0, cap)
-}
-
 /// Compares two prepared records of `entity`.
 pub(crate) fn compare(entity: Entity, a: &Prepared, b: &Prepared, stats: &FieldStats) -> Evidence {
     compare_above(entity, a, b, stats, f64::NEG_INFINITY)
@@ -109,8 +104,6 @@ pub(crate) fn compare(entity: Entity, a: &Prepared, b: &Prepared, stats: &FieldS
 /// common custom values) adds up to at most this: such fields go together (a city and its zip
 /// code, a company and its country), so counting each in full would count one fact many times.
 const CONTEXT_CAP: f64 = 4.5;
-/// Identity fields (a birthday, a tax number) add up to at most this.
-const IDENTIFIER_CAP: f64 = 12.0;
 
 /// Compares two prepared records, giving up (log-odds −∞) as soon as the evidence can no
 /// longer reach `floor`: the cheap, hashed fields are weighed first, the names last.
@@ -121,11 +114,55 @@ pub(crate) fn compare_above(
     stats: &FieldStats,
     floor: f64,
 ) -> Evidence {
-    let org_entity = entity == Entity::Organization;
-    let mut e = Evidence {
+    let org = entity == Entity::Organization;
+    let mut e = agreements(org, a, b);
+    let mut w = if org { -4.0 } else { -4.5 };
+    w += weights::email(e.email, a, b, stats, org);
+    w += weights::phone(e.phone, a, b, stats, org);
+    w += weights::website(e.website, org);
+    let mut context = 0.0;
+    for added in [
+        weights::city(e.city, org, stats),
+        weights::address(e.address, stats),
+    ] {
+        w += added.evidence;
+        context += added.context;
+    }
+    let extra = extras(a, b, stats, &mut e.extras_same);
+    w += extra.identifiers + extra.against;
+    context += extra.context;
+    let reach = Reach::of(org, stats);
+    if reach.short_before_name(w, context, floor) {
+        return given_up(e);
+    }
+    if let Some((weight, sim)) = name_weight(org, a, b, stats) {
+        w += weight;
+        e.name = Some(sim);
+    }
+    if !org {
+        if reach.short_before_company(w, context, floor) {
+            return given_up(e);
+        }
+        e.company = company(a, b);
+        let added = weights::company(e.company, reach.company);
+        w += added.evidence;
+        context += added.context;
+    }
+    e.log_odds = if has_identity(&e, &extra) {
+        w + context.min(CONTEXT_CAP)
+    } else {
+        f64::NEG_INFINITY
+    };
+    e
+}
+
+/// How each hashed field compares: the first step of a comparison, before any weight.
+#[inline]
+fn agreements(org: bool, a: &Prepared, b: &Prepared) -> Evidence {
+    Evidence {
         email: sets(&a.emails, &b.emails),
         phone: sets(&a.phones, &b.phones),
-        website: if org_entity {
+        website: if org {
             domains(a, b)
         } else {
             values(a.site, b.site)
@@ -133,101 +170,68 @@ pub(crate) fn compare_above(
         city: values(a.city, b.city),
         address: values(a.address, b.address),
         ..Evidence::default()
-    };
-    let mut w = if org_entity { -4.0 } else { -4.5 };
-    w += match e.email {
-        Agreement::Same => {
-            let shared = a
-                .emails
-                .iter()
-                .filter(|x| b.emails.contains(x))
-                .all(|x| stats.shared_emails.contains(x));
-            if shared { 3.0 } else { 8.0 }
+    }
+}
+
+/// The evidence of a pair that cannot reach the floor any more.
+#[inline]
+fn given_up(mut e: Evidence) -> Evidence {
+    e.log_odds = f64::NEG_INFINITY;
+    e
+}
+
+/// The most the name and the company can still add, which decides whether a comparison is
+/// worth finishing.
+struct Reach {
+    name: f64,
+    company: f64,
+}
+
+impl Reach {
+    #[inline]
+    fn of(org: bool, stats: &FieldStats) -> Reach {
+        Reach {
+            name: if org { 6.0 } else { 5.0 },
+            company: if org {
+                0.0
+            } else {
+                agree_weight(stats.u_org, 4.0)
+            },
         }
-        // A work address against a personal one says little; two work addresses that differ
-        // are two people (or one who moved on).
-        Agreement::Different if org_entity || a.personal_mail || b.personal_mail => -0.5,
-        Agreement::Different => -1.5,
-        Agreement::Unknown => 0.0,
-    };
-    w += match e.phone {
-        Agreement::Same => {
-            let shared = a
-                .phones
-                .iter()
-                .filter(|x| b.phones.contains(x))
-                .all(|x| stats.shared_phones.contains(x));
-            if shared { 1.5 } else { 4.5 }
-        }
-        Agreement::Different if org_entity => -0.5,
-        Agreement::Different => -1.0,
-        Agreement::Unknown => 0.0,
-    };
-    w += match (e.website, org_entity) {
-        (Agreement::Same, true) => 6.0,
-        (Agreement::Different, true) => -2.0,
-        (Agreement::Same, false) => 2.0,
-        _ => 0.0,
-    };
-    let mut context = 0.0;
-    match e.city {
-        Agreement::Same => context += agree_weight(stats.u_city, 1.0),
-        Agreement::Different if org_entity => w -= 2.5,
-        Agreement::Different => w -= 1.5,
-        Agreement::Unknown => {}
     }
-    match e.address {
-        Agreement::Same => context += agree_weight(stats.u_address, 2.0),
-        Agreement::Different => w -= 0.5,
-        Agreement::Unknown => {}
+
+    /// Whether the evidence so far stays under `floor` even with a full name match and the
+    /// most context (the company's, or what is already there) allowed.
+    #[inline]
+    fn short_before_name(&self, w: f64, context: f64, floor: f64) -> bool {
+        w + self.name + context.max(self.company).min(CONTEXT_CAP) < floor
     }
-    let extra = extras(a, b, stats, &mut e.extras_same);
-    w += extra.identifiers + extra.against;
-    context += extra.context;
-    // The most the name and company can still add.
-    let name_max = if org_entity { 6.0 } else { 5.0 };
-    let company_max = if org_entity {
-        0.0
-    } else {
-        agree_weight(stats.u_org, 4.0)
-    };
-    if w + name_max + context.max(company_max).min(CONTEXT_CAP) < floor {
-        e.log_odds = f64::NEG_INFINITY;
-        return e;
+
+    /// Whether the evidence with the name weighed stays under `floor` even with the company.
+    #[inline]
+    fn short_before_company(&self, w: f64, context: f64, floor: f64) -> bool {
+        w + (context + self.company).min(CONTEXT_CAP) < floor
     }
-    let name = if org_entity {
+}
+
+/// The name's weight and similarity; a person's name counts for less the more records bear it.
+#[inline]
+fn name_weight(org: bool, a: &Prepared, b: &Prepared, stats: &FieldStats) -> Option<(f64, f64)> {
+    if org {
         organization_name(a, b)
     } else {
         person_name(a, b).map(|(weight, sim)| (weight - commonness(a, b, stats, weight), sim))
-    };
-    if let Some((weight, sim)) = name {
-        w += weight;
-        e.name = Some(sim);
     }
-    if !org_entity {
-        if w + (context + company_max).min(CONTEXT_CAP) < floor {
-            e.log_odds = f64::NEG_INFINITY;
-            return e;
-        }
-        e.company = company(a, b);
-        match e.company {
-            Agreement::Same => context += company_max,
-            Agreement::Different => w -= 4.0,
-            Agreement::Unknown => {}
-        }
-    }
-    // Only identity evidence makes a match: corroboration alone (a city, an industry, a
-    // shared postal code) never does.
-    let identity = e.name.is_some_and(|s| s >= 0.8)
+}
+
+/// Only identity evidence makes a match: corroboration alone (a city, an industry, a shared
+/// postal code) never does.
+#[inline]
+fn has_identity(e: &Evidence, extra: &ExtraEvidence) -> bool {
+    e.name.is_some_and(|s| s >= 0.8)
         || [e.email, e.phone, e.website, e.address].contains(&Agreement::Same)
         || extra.identity
-        || extra.address >= 3.0;
-    e.log_odds = if identity {
-        w + context.min(CONTEXT_CAP)
-    } else {
-        f64::NEG_INFINITY
-    };
-    e
+        || extra.address >= 3.0
 }
 
 /// How much less an agreeing name counts because many records bear it: ln(n/2) for the more
@@ -240,133 +244,6 @@ fn commonness(a: &Prepared, b: &Prepared, stats: &FieldStats, weight: f64) -> f6
     let count = |p: &Prepared| stats.name_counts.get(&p.name_hash).copied().unwrap_or(1);
     let n = f64::from(count(a).max(count(b)));
     (n / 2.0).ln().clamp(0.0, weight)
-}
-
-/// What the extra fields both records have say.
-struct ExtraEvidence {
-    /// Agreement on identity fields (birthdays, id numbers).
-    identifiers: f64,
-    /// Agreement on address parts and other corroborating values (counted with the other
-    /// context).
-    context: f64,
-    /// Of that, address parts.
-    address: f64,
-    /// Disagreement.
-    against: f64,
-    /// Some identity field agrees (exactly, or but for a typo).
-    identity: bool,
-}
-
-/// The most an id number (national, tax, company registration) adds: rare values in a file
-/// are as good as an e-mail address.
-const ID_NUMBER_CAP: f64 = 9.0;
-/// The most a birthday adds: many people share one.
-const BIRTHDAY_CAP: f64 = 4.5;
-
-/// The extra fields both records have: agreement weighs by how rare the value is and by what
-/// the field means, disagreement a little against (an identity field's more).
-fn extras(a: &Prepared, b: &Prepared, stats: &FieldStats, same: &mut Vec<u16>) -> ExtraEvidence {
-    let mut out = ExtraEvidence {
-        identifiers: 0.0,
-        context: 0.0,
-        address: 0.0,
-        against: 0.0,
-        identity: false,
-    };
-    let (mut i, mut j) = (0, 0);
-    while i < a.extras.len() && j < b.extras.len() {
-        let ((fa, va), (fb, vb)) = (a.extras[i], b.extras[j]);
-        if fa < fb {
-            i += 1;
-        } else if fb < fa {
-            j += 1;
-        } else {
-            let u = stats.u_extras[fa as usize];
-            let meaning = stats
-                .extra_meaning
-                .get(fa as usize)
-                .copied()
-                .unwrap_or(Meaning::Context);
-            match meaning {
-                // Every value distinct (or every value the same): no evidence either way.
-                _ if u >= 1.0 => {}
-                // Compared below, typos allowed.
-                Meaning::Birthday | Meaning::IdNumber | Meaning::Bookkeeping => {}
-                Meaning::AddressPart if va == vb => {
-                    let w = agree_weight(u, 2.0);
-                    out.context += w;
-                    out.address += w;
-                    same.push(fa);
-                }
-                Meaning::Context if va == vb => out.context += agree_weight(u, 2.0),
-                Meaning::AddressPart | Meaning::Context => out.against -= 0.3,
-            }
-            i += 1;
-            j += 1;
-        }
-    }
-    let (mut i, mut j) = (0, 0);
-    while i < a.codes.len() && j < b.codes.len() {
-        let ((fa, ca), (fb, cb)) = (&a.codes[i], &b.codes[j]);
-        if fa < fb {
-            i += 1;
-            continue;
-        }
-        if fb < fa {
-            j += 1;
-            continue;
-        }
-        let u = stats.u_extras[*fa as usize];
-        let id_number = stats.extra_meaning.get(*fa as usize) == Some(&Meaning::IdNumber);
-        let (cap, typo, against) = if id_number {
-            (ID_NUMBER_CAP, 2.5, -2.0)
-        } else {
-            (BIRTHDAY_CAP, 1.5, -1.0)
-        };
-        if u < 1.0 {
-            if ca == cb {
-                out.identifiers += agree_weight(u, cap);
-                out.identity = true;
-                same.push(*fa);
-            } else if one_typo_apart(ca, cb) {
-                out.identifiers += typo;
-                out.identity = true;
-            } else {
-                out.against += against;
-            }
-        }
-        i += 1;
-        j += 1;
-    }
-    out.identifiers = out.identifiers.min(IDENTIFIER_CAP);
-    out.against = out.against.max(-4.0);
-    out
-}
-
-/// Whether two codes differ by one typo: a character changed, two neighbours swapped, or one
-/// left out or added (codes of six characters or more).
-fn one_typo_apart(a: &str, b: &str) -> bool {
-    let (a, b): (Vec<char>, Vec<char>) = (a.chars().collect(), b.chars().collect());
-    if a.len() == b.len() {
-        let diff: Vec<usize> = (0..a.len()).filter(|&k| a[k] != b[k]).collect();
-        return match diff.as_slice() {
-            [_] => true,
-            [x, y] => *y == x + 1 && a[*x] == b[*y] && a[*y] == b[*x],
-            _ => false,
-        };
-    }
-    let (short, long) = if a.len() < b.len() {
-        (&a, &b)
-    } else {
-        (&b, &a)
-    };
-    if long.len() != short.len() + 1 || short.len() < 6 {
-        return false;
-    }
-    let k = (0..short.len())
-        .find(|&k| short[k] != long[k])
-        .unwrap_or(short.len());
-    short[k..] == long[k + 1..]
 }
 
 /// The reasons a pair was linked, as a user reads them: each shared identifier on its own
@@ -433,15 +310,5 @@ pub(crate) fn match_keys(e: &Evidence) -> Vec<MatchKey> {
 }
 
 #[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn thresholds_and_log_odds_meet() {
-        let e = Evidence {
-            log_odds: log_odds_of(0.8),
-            ..Evidence::default()
-        };
-        assert!((e.score() - 0.8).abs() < 1e-9);
-    }
-}
+#[path = "compare_tests.rs"]
+mod tests;

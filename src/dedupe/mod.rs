@@ -23,6 +23,7 @@ mod block;
 mod cluster;
 mod compare;
 pub mod exact;
+mod extras;
 mod fields;
 pub mod keys;
 pub mod lexicon;
@@ -36,6 +37,7 @@ mod settings;
 mod similarity;
 #[cfg(test)]
 mod tests;
+mod weights;
 
 use crate::entity::Entity;
 

@@ -6,12 +6,14 @@ use std::fmt::Write;
 
 use crate::address::AddressPart;
 use crate::entity::{Entity, Target};
-use crate::profile::{Profile, SplitBy};
+use crate::profile::Profile;
 use crate::schema::Schema;
-use crate::transform::plan::{Conv, FilePlan, Rule};
+use crate::transform::plan::Rule;
 use crate::transform::result::Export;
 
+mod columns;
 mod steps;
+use columns::file_columns;
 use steps::type_of;
 pub use steps::{CustomField, Prerequisites, plan_steps, prerequisites};
 
@@ -264,95 +266,6 @@ fn links(md: &mut String, export: &Export) {
             let _ = writeln!(md, "| {e} | {} | {records} | {links} |", escape(&a.name));
         }
     }
-}
-
-/// One file's columns: where each went, how full it was, and what to know about them.
-fn file_columns(md: &mut String, export: &Export, schema: &Schema, fi: usize, plan: &FilePlan) {
-    let s = &export.summary;
-    let counts = &s.files[fi];
-    let _ = writeln!(md, "### {} → {}\n", plan.file, plan.entity);
-    if let Some((c, e)) = plan.split {
-        let picks = match plan.split_by {
-            SplitBy::YesNo => "is true".to_string(),
-            SplitBy::Kind => format!("names the kind {e}"),
-        };
-        let _ = writeln!(
-            md,
-            "Rows whose `{}` {picks} become {} ({} rows).\n",
-            plan.headers[c], e, counts.split_rows
-        );
-    }
-    let _ = writeln!(
-        md,
-        "| source column | target | target type | filled | problems |"
-    );
-    let _ = writeln!(md, "|---|---|---|---:|---:|");
-    for (c, rule) in plan.rules.iter().enumerate() {
-        let tally = export
-            .tally
-            .columns
-            .get(fi)
-            .and_then(|f| f.get(c))
-            .cloned()
-            .unwrap_or_default();
-        let (target, ty) = if plan.secret_columns.contains(&plan.headers[c]) {
-            ("**left out: holds secrets**".to_string(), "—".to_string())
-        } else {
-            describe(rule, schema)
-        };
-        let fill = if counts.rows_in == 0 {
-            0.0
-        } else {
-            tally.filled as f64 * 100.0 / counts.rows_in as f64
-        };
-        let _ = writeln!(
-            md,
-            "| {} | {} | {} | {:.0}% | {} |",
-            escape(&plan.headers[c]),
-            target,
-            ty,
-            fill,
-            tally.problems
-        );
-    }
-    if !plan.missing_columns.is_empty() {
-        let _ = writeln!(
-            md,
-            "\nColumns the profile maps but this file lacks: {}.",
-            plan.missing_columns.join(", ")
-        );
-    }
-    if !plan.secret_columns.is_empty() {
-        let _ = writeln!(
-            md,
-            "\nLeft out, whatever the profile says, because their names say they hold secrets (passwords, tokens, keys, card numbers) that must not travel in an import file: {}.",
-            plan.secret_columns.join(", ")
-        );
-    }
-    let due = |r: &Rule| {
-        matches!(r, Rule::Set { target, conv: Conv::Date(_) | Conv::Day(_) | Conv::Time(_), .. }
-            if target.entity() == Some(Entity::Activity)
-                && matches!(target.key(), Some("due_date" | "due_time")))
-    };
-    if plan.rules.iter().any(due) {
-        let _ = writeln!(
-            md,
-            "\nDue dates and times: a date and time is written whole in the due date (`YYYY-MM-DD HH:MM:SS`). One written with `Z` or an offset (`+02:00`) is converted to UTC, the time zone Pipedrive keeps due times in; one without is written as the source wrote it, in the source's own time zone (check a due time in the sample import: how the import wizard reads times is not documented)."
-        );
-    }
-    if !plan.status_flags.is_empty() {
-        let names: Vec<&str> = plan
-            .status_flags
-            .iter()
-            .map(|(c, _)| plan.headers[*c].as_str())
-            .collect();
-        let _ = writeln!(
-            md,
-            "\nThe deal's status (won, lost, open) is also read from {} where no status column or won/lost stage says it.",
-            names.join(", ")
-        );
-    }
-    let _ = writeln!(md);
 }
 
 /// Values the profile's value maps lacked, most frequent first.

@@ -2,7 +2,7 @@
 //! ("Person - Name", "Person - Email - Work", "Organization - Name") so it can map them itself.
 //! The record's own name comes first, then its links, then the other fields, then the note.
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 
 use rustc_hash::FxHashMap;
 
@@ -50,6 +50,16 @@ pub struct AddressColumns {
     pub whole: usize,
     /// The part columns, in reading order.
     pub parts: Vec<(AddressPart, usize)>,
+}
+
+impl Slot {
+    /// A field of the record without label.
+    pub fn field(key: &str) -> Slot {
+        Slot::Field {
+            key: key.to_string(),
+            label: None,
+        }
+    }
 }
 
 impl Layout {
@@ -126,90 +136,96 @@ pub fn link_header(entity: Entity) -> String {
 
 /// Builds every entity's layout from what the compiled files write.
 pub fn build(schema: &Schema, plans: &[FilePlan]) -> Vec<Layout> {
-    let mut wanted: HashMap<Entity, Vec<Slot>> = HashMap::new();
-    // The slots already listed, so each is added once in one look-up (a file of tens of
-    // thousands of columns stays linear).
-    let mut seen: std::collections::HashSet<(Entity, Slot)> = std::collections::HashSet::new();
-    let mut add = |entity: Entity, slot: Slot| {
-        if seen.insert((entity, slot.clone())) {
-            wanted.entry(entity).or_default().push(slot);
-        }
-    };
+    let mut wanted = Wanted::default();
     for plan in plans {
-        let mut entities = vec![plan.entity];
-        if let Some((_, other)) = plan.split {
-            entities.push(other);
-        }
-        for &e in &entities {
-            add(
-                e,
-                Slot::Field {
-                    key: name_key(e).to_string(),
-                    label: None,
-                },
-            );
-            for link in implied_links(e) {
-                add(e, Slot::Link(*link));
-            }
-        }
-        if plan.entity == Entity::Deal && !plan.status_flags.is_empty() {
-            add(
-                Entity::Deal,
-                Slot::Field {
-                    key: "status".into(),
-                    label: None,
-                },
-            );
-        }
+        wanted.add_records(plan);
         for (rules, owner) in [
             (&plan.rules, plan.entity),
             (&plan.split_rules, plan.split.map_or(plan.entity, |s| s.1)),
         ] {
-            for rule in rules.iter() {
-                match rule {
-                    Rule::Set { target, .. } => {
-                        for (entity, slot) in slots_of(schema, target) {
-                            add(entity, slot);
-                            if entity != owner && entity != plan.entity {
-                                add(
-                                    entity,
-                                    Slot::Field {
-                                        key: name_key(entity).to_string(),
-                                        label: None,
-                                    },
-                                );
-                            }
-                        }
-                    }
-                    Rule::Link { to, .. } => add(owner, Slot::Link(*to)),
-                    Rule::LinkAny { to } => {
-                        for to in to {
-                            add(owner, Slot::Link(*to));
-                        }
-                    }
-                    Rule::LinkBy { types, .. } => {
-                        for to in types.values() {
-                            add(owner, Slot::Link(*to));
-                            // An id of a contacts file may name a company: room for it too.
-                            if *to == Entity::Person {
-                                add(owner, Slot::Link(Entity::Organization));
-                            }
-                        }
-                    }
-                    Rule::Note | Rule::Skip => {}
-                }
+            for rule in rules {
+                wanted.add_rule(schema, plan.entity, owner, rule);
             }
         }
     }
-    for (entity, slots) in wanted.iter_mut() {
-        derived(*entity, slots);
+    wanted.into_layouts(schema)
+}
+
+/// The slots each entity's file needs, in the order they were met.
+#[derive(Default)]
+struct Wanted {
+    slots: HashMap<Entity, Vec<Slot>>,
+    /// The slots already listed, so each is added once in one look-up (a file of tens of
+    /// thousands of columns stays linear).
+    seen: HashSet<(Entity, Slot)>,
+}
+
+impl Wanted {
+    fn add(&mut self, entity: Entity, slot: Slot) {
+        if self.seen.insert((entity, slot.clone())) {
+            self.slots.entry(entity).or_default().push(slot);
+        }
     }
-    let mut layouts: Vec<Layout> = wanted
-        .into_iter()
-        .map(|(entity, slots)| finish(schema, entity, slots))
-        .collect();
-    layouts.sort_by_key(|l| l.entity);
-    layouts
+
+    /// What every record a file writes has: its name and the links its entity carries (for
+    /// both sides of a split file), and a deal's status when the file has status flags.
+    fn add_records(&mut self, plan: &FilePlan) {
+        let split = plan.split.map(|(_, other)| other);
+        for e in std::iter::once(plan.entity).chain(split) {
+            self.add(e, Slot::field(name_key(e)));
+            for link in implied_links(e) {
+                self.add(e, Slot::Link(*link));
+            }
+        }
+        if plan.entity == Entity::Deal && !plan.status_flags.is_empty() {
+            self.add(Entity::Deal, Slot::field("status"));
+        }
+    }
+
+    /// The columns one rule of a file of `file_entity` fills, for records of `owner`. A field
+    /// of another entity makes a record of it, which needs a name column too.
+    fn add_rule(&mut self, schema: &Schema, file_entity: Entity, owner: Entity, rule: &Rule) {
+        match rule {
+            Rule::Set { target, .. } => {
+                for (entity, slot) in slots_of(schema, target) {
+                    self.add(entity, slot);
+                    if entity != owner && entity != file_entity {
+                        self.add(entity, Slot::field(name_key(entity)));
+                    }
+                }
+            }
+            Rule::Link { to, .. } => self.add(owner, Slot::Link(*to)),
+            Rule::LinkAny { to } => {
+                for to in to {
+                    self.add(owner, Slot::Link(*to));
+                }
+            }
+            Rule::LinkBy { types, .. } => {
+                for to in types.values() {
+                    self.add(owner, Slot::Link(*to));
+                    // An id of a contacts file may name a company: room for it too.
+                    if *to == Entity::Person {
+                        self.add(owner, Slot::Link(Entity::Organization));
+                    }
+                }
+            }
+            Rule::Note | Rule::Skip => {}
+        }
+    }
+
+    /// Each entity's layout, with the columns the engine fills itself, in entity order.
+    fn into_layouts(mut self, schema: &Schema) -> Vec<Layout> {
+        for (entity, slots) in self.slots.iter_mut() {
+            derived(*entity, slots);
+        }
+        let mut layouts: Vec<Layout> = self
+            .slots
+            .into_iter()
+            .map(|(entity, slots)| finish(schema, entity, slots))
+            .collect();
+        layouts.sort_by_key(|l| l.entity);
+        layouts
+    }
 }
 
 /// Links every record of an entity can carry.
@@ -227,96 +243,63 @@ fn implied_links(entity: Entity) -> &'static [Entity] {
 fn slots_of(schema: &Schema, target: &Target) -> Vec<(Entity, Slot)> {
     match target {
         Target::Skip | Target::Note => Vec::new(),
-        Target::Custom { entity, name, part } => match entity {
-            Entity::Activity => vec![(
-                *entity,
+        Target::Custom { entity, name, part } => custom_slots(*entity, name, *part),
+        Target::Field { entity, key, .. } => field_slots(schema, target, key)
+            .into_iter()
+            .map(|slot| (*entity, slot))
+            .collect(),
+    }
+}
+
+/// The slots a custom field to create fills, all of its own entity's file.
+fn custom_slots(entity: Entity, name: &str, part: Option<AddressPart>) -> Vec<(Entity, Slot)> {
+    let whole = Slot::Custom {
+        name: name.to_string(),
+        part: None,
+    };
+    let slots = match entity {
+        Entity::Activity => vec![Slot::field("note")],
+        Entity::Note => vec![Slot::field("content")],
+        // A part fills its own column and, composed with the others, the whole address.
+        _ if part.is_some() => vec![
+            whole,
+            Slot::Custom {
+                name: name.to_string(),
+                part,
+            },
+        ],
+        _ => vec![whole],
+    };
+    slots.into_iter().map(|slot| (entity, slot)).collect()
+}
+
+/// The slots a field Pipedrive has fills (`key` is `target`'s).
+fn field_slots(schema: &Schema, target: &Target, key: &str) -> Vec<Slot> {
+    // A due time is written with its date, in the due date column (`YYYY-MM-DD HH:MM:SS`, the
+    // ISO form the import reads).
+    if key == "due_time" {
+        return vec![Slot::field("due_date")];
+    }
+    match schema.field(&target.without_label()) {
+        Some(f) if f.field_type == "address" => match target.address_part() {
+            Some(part) => vec![
+                Slot::field(key),
                 Slot::Field {
-                    key: "note".into(),
-                    label: None,
+                    key: key.to_string(),
+                    label: Some(part.as_str().to_string()),
                 },
-            )],
-            Entity::Note => vec![(
-                *entity,
-                Slot::Field {
-                    key: "content".into(),
-                    label: None,
-                },
-            )],
-            // A part fills its own column and, composed with the others, the whole address.
-            _ => {
-                let mut slots = vec![(
-                    *entity,
-                    Slot::Custom {
-                        name: name.clone(),
-                        part: None,
-                    },
-                )];
-                if part.is_some() {
-                    slots.push((
-                        *entity,
-                        Slot::Custom {
-                            name: name.clone(),
-                            part: *part,
-                        },
-                    ));
-                }
-                slots
-            }
+            ],
+            None => vec![Slot::field(key)],
         },
-        Target::Field { entity, key, .. } => {
-            // A due time is written with its date, in the due date column
-            // (`YYYY-MM-DD HH:MM:SS`, the ISO form the import reads).
-            if key == "due_time" {
-                return vec![(
-                    *entity,
-                    Slot::Field {
-                        key: "due_date".into(),
-                        label: None,
-                    },
-                )];
-            }
-            match schema.field(&target.without_label()) {
-                Some(f) if f.field_type == "address" => {
-                    let whole = Slot::Field {
-                        key: key.clone(),
-                        label: None,
-                    };
-                    match target.address_part() {
-                        Some(part) => vec![
-                            (*entity, whole),
-                            (
-                                *entity,
-                                Slot::Field {
-                                    key: key.clone(),
-                                    label: Some(part.as_str().to_string()),
-                                },
-                            ),
-                        ],
-                        None => vec![(*entity, whole)],
-                    }
-                }
-                Some(f) if f.multi && !f.labels.is_empty() => f
-                    .labels
-                    .iter()
-                    .map(|l| {
-                        (
-                            *entity,
-                            Slot::Field {
-                                key: key.clone(),
-                                label: Some(l.clone()),
-                            },
-                        )
-                    })
-                    .collect(),
-                _ => vec![(
-                    *entity,
-                    Slot::Field {
-                        key: key.clone(),
-                        label: None,
-                    },
-                )],
-            }
-        }
+        Some(f) if f.multi && !f.labels.is_empty() => f
+            .labels
+            .iter()
+            .map(|l| Slot::Field {
+                key: key.to_string(),
+                label: Some(l.clone()),
+            })
+            .collect(),
+        _ => vec![Slot::field(key)],
     }
 }
 
@@ -329,10 +312,7 @@ fn derived(entity: Entity, slots: &mut Vec<Slot>) {
             .any(|s| matches!(s, Slot::Field { key: k, .. } if k == key))
     };
     let push = |slots: &mut Vec<Slot>, key: &str| {
-        let slot = Slot::Field {
-            key: key.to_string(),
-            label: None,
-        };
+        let slot = Slot::field(key);
         if !slots.contains(&slot) {
             slots.push(slot);
         }
@@ -374,10 +354,7 @@ pub fn rebuild(schema: &Schema, entity: Entity, slots: Vec<Slot>) -> Layout {
 
 fn finish(schema: &Schema, entity: Entity, mut slots: Vec<Slot>) -> Layout {
     // Name first, links next, the rest in the order they were met, the note last.
-    let name = Slot::Field {
-        key: name_key(entity).to_string(),
-        label: None,
-    };
+    let name = Slot::field(name_key(entity));
     slots.sort_by_key(|s| match s {
         s if *s == name => 0,
         Slot::Link(_) => 1,
@@ -395,15 +372,7 @@ fn address_part_of(slot: &Slot) -> Option<(Slot, AddressPart)> {
         Slot::Field {
             key,
             label: Some(label),
-        } => label.parse().ok().map(|part| {
-            (
-                Slot::Field {
-                    key: key.clone(),
-                    label: None,
-                },
-                part,
-            )
-        }),
+        } => label.parse().ok().map(|part| (Slot::field(key), part)),
         Slot::Custom {
             name,
             part: Some(part),
@@ -496,3 +465,7 @@ fn capitalize(s: &str) -> String {
         None => String::new(),
     }
 }
+
+#[cfg(test)]
+#[path = "layout_tests.rs"]
+mod tests;

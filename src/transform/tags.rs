@@ -141,94 +141,169 @@ pub fn from_tag_files(
     left_out: &[SourceRef],
     profile: &Profile,
 ) -> Result<Option<TagsUsed>, SourceError> {
-    let mut names: HashMap<String, String> = HashMap::new();
-    let mut tag_files = Vec::new();
-    let mut links: Vec<(&SourceRef, usize, usize, Entity)> = Vec::new();
-    for source in left_out {
-        let table = Table::open_ref(source)?;
-        if let Some((tag, record, entity)) = link_columns(&source.name, &table.headers) {
-            links.push((source, tag, record, entity));
-        } else if let Some((id, name)) = tag_columns(&table.headers) {
-            let mut table = table;
-            let before = names.len();
-            while let Some(r) = table.next_record()? {
-                let id = r.fields.get(id).unwrap_or("").trim();
-                let name = r.fields.get(name).unwrap_or("").trim();
-                if !id.is_empty() && !name.is_empty() {
-                    names
-                        .entry(id.to_string())
-                        .or_insert_with(|| name.to_string());
-                }
-            }
-            if names.len() > before {
-                tag_files.push(file_name(&source.name));
-            }
-        }
-    }
-    if names.is_empty() {
+    let found = read_sources(left_out)?;
+    if found.names.is_empty() {
         return Ok(None);
     }
     let mut used = TagsUsed {
-        files: tag_files.clone(),
+        files: found.tag_files.clone(),
         notes: Vec::new(),
         labels: RecordLabels::default(),
     };
     // Every link table whose records the profile exports.
-    for (source, tag, record, entity) in links {
-        if !profile.files.iter().any(|f| f.entity == entity) {
+    for link in &found.links {
+        if !profile.files.iter().any(|f| f.entity == link.entity) {
             continue;
         }
-        let mut table = Table::open_ref(source)?;
-        let mut by_id: HashMap<String, Vec<String>> = HashMap::new();
-        let (mut linked, mut unnamed) = (0usize, BTreeSet::new());
-        while let Some(r) = table.next_record()? {
-            let id = r.fields.get(record).unwrap_or("").trim();
-            let tag_id = r.fields.get(tag).unwrap_or("").trim();
-            if id.is_empty() || tag_id.is_empty() {
-                continue;
-            }
-            // A tag id the tags file lacks is kept as written, never dropped.
-            let name = names.get(tag_id).cloned().unwrap_or_else(|| {
-                unnamed.insert(tag_id.to_string());
-                tag_id.to_string()
-            });
-            let list = by_id.entry(id.to_string()).or_default();
-            if !list.contains(&name) {
-                list.push(name);
-                linked += 1;
-            }
-        }
-        if by_id.is_empty() {
+        let mut table = Table::open_ref(link.source)?;
+        let linked = read_link_table(&mut table, link.tag, link.record, &found.names)?;
+        if linked.by_id.is_empty() {
             continue;
         }
-        let link_file = file_name(&source.name);
-        let tag_list = tag_files.join(", ");
-        let mut note = format!(
-            "Labels: the tags of {tag_list} given to {} {} through {link_file} ({linked} links, by the records' ids), in {}.label; {tag_list} and {link_file} were used, not exported",
-            by_id.len(),
-            entity.plural(),
-            entity.as_str(),
-        );
-        if !unnamed.is_empty() {
-            note.push_str(&format!(
-                "; tag ids {tag_list} has no name for are kept as written: {}",
-                unnamed.into_iter().collect::<Vec<_>>().join(", ")
-            ));
-        }
+        let link_file = file_name(&link.source.name);
+        let note = link_note(link.entity, &found.tag_files, &link_file, &linked);
         used.notes.push(note);
         used.files.push(link_file);
         // Two link tables of one entity (tags and topics of contacts) add to the same records.
-        let all = used.labels.by_entity.entry(entity).or_default();
-        for (id, names) in by_id {
-            let list = all.entry(id).or_default();
-            for name in names {
-                if !list.contains(&name) {
-                    list.push(name);
-                }
+        let all = used.labels.by_entity.entry(link.entity).or_default();
+        add_record_labels(all, linked.by_id);
+    }
+    Ok((!used.notes.is_empty()).then_some(used))
+}
+
+/// What the left-out files hold for labels.
+#[derive(Default)]
+struct TagSources<'a> {
+    /// Tag id → tag name, from every tags file.
+    names: HashMap<String, String>,
+    /// The tags files that named a tag, by file name.
+    tag_files: Vec<String>,
+    links: Vec<LinkTable<'a>>,
+}
+
+/// A link table: its tag-id column, its record-id column and the entity of its records.
+struct LinkTable<'a> {
+    source: &'a SourceRef,
+    tag: usize,
+    record: usize,
+    entity: Entity,
+}
+
+/// Tells the link tables from the tags files by their columns, and reads the tags files' names.
+fn read_sources(left_out: &[SourceRef]) -> Result<TagSources<'_>, SourceError> {
+    let mut found = TagSources::default();
+    for source in left_out {
+        let mut table = Table::open_ref(source)?;
+        if let Some((tag, record, entity)) = link_columns(&source.name, &table.headers) {
+            found.links.push(LinkTable {
+                source,
+                tag,
+                record,
+                entity,
+            });
+        } else if let Some((id, name)) = tag_columns(&table.headers)
+            && read_tag_names(&mut table, id, name, &mut found.names)?
+        {
+            found.tag_files.push(file_name(&source.name));
+        }
+    }
+    Ok(found)
+}
+
+/// Reads a tags file's tag names by id into `names`, keeping a name already given to an id.
+/// True when the file named a tag no file before it had.
+fn read_tag_names(
+    table: &mut Table,
+    id: usize,
+    name: usize,
+    names: &mut HashMap<String, String>,
+) -> Result<bool, SourceError> {
+    let before = names.len();
+    while let Some(r) = table.next_record()? {
+        let id = r.fields.get(id).unwrap_or("").trim();
+        let name = r.fields.get(name).unwrap_or("").trim();
+        if !id.is_empty() && !name.is_empty() {
+            names
+                .entry(id.to_string())
+                .or_insert_with(|| name.to_string());
+        }
+    }
+    Ok(names.len() > before)
+}
+
+/// What one link table gives.
+#[derive(Debug, Default, PartialEq)]
+struct LinkedTags {
+    /// Record id → its tags' names, each once, in the table's order.
+    by_id: HashMap<String, Vec<String>>,
+    /// The links read (a record's tag given twice counts once).
+    linked: usize,
+    /// The tag ids no tags file names.
+    unnamed: BTreeSet<String>,
+}
+
+/// Reads a link table's (record id, tag id) rows into each record's tag names. A tag id the
+/// tags files lack is kept as written, never dropped.
+fn read_link_table(
+    table: &mut Table,
+    tag: usize,
+    record: usize,
+    names: &HashMap<String, String>,
+) -> Result<LinkedTags, SourceError> {
+    let mut out = LinkedTags::default();
+    while let Some(r) = table.next_record()? {
+        let id = r.fields.get(record).unwrap_or("").trim();
+        let tag_id = r.fields.get(tag).unwrap_or("").trim();
+        if id.is_empty() || tag_id.is_empty() {
+            continue;
+        }
+        let name = names.get(tag_id).cloned().unwrap_or_else(|| {
+            out.unnamed.insert(tag_id.to_string());
+            tag_id.to_string()
+        });
+        let list = out.by_id.entry(id.to_string()).or_default();
+        if !list.contains(&name) {
+            list.push(name);
+            out.linked += 1;
+        }
+    }
+    Ok(out)
+}
+
+/// The report's line for one link table used.
+fn link_note(entity: Entity, tag_files: &[String], link_file: &str, linked: &LinkedTags) -> String {
+    let tag_list = tag_files.join(", ");
+    let mut note = format!(
+        "Labels: the tags of {tag_list} given to {} {} through {link_file} ({} links, by the records' ids), in {}.label; {tag_list} and {link_file} were used, not exported",
+        linked.by_id.len(),
+        entity.plural(),
+        linked.linked,
+        entity.as_str(),
+    );
+    if !linked.unnamed.is_empty() {
+        note.push_str(&format!(
+            "; tag ids {tag_list} has no name for are kept as written: {}",
+            linked
+                .unnamed
+                .iter()
+                .cloned()
+                .collect::<Vec<_>>()
+                .join(", ")
+        ));
+    }
+    note
+}
+
+/// Adds each record's tag names to those `all` already gives it, each name once.
+fn add_record_labels(all: &mut HashMap<String, Vec<String>>, by_id: HashMap<String, Vec<String>>) {
+    for (id, names) in by_id {
+        let list = all.entry(id).or_default();
+        for name in names {
+            if !list.contains(&name) {
+                list.push(name);
             }
         }
     }
-    Ok((!used.notes.is_empty()).then_some(used))
 }
 
 /// Gives the layout of each labelled entity a label column when none of its files maps one.
@@ -273,89 +348,5 @@ pub fn add_labels(
 }
 
 #[cfg(test)]
-mod tests {
-    use super::*;
-
-    fn strings(items: &[&str]) -> Vec<String> {
-        items.iter().map(|s| s.to_string()).collect()
-    }
-
-    #[test]
-    fn tag_files_and_link_tables_are_told_by_their_columns() {
-        assert_eq!(
-            tag_columns(&strings(&["id", "tag", "tagType"])),
-            Some((0, 1))
-        );
-        assert_eq!(
-            tag_columns(&strings(&["Id", "GroupName", "GroupCategoryId"])),
-            Some((0, 1))
-        );
-        assert_eq!(tag_columns(&strings(&["Id", "Amount"])), None);
-        assert_eq!(
-            link_columns(
-                "contactTags.csv",
-                &strings(&["id", "contact", "tag", "cdate"])
-            ),
-            Some((2, 1, Entity::Person))
-        );
-        assert_eq!(
-            link_columns(
-                "ContactGroupAssign.csv",
-                &strings(&["ContactGroup", "ContactId", "DateCreated", "GroupId"])
-            ),
-            Some((3, 1, Entity::Person))
-        );
-        assert_eq!(
-            link_columns("deal_tags.csv", &strings(&["deal_id", "tag_id"])),
-            Some((1, 0, Entity::Deal))
-        );
-        // A tags file is no link table.
-        assert_eq!(link_columns("tags.csv", &strings(&["id", "tag"])), None);
-    }
-
-    #[test]
-    fn labels_join_a_records_own_and_skip_other_records_and_entities() {
-        let schema = Schema::builtin();
-        let layout = layout::rebuild(
-            &schema,
-            Entity::Person,
-            vec![
-                Slot::Field {
-                    key: "name".into(),
-                    label: None,
-                },
-                Slot::Field {
-                    key: "label".into(),
-                    label: None,
-                },
-            ],
-        );
-        let col = layout.field("label").expect("a label column");
-        let mut labels = RecordLabels::default();
-        labels
-            .by_entity
-            .entry(Entity::Person)
-            .or_default()
-            .insert("11".into(), vec!["vip".into(), "newsletter".into()]);
-        let mut cells = vec![String::new(); layout.slots.len()];
-        cells[col] = "buyer".into();
-        add_labels(
-            &labels,
-            Some(&layout),
-            Entity::Person,
-            Some("11"),
-            &mut cells,
-        );
-        assert_eq!(cells[col], "buyer, newsletter, vip");
-        let mut other = vec![String::new(); layout.slots.len()];
-        add_labels(
-            &labels,
-            Some(&layout),
-            Entity::Person,
-            Some("12"),
-            &mut other,
-        );
-        add_labels(&labels, Some(&layout), Entity::Deal, Some("11"), &mut other);
-        assert_eq!(other[col], "");
-    }
-}
+#[path = "tags_tests.rs"]
+mod tests;
