@@ -189,3 +189,19 @@ fn layouts_come_in_entity_order_with_the_derived_columns() {
     assert_eq!(deal.slots.last(), Some(&Slot::Note));
     assert_eq!(deal.slots[0], Slot::field("title"));
 }
+
+#[test]
+fn a_multi_field_has_a_column_per_label_in_column_order() {
+    let slots = vec![
+        labelled("email", "work"),
+        Slot::field("name"),
+        labelled("email", "home"),
+        Slot::field("email"),
+        custom("email", None),
+    ];
+    let headers = (0..slots.len()).map(|i| format!("h{i}")).collect();
+    let layout = Layout::new(Entity::Person, slots, headers);
+    assert_eq!(layout.columns_of("email"), [0, 2, 3]);
+    assert_eq!(layout.columns_of("name"), [1]);
+    assert!(layout.columns_of("phone").is_empty());
+}
