@@ -214,7 +214,47 @@ fn any_date() -> impl Strategy<Value = Date> {
         .prop_filter_map("real dates", |(y, m, d)| Date::new(y, m, d).ok())
 }
 
+#[test]
+fn pipedrive_dates_are_written_as_formatting_would_write_them() {
+    let cases: [(i16, i8, i8, i8, i8, i8); 4] = [
+        (2024, 3, 9, 7, 5, 0),
+        (5, 1, 1, 0, 0, 0),
+        (-44, 3, 15, 12, 30, 59),
+        (9999, 12, 31, 23, 59, 59),
+    ];
+    for (y, m, d, h, mi, s) in cases {
+        let dt = Date::new(y, m, d)
+            .unwrap()
+            .to_datetime(Time::new(h, mi, s, 0).unwrap());
+        let day = format!("{y:04}-{m:02}-{d:02}");
+        assert_eq!(DateValue::Date(dt.date()).to_pipedrive(), day);
+        assert_eq!(
+            DateValue::DateTime(dt).to_pipedrive(),
+            format!("{day} {h:02}:{mi:02}:{s:02}")
+        );
+    }
+}
+
 proptest! {
+    #[test]
+    fn plain_iso_dates_read_as_the_whole_rules_read_them(
+        y in 990i32..3010, m in 0u32..14, d in 0u32..33,
+        h in 0u32..26, mi in 0u32..62, sec in 0u32..62, shape in 0usize..4,
+    ) {
+        let day = format!("{y:04}-{m:02}-{d:02}");
+        let text = match shape {
+            0 => day,
+            1 => format!("{day} {h:02}:{mi:02}:{sec:02}"),
+            2 => format!("{day}T{h:02}:{mi:02}:{sec:02}Z"),
+            _ => format!("{day}T{h:02}:{mi:02}:{sec:02}"),
+        };
+        let style = DateStyle::default();
+        if let Some(quick) = plain_iso(&text) {
+            prop_assert_eq!(Ok(quick), read_date(&text, &style), "{}", text);
+        }
+        prop_assert_eq!(parse_date(&text, &style), read_date(&text, &style), "{}", text);
+    }
+
     #[test]
     fn parsing_never_panics(s in "\\PC{0,40}", excel in any::<bool>()) {
         let style = DateStyle { order: None, excel_serial: excel };
