@@ -14,7 +14,7 @@ use crate::profile::Profile;
 use crate::source::{Record, SourceRef};
 
 use super::engine::ApplyError;
-use super::index_read::{Entry, IndexRead, IndexTake};
+use super::index_read::{IndexRead, IndexTake};
 use super::plan::{FilePlan, Rule};
 use super::pool;
 
@@ -137,6 +137,50 @@ fn searched_entities<'a>(plan: &'a FilePlan, profile: &Profile) -> Vec<(Entity, 
 /// again with their group (None when no group has exact keys).
 type FirstRead = (Vec<Vec<DedupeRecord>>, Option<HashMap<u64, usize>>);
 
+/// A row as the first read drafts it: its group, its record, and its exact keys' hashes (when
+/// the group has exact keys).
+type Drafted = (usize, DedupeRecord, Option<Vec<u64>>);
+
+/// What the first read gathers in row order, per group.
+struct FirstReadTally {
+    /// The exact keys counted so far.
+    index: Vec<KeyIndex>,
+    /// The rows whose keys went into the index, in order.
+    indexed: Vec<Vec<u64>>,
+    /// The whole records of groups without exact keys.
+    records: Vec<Vec<DedupeRecord>>,
+    /// The identities handed out so far.
+    unique: Vec<dedupe::Identities>,
+}
+
+impl FirstReadTally {
+    fn new(groups: usize) -> FirstReadTally {
+        FirstReadTally {
+            index: (0..groups).map(|_| KeyIndex::default()).collect(),
+            indexed: vec![Vec::new(); groups],
+            records: vec![Vec::new(); groups],
+            unique: (0..groups).map(|_| Default::default()).collect(),
+        }
+    }
+
+    /// Hands out the drafted row's identity and counts its keys (or keeps its record).
+    fn take(&mut self, identities: &mut Identities, drafted: Option<Drafted>) {
+        let Some((g, mut r, hashes)) = drafted else {
+            identities.push("");
+            return;
+        };
+        r.identity = self.unique[g].unique(std::mem::take(&mut r.identity));
+        identities.push(&r.identity);
+        match hashes {
+            Some(hashes) => {
+                self.index[g].add_hashes(&hashes);
+                self.indexed[g].push(r.row);
+            }
+            None => self.records[g].push(r),
+        }
+    }
+}
+
 /// One entity of the file whose duplicates are searched.
 struct Group<'a> {
     entity: Entity,
@@ -239,31 +283,18 @@ impl<'a> Search<'a> {
 
     /// The first read: every row's identity, the whole records of groups without exact keys,
     /// and (when some group has exact keys) the rows worth reading again, with their group.
+    /// Records are drafted and their keys hashed on worker threads ([`Search::draft`]);
+    /// identities are handed out and keys counted on this thread, in row order
+    /// ([`FirstReadTally::take`]). With `index`, the same read indexes the file for links.
     fn first_read(
         &self,
         identities: &mut Identities,
         index: Option<(&IndexRead, &mut IndexTake)>,
     ) -> Result<FirstRead, ApplyError> {
         let (index_work, mut index_take) = index.unzip();
-        // It keeps only identities and exact keys, so its records need no more.
-        let builders: Vec<RecordBuilder> = self
-            .builders()?
-            .into_iter()
-            .zip(&self.groups)
-            .map(|(b, g)| match g.exact {
-                Some(_) => b.for_exact_keys(&g.keys),
-                None => b,
-            })
-            .collect();
-        let mut index: Vec<KeyIndex> = self.groups.iter().map(|_| KeyIndex::default()).collect();
-        // Per group, the rows whose keys went into its index, in order.
-        let mut indexed: Vec<Vec<u64>> = vec![Vec::new(); self.groups.len()];
-        let mut records: Vec<Vec<DedupeRecord>> = vec![Vec::new(); self.groups.len()];
-        // Records are drafted and their keys hashed on worker threads; identities are handed
-        // out and keys counted here, in row order.
-        let mut unique: Vec<dedupe::Identities> =
-            self.groups.iter().map(|_| Default::default()).collect();
+        let builders = self.exact_builders()?;
         let wanted = self.wanted_columns(&builders);
+        let mut tally = FirstReadTally::new(self.groups.len());
         let mut table = crate::source::Table::open_ref(self.source)?;
         let mut row = 0u64;
         pool::ordered_map(
@@ -279,19 +310,9 @@ impl<'a> Search<'a> {
                 Ok::<_, ApplyError>(next.map(|record| (row, record)))
             },
             |(row, record)| {
-                let drafted = self.group_of(&record).map(|g| {
-                    let r = builders[g].draft(row, |i| record.fields.get(i));
-                    let hashes = self.groups[g].exact.as_ref().map(|keys| {
-                        let mut hashes = Vec::new();
-                        keys.hashes(&r, &mut hashes);
-                        hashes
-                    });
-                    (g, r, hashes)
-                });
-                let entry: Option<(Record, Entry)> = index_work
-                    .map(|read| (read.entry(&record), record))
-                    .map(|(e, r)| (r, e));
-                (drafted, entry)
+                let drafted = self.draft(&builders, row, &record);
+                let entry = index_work.map(|read| read.entry(&record));
+                (drafted, entry.map(|entry| (record, entry)))
             },
             |(drafted, entry)| {
                 if let (Some((record, entry)), Some(read), Some(taken)) =
@@ -299,36 +320,58 @@ impl<'a> Search<'a> {
                 {
                     read.take(taken, &record, entry);
                 }
-                let Some((g, mut r, hashes)) = drafted else {
-                    identities.push("");
-                    return Ok(());
-                };
-                r.identity = unique[g].unique(std::mem::take(&mut r.identity));
-                identities.push(&r.identity);
-                match hashes {
-                    Some(hashes) => {
-                        index[g].add_hashes(&hashes);
-                        indexed[g].push(r.row);
-                    }
-                    None => records[g].push(r),
-                }
+                tally.take(identities, drafted);
                 Ok(())
             },
         )?;
         drop(builders);
         if self.groups.iter().all(|g| g.exact.is_none()) {
-            return Ok((records, None));
+            return Ok((tally.records, None));
         }
+        let candidates = self.candidates(&tally, identities);
+        Ok((tally.records, Some(candidates)))
+    }
+
+    /// The first read's record builders: those of groups with exact keys read only what the
+    /// keys need, since the read keeps only identities and exact keys of their records.
+    fn exact_builders(&self) -> Result<Vec<RecordBuilder>, ApplyError> {
+        Ok(self
+            .builders()?
+            .into_iter()
+            .zip(&self.groups)
+            .map(|(b, g)| match g.exact {
+                Some(_) => b.for_exact_keys(&g.keys),
+                None => b,
+            })
+            .collect())
+    }
+
+    /// A row's record as the first read drafts it (on a worker thread), with its group and the
+    /// hashes of its exact keys; None when no group takes the row.
+    fn draft(&self, builders: &[RecordBuilder], row: u64, record: &Record) -> Option<Drafted> {
+        let g = self.group_of(record)?;
+        let r = builders[g].draft(row, |i| record.fields.get(i));
+        let hashes = self.groups[g].exact.as_ref().map(|keys| {
+            let mut hashes = Vec::new();
+            keys.hashes(&r, &mut hashes);
+            hashes
+        });
+        Some((g, r, hashes))
+    }
+
+    /// The rows worth reading again: those sharing an exact key with another row of their
+    /// group, or named by a decision.
+    fn candidates(&self, tally: &FirstReadTally, identities: &Identities) -> HashMap<u64, usize> {
         let mut candidates: HashMap<u64, usize> = HashMap::new();
-        for (g, rows) in indexed.iter().enumerate() {
+        for (g, rows) in tally.indexed.iter().enumerate() {
             for (i, &row) in rows.iter().enumerate() {
                 let identity = identities.get(row as usize - 1);
-                if index[g].shared(i) || self.groups[g].decided.contains(identity) {
+                if tally.index[g].shared(i) || self.groups[g].decided.contains(identity) {
                     candidates.insert(row, g);
                 }
             }
         }
-        Ok((records, Some(candidates)))
+        candidates
     }
 
     /// The second read: the candidates' records (identities as the first read handed them out)

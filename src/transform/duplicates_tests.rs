@@ -110,3 +110,26 @@ fn a_merge_is_named_and_a_different_name_is_a_rename() {
         )]
     );
 }
+
+#[test]
+fn the_first_read_hands_out_unique_identities_and_counts_keys_in_row_order() {
+    let record = |row, identity: &str| DedupeRecord {
+        row,
+        identity: identity.into(),
+        ..DedupeRecord::default()
+    };
+    let mut tally = FirstReadTally::new(2);
+    let mut identities = Identities::default();
+    tally.take(&mut identities, Some((0, record(1, "a"), Some(vec![7]))));
+    tally.take(&mut identities, None);
+    tally.take(&mut identities, Some((0, record(3, "a"), Some(vec![7]))));
+    tally.take(&mut identities, Some((0, record(4, "b"), Some(vec![9]))));
+    tally.take(&mut identities, Some((1, record(5, "c"), None)));
+    let handed: Vec<&str> = (0..5).map(|i| identities.get(i)).collect();
+    assert_eq!(handed, ["a", "", "a#2", "b", "c"]);
+    assert_eq!(tally.indexed, [vec![1, 3, 4], vec![]]);
+    let shared: Vec<bool> = (0..3).map(|i| tally.index[0].shared(i)).collect();
+    assert_eq!(shared, [true, true, false]);
+    assert_eq!(tally.records[1].len(), 1);
+    assert!(tally.records[0].is_empty());
+}

@@ -14,7 +14,7 @@ use crate::source::{Record, SourceRef};
 
 use super::duplicates::FileDuplicates;
 use super::engine::{ApplyError, ApplyOptions, DriftPolicy};
-use super::index_read::{IndexRead, index_entry};
+use super::index_read::{Entry, IndexRead, index_entry};
 use super::layout::{self, Layout, Slot};
 use super::links::LinkIndex;
 use super::opened::{Opened, confirm_decimal_styles, record_bytes};
@@ -77,38 +77,8 @@ impl<'a> ExportRun<'a> {
         schema: &Schema,
         opts: &'a ApplyOptions<'a>,
     ) -> Result<ExportRun<'a>, ApplyError> {
-        // Each source is held open only while a step reads it: a source not read whole is
-        // closed after its first rows (and opened again when its turn comes), so an archive of
-        // thousands of members never holds them all at once.
-        let mut opened: Vec<Opened> = Vec::with_capacity(sources.len());
-        for source in &sources {
-            let mut o = Opened::open(source)?;
-            o.park();
-            opened.push(o);
-        }
-        let headers: Vec<(String, Vec<String>)> = opened
-            .iter()
-            .map(|o| (o.table.name.clone(), o.table.headers.clone()))
-            .collect();
-        let matches = plan::match_files(profile, &headers).map_err(ApplyError::Unmatched)?;
-        let mut plans = Vec::with_capacity(opened.len());
-        let mut drift = Vec::with_capacity(opened.len());
-        for (i, (o, &m)) in opened.iter_mut().zip(&matches).enumerate() {
-            let o = o.unparked(&sources[i])?;
-            let sample = o.sample();
-            let (name, columns) = (&o.table.name, &o.table.headers);
-            let mapping = &profile.files[m];
-            let mut plan = plan::compile(name, columns, &sample, mapping, profile, schema)?;
-            plan.mapping = m;
-            if !o.exhausted {
-                // The sample proposed each number column's decimal convention; all rows decide.
-                confirm_decimal_styles(&sources[i], &mut plan)?;
-            }
-            plans.push(plan);
-            let d = crate::profile::drift::detect(name, mapping, profile, columns, &sample);
-            drift.push(d);
-            o.park();
-        }
+        let mut opened = open_parked(&sources)?;
+        let (mut plans, drift) = compile_plans(&sources, &mut opened, profile, schema)?;
         let mut layouts = layout::build(schema, &plans);
         super::tags::widen(&mut layouts, schema, &opts.labels);
         for plan in &mut plans {
@@ -300,18 +270,29 @@ impl<'a> ExportRun<'a> {
     /// on this thread and converted on worker threads between (`pool`), in the file's order.
     pub fn convert_file(&mut self, i: usize, out: &mut Outputs) -> Result<(), ApplyError> {
         let plan = &self.plans[i];
-        let converter = Converter {
-            layouts: &self.layouts,
-            maps: &self.maps,
-            index: &self.index,
-        };
         let rules = WriteRules {
             layouts: &self.layouts,
             noted_columns: &self.lookups.noted_columns,
             renames: &self.lookups.renames,
             escape: self.lookups.escape,
         };
-        let duplicates = self.duplicates.get(i).and_then(Option::as_ref);
+        // A file no earlier row links to is indexed as it is converted, not read beforehand.
+        let index_now = self.indexed_later[i];
+        let work = RowWork {
+            plan,
+            converter: Converter {
+                layouts: &self.layouts,
+                maps: &self.maps,
+                index: &self.index,
+            },
+            rules: &rules,
+            ctx: RouteContext {
+                layouts: &self.layouts,
+                duplicates: self.duplicates.get(i).and_then(Option::as_ref),
+                column_merges: &self.lookups.column_merges,
+            },
+            index_now,
+        };
         let opened = self.opened[i].unparked(&self.sources[i])?;
         let rows = &mut self.rows;
         let mut progress = Progress {
@@ -320,14 +301,7 @@ impl<'a> ExportRun<'a> {
             total: self.total_bytes,
             unreported: 0,
         };
-        // A file no earlier row links to is indexed as it is converted, not read beforehand.
-        let index_now = self.indexed_later[i];
         let mut added = LinkIndex::default();
-        let ctx = RouteContext {
-            layouts: &self.layouts,
-            duplicates,
-            column_merges: &self.lookups.column_merges,
-        };
         let mut read = 0usize;
         pool::ordered_map(
             pool::workers(),
@@ -337,20 +311,7 @@ impl<'a> ExportRun<'a> {
                 read += 1;
                 Ok::<_, ApplyError>(next.map(|record| (read - 1, record)))
             },
-            // Everything about a row that the rows before it cannot change is worked out on the
-            // worker threads: its conversion, its route, its output line.
-            |(row_index, record)| {
-                let result = converter.convert(plan, &record);
-                let indexed = index_now
-                    .then(|| index_entry(&self.layouts, &result))
-                    .flatten();
-                let absorbed = |r: &Record| converter.convert(plan, r).primary;
-                let mut decision = route(&ctx, result, record.line, row_index, absorbed);
-                if let RowDecision::Write(w) = &mut decision {
-                    w.prepare(&rules);
-                }
-                (record, indexed, decision)
-            },
+            |(row_index, record)| work.row(row_index, record),
             |(record, indexed, decision)| {
                 progress.advance(record_bytes(&record));
                 if let Some((id, linked)) = indexed {
@@ -451,6 +412,82 @@ impl RowState {
 
 /// Per entity, per output column: does it hold a custom field whose values are options to
 /// create (enum, set), looked up per cell.
+/// What the worker threads work out for each row of a file: everything about it that the rows
+/// before it cannot change (its conversion, its link-index entry, its route, its output line).
+struct RowWork<'r> {
+    plan: &'r FilePlan,
+    converter: Converter<'r>,
+    rules: &'r WriteRules<'r>,
+    ctx: RouteContext<'r>,
+    /// Whether the file is indexed for links as it is converted.
+    index_now: bool,
+}
+
+impl RowWork<'_> {
+    /// Row `row_index` (0-based) worked out, handed back with its record.
+    fn row(&self, row_index: usize, record: Record) -> (Record, Entry, RowDecision) {
+        let result = self.converter.convert(self.plan, &record);
+        let indexed = self
+            .index_now
+            .then(|| index_entry(self.ctx.layouts, &result))
+            .flatten();
+        let absorbed = |r: &Record| self.converter.convert(self.plan, r).primary;
+        let mut decision = route(&self.ctx, result, record.line, row_index, absorbed);
+        if let RowDecision::Write(w) = &mut decision {
+            w.prepare(self.rules);
+        }
+        (record, indexed, decision)
+    }
+}
+
+/// Opens every source and reads its first rows. Each source is held open only while a step
+/// reads it: a source not read whole is closed after its first rows (and opened again when its
+/// turn comes), so an archive of thousands of members never holds them all at once.
+fn open_parked(sources: &[SourceRef]) -> Result<Vec<Opened>, ApplyError> {
+    let mut opened: Vec<Opened> = Vec::with_capacity(sources.len());
+    for source in sources {
+        let mut o = Opened::open(source)?;
+        o.park();
+        opened.push(o);
+    }
+    Ok(opened)
+}
+
+/// Each source's plan, compiled against its first rows for the profile's file mapping it
+/// matches, and how its columns drifted from the mapping's.
+fn compile_plans(
+    sources: &[SourceRef],
+    opened: &mut [Opened],
+    profile: &Profile,
+    schema: &Schema,
+) -> Result<(Vec<FilePlan>, Vec<Drift>), ApplyError> {
+    let headers: Vec<(String, Vec<String>)> = opened
+        .iter()
+        .map(|o| (o.table.name.clone(), o.table.headers.clone()))
+        .collect();
+    let matches = plan::match_files(profile, &headers).map_err(ApplyError::Unmatched)?;
+    let mut plans = Vec::with_capacity(opened.len());
+    let mut drift = Vec::with_capacity(opened.len());
+    for (i, (o, &m)) in opened.iter_mut().zip(&matches).enumerate() {
+        let o = o.unparked(&sources[i])?;
+        let sample = o.sample();
+        let (name, columns) = (&o.table.name, &o.table.headers);
+        let mapping = &profile.files[m];
+        let mut plan = plan::compile(name, columns, &sample, mapping, profile, schema)?;
+        plan.mapping = m;
+        if !o.exhausted {
+            // The sample proposed each number column's decimal convention; all rows decide.
+            confirm_decimal_styles(&sources[i], &mut plan)?;
+        }
+        plans.push(plan);
+        drift.push(crate::profile::drift::detect(
+            name, mapping, profile, columns, &sample,
+        ));
+        o.park();
+    }
+    Ok((plans, drift))
+}
+
 /// Per entity, the output columns whose values the tallies note (see [`Lookups`]).
 fn noted_columns(plans: &[FilePlan], layouts: &[Layout]) -> HashMap<Entity, Vec<usize>> {
     let named: HashSet<(Entity, String)> = plans
