@@ -35,7 +35,7 @@ pub use origin::{
     AsSources, Expansion, Fingerprint, Origin, SourceRef, expand, is_container, resolve,
 };
 pub use sniff::{EncodingGuess, LineEnding};
-pub use table::Table;
+pub use table::{RowsAt, Table};
 
 /// A source that cannot be read, always naming the file (and line where there is one).
 #[derive(Debug, thiserror::Error)]

@@ -37,6 +37,11 @@ pub struct Table {
     invalid: InvalidText,
     rows: Rows,
     size_hint: Option<u64>,
+    /// The reader's byte positions are the file's own (a plain UTF-8 file read straight from
+    /// disk), so a row can be read again from where it starts ([`RowsAt`]).
+    plain_file: bool,
+    /// The text is read as its bytes, without decoding (UTF-8).
+    utf8_as_is: bool,
 }
 
 /// The row reader behind a table: CSV text, or a workbook sheet's cells.
@@ -106,7 +111,9 @@ impl Table {
                 let file = File::open(path).map_err(io_err)?;
                 let gzip = matches!(source.origin, Origin::Gzip(_)) || is_gzip(path);
                 let size = file.metadata().ok().map(|m| m.len()).filter(|_| !gzip);
-                Table::open_text(name, path, Box::new(file), gzip, None, size)
+                let mut table = Table::open_text(name, path, Box::new(file), gzip, None, size)?;
+                table.plain_file = !gzip && table.utf8_as_is;
+                Ok(table)
             }
             Origin::ZipMember {
                 archive,
@@ -348,6 +355,7 @@ impl Table {
             ));
         }
         let mut table = Table::start(name, path, format, rows, size_hint)?;
+        table.utf8_as_is = guess.code_page.is_none() && guess.encoding == encoding_rs::UTF_8;
         table.warnings.splice(0..0, notes);
         Ok(table)
     }
@@ -372,6 +380,8 @@ impl Table {
             size_hint,
             unwrapped_rows: 0,
             invalid: InvalidText::default(),
+            plain_file: false,
+            utf8_as_is: false,
         };
         let file = table.name.clone();
         let header = table.next_record()?.ok_or(if sheet {
@@ -448,26 +458,41 @@ impl Table {
         let Rows::Csv { record, .. } = &self.rows else {
             return Ok(None);
         };
-        match Fields::from_byte_record(record) {
-            Some(fields) => Ok(Some(Record {
-                line,
-                fields,
-                invalid_text: None,
-            })),
-            None => {
-                let bad = record
-                    .iter()
-                    .position(|f| std::str::from_utf8(f).is_err())
-                    .unwrap_or(0);
-                self.invalid.saw(line);
-                let fields: Fields = record.iter().map(|f| String::from_utf8_lossy(f)).collect();
-                Ok(Some(Record {
-                    line,
-                    fields,
-                    invalid_text: Some(bad),
-                }))
-            }
+        let record = record_of(record, line);
+        if record.invalid_text.is_some() {
+            self.invalid.saw(line);
         }
+        Ok(Some(record))
+    }
+
+    /// Where the next data row starts in the file's bytes, when rows can be read again from
+    /// there ([`Table::rows_at`]): a plain UTF-8 file read straight from disk.
+    pub fn next_row_start(&self) -> Option<u64> {
+        match &self.rows {
+            Rows::Csv { reader, .. } if self.plain_file => Some(reader.position().byte()),
+            _ => None,
+        }
+    }
+
+    /// A reader of single rows at the positions [`Table::next_row_start`] gave; None when the
+    /// table has none.
+    pub fn rows_at(&self) -> Result<Option<RowsAt>, SourceError> {
+        if !self.plain_file {
+            return Ok(None);
+        }
+        let file = File::open(&self.path).map_err(|e| io_error(&self.name, e))?;
+        let reader = csv::ReaderBuilder::new()
+            .delimiter(self.format.delimiter_byte())
+            .has_headers(false)
+            .flexible(true)
+            .from_reader(file);
+        Ok(Some(RowsAt {
+            name: self.name.clone(),
+            reader,
+            record: csv::ByteRecord::new(),
+            width: self.headers.len(),
+            delimiter: self.format.delimiter_byte(),
+        }))
     }
 
     /// The next data row with the text of the `wanted` columns only (the others read as
@@ -718,6 +743,61 @@ fn read_chunk(raw: &mut Box<dyn Read + Send>, head: &mut Vec<u8>) -> io::Result<
 
 /// A row written whole inside one pair of quotes (`"Call,Kim Doe,2014-09-04"`, inner quotes
 /// doubled): one field that, read as a row itself, holds exactly the header's `width` fields.
+/// A record read from a text file: its fields, or (for bytes not valid UTF-8) their text with
+/// the bad bytes replaced and the first such column noted.
+fn record_of(record: &csv::ByteRecord, line: u64) -> Record {
+    match Fields::from_byte_record(record) {
+        Some(fields) => Record {
+            line,
+            fields,
+            invalid_text: None,
+        },
+        None => {
+            let bad = record
+                .iter()
+                .position(|f| std::str::from_utf8(f).is_err())
+                .unwrap_or(0);
+            let fields: Fields = record.iter().map(|f| String::from_utf8_lossy(f)).collect();
+            Record {
+                line,
+                fields,
+                invalid_text: Some(bad),
+            }
+        }
+    }
+}
+
+/// Single rows of a plain text file read again where they start, as [`Table::next_record`]
+/// read them: for a read that wants a few rows of a million after a whole read found which.
+pub struct RowsAt {
+    name: String,
+    reader: csv::Reader<File>,
+    record: csv::ByteRecord,
+    width: usize,
+    delimiter: u8,
+}
+
+impl RowsAt {
+    /// The row starting at byte `start` (a position [`Table::next_row_start`] gave), which
+    /// starts on file line `line`; None past the end of the file.
+    pub fn read(&mut self, start: u64, line: u64) -> Result<Option<Record>, SourceError> {
+        self.reader
+            .seek_raw(io::SeekFrom::Start(start), csv::Position::new())
+            .map_err(|e| csv_error(&self.name, e))?;
+        let more = self
+            .reader
+            .read_byte_record(&mut self.record)
+            .map_err(|e| csv_error(&self.name, e))?;
+        if !more {
+            return Ok(None);
+        }
+        if let Some(fields) = unwrap_row(&self.record, self.width, self.delimiter) {
+            self.record = fields;
+        }
+        Ok(Some(record_of(&self.record, line)))
+    }
+}
+
 fn unwrap_row(record: &csv::ByteRecord, width: usize, delimiter: u8) -> Option<csv::ByteRecord> {
     if width < 2 || record.len() != 1 {
         return None;
@@ -898,6 +978,77 @@ fn is_gzip(path: &Path) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// Every row of `bytes`, written to a file: as read in order, and as read again where
+    /// `next_row_start` said it starts.
+    fn rows_read_again(bytes: &[u8]) -> (Vec<Record>, Vec<Option<Record>>) {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("people.csv");
+        std::fs::write(&path, bytes).unwrap();
+        let source = SourceRef {
+            name: "people.csv".into(),
+            origin: Origin::File(path),
+        };
+        let mut table = Table::open_ref(&source).unwrap();
+        let mut again = table
+            .rows_at()
+            .unwrap()
+            .expect("a plain file is read again");
+        let mut starts = Vec::new();
+        let mut rows = Vec::new();
+        while let Some(start) = table.next_row_start() {
+            let Some(record) = table.next_record().unwrap() else {
+                break;
+            };
+            starts.push((start, record.line));
+            rows.push(record);
+        }
+        let read: Vec<Option<Record>> = starts
+            .iter()
+            .rev()
+            .map(|&(start, line)| again.read(start, line).unwrap())
+            .collect();
+        (rows, read.into_iter().rev().collect())
+    }
+
+    #[test]
+    fn rows_are_read_again_where_they_start_as_they_were_read() {
+        let text: &[u8] = b"\xef\xbb\xbfname,note,city\r\nAnn,\"two\r\nlines\",Oslo\r\n\r\n\"Bo,plain,Rome\"\r\nCy,Z\xc3\xab byte,Bern\r\n\"D, Jr\",\"say \"\"hi\"\"\",\r\nEd,x,Y";
+        let (rows, again) = rows_read_again(text);
+        assert_eq!(rows.len(), 5);
+        for (row, read) in rows.iter().zip(&again) {
+            let read = read.as_ref().expect("the row is read again");
+            let fields = |r: &Record| r.fields.iter().map(str::to_string).collect::<Vec<_>>();
+            assert_eq!(fields(read), fields(row), "line {}", row.line);
+            assert_eq!((read.line, read.invalid_text), (row.line, row.invalid_text));
+        }
+        assert_eq!(
+            rows[1].fields.get(0),
+            Some("Bo"),
+            "the wrapped row is unwrapped"
+        );
+        assert_eq!(rows[2].fields.get(1), Some("Zë byte"));
+    }
+
+    #[test]
+    fn only_plain_files_are_read_again_by_position() {
+        let table = Table::from_bytes("people.csv", b"name\nAnn\n".to_vec()).unwrap();
+        assert!(table.next_row_start().is_none());
+        assert!(table.rows_at().unwrap().is_none());
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("latin.csv");
+        std::fs::write(&path, b"name\nZo\xeb M\xfcller\nJos\xe9\n").unwrap();
+        let source = SourceRef {
+            name: "latin.csv".into(),
+            origin: Origin::File(path),
+        };
+        let table = Table::open_ref(&source).unwrap();
+        assert_ne!(table.format.encoding, "UTF-8");
+        assert!(
+            table.next_row_start().is_none(),
+            "decoded text has other positions"
+        );
+    }
 
     fn read_all(bytes: &[u8]) -> Result<usize, SourceError> {
         let mut table = Table::from_bytes("t.csv", bytes.to_vec())?;

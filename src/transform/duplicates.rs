@@ -11,7 +11,7 @@ use crate::dedupe::{
 };
 use crate::entity::{Entity, Target};
 use crate::profile::Profile;
-use crate::source::{Record, SourceRef};
+use crate::source::{Record, RowsAt, SourceRef};
 
 use super::engine::ApplyError;
 use super::index_read::{IndexRead, IndexTake};
@@ -100,10 +100,12 @@ pub fn find(
     }
     let search = Search::new(source, plan, profile, searched)?;
     let mut out = FileDuplicates::default();
-    let (mut records, candidates) = search.first_read(&mut out.identities, index)?;
+    let (mut records, candidates, starts) = search.first_read(&mut out.identities, index)?;
     // Source rows kept by the second read (candidates), for the absorbed ones' values.
     let kept = match candidates {
-        Some(candidates) => search.second_read(&candidates, &mut records, &out.identities)?,
+        Some(candidates) => {
+            search.second_read(&candidates, &mut records, &out.identities, starts)?
+        }
         None => HashMap::new(),
     };
     for (group, records) in search.groups.iter().zip(&records) {
@@ -133,9 +135,20 @@ fn searched_entities<'a>(plan: &'a FilePlan, profile: &Profile) -> Vec<(Entity, 
     entities
 }
 
-/// What the first read gives: per group, the records it kept whole, and the rows to read
-/// again with their group (None when no group has exact keys).
-type FirstRead = (Vec<Vec<DedupeRecord>>, Option<HashMap<u64, usize>>);
+/// What the first read gives: per group, the records it kept whole; the rows to read again
+/// with their group (None when no group has exact keys); and where each row starts, when
+/// rows can be read again from there.
+type FirstRead = (
+    Vec<Vec<DedupeRecord>>,
+    Option<HashMap<u64, usize>>,
+    Option<RowStarts>,
+);
+
+/// Single rows of the file read again where they start: each row's byte position and line.
+struct RowStarts {
+    rows: RowsAt,
+    starts: Vec<(u64, u64)>,
+}
 
 /// A row as the first read drafts it: its group, its record, and its exact keys' hashes (when
 /// the group has exact keys).
@@ -296,16 +309,25 @@ impl<'a> Search<'a> {
         let wanted = self.wanted_columns(&builders);
         let mut tally = FirstReadTally::new(self.groups.len());
         let mut table = crate::source::Table::open_ref(self.source)?;
+        // Where each row starts, so the second read reads the candidates alone.
+        let mut starts = table.rows_at()?.map(|rows| RowStarts {
+            rows,
+            starts: Vec::new(),
+        });
         let mut row = 0u64;
         pool::ordered_map(
             pool::workers(),
             pool::CHUNK_ROWS,
             || {
+                let start = table.next_row_start();
                 // Indexing for links reads whole rows.
                 let next = match index_work {
                     Some(_) => table.next_record()?,
                     None => table.next_record_with(&wanted)?,
                 };
+                if let (Some(at), Some(start), Some(record)) = (&mut starts, start, &next) {
+                    at.starts.push((start, record.line));
+                }
                 row += 1;
                 Ok::<_, ApplyError>(next.map(|record| (row, record)))
             },
@@ -326,10 +348,10 @@ impl<'a> Search<'a> {
         )?;
         drop(builders);
         if self.groups.iter().all(|g| g.exact.is_none()) {
-            return Ok((tally.records, None));
+            return Ok((tally.records, None, None));
         }
         let candidates = self.candidates(&tally, identities);
-        Ok((tally.records, Some(candidates)))
+        Ok((tally.records, Some(candidates), starts))
     }
 
     /// The first read's record builders: those of groups with exact keys read only what the
@@ -375,18 +397,39 @@ impl<'a> Search<'a> {
     }
 
     /// The second read: the candidates' records (identities as the first read handed them out)
-    /// and their source rows.
+    /// and their source rows. Where rows can be read again from where they start, the
+    /// candidates alone are read; else the file is read again up to the last candidate.
     fn second_read(
         &self,
         candidates: &HashMap<u64, usize>,
         records: &mut [Vec<DedupeRecord>],
         identities: &Identities,
+        starts: Option<RowStarts>,
     ) -> Result<HashMap<u64, Record>, ApplyError> {
         for (g, group) in records.iter_mut().enumerate() {
             group.reserve_exact(candidates.values().filter(|&&c| c == g).count());
         }
         let mut kept = HashMap::new();
         let mut fresh = self.builders()?;
+        let mut keep = |row: u64, g: usize, record: Record| {
+            let mut r = fresh[g].build(row, |i| record.fields.get(i));
+            r.identity = identities.get(row as usize - 1).to_string();
+            records[g].push(r);
+            kept.insert(row, record);
+        };
+        if let Some(RowStarts { mut rows, starts }) = starts {
+            let mut wanted: Vec<(u64, usize)> = candidates.iter().map(|(&r, &g)| (r, g)).collect();
+            wanted.sort_unstable();
+            for (row, g) in wanted {
+                let Some(&(start, line)) = starts.get(row as usize - 1) else {
+                    continue;
+                };
+                if let Some(record) = rows.read(start, line)? {
+                    keep(row, g, record);
+                }
+            }
+            return Ok(kept);
+        }
         let mut table = crate::source::Table::open_ref(self.source)?;
         let mut row = 0u64;
         // The rows after the last candidate have nothing to give.
@@ -402,10 +445,7 @@ impl<'a> Search<'a> {
             let Some(record) = table.next_record()? else {
                 break;
             };
-            let mut r = fresh[g].build(row, |i| record.fields.get(i));
-            r.identity = identities.get(row as usize - 1).to_string();
-            records[g].push(r);
-            kept.insert(row, record);
+            keep(row, g, record);
         }
         Ok(kept)
     }

@@ -486,3 +486,56 @@ fn prepared_plans_know_their_output_columns() {
         }
     }
 }
+
+/// The bundled Sell contacts with their preset's duplicate handling: read again by position
+/// (a plain file) or by a second pass (the same bytes gzipped), the duplicates found are the
+/// same, down to the absorbed rows the survivors take values from.
+#[test]
+fn duplicates_are_the_same_whether_candidates_are_read_by_position_or_by_a_second_pass() {
+    use std::io::Write;
+    let text = crate::profile::library::PRESETS
+        .iter()
+        .find(|(name, _)| *name == "zendesk-sell")
+        .map(|(_, text)| *text)
+        .unwrap();
+    let profile = crate::profile::from_yaml("zendesk-sell", text).unwrap();
+    let schema = Schema::builtin();
+    let dir = tempfile::tempdir().unwrap();
+    let bytes = std::fs::read("assets/samples/zendesk-sell/contacts.csv").unwrap();
+    let plain = dir.path().join("contacts.csv");
+    std::fs::write(&plain, &bytes).unwrap();
+    let zipped = dir.path().join("gz").join("contacts.csv.gz");
+    std::fs::create_dir(zipped.parent().unwrap()).unwrap();
+    let mut gz = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::fast());
+    gz.write_all(&bytes).unwrap();
+    std::fs::write(&zipped, gz.finish().unwrap()).unwrap();
+    let opts = options(dir.path().join("out"), DriftPolicy::Report);
+    let found = |path: &PathBuf| {
+        let mut run = ExportRun::prepare(
+            sources(std::slice::from_ref(path)),
+            &profile,
+            &schema,
+            &opts,
+        )
+        .unwrap();
+        run.find_duplicates().unwrap();
+        let d = run.duplicates.remove(0).expect("the contacts are searched");
+        let mut absorbed: Vec<_> = d.plan.absorbed.into_iter().collect();
+        absorbed.sort();
+        let mut rows: Vec<(String, String, u64, Vec<String>)> = d
+            .absorbed_rows
+            .into_iter()
+            .flat_map(|(survivor, rows)| {
+                rows.into_iter().map(move |(identity, r)| {
+                    let fields = r.fields.iter().map(str::to_string).collect();
+                    (survivor.clone(), identity, r.line, fields)
+                })
+            })
+            .collect();
+        rows.sort();
+        (absorbed, d.renames, d.merges, rows)
+    };
+    let by_position = found(&plain);
+    assert!(!by_position.0.is_empty() && !by_position.3.is_empty());
+    assert_eq!(by_position, found(&zipped));
+}
