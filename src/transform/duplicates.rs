@@ -144,10 +144,47 @@ type FirstRead = (
     Option<RowStarts>,
 );
 
-/// Single rows of the file read again where they start: each row's byte position and line.
+/// Single rows of the file read again where they start: each row's byte position, and its
+/// line (8 bytes a row, and a few more where rows span lines).
 struct RowStarts {
     rows: RowsAt,
-    starts: Vec<(u64, u64)>,
+    starts: Vec<u64>,
+    /// (row index, its line) for the first row and each row whose line is not the one after
+    /// the previous row's (after a cell holding line breaks, or blank lines): the lines of the
+    /// rows between follow.
+    jumps: Vec<(u64, u64)>,
+    last_line: u64,
+}
+
+impl RowStarts {
+    fn new(rows: RowsAt) -> RowStarts {
+        RowStarts {
+            rows,
+            starts: Vec::new(),
+            jumps: Vec::new(),
+            last_line: 0,
+        }
+    }
+
+    /// Notes where the next row starts and its line.
+    fn push(&mut self, start: u64, line: u64) {
+        let row = self.starts.len() as u64;
+        if self.starts.is_empty() || line != self.last_line + 1 {
+            self.jumps.push((row, line));
+        }
+        self.starts.push(start);
+        self.last_line = line;
+    }
+
+    /// Row `i` (0-based) read again; None past the rows noted or the file's end.
+    fn read(&mut self, i: usize) -> Result<Option<Record>, ApplyError> {
+        let Some(&start) = self.starts.get(i) else {
+            return Ok(None);
+        };
+        let at = self.jumps.partition_point(|&(row, _)| row <= i as u64);
+        let (row, line) = self.jumps[at - 1];
+        Ok(self.rows.read(start, line + (i as u64 - row))?)
+    }
 }
 
 /// A row as the first read drafts it: its group, its record, and its exact keys' hashes (when
@@ -310,10 +347,7 @@ impl<'a> Search<'a> {
         let mut tally = FirstReadTally::new(self.groups.len());
         let mut table = crate::source::Table::open_ref(self.source)?;
         // Where each row starts, so the second read reads the candidates alone.
-        let mut starts = table.rows_at()?.map(|rows| RowStarts {
-            rows,
-            starts: Vec::new(),
-        });
+        let mut starts = table.rows_at()?.map(RowStarts::new);
         let mut row = 0u64;
         pool::ordered_map(
             pool::workers(),
@@ -326,7 +360,7 @@ impl<'a> Search<'a> {
                     None => table.next_record_with(&wanted)?,
                 };
                 if let (Some(at), Some(start), Some(record)) = (&mut starts, start, &next) {
-                    at.starts.push((start, record.line));
+                    at.push(start, record.line);
                 }
                 row += 1;
                 Ok::<_, ApplyError>(next.map(|record| (row, record)))
@@ -417,14 +451,11 @@ impl<'a> Search<'a> {
             records[g].push(r);
             kept.insert(row, record);
         };
-        if let Some(RowStarts { mut rows, starts }) = starts {
+        if let Some(mut starts) = starts {
             let mut wanted: Vec<(u64, usize)> = candidates.iter().map(|(&r, &g)| (r, g)).collect();
             wanted.sort_unstable();
             for (row, g) in wanted {
-                let Some(&(start, line)) = starts.get(row as usize - 1) else {
-                    continue;
-                };
-                if let Some(record) = rows.read(start, line)? {
+                if let Some(record) = starts.read(row as usize - 1)? {
                     keep(row, g, record);
                 }
             }

@@ -133,3 +133,32 @@ fn the_first_read_hands_out_unique_identities_and_counts_keys_in_row_order() {
     assert_eq!(tally.records[1].len(), 1);
     assert!(tally.records[0].is_empty());
 }
+
+#[test]
+fn rows_read_again_keep_their_lines_across_line_breaks_and_blank_lines() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("people.csv");
+    let text = "name,note\nAnn,one\n\nBo,\"two\nlines\"\nCy,x\nDi,\"a\n\nb\"\n\n\nEd,y\nFi,z\n";
+    std::fs::write(&path, text).unwrap();
+    let source = SourceRef {
+        name: "people.csv".into(),
+        origin: crate::source::Origin::File(path),
+    };
+    let mut table = crate::source::Table::open_ref(&source).unwrap();
+    let mut starts = RowStarts::new(table.rows_at().unwrap().unwrap());
+    let mut read = Vec::new();
+    while let Some(start) = table.next_row_start() {
+        let Some(record) = table.next_record().unwrap() else {
+            break;
+        };
+        starts.push(start, record.line);
+        read.push((record.line, record.fields.get(0).unwrap().to_string()));
+    }
+    let lines: Vec<u64> = read.iter().map(|(line, _)| *line).collect();
+    assert_eq!(lines, [2, 4, 6, 7, 12, 13]);
+    for (i, (line, name)) in read.iter().enumerate().rev() {
+        let again = starts.read(i).unwrap().unwrap();
+        assert_eq!((again.line, again.fields.get(0).unwrap()), (*line, name.as_str()));
+    }
+    assert!(starts.read(read.len()).unwrap().is_none());
+}
