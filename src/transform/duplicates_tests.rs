@@ -158,7 +158,10 @@ fn rows_read_again_keep_their_lines_across_line_breaks_and_blank_lines() {
     assert_eq!(lines, [2, 4, 6, 7, 12, 13]);
     for (i, (line, name)) in read.iter().enumerate().rev() {
         let again = starts.read(i).unwrap().unwrap();
-        assert_eq!((again.line, again.fields.get(0).unwrap()), (*line, name.as_str()));
+        assert_eq!(
+            (again.line, again.fields.get(0).unwrap()),
+            (*line, name.as_str())
+        );
     }
     assert!(starts.read(read.len()).unwrap().is_none());
 }

@@ -38,6 +38,16 @@ fn write(dir: &Path, name: &str, text: &str) -> PathBuf {
     path
 }
 
+/// The preset profile of this name.
+fn preset(name: &str) -> Profile {
+    let text = crate::profile::library::PRESETS
+        .iter()
+        .find(|(preset, _)| *preset == name)
+        .map(|(_, text)| *text)
+        .unwrap();
+    crate::profile::from_yaml(name, text).unwrap()
+}
+
 fn sources(paths: &[PathBuf]) -> Vec<SourceRef> {
     paths.iter().flat_map(|p| p.as_sources().unwrap()).collect()
 }
@@ -322,13 +332,8 @@ fn the_index_plan_keeps_what_the_index_holds_of_every_row() {
     ];
     let schema = Schema::builtin();
     let (mut files, mut rows) = (0, 0);
-    for (preset, folder) in folders {
-        let text = crate::profile::library::PRESETS
-            .iter()
-            .find(|(name, _)| *name == preset)
-            .map(|(_, text)| *text)
-            .unwrap();
-        let profile = crate::profile::from_yaml(preset, text).unwrap();
+    for (name, folder) in folders {
+        let profile = preset(name);
         let Ok(entries) = std::fs::read_dir(&folder) else {
             // The real exports sit beside the project; a checkout without them has only the rest.
             assert!(!folder.starts_with("assets") && !folder.starts_with("tests"));
@@ -407,12 +412,7 @@ fn prepare_closes_long_sources_and_their_turn_reads_them_from_the_first_row() {
 /// as a read of the file for the index alone would.
 #[test]
 fn the_duplicate_search_indexes_its_file_as_a_read_for_the_index_would() {
-    let text = crate::profile::library::PRESETS
-        .iter()
-        .find(|(name, _)| *name == "zendesk-sell")
-        .map(|(_, text)| *text)
-        .unwrap();
-    let profile = crate::profile::from_yaml("zendesk-sell", text).unwrap();
+    let profile = preset("zendesk-sell");
     let schema = Schema::builtin();
     let dir = tempfile::tempdir().unwrap();
     let opts = options(dir.path().join("out"), DriftPolicy::Report);
@@ -493,12 +493,7 @@ fn prepared_plans_know_their_output_columns() {
 #[test]
 fn duplicates_are_the_same_whether_candidates_are_read_by_position_or_by_a_second_pass() {
     use std::io::Write;
-    let text = crate::profile::library::PRESETS
-        .iter()
-        .find(|(name, _)| *name == "zendesk-sell")
-        .map(|(_, text)| *text)
-        .unwrap();
-    let profile = crate::profile::from_yaml("zendesk-sell", text).unwrap();
+    let profile = preset("zendesk-sell");
     let schema = Schema::builtin();
     let dir = tempfile::tempdir().unwrap();
     let bytes = std::fs::read("assets/samples/zendesk-sell/contacts.csv").unwrap();
