@@ -159,11 +159,57 @@ fn code(value: &str) -> String {
         .collect()
 }
 
+/// One record's keys: its contacts', its name's, its extra fields'.
 fn prepare(
     entity: Entity,
     r: &DedupeRecord,
     extra_index: &HashMap<Arc<str>, (u16, Meaning)>,
 ) -> Prepared {
+    let contacts = contact_keys(r);
+    let names = name_keys(entity, r);
+    let org = r
+        .organization
+        .as_deref()
+        .map(organization_key)
+        .unwrap_or_default();
+    let site = r
+        .website
+        .as_deref()
+        .and_then(domain_key)
+        .map_or(0, |d| hash(&d));
+    let field_hash = |v: &Option<String>| v.as_deref().map_or(0, |v| hash(&fingerprint(v)));
+    let extra = extra_keys(r, extra_index);
+    Prepared {
+        first_given: hash(canonical(&names.first)),
+        last_given: hash(canonical(&names.last)),
+        first: names.first.into(),
+        last: names.last.into(),
+        name_hash: hash(&names.name),
+        name: names.name.into(),
+        words: names.words.into(),
+        emails: contacts.emails.into(),
+        phones: contacts.phones.into(),
+        org: org.into(),
+        site,
+        personal_mail: contacts.personal_mail,
+        mail_domains: contacts.mail_domains.into(),
+        city: field_hash(&r.city),
+        address: field_hash(&r.address),
+        extras: extra.extras.into(),
+        codes: extra.codes.into(),
+    }
+}
+
+/// A record's e-mail, phone and company mail-domain hashes, each sorted without repeats.
+struct ContactKeys {
+    emails: Vec<u64>,
+    phones: Vec<u64>,
+    mail_domains: Vec<u64>,
+    /// Some e-mail is at a free mail provider: it has no company domain.
+    personal_mail: bool,
+}
+
+fn contact_keys(r: &DedupeRecord) -> ContactKeys {
     let email_keys: Vec<String> = r.emails.iter().filter_map(|e| email_key(e)).collect();
     let mut emails: Vec<u64> = email_keys.iter().map(|e| hash(e)).collect();
     emails.sort_unstable();
@@ -183,32 +229,61 @@ fn prepare(
         .collect();
     phones.sort_unstable();
     phones.dedup();
-    let (first, last, name, words) = if entity == Entity::Organization {
+    ContactKeys {
+        emails,
+        phones,
+        personal_mail: mail_domains.len() < email_keys.len(),
+        mail_domains,
+    }
+}
+
+/// A record's name as [`Prepared`] keeps it, before hashing.
+struct NameKeys {
+    first: String,
+    last: String,
+    name: String,
+    words: String,
+}
+
+/// An organisation's name as its sorted words (and its words as written); a person's folded
+/// first word of the given name (titles dropped), last name (suffixes dropped) and fingerprint.
+fn name_keys(entity: Entity, r: &DedupeRecord) -> NameKeys {
+    if entity == Entity::Organization {
         let words = organization_words(&r.name);
         let mut sorted: Vec<&str> = words.split(' ').collect();
         sorted.sort_unstable();
         sorted.dedup();
-        (String::new(), String::new(), sorted.join(" "), words)
-    } else {
-        let given = fold(&r.first_name);
-        let given = strip_words(&given, TITLES, true);
-        let first = given.split(' ').next().unwrap_or_default().to_string();
-        let last = strip_words(&fold(&r.last_name), NAME_SUFFIXES, false);
-        // Persons compare first and last names; their words are only the fingerprint's input.
-        let name = fingerprint(&format!("{given} {last}"));
-        (first, last, name, String::new())
-    };
-    let org = r
-        .organization
-        .as_deref()
-        .map(organization_key)
-        .unwrap_or_default();
-    let site = r
-        .website
-        .as_deref()
-        .and_then(domain_key)
-        .map_or(0, |d| hash(&d));
-    let field_hash = |v: &Option<String>| v.as_deref().map_or(0, |v| hash(&fingerprint(v)));
+        let name = sorted.join(" ");
+        return NameKeys {
+            first: String::new(),
+            last: String::new(),
+            name,
+            words,
+        };
+    }
+    let given = fold(&r.first_name);
+    let given = strip_words(&given, TITLES, true);
+    let first = given.split(' ').next().unwrap_or_default().to_string();
+    let last = strip_words(&fold(&r.last_name), NAME_SUFFIXES, false);
+    // Persons compare first and last names; their words are only the fingerprint's input.
+    let name = fingerprint(&format!("{given} {last}"));
+    NameKeys {
+        first,
+        last,
+        name,
+        words: String::new(),
+    }
+}
+
+/// A record's extra fields as [`Prepared`] keeps them: `extras` and `codes`.
+struct ExtraKeys {
+    extras: Vec<(u16, u64)>,
+    codes: Vec<(u16, Box<str>)>,
+}
+
+/// A record's extra fields other than bookkeeping, hashed, and the letters and digits of those
+/// that identify (birthdays, id numbers); one of each per field, by field index.
+fn extra_keys(r: &DedupeRecord, extra_index: &HashMap<Arc<str>, (u16, Meaning)>) -> ExtraKeys {
     let mut extras: Vec<(u16, u64)> = Vec::new();
     let mut codes: Vec<(u16, Box<str>)> = Vec::new();
     for (field, value) in &r.extras {
@@ -231,25 +306,7 @@ fn prepare(
     extras.dedup_by_key(|(field, _)| *field);
     codes.sort_unstable();
     codes.dedup_by_key(|(field, _)| *field);
-    Prepared {
-        first_given: hash(canonical(&first)),
-        last_given: hash(canonical(&last)),
-        first: first.into(),
-        last: last.into(),
-        name_hash: hash(&name),
-        name: name.into(),
-        words: words.into(),
-        emails: emails.into(),
-        phones: phones.into(),
-        org: org.into(),
-        site,
-        personal_mail: mail_domains.len() < email_keys.len(),
-        mail_domains: mail_domains.into(),
-        city: field_hash(&r.city),
-        address: field_hash(&r.address),
-        extras: extras.into(),
-        codes: codes.into(),
-    }
+    ExtraKeys { extras, codes }
 }
 
 #[cfg(test)]
@@ -274,5 +331,88 @@ mod tests {
         assert_eq!(p.emails.len(), 2);
         assert_eq!(p.mail_domains.len(), 1);
         assert_eq!(p.phones.len(), 1);
+    }
+
+    fn person(first: &str, last: &str) -> DedupeRecord {
+        DedupeRecord {
+            first_name: first.into(),
+            last_name: last.into(),
+            ..DedupeRecord::default()
+        }
+    }
+
+    #[test]
+    fn a_persons_name_loses_its_titles_and_suffixes_but_keeps_one_word() {
+        let n = name_keys(Entity::Person, &person("Mrs Dr Ann Marie", "Lee PhD Jr"));
+        assert_eq!((n.first.as_str(), n.last.as_str()), ("ann", "lee"));
+        assert_eq!(n.name, "ann lee marie");
+        assert!(n.words.is_empty());
+        // A title alone is the only word there is: it stays.
+        let n = name_keys(Entity::Person, &person("Dr", "Jr"));
+        assert_eq!((n.first.as_str(), n.last.as_str()), ("dr", "jr"));
+    }
+
+    #[test]
+    fn an_organizations_name_is_its_sorted_words_once_each() {
+        let r = DedupeRecord {
+            name: "Zeta Alpha Zeta".into(),
+            ..DedupeRecord::default()
+        };
+        let n = name_keys(Entity::Organization, &r);
+        assert_eq!(n.name, "alpha zeta");
+        assert_eq!(n.words, "zeta alpha zeta");
+        assert!(n.first.is_empty() && n.last.is_empty());
+    }
+
+    #[test]
+    fn contacts_are_hashed_once_each_and_free_mail_is_personal() {
+        let r = DedupeRecord {
+            emails: vec!["ann@acme.com".into(), "ANN@acme.com ".into()],
+            phones: vec!["+49 30 1234567".into(), "+49 (30) 123-4567".into()],
+            ..DedupeRecord::default()
+        };
+        let c = contact_keys(&r);
+        assert_eq!((c.emails.len(), c.phones.len()), (1, 1));
+        let company = DedupeRecord {
+            emails: vec!["ann@acme.com".into()],
+            ..DedupeRecord::default()
+        };
+        let c = contact_keys(&company);
+        assert_eq!(c.mail_domains.len(), 1);
+        assert!(!c.personal_mail);
+        let r = DedupeRecord {
+            emails: vec!["ann@acme.com".into(), "ann@gmail.com".into()],
+            ..DedupeRecord::default()
+        };
+        let c = contact_keys(&r);
+        assert_eq!((c.emails.len(), c.mail_domains.len()), (2, 1));
+        assert!(c.personal_mail);
+    }
+
+    #[test]
+    fn extra_fields_leave_out_bookkeeping_and_keep_codes_of_identities() {
+        let index: HashMap<Arc<str>, (u16, Meaning)> = [
+            ("dob", (0, Meaning::Birthday)),
+            ("owner", (1, Meaning::Bookkeeping)),
+            ("title", (2, Meaning::Context)),
+        ]
+        .into_iter()
+        .map(|(k, v)| (Arc::from(k), v))
+        .collect();
+        let extra = |k: &str, v: &str| (Arc::from(k), v.to_string());
+        let r = DedupeRecord {
+            extras: vec![
+                extra("dob", "1990-01-01"),
+                extra("owner", "Ann"),
+                extra("title", "CEO"),
+                extra("dob", "1981-04-06"),
+                extra("unknown", "x"),
+            ],
+            ..DedupeRecord::default()
+        };
+        let keys = extra_keys(&r, &index);
+        let fields: Vec<u16> = keys.extras.iter().map(|(f, _)| *f).collect();
+        assert_eq!(fields, [0, 2]);
+        assert_eq!(keys.codes, [(0, Box::from("19810406"))]);
     }
 }
