@@ -214,11 +214,37 @@ pub fn side_by_side(
     records: &[DedupeRecord],
     members: &[usize],
 ) -> Vec<ComparedField> {
+    let mut rows = key_field_rows(entity, records, members);
+    add_extra_rows(records, members, &mut rows);
+    rows.into_iter()
+        .filter(|(_, _, values)| values.iter().any(|v| !v.is_empty()))
+        .map(|(field, key, values)| ComparedField {
+            field,
+            key,
+            differs: differs(&values),
+            values,
+        })
+        .collect()
+}
+
+/// One field of the members side by side: its label, its merge key, each member's value.
+type FieldRow = (String, Option<String>, Vec<String>);
+
+/// Each member's value of `f`, in the members' order.
+fn member_values(
+    records: &[DedupeRecord],
+    members: &[usize],
+    f: &dyn Fn(&DedupeRecord) -> String,
+) -> Vec<String> {
+    members.iter().map(|&m| f(&records[m])).collect()
+}
+
+/// The rows of the fields every record has (an organization's own name aside, a person's
+/// company too), empty ones included.
+fn key_field_rows(entity: Entity, records: &[DedupeRecord], members: &[usize]) -> Vec<FieldRow> {
     let opt = |v: &Option<String>| v.clone().unwrap_or_default();
-    let mut rows: Vec<(String, Option<String>, Vec<String>)> = Vec::new();
-    let column = |f: &dyn Fn(&DedupeRecord) -> String| -> Vec<String> {
-        members.iter().map(|&m| f(&records[m])).collect()
-    };
+    let column = |f: &dyn Fn(&DedupeRecord) -> String| member_values(records, members, f);
+    let mut rows: Vec<FieldRow> = Vec::new();
     rows.push((
         "Name".into(),
         Slot::Name.merge_key(),
@@ -261,6 +287,11 @@ pub fn side_by_side(
         Slot::Label.merge_key(),
         column(&|r| r.labels.join(", ")),
     ));
+    rows
+}
+
+/// A row for each extra field any member has, in the order the members first name them.
+fn add_extra_rows(records: &[DedupeRecord], members: &[usize], rows: &mut Vec<FieldRow>) {
     let mut extra_names: Vec<&str> = Vec::new();
     for &m in members {
         for (field, _) in &records[m].extras {
@@ -270,7 +301,7 @@ pub fn side_by_side(
         }
     }
     for name in extra_names {
-        let values = column(&|r| {
+        let values = member_values(records, members, &|r| {
             r.extras
                 .iter()
                 .find(|(f, _)| &**f == name)
@@ -280,20 +311,14 @@ pub fn side_by_side(
         let key = Slot::Extra(std::sync::Arc::from(name)).merge_key();
         rows.push((field_label(name), key, values));
     }
-    rows.into_iter()
-        .filter(|(_, _, values)| values.iter().any(|v| !v.is_empty()))
-        .map(|(field, key, values)| {
-            let mut filled = values.iter().filter(|v| !v.is_empty());
-            let first = filled.next();
-            let differs = filled.any(|v| Some(v) != first);
-            ComparedField {
-                field,
-                key,
-                values,
-                differs,
-            }
-        })
-        .collect()
+}
+
+/// Whether two members' filled values differ; an empty value differs from none.
+#[inline]
+fn differs(values: &[String]) -> bool {
+    let mut filled = values.iter().filter(|v| !v.is_empty());
+    let first = filled.next();
+    filled.any(|v| Some(v) != first)
 }
 
 /// A target id as a row label: a custom field's name (`Zip code`), a field's key in words
@@ -373,6 +398,50 @@ mod tests {
         assert!(
             fields.iter().all(|f| f.field != "Phones"),
             "empty rows are left out"
+        );
+    }
+
+    #[test]
+    fn values_differ_only_where_two_filled_ones_do() {
+        let v = |values: &[&str]| values.iter().map(|s| s.to_string()).collect::<Vec<_>>();
+        assert!(!differs(&v(&["a", "", "a"])));
+        assert!(differs(&v(&["", "a", "b"])));
+        assert!(differs(&v(&["a", "a", "A"])));
+        assert!(!differs(&v(&["", ""])));
+        assert!(!differs(&[]));
+    }
+
+    #[test]
+    fn extra_fields_follow_the_built_in_ones_in_the_order_members_name_them() {
+        let extra = |k: &str, v: &str| (std::sync::Arc::from(k), v.to_string());
+        let records = vec![
+            DedupeRecord {
+                name: "Acme".into(),
+                extras: vec![extra("organization.custom:Zip code", "1000")],
+                ..DedupeRecord::default()
+            },
+            DedupeRecord {
+                name: "Acme Inc".into(),
+                extras: vec![
+                    extra("organization.industry", "Retail"),
+                    extra("organization.custom:Zip code", "1000"),
+                ],
+                ..DedupeRecord::default()
+            },
+        ];
+        let fields = side_by_side(Entity::Organization, &records, &[1, 0]);
+        let seen: Vec<(&str, &[String], bool)> = fields
+            .iter()
+            .map(|f| (f.field.as_str(), f.values.as_slice(), f.differs))
+            .collect();
+        let v = |values: &[&str]| values.iter().map(|s| s.to_string()).collect::<Vec<_>>();
+        assert_eq!(
+            seen,
+            [
+                ("Name", v(&["Acme Inc", "Acme"]).as_slice(), true),
+                ("Industry", v(&["Retail", ""]).as_slice(), false),
+                ("Zip code", v(&["1000", "1000"]).as_slice(), false),
+            ]
         );
     }
 
