@@ -114,6 +114,8 @@ impl Keys {
     }
 }
 
+/// The keys of every record for `pass`: none for a record without the pass's value, one per
+/// value for passes over several (e-mails, phones, domains).
 fn build_keys(pass: Pass, prepared: &[Prepared]) -> Keys {
     let mut keys = Keys {
         bytes: Vec::with_capacity(prepared.len() * 24),
@@ -121,69 +123,106 @@ fn build_keys(pass: Pass, prepared: &[Prepared]) -> Keys {
     };
     let mut scratch = String::new();
     for (i, p) in prepared.iter().enumerate() {
-        let name = p.name.as_bytes();
-        match pass {
-            Pass::Name if !name.is_empty() => {
-                keys.push(i, &[name, p.org.as_bytes(), &p.city.to_be_bytes()])
-            }
-            Pass::CompanyName if !p.org.is_empty() => keys.push(i, &[p.org.as_bytes(), name]),
-            Pass::Reversed if !name.is_empty() => {
-                let reversed: Vec<u8> = name.iter().rev().copied().collect();
-                keys.push(i, &[&reversed, p.org.as_bytes()]);
-            }
-            Pass::Sound if !name.is_empty() => {
-                let mut codes: Vec<String> = p.name.split(' ').map(sound_code).collect();
-                codes.sort_unstable();
-                scratch.clear();
-                scratch.push_str(&codes.join(" "));
-                keys.push(i, &[scratch.as_bytes(), p.org.as_bytes(), name]);
-            }
-            Pass::Email => {
-                for e in p.emails.iter() {
-                    keys.push(i, &[&e.to_be_bytes(), name]);
-                }
-            }
-            Pass::Phone => {
-                for ph in p.phones.iter() {
-                    keys.push(i, &[&ph.to_be_bytes(), name]);
-                }
-            }
-            Pass::LastName if !p.last.is_empty() => keys.push(
-                i,
-                &[
-                    p.last.as_bytes(),
-                    p.org.as_bytes(),
-                    &p.city.to_be_bytes(),
-                    p.first.as_bytes(),
-                ],
-            ),
-            Pass::FirstName if !p.first.is_empty() => keys.push(
-                i,
-                &[
-                    p.first.as_bytes(),
-                    p.org.as_bytes(),
-                    &p.city.to_be_bytes(),
-                    p.last.as_bytes(),
-                ],
-            ),
-            Pass::Address if p.address != 0 => keys.push(i, &[&p.address.to_be_bytes(), name]),
-            Pass::Rare(field) => {
-                if let Some((_, value)) = p.extras.iter().find(|(f, _)| *f == field) {
-                    keys.push(i, &[&value.to_be_bytes(), name]);
-                }
-            }
-            Pass::Domain => {
-                if p.site != 0 {
-                    keys.push(i, &[&p.site.to_be_bytes(), name]);
-                }
-                for d in p.mail_domains.iter().filter(|d| **d != p.site) {
-                    keys.push(i, &[&d.to_be_bytes(), name]);
-                }
-            }
-            _ => {}
+        if pass.by_name() {
+            push_name_keys(&mut keys, pass, i, p, &mut scratch);
+        } else {
+            push_value_keys(&mut keys, pass, i, p);
         }
     }
     keys
+}
+
+impl Pass {
+    /// Whether the pass sorts by a form of the name (or the company with it), rather than by
+    /// a value's hash.
+    #[inline]
+    fn by_name(self) -> bool {
+        matches!(
+            self,
+            Pass::Name
+                | Pass::CompanyName
+                | Pass::Reversed
+                | Pass::Sound
+                | Pass::LastName
+                | Pass::FirstName
+        )
+    }
+}
+
+/// Record `i`'s key for a pass by name, if it has the name the pass sorts by.
+#[inline]
+fn push_name_keys(keys: &mut Keys, pass: Pass, i: usize, p: &Prepared, scratch: &mut String) {
+    let name = p.name.as_bytes();
+    match pass {
+        Pass::Name if !name.is_empty() => {
+            keys.push(i, &[name, p.org.as_bytes(), &p.city.to_be_bytes()])
+        }
+        Pass::CompanyName if !p.org.is_empty() => keys.push(i, &[p.org.as_bytes(), name]),
+        Pass::Reversed if !name.is_empty() => {
+            let reversed: Vec<u8> = name.iter().rev().copied().collect();
+            keys.push(i, &[&reversed, p.org.as_bytes()]);
+        }
+        Pass::Sound if !name.is_empty() => {
+            let mut codes: Vec<String> = p.name.split(' ').map(sound_code).collect();
+            codes.sort_unstable();
+            scratch.clear();
+            scratch.push_str(&codes.join(" "));
+            keys.push(i, &[scratch.as_bytes(), p.org.as_bytes(), name]);
+        }
+        Pass::LastName if !p.last.is_empty() => keys.push(
+            i,
+            &[
+                p.last.as_bytes(),
+                p.org.as_bytes(),
+                &p.city.to_be_bytes(),
+                p.first.as_bytes(),
+            ],
+        ),
+        Pass::FirstName if !p.first.is_empty() => keys.push(
+            i,
+            &[
+                p.first.as_bytes(),
+                p.org.as_bytes(),
+                &p.city.to_be_bytes(),
+                p.last.as_bytes(),
+            ],
+        ),
+        _ => {}
+    }
+}
+
+/// Record `i`'s keys for a pass by value: one per e-mail, phone or domain (a company mail
+/// domain that is also the website's once), its address, its rare field's value.
+#[inline]
+fn push_value_keys(keys: &mut Keys, pass: Pass, i: usize, p: &Prepared) {
+    let name = p.name.as_bytes();
+    match pass {
+        Pass::Email => {
+            for e in p.emails.iter() {
+                keys.push(i, &[&e.to_be_bytes(), name]);
+            }
+        }
+        Pass::Phone => {
+            for ph in p.phones.iter() {
+                keys.push(i, &[&ph.to_be_bytes(), name]);
+            }
+        }
+        Pass::Address if p.address != 0 => keys.push(i, &[&p.address.to_be_bytes(), name]),
+        Pass::Rare(field) => {
+            if let Some((_, value)) = p.extras.iter().find(|(f, _)| *f == field) {
+                keys.push(i, &[&value.to_be_bytes(), name]);
+            }
+        }
+        Pass::Domain => {
+            if p.site != 0 {
+                keys.push(i, &[&p.site.to_be_bytes(), name]);
+            }
+            for d in p.mail_domains.iter().filter(|d| **d != p.site) {
+                keys.push(i, &[&d.to_be_bytes(), name]);
+            }
+        }
+        _ => {}
+    }
 }
 
 /// Runs one pass: sort, then compare each record with the next `window` ones.
@@ -274,4 +313,67 @@ pub(crate) fn candidate_links(
     edges.sort_unstable_by_key(|e| (e.a, e.b));
     edges.dedup_by(|x, y| x.a == y.a && x.b == y.b);
     (edges, compared)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Each key of `pass` over `prepared`: (record, key bytes).
+    fn keys_of(pass: Pass, prepared: &[Prepared]) -> Vec<(u32, Vec<u8>)> {
+        let keys = build_keys(pass, prepared);
+        keys.entries
+            .iter()
+            .map(|e| (e.2, keys.key(e).to_vec()))
+            .collect()
+    }
+
+    fn named(name: &str, org: &str) -> Prepared {
+        Prepared {
+            name: name.into(),
+            org: org.into(),
+            ..Prepared::default()
+        }
+    }
+
+    #[test]
+    fn name_passes_key_records_that_have_the_name_and_join_parts_with_nul() {
+        let prepared = [named("ann lee", "acme"), named("", "acme")];
+        let mut name_key = b"ann lee\0acme\0".to_vec();
+        name_key.extend_from_slice(&0u64.to_be_bytes());
+        assert_eq!(keys_of(Pass::Name, &prepared), [(0, name_key)]);
+        assert_eq!(
+            keys_of(Pass::Reversed, &prepared),
+            [(0, b"eel nna\0acme".to_vec())]
+        );
+        // The company pass keys a record without a name too.
+        let company: Vec<u32> = keys_of(Pass::CompanyName, &prepared)
+            .iter()
+            .map(|k| k.0)
+            .collect();
+        assert_eq!(company, [0, 1]);
+        assert!(keys_of(Pass::FirstName, &prepared).is_empty());
+    }
+
+    #[test]
+    fn value_passes_key_each_value_and_a_mail_domain_that_is_the_website_once() {
+        let p = Prepared {
+            name: "ann".into(),
+            emails: Box::new([3, 4]),
+            site: 5,
+            mail_domains: Box::new([5, 7]),
+            ..Prepared::default()
+        };
+        let hashes = |pass| -> Vec<u64> {
+            keys_of(pass, std::slice::from_ref(&p))
+                .iter()
+                .map(|(_, k)| u64::from_be_bytes(k[..8].try_into().unwrap()))
+                .collect()
+        };
+        assert_eq!(hashes(Pass::Email), [3, 4]);
+        assert_eq!(hashes(Pass::Domain), [5, 7]);
+        assert!(hashes(Pass::Phone).is_empty());
+        assert!(hashes(Pass::Address).is_empty(), "no address, no key");
+        assert!(hashes(Pass::Rare(0)).is_empty());
+    }
 }

@@ -214,11 +214,37 @@ pub fn side_by_side(
     records: &[DedupeRecord],
     members: &[usize],
 ) -> Vec<ComparedField> {
+    let mut rows = key_field_rows(entity, records, members);
+    add_extra_rows(records, members, &mut rows);
+    rows.into_iter()
+        .filter(|(_, _, values)| values.iter().any(|v| !v.is_empty()))
+        .map(|(field, key, values)| ComparedField {
+            field,
+            key,
+            differs: differs(&values),
+            values,
+        })
+        .collect()
+}
+
+/// One field of the members side by side: its label, its merge key, each member's value.
+type FieldRow = (String, Option<String>, Vec<String>);
+
+/// Each member's value of `f`, in the members' order.
+fn member_values(
+    records: &[DedupeRecord],
+    members: &[usize],
+    f: &dyn Fn(&DedupeRecord) -> String,
+) -> Vec<String> {
+    members.iter().map(|&m| f(&records[m])).collect()
+}
+
+/// The rows of the fields every record has (an organization's own name aside, a person's
+/// company too), empty ones included.
+fn key_field_rows(entity: Entity, records: &[DedupeRecord], members: &[usize]) -> Vec<FieldRow> {
     let opt = |v: &Option<String>| v.clone().unwrap_or_default();
-    let mut rows: Vec<(String, Option<String>, Vec<String>)> = Vec::new();
-    let column = |f: &dyn Fn(&DedupeRecord) -> String| -> Vec<String> {
-        members.iter().map(|&m| f(&records[m])).collect()
-    };
+    let column = |f: &dyn Fn(&DedupeRecord) -> String| member_values(records, members, f);
+    let mut rows: Vec<FieldRow> = Vec::new();
     rows.push((
         "Name".into(),
         Slot::Name.merge_key(),
@@ -261,6 +287,11 @@ pub fn side_by_side(
         Slot::Label.merge_key(),
         column(&|r| r.labels.join(", ")),
     ));
+    rows
+}
+
+/// A row for each extra field any member has, in the order the members first name them.
+fn add_extra_rows(records: &[DedupeRecord], members: &[usize], rows: &mut Vec<FieldRow>) {
     let mut extra_names: Vec<&str> = Vec::new();
     for &m in members {
         for (field, _) in &records[m].extras {
@@ -270,7 +301,7 @@ pub fn side_by_side(
         }
     }
     for name in extra_names {
-        let values = column(&|r| {
+        let values = member_values(records, members, &|r| {
             r.extras
                 .iter()
                 .find(|(f, _)| &**f == name)
@@ -280,20 +311,14 @@ pub fn side_by_side(
         let key = Slot::Extra(std::sync::Arc::from(name)).merge_key();
         rows.push((field_label(name), key, values));
     }
-    rows.into_iter()
-        .filter(|(_, _, values)| values.iter().any(|v| !v.is_empty()))
-        .map(|(field, key, values)| {
-            let mut filled = values.iter().filter(|v| !v.is_empty());
-            let first = filled.next();
-            let differs = filled.any(|v| Some(v) != first);
-            ComparedField {
-                field,
-                key,
-                values,
-                differs,
-            }
-        })
-        .collect()
+}
+
+/// Whether two members' filled values differ; an empty value differs from none.
+#[inline]
+fn differs(values: &[String]) -> bool {
+    let mut filled = values.iter().filter(|v| !v.is_empty());
+    let first = filled.next();
+    filled.any(|v| Some(v) != first)
 }
 
 /// A target id as a row label: a custom field's name (`Zip code`), a field's key in words
@@ -321,65 +346,5 @@ fn field_label(target: &str) -> String {
 }
 
 #[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn address_parts_are_labelled_by_their_part() {
-        assert_eq!(
-            field_label("person.postal_address:postal_code"),
-            "Postal code"
-        );
-        assert_eq!(
-            field_label("organization.custom:Shipping address:city"),
-            "Shipping address: City"
-        );
-        assert_eq!(field_label("person.custom:Zip code"), "Zip code");
-        assert_eq!(field_label("person.job_title"), "Job title");
-    }
-
-    #[test]
-    fn union_find_joins_and_finds() {
-        let mut sets = UnionFind::new(6);
-        assert!(sets.union(0, 1));
-        assert!(sets.union(2, 3));
-        assert!(sets.union(1, 3));
-        assert!(!sets.union(0, 2), "already one set");
-        assert_eq!(sets.find(0), sets.find(3));
-        assert_ne!(sets.find(0), sets.find(4));
-        assert_ne!(sets.find(4), sets.find(5));
-    }
-
-    #[test]
-    fn side_by_side_marks_differences() {
-        let records = vec![
-            DedupeRecord {
-                name: "Jane Roe".into(),
-                emails: vec!["jane@acme.com".into()],
-                city: Some("Austin".into()),
-                ..DedupeRecord::default()
-            },
-            DedupeRecord {
-                name: "Jane Roe".into(),
-                emails: vec!["JANE@acme.com".into()],
-                ..DedupeRecord::default()
-            },
-        ];
-        let fields = side_by_side(Entity::Person, &records, &[0, 1]);
-        let get = |name: &str| fields.iter().find(|f| f.field == name).unwrap();
-        assert!(!get("Name").differs);
-        assert!(get("E-mails").differs);
-        assert!(!get("City").differs, "one side empty is no difference");
-        assert!(
-            fields.iter().all(|f| f.field != "Phones"),
-            "empty rows are left out"
-        );
-    }
-
-    #[test]
-    fn extra_fields_are_labelled_as_users_name_them() {
-        assert_eq!(field_label("person.custom:Zip code"), "Zip code");
-        assert_eq!(field_label("person.job_title"), "Job title");
-        assert_eq!(field_label("lead.title"), "Title");
-    }
-}
+#[path = "cluster_tests.rs"]
+mod tests;

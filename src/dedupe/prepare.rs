@@ -159,11 +159,57 @@ fn code(value: &str) -> String {
         .collect()
 }
 
+/// One record's keys: its contacts', its name's, its extra fields'.
 fn prepare(
     entity: Entity,
     r: &DedupeRecord,
     extra_index: &HashMap<Arc<str>, (u16, Meaning)>,
 ) -> Prepared {
+    let contacts = contact_keys(r);
+    let names = name_keys(entity, r);
+    let org = r
+        .organization
+        .as_deref()
+        .map(organization_key)
+        .unwrap_or_default();
+    let site = r
+        .website
+        .as_deref()
+        .and_then(domain_key)
+        .map_or(0, |d| hash(&d));
+    let field_hash = |v: &Option<String>| v.as_deref().map_or(0, |v| hash(&fingerprint(v)));
+    let extra = extra_keys(r, extra_index);
+    Prepared {
+        first_given: hash(canonical(&names.first)),
+        last_given: hash(canonical(&names.last)),
+        first: names.first.into(),
+        last: names.last.into(),
+        name_hash: hash(&names.name),
+        name: names.name.into(),
+        words: names.words.into(),
+        emails: contacts.emails.into(),
+        phones: contacts.phones.into(),
+        org: org.into(),
+        site,
+        personal_mail: contacts.personal_mail,
+        mail_domains: contacts.mail_domains.into(),
+        city: field_hash(&r.city),
+        address: field_hash(&r.address),
+        extras: extra.extras.into(),
+        codes: extra.codes.into(),
+    }
+}
+
+/// A record's e-mail, phone and company mail-domain hashes, each sorted without repeats.
+struct ContactKeys {
+    emails: Vec<u64>,
+    phones: Vec<u64>,
+    mail_domains: Vec<u64>,
+    /// Some e-mail is at a free mail provider: it has no company domain.
+    personal_mail: bool,
+}
+
+fn contact_keys(r: &DedupeRecord) -> ContactKeys {
     let email_keys: Vec<String> = r.emails.iter().filter_map(|e| email_key(e)).collect();
     let mut emails: Vec<u64> = email_keys.iter().map(|e| hash(e)).collect();
     emails.sort_unstable();
@@ -183,32 +229,61 @@ fn prepare(
         .collect();
     phones.sort_unstable();
     phones.dedup();
-    let (first, last, name, words) = if entity == Entity::Organization {
+    ContactKeys {
+        emails,
+        phones,
+        personal_mail: mail_domains.len() < email_keys.len(),
+        mail_domains,
+    }
+}
+
+/// A record's name as [`Prepared`] keeps it, before hashing.
+struct NameKeys {
+    first: String,
+    last: String,
+    name: String,
+    words: String,
+}
+
+/// An organisation's name as its sorted words (and its words as written); a person's folded
+/// first word of the given name (titles dropped), last name (suffixes dropped) and fingerprint.
+fn name_keys(entity: Entity, r: &DedupeRecord) -> NameKeys {
+    if entity == Entity::Organization {
         let words = organization_words(&r.name);
         let mut sorted: Vec<&str> = words.split(' ').collect();
         sorted.sort_unstable();
         sorted.dedup();
-        (String::new(), String::new(), sorted.join(" "), words)
-    } else {
-        let given = fold(&r.first_name);
-        let given = strip_words(&given, TITLES, true);
-        let first = given.split(' ').next().unwrap_or_default().to_string();
-        let last = strip_words(&fold(&r.last_name), NAME_SUFFIXES, false);
-        // Persons compare first and last names; their words are only the fingerprint's input.
-        let name = fingerprint(&format!("{given} {last}"));
-        (first, last, name, String::new())
-    };
-    let org = r
-        .organization
-        .as_deref()
-        .map(organization_key)
-        .unwrap_or_default();
-    let site = r
-        .website
-        .as_deref()
-        .and_then(domain_key)
-        .map_or(0, |d| hash(&d));
-    let field_hash = |v: &Option<String>| v.as_deref().map_or(0, |v| hash(&fingerprint(v)));
+        let name = sorted.join(" ");
+        return NameKeys {
+            first: String::new(),
+            last: String::new(),
+            name,
+            words,
+        };
+    }
+    let given = fold(&r.first_name);
+    let given = strip_words(&given, TITLES, true);
+    let first = given.split(' ').next().unwrap_or_default().to_string();
+    let last = strip_words(&fold(&r.last_name), NAME_SUFFIXES, false);
+    // Persons compare first and last names; their words are only the fingerprint's input.
+    let name = fingerprint(&format!("{given} {last}"));
+    NameKeys {
+        first,
+        last,
+        name,
+        words: String::new(),
+    }
+}
+
+/// A record's extra fields as [`Prepared`] keeps them: `extras` and `codes`.
+struct ExtraKeys {
+    extras: Vec<(u16, u64)>,
+    codes: Vec<(u16, Box<str>)>,
+}
+
+/// A record's extra fields other than bookkeeping, hashed, and the letters and digits of those
+/// that identify (birthdays, id numbers); one of each per field, by field index.
+fn extra_keys(r: &DedupeRecord, extra_index: &HashMap<Arc<str>, (u16, Meaning)>) -> ExtraKeys {
     let mut extras: Vec<(u16, u64)> = Vec::new();
     let mut codes: Vec<(u16, Box<str>)> = Vec::new();
     for (field, value) in &r.extras {
@@ -231,48 +306,9 @@ fn prepare(
     extras.dedup_by_key(|(field, _)| *field);
     codes.sort_unstable();
     codes.dedup_by_key(|(field, _)| *field);
-    Prepared {
-        first_given: hash(canonical(&first)),
-        last_given: hash(canonical(&last)),
-        first: first.into(),
-        last: last.into(),
-        name_hash: hash(&name),
-        name: name.into(),
-        words: words.into(),
-        emails: emails.into(),
-        phones: phones.into(),
-        org: org.into(),
-        site,
-        personal_mail: mail_domains.len() < email_keys.len(),
-        mail_domains: mail_domains.into(),
-        city: field_hash(&r.city),
-        address: field_hash(&r.address),
-        extras: extras.into(),
-        codes: codes.into(),
-    }
+    ExtraKeys { extras, codes }
 }
 
 #[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn persons_are_keyed_by_folded_names() {
-        let r = DedupeRecord {
-            first_name: "Dr. Zoë Anne".into(),
-            last_name: "Müller Jr.".into(),
-            emails: vec![" Zoe@ACME.com".into(), "zoe@gmail.com".into()],
-            phones: vec!["+49 30 1234567".into()],
-            organization: Some("ACME GmbH".into()),
-            ..DedupeRecord::default()
-        };
-        let p = prepare(Entity::Person, &r, &HashMap::new());
-        assert_eq!(&*p.first, "zoe");
-        assert_eq!(&*p.last, "muller");
-        assert_eq!(&*p.name, "anne muller zoe");
-        assert_eq!(&*p.org, "acme");
-        assert_eq!(p.emails.len(), 2);
-        assert_eq!(p.mail_domains.len(), 1);
-        assert_eq!(p.phones.len(), 1);
-    }
-}
+#[path = "prepare_tests.rs"]
+mod tests;

@@ -1,7 +1,9 @@
 //! A plan's steps on headers and sampled rows written by hand: no files.
 
+use super::compile::{Columns, id_column, notes_for_unmapped};
 use super::rule::set_rule;
 use super::*;
+use crate::schema::Schema;
 
 fn headers(names: &[&str]) -> Vec<String> {
     names.iter().map(|s| s.to_string()).collect()
