@@ -41,52 +41,41 @@ impl Converter<'_> {
         // postal-code column): then it joins the note with a warning.
         if let Conv::AddressPart(part) = conv {
             let value = values::clean_text(raw);
-            if let Err(reason) = part.check(&value) {
-                out.warnings.push(cells::problem(
-                    header,
-                    raw,
-                    format!("{reason}; kept in the note"),
-                ));
-                out.primary.notes.push(format!("{header}: {value}"));
-            } else if let Some(d) = self.draft(out, entity) {
-                put(to.column(layout), d, to.slot, header, value);
+            match part.check(&value) {
+                Err(reason) => kept_in_note(out, header, raw, &reason, &value),
+                Ok(()) => {
+                    if let Some(d) = self.draft(out, entity) {
+                        put(to.column(layout), d, to.slot, header, value);
+                    }
+                }
             }
             return;
         }
         // Text, the most common case, goes straight into its cell.
         if *conv == Conv::Text {
             if let Some(d) = self.draft(out, entity) {
-                put(
-                    to.column(layout),
-                    d,
-                    to.slot,
-                    header,
-                    values::clean_text(raw),
-                );
+                let value = values::clean_text(raw);
+                put(to.column(layout), d, to.slot, header, value);
             }
             return;
         }
         match self.convert_value(header, target, conv, to.slot, raw, out) {
-            Ok(cells) => {
-                if let Some(d) = self.draft(out, entity) {
-                    for (own, value) in cells {
-                        match &own {
-                            Some(own) => {
-                                let column = layout.and_then(|l| l.column(own));
-                                put(column, d, own, header, value)
-                            }
-                            None => put(to.column(layout), d, to.slot, header, value),
-                        }
-                    }
-                }
-            }
-            Err(reason) => {
-                out.warnings.push(cells::problem(
-                    header,
-                    raw,
-                    format!("{reason}; kept in the note"),
-                ));
-                out.primary.notes.push(format!("{header}: {raw}"));
+            Ok(cells) => self.put_cells(entity, header, to, cells, out),
+            Err(reason) => kept_in_note(out, header, raw, &reason, raw),
+        }
+    }
+
+    /// Puts a converted value's cells into the record of `entity`: each in the slot it names,
+    /// or the rule's own.
+    fn put_cells(&self, entity: Entity, header: &str, to: Cell, cells: Cells, out: &mut RowResult) {
+        let layout = self.layout(entity);
+        let Some(d) = self.draft(out, entity) else {
+            return;
+        };
+        for (own, value) in cells {
+            match &own {
+                Some(own) => put(layout.and_then(|l| l.column(own)), d, own, header, value),
+                None => put(to.column(layout), d, to.slot, header, value),
             }
         }
     }
@@ -176,12 +165,7 @@ impl Converter<'_> {
             }
         }
         if let Some(e) = first_bad {
-            out.warnings.push(cells::problem(
-                header,
-                raw,
-                format!("{e}; kept in the note"),
-            ));
-            out.primary.notes.push(format!("{header}: {raw}"));
+            kept_in_note(out, header, raw, &e.to_string(), raw);
         }
         let layout = self.layout(entity);
         if let Some(d) = self.draft(out, entity) {
@@ -290,6 +274,17 @@ impl Converter<'_> {
             _ => vec![(None, value)],
         })
     }
+}
+
+/// A value that cannot be read as its field wants: warned of, and kept in the note as
+/// `note_value` under its column's header.
+fn kept_in_note(out: &mut RowResult, header: &str, raw: &str, reason: &str, note_value: &str) {
+    out.warnings.push(cells::problem(
+        header,
+        raw,
+        format!("{reason}; kept in the note"),
+    ));
+    out.primary.notes.push(format!("{header}: {note_value}"));
 }
 
 /// Writes a converted value into its cell; when another column already filled that cell with
