@@ -52,8 +52,8 @@ impl LinkIndex {
         (start, s.len() as u32)
     }
 
-    fn text(&self, (start, len): (u32, u32)) -> &str {
-        &self.arena[start as usize..(start + len) as usize]
+    fn text(&self, at: (u32, u32)) -> &str {
+        stored(&self.arena, at)
     }
 
     /// Records that `id` in the `namespace` file family is this record. A repeated id keeps the
@@ -70,9 +70,9 @@ impl LinkIndex {
             organization: record.organization.as_deref().map(|s| self.store(s)),
             person: record.person.as_deref().map(|s| self.store(s)),
         };
+        let text = entry.id;
         self.entries.push(entry);
         let entry = (self.entries.len() - 1) as u32;
-        let text = self.store(id);
         let ids = self.ids.entry(namespace).or_default();
         ids.set(&self.arena, id, text, entry);
         let holders = self.holders.entry(record.entity).or_default();
@@ -160,6 +160,11 @@ impl LinkIndex {
     }
 }
 
+/// The text stored in `arena` at (start, length).
+fn stored(arena: &str, (start, len): (u32, u32)) -> &str {
+    &arena[start as usize..(start + len) as usize]
+}
+
 /// One namespace's ids → their entries, keyed by the id's hash: growing the map to a million
 /// ids then moves numbers, without reading each id's text again. The ids' text is kept in the
 /// index's arena, to tell apart two ids that share a hash (the later one is kept by its text).
@@ -180,11 +185,7 @@ impl IdMap {
 
     fn get(&self, arena: &str, id: &str) -> Option<u32> {
         match self.by_hash.get(&Self::hash(id)) {
-            Some(&(entry, (start, len)))
-                if &arena[start as usize..(start + len) as usize] == id =>
-            {
-                Some(entry)
-            }
+            Some(&(entry, text)) if stored(arena, text) == id => Some(entry),
             Some(_) => self.shared.get(id).copied(),
             None => None,
         }
@@ -193,8 +194,7 @@ impl IdMap {
     /// Makes `id` (stored in `arena` at `text`) name `entry`, in place of any entry it named.
     fn set(&mut self, arena: &str, id: &str, text: (u32, u32), entry: u32) {
         let slot = self.by_hash.entry(Self::hash(id)).or_insert((entry, text));
-        let (start, len) = slot.1;
-        if &arena[start as usize..(start + len) as usize] == id {
+        if stored(arena, slot.1) == id {
             slot.0 = entry;
         } else {
             self.shared.insert(Box::from(id), entry);
@@ -203,9 +203,10 @@ impl IdMap {
 
     /// Every id with its entry.
     fn iter<'a>(&'a self, arena: &'a str) -> impl Iterator<Item = (&'a str, u32)> + 'a {
-        let hashed = self.by_hash.values().map(move |&(entry, (start, len))| {
-            (&arena[start as usize..(start + len) as usize], entry)
-        });
+        let hashed = self
+            .by_hash
+            .values()
+            .map(move |&(entry, text)| (stored(arena, text), entry));
         hashed.chain(self.shared.iter().map(|(id, &entry)| (&**id, entry)))
     }
 }
