@@ -40,8 +40,6 @@ pub struct Table {
     /// The reader's byte positions are the file's own (a plain UTF-8 file read straight from
     /// disk), so a row can be read again from where it starts ([`RowsAt`]).
     plain_file: bool,
-    /// The text is read as its bytes, without decoding (UTF-8).
-    utf8_as_is: bool,
 }
 
 /// The row reader behind a table: CSV text, or a workbook sheet's cells.
@@ -112,7 +110,9 @@ impl Table {
                 let gzip = matches!(source.origin, Origin::Gzip(_)) || is_gzip(path);
                 let size = file.metadata().ok().map(|m| m.len()).filter(|_| !gzip);
                 let mut table = Table::open_text(name, path, Box::new(file), gzip, None, size)?;
-                table.plain_file = !gzip && table.utf8_as_is;
+                // UTF-8 is read as its bytes (any other encoding is decoded on the way in), so
+                // the reader's positions are the file's.
+                table.plain_file = !gzip && table.format.encoding == encoding_rs::UTF_8.name();
                 Ok(table)
             }
             Origin::ZipMember {
@@ -355,7 +355,6 @@ impl Table {
             ));
         }
         let mut table = Table::start(name, path, format, rows, size_hint)?;
-        table.utf8_as_is = guess.code_page.is_none() && guess.encoding == encoding_rs::UTF_8;
         table.warnings.splice(0..0, notes);
         Ok(table)
     }
@@ -381,7 +380,6 @@ impl Table {
             unwrapped_rows: 0,
             invalid: InvalidText::default(),
             plain_file: false,
-            utf8_as_is: false,
         };
         let file = table.name.clone();
         let header = table.next_record()?.ok_or(if sheet {
