@@ -346,8 +346,12 @@ impl<'a> Search<'a> {
         let wanted = self.wanted_columns(&builders);
         let mut tally = FirstReadTally::new(self.groups.len());
         let mut table = crate::source::Table::open_ref(self.source)?;
-        // Where each row starts, so the second read reads the candidates alone.
-        let mut starts = table.rows_at()?.map(RowStarts::new);
+        // Where each row starts, so the second read (of groups with exact keys) reads the
+        // candidates alone.
+        let mut starts = match self.groups.iter().any(|g| g.exact.is_some()) {
+            true => table.rows_at()?.map(RowStarts::new),
+            false => None,
+        };
         let mut row = 0u64;
         pool::ordered_map(
             pool::workers(),
