@@ -126,13 +126,7 @@ impl RowState {
         counts.rows_in += 1;
         let columns = &mut self.tally.columns[file_index];
         for (c, value) in record.fields.iter().enumerate().take(columns.len()) {
-            // Most filled cells start with a visible ASCII character: no need to trim them.
-            let filled = match value.as_bytes().first() {
-                None => false,
-                Some(b) if b.is_ascii_graphic() => true,
-                Some(_) => !value.trim().is_empty(),
-            };
-            if filled {
+            if !crate::values::trimmed(value).is_empty() {
                 columns[c].filled += 1;
             }
         }
