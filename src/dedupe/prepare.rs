@@ -214,11 +214,11 @@ fn contact_keys(r: &DedupeRecord) -> ContactKeys {
     let mut emails: Vec<u64> = email_keys.iter().map(|e| hash(e)).collect();
     emails.sort_unstable();
     emails.dedup();
-    let mut mail_domains: Vec<u64> = email_keys
-        .iter()
-        .filter_map(|e| company_mail_domain(e))
-        .map(hash)
-        .collect();
+    let domains: Vec<Option<&str>> = email_keys.iter().map(|e| company_mail_domain(e)).collect();
+    // One address at a free mail provider makes the record's mail personal; two addresses at
+    // one company's domain do not.
+    let personal_mail = domains.iter().any(Option::is_none);
+    let mut mail_domains: Vec<u64> = domains.into_iter().flatten().map(hash).collect();
     mail_domains.sort_unstable();
     mail_domains.dedup();
     let mut phones: Vec<u64> = r
@@ -232,7 +232,7 @@ fn contact_keys(r: &DedupeRecord) -> ContactKeys {
     ContactKeys {
         emails,
         phones,
-        personal_mail: mail_domains.len() < email_keys.len(),
+        personal_mail,
         mail_domains,
     }
 }

@@ -62,6 +62,8 @@ fn contacts_are_hashed_once_each_and_free_mail_is_personal() {
     };
     let c = contact_keys(&r);
     assert_eq!((c.emails.len(), c.phones.len()), (1, 1));
+    // The same company address twice is no personal address.
+    assert!(!c.personal_mail);
     let company = DedupeRecord {
         emails: vec!["ann@acme.com".into()],
         ..DedupeRecord::default()
@@ -76,6 +78,14 @@ fn contacts_are_hashed_once_each_and_free_mail_is_personal() {
     let c = contact_keys(&r);
     assert_eq!((c.emails.len(), c.mail_domains.len()), (2, 1));
     assert!(c.personal_mail);
+    // Two addresses at one company: one company domain, and no personal mail.
+    let two_at_work = DedupeRecord {
+        emails: vec!["ann@acme.com".into(), "a.smith@acme.com".into()],
+        ..DedupeRecord::default()
+    };
+    let c = contact_keys(&two_at_work);
+    assert_eq!((c.emails.len(), c.mail_domains.len()), (2, 1));
+    assert!(!c.personal_mail);
 }
 
 #[test]
