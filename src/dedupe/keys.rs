@@ -89,10 +89,21 @@ pub fn email_key(email: &str) -> Option<String> {
     if let Some(open) = text.rfind('<') {
         text = text[open + 1..].trim_end_matches('>').trim();
     }
-    let lower = text.to_lowercase();
-    let lower = lower.strip_prefix("mailto:").unwrap_or(&lower).trim();
-    let (local, domain) = lower.split_once('@')?;
-    (!local.is_empty() && domain.contains('.') && !domain.contains('@')).then(|| lower.to_string())
+    let mut lower = text.to_lowercase();
+    let key = lower.strip_prefix("mailto:").unwrap_or(&lower).trim();
+    let (local, domain) = key.split_once('@')?;
+    if local.is_empty() || !domain.contains('.') || domain.contains('@') {
+        return None;
+    }
+    // The key is most often the whole lowered text: kept, not copied.
+    if key.len() == lower.len() {
+        return Some(lower);
+    }
+    let start = key.as_ptr() as usize - lower.as_ptr() as usize;
+    let end = start + key.len();
+    lower.truncate(end);
+    lower.drain(..start);
+    Some(lower)
 }
 
 /// The domain of an e-mail key when it names a company rather than a free mail provider.
@@ -298,5 +309,27 @@ mod tests {
     fn stable_hash_is_fixed() {
         assert_eq!(stable_hash(""), 0xcbf2_9ce4_8422_2325);
         assert_eq!(stable_hash("a"), 0xaf63_dc4c_8601_ec8c);
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn email_keys_are_the_lowered_address_however_it_is_cut(
+            s in "( |<|mailto:|MAILTO:|\u{a0})?[aA.]{0,2}@?[bB]{0,2}[.@]?[cC]{0,2}( |>|\u{a0})?"
+        ) {
+            let text = s.trim();
+            let text = match text.rfind('<') {
+                Some(open) => text[open + 1..].trim_end_matches('>').trim(),
+                None => text,
+            };
+            let lower = text.to_lowercase();
+            let lower = lower.strip_prefix("mailto:").unwrap_or(&lower).trim();
+            let expected = lower
+                .split_once('@')
+                .filter(|(local, domain)| {
+                    !local.is_empty() && domain.contains('.') && !domain.contains('@')
+                })
+                .map(|_| lower.to_string());
+            proptest::prop_assert_eq!(email_key(&s), expected);
+        }
     }
 }

@@ -70,7 +70,8 @@ fn missing_custom_fields(export: &Export, schema: &Schema, p: &mut Prerequisites
                 let options = export
                     .tally
                     .custom_options
-                    .get(&(*entity, name.clone()))
+                    .get(entity)
+                    .and_then(|names| names.get(name))
                     .map(|o| o.iter().cloned().collect())
                     .unwrap_or_default();
                 let entity = if *entity == Entity::Lead {

@@ -48,7 +48,9 @@ impl Draft {
     pub(crate) fn new(layout: &Layout) -> Draft {
         Draft {
             entity: layout.entity,
-            cells: vec![String::new(); layout.slots.len()],
+            cells: std::iter::repeat_with(String::new)
+                .take(layout.slots.len())
+                .collect(),
             notes: Vec::new(),
             time: None,
             status: StatusHints::default(),
@@ -239,7 +241,7 @@ impl Converter<'_> {
             Rule::Note => out
                 .primary
                 .notes
-                .push(format!("{header}: {}", values::clean_text(raw))),
+                .push(values::labelled(header, &values::clean_text_ref(raw))),
             Rule::Set { target, conv, slot } => {
                 let to = Cell { slot, column };
                 self.set(header, target, conv, to, raw, out)

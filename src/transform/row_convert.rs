@@ -33,7 +33,8 @@ impl Converter<'_> {
         // which follow the record's own text.
         if let (Target::Custom { name, .. }, Entity::Activity | Entity::Note) = (target, entity) {
             if let Some(d) = self.draft(out, entity) {
-                d.notes.push(format!("{name}: {}", values::clean_text(raw)));
+                d.notes
+                    .push(values::labelled(name, &values::clean_text_ref(raw)));
             }
             return;
         }
@@ -284,7 +285,7 @@ fn kept_in_note(out: &mut RowResult, header: &str, raw: &str, reason: &str, note
         raw,
         format!("{reason}; kept in the note"),
     ));
-    out.primary.notes.push(format!("{header}: {note_value}"));
+    out.primary.notes.push(values::labelled(header, note_value));
 }
 
 /// Writes a converted value into its cell; when another column already filled that cell with
@@ -294,7 +295,7 @@ fn put(column: Option<usize>, d: &mut Draft, slot: &Slot, header: &str, value: S
     let is_currency = matches!(slot, Slot::Field { key, .. } if key == "currency");
     match column {
         Some(c) if !d.cells[c].is_empty() && d.cells[c] != value && !is_currency => {
-            d.notes.push(format!("{header}: {value}"));
+            d.notes.push(values::labelled(header, &value));
         }
         Some(c) => d.cells[c] = value,
         None if !value.is_empty() => d.notes.push(value),
@@ -347,17 +348,14 @@ fn spill(layout: Option<&Layout>, d: &mut Draft, slot: &Slot, values: Vec<String
     let Slot::Field { key, .. } = slot else {
         return;
     };
-    let mut free: Vec<usize> = Vec::new();
-    if let Some(c) = layout.column(slot) {
-        free.push(c);
-    }
-    for &i in layout.columns_of(key) {
-        if !free.contains(&i) {
-            free.push(i);
-        }
-    }
+    // The mapped label's column first, then the field's other columns (each listed once).
+    let first = layout.column(slot);
+    let others = layout.columns_of(key).iter().copied();
     let mut values = values.into_iter();
-    for col in free {
+    for col in first
+        .into_iter()
+        .chain(others.filter(|&i| Some(i) != first))
+    {
         if d.cells[col].is_empty() {
             match values.next() {
                 Some(v) => d.cells[col] = v,
@@ -367,6 +365,6 @@ fn spill(layout: Option<&Layout>, d: &mut Draft, slot: &Slot, values: Vec<String
     }
     let rest: Vec<String> = values.collect();
     if !rest.is_empty() {
-        d.notes.push(format!("{}: {}", key, rest.join(", ")));
+        d.notes.push(crate::values::labelled(key, &rest.join(", ")));
     }
 }

@@ -311,11 +311,12 @@ impl RowState {
     }
 
     fn note_options(&mut self, entity: Entity, name: &str, cell: &str) {
-        let options = self
-            .tally
-            .custom_options
-            .entry((entity, name.to_string()))
-            .or_default();
+        let names = self.tally.custom_options.entry(entity).or_default();
+        // The field's name is copied once, with its first value.
+        let options = match names.get_mut(name) {
+            Some(options) => options,
+            None => names.entry(name.to_string()).or_default(),
+        };
         for option in cell.split(", ") {
             if options.len() < MAX_OPTIONS && !options.contains(option) {
                 options.insert(option.to_string());

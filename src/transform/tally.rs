@@ -90,7 +90,7 @@ pub struct Tally {
     pub labels: BTreeMap<Entity, BTreeSet<String>>,
     pub owners: BTreeSet<String>,
     /// The values written to custom option fields (enum/set), which become their options.
-    pub custom_options: BTreeMap<(Entity, String), BTreeSet<String>>,
+    pub custom_options: BTreeMap<Entity, BTreeMap<String, BTreeSet<String>>>,
 }
 
 /// How many examples each list of the link audit keeps.

@@ -156,14 +156,16 @@ fn phone(s: &str) -> Option<String> {
     let (number, extension) = split_extension(text);
     let number = number.trim();
     let trunk_free;
-    let number = if number.starts_with('+') || number.starts_with("00") {
+    let international = number.starts_with('+') || number.starts_with("00");
+    let number = if international && number.contains("(0)") {
         trunk_free = number.replacen("(0)", "", 1);
         trunk_free.as_str()
     } else {
         number
     };
     let mut plus = false;
-    let mut digits = String::new();
+    // Room for the digits, a `+` and the extension: the number is built in one buffer.
+    let mut digits = String::with_capacity(number.len() + extension.map_or(0, |e| e.len() + 7));
     for c in number.chars() {
         match c {
             '0'..='9' => digits.push(c),
@@ -182,7 +184,10 @@ fn phone(s: &str) -> Option<String> {
     if !(3..=20).contains(&digits.len()) {
         return None;
     }
-    let mut cleaned = if plus { format!("+{digits}") } else { digits };
+    let mut cleaned = digits;
+    if plus {
+        cleaned.insert(0, '+');
+    }
     if let Some(extension) = extension {
         cleaned.push_str(" ext. ");
         cleaned.push_str(extension);

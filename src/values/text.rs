@@ -1,5 +1,7 @@
 //! Yes/no values, label lists and free text.
 
+use std::borrow::Cow;
+
 use super::ValueError;
 use super::html::{decode_entities, html_to_text, is_html};
 
@@ -40,28 +42,48 @@ pub fn split_labels(s: &str, sep: &str) -> Vec<String> {
     } else {
         s.split(sep).collect()
     };
-    let mut seen: Vec<String> = Vec::new();
-    let mut labels = Vec::new();
+    let mut labels: Vec<String> = Vec::new();
     for part in parts.into_iter().map(str::trim).filter(|p| !p.is_empty()) {
-        let key = part.to_lowercase();
-        if !seen.contains(&key) {
-            seen.push(key);
+        if !labels.iter().any(|l| same_label(l, part)) {
             labels.push(part.to_string());
         }
     }
     labels
 }
 
+/// Whether two labels are the same but for case (as their lower cases compare); ASCII labels
+/// are compared without lowering them.
+fn same_label(a: &str, b: &str) -> bool {
+    match a.is_ascii() && b.is_ascii() {
+        true => a.eq_ignore_ascii_case(b),
+        false => a.to_lowercase() == b.to_lowercase(),
+    }
+}
+
 /// Cleans free text: an HTML body becomes plain text ([`html_to_text`]), HTML entities are
 /// decoded (`&gt;` → `>`), CRLF and CR become LF, control characters other than LF and tab are
 /// dropped (as is the byte-order mark U+FEFF), and the result is trimmed.
 pub fn clean_text(s: &str) -> String {
+    clean_text_ref(s).into_owned()
+}
+
+/// [`clean_text`], borrowing the cell when it needs no cleaning.
+pub fn clean_text_ref(s: &str) -> Cow<'_, str> {
     // Most cells are short printable ASCII with nothing to clean: one pass over the bytes
-    // tells, and the cell is copied as it is.
+    // tells, and the cell is kept as it is.
     if is_clean_ascii(s) {
-        return s.to_string();
+        return Cow::Borrowed(s);
     }
-    clean_any_text(s)
+    Cow::Owned(clean_any_text(s))
+}
+
+/// `label: value`, as a note line names the column a value came from.
+pub fn labelled(label: &str, value: &str) -> String {
+    let mut line = String::with_capacity(label.len() + 2 + value.len());
+    line.push_str(label);
+    line.push_str(": ");
+    line.push_str(value);
+    line
 }
 
 /// [`clean_text`] without its shortcut for cells that need nothing.
@@ -122,28 +144,30 @@ fn clean_plain(s: &str) -> String {
 /// `Sum`, `Totals:` and the German, Dutch and Scandinavian words for them.
 pub fn is_total_label(s: &str) -> bool {
     let label = s.trim().trim_end_matches(':').trim();
-    // The longest label is "gesamtsumme": a longer cell is no label, and is not lowered.
-    if label.len() > 16 {
-        return false;
-    }
-    let label = label.to_lowercase();
-    matches!(
-        label.as_str(),
-        "total"
-            | "totals"
-            | "grand total"
-            | "subtotal"
-            | "sub-total"
-            | "sub total"
-            | "sum"
-            | "summe"
-            | "gesamt"
-            | "gesamtsumme"
-            | "totaal"
-            | "totalt"
-            | "summa"
-    )
+    // The longest label is "gesamtsumme": a longer cell is no label. Every label is ASCII
+    // without a `k`, so a cell with any other character is none either (the Kelvin sign, the
+    // one such character whose lower case is ASCII, lowers to a `k`): no lowering needed.
+    label.len() <= 16
+        && label.is_ascii()
+        && TOTAL_LABELS.iter().any(|t| t.eq_ignore_ascii_case(label))
 }
+
+/// The labels of a report's total row, in lower case.
+const TOTAL_LABELS: [&str; 13] = [
+    "total",
+    "totals",
+    "grand total",
+    "subtotal",
+    "sub-total",
+    "sub total",
+    "sum",
+    "summe",
+    "gesamt",
+    "gesamtsumme",
+    "totaal",
+    "totalt",
+    "summa",
+];
 
 #[cfg(test)]
 mod tests {
@@ -262,6 +286,7 @@ mod tests {
             s in "[a-c <>&;/pbr\\t\\n\\r\u{0}\u{7f}\u{a0}\u{feff}é]{0,24}"
         ) {
             prop_assert_eq!(clean_text(&s), clean_any_text(&s));
+            prop_assert_eq!(clean_text_ref(&s), clean_any_text(&s));
         }
 
         #[test]
@@ -272,6 +297,28 @@ mod tests {
                 prop_assert_eq!(label.trim(), label.as_str());
                 prop_assert!(!labels[..i].iter().any(|l| l.to_lowercase() == label.to_lowercase()));
             }
+        }
+
+        #[test]
+        fn total_labels_are_found_as_lowering_finds_them(
+            s in "(total|Totals|GRAND TOTAL|sub-total|summe|SUMMA|tOtAaL|sum|x){0,2}[ :K\u{212a}İé]{0,2}"
+        ) {
+            let label = s.trim().trim_end_matches(':').trim();
+            let lowered = label.len() <= 16 && TOTAL_LABELS.contains(&label.to_lowercase().as_str());
+            prop_assert_eq!(is_total_label(&s), lowered);
+        }
+
+        #[test]
+        fn labels_are_told_apart_as_their_lower_cases_are(s in "[aAkK\u{212a}éÉ ;]{0,16}") {
+            let mut lowered: Vec<String> = Vec::new();
+            let mut expected: Vec<String> = Vec::new();
+            for part in s.split(';').map(str::trim).filter(|p| !p.is_empty()) {
+                if !lowered.contains(&part.to_lowercase()) {
+                    lowered.push(part.to_lowercase());
+                    expected.push(part.to_string());
+                }
+            }
+            prop_assert_eq!(split_labels(&s, ";"), expected);
         }
 
         #[test]
