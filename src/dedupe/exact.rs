@@ -44,7 +44,7 @@ impl ExactKeys {
     }
 
     /// The hashes of a record's exact keys, each tagged with its kind.
-    pub fn hashes(&self, r: &DedupeRecord, out: &mut Vec<u64>) {
+    pub fn hashes(&self, r: &DedupeRecord, out: &mut KeyHashes) {
         out.clear();
         let mut add = |kind: u8, key: Option<String>| {
             if let Some(k) = key.filter(|k| !k.is_empty()) {
@@ -71,6 +71,9 @@ impl ExactKeys {
         }
     }
 }
+
+/// A record's exact key hashes: most records have a few, held without an allocation.
+pub type KeyHashes = smallvec::SmallVec<[u64; 4]>;
 
 /// The exact keys of records in the order they were added, and how many records carry each:
 /// a few bytes per record, whatever the record holds.
@@ -127,7 +130,7 @@ mod tests {
             person(&["ada@engine.org"], "Ada Lovelace"),
         ];
         let mut index = KeyIndex::default();
-        let mut hashes = Vec::new();
+        let mut hashes = KeyHashes::new();
         for r in &records {
             keys.hashes(r, &mut hashes);
             index.add_hashes(&hashes);

@@ -5,7 +5,7 @@
 
 use std::collections::{HashMap, HashSet};
 
-use crate::dedupe::exact::{ExactKeys, KeyIndex};
+use crate::dedupe::exact::{ExactKeys, KeyHashes, KeyIndex};
 use crate::dedupe::{
     self, DedupeOptions, DedupeRecord, DedupeSettings, MatchKey, MergePlan, RecordBuilder,
 };
@@ -189,7 +189,18 @@ impl RowStarts {
 
 /// A row as the first read drafts it: its group, its record, and its exact keys' hashes (when
 /// the group has exact keys).
-type Drafted = (usize, DedupeRecord, Option<Vec<u64>>);
+/// A row as the first read drafts it on a worker thread, for the group `usize`.
+enum Drafted {
+    /// A row of a group with exact keys: all the read keeps of it. Its record is dropped on the
+    /// worker thread that drafted it.
+    Keyed {
+        row: u64,
+        identity: String,
+        hashes: KeyHashes,
+    },
+    /// The whole record, in a group without exact keys.
+    Whole(Box<DedupeRecord>),
+}
 
 /// What the first read gathers in row order, per group.
 struct FirstReadTally {
@@ -214,19 +225,27 @@ impl FirstReadTally {
     }
 
     /// Hands out the drafted row's identity and counts its keys (or keeps its record).
-    fn take(&mut self, identities: &mut Identities, drafted: Option<Drafted>) {
-        let Some((g, mut r, hashes)) = drafted else {
+    fn take(&mut self, identities: &mut Identities, drafted: Option<(usize, Drafted)>) {
+        let Some((g, drafted)) = drafted else {
             identities.push("");
             return;
         };
-        r.identity = self.unique[g].unique(std::mem::take(&mut r.identity));
-        identities.push(&r.identity);
-        match hashes {
-            Some(hashes) => {
+        match drafted {
+            Drafted::Keyed {
+                row,
+                identity,
+                hashes,
+            } => {
+                identities.push(&self.unique[g].unique(identity));
                 self.index[g].add_hashes(&hashes);
-                self.indexed[g].push(r.row);
+                self.indexed[g].push(row);
             }
-            None => self.records[g].push(r),
+            Drafted::Whole(r) => {
+                let mut r = *r;
+                r.identity = self.unique[g].unique(std::mem::take(&mut r.identity));
+                identities.push(&r.identity);
+                self.records[g].push(r);
+            }
         }
     }
 }
@@ -408,15 +427,27 @@ impl<'a> Search<'a> {
 
     /// A row's record as the first read drafts it (on a worker thread), with its group and the
     /// hashes of its exact keys; None when no group takes the row.
-    fn draft(&self, builders: &[RecordBuilder], row: u64, record: &Record) -> Option<Drafted> {
+    fn draft(
+        &self,
+        builders: &[RecordBuilder],
+        row: u64,
+        record: &Record,
+    ) -> Option<(usize, Drafted)> {
         let g = self.group_of(record)?;
-        let r = builders[g].draft(row, |i| record.fields.get(i));
-        let hashes = self.groups[g].exact.as_ref().map(|keys| {
-            let mut hashes = Vec::new();
-            keys.hashes(&r, &mut hashes);
-            hashes
-        });
-        Some((g, r, hashes))
+        let mut r = builders[g].draft(row, |i| record.fields.get(i));
+        let drafted = match &self.groups[g].exact {
+            Some(keys) => {
+                let mut hashes = KeyHashes::new();
+                keys.hashes(&r, &mut hashes);
+                Drafted::Keyed {
+                    row: r.row,
+                    identity: std::mem::take(&mut r.identity),
+                    hashes,
+                }
+            }
+            None => Drafted::Whole(Box::new(r)),
+        };
+        Some((g, drafted))
     }
 
     /// The rows worth reading again: those sharing an exact key with another row of their

@@ -113,18 +113,31 @@ fn a_merge_is_named_and_a_different_name_is_a_rename() {
 
 #[test]
 fn the_first_read_hands_out_unique_identities_and_counts_keys_in_row_order() {
-    let record = |row, identity: &str| DedupeRecord {
-        row,
-        identity: identity.into(),
-        ..DedupeRecord::default()
+    let keyed = |row, identity: &str, hash| {
+        Some((
+            0,
+            Drafted::Keyed {
+                row,
+                identity: identity.into(),
+                hashes: KeyHashes::from_slice(&[hash]),
+            },
+        ))
+    };
+    let whole = |row, identity: &str| {
+        let r = DedupeRecord {
+            row,
+            identity: identity.into(),
+            ..DedupeRecord::default()
+        };
+        Some((1, Drafted::Whole(Box::new(r))))
     };
     let mut tally = FirstReadTally::new(2);
     let mut identities = Identities::default();
-    tally.take(&mut identities, Some((0, record(1, "a"), Some(vec![7]))));
+    tally.take(&mut identities, keyed(1, "a", 7));
     tally.take(&mut identities, None);
-    tally.take(&mut identities, Some((0, record(3, "a"), Some(vec![7]))));
-    tally.take(&mut identities, Some((0, record(4, "b"), Some(vec![9]))));
-    tally.take(&mut identities, Some((1, record(5, "c"), None)));
+    tally.take(&mut identities, keyed(3, "a", 7));
+    tally.take(&mut identities, keyed(4, "b", 9));
+    tally.take(&mut identities, whole(5, "c"));
     let handed: Vec<&str> = (0..5).map(|i| identities.get(i)).collect();
     assert_eq!(handed, ["a", "", "a#2", "b", "c"]);
     assert_eq!(tally.indexed, [vec![1, 3, 4], vec![]]);

@@ -121,13 +121,24 @@ pub struct RowState {
 impl RowState {
     /// Counts a source row read from file `file_index` (the reader numbers the rows it hands
     /// to the workers itself).
-    pub fn count_row(&mut self, file_index: usize, record: &Record) {
+    pub fn count_row(&mut self, file_index: usize, filled: &Filled) {
         let counts = &mut self.tally.files[file_index];
         counts.rows_in += 1;
         let columns = &mut self.tally.columns[file_index];
-        for (c, value) in record.fields.iter().enumerate().take(columns.len()) {
-            if !crate::values::trimmed(value).is_empty() {
-                columns[c].filled += 1;
+        match filled {
+            Filled::Mask(mask) => {
+                let mut bits = *mask;
+                while bits != 0 {
+                    columns[bits.trailing_zeros() as usize].filled += 1;
+                    bits &= bits - 1;
+                }
+            }
+            Filled::Record(record) => {
+                for (c, value) in record.fields.iter().enumerate().take(columns.len()) {
+                    if is_filled(value) {
+                        columns[c].filled += 1;
+                    }
+                }
             }
         }
     }
@@ -349,4 +360,92 @@ fn content_hash(cells: &[String]) -> u64 {
     let mut h = std::collections::hash_map::DefaultHasher::new();
     cells.hash(&mut h);
     h.finish()
+}
+
+/// Which of a row's columns hold a value, for the fill counts; worked out on the thread that
+/// converts the row, so the record can be dropped there.
+pub enum Filled {
+    /// Bit `c` set: column `c` holds a value (files of up to 128 columns).
+    Mask(u128),
+    /// A wider file's record, counted where the row is taken.
+    Record(Record),
+}
+
+impl Filled {
+    /// The filled columns of `record`, of the first `columns` (the header's).
+    pub fn of(record: Record, columns: usize) -> Filled {
+        if columns > 128 {
+            return Filled::Record(record);
+        }
+        let mut mask = 0u128;
+        for (c, value) in record.fields.iter().enumerate().take(columns) {
+            if is_filled(value) {
+                mask |= 1 << c;
+            }
+        }
+        Filled::Mask(mask)
+    }
+}
+
+/// Whether a cell holds a value: anything but white space.
+fn is_filled(value: &str) -> bool {
+    !crate::values::trimmed(value).is_empty()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::source::Fields;
+
+    fn record(fields: Vec<String>) -> Record {
+        Record {
+            line: 2,
+            fields: Fields::from(fields),
+            invalid_text: None,
+        }
+    }
+
+    /// The fill counts of one row, counted from `filled` in a file of `columns` columns.
+    fn counts(filled: &Filled, columns: usize) -> Vec<u64> {
+        let mut state = RowState::default();
+        state.tally.files = vec![super::super::tally::FileCounts::new(
+            "f.csv",
+            crate::entity::Entity::Person,
+        )];
+        state.tally.columns = vec![vec![Default::default(); columns]];
+        state.count_row(0, filled);
+        state.tally.columns[0].iter().map(|c| c.filled).collect()
+    }
+
+    #[test]
+    fn a_row_fills_the_same_columns_whether_counted_by_mask_or_by_record() {
+        // Filled, blank, white space only, a value padded with spaces; then more cells than
+        // the header has (not counted).
+        let cells = |n: usize| -> Vec<String> {
+            (0..n)
+                .map(|c| match c % 4 {
+                    0 => format!("v{c}"),
+                    1 => String::new(),
+                    2 => " \t".to_string(),
+                    _ => format!("  {c} "),
+                })
+                .collect()
+        };
+        for columns in [1, 5, 127, 128, 129, 300] {
+            let fields = cells(columns + 3);
+            let expected: Vec<u64> = fields[..columns]
+                .iter()
+                .map(|v| u64::from(!v.trim().is_empty()))
+                .collect();
+            let filled = Filled::of(record(fields.clone()), columns);
+            assert_eq!(
+                matches!(filled, Filled::Mask(_)),
+                columns <= 128,
+                "{columns} columns"
+            );
+            assert_eq!(counts(&filled, columns), expected, "{columns} columns");
+            let by_record = Filled::Record(record(fields));
+            assert_eq!(counts(&by_record, columns), expected, "{columns} columns");
+        }
+    }
 }

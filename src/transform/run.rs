@@ -23,7 +23,7 @@ use super::plan::{self, Conv, FilePlan, Rule};
 use super::pool;
 use super::route::{RouteContext, RowDecision, route};
 use super::row::Converter;
-use super::rows::{RowAt, RowState, WriteRules};
+use super::rows::{Filled, RowAt, RowState, WriteRules};
 use super::survivor::{ColumnMerge, column_merges};
 use super::tally::FileCounts;
 use super::vocab::ValueMaps;
@@ -312,16 +312,16 @@ impl<'a> ExportRun<'a> {
                 Ok::<_, ApplyError>(next.map(|record| (read - 1, record)))
             },
             |(row_index, record)| work.row(row_index, record),
-            |(record, indexed, decision)| {
-                progress.advance(record_bytes(&record));
+            |(taken, indexed, decision)| {
+                progress.advance(taken.bytes);
                 if let Some((id, linked)) = indexed {
                     added.insert(plan.entity, &id, &linked);
                 }
-                rows.count_row(i, &record);
+                rows.count_row(i, &taken.filled);
                 let at = RowAt {
                     file_index: i,
                     plan,
-                    line: record.line,
+                    line: taken.line,
                 };
                 rows.take(&at, decision, &rules, out)
             },
@@ -424,8 +424,9 @@ struct RowWork<'r> {
 }
 
 impl RowWork<'_> {
-    /// Row `row_index` (0-based) worked out, handed back with its record.
-    fn row(&self, row_index: usize, record: Record) -> (Record, Entry, RowDecision) {
+    /// Row `row_index` (0-based) worked out, handed back with what the taking thread needs of
+    /// its record (the record is dropped here).
+    fn row(&self, row_index: usize, record: Record) -> (TakenRow, Entry, RowDecision) {
         let result = self.converter.convert(self.plan, &record);
         let indexed = self
             .index_now
@@ -436,8 +437,21 @@ impl RowWork<'_> {
         if let RowDecision::Write(w) = &mut decision {
             w.prepare(self.rules);
         }
-        (record, indexed, decision)
+        let taken = TakenRow {
+            line: record.line,
+            bytes: record_bytes(&record),
+            filled: Filled::of(record, self.plan.headers.len()),
+        };
+        (taken, indexed, decision)
     }
+}
+
+/// What the thread taking a row needs of its record: its line, its size (for the progress)
+/// and which columns it fills.
+struct TakenRow {
+    line: u64,
+    bytes: u64,
+    filled: Filled,
 }
 
 /// Opens every source and reads its first rows. Each source is held open only while a step
