@@ -73,14 +73,39 @@ impl WriteRules<'_> {
         let len = row_len(&d.cells);
         let mut line = Vec::with_capacity(len as usize);
         LineEncoder.encode(&d.cells, &mut line);
-        Prepared {
+        let prepared = Prepared {
             name_keys,
             links,
             formulas,
             escaped,
             len,
             line,
+        };
+        self.shed(d, &prepared);
+        prepared
+    }
+
+    /// Empties the cells of a prepared record that [`RowState::commit`] does not read (its
+    /// line holds them all), so they are freed on the thread that made them rather than on the
+    /// one writing.
+    fn shed(&self, d: &mut Draft, prepared: &Prepared) {
+        let layout = self.layout(d.entity);
+        let name = layout.field(name_key_of(d.entity));
+        let noted = self.noted_columns.get(&d.entity).map_or(&[][..], Vec::as_slice);
+        let stage = match d.entity {
+            Entity::Deal => [layout.field("stage_id"), layout.field("pipeline_id")],
+            _ => [None, None],
+        };
+        for (column, cell) in d.cells.iter_mut().enumerate() {
+            let read = Some(column) == name
+                || stage.contains(&Some(column))
+                || noted.contains(&column)
+                || prepared.links.iter().any(|&(c, _)| c == column);
+            if !read && !cell.is_empty() {
+                drop(std::mem::take(cell));
+            }
         }
+        d.notes = Vec::new();
     }
 }
 
