@@ -138,7 +138,7 @@ pub struct RowState {
     pub census: NameCensus,
     /// Organizations and persons rows link to by name, by name key: written at the end when
     /// no row describes them.
-    pub referenced: HashMap<(Entity, u64), String>,
+    pub referenced: rustc_hash::FxHashMap<(Entity, u64), String>,
     /// Records written from other entities' rows, by content: each once.
     written_secondaries: HashSet<u64>,
 }

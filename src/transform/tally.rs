@@ -4,6 +4,7 @@
 
 use std::collections::{BTreeMap, BTreeSet};
 
+use rustc_hash::FxHashMap;
 use serde::{Deserialize, Serialize};
 
 use crate::entity::{Entity, Target};
@@ -66,7 +67,7 @@ pub struct Tally {
     /// Per file, per column: counts.
     pub columns: Vec<Vec<ColumnTally>>,
     /// Values a value map lacked: target → value → rows.
-    pub unmapped: BTreeMap<Target, BTreeMap<String, u64>>,
+    pub unmapped: BTreeMap<Target, FxHashMap<String, u64>>,
     /// Records written per entity, including records a row described besides its own.
     pub records: BTreeMap<Entity, u64>,
     /// Organizations and persons written only because other rows link to them by name.
@@ -99,11 +100,10 @@ pub const EXAMPLES: usize = 5;
 impl Tally {
     /// Counts a value the profile did not map.
     pub fn unmapped_value(&mut self, target: Target, value: String) {
-        *self
-            .unmapped
-            .entry(target)
-            .or_default()
-            .entry(value)
-            .or_default() += 1;
+        let values = match self.unmapped.get_mut(&target) {
+            Some(values) => values,
+            None => self.unmapped.entry(target).or_default(),
+        };
+        *values.entry(value).or_default() += 1;
     }
 }
