@@ -17,22 +17,32 @@ impl Fields {
     /// bytes itself); `None` when they are not. One check covers the whole record: the joined
     /// bytes are valid and every field starts on a character, so each field is valid alone.
     pub fn from_byte_record(record: &csv::ByteRecord) -> Option<Fields> {
-        let bytes = record.as_slice();
-        let text = std::str::from_utf8(bytes).ok()?;
-        let mut ends = Vec::with_capacity(record.len());
+        let mut fields = Fields::default();
+        fields.refill(record).then_some(fields)
+    }
+
+    /// Makes these the fields of `record`, as [`Fields::from_byte_record`] reads them, in the
+    /// room these fields already have; false (and the fields left empty) when its bytes are
+    /// not valid UTF-8.
+    pub fn refill(&mut self, record: &csv::ByteRecord) -> bool {
+        self.text.clear();
+        self.ends.clear();
+        let Ok(text) = std::str::from_utf8(record.as_slice()) else {
+            return false;
+        };
         let mut start = 0usize;
         for field in record.iter() {
-            if !text.is_char_boundary(start) {
-                return None;
+            // A record is refused past MAX_RECORD_BYTES (64 MiB), far below u32::MAX.
+            let end = u32::try_from(start + field.len());
+            if !text.is_char_boundary(start) || end.is_err() {
+                self.ends.clear();
+                return false;
             }
             start += field.len();
-            // A record is refused past MAX_RECORD_BYTES (64 MiB), far below u32::MAX.
-            ends.push(u32::try_from(start).ok()?);
+            self.ends.extend(end);
         }
-        Some(Fields {
-            text: text.to_string(),
-            ends,
-        })
+        self.text.push_str(text);
+        true
     }
 
     /// No fields yet, with room for `fields` of `bytes` in all.
@@ -72,6 +82,17 @@ impl Fields {
     /// All fields joined without separators (their total length is the record's text length).
     pub fn as_slice(&self) -> &str {
         &self.text
+    }
+
+    /// The room the fields' text has, in bytes.
+    pub fn capacity(&self) -> usize {
+        self.text.capacity()
+    }
+
+    /// No fields, keeping the room they took.
+    pub fn clear(&mut self) {
+        self.text.clear();
+        self.ends.clear();
     }
 
     /// Appends a field.

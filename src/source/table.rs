@@ -432,6 +432,15 @@ impl Table {
 
     /// The next data row, or None at the end of the table.
     pub fn next_record(&mut self) -> Result<Option<Record>, SourceError> {
+        self.next_record_reusing(None)
+    }
+
+    /// [`Table::next_record`], read into the room of `spare` (a record done with) when there
+    /// is one: a read of a million rows that hands its records back allocates for none.
+    pub fn next_record_reusing(
+        &mut self,
+        spare: Option<Record>,
+    ) -> Result<Option<Record>, SourceError> {
         if let Rows::Sheet(rows) = &mut self.rows {
             let width = self.headers.len();
             let next = rows.next_row()?;
@@ -456,7 +465,10 @@ impl Table {
         let Rows::Csv { record, .. } = &self.rows else {
             return Ok(None);
         };
-        let record = record_of(record, line);
+        let record = match spare {
+            Some(spare) => record_into(record, line, spare),
+            None => record_of(record, line),
+        };
         if record.invalid_text.is_some() {
             self.invalid.saw(line);
         }
@@ -496,7 +508,11 @@ impl Table {
     /// The next data row with the text of the `wanted` columns only (the others read as
     /// empty), for a read that needs a few columns of every row: the rest of each row is not
     /// checked or copied. A sheet's rows come whole.
-    pub fn next_record_with(&mut self, wanted: &[bool]) -> Result<Option<Record>, SourceError> {
+    pub fn next_record_with(
+        &mut self,
+        wanted: &[bool],
+        spare: Option<Record>,
+    ) -> Result<Option<Record>, SourceError> {
         if matches!(self.rows, Rows::Sheet(_)) {
             return self.next_record();
         }
@@ -506,7 +522,14 @@ impl Table {
         let Rows::Csv { record, .. } = &self.rows else {
             return Ok(None);
         };
-        let mut fields = Fields::with_capacity(record.len(), 64);
+        let mut fields = match spare {
+            Some(spare) => {
+                let mut fields = spare.fields;
+                fields.clear();
+                fields
+            }
+            None => Fields::with_capacity(record.len(), 64),
+        };
         let mut invalid_text = None;
         for (i, field) in record.iter().enumerate() {
             if !wanted.get(i).copied().unwrap_or(false) {
@@ -743,6 +766,16 @@ fn read_chunk(raw: &mut Box<dyn Read + Send>, head: &mut Vec<u8>) -> io::Result<
 /// doubled): one field that, read as a row itself, holds exactly the header's `width` fields.
 /// A record read from a text file: its fields, or (for bytes not valid UTF-8) their text with
 /// the bad bytes replaced and the first such column noted.
+/// [`record_of`], in the room of `spare`.
+fn record_into(record: &csv::ByteRecord, line: u64, mut spare: Record) -> Record {
+    if spare.fields.refill(record) {
+        spare.line = line;
+        spare.invalid_text = None;
+        return spare;
+    }
+    record_of(record, line)
+}
+
 fn record_of(record: &csv::ByteRecord, line: u64) -> Record {
     match Fields::from_byte_record(record) {
         Some(fields) => Record {
@@ -1029,6 +1062,44 @@ mod tests {
     }
 
     #[test]
+    fn records_read_into_spare_room_are_the_records_read_fresh() {
+        // Rows longer and shorter than the header, a quoted line break, an empty row's
+        // neighbours, non-ASCII text and one invalid byte.
+        let mut text = b"name,note,city\nAnn Lee,\"two\nlines\",Oslo,extra,more\nBo\n\nZo\xc3\xab,caf\xc3\xa9,\nCy,bad \xff byte,Bern\nDi,x,y\n".to_vec();
+        // Enough valid UTF-8 after it that the one bad byte cannot make the file another encoding.
+        for _ in 0..40 {
+            text.extend_from_slice("Zoë Müller,zoë@x.example,ok\n".as_bytes());
+        }
+        let read = |reuse: bool, wanted: Option<&[bool]>| {
+            let mut table = Table::from_bytes("people.csv", text.clone()).unwrap();
+            let mut rows: Vec<(u64, Vec<String>, Option<usize>)> = Vec::new();
+            let mut spare: Option<Record> = None;
+            loop {
+                let given = if reuse { spare.take() } else { None };
+                let next = match wanted {
+                    Some(wanted) => table.next_record_with(wanted, given).unwrap(),
+                    None => table.next_record_reusing(given).unwrap(),
+                };
+                let Some(record) = next else { break };
+                let fields = record.fields.iter().map(str::to_string).collect();
+                rows.push((record.line, fields, record.invalid_text));
+                spare = Some(record);
+            }
+            rows
+        };
+        let fresh = read(false, None);
+        assert_eq!(fresh.len(), 45);
+        assert_eq!((fresh[3].2, fresh[4].2), (Some(1), None));
+        assert_eq!(read(true, None), fresh);
+        let wanted = [true, false, true];
+        assert_eq!(read(true, Some(&wanted)), read(false, Some(&wanted)));
+        assert_eq!(
+            read(false, Some(&wanted))[0].1,
+            ["Ann Lee", "", "Oslo", "", ""]
+        );
+    }
+
+    #[test]
     fn only_plain_files_are_read_again_by_position() {
         let table = Table::from_bytes("people.csv", b"name\nAnn\n".to_vec()).unwrap();
         assert!(table.next_row_start().is_none());
@@ -1072,7 +1143,8 @@ mod tests {
         };
         let mut table = Table::from_bytes("t.csv", text).unwrap();
         let some: Vec<Record> =
-            std::iter::from_fn(|| table.next_record_with(&[true, true, false]).unwrap()).collect();
+            std::iter::from_fn(|| table.next_record_with(&[true, true, false], None).unwrap())
+                .collect();
         assert_eq!(some.len(), 43);
         for (a, b) in whole.iter().zip(&some) {
             assert_eq!(a.line, b.line);

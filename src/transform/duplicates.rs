@@ -3,6 +3,7 @@
 //! clusters, plan the merges, and tell the export which rows are absorbed or dropped, what a
 //! survivor takes from the records it absorbed, and which names links must follow.
 
+use std::cell::RefCell;
 use std::collections::{HashMap, HashSet};
 
 use crate::dedupe::exact::{ExactKeys, KeyHashes, KeyIndex};
@@ -15,6 +16,7 @@ use crate::source::{Record, RowsAt, SourceRef};
 
 use super::engine::ApplyError;
 use super::index_read::{IndexRead, IndexTake};
+use super::opened::Spare;
 use super::plan::{FilePlan, Rule};
 use super::pool;
 
@@ -372,15 +374,18 @@ impl<'a> Search<'a> {
             false => None,
         };
         let mut row = 0u64;
+        // Records handed back once taken, read into again.
+        let spare = RefCell::new(Spare::default());
         pool::ordered_map(
             pool::workers(),
             pool::CHUNK_ROWS,
             || {
                 let start = table.next_row_start();
+                let spare = spare.borrow_mut().take();
                 // Indexing for links reads whole rows.
                 let next = match index_work {
-                    Some(_) => table.next_record()?,
-                    None => table.next_record_with(&wanted)?,
+                    Some(_) => table.next_record_reusing(spare)?,
+                    None => table.next_record_with(&wanted, spare)?,
                 };
                 if let (Some(at), Some(start), Some(record)) = (&mut starts, start, &next) {
                     at.push(start, record.line);
@@ -391,14 +396,15 @@ impl<'a> Search<'a> {
             |(row, record)| {
                 let drafted = self.draft(&builders, row, &record);
                 let entry = index_work.map(|read| read.entry(&record));
-                (drafted, entry.map(|entry| (record, entry)))
+                (drafted, record, entry)
             },
-            |(drafted, entry)| {
-                if let (Some((record, entry)), Some(read), Some(taken)) =
+            |(drafted, record, entry)| {
+                if let (Some(entry), Some(read), Some(taken)) =
                     (entry, index_work, index_take.as_deref_mut())
                 {
                     read.take(taken, &record, entry);
                 }
+                spare.borrow_mut().give(record);
                 tally.take(identities, drafted);
                 Ok(())
             },

@@ -46,13 +46,21 @@ impl Opened {
 
     /// The buffered rows first, then the rest of the file.
     pub fn next_record(&mut self) -> Result<Option<Record>, ApplyError> {
+        self.next_record_reusing(None)
+    }
+
+    /// [`Opened::next_record`], read into the room of `spare` when there is one.
+    pub fn next_record_reusing(
+        &mut self,
+        spare: Option<Record>,
+    ) -> Result<Option<Record>, ApplyError> {
         if let Some(r) = self.head.pop_front() {
             return Ok(Some(r));
         }
         if self.exhausted {
             return Ok(None);
         }
-        let next = self.table.next_record()?;
+        let next = self.table.next_record_reusing(spare)?;
         self.exhausted = next.is_none();
         Ok(next)
     }
@@ -109,4 +117,30 @@ pub fn confirm_decimal_styles(source: &SourceRef, plan: &mut FilePlan) -> Result
 /// The bytes a record took in its file, near enough for progress.
 pub fn record_bytes(record: &Record) -> u64 {
     record.fields.as_slice().len() as u64 + record.fields.len() as u64
+}
+
+/// Records done with, kept to be read into again: a read that hands its records back once
+/// taken allocates for the first few chunks only, and records are not freed on another thread
+/// than the one that made them.
+#[derive(Default)]
+pub struct Spare(Vec<Record>);
+
+/// Most records kept: the rows in flight between the reading and the taking of a read.
+const SPARE_RECORDS: usize = 4 * super::pool::CHUNK_ROWS;
+
+/// A record that held a bigger row than this is let go rather than kept, its room with it.
+const SPARE_BYTES: usize = 64 * 1024;
+
+impl Spare {
+    /// A record to read into, if one was handed back.
+    pub fn take(&mut self) -> Option<Record> {
+        self.0.pop()
+    }
+
+    /// Keeps `record` to read into again.
+    pub fn give(&mut self, record: Record) {
+        if self.0.len() < SPARE_RECORDS && record.fields.capacity() <= SPARE_BYTES {
+            self.0.push(record);
+        }
+    }
 }

@@ -91,7 +91,10 @@ impl WriteRules<'_> {
     fn shed(&self, d: &mut Draft, prepared: &Prepared) {
         let layout = self.layout(d.entity);
         let name = layout.field(name_key_of(d.entity));
-        let noted = self.noted_columns.get(&d.entity).map_or(&[][..], Vec::as_slice);
+        let noted = self
+            .noted_columns
+            .get(&d.entity)
+            .map_or(&[][..], Vec::as_slice);
         let stage = match d.entity {
             Entity::Deal => [layout.field("stage_id"), layout.field("pipeline_id")],
             _ => [None, None],
@@ -146,19 +149,19 @@ pub struct RowState {
 impl RowState {
     /// Counts a source row read from file `file_index` (the reader numbers the rows it hands
     /// to the workers itself).
-    pub fn count_row(&mut self, file_index: usize, filled: &Filled) {
+    pub fn count_row(&mut self, file_index: usize, record: &Record, filled: Option<u128>) {
         let counts = &mut self.tally.files[file_index];
         counts.rows_in += 1;
         let columns = &mut self.tally.columns[file_index];
         match filled {
-            Filled::Mask(mask) => {
-                let mut bits = *mask;
+            Some(mask) => {
+                let mut bits = mask;
                 while bits != 0 {
                     columns[bits.trailing_zeros() as usize].filled += 1;
                     bits &= bits - 1;
                 }
             }
-            Filled::Record(record) => {
+            None => {
                 for (c, value) in record.fields.iter().enumerate().take(columns.len()) {
                     if is_filled(value) {
                         columns[c].filled += 1;
@@ -387,29 +390,20 @@ fn content_hash(cells: &[String]) -> u64 {
     h.finish()
 }
 
-/// Which of a row's columns hold a value, for the fill counts; worked out on the thread that
-/// converts the row, so the record can be dropped there.
-pub enum Filled {
-    /// Bit `c` set: column `c` holds a value (files of up to 128 columns).
-    Mask(u128),
-    /// A wider file's record, counted where the row is taken.
-    Record(Record),
-}
-
-impl Filled {
-    /// The filled columns of `record`, of the first `columns` (the header's).
-    pub fn of(record: Record, columns: usize) -> Filled {
-        if columns > 128 {
-            return Filled::Record(record);
-        }
-        let mut mask = 0u128;
-        for (c, value) in record.fields.iter().enumerate().take(columns) {
-            if is_filled(value) {
-                mask |= 1 << c;
-            }
-        }
-        Filled::Mask(mask)
+/// Which of a row's first `columns` columns (the header's) hold a value, bit `c` for column
+/// `c`: worked out on the thread that converts the row, for the fill counts. None for a file
+/// of over 128 columns, whose rows are counted where they are taken.
+pub fn filled_mask(record: &Record, columns: usize) -> Option<u128> {
+    if columns > 128 {
+        return None;
     }
+    let mut mask = 0u128;
+    for (c, value) in record.fields.iter().enumerate().take(columns) {
+        if is_filled(value) {
+            mask |= 1 << c;
+        }
+    }
+    Some(mask)
 }
 
 /// Whether a cell holds a value: anything but white space.
@@ -430,15 +424,16 @@ mod tests {
         }
     }
 
-    /// The fill counts of one row, counted from `filled` in a file of `columns` columns.
-    fn counts(filled: &Filled, columns: usize) -> Vec<u64> {
+    /// The fill counts of one row, counted from `mask` (or the record) in a file of
+    /// `columns` columns.
+    fn counts(record: &Record, mask: Option<u128>, columns: usize) -> Vec<u64> {
         let mut state = RowState::default();
         state.tally.files = vec![super::super::tally::FileCounts::new(
             "f.csv",
             crate::entity::Entity::Person,
         )];
         state.tally.columns = vec![vec![Default::default(); columns]];
-        state.count_row(0, filled);
+        state.count_row(0, record, mask);
         state.tally.columns[0].iter().map(|c| c.filled).collect()
     }
 
@@ -457,20 +452,14 @@ mod tests {
                 .collect()
         };
         for columns in [1, 5, 127, 128, 129, 300] {
-            let fields = cells(columns + 3);
-            let expected: Vec<u64> = fields[..columns]
-                .iter()
-                .map(|v| u64::from(!v.trim().is_empty()))
+            let r = record(cells(columns + 3));
+            let expected: Vec<u64> = (0..columns)
+                .map(|c| u64::from(!r.fields[c].trim().is_empty()))
                 .collect();
-            let filled = Filled::of(record(fields.clone()), columns);
-            assert_eq!(
-                matches!(filled, Filled::Mask(_)),
-                columns <= 128,
-                "{columns} columns"
-            );
-            assert_eq!(counts(&filled, columns), expected, "{columns} columns");
-            let by_record = Filled::Record(record(fields));
-            assert_eq!(counts(&by_record, columns), expected, "{columns} columns");
+            let mask = filled_mask(&r, columns);
+            assert_eq!(mask.is_some(), columns <= 128, "{columns} columns");
+            assert_eq!(counts(&r, mask, columns), expected, "{columns} columns");
+            assert_eq!(counts(&r, None, columns), expected, "{columns} columns");
         }
     }
 }

@@ -4,6 +4,7 @@
 //! order: prepare, check drift, find duplicates, index links, convert each file, write the
 //! records only links refer to, finish.
 
+use std::cell::RefCell;
 use std::collections::{HashMap, HashSet};
 
 use crate::entity::Entity;
@@ -17,13 +18,13 @@ use super::engine::{ApplyError, ApplyOptions, DriftPolicy};
 use super::index_read::{Entry, IndexRead, index_entry};
 use super::layout::{self, Layout, Slot};
 use super::links::LinkIndex;
-use super::opened::{Opened, confirm_decimal_styles, record_bytes};
+use super::opened::{Opened, Spare, confirm_decimal_styles, record_bytes};
 use super::outputs::Outputs;
 use super::plan::{self, Conv, FilePlan, Rule};
 use super::pool;
 use super::route::{RouteContext, RowDecision, route};
 use super::row::Converter;
-use super::rows::{Filled, RowAt, RowState, WriteRules};
+use super::rows::{RowAt, RowState, WriteRules, filled_mask};
 use super::survivor::{ColumnMerge, column_merges};
 use super::tally::FileCounts;
 use super::vocab::ValueMaps;
@@ -303,26 +304,29 @@ impl<'a> ExportRun<'a> {
         };
         let mut added = LinkIndex::default();
         let mut read = 0usize;
+        // Records handed back once taken, read into again.
+        let spare = RefCell::new(Spare::default());
         pool::ordered_map(
             pool::workers(),
             pool::CHUNK_ROWS,
             || {
-                let next = opened.next_record()?;
+                let next = opened.next_record_reusing(spare.borrow_mut().take())?;
                 read += 1;
                 Ok::<_, ApplyError>(next.map(|record| (read - 1, record)))
             },
             |(row_index, record)| work.row(row_index, record),
-            |(taken, indexed, decision)| {
-                progress.advance(taken.bytes);
+            |((record, filled), indexed, decision)| {
+                progress.advance(record_bytes(&record));
                 if let Some((id, linked)) = indexed {
                     added.insert(plan.entity, &id, &linked);
                 }
-                rows.count_row(i, &taken.filled);
+                rows.count_row(i, &record, filled);
                 let at = RowAt {
                     file_index: i,
                     plan,
-                    line: taken.line,
+                    line: record.line,
                 };
+                spare.borrow_mut().give(record);
                 rows.take(&at, decision, &rules, out)
             },
         )?;
@@ -424,9 +428,13 @@ struct RowWork<'r> {
 }
 
 impl RowWork<'_> {
-    /// Row `row_index` (0-based) worked out, handed back with what the taking thread needs of
-    /// its record (the record is dropped here).
-    fn row(&self, row_index: usize, record: Record) -> (TakenRow, Entry, RowDecision) {
+    /// Row `row_index` (0-based) worked out, handed back with its record and the columns it
+    /// fills ([`filled_mask`]).
+    fn row(
+        &self,
+        row_index: usize,
+        record: Record,
+    ) -> ((Record, Option<u128>), Entry, RowDecision) {
         let result = self.converter.convert(self.plan, &record);
         let indexed = self
             .index_now
@@ -437,21 +445,9 @@ impl RowWork<'_> {
         if let RowDecision::Write(w) = &mut decision {
             w.prepare(self.rules);
         }
-        let taken = TakenRow {
-            line: record.line,
-            bytes: record_bytes(&record),
-            filled: Filled::of(record, self.plan.headers.len()),
-        };
-        (taken, indexed, decision)
+        let filled = filled_mask(&record, self.plan.headers.len());
+        ((record, filled), indexed, decision)
     }
-}
-
-/// What the thread taking a row needs of its record: its line, its size (for the progress)
-/// and which columns it fills.
-struct TakenRow {
-    line: u64,
-    bytes: u64,
-    filled: Filled,
 }
 
 /// Opens every source and reads its first rows. Each source is held open only while a step
