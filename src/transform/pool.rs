@@ -1,14 +1,15 @@
 //! Rows converted on worker threads and handed back in the order they were read: the calling
-//! thread reads chunks of rows and carries out the converted ones, while the workers convert
-//! the chunks between (and the calling thread converts a chunk itself when they are all busy,
-//! so both cores of a two-core machine convert). Order matters (the outputs, their line numbers and every count follow
-//! the source), so each chunk carries its sequence number and waits until those before it are
-//! taken.
+//! thread reads chunks of rows into a queue the workers take from, and carries out the
+//! converted ones in order. When the oldest chunk is not converted yet, the calling thread
+//! converts a queued chunk itself rather than wait, so both cores of a two-core machine
+//! convert, and it never converts while the workers keep up. Order matters (the outputs, their
+//! line numbers and every count follow the source), so each chunk carries its sequence number
+//! and waits until those before it are taken.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, VecDeque};
 use std::panic::{self, AssertUnwindSafe};
 use std::sync::atomic::{AtomicUsize, Ordering};
-use std::sync::mpsc;
+use std::sync::{Condvar, Mutex, mpsc};
 
 /// Rows per chunk handed to a worker: large enough that the hand-over costs nothing per row,
 /// small enough that a worker's chunk is a few hundred kilobytes.
@@ -62,20 +63,20 @@ where
     }
     let chunk_len = chunk_len.max(1);
     // Chunks read ahead of the one being taken: two per worker (one being converted, one
-    // waiting, so no worker idles while the calling thread writes) and one this thread
-    // converts itself when the workers are all busy.
-    let in_flight = 2 * workers as u64 + 1;
+    // queued), and three more, so that a worker still finds one queued after the calling
+    // thread converted one itself and before it has read the next.
+    let in_flight = 2 * workers as u64 + 3;
+    let queue = Queue::new();
     std::thread::scope(|scope| {
+        // Whatever way this thread leaves, the workers stop.
+        let _closing = Closing(&queue);
         let (done_tx, done_rx) = mpsc::channel::<Done<R>>();
         let work = &work;
-        let inboxes: Vec<Inbox<T>> = (0..workers)
-            .map(|_| {
-                let (tx, rx) = mpsc::sync_channel::<(u64, Vec<T>)>(1);
-                let done = done_tx.clone();
-                scope.spawn(move || convert_chunks(rx, work, done));
-                tx
-            })
-            .collect();
+        for _ in 0..workers {
+            let done = done_tx.clone();
+            let queue = &queue;
+            scope.spawn(move || convert_chunks(queue, work, done));
+        }
         drop(done_tx);
 
         let (mut sent, mut taken) = (0u64, 0u64);
@@ -87,33 +88,111 @@ where
                 if items.is_empty() {
                     break;
                 }
-                // When every worker is busy, this thread converts the chunk itself.
-                if let Some((seq, items)) = hand_over(&inboxes, sent, items) {
-                    ready.insert(seq, items.into_iter().map(work).collect());
-                }
+                queue.push(sent, items);
                 sent += 1;
             }
             if taken == sent {
                 return Ok(());
             }
-            for item in wait_for(taken, &mut ready, &done_rx) {
-                take(item)?;
+            collect_done(&mut ready, &done_rx);
+            if let Some(chunk) = ready.remove(&taken) {
+                for item in chunk {
+                    take(item)?;
+                }
+                taken += 1;
+                continue;
             }
-            taken += 1;
+            // The oldest chunk is still being converted: convert a queued one meanwhile.
+            if let Some((seq, items)) = queue.pop() {
+                ready.insert(seq, items.into_iter().map(work).collect());
+                continue;
+            }
+            wait_done(&mut ready, &done_rx);
         }
     })
 }
 
-/// Where a worker receives its chunks, each with its sequence number.
-type Inbox<T> = mpsc::SyncSender<(u64, Vec<T>)>;
+/// The chunks read and not yet taken by a worker, shared by the workers and the calling
+/// thread; closed when the calling thread is done.
+struct Queue<T> {
+    state: Mutex<Queued<T>>,
+    filled: Condvar,
+}
 
-/// A worker: converts each chunk it receives and reports it, or the panic that stopped it.
+/// The chunks waiting for a worker, each with its sequence number, and whether the calling
+/// thread is done (the workers then stop).
+struct Queued<T> {
+    chunks: VecDeque<(u64, Vec<T>)>,
+    closed: bool,
+}
+
+impl<T> Queue<T> {
+    fn new() -> Queue<T> {
+        Queue {
+            state: Mutex::new(Queued {
+                chunks: VecDeque::new(),
+                closed: false,
+            }),
+            filled: Condvar::new(),
+        }
+    }
+
+    fn lock(&self) -> std::sync::MutexGuard<'_, Queued<T>> {
+        // A worker that panicked did so outside the lock; the queue's state stays whole.
+        self.state.lock().unwrap_or_else(|e| e.into_inner())
+    }
+
+    fn push(&self, seq: u64, items: Vec<T>) {
+        self.lock().chunks.push_back((seq, items));
+        self.filled.notify_one();
+    }
+
+    /// The oldest queued chunk, without waiting.
+    fn pop(&self) -> Option<(u64, Vec<T>)> {
+        self.lock().chunks.pop_front()
+    }
+
+    /// The oldest queued chunk, waiting for one; None once the queue is closed.
+    fn pop_waiting(&self) -> Option<(u64, Vec<T>)> {
+        let mut state = self.lock();
+        loop {
+            if state.closed {
+                return None;
+            }
+            if let Some(chunk) = state.chunks.pop_front() {
+                return Some(chunk);
+            }
+            state = self.filled.wait(state).unwrap_or_else(|e| e.into_inner());
+        }
+    }
+
+    /// Lets the workers go, with the chunks still queued.
+    fn close(&self) {
+        let mut state = self.lock();
+        state.closed = true;
+        state.chunks.clear();
+        drop(state);
+        self.filled.notify_all();
+    }
+}
+
+/// Closes the queue when dropped.
+struct Closing<'q, T>(&'q Queue<T>);
+
+impl<T> Drop for Closing<'_, T> {
+    fn drop(&mut self) {
+        self.0.close();
+    }
+}
+
+/// A worker: converts each chunk it takes from the queue and reports it, or the panic that
+/// stopped it.
 fn convert_chunks<T, R>(
-    inbox: mpsc::Receiver<(u64, Vec<T>)>,
+    queue: &Queue<T>,
     work: &(impl Fn(T) -> R + Sync),
     done: mpsc::Sender<Done<R>>,
 ) {
-    for (seq, items) in inbox {
+    while let Some((seq, items)) = queue.pop_waiting() {
         let converted = panic::catch_unwind(AssertUnwindSafe(|| {
             items.into_iter().map(work).collect::<Vec<R>>()
         }));
@@ -143,40 +222,28 @@ fn read_chunk<T, E>(
     Ok(items)
 }
 
-/// Hands chunk `seq` to the next worker with room; gives it back when none has (or the one
-/// with room stopped after a panic, whose report is on its way).
-fn hand_over<T>(inboxes: &[Inbox<T>], seq: u64, items: Vec<T>) -> Option<(u64, Vec<T>)> {
-    let n = inboxes.len() as u64;
-    let mut chunk = (seq, items);
-    for k in 0..n {
-        match inboxes[((seq + k) % n) as usize].try_send(chunk) {
-            Ok(()) => return None,
-            Err(mpsc::TrySendError::Full(back) | mpsc::TrySendError::Disconnected(back)) => {
-                chunk = back
-            }
-        }
+/// Moves the chunks the workers reported into `ready`, without waiting; a panic a worker met
+/// is raised again here.
+fn collect_done<R>(ready: &mut BTreeMap<u64, Vec<R>>, done: &mpsc::Receiver<Done<R>>) {
+    while let Ok(report) = done.try_recv() {
+        file(ready, report);
     }
-    Some(chunk)
 }
 
-/// Chunk `seq`, converted: from those already back, else waiting for the workers; a panic
-/// a worker met is raised again here.
-fn wait_for<R>(
-    seq: u64,
-    ready: &mut BTreeMap<u64, Vec<R>>,
-    done: &mpsc::Receiver<Done<R>>,
-) -> Vec<R> {
-    loop {
-        if let Some(chunk) = ready.remove(&seq) {
-            return chunk;
+/// Waits for the next chunk a worker reports.
+fn wait_done<R>(ready: &mut BTreeMap<u64, Vec<R>>, done: &mpsc::Receiver<Done<R>>) {
+    match done.recv() {
+        Ok(report) => file(ready, report),
+        Err(mpsc::RecvError) => unreachable!("a chunk being converted is always reported"),
+    }
+}
+
+fn file<R>(ready: &mut BTreeMap<u64, Vec<R>>, (seq, result): Done<R>) {
+    match result {
+        Ok(chunk) => {
+            ready.insert(seq, chunk);
         }
-        match done.recv() {
-            Ok((seq, Ok(chunk))) => {
-                ready.insert(seq, chunk);
-            }
-            Ok((_, Err(payload))) => panic::resume_unwind(payload),
-            Err(mpsc::RecvError) => unreachable!("a worker stops only after reporting its chunk"),
-        }
+        Err(payload) => panic::resume_unwind(payload),
     }
 }
 
@@ -253,8 +320,9 @@ mod tests {
         let (result, seen, read) = run(2, 4, 100_000, None, Some(9));
         assert_eq!(result, Err("take 9".to_string()));
         assert_eq!(seen, (0..9).collect::<Vec<_>>());
-        // At most the chunks in flight were read past the failing row.
-        assert!(read < 9 + 4 * 4 + 4, "read {read}");
+        // At most the chunks in flight (seven of four rows with two workers) were read past
+        // the failing row's chunk.
+        assert!(read < 9 + 7 * 4 + 4, "read {read}");
     }
 
     #[test]
@@ -278,5 +346,29 @@ mod tests {
         let payload = caught.expect_err("the panic is raised again");
         let message = payload.downcast_ref::<&str>().copied().unwrap_or("");
         assert_eq!(message, "row twenty");
+    }
+
+    #[test]
+    fn a_panic_on_whichever_thread_converts_stops_every_thread() {
+        // Every row panics, so the calling thread meets one too when it helps; the run must
+        // still end (no worker left waiting on the queue) with the panic raised.
+        for workers in [1, 3] {
+            let caught = panic::catch_unwind(|| {
+                let mut n = 0u32;
+                ordered_map(
+                    workers,
+                    2,
+                    || {
+                        n += 1;
+                        Ok::<_, ()>((n <= 500).then_some(n))
+                    },
+                    |_: u32| -> u32 { panic!("every row") },
+                    |_| Ok(()),
+                )
+            });
+            let payload = caught.expect_err("the panic is raised again");
+            let message = payload.downcast_ref::<&str>().copied().unwrap_or("");
+            assert_eq!(message, "every row");
+        }
     }
 }
