@@ -311,8 +311,11 @@ pub struct NameCensus {
     records: HashMap<(Entity, u64), u32>,
     links: HashMap<(Entity, u64), u32>,
     examples: HashMap<(Entity, u64), String>,
-    /// A written name per loose key, to tell a linked name that is another spelling of one.
-    spellings: HashMap<(Entity, u64), Box<str>>,
+    /// A written name per loose key, to tell a linked name that is another spelling of one:
+    /// where it lies in `spelling_text` (a million names in one buffer, not a million
+    /// allocations).
+    spellings: HashMap<(Entity, u64), (u32, u32)>,
+    spelling_text: String,
 }
 
 impl NameCensus {
@@ -324,9 +327,17 @@ impl NameCensus {
     /// A record named `name`, whose keys are `keys`, was written.
     pub fn record_keyed(&mut self, entity: Entity, keys: NameKeys, name: &str) {
         *self.records.entry((entity, keys.exact)).or_default() += 1;
-        self.spellings
-            .entry((entity, keys.loose))
-            .or_insert_with(|| Box::from(name));
+        let text = &mut self.spelling_text;
+        // Past 4 GB of names (far beyond any export) spellings are no longer kept.
+        if let (std::collections::hash_map::Entry::Vacant(slot), Ok(start), Ok(len)) = (
+            self.spellings.entry((entity, keys.loose)),
+            u32::try_from(text.len()),
+            u32::try_from(name.len()),
+        ) && start.checked_add(len).is_some()
+        {
+            text.push_str(name);
+            slot.insert((start, len));
+        }
     }
 
     /// A written record whose name is another spelling of `name` (case, accents, punctuation,
@@ -341,7 +352,9 @@ impl NameCensus {
             return Some(fixed);
         }
         let key = (entity, loose_key(name));
-        self.spellings.get(&key).map(|s| s.to_string())
+        let &(start, len) = self.spellings.get(&key)?;
+        let start = start as usize;
+        Some(self.spelling_text[start..start + len as usize].to_string())
     }
 
     /// True when a record of this name was written already.
@@ -450,7 +463,15 @@ mod tests {
     #[test]
     fn a_linked_name_that_is_another_spelling_of_a_record_is_told() {
         let mut census = NameCensus::default();
+        census.record(Entity::Person, "Ada Lovelace");
         census.record(Entity::Person, "Zoë Müller");
+        census.record(Entity::Person, "Grace Hopper");
+        // Another spelling of a name already recorded keeps the first one.
+        census.record(Entity::Person, "ZOË MÜLLER");
+        assert_eq!(
+            census.spelled_like(Entity::Person, "Gráce Hopper").as_deref(),
+            Some("Grace Hopper")
+        );
         assert_eq!(
             census
                 .spelled_like(Entity::Person, "ZoÃ« MÃ¼ller")
