@@ -469,7 +469,9 @@ mod tests {
         // Another spelling of a name already recorded keeps the first one.
         census.record(Entity::Person, "ZOË MÜLLER");
         assert_eq!(
-            census.spelled_like(Entity::Person, "Gráce Hopper").as_deref(),
+            census
+                .spelled_like(Entity::Person, "Gráce Hopper")
+                .as_deref(),
             Some("Grace Hopper")
         );
         assert_eq!(
