@@ -43,7 +43,8 @@ impl WriteRules<'_> {
     /// Makes a record ready to write, on whichever thread converted it: links by name follow
     /// a merged record to its survivor, cells a spreadsheet would evaluate are counted (and
     /// guarded when asked), the name keys the census counts by are worked out, and the row is
-    /// encoded as its output line.
+    /// encoded as its output line. The record then holds only the cells its write reads
+    /// ([`WriteRules::shed`]).
     pub fn prepare(&self, d: &mut Draft) -> Prepared {
         let layout = self.layout(d.entity);
         // The census and the tallies count the values as converted, before any guard.
