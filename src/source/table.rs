@@ -764,8 +764,6 @@ fn read_chunk(raw: &mut Box<dyn Read + Send>, head: &mut Vec<u8>) -> io::Result<
 
 /// A row written whole inside one pair of quotes (`"Call,Kim Doe,2014-09-04"`, inner quotes
 /// doubled): one field that, read as a row itself, holds exactly the header's `width` fields.
-/// A record read from a text file: its fields, or (for bytes not valid UTF-8) their text with
-/// the bad bytes replaced and the first such column noted.
 /// [`record_of`], in the room of `spare`.
 fn record_into(record: &csv::ByteRecord, line: u64, mut spare: Record) -> Record {
     if spare.fields.refill(record) {
@@ -776,6 +774,8 @@ fn record_into(record: &csv::ByteRecord, line: u64, mut spare: Record) -> Record
     record_of(record, line)
 }
 
+/// A record read from a text file: its fields, or (for bytes not valid UTF-8) their text with
+/// the bad bytes replaced and the first such column noted.
 fn record_of(record: &csv::ByteRecord, line: u64) -> Record {
     match Fields::from_byte_record(record) {
         Some(fields) => Record {

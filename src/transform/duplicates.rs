@@ -189,9 +189,7 @@ impl RowStarts {
     }
 }
 
-/// A row as the first read drafts it: its group, its record, and its exact keys' hashes (when
-/// the group has exact keys).
-/// A row as the first read drafts it on a worker thread, for the group `usize`.
+/// A row as the first read drafts it on a worker thread (handed over with its group's index).
 enum Drafted {
     /// A row of a group with exact keys: all the read keeps of it. Its record is dropped on the
     /// worker thread that drafted it.
