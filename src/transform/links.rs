@@ -352,9 +352,8 @@ impl NameCensus {
             return Some(fixed);
         }
         let key = (entity, loose_key(name));
-        let &(start, len) = self.spellings.get(&key)?;
-        let start = start as usize;
-        Some(self.spelling_text[start..start + len as usize].to_string())
+        let &at = self.spellings.get(&key)?;
+        Some(stored(&self.spelling_text, at).to_string())
     }
 
     /// True when a record of this name was written already.
