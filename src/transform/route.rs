@@ -217,7 +217,7 @@ fn add_to_note(primary_layout: &Layout, primary: &mut Draft, layout: &Layout, d:
         if !cell.is_empty() {
             cell.push('\n');
         }
-        cell.push_str(&format!("{h}: {v}"));
+        cell.push_str(&crate::values::labelled(h, v));
     }
 }
 
@@ -251,7 +251,7 @@ fn unite(layout: &Layout, d: &mut Draft, key: &str, values: &[String]) {
         if !cell.is_empty() {
             cell.push('\n');
         }
-        cell.push_str(&format!("{key}: {rest}"));
+        cell.push_str(&crate::values::labelled(key, &rest));
     }
 }
 

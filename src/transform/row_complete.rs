@@ -224,7 +224,7 @@ fn describe_cells(layout: &Layout, d: &Draft) -> Vec<String> {
         .iter()
         .zip(&d.cells)
         .filter(|(_, v)| !v.is_empty())
-        .map(|(h, v)| format!("{h}: {v}"))
+        .map(|(h, v)| values::labelled(h, v))
         .chain(d.notes.iter().cloned())
         .collect()
 }

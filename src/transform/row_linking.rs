@@ -31,7 +31,7 @@ impl Converter<'_> {
         } else if by_id {
             out.left_out_link(
                 header,
-                format!("{header}: {raw}"),
+                values::labelled(header, raw),
                 raw.to_string(),
                 format!(
                     "no {to} with this id in the export; {LINK_LEFT_OUT} (value kept in the note)"
@@ -61,7 +61,7 @@ impl Converter<'_> {
                 let names: Vec<&str> = to.iter().map(|e| e.plural()).collect();
                 out.left_out_link(
                     header,
-                    format!("{header}: {raw}"),
+                    values::labelled(header, raw),
                     raw.to_string(),
                     format!(
                         "none of the exported {} has this id; {LINK_LEFT_OUT} (value kept in the note)",
