@@ -227,20 +227,14 @@ fn unite(layout: &Layout, d: &mut Draft, key: &str, values: &[String]) {
     if values.is_empty() {
         return;
     }
-    let columns: Vec<usize> = layout
-        .slots
-        .iter()
-        .enumerate()
-        .filter(|(_, s)| matches!(s, Slot::Field { key: k, .. } if k == key))
-        .map(|(i, _)| i)
-        .collect();
+    let columns = layout.columns_of(key);
     if columns.is_empty() {
         return;
     }
-    for &c in &columns {
+    for &c in columns {
         d.cells[c].clear();
     }
-    for (value, &c) in values.iter().zip(&columns) {
+    for (value, &c) in values.iter().zip(columns) {
         d.cells[c] = value.clone();
     }
     if values.len() > columns.len()
