@@ -2,7 +2,7 @@
 //! duplicate's survivor, dropped as a duplicate, rejected, or written with the records it
 //! describes besides its own and what is to be said about it.
 
-use std::collections::HashMap;
+use rustc_hash::FxHashMap;
 
 use crate::entity::{Entity, Target};
 use crate::source::Record;
@@ -62,7 +62,7 @@ pub struct RouteContext<'a> {
     /// The file's duplicates to merge or drop.
     pub duplicates: Option<&'a FileDuplicates>,
     /// How a merge fills each column, per entity.
-    pub column_merges: &'a HashMap<Entity, Vec<ColumnMerge>>,
+    pub column_merges: &'a FxHashMap<Entity, Vec<ColumnMerge>>,
 }
 
 impl RouteContext<'_> {

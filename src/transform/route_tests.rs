@@ -1,6 +1,6 @@
 //! `route` driven without files: layouts, drafts and duplicate decisions built by hand.
 
-use std::collections::HashMap;
+use rustc_hash::FxHashMap as HashMap;
 
 use super::*;
 use crate::dedupe::MergedRecord;
@@ -91,7 +91,7 @@ fn a_row_absorbed_by_its_survivor_is_merged_and_not_written() {
     let layouts = layouts();
     let mut d = duplicates();
     d.plan.absorbed.insert("b".into(), "a".into());
-    let merges = HashMap::new();
+    let merges = HashMap::default();
     let ctx = RouteContext {
         layouts: &layouts,
         duplicates: Some(&d),
@@ -109,7 +109,7 @@ fn a_duplicate_the_profile_drops_is_a_reject_naming_its_identity() {
     let layouts = layouts();
     let mut d = duplicates();
     d.plan.dropped.insert("b".into());
-    let merges = HashMap::new();
+    let merges = HashMap::default();
     let ctx = RouteContext {
         layouts: &layouts,
         duplicates: Some(&d),
@@ -127,7 +127,7 @@ fn a_duplicate_the_profile_drops_is_a_reject_naming_its_identity() {
 #[test]
 fn a_row_missing_a_mandatory_field_is_rejected_with_its_reasons_then_its_warnings() {
     let layouts = layouts();
-    let merges = HashMap::new();
+    let merges = HashMap::default();
     let ctx = RouteContext {
         layouts: &layouts,
         duplicates: None,
@@ -151,14 +151,14 @@ fn a_row_missing_a_mandatory_field_is_rejected_with_its_reasons_then_its_warning
 #[test]
 fn an_organization_a_person_row_describes_is_written_before_it_once() {
     let layouts = layouts();
-    let (merges, mut census) = (HashMap::new(), NameCensus::default());
+    let (merges, mut census) = (HashMap::default(), NameCensus::default());
     let acme = draft(&layouts, Entity::Organization, &["Acme", "1 Main St"]);
     let mut r = row(ann(&layouts));
     r.secondaries.push(acme.clone());
     // A second organization with only a name waits for the end of the export.
     r.secondaries
         .push(draft(&layouts, Entity::Organization, &["Bare Ltd"]));
-    let (noted_columns, renames) = (HashMap::new(), HashMap::new());
+    let (noted_columns, renames) = (HashMap::default(), HashMap::default());
     let rules = WriteRules {
         layouts: &layouts,
         noted_columns: &noted_columns,
@@ -199,7 +199,7 @@ fn an_organization_a_person_row_describes_is_written_before_it_once() {
 #[test]
 fn a_written_row_carries_its_warnings_links_and_unmapped_values() {
     let layouts = layouts();
-    let merges = HashMap::new();
+    let merges = HashMap::default();
     let ctx = RouteContext {
         layouts: &layouts,
         duplicates: None,

@@ -1,7 +1,7 @@
 //! Carrying out what `route` decided for each row: the counts, the names written and linked to,
 //! and the records handed to the outputs sink.
 
-use std::collections::{HashMap, HashSet};
+use rustc_hash::{FxHashMap, FxHashSet};
 use std::hash::{Hash, Hasher};
 
 use crate::entity::Entity;
@@ -25,9 +25,9 @@ const MAX_OPTIONS: usize = 500;
 pub struct WriteRules<'a> {
     pub layouts: &'a [Layout],
     /// Per entity, per output column: does it hold a custom option field (enum, set).
-    pub noted_columns: &'a HashMap<Entity, Vec<usize>>,
+    pub noted_columns: &'a FxHashMap<Entity, Vec<usize>>,
     /// Names of merged records → their survivors' names, which links follow.
-    pub renames: &'a HashMap<(Entity, u64), String>,
+    pub renames: &'a FxHashMap<(Entity, u64), String>,
     /// Guard cells a spreadsheet would evaluate.
     pub escape: bool,
 }
@@ -144,7 +144,7 @@ pub struct RowState {
     /// no row describes them.
     pub referenced: rustc_hash::FxHashMap<(Entity, u64), String>,
     /// Records written from other entities' rows, by content: each once.
-    written_secondaries: HashSet<u64>,
+    written_secondaries: FxHashSet<u64>,
 }
 
 impl RowState {

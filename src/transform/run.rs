@@ -5,7 +5,9 @@
 //! records only links refer to, finish.
 
 use std::cell::RefCell;
-use std::collections::{HashMap, HashSet};
+use std::collections::HashSet;
+
+use rustc_hash::FxHashMap;
 
 use crate::entity::Entity;
 use crate::profile::Profile;
@@ -34,11 +36,11 @@ use super::writer::Staging;
 pub(super) struct Lookups {
     /// Per entity, the output columns whose values the tallies note: activity types, labels,
     /// owners and the options of custom option fields.
-    pub noted_columns: HashMap<Entity, Vec<usize>>,
+    pub noted_columns: FxHashMap<Entity, Vec<usize>>,
     /// Names of merged records → their survivors' names.
-    pub renames: HashMap<(Entity, u64), String>,
+    pub renames: FxHashMap<(Entity, u64), String>,
     /// How a merge fills each column, per entity (only when some file has duplicates).
-    pub column_merges: HashMap<Entity, Vec<ColumnMerge>>,
+    pub column_merges: FxHashMap<Entity, Vec<ColumnMerge>>,
     pub escape: bool,
 }
 
@@ -93,8 +95,8 @@ impl<'a> ExportRun<'a> {
         let total_bytes = sources.iter().filter_map(SourceRef::size_hint).sum();
         let lookups = Lookups {
             noted_columns: noted_columns(&plans, &layouts),
-            renames: HashMap::new(),
-            column_merges: HashMap::new(),
+            renames: FxHashMap::default(),
+            column_merges: FxHashMap::default(),
             escape: opts.escape_formulas || profile.options.escape_formulas,
         };
         let rows = RowState::new(&plans);
@@ -499,7 +501,7 @@ fn compile_plans(
 }
 
 /// Per entity, the output columns whose values the tallies note (see [`Lookups`]).
-fn noted_columns(plans: &[FilePlan], layouts: &[Layout]) -> HashMap<Entity, Vec<usize>> {
+fn noted_columns(plans: &[FilePlan], layouts: &[Layout]) -> FxHashMap<Entity, Vec<usize>> {
     let named: HashSet<(Entity, String)> = plans
         .iter()
         .flat_map(|p| p.rules.iter().chain(&p.split_rules))
