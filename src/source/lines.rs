@@ -47,6 +47,19 @@ pub(crate) fn ends_with_break(cell: &[u8]) -> bool {
 }
 
 impl LineIndex {
+    /// The index of a block of the text that starts at a row's start, `lines_before` line
+    /// breaks into it; `more_follows` when the text goes on after the block (then no row of
+    /// the block ends the text).
+    pub fn for_block(lines_before: u64, block: &[u8], more_follows: bool) -> LineIndex {
+        let mut index = LineIndex {
+            passed: lines_before,
+            ..LineIndex::default()
+        };
+        index.saw(block);
+        index.read += u64::from(more_follows);
+        index
+    }
+
     /// Takes in the next bytes of the text.
     pub fn saw(&mut self, bytes: &[u8]) {
         let start = self.read;

@@ -9,6 +9,7 @@
 //! (or sheet row) it started on, for messages and rejects.
 
 pub mod archive;
+mod blocks;
 pub mod cells;
 pub mod cyrillic;
 mod fields;
@@ -30,6 +31,7 @@ use std::path::Path;
 
 use serde::Serialize;
 
+pub use blocks::{BlockEnd, RowBlock, RowBlocks, TextEnd};
 pub use fields::{Fields, FieldsIter};
 pub use origin::{
     AsSources, Expansion, Fingerprint, Origin, SourceRef, expand, is_container, resolve,

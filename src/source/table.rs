@@ -522,36 +522,11 @@ impl Table {
         let Rows::Csv { record, .. } = &self.rows else {
             return Ok(None);
         };
-        let mut fields = match spare {
-            Some(spare) => {
-                let mut fields = spare.fields;
-                fields.clear();
-                fields
-            }
-            None => Fields::with_capacity(record.len(), 64),
-        };
-        let mut invalid_text = None;
-        for (i, field) in record.iter().enumerate() {
-            if !wanted.get(i).copied().unwrap_or(false) {
-                fields.push_field("");
-                continue;
-            }
-            match std::str::from_utf8(field) {
-                Ok(text) => fields.push_field(text),
-                Err(_) => {
-                    invalid_text.get_or_insert(i);
-                    fields.push_field(&String::from_utf8_lossy(field));
-                }
-            }
-        }
-        if invalid_text.is_some() {
+        let record = wanted_record(record, line, wanted, spare);
+        if record.invalid_text.is_some() {
             self.invalid.saw(line);
         }
-        Ok(Some(Record {
-            line,
-            fields,
-            invalid_text,
-        }))
+        Ok(Some(record))
     }
 
     /// Passes over the next data row without handing it out: true when there was one. The
@@ -624,23 +599,7 @@ impl Table {
             Ok(mut lines) => lines.first_line(end, inside, last_breaks),
             Err(_) => record.position().map_or(0, |p| p.line()),
         };
-        if record.as_slice().len() as u64 > MAX_CELL_BYTES
-            && let Some((column, field)) = record
-                .iter()
-                .enumerate()
-                .find(|(_, f)| f.len() as u64 > MAX_CELL_BYTES)
-        {
-            return Err(SourceError::Malformed {
-                file: self.name.clone(),
-                line,
-                message: format!(
-                    "refused: the cell in column {} holds {} MiB, past the limit of {} MiB per cell (is this really a CSV export?)",
-                    column + 1,
-                    field.len() >> 20,
-                    MAX_CELL_BYTES >> 20
-                ),
-            });
-        }
+        check_cells(&self.name, line, record)?;
         tail.note(line, record, width);
         if let Some(fields) = unwrap_row(record, width, self.format.delimiter_byte()) {
             self.unwrapped_rows += 1;
@@ -765,7 +724,70 @@ fn read_chunk(raw: &mut Box<dyn Read + Send>, head: &mut Vec<u8>) -> io::Result<
 /// A row written whole inside one pair of quotes (`"Call,Kim Doe,2014-09-04"`, inner quotes
 /// doubled): one field that, read as a row itself, holds exactly the header's `width` fields.
 /// [`record_of`], in the room of `spare`.
-fn record_into(record: &csv::ByteRecord, line: u64, mut spare: Record) -> Record {
+/// Refuses a record holding a cell past [`MAX_CELL_BYTES`].
+pub(super) fn check_cells(
+    file: &str,
+    line: u64,
+    record: &csv::ByteRecord,
+) -> Result<(), SourceError> {
+    if record.as_slice().len() as u64 > MAX_CELL_BYTES
+        && let Some((column, field)) = record
+            .iter()
+            .enumerate()
+            .find(|(_, f)| f.len() as u64 > MAX_CELL_BYTES)
+    {
+        return Err(SourceError::Malformed {
+            file: file.to_string(),
+            line,
+            message: format!(
+                "refused: the cell in column {} holds {} MiB, past the limit of {} MiB per cell (is this really a CSV export?)",
+                column + 1,
+                field.len() >> 20,
+                MAX_CELL_BYTES >> 20
+            ),
+        });
+    }
+    Ok(())
+}
+
+/// The record with the text of the `wanted` columns only, the others empty (see
+/// [`Table::next_record_with`]), read into the room of `spare` when there is one.
+pub(super) fn wanted_record(
+    record: &csv::ByteRecord,
+    line: u64,
+    wanted: &[bool],
+    spare: Option<Record>,
+) -> Record {
+    let mut fields = match spare {
+        Some(spare) => {
+            let mut fields = spare.fields;
+            fields.clear();
+            fields
+        }
+        None => Fields::with_capacity(record.len(), 64),
+    };
+    let mut invalid_text = None;
+    for (i, field) in record.iter().enumerate() {
+        if !wanted.get(i).copied().unwrap_or(false) {
+            fields.push_field("");
+            continue;
+        }
+        match std::str::from_utf8(field) {
+            Ok(text) => fields.push_field(text),
+            Err(_) => {
+                invalid_text.get_or_insert(i);
+                fields.push_field(&String::from_utf8_lossy(field));
+            }
+        }
+    }
+    Record {
+        line,
+        fields,
+        invalid_text,
+    }
+}
+
+pub(super) fn record_into(record: &csv::ByteRecord, line: u64, mut spare: Record) -> Record {
     if spare.fields.refill(record) {
         spare.line = line;
         spare.invalid_text = None;
@@ -776,7 +798,7 @@ fn record_into(record: &csv::ByteRecord, line: u64, mut spare: Record) -> Record
 
 /// A record read from a text file: its fields, or (for bytes not valid UTF-8) their text with
 /// the bad bytes replaced and the first such column noted.
-fn record_of(record: &csv::ByteRecord, line: u64) -> Record {
+pub(super) fn record_of(record: &csv::ByteRecord, line: u64) -> Record {
     match Fields::from_byte_record(record) {
         Some(fields) => Record {
             line,
@@ -829,7 +851,11 @@ impl RowsAt {
     }
 }
 
-fn unwrap_row(record: &csv::ByteRecord, width: usize, delimiter: u8) -> Option<csv::ByteRecord> {
+pub(super) fn unwrap_row(
+    record: &csv::ByteRecord,
+    width: usize,
+    delimiter: u8,
+) -> Option<csv::ByteRecord> {
     if width < 2 || record.len() != 1 {
         return None;
     }
@@ -860,7 +886,7 @@ fn unwrap_row(record: &csv::ByteRecord, width: usize, delimiter: u8) -> Option<c
 /// off mid-record ends without a line break on a short row. Both are refused at the end of the
 /// file rather than read as data.
 #[derive(Default)]
-struct Tail {
+pub(super) struct Tail {
     /// The last byte read from the text, set by [`TailReader`].
     last_byte: Arc<AtomicU8>,
     /// The text's line breaks, counted by [`TailReader`].
@@ -879,17 +905,23 @@ struct Tail {
 
 impl Tail {
     fn note(&mut self, line: u64, record: &csv::ByteRecord, width: usize) {
-        self.open_quote = record
-            .iter()
-            .next_back()
-            .filter(|f| f.ends_with(b"\n") || f.ends_with(b"\r"))
-            .map(|_| line);
-        let short = width > 0 && record.len() < width;
-        self.short_last = (short && !self.short_before).then_some((line, record.len()));
+        self.note_shape(RecordShape::of(line, record), width);
+    }
+
+    /// Notes the shape of the record just read.
+    pub(super) fn note_shape(&mut self, shape: RecordShape, width: usize) {
+        self.open_quote = shape.last_cell_breaks.then_some(shape.line);
+        let short = width > 0 && shape.fields < width;
+        self.short_last = (short && !self.short_before).then_some((shape.line, shape.fields));
         self.short_before = short;
     }
 
-    fn cut_short(&mut self, width: usize) -> Option<(u64, String)> {
+    /// The last byte of the text, when it was not read through [`TailReader`].
+    pub(super) fn saw_last_byte(&self, byte: u8) {
+        self.last_byte.store(byte, Ordering::Relaxed);
+    }
+
+    pub(super) fn cut_short(&mut self, width: usize) -> Option<(u64, String)> {
         if let Some(line) = self.open_quote.take() {
             return Some((
                 line,
@@ -910,6 +942,28 @@ impl Tail {
     }
 }
 
+/// What [`Tail`] keeps of a record: its line, how many fields it has, and whether its last
+/// cell ends with a line break.
+#[derive(Debug, Clone, Copy)]
+pub(super) struct RecordShape {
+    pub line: u64,
+    pub fields: usize,
+    pub last_cell_breaks: bool,
+}
+
+impl RecordShape {
+    pub(super) fn of(line: u64, record: &csv::ByteRecord) -> RecordShape {
+        RecordShape {
+            line,
+            fields: record.len(),
+            last_cell_breaks: record
+                .iter()
+                .next_back()
+                .is_some_and(super::lines::ends_with_break),
+        }
+    }
+}
+
 /// The longest column name, in bytes.
 pub const MAX_HEADER_BYTES: usize = 4096;
 /// The largest cell of a text table, in bytes.
@@ -920,8 +974,8 @@ pub const MAX_RECORD_BYTES: u64 = 64 << 20;
 
 /// A record that grew past [`MAX_RECORD_BYTES`] while it was read, starting on `line`.
 #[derive(Debug)]
-struct RecordTooLarge {
-    line: u64,
+pub(super) struct RecordTooLarge {
+    pub line: u64,
 }
 
 impl std::fmt::Display for RecordTooLarge {

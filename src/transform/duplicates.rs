@@ -202,6 +202,26 @@ enum Drafted {
     Whole(Box<DedupeRecord>),
 }
 
+impl Drafted {
+    /// The draft as that of data row `row` (a block's rows are drafted before they are
+    /// counted).
+    fn at_row(self, row: u64) -> Drafted {
+        match self {
+            Drafted::Keyed {
+                identity, hashes, ..
+            } => Drafted::Keyed {
+                row,
+                identity,
+                hashes,
+            },
+            Drafted::Whole(mut r) => {
+                r.row = row;
+                Drafted::Whole(r)
+            }
+        }
+    }
+}
+
 /// What the first read gathers in row order, per group.
 struct FirstReadTally {
     /// The exact keys counted so far.
@@ -371,6 +391,16 @@ impl<'a> Search<'a> {
             true => table.rows_at()?.map(RowStarts::new),
             false => None,
         };
+        if let Some(blocks) = table.row_blocks()? {
+            let into = blocks::Gathered {
+                tally: &mut tally,
+                identities,
+                starts: &mut starts,
+                index: index_work.zip(index_take),
+            };
+            self.read_blocks(blocks, &builders, &wanted, into)?;
+            return Ok(self.first_read_done(builders, tally, identities, starts));
+        }
         let mut row = 0u64;
         // Records handed back once taken, read into again.
         let spare = RefCell::new(Spare::default());
@@ -407,12 +437,23 @@ impl<'a> Search<'a> {
                 Ok(())
             },
         )?;
+        Ok(self.first_read_done(builders, tally, identities, starts))
+    }
+
+    /// What the first read hands the next steps once every row is taken.
+    fn first_read_done(
+        &self,
+        builders: Vec<RecordBuilder>,
+        tally: FirstReadTally,
+        identities: &Identities,
+        starts: Option<RowStarts>,
+    ) -> FirstRead {
         drop(builders);
         if self.groups.iter().all(|g| g.exact.is_none()) {
-            return Ok((tally.records, None, None));
+            return (tally.records, None, None);
         }
         let candidates = self.candidates(&tally, identities);
-        Ok((tally.records, Some(candidates), starts))
+        (tally.records, Some(candidates), starts)
     }
 
     /// The first read's record builders: those of groups with exact keys read only what the
@@ -638,3 +679,6 @@ fn name_merges(
 #[cfg(test)]
 #[path = "duplicates_tests.rs"]
 mod tests;
+
+#[path = "duplicates_blocks.rs"]
+mod blocks;
