@@ -317,6 +317,21 @@ fn formulas(md: &mut String, export: &Export, profile: &Profile) {
 
 fn describe(rule: &Rule, schema: &Schema) -> (String, String) {
     match rule {
+        // The import takes no custom fields for activities and notes: such a column's value
+        // is written into the record's note, and no field is to be created for it.
+        Rule::Set {
+            target: target @ Target::Custom { entity, .. },
+            ..
+        } if matches!(entity, Entity::Activity | Entity::Note) => {
+            let (into, all) = match entity {
+                Entity::Activity => ("the activity's note", "activities"),
+                _ => ("the note's text", "notes"),
+            };
+            (
+                format!("`{target}`"),
+                format!("written in {into} (the import takes no custom fields for {all})"),
+            )
+        }
         Rule::Set { target, conv, .. } => {
             let ty = schema.field(&target.without_label()).map_or_else(
                 || format!("{} (custom, to create)", type_of(conv)),

@@ -39,6 +39,10 @@ pub fn fit(profile: &ColumnProfile, slot: &Slot) -> f64 {
             0.5
         };
     }
+    // A column of task statuses (Completed, Not Started, …) says whether the activity is done.
+    if key == "done" && task_statuses(profile) {
+        return 1.1;
+    }
     if key == "done" || key == "busy_flag" {
         return match kind {
             K::Boolean => 1.05,
@@ -128,13 +132,23 @@ pub fn is_option_column(profile: &ColumnProfile, normalized: &str) -> bool {
 
 /// True when every common value of the column is one of `allowed` (case-insensitive).
 pub fn values_within(profile: &ColumnProfile, allowed: &[&str]) -> bool {
+    values_all(profile, |v| {
+        allowed.iter().any(|a| a.eq_ignore_ascii_case(v.trim()))
+    })
+}
+
+/// True when the column holds task statuses (Completed, Not Started, …), which say whether an
+/// activity is done.
+pub fn task_statuses(profile: &ColumnProfile) -> bool {
+    values_all(profile, |v| crate::values::parse_task_status(v).is_some())
+}
+
+/// True when every distinct value of the column is known and passes `test`.
+fn values_all(profile: &ColumnProfile, test: impl Fn(&str) -> bool) -> bool {
     !profile.top_values.is_empty()
         && !profile.distinct_capped
         && profile.distinct <= profile.top_values.len()
-        && profile
-            .top_values
-            .iter()
-            .all(|(v, _)| allowed.iter().any(|a| a.eq_ignore_ascii_case(v.trim())))
+        && profile.top_values.iter().all(|(v, _)| test(v))
 }
 
 #[cfg(test)]

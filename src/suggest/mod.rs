@@ -462,6 +462,10 @@ fn evidence_candidates(
         && evidence::values_within(profile, &["open", "won", "lost"])
     {
         push("status", 0.8);
+    } else if vocabulary.entity == Entity::Activity && evidence::task_statuses(profile) {
+        // A task's status (Completed, Not Started): whether the activity is done, unless a
+        // column that says so by its name (IsClosed) claims the field more strongly.
+        push("done", 0.8);
     } else if evidence::is_option_column(profile, &normalize(&profile.name)) {
         // "Rating" (Hot/Warm/Cold), "Type", "Tier": options that belong in a label; a hint.
         push("label", 0.6);

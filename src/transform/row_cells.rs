@@ -59,13 +59,17 @@ pub(super) fn money(
 }
 
 /// A yes/no field: `value` (the cell through the value map) read as yes or no; a cell that
-/// holds a date (a completion date in a "done" column) is yes.
-pub(super) fn yes_no(value: &str, raw: &str) -> Result<String, String> {
-    match values::parse_bool(value) {
-        Ok(b) => Ok(if b { "1" } else { "0" }.to_string()),
-        Err(e) => match values::parse_date(raw, &DateStyle::default()) {
+/// holds a date (a completion date in a "done" column) is yes. For whether an activity is
+/// `done`, a task's status says it too (`Completed`, `Not Started`).
+pub(super) fn yes_no(value: &str, raw: &str, done: bool) -> Result<String, String> {
+    let status = || done.then(|| values::parse_task_status(value)).flatten();
+    match values::parse_bool(value).ok().or_else(status) {
+        Some(b) => Ok(if b { "1" } else { "0" }.to_string()),
+        None => match values::parse_date(raw, &DateStyle::default()) {
             Ok(_) => Ok("1".to_string()),
-            Err(_) => Err(e.to_string()),
+            Err(_) => Err(values::parse_bool(value)
+                .err()
+                .map_or_else(String::new, |e| e.to_string())),
         },
     }
 }
@@ -134,11 +138,28 @@ mod tests {
 
     #[test]
     fn yes_and_no_and_a_date_that_means_yes() {
-        assert_eq!(yes_no("Yes", "Yes"), Ok("1".to_string()));
-        assert_eq!(yes_no("false", "false"), Ok("0".to_string()));
-        // The value map turned "Completed" into yes.
-        assert_eq!(yes_no("true", "Completed"), Ok("1".to_string()));
-        assert_eq!(yes_no("2024-01-02", "2024-01-02"), Ok("1".to_string()));
-        assert!(yes_no("perhaps", "perhaps").is_err());
+        for done in [false, true] {
+            assert_eq!(yes_no("Yes", "Yes", done), Ok("1".to_string()));
+            assert_eq!(yes_no("false", "false", done), Ok("0".to_string()));
+            // The value map turned "Completed" into yes.
+            assert_eq!(yes_no("true", "Completed", done), Ok("1".to_string()));
+            assert_eq!(
+                yes_no("2024-01-02", "2024-01-02", done),
+                Ok("1".to_string())
+            );
+            assert!(yes_no("perhaps", "perhaps", done).is_err());
+        }
+    }
+
+    #[test]
+    fn whether_an_activity_is_done_is_read_from_its_tasks_status() {
+        assert_eq!(
+            yes_no("Not Started", "Not Started", true),
+            Ok("0".to_string())
+        );
+        assert_eq!(yes_no("WAITING", "WAITING", true), Ok("0".to_string()));
+        assert_eq!(yes_no("Closed", "Closed", true), Ok("1".to_string()));
+        // Other yes/no fields (busy or free) take no task status.
+        assert!(yes_no("Not Started", "Not Started", false).is_err());
     }
 }

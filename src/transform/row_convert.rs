@@ -121,7 +121,8 @@ impl Converter<'_> {
             // status "Completed", "Canceled").
             Conv::Bool => {
                 let mapped = self.maps.lookup(&target.without_label(), raw);
-                cells::yes_no(mapped.as_deref().unwrap_or(raw), raw).map(|v| vec![(None, v)])
+                let done = target.key() == Some("done");
+                cells::yes_no(mapped.as_deref().unwrap_or(raw), raw, done).map(|v| vec![(None, v)])
             }
             Conv::Values => self.map_value(header, target, raw, out),
             Conv::Labels(sep) => {

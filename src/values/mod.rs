@@ -30,7 +30,8 @@ pub use html::{decode_entities, html_to_text, is_html};
 pub use money::{Money, parse_money, parse_money_in, parse_number, parse_number_in};
 pub use name::{is_id_like, join_name, split_full_name, split_link_names};
 pub use text::{
-    clean_text, clean_text_ref, is_total_label, labelled, parse_bool, split_labels, trimmed,
+    clean_text, clean_text_ref, is_total_label, labelled, parse_bool, parse_task_status,
+    split_labels, trimmed,
 };
 pub use words::{
     DealStatus, StatusFlag, holds_codes, is_secret_column, parse_currency, parse_status,

@@ -33,6 +33,51 @@ pub fn parse_bool(s: &str) -> Result<bool, ValueError> {
     }
 }
 
+/// Task statuses that say the task is done, and those that say it is not, as CRMs export a
+/// task's status: the statuses Salesforce, Outlook/Exchange and Oracle name (Not Started, In
+/// Progress, Completed, Waiting on someone else, Deferred), Dynamics 365's activity states
+/// (Open, Completed, Canceled, Scheduled) and SugarCRM's Pending Input. Compared lowercased,
+/// with `_`, `-` and runs of spaces read as one space (HubSpot writes `NOT_STARTED`).
+const TASK_DONE: [&str; 5] = ["completed", "complete", "done", "closed", "finished"];
+const TASK_NOT_DONE: [&str; 18] = [
+    "not started",
+    "notstarted",
+    "in progress",
+    "inprogress",
+    "open",
+    "pending",
+    "pending input",
+    "deferred",
+    "waiting",
+    "waiting on someone else",
+    "waiting for input",
+    "waitingonothers",
+    "planned",
+    "scheduled",
+    "to do",
+    "not completed",
+    "canceled",
+    "cancelled",
+];
+
+/// Whether a task is done, read from the status a CRM exports for it ([`TASK_DONE`],
+/// [`TASK_NOT_DONE`]); None for any other text.
+pub fn parse_task_status(s: &str) -> Option<bool> {
+    let words: Vec<String> = s
+        .split(|c: char| c.is_whitespace() || c == '_' || c == '-')
+        .filter(|w| !w.is_empty())
+        .map(str::to_lowercase)
+        .collect();
+    let status = words.join(" ");
+    if TASK_DONE.contains(&status.as_str()) {
+        Some(true)
+    } else if TASK_NOT_DONE.contains(&status.as_str()) {
+        Some(false)
+    } else {
+        None
+    }
+}
+
 /// Splits a label or multi-option cell on `sep`, trims the parts, drops empty ones, and drops
 /// later case-insensitive duplicates (the first spelling and the order are kept). An empty
 /// `sep` means the cell is one label.
@@ -173,6 +218,32 @@ const TOTAL_LABELS: [&str; 13] = [
 mod tests {
     use super::*;
     use proptest::prelude::*;
+
+    #[test]
+    fn task_statuses_say_whether_the_task_is_done() {
+        for done in ["Completed", "COMPLETED", " complete ", "Closed", "done"] {
+            assert_eq!(parse_task_status(done), Some(true), "{done}");
+        }
+        for open in [
+            "Not Started",
+            "NOT_STARTED",
+            "In Progress",
+            "in-progress",
+            "Waiting on someone else",
+            "WAITING",
+            "Deferred",
+            "Pending Input",
+            "Open",
+            "Scheduled",
+            "Canceled",
+            "NotStarted",
+        ] {
+            assert_eq!(parse_task_status(open), Some(false), "{open}");
+        }
+        for other in ["", "Call", "High", "yes", "Completed soon"] {
+            assert_eq!(parse_task_status(other), None, "{other}");
+        }
+    }
 
     #[test]
     fn booleans() {

@@ -111,6 +111,43 @@ fn unknown_files_are_exported_by_the_suggestions_and_the_mapping_is_written_for_
 }
 
 #[test]
+fn a_tasks_status_says_whether_its_activity_is_done() {
+    let dir = tempfile::tempdir().unwrap();
+    let src = dir.path().join("Tasks.csv");
+    std::fs::write(
+        &src,
+        "Assigned To,Task,Due,Status,Last Update\n\
+         Ann Lee,Call back,2024-03-01,Completed,2024-02-01\n\
+         Ann Lee,Send offer,2024-03-02,Not Started,2024-02-02\n\
+         Bob Ray,Visit,2024-03-03,In Progress,2024-02-03\n",
+    )
+    .unwrap();
+    let out = dir.path().join("out");
+    let Run { code, stderr } = apply_with(dir.path(), &src, "auto", &out);
+    assert_eq!(code, Some(0), "{stderr}");
+    let mapping = read(&out.join("mapping.yaml"));
+    assert!(mapping.contains("Status: activity.done"), "{mapping}");
+    let activities = read(&out.join("05-activities.csv"));
+    let mut lines = activities.lines();
+    let header: Vec<&str> = lines.next().unwrap().split(',').collect();
+    let done = header
+        .iter()
+        .position(|h| *h == "Activity - Done")
+        .expect("a Done column");
+    let values: Vec<&str> = lines.map(|l| l.split(',').nth(done).unwrap()).collect();
+    assert_eq!(values, ["1", "0", "0"], "{activities}");
+    // A column kept in the activity's note is said to be, not listed as a field to create.
+    let report = read(&out.join("report.md"));
+    assert!(
+        report.contains(
+            "| Last Update | `activity.custom:Last Update` | written in the activity's note"
+        ),
+        "{report}"
+    );
+    assert!(!report.contains("Activity \"Last Update\""), "{report}");
+}
+
+#[test]
 fn an_entity_goes_with_no_profile_only() {
     let dir = tempfile::tempdir().unwrap();
     let run = pipemap_with_config(dir.path())
