@@ -315,9 +315,98 @@ pub fn is_id_name(name: &str) -> bool {
     lower == "id" || lower.ends_with(" id")
 }
 
+/// What may stand before `ID` in the name of a column holding a record's own id, whatever
+/// the record: the source, or the CRM it comes from (`Sell ID`, `Record Id`).
+const OWN_ID_SOURCES: &[&str] = &[
+    "record",
+    "source",
+    "legacy",
+    "external",
+    "original",
+    "crm",
+    "sell",
+    "zendesk sell",
+    "base",
+    "salesforce",
+    "hubspot",
+    "zoho",
+    "pipedrive",
+    "dynamics",
+    "dynamics 365",
+    "sugarcrm",
+    "suitecrm",
+    "keap",
+    "infusionsoft",
+    "close",
+    "capsule",
+    "copper",
+    "insightly",
+    "highrise",
+    "nutshell",
+    "freshsales",
+    "activecampaign",
+];
+
+/// The words a CRM names an entity's records by, which may stand before `ID` in the name of
+/// the column holding their own ids (`ACCOUNTID` in an organization file, `Contact ID`).
+fn own_id_words(entity: Entity) -> &'static [&'static str] {
+    match entity {
+        Entity::Organization => &[
+            "account",
+            "company",
+            "organization",
+            "organisation",
+            "customer",
+        ],
+        Entity::Person => &["contact", "person", "people"],
+        Entity::Deal => &["deal", "opportunity", "potential"],
+        Entity::Lead => &["lead"],
+        Entity::Activity => &["activity", "task", "event", "call", "meeting"],
+        Entity::Note => &["note"],
+        Entity::Product => &["product"],
+    }
+}
+
+/// A column name that says it holds the records' own ids in an `entity` file: `ID`,
+/// `Record Id`, `Sell ID`, `ACCOUNTID` (organizations) — not the id of something else the
+/// record refers to (`Account Owner Id`, `Stage ID`), which [`is_id_name`] also takes.
+pub fn is_record_id_name(name: &str, entity: Entity) -> bool {
+    let lower = name.trim().to_lowercase();
+    let Some(before) = lower.strip_suffix("id") else {
+        return false;
+    };
+    let before = before.trim_end_matches([' ', '_', '-']).trim_start();
+    before.is_empty() || OWN_ID_SOURCES.contains(&before) || own_id_words(entity).contains(&before)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_records_own_id_is_told_from_the_ids_it_refers_to() {
+        for (name, entity) in [
+            ("ID", Entity::Person),
+            ("Record Id", Entity::Deal),
+            ("Sell ID", Entity::Person),
+            ("Dynamics 365 ID", Entity::Activity),
+            ("ACCOUNTID", Entity::Organization),
+            ("Contact_ID", Entity::Person),
+            ("Potential Id", Entity::Deal),
+        ] {
+            assert!(is_record_id_name(name, entity), "{name} ({entity})");
+        }
+        for (name, entity) in [
+            ("Account Owner Id", Entity::Organization),
+            ("Freshsales stage ID", Entity::Deal),
+            ("ACCOUNTID", Entity::Person),
+            ("Campaign Id", Entity::Deal),
+            ("Paid", Entity::Deal),
+            ("Identifier", Entity::Person),
+        ] {
+            assert!(!is_record_id_name(name, entity), "{name} ({entity})");
+        }
+    }
 
     #[test]
     fn builtins_cover_every_entity_with_its_mandatory_field() {

@@ -12,7 +12,7 @@ use serde::Serialize;
 
 use crate::entity::{Entity, Target};
 use crate::schema::Schema;
-use crate::schema::is_id_name;
+use crate::schema::is_record_id_name;
 
 use super::normalize::normalize;
 use super::{ColumnSuggestion, FileSuggestion, Tier};
@@ -58,7 +58,7 @@ pub fn own_id_column(suggestion: &FileSuggestion, headers: &[String]) -> Option<
         .iter()
         .position(|c| {
             matches!(&c.target, Some(Target::Custom { entity, name, part: None })
-                if *entity == suggestion.entity && is_id_name(name))
+                if *entity == suggestion.entity && is_record_id_name(name, *entity))
         })
         .or_else(|| {
             headers
@@ -66,6 +66,12 @@ pub fn own_id_column(suggestion: &FileSuggestion, headers: &[String]) -> Option<
                 .position(|h| h.trim().eq_ignore_ascii_case("id"))
         })
 }
+
+/// Words that say a header names a user of the CRM (an owner, a creator), not a record.
+const USER_WORDS: &[&str] = &[
+    "owner", "user", "users", "creator", "created", "modified", "updated", "assigned", "assignee",
+    "author",
+];
 
 /// Words that say a header names a linked record, in the languages Pipedrive's exports use.
 const LINK_WORDS: &[&str] = &[
@@ -175,6 +181,11 @@ fn column_link(
     let numeric = values.iter().all(|v| v.chars().all(|c| c.is_ascii_digit()));
     let words = normalize(header);
     if numeric && !words.split(' ').any(|w| LINK_WORDS.contains(&w)) {
+        return None;
+    }
+    // A user's id (`Contact Owner Id`, `Created By Id`) names no record of the export, even
+    // where its numbers happen to be ids of one.
+    if words.split(' ').any(|w| USER_WORDS.contains(&w)) {
         return None;
     }
     let entity = suggestions[g].entity;
@@ -394,6 +405,41 @@ mod tests {
         // Numbers under a header that speaks of no link are not taken for ids.
         assert_ne!(
             s[1].columns[3].target,
+            Some("person.org_id".parse().unwrap())
+        );
+    }
+
+    #[test]
+    fn a_users_id_links_to_no_record_whose_id_it_shares() {
+        // Zoho's own ids glued to the entity (ACCOUNTID), and owners' ids that are also
+        // numbers among the accounts' ids.
+        let f = Fixture {
+            names: strings(&["Accounts.csv", "Contacts.csv"]),
+            headers: vec![
+                strings(&["ACCOUNTID", "Account Name", "Account Owner Id"]),
+                strings(&["CONTACTID", "Last Name", "Contact Owner Id", "Account Id"]),
+            ],
+            rows: vec![
+                rows(&[
+                    &["1", "Acme", "2"],
+                    &["2", "Beta", "3"],
+                    &["3", "Gamma", "2"],
+                ]),
+                rows(&[
+                    &["10", "Tucker", "2", "3"],
+                    &["11", "Aguilar", "3", "1"],
+                    &["12", "Lee", "1", "2"],
+                ]),
+            ],
+            entities: vec![Entity::Organization, Entity::Person],
+        };
+        let s = run(&f);
+        assert_eq!(
+            s[1].columns[3].target,
+            Some("person.org_id".parse().unwrap())
+        );
+        assert_ne!(
+            s[1].columns[2].target,
             Some("person.org_id".parse().unwrap())
         );
     }

@@ -8,7 +8,7 @@ use indexmap::IndexMap;
 
 use crate::entity::{Entity, Target};
 use crate::profile::{ColumnSpec, FileMapping, Profile, Split, SplitBy};
-use crate::schema::{Schema, is_id_name};
+use crate::schema::{Schema, is_record_id_name};
 use crate::source::kinds::ColumnKind;
 use crate::source::stats::profile_column;
 use crate::values::{StatusFlag, is_secret_column, status_flag};
@@ -244,7 +244,7 @@ pub(super) fn notes_for_unmapped(
 pub(super) fn id_column(rules: &[Rule], headers: &[String], entity: Entity) -> Option<usize> {
     rules
         .iter()
-        .position(|r| matches!(r, Rule::Set { target: Target::Custom { name, entity: e, part: None }, .. } if *e == entity && is_id_name(name)))
+        .position(|r| matches!(r, Rule::Set { target: Target::Custom { name, entity: e, part: None }, .. } if *e == entity && is_record_id_name(name, entity)))
         .or_else(|| headers.iter().position(|h| h.trim().eq_ignore_ascii_case("id")))
 }
 
