@@ -54,8 +54,11 @@ impl Converter<'_> {
         }
         // Text, the most common case, goes straight into its cell.
         if *conv == Conv::Text {
+            let value = match self.record_named_by_id(target, raw, out) {
+                Some(name) => name,
+                None => values::clean_text(raw),
+            };
             if let Some(d) = self.draft(out, entity) {
-                let value = values::clean_text(raw);
                 put(to.column(layout), d, to.slot, header, value);
             }
             return;
@@ -64,6 +67,34 @@ impl Converter<'_> {
             Ok(cells) => self.put_cells(entity, header, to, cells, out),
             Err(reason) => kept_in_note(out, header, raw, &reason, raw),
         }
+    }
+
+    /// The name of the record a row describes besides its own (a lead's organization) when the
+    /// source wrote that record's id where its name goes: a Salesforce lead's `Company` holding
+    /// its account's Id. The row then names the record the id is of, and the link is counted
+    /// as resolved by id, rather than a record being made with the id for its name.
+    fn record_named_by_id(
+        &self,
+        target: &Target,
+        raw: &str,
+        out: &mut RowResult,
+    ) -> Option<String> {
+        let Target::Field { entity, key, .. } = target else {
+            return None;
+        };
+        let value = raw.trim();
+        if *entity == out.primary.entity
+            || key != "name"
+            || !matches!(entity, Entity::Organization | Entity::Person)
+            || !values::is_id_like(value)
+        {
+            return None;
+        }
+        let linked = self.index.get(*entity, value)?;
+        (linked.entity == *entity && !linked.name.is_empty()).then(|| {
+            out.links_by_id += 1;
+            linked.name
+        })
     }
 
     /// Puts a converted value's cells into the record of `entity`: each in the slot it names,

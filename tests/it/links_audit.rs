@@ -367,3 +367,63 @@ fn every_link_of_the_real_salesforce_export_is_the_record_its_id_names() {
     let links = assert_reconciles(&out).summary.links;
     assert_eq!(links.unresolved, unresolved, "{links:?}");
 }
+
+/// A Salesforce lead's `Company` holding its account's Id (as a workshop org's export does)
+/// names that account: no organization is made with the Id for a name.
+#[test]
+fn a_record_named_by_its_id_where_a_name_goes_is_the_record_of_that_id() {
+    let dir = tempfile::tempdir().unwrap();
+    let src = dir.path().join("src");
+    std::fs::create_dir(&src).unwrap();
+    std::fs::write(
+        src.join("Account.csv"),
+        "Id,Name,AccountNumber,BillingStreet,ShippingStreet\n\
+         001Ec00000GINb1IAH,Lead Account,A-1,,\n\
+         001Ec00000GINb2IAH,Other Account,A-2,,\n",
+    )
+    .unwrap();
+    // Contacts link to their account by id, as every Salesforce export does.
+    std::fs::write(
+        src.join("Contact.csv"),
+        "Id,LastName,FirstName,AccountId,MailingStreet,ReportsToId,AssistantName\n\
+         003Ec00000AAaaaAAA,Lee,Ann,001Ec00000GINb2IAH,,,\n",
+    )
+    .unwrap();
+    std::fs::write(
+        src.join("Lead.csv"),
+        "Id,LastName,FirstName,Company,IsConverted,ConvertedAccountId\n\
+         00QEc00000BBaeXMAT,Lee,William,001Ec00000GINb1IAH,false,\n\
+         00QEc00000BBaeYMAT,Ray,Bob,Globex,false,\n",
+    )
+    .unwrap();
+    let out = dir.path().join("out");
+    let run = pipemap()
+        .args(["apply"])
+        .arg(&src)
+        .args(["--profile", "salesforce", "--out"])
+        .arg(&out)
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8_lossy(&run.stderr);
+    assert_eq!(run.status.code(), Some(0), "{stderr}");
+    let orgs = rows(&out.join("01-organizations.csv"));
+    let names: Vec<&str> = orgs
+        .iter()
+        .map(|r| r["Organization - Name"].as_str())
+        .collect();
+    // A company the lead names by name is still made; none is made with the id for a name.
+    assert_eq!(names, ["Lead Account", "Other Account", "Globex"]);
+    let leads = rows(&out.join("04-leads.csv"));
+    let org_of = |person: &str| {
+        leads
+            .iter()
+            .find(|r| r["Person - Name"] == person)
+            .map(|r| r["Organization - Name"].clone())
+    };
+    assert_eq!(org_of("William Lee").as_deref(), Some("Lead Account"));
+    assert_eq!(org_of("Bob Ray").as_deref(), Some("Globex"));
+    let summary: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(out.join("summary.json")).unwrap()).unwrap();
+    // The contact's account, and the lead's.
+    assert_eq!(summary["links"]["by_id"], 2, "{}", summary["links"]);
+}
