@@ -8,10 +8,10 @@ use std::io::{self, Read, Seek, SeekFrom};
 
 use memchr::{memchr, memrchr};
 
-use super::lines::{LineIndex, breaks_inside, count_breaks, ends_with_break};
+use super::lines::{LineIndex, count_breaks};
 use super::table::{
-    MAX_RECORD_BYTES, RecordShape, RecordTooLarge, Tail, check_cells, record_into, record_of,
-    unwrap_row, wanted_record,
+    MAX_RECORD_BYTES, RecordShape, RecordTooLarge, Tail, checked_record, record_into, record_of,
+    wanted_record,
 };
 use super::{Record, SourceError, Table, io_error};
 
@@ -224,14 +224,16 @@ impl RowBlock {
             if !more {
                 return Ok(end);
             }
-            let inside = breaks_inside(&raw);
-            let last_breaks = raw.iter().next_back().is_some_and(ends_with_break);
-            let line = lines.first_line(reader.position().byte(), inside, last_breaks);
-            check_cells(&self.name, line, &raw)?;
-            end.shapes = [end.shapes[1], Some(RecordShape::of(line, &raw))];
-            if let Some(fields) = unwrap_row(&raw, self.width, self.delimiter) {
-                raw = fields;
-            }
+            let at = reader.position().byte();
+            let (shape, _) = checked_record(
+                &self.name,
+                &mut raw,
+                self.width,
+                self.delimiter,
+                |inside, last_breaks| lines.first_line(at, inside, last_breaks),
+            )?;
+            end.shapes = [end.shapes[1], Some(shape)];
+            let line = shape.line;
             let read = match (wanted, record.take()) {
                 (Some(wanted), spare) => wanted_record(&raw, line, wanted, spare),
                 (None, Some(spare)) => record_into(&raw, line, spare),

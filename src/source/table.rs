@@ -586,26 +586,23 @@ impl Table {
                 }
             };
         }
-        // The file's own line, counted from the bytes (the reader's count is off in CRLF
-        // files and after blank lines).
-        let inside = super::lines::breaks_inside(record);
         let end = reader.position().byte();
         tail.record_start.store(end, Ordering::Relaxed);
-        let last_breaks = record
-            .iter()
-            .next_back()
-            .is_some_and(super::lines::ends_with_break);
-        let line = match tail.lines.lock() {
-            Ok(mut lines) => lines.first_line(end, inside, last_breaks),
-            Err(_) => record.position().map_or(0, |p| p.line()),
-        };
-        check_cells(&self.name, line, record)?;
-        tail.note(line, record, width);
-        if let Some(fields) = unwrap_row(record, width, self.format.delimiter_byte()) {
-            self.unwrapped_rows += 1;
-            *record = fields;
-        }
-        Ok(Some(line))
+        let reader_line = record.position().map_or(0, |p| p.line());
+        let lines = &tail.lines;
+        let (shape, unwrapped) = checked_record(
+            &self.name,
+            record,
+            width,
+            self.format.delimiter_byte(),
+            |inside, last_breaks| match lines.lock() {
+                Ok(mut lines) => lines.first_line(end, inside, last_breaks),
+                Err(_) => reader_line,
+            },
+        )?;
+        tail.note_shape(shape, width);
+        self.unwrapped_rows += u64::from(unwrapped);
+        Ok(Some(shape.line))
     }
 
     /// What the reader noticed about the file: its warnings, and rows it unwrapped.
@@ -724,12 +721,36 @@ fn read_chunk(raw: &mut Box<dyn Read + Send>, head: &mut Vec<u8>) -> io::Result<
 /// A row written whole inside one pair of quotes (`"Call,Kim Doe,2014-09-04"`, inner quotes
 /// doubled): one field that, read as a row itself, holds exactly the header's `width` fields.
 /// [`record_of`], in the room of `spare`.
-/// Refuses a record holding a cell past [`MAX_CELL_BYTES`].
-pub(super) fn check_cells(
+/// Numbers and checks a text record just read, as every read of a text table does: its line
+/// (the file's own, counted from the bytes by `line_of`, given the line breaks inside the
+/// record and whether its last cell ends with one — the reader's own count is off in CRLF
+/// files and after blank lines), a cell past the limit refused, and a row wrapped whole in
+/// quotes read as its fields. Returns the record's shape, for the check of the text's end,
+/// and whether the row was unwrapped (`width` is the header's).
+pub(super) fn checked_record(
     file: &str,
-    line: u64,
-    record: &csv::ByteRecord,
-) -> Result<(), SourceError> {
+    record: &mut csv::ByteRecord,
+    width: usize,
+    delimiter: u8,
+    line_of: impl FnOnce(u64, bool) -> u64,
+) -> Result<(RecordShape, bool), SourceError> {
+    let last_cell_breaks = record
+        .iter()
+        .next_back()
+        .is_some_and(super::lines::ends_with_break);
+    let line = line_of(super::lines::breaks_inside(record), last_cell_breaks);
+    check_cells(file, line, record)?;
+    let shape = RecordShape {
+        line,
+        fields: record.len(),
+        last_cell_breaks,
+    };
+    let unwrapped = unwrap_row(record, width, delimiter).map(|fields| *record = fields);
+    Ok((shape, unwrapped.is_some()))
+}
+
+/// Refuses a record holding a cell past [`MAX_CELL_BYTES`].
+fn check_cells(file: &str, line: u64, record: &csv::ByteRecord) -> Result<(), SourceError> {
     if record.as_slice().len() as u64 > MAX_CELL_BYTES
         && let Some((column, field)) = record
             .iter()
@@ -851,11 +872,7 @@ impl RowsAt {
     }
 }
 
-pub(super) fn unwrap_row(
-    record: &csv::ByteRecord,
-    width: usize,
-    delimiter: u8,
-) -> Option<csv::ByteRecord> {
+fn unwrap_row(record: &csv::ByteRecord, width: usize, delimiter: u8) -> Option<csv::ByteRecord> {
     if width < 2 || record.len() != 1 {
         return None;
     }
@@ -904,10 +921,6 @@ pub(super) struct Tail {
 }
 
 impl Tail {
-    fn note(&mut self, line: u64, record: &csv::ByteRecord, width: usize) {
-        self.note_shape(RecordShape::of(line, record), width);
-    }
-
     /// Notes the shape of the record just read.
     pub(super) fn note_shape(&mut self, shape: RecordShape, width: usize) {
         self.open_quote = shape.last_cell_breaks.then_some(shape.line);
@@ -949,19 +962,6 @@ pub(super) struct RecordShape {
     pub line: u64,
     pub fields: usize,
     pub last_cell_breaks: bool,
-}
-
-impl RecordShape {
-    pub(super) fn of(line: u64, record: &csv::ByteRecord) -> RecordShape {
-        RecordShape {
-            line,
-            fields: record.len(),
-            last_cell_breaks: record
-                .iter()
-                .next_back()
-                .is_some_and(super::lines::ends_with_break),
-        }
-    }
 }
 
 /// The longest column name, in bytes.
