@@ -62,16 +62,15 @@ pub(super) fn money(
 /// holds a date (a completion date in a "done" column) is yes. For whether an activity is
 /// `done`, a task's status says it too (`Completed`, `Not Started`).
 pub(super) fn yes_no(value: &str, raw: &str, done: bool) -> Result<String, String> {
-    let status = || done.then(|| values::parse_task_status(value)).flatten();
-    match values::parse_bool(value).ok().or_else(status) {
-        Some(b) => Ok(if b { "1" } else { "0" }.to_string()),
-        None => match values::parse_date(raw, &DateStyle::default()) {
-            Ok(_) => Ok("1".to_string()),
-            Err(_) => Err(values::parse_bool(value)
-                .err()
-                .map_or_else(String::new, |e| e.to_string())),
+    let yes = match values::parse_bool(value) {
+        Ok(yes) => yes,
+        Err(e) => match done.then(|| values::parse_task_status(value)).flatten() {
+            Some(yes) => yes,
+            None if values::parse_date(raw, &DateStyle::default()).is_ok() => true,
+            None => return Err(e.to_string()),
         },
-    }
+    };
+    Ok(if yes { "1" } else { "0" }.to_string())
 }
 
 #[cfg(test)]
